@@ -1,0 +1,109 @@
+/* kernels.h — the hot loops of Scorefield, each as a scalar twin and a SIMD128 twin.
+ *
+ * Everything the net, the losses and the optimiser spend their time in lives here and nowhere else:
+ * the layer product (GEMM), the softplus activation with its derivative, a few elementwise vector ops
+ * and the Adam update. Each kernel exists as `sf_f32_<op>_scalar` (plain C, the reference) and
+ * `sf_f32_<op>_simd128` (wasm_simd128.h intrinsics; natively compiled through SIMDe, see simd128.h).
+ *
+ * The twins are specified to agree BIT FOR BIT, not approximately: every output element is computed
+ * by the same sequence of IEEE float operations in both (sums run in the same order, no fused
+ * multiply-add; build with -ffp-contract=off). That is why the GEMM below is the "axpy" form that
+ * accumulates each output element over k in order, and why the activation uses our own exp/log1p
+ * polynomials instead of libm. So a wasm SIMD build, a wasm scalar build and a native build of the same
+ * sources give the same losses and parameters, and the tests can compare them exactly.
+ *
+ * Callers reach the kernels through an `sf_kernels` table so that one binary can run either set
+ * (the model picks one at creation; SF_FORCE_SCALAR at compile time removes the SIMD set).
+ *
+ * Contract: sizes are >= 0 (0 is a no-op), pointers are valid for the sizes given, outputs may alias
+ * inputs only where a kernel says so. Kernels never read or write past the sizes given.
+ */
+#ifndef SF_KERNELS_H
+#define SF_KERNELS_H
+
+/* SF_HAVE_SIMD128 is 1 when the SIMD twins are compiled into this binary: under emcc -msimd128, or
+ * natively when the build defines SF_SIMDE (SIMDe implements the wasm intrinsics on the host ISA). */
+#if !defined(SF_FORCE_SCALAR) && (defined(__wasm_simd128__) || defined(SF_SIMDE))
+#define SF_HAVE_SIMD128 1
+#else
+#define SF_HAVE_SIMD128 0
+#endif
+
+/* Adam's coefficients for one step t (counted from 1).
+ * r1 = 1/(1 − b1^t) and r2 = 1/(1 − b2^t) are the bias corrections, computed once by the caller. */
+typedef struct sf_adam_coef {
+    float lr, b1, b2, eps, r1, r2;
+} sf_adam_coef;
+
+/* ---- GEMM ------------------------------------------------------------------------------------
+ * C (M,N) = init + A (M,K) · B (K,N), where init(i,j) = (acc ? C[i*ldc+j] : 0) + (bias ? bias[j] : 0)
+ * (computed exactly in that order), and then for k = 0 .. K−1 in order: c = c + A(i,k)·B[k*ldb+j].
+ * A(i,k) is A[i*ars + k*acs]: a row-major A has (ars, acs) = (lda, 1); passing (1, lda) multiplies by
+ * the transpose of a row-major (K,M) matrix, which is how the backward pass forms Xᵀ·dZ.
+ * B and C are row-major with row strides ldb and ldc. C must not overlap A, B or bias. */
+void sf_f32_gemm_scalar(float *C, const float *A, const float *B, const float *bias,
+                        int M, int N, int K, int ars, int acs, int ldb, int ldc, int acc);
+void sf_f32_gemm_simd128(float *C, const float *A, const float *B, const float *bias,
+                         int M, int N, int K, int ars, int acs, int ldb, int ldc, int acc);
+
+/* ---- Activation ------------------------------------------------------------------------------
+ * a = softplus(z) = log(1 + eᶻ) and s = sigmoid(z) = 1/(1 + e⁻ᶻ), elementwise, from one exponential
+ * e = exp(max(−|z|, −87)): a = max(z, 0) + log1p(e), s = z >= 0 ? 1/(1 + e) : e/(1 + e). The clamp
+ * keeps e a normal float; for z < −87 it costs an absolute error below 1e-37. `s` may alias `z`
+ * (the net overwrites the pre-activation with the sigmoid it needs for the backward pass).
+ * Accuracy against libm in double is stated and tested in tests/c/test_kernels.c. */
+void sf_f32_softplus_sigmoid_scalar(float *a, float *s, const float *z, int n);
+void sf_f32_softplus_sigmoid_simd128(float *a, float *s, const float *z, int n);
+
+/* dz = da·s + t·(s·(1 − s)), elementwise, in that order: the adjoint of the pre-activation of a
+ * softplus layer, where s = sigmoid(z) = softplus'(z), s·(1 − s) = softplus''(z) and t collects the
+ * tangent streams' second-order term Σₖ dȧₖ·żₖ. `dz` may alias `da`. */
+void sf_f32_softplus_backward_scalar(float *dz, const float *da, const float *t, const float *s, int n);
+void sf_f32_softplus_backward_simd128(float *dz, const float *da, const float *t, const float *s, int n);
+
+/* ---- Elementwise -----------------------------------------------------------------------------
+ * mul:    out = x·y          (out may alias x or y)
+ * muladd: out = out + x·y    (the product is rounded first: no fused multiply-add)
+ * add:    out = out + x                                                                        */
+void sf_f32_mul_scalar(float *out, const float *x, const float *y, int n);
+void sf_f32_mul_simd128(float *out, const float *x, const float *y, int n);
+void sf_f32_muladd_scalar(float *out, const float *x, const float *y, int n);
+void sf_f32_muladd_simd128(float *out, const float *x, const float *y, int n);
+void sf_f32_add_scalar(float *out, const float *x, int n);
+void sf_f32_add_simd128(float *out, const float *x, int n);
+
+/* ---- Adam ------------------------------------------------------------------------------------
+ * One bias-corrected Adam step (Kingma & Ba; the form of jax.example_libraries.optimizers.adam):
+ *   m1 = b1·m0 + (1 − b1)·g
+ *   v1 = b2·v0 + (1 − b2)·(g·g)
+ *   p1 = p0 − (lr·(m1·r1)) / (sqrt(v1·r2) + eps)
+ * evaluated in exactly that order, with (1 − b1) and (1 − b2) rounded to float once. Out of place so
+ * that a step can be thrown away; the outputs may alias their own inputs (p1 = p0, ...) but not g.
+ * Returns Σ (p1 − p1) + (v1 − v1) over all elements: 0 when every new parameter and second moment is
+ * finite, a NaN otherwise (a non-finite g always shows up in p1 or v1). NaN inputs give NaN outputs;
+ * which NaN bits is not promised. */
+float sf_f32_adam_scalar(float *p1, float *m1, float *v1, const float *p0, const float *m0,
+                         const float *v0, const float *g, int n, sf_adam_coef c);
+float sf_f32_adam_simd128(float *p1, float *m1, float *v1, const float *p0, const float *m0,
+                          const float *v0, const float *g, int n, sf_adam_coef c);
+
+/* ---- The table the rest of the library calls through -------------------------------------- */
+typedef struct sf_kernels {
+    const char *name; /* "scalar" or "simd128" */
+    void (*gemm)(float *C, const float *A, const float *B, const float *bias,
+                 int M, int N, int K, int ars, int acs, int ldb, int ldc, int acc);
+    void (*softplus_sigmoid)(float *a, float *s, const float *z, int n);
+    void (*softplus_backward)(float *dz, const float *da, const float *t, const float *s, int n);
+    void (*mul)(float *out, const float *x, const float *y, int n);
+    void (*muladd)(float *out, const float *x, const float *y, int n);
+    void (*add)(float *out, const float *x, int n);
+    float (*adam)(float *p1, float *m1, float *v1, const float *p0, const float *m0,
+                  const float *v0, const float *g, int n, sf_adam_coef c);
+} sf_kernels;
+
+extern const sf_kernels sf_kernels_scalar;
+#if SF_HAVE_SIMD128
+extern const sf_kernels sf_kernels_simd128;
+#endif
+
+#endif

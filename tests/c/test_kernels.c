@@ -1,0 +1,786 @@
+/* test_kernels.c — native tests of src/kernels: the SIMD128 twins (through SIMDe) against the scalar
+ * twins bit for bit, and the scalar twins against double-precision references.
+ *
+ * In the manner of XNNPACK's kernel tests: sizes around the vector width (4) and the GEMM register
+ * block (4 rows × 8 columns), outputs filled with NaN first (so an element a kernel forgets shows up),
+ * a sentinel bit pattern after the end of every output and in the gaps between C's rows (so a write
+ * past the sizes shows up), seeded inputs that are neither zeros nor ones, and the first failing index
+ * with both values on failure. Accuracy tolerances are named constants with their reasons.
+ * Built with -DSF_SIMDE and -ffp-contract=off; without SF_SIMDE only the scalar checks run.
+ */
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "kernels/kernels.h"
+
+/* ---- Tolerances --------------------------------------------------------------------------------- */
+
+/* Max error of the activations in ulp of the float result. Measured over every float in [−87, 87]
+ * (an exhaustive run, too slow for this test): softplus 2.80 ulp (at z = −2.757), sigmoid 2.40 ulp
+ * (at z = −4.157) — the exp's ~1 ulp, then the roundings of 2 + e and the division in log1p, or of
+ * 1 + e and the division in the sigmoid. act_grid() contains those worst points. The bounds leave
+ * 0.2 and 0.6 ulp of margin. Checked by mutating act_coef.h: dropping the r⁷ term or doubling 1/7!
+ * gives 3.9–4.0 ulp, a wrong 1/6!..1/2!, LN2_HI or LN2_LO gives 40 to 10⁶ ulp, and a wrong 1/3..1/11
+ * of the atanh series 3.6–4000 ulp, all failing here; a wrong 1/13 or 1/15 fails the exact
+ * softplus(0) ≈ ln 2 check. Only small errors in 1/15 (the u¹⁴ term, < 0.1 ulp) pass unseen. */
+#define ACT_ULP_BOUND_A 3.0
+#define ACT_ULP_BOUND_S 3.0
+
+/* For z < −87 the kernel clamps −|z| to −87 (act_coef.h): the result is off by less than exp(−87). */
+#define ACT_CLAMP_ABS_ERR 1e-37
+
+/* Unit roundoff of float. */
+#define U24 0x1p-24
+
+/* ---- Helpers ------------------------------------------------------------------------------------- */
+
+#define CANARY_BITS 0x7FA5A5A5u /* a signalling-NaN pattern no kernel produces */
+#define CANARY_N 8              /* sentinels after the end of every output */
+
+static const int SIZES[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 67};
+#define N_SIZES ((int)(sizeof SIZES / sizeof SIZES[0]))
+
+static uint32_t bits_of(float x)
+{
+    uint32_t b;
+    memcpy(&b, &x, sizeof b);
+    return b;
+}
+
+static float float_of(uint32_t b)
+{
+    float x;
+    memcpy(&x, &b, sizeof x);
+    return x;
+}
+
+/* A small LCG (Numerical Recipes constants): the tests' only randomness, seeded per case. */
+static uint32_t lcg_next(uint32_t *s)
+{
+    *s = *s * 1664525u + 1013904223u;
+    return *s;
+}
+
+/* Uniform in [lo, hi) from the top 24 bits. */
+static float lcg_float(uint32_t *s, float lo, float hi)
+{
+    return lo + (hi - lo) * (float)(lcg_next(s) >> 8) * 0x1p-24f;
+}
+
+static void fill_uniform(float *x, size_t n, uint32_t seed, float lo, float hi)
+{
+    uint32_t s = seed * 2654435761u + 12345u;
+    for (size_t i = 0; i < n; i++)
+        x[i] = lcg_float(&s, lo, hi);
+}
+
+/* Through memcpy, so that a signalling-NaN pattern is stored as is. */
+static void fill_bits(float *x, size_t n, uint32_t b)
+{
+    for (size_t i = 0; i < n; i++)
+        memcpy(&x[i], &b, sizeof b);
+}
+
+static float *xmalloc_floats(size_t n)
+{
+    float *p = malloc(n * sizeof *p);
+    if (!p) {
+        fprintf(stderr, "out of memory\n");
+        exit(2);
+    }
+    return p;
+}
+
+/* An output of n floats filled with NaN, followed by CANARY_N sentinels. */
+static float *out_alloc(size_t n)
+{
+    float *p = xmalloc_floats(n + CANARY_N);
+    fill_bits(p, n, 0x7FC00000u);
+    fill_bits(p + n, CANARY_N, CANARY_BITS);
+    return p;
+}
+
+static float *in_alloc(size_t n, uint32_t seed, float lo, float hi)
+{
+    float *p = out_alloc(n);
+    fill_uniform(p, n, seed, lo, hi);
+    return p;
+}
+
+static int canaries_intact(const float *p, size_t n)
+{
+    for (size_t i = n; i < n + CANARY_N; i++)
+        if (bits_of(p[i]) != CANARY_BITS)
+            return 0;
+    return 1;
+}
+
+/* Index of the first element whose bits differ, or −1. */
+static long first_bit_diff(const float *x, const float *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (bits_of(x[i]) != bits_of(y[i]))
+            return (long)i;
+    return -1;
+}
+
+#if SF_HAVE_SIMD128
+/* Index of the first element that differs in bits, treating any two NaNs as equal (a NaN's payload is
+ * not part of the contract), or −1. */
+static long first_diff_nan_equal(const float *x, const float *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (bits_of(x[i]) != bits_of(y[i]) && !(isnan(x[i]) && isnan(y[i])))
+            return (long)i;
+    return -1;
+}
+#endif
+
+/* The twins compiled into this binary: the scalar one always, the SIMD one under SF_HAVE_SIMD128. */
+#define N_TWINS (1 + SF_HAVE_SIMD128)
+static const sf_kernels *twin_table(int twin)
+{
+#if SF_HAVE_SIMD128
+    if (twin == 1)
+        return &sf_kernels_simd128;
+#endif
+    (void)twin;
+    return &sf_kernels_scalar;
+}
+
+/* Error of y against a double reference, in ulp of the float nearest to ref. */
+static double ulp_err(float y, double ref)
+{
+    if (ref == 0.0)
+        return y == 0.0f ? 0.0 : INFINITY;
+    int ex;
+    frexp(fabs(ref), &ex); /* |ref| = m·2^ex, m in [0.5, 1): the float ulp there is 2^(ex − 24) */
+    double ulp = ldexp(1.0, ex - 24);
+    if (ulp < 0x1p-149)
+        ulp = 0x1p-149;
+    return fabs((double)y - ref) / ulp;
+}
+
+/* ---- GEMM ---------------------------------------------------------------------------------------- */
+
+typedef struct gemm_case {
+    int M, N, K;
+    int trans;             /* A stored as a row-major (K,M) matrix, read with (ars, acs) = (1, lda) */
+    int acc, has_bias;     /* the four init modes */
+    int pad_a, pad_b, pad_c; /* lda = (trans ? M : K) + pad_a, ldb = N + pad_b, ldc = N + pad_c */
+} gemm_case;
+
+/* C holds rows of ldc floats; elements (i, j) with j >= N are the gaps, filled with the canary. */
+static float *gemm_c_alloc(const gemm_case *g, int ldc, uint32_t seed)
+{
+    const size_t n = (size_t)g->M * ldc;
+    float *C = out_alloc(n);
+    fill_bits(C, n, CANARY_BITS);
+    uint32_t s = seed;
+    for (int i = 0; i < g->M; i++)
+        for (int j = 0; j < g->N; j++)
+            C[(size_t)i * ldc + j] = g->acc ? lcg_float(&s, -1.0f, 1.0f) : float_of(0x7FC00000u);
+    return C;
+}
+
+/* Index of the first gap or trailing element that lost its canary, or −1. */
+static long gemm_first_bad_canary(const float *C, const gemm_case *g, int ldc)
+{
+    const size_t n = (size_t)g->M * ldc;
+    for (size_t idx = 0; idx < n + CANARY_N; idx++)
+        if ((idx >= n || (int)(idx % (size_t)ldc) >= g->N) && bits_of(C[idx]) != CANARY_BITS)
+            return (long)idx;
+    return -1;
+}
+
+/* Runs one case through the scalar twin (and the SIMD twin when compiled in), checks canaries and
+ * bitwise agreement, and with check_bound the scalar result against a double-precision sum:
+ * |y − ref| <= 2·(K + 1)·2⁻²⁴·(|init| + Σₖ|A(i,k)·B[k][j]|), the standard bound for a sum of K + 1
+ * rounded terms (the +1 is init's own add). Returns 1 when the output is not constant (for the
+ * trivial-output guard). */
+static int gemm_run_case(const gemm_case *g, int check_bound)
+{
+    const int M = g->M, N = g->N, K = g->K;
+    const int lda = (g->trans ? M : K) + g->pad_a;
+    const int ldb = N + g->pad_b, ldc = N + g->pad_c;
+    const int ars = g->trans ? 1 : lda, acs = g->trans ? lda : 1;
+    const size_t a_n = (size_t)(g->trans ? K : M) * lda, b_n = (size_t)K * ldb;
+    const uint32_t seed = (uint32_t)(M * 1000003 + N * 10007 + K * 101 + g->trans * 7 + g->acc * 3 +
+                                     g->has_bias);
+    float *A = in_alloc(a_n, seed, -1.0f, 1.0f);
+    float *B = in_alloc(b_n, seed + 1, -1.0f, 1.0f);
+    float *bias = in_alloc((size_t)N, seed + 2, -0.5f, 0.5f);
+    float *C0 = gemm_c_alloc(g, ldc, seed + 3);
+    const size_t c_all = (size_t)M * ldc + CANARY_N;
+    float *Cinit = xmalloc_floats(c_all);
+    memcpy(Cinit, C0, c_all * sizeof *Cinit);
+
+    sf_f32_gemm_scalar(C0, A, B, g->has_bias ? bias : NULL, M, N, K, ars, acs, ldb, ldc, g->acc);
+    long bad = gemm_first_bad_canary(C0, g, ldc);
+    EXPECT(bad < 0, "scalar M=%d N=%d K=%d trans=%d acc=%d bias=%d: canary at %ld overwritten", M, N,
+           K, g->trans, g->acc, g->has_bias, bad);
+
+#if SF_HAVE_SIMD128
+    float *C1 = xmalloc_floats(c_all);
+    memcpy(C1, Cinit, c_all * sizeof *C1);
+    sf_f32_gemm_simd128(C1, A, B, g->has_bias ? bias : NULL, M, N, K, ars, acs, ldb, ldc, g->acc);
+    bad = gemm_first_bad_canary(C1, g, ldc);
+    EXPECT(bad < 0, "simd128 M=%d N=%d K=%d trans=%d acc=%d bias=%d: canary at %ld overwritten", M, N,
+           K, g->trans, g->acc, g->has_bias, bad);
+    const long d = first_bit_diff(C0, C1, c_all);
+    EXPECT(d < 0, "M=%d N=%d K=%d trans=%d acc=%d bias=%d ldc=%d: C[%ld] (row %ld, col %ld) scalar %.9g "
+           "(0x%08x) simd128 %.9g (0x%08x)", M, N, K, g->trans, g->acc, g->has_bias, ldc, d, d / ldc,
+           d % ldc, C0[d], bits_of(C0[d]), C1[d], bits_of(C1[d]));
+    free(C1);
+#endif
+
+    int varied = 0;
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++)
+            if (bits_of(C0[(size_t)i * ldc + j]) != bits_of(C0[0]))
+                varied = 1;
+
+    if (check_bound) {
+        double worst = 0.0; /* largest |y − ref| / bound */
+        int wi = 0, wj = 0;
+        for (int i = 0; i < M; i++) {
+            for (int j = 0; j < N; j++) {
+                const double c = g->acc ? Cinit[(size_t)i * ldc + j] : 0.0;
+                const double b = g->has_bias ? bias[j] : 0.0;
+                double ref = c + b, mag = fabs(c) + fabs(b);
+                for (int k = 0; k < K; k++) {
+                    const double t =
+                        (double)A[(size_t)i * ars + (size_t)k * acs] * B[(size_t)k * ldb + j];
+                    ref += t;
+                    mag += fabs(t);
+                }
+                const double bound = 2.0 * (K + 1) * U24 * mag;
+                const double y = C0[(size_t)i * ldc + j];
+                const double ratio = y == ref ? 0.0 : fabs(y - ref) / bound;
+                if (isnan(ratio) || ratio > worst) { /* a NaN y sticks and fails below */
+                    worst = ratio;
+                    wi = i;
+                    wj = j;
+                }
+            }
+        }
+        EXPECT(worst <= 1.0, "M=%d N=%d K=%d trans=%d acc=%d bias=%d: C(%d,%d) = %.9g is %.3g bounds "
+               "from the double sum", M, N, K, g->trans, g->acc, g->has_bias, wi, wj,
+               C0[(size_t)wi * ldc + wj], worst);
+    }
+
+    free(A);
+    free(B);
+    free(bias);
+    free(C0);
+    free(Cinit);
+    return varied;
+}
+
+static const int GEMM_K[] = {0, 1, 2, 3, 4, 5, 8, 9, 17, 33, 67};
+#define N_GEMM_K ((int)(sizeof GEMM_K / sizeof GEMM_K[0]))
+
+/* Every (M, N) from SIZES with K from GEMM_K. The 8 combinations of layout (row-major / transposed A)
+ * and init mode (acc 0/1 × bias NULL/non-NULL) rotate along K, so every (M, N) — every row and column
+ * tail — meets all of them; the strides rotate likewise between tight and padded. */
+static void gemm_sweep(int check_bound, int m_step)
+{
+    int varied = 0, cases = 0;
+    for (int im = 0; im < N_SIZES; im += m_step) {
+        for (int in = 0; in < N_SIZES; in++) {
+            for (int ik = 0; ik < N_GEMM_K; ik++) {
+                const int r = im + in + ik;
+                gemm_case g = {SIZES[im], SIZES[in], GEMM_K[ik], (r >> 2) & 1, (r >> 1) & 1, r & 1,
+                               r % 2 * 2, (r + 1) % 2, r % 3 * 2};
+                varied += gemm_run_case(&g, check_bound);
+                cases++;
+            }
+        }
+    }
+    /* guard: most outputs with more than one element must vary, or the inputs were degenerate */
+    EXPECT(varied > cases / 2, "only %d of %d GEMM outputs were non-constant", varied, cases);
+}
+
+static void test_gemm_simd128_matches_scalar_bitwise(void)
+{
+    gemm_sweep(0, 1);
+}
+
+static void test_gemm_scalar_within_bound_of_double(void)
+{
+    gemm_sweep(1, 1);
+}
+
+/* All four init modes and both layouts at one size per register-block class, exhaustively. */
+static void test_gemm_all_init_modes_and_layouts(void)
+{
+    static const int MN[][3] = {{1, 1, 1}, {3, 7, 5}, {4, 8, 3}, {5, 13, 9}, {9, 17, 16}};
+    for (int c = 0; c < (int)(sizeof MN / sizeof MN[0]); c++)
+        for (int mode = 0; mode < 8; mode++) {
+            gemm_case g = {MN[c][0], MN[c][1], MN[c][2], mode >> 2, (mode >> 1) & 1, mode & 1, 1, 2, 3};
+            gemm_run_case(&g, 1);
+        }
+}
+
+/* The shapes the net runs: a hidden layer's forward product and the transposed-A product Xᵀ·dZ
+ * of its backward pass; plus a tall, narrow output layer (N = 2 falls wholly into the scalar tail). */
+static void test_gemm_realistic_shapes(void)
+{
+    const gemm_case shapes[] = {
+        {256, 128, 128, 0, 0, 1, 0, 0, 0},
+        {128, 128, 256, 1, 1, 0, 0, 0, 0},
+        {1001, 2, 64, 0, 0, 1, 0, 0, 1},
+        {64, 64, 1001, 1, 0, 0, 0, 0, 0},
+    };
+    for (int c = 0; c < (int)(sizeof shapes / sizeof shapes[0]); c++) {
+        const int varied = gemm_run_case(&shapes[c], 1);
+        EXPECT(varied, "shape %d: constant output", c);
+    }
+}
+
+/* M = 0 or N = 0 writes nothing; K = 0 leaves exactly init = (acc ? C : 0) + bias. */
+static void test_gemm_degenerate_sizes(void)
+{
+    const float A[4] = {0.25f, -0.5f, 0.75f, 1.5f}, B[6] = {1.0f, 2.0f, 3.0f, 4.0f, -5.0f, 6.0f};
+    const float bias[3] = {0.5f, -0.25f, -0.0f};
+    for (int twin = 0; twin < N_TWINS; twin++) {
+        const sf_kernels *kt = twin_table(twin);
+        float C[6];
+        fill_bits(C, 6, CANARY_BITS);
+        kt->gemm(C, A, B, bias, 0, 3, 2, 2, 1, 3, 3, 0);
+        kt->gemm(C, A, B, bias, 2, 0, 2, 2, 1, 3, 3, 0);
+        for (int k = 0; k < 6; k++)
+            EXPECT(bits_of(C[k]) == CANARY_BITS, "%s: M = 0 or N = 0 wrote C[%d]", kt->name, k);
+        kt->gemm(C, A, B, bias, 2, 3, 0, 2, 1, 3, 3, 0);
+        for (int k = 0; k < 6; k++)
+            EXPECT(bits_of(C[k]) == bits_of(0.0f + bias[k % 3]), "%s: K = 0, acc = 0: C[%d] = %g",
+                   kt->name, k, C[k]);
+        const float c_before[6] = {1.0f, 2.0f, -3.0f, 4.0f, 5.0f, 6.0f};
+        memcpy(C, c_before, sizeof C);
+        kt->gemm(C, A, B, NULL, 2, 3, 0, 2, 1, 3, 3, 1);
+        EXPECT(memcmp(C, c_before, sizeof C) == 0, "%s: K = 0, acc = 1, no bias changed C", kt->name);
+    }
+}
+
+/* ---- Activation ---------------------------------------------------------------------------------- */
+
+static double softplus_ref(double z) { return log1p(exp(z)); }
+static double sigmoid_ref(double z) { return 1.0 / (1.0 + exp(-z)); }
+
+/* The accuracy grid, all in [−87, 87]: every float within 2¹⁵ floats of a set of centres (the two
+ * ends, where the reduction's n steps, around 0 and the subnormals, and a few magnitudes), a 10⁶-point
+ * uniform sweep, and a log-spaced sweep of small |z|. Returns the count; z must hold ACT_GRID_CAP
+ * (24 centres × 2¹⁶ + 10⁶ + 4·10⁴ = 2.61·10⁶ at most). */
+#define ACT_GRID_CAP 3000000
+static int act_grid(float *z)
+{
+    const double ln2 = 0.6931471805599453;
+    const float centres[] = {
+        0.0f, 1e-3f, -1e-3f, (float)(0.5 * ln2), (float)(-0.5 * ln2), (float)(1.5 * ln2),
+        (float)(-1.5 * ln2), 1.0f, -1.0f, 2.0f, -2.0f, 10.0f, -10.0f, 16.0f, -16.0f,
+        (float)(60.5 * ln2), (float)(-60.5 * ln2), 86.75f, -86.75f, (float)(-125.5 * ln2 / 1.0001),
+        /* the worst cases of an exhaustive run over every float in [−87, 87] */
+        -2.7570076f, 0.319684893f, -4.1572938f, 7.85921097f,
+    };
+    int n = 0;
+    for (int c = 0; c < (int)(sizeof centres / sizeof centres[0]); c++) {
+        float lo = centres[c];
+        for (int k = 0; k < 32768; k++)
+            lo = nextafterf(lo, -INFINITY);
+        float x = lo;
+        for (int k = 0; k < 65536; k++, x = nextafterf(x, INFINITY))
+            if (x >= -87.0f && x <= 87.0f)
+                z[n++] = x;
+    }
+    for (int k = 0; k < 1000000; k++)
+        z[n++] = (float)(-87.0 + 174.0 * k / 999999.0);
+    for (int k = 0; k < 20000; k++) {
+        const float m = (float)pow(10.0, -30.0 + 30.0 * k / 19999.0);
+        z[n++] = m;
+        z[n++] = -m;
+    }
+    return n;
+}
+
+/* Special inputs: zeros, tiny and huge, the clamp edge, infinities and NaN. */
+static const float ACT_SPECIAL[] = {0.0f, -0.0f, 0x1p-149f, -0x1p-149f, FLT_MIN, -FLT_MIN, 1e-20f,
+                                    -1e-20f, 86.99f, -86.99f, 87.0f, -87.0f, 88.0f, -88.0f, 100.0f,
+                                    -100.0f, 1e10f, -1e10f, FLT_MAX, -FLT_MAX, INFINITY, -INFINITY, NAN};
+#define N_ACT_SPECIAL ((int)(sizeof ACT_SPECIAL / sizeof ACT_SPECIAL[0]))
+
+#if SF_HAVE_SIMD128
+static void test_softplus_sigmoid_simd128_matches_scalar_bitwise(void)
+{
+    /* sizes around the vector width, on seeded z in [−12, 12], with canaries */
+    for (int n = 0; n <= 67; n++) {
+        float *z = in_alloc((size_t)n, (uint32_t)n, -12.0f, 12.0f);
+        float *a0 = out_alloc((size_t)n), *s0 = out_alloc((size_t)n);
+        float *a1 = out_alloc((size_t)n), *s1 = out_alloc((size_t)n);
+        sf_f32_softplus_sigmoid_scalar(a0, s0, z, n);
+        sf_f32_softplus_sigmoid_simd128(a1, s1, z, n);
+        long d = first_bit_diff(a0, a1, (size_t)n);
+        EXPECT(d < 0, "n=%d: a[%ld] for z=%.9g: scalar %.9g simd128 %.9g", n, d, z[d], a0[d], a1[d]);
+        d = first_bit_diff(s0, s1, (size_t)n);
+        EXPECT(d < 0, "n=%d: s[%ld] for z=%.9g: scalar %.9g simd128 %.9g", n, d, z[d], s0[d], s1[d]);
+        EXPECT(canaries_intact(a1, (size_t)n) && canaries_intact(s1, (size_t)n) &&
+               canaries_intact(a0, (size_t)n) && canaries_intact(s0, (size_t)n),
+               "n=%d: canary overwritten", n);
+        /* s may alias z */
+        sf_f32_softplus_sigmoid_simd128(a1, z, z, n);
+        d = first_bit_diff(s0, z, (size_t)n);
+        EXPECT(d < 0, "n=%d, s aliasing z: s[%ld] scalar %.9g simd128 %.9g", n, d, s0[d], z[d]);
+        free(z); free(a0); free(s0); free(a1); free(s1);
+    }
+    /* the whole accuracy grid, and the special values in every lane position */
+    float *z = xmalloc_floats(ACT_GRID_CAP + 4 * N_ACT_SPECIAL);
+    int n = act_grid(z);
+    for (int lane = 0; lane < 4; lane++)
+        for (int k = 0; k < N_ACT_SPECIAL; k++)
+            z[n++] = ACT_SPECIAL[(k + lane) % N_ACT_SPECIAL];
+    float *a0 = out_alloc((size_t)n), *s0 = out_alloc((size_t)n);
+    float *a1 = out_alloc((size_t)n), *s1 = out_alloc((size_t)n);
+    sf_f32_softplus_sigmoid_scalar(a0, s0, z, n);
+    sf_f32_softplus_sigmoid_simd128(a1, s1, z, n);
+    long d = first_diff_nan_equal(a0, a1, (size_t)n);
+    EXPECT(d < 0, "grid: a[%ld] for z=%.9g: scalar %.9g simd128 %.9g", d, z[d], a0[d], a1[d]);
+    d = first_diff_nan_equal(s0, s1, (size_t)n);
+    EXPECT(d < 0, "grid: s[%ld] for z=%.9g: scalar %.9g simd128 %.9g", d, z[d], s0[d], s1[d]);
+    free(z); free(a0); free(s0); free(a1); free(s1);
+}
+#endif
+
+static void test_softplus_sigmoid_within_ulp_bound(void)
+{
+    float *z = xmalloc_floats(ACT_GRID_CAP);
+    const int n = act_grid(z);
+    float *a = out_alloc((size_t)n), *s = out_alloc((size_t)n);
+    sf_f32_softplus_sigmoid_scalar(a, s, z, n);
+    double max_a = 0.0, max_s = 0.0;
+    float za = 0.0f, zs = 0.0f;
+    for (int i = 0; i < n; i++) {
+        const double ea = ulp_err(a[i], softplus_ref(z[i])), es = ulp_err(s[i], sigmoid_ref(z[i]));
+        if (isnan(ea) || ea > max_a) { /* a NaN result sticks and fails below */
+            max_a = ea;
+            za = z[i];
+        }
+        if (isnan(es) || es > max_s) {
+            max_s = es;
+            zs = z[i];
+        }
+    }
+    printf("# softplus: max %.3f ulp at z = %.9g; sigmoid: max %.3f ulp at z = %.9g (%d points)\n",
+           max_a, za, max_s, zs, n);
+    EXPECT(max_a <= ACT_ULP_BOUND_A, "softplus is %.3f ulp off at z = %.9g", max_a, za);
+    EXPECT(max_s <= ACT_ULP_BOUND_S, "sigmoid is %.3f ulp off at z = %.9g", max_s, zs);
+    /* guard: the grid is dense where it matters, and the errors are not all zero (an unused check) */
+    EXPECT(n > 2000000 && max_a > 0.0 && max_s > 0.0, "grid of %d points, max errors %g %g", n, max_a,
+           max_s);
+    free(z); free(a); free(s);
+}
+
+static void test_softplus_sigmoid_exact_points_and_limits(void)
+{
+    for (int twin = 0; twin < N_TWINS; twin++) {
+        void (*act)(float *, float *, const float *, int) = twin_table(twin)->softplus_sigmoid;
+        /* five copies so that the SIMD twin puts each value in a vector lane, not only the tail */
+        float z[5 * N_ACT_SPECIAL], a[5 * N_ACT_SPECIAL], s[5 * N_ACT_SPECIAL];
+        for (int k = 0; k < 5 * N_ACT_SPECIAL; k++)
+            z[k] = ACT_SPECIAL[k / 5];
+        act(a, s, z, 5 * N_ACT_SPECIAL);
+        for (int k = 0; k < 5 * N_ACT_SPECIAL; k++) {
+            const float zk = z[k];
+            if (isnan(zk)) {
+                EXPECT(isnan(a[k]) && isnan(s[k]), "twin %d: NaN in gave a=%g s=%g", twin, a[k], s[k]);
+                continue;
+            }
+            EXPECT(!isnan(a[k]) && !isnan(s[k]), "twin %d: z=%g gave a=%g s=%g", twin, zk, a[k], s[k]);
+            /* softplus > max(z, 0) (>= once z + log1p(e) rounds to z), sigmoid in (0, 1] */
+            EXPECT(a[k] > 0.0f && a[k] >= zk, "twin %d: softplus(%g) = %g", twin, zk, a[k]);
+            EXPECT(s[k] > 0.0f && s[k] <= 1.0f, "twin %d: sigmoid(%g) = %g", twin, zk, s[k]);
+            if (zk < -87.0f) {
+                EXPECT(fabs(a[k] - softplus_ref(zk)) < ACT_CLAMP_ABS_ERR, "twin %d: softplus(%g) = %g",
+                       twin, zk, a[k]);
+                EXPECT(fabs(s[k] - sigmoid_ref(zk)) < ACT_CLAMP_ABS_ERR, "twin %d: sigmoid(%g) = %g",
+                       twin, zk, s[k]);
+            } else if (zk > 87.0f) {
+                EXPECT(a[k] == zk && s[k] == 1.0f, "twin %d: z=%g gave a=%.9g s=%.9g", twin, zk, a[k],
+                       s[k]);
+            }
+        }
+        const float pts[8] = {0.0f, -0.0f, 80.0f, -80.0f, 20.0f, -20.0f, 1e-30f, -1e-30f};
+        float pa[8], ps[8];
+        act(pa, ps, pts, 8);
+        EXPECT(ps[0] == 0.5f && ps[1] == 0.5f, "twin %d: sigmoid(±0) = %.9g, %.9g", twin, ps[0], ps[1]);
+        EXPECT(ulp_err(pa[0], log(2.0)) <= 1.0 && bits_of(pa[0]) == bits_of(pa[1]),
+               "twin %d: softplus(±0) = %.9g, %.9g vs ln 2", twin, pa[0], pa[1]);
+        /* softplus(80) = 80 + 1.8e-35: the float is exactly 80; sigmoid(80) rounds to 1 */
+        EXPECT(pa[2] == 80.0f && ps[2] == 1.0f, "twin %d: z=80 gave a=%.9g s=%.9g", twin, pa[2], ps[2]);
+        /* far left both are e^z ≈ 1.8e-35, which must come out relatively accurate, not 0 */
+        EXPECT(ulp_err(pa[3], softplus_ref(-80.0)) <= ACT_ULP_BOUND_A &&
+               ulp_err(ps[3], sigmoid_ref(-80.0)) <= ACT_ULP_BOUND_S,
+               "twin %d: z=-80 gave a=%.9g s=%.9g, want %.9g", twin, pa[3], ps[3], sigmoid_ref(-80.0));
+        /* sigmoid(20) = 1 − 2.1e-9 rounds to 1; softplus(20) = 20 + 2.1e-9 to 20 */
+        EXPECT(ps[4] == 1.0f && pa[4] == 20.0f &&
+               ulp_err(pa[5], softplus_ref(-20.0)) <= ACT_ULP_BOUND_A &&
+               ulp_err(ps[5], sigmoid_ref(-20.0)) <= ACT_ULP_BOUND_S,
+               "twin %d: z=±20 gave a=%.9g,%.9g s=%.9g,%.9g", twin, pa[4], pa[5], ps[4], ps[5]);
+        EXPECT(ps[6] == 0.5f && ps[7] == 0.5f && ulp_err(pa[6], log(2.0)) <= 1.0,
+               "twin %d: z=±1e-30 gave a=%.9g s=%.9g,%.9g", twin, pa[6], ps[6], ps[7]);
+    }
+}
+
+/* dz = da·s + t·(s·(1 − s)): twins bitwise (also with dz aliasing da), and the scalar twin within
+ * 4 roundings of the double value: |dz − ref| <= 4·2⁻²⁴·(|da·s| + |t·s·(1 − s)|). */
+static void test_softplus_backward_simd128_matches_scalar_and_double(void)
+{
+    for (int n = 0; n <= 67; n++) {
+        float *da = in_alloc((size_t)n, (uint32_t)(3 * n), -2.0f, 2.0f);
+        float *t = in_alloc((size_t)n, (uint32_t)(3 * n + 1), -2.0f, 2.0f);
+        float *s = in_alloc((size_t)n, (uint32_t)(3 * n + 2), 0.0f, 1.0f);
+        float *dz0 = out_alloc((size_t)n);
+        sf_f32_softplus_backward_scalar(dz0, da, t, s, n);
+        EXPECT(canaries_intact(dz0, (size_t)n), "n=%d: scalar canary overwritten", n);
+        for (int i = 0; i < n; i++) {
+            const double sd = s[i], ref = (double)da[i] * sd + (double)t[i] * sd * (1.0 - sd);
+            const double bound = 4.0 * U24 * (fabs((double)da[i] * sd) + fabs(t[i] * sd * (1.0 - sd)));
+            EXPECT(fabs(dz0[i] - ref) <= bound, "n=%d: dz[%d] = %.9g, double %.9g", n, i, dz0[i], ref);
+        }
+#if SF_HAVE_SIMD128
+        float *dz1 = out_alloc((size_t)n);
+        sf_f32_softplus_backward_simd128(dz1, da, t, s, n);
+        long d = first_bit_diff(dz0, dz1, (size_t)n);
+        EXPECT(d < 0, "n=%d: dz[%ld] scalar %.9g simd128 %.9g", n, d, dz0[d], dz1[d]);
+        EXPECT(canaries_intact(dz1, (size_t)n), "n=%d: simd128 canary overwritten", n);
+        sf_f32_softplus_backward_simd128(da, da, t, s, n);
+        d = first_bit_diff(dz0, da, (size_t)n);
+        EXPECT(d < 0, "n=%d, dz aliasing da: dz[%ld] scalar %.9g simd128 %.9g", n, d, dz0[d], da[d]);
+        free(dz1);
+#endif
+        free(da); free(t); free(s); free(dz0);
+    }
+}
+
+/* ---- Elementwise --------------------------------------------------------------------------------- */
+
+/* Each result must be the correctly rounded value of its formula with the product rounded first:
+ * in double, a product of two floats is exact and a sum of two floats of similar size (all inputs
+ * here are in [−2, 2]) is exact, so rounding that once to float is the exact reference. A fused
+ * multiply-add in muladd would differ from it on a good share of elements (guarded below). */
+static void test_vec_ops_exact_and_simd128_matches_scalar_bitwise(void)
+{
+    int fused_differs = 0; /* elements where rounding x·y first matters */
+    for (int n = 0; n <= 67; n++) {
+        float *x = in_alloc((size_t)n, (uint32_t)(5 * n), -2.0f, 2.0f);
+        float *y = in_alloc((size_t)n, (uint32_t)(5 * n + 1), -2.0f, 2.0f);
+        float *o = in_alloc((size_t)n, (uint32_t)(5 * n + 2), -2.0f, 2.0f); /* muladd/add's out */
+        for (int twin = 0; twin < N_TWINS; twin++) {
+            const sf_kernels *kt = twin_table(twin);
+            float *mul = out_alloc((size_t)n), *mad = out_alloc((size_t)n), *add = out_alloc((size_t)n);
+            kt->mul(mul, x, y, n);
+            memcpy(mad, o, (size_t)n * sizeof *o);
+            kt->muladd(mad, x, y, n);
+            memcpy(add, o, (size_t)n * sizeof *o);
+            kt->add(add, x, n);
+            for (int i = 0; i < n; i++) {
+                const float p = (float)((double)x[i] * y[i]);
+                EXPECT(bits_of(mul[i]) == bits_of(p), "%s n=%d: mul[%d] = %.9g, want %.9g", kt->name, n,
+                       i, mul[i], p);
+                const float m = (float)((double)o[i] + p);
+                fused_differs += bits_of(m) != bits_of((float)((double)o[i] + (double)x[i] * y[i]));
+                EXPECT(bits_of(mad[i]) == bits_of(m), "%s n=%d: muladd[%d] = %.9g, want %.9g", kt->name,
+                       n, i, mad[i], m);
+                const float a = (float)((double)o[i] + x[i]);
+                EXPECT(bits_of(add[i]) == bits_of(a), "%s n=%d: add[%d] = %.9g, want %.9g", kt->name, n,
+                       i, add[i], a);
+            }
+            EXPECT(canaries_intact(mul, (size_t)n) && canaries_intact(mad, (size_t)n) &&
+                   canaries_intact(add, (size_t)n), "%s n=%d: canary overwritten", kt->name, n);
+            /* mul with out aliasing x, then y */
+            float *xc = out_alloc((size_t)n), *yc = out_alloc((size_t)n);
+            memcpy(xc, x, (size_t)n * sizeof *x);
+            memcpy(yc, y, (size_t)n * sizeof *y);
+            kt->mul(xc, xc, y, n);
+            kt->mul(yc, x, yc, n);
+            EXPECT(first_bit_diff(xc, mul, (size_t)n) < 0 && first_bit_diff(yc, mul, (size_t)n) < 0,
+                   "%s n=%d: aliased mul differs", kt->name, n);
+            free(mul); free(mad); free(add); free(xc); free(yc);
+        }
+        free(x); free(y); free(o);
+    }
+    EXPECT(fused_differs > 0, "no element tells a rounded product from a fused one");
+}
+
+/* ---- Adam ---------------------------------------------------------------------------------------- */
+
+/* Step t = 3 of Adam with jax's defaults and a learning rate of 1e-2. */
+static sf_adam_coef adam_coef(void)
+{
+    sf_adam_coef c = {1e-2f, 0.9f, 0.999f, 1e-8f, 0.0f, 0.0f};
+    c.r1 = (float)(1.0 / (1.0 - pow(0.9, 3)));
+    c.r2 = (float)(1.0 / (1.0 - pow(0.999, 3)));
+    return c;
+}
+
+typedef struct adam_io {
+    float *p0, *m0, *v0, *g, *p1, *m1, *v1;
+} adam_io;
+
+static adam_io adam_alloc(int n, uint32_t seed)
+{
+    adam_io io;
+    io.p0 = in_alloc((size_t)n, seed, -1.0f, 1.0f);
+    io.m0 = in_alloc((size_t)n, seed + 1, -0.1f, 0.1f);
+    io.v0 = in_alloc((size_t)n, seed + 2, 0.0f, 0.01f); /* a second moment is >= 0 */
+    io.g = in_alloc((size_t)n, seed + 3, -0.5f, 0.5f);
+    io.p1 = out_alloc((size_t)n);
+    io.m1 = out_alloc((size_t)n);
+    io.v1 = out_alloc((size_t)n);
+    return io;
+}
+
+static void adam_free(adam_io *io)
+{
+    free(io->p0); free(io->m0); free(io->v0); free(io->g); free(io->p1); free(io->m1); free(io->v1);
+}
+
+static float adam_run(const sf_kernels *kt, adam_io *io, int n)
+{
+    return kt->adam(io->p1, io->m1, io->v1, io->p0, io->m0, io->v0, io->g, n, adam_coef());
+}
+
+#if SF_HAVE_SIMD128
+static void test_adam_simd128_matches_scalar_bitwise(void)
+{
+    for (int n = 0; n <= 67; n++) {
+        adam_io a = adam_alloc(n, (uint32_t)(7 * n)), b = adam_alloc(n, (uint32_t)(7 * n));
+        const float f0 = adam_run(&sf_kernels_scalar, &a, n), f1 = adam_run(&sf_kernels_simd128, &b, n);
+        EXPECT(bits_of(f0) == 0 && bits_of(f1) == 0, "n=%d: finite step flagged %g, %g", n, f0, f1);
+        long d = first_bit_diff(a.p1, b.p1, (size_t)n);
+        EXPECT(d < 0, "n=%d: p1[%ld] scalar %.9g simd128 %.9g", n, d, a.p1[d], b.p1[d]);
+        d = first_bit_diff(a.m1, b.m1, (size_t)n);
+        EXPECT(d < 0, "n=%d: m1[%ld] scalar %.9g simd128 %.9g", n, d, a.m1[d], b.m1[d]);
+        d = first_bit_diff(a.v1, b.v1, (size_t)n);
+        EXPECT(d < 0, "n=%d: v1[%ld] scalar %.9g simd128 %.9g", n, d, a.v1[d], b.v1[d]);
+        EXPECT(canaries_intact(b.p1, (size_t)n) && canaries_intact(b.m1, (size_t)n) &&
+               canaries_intact(b.v1, (size_t)n), "n=%d: simd128 canary overwritten", n);
+        /* in place: p, m, v updated over their own inputs */
+        sf_f32_adam_simd128(b.p0, b.m0, b.v0, b.p0, b.m0, b.v0, b.g, n, adam_coef());
+        EXPECT(first_bit_diff(a.p1, b.p0, (size_t)n) < 0 && first_bit_diff(a.m1, b.m0, (size_t)n) < 0 &&
+               first_bit_diff(a.v1, b.v0, (size_t)n) < 0, "n=%d: in-place step differs", n);
+        adam_free(&a); adam_free(&b);
+    }
+}
+#endif
+
+/* The scalar twin against a double evaluation of the same formulas. m1 and v1 are sums of two rounded
+ * products: within 2·2⁻²⁴·(sum of the terms' magnitudes). p1 is checked against the double formula
+ * applied to the float m1, v1 (isolating the update): the step has six roundings (three products, the
+ * sqrt, the add of eps, the division) and the subtraction one: |p1 − ref| <= 2⁻²⁴·(|ref| + 8·|step|). */
+static void test_adam_scalar_within_bound_of_double(void)
+{
+    const sf_adam_coef c = adam_coef();
+    const double ob1 = (float)(1.0f - c.b1), ob2 = (float)(1.0f - c.b2);
+    for (int is = 0; is < N_SIZES; is++) {
+        const int n = SIZES[is];
+        adam_io io = adam_alloc(n, (uint32_t)(11 * n));
+        adam_run(&sf_kernels_scalar, &io, n);
+        int moved = 0;
+        for (int i = 0; i < n; i++) {
+            const double g = io.g[i];
+            const double m = c.b1 * (double)io.m0[i] + ob1 * g;
+            const double v = c.b2 * (double)io.v0[i] + ob2 * (g * g);
+            EXPECT(fabs(io.m1[i] - m) <= 2 * U24 * (fabs(c.b1 * (double)io.m0[i]) + fabs(ob1 * g)),
+                   "n=%d: m1[%d] = %.9g, double %.9g", n, i, io.m1[i], m);
+            EXPECT(fabs(io.v1[i] - v) <= 2 * U24 * v, "n=%d: v1[%d] = %.9g, double %.9g", n, i, io.v1[i],
+                   v);
+            const double step =
+                c.lr * ((double)io.m1[i] * c.r1) / (sqrt((double)io.v1[i] * c.r2) + c.eps);
+            const double p = io.p0[i] - step;
+            EXPECT(fabs(io.p1[i] - p) <= U24 * (fabs(p) + 8 * fabs(step)),
+                   "n=%d: p1[%d] = %.9g, double %.9g", n, i, io.p1[i], p);
+            moved += io.p1[i] != io.p0[i];
+        }
+        /* guard: the step is not trivially zero */
+        EXPECT(moved == n, "n=%d: only %d of %d parameters moved", n, moved, n);
+        adam_free(&io);
+    }
+}
+
+/* The return value: +0 for finite data; NaN when one g is NaN, or so large that g·g (and so v1)
+ * overflows — at the first, a middle and the last (tail) index, for both twins. */
+static void test_adam_flags_non_finite_steps(void)
+{
+    for (int is = 0; is < N_SIZES; is++) {
+        const int n = SIZES[is];
+        const int where[3] = {0, n / 2, n - 1};
+        for (int twin = 0; twin < N_TWINS; twin++) {
+            const sf_kernels *kt = twin_table(twin);
+            adam_io io = adam_alloc(n, (uint32_t)(13 * n));
+            const float f = adam_run(kt, &io, n);
+            EXPECT(bits_of(f) == 0, "%s n=%d: finite step returned %g", kt->name, n, f);
+            for (int w = 0; w < 3; w++) {
+                const float saved = io.g[where[w]];
+                io.g[where[w]] = NAN;
+                const float fn = adam_run(kt, &io, n);
+                io.g[where[w]] = 1e30f;
+                const float fh = adam_run(kt, &io, n);
+                EXPECT(isnan(fn) && isnan(fh), "%s n=%d: bad g at %d returned %g (NaN g), %g (huge g)",
+                       kt->name, n, where[w], fn, fh);
+                io.g[where[w]] = saved;
+            }
+            adam_free(&io);
+        }
+    }
+}
+
+/* ---- The tables ---------------------------------------------------------------------------------- */
+
+/* Each table names its ISA and points at that ISA's twin of every kernel. */
+static int table_is(const sf_kernels *kt, const char *name, const sf_kernels *want)
+{
+    return strcmp(kt->name, name) == 0 && kt->gemm == want->gemm &&
+           kt->softplus_sigmoid == want->softplus_sigmoid &&
+           kt->softplus_backward == want->softplus_backward && kt->mul == want->mul &&
+           kt->muladd == want->muladd && kt->add == want->add && kt->adam == want->adam;
+}
+
+static void test_kernel_tables_point_at_their_twins(void)
+{
+    const sf_kernels scalar = {"scalar", sf_f32_gemm_scalar, sf_f32_softplus_sigmoid_scalar,
+                               sf_f32_softplus_backward_scalar, sf_f32_mul_scalar, sf_f32_muladd_scalar,
+                               sf_f32_add_scalar, sf_f32_adam_scalar};
+    EXPECT(table_is(&sf_kernels_scalar, "scalar", &scalar), "the scalar table is wrong");
+#if SF_HAVE_SIMD128
+    const sf_kernels simd = {"simd128", sf_f32_gemm_simd128, sf_f32_softplus_sigmoid_simd128,
+                             sf_f32_softplus_backward_simd128, sf_f32_mul_simd128, sf_f32_muladd_simd128,
+                             sf_f32_add_simd128, sf_f32_adam_simd128};
+    EXPECT(table_is(&sf_kernels_simd128, "simd128", &simd), "the simd128 table is wrong");
+#endif
+}
+
+int main(void)
+{
+    RUN(test_kernel_tables_point_at_their_twins);
+    RUN(test_gemm_simd128_matches_scalar_bitwise);
+    RUN(test_gemm_scalar_within_bound_of_double);
+    RUN(test_gemm_all_init_modes_and_layouts);
+    RUN(test_gemm_realistic_shapes);
+    RUN(test_gemm_degenerate_sizes);
+#if SF_HAVE_SIMD128
+    RUN(test_softplus_sigmoid_simd128_matches_scalar_bitwise);
+#endif
+    RUN(test_softplus_sigmoid_within_ulp_bound);
+    RUN(test_softplus_sigmoid_exact_points_and_limits);
+    RUN(test_softplus_backward_simd128_matches_scalar_and_double);
+    RUN(test_vec_ops_exact_and_simd128_matches_scalar_bitwise);
+#if SF_HAVE_SIMD128
+    RUN(test_adam_simd128_matches_scalar_bitwise);
+#endif
+    RUN(test_adam_scalar_within_bound_of_double);
+    RUN(test_adam_flags_non_finite_steps);
+    return TH_EXIT();
+}
