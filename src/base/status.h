@@ -1,0 +1,25 @@
+/* status.h — how the library reports failure: a status code and a message for sf_error().
+ *
+ * sf__fail stores a formatted message in a per-thread buffer and returns the status, so a check reads
+ * `if (batch < 1) return sf__fail(SF_EINVAL, "batch must be >= 1, got %d", batch);`.
+ * The buffer is thread-local so that native programs with several threads get their own messages.
+ */
+#ifndef SF_STATUS_H
+#define SF_STATUS_H
+
+#include "scorefield.h"
+
+#if defined(__GNUC__)
+#define SF__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define SF__PRINTF(a, b)
+#endif
+
+/* Sets sf_error()'s message and returns s. */
+sf_status sf__fail(sf_status s, const char *fmt, ...) SF__PRINTF(2, 3);
+
+/* 1 when x is neither NaN nor infinite (written without isfinite so that it cannot be folded away
+ * by a compiler that assumes finite math). */
+static inline int sf__finite(float x) { return x - x == 0.0f; }
+
+#endif

@@ -1,0 +1,12 @@
+/* data.h — the seeded data generators behind training batches and sf_data_sample. */
+#ifndef SF_DATA_H
+#define SF_DATA_H
+
+#include "base/rng.h"
+#include "scorefield.h"
+
+/* x (n, D) = n points of `dataset` (an id the caller has checked) with the given noise;
+ * label (n), if not NULL, receives the class of each digit and −1 for the swiss roll. */
+void sf__data_draw(float *x, int *label, int dataset, int n, float noise, sf_rng *r);
+
+#endif

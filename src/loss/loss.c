@@ -1,0 +1,109 @@
+/* loss.c — exact, sliced, variance-reduced sliced and denoising score matching on one chunk.
+ *
+ * Each objective is a function of the score s and of Jacobian-vector products ṡ_k = J·u_k, so its
+ * adjoint is written directly on the output stack (s in block 0, ṡ_k in block k):
+ *   EXACT      L = 1/N Σ [Σ_k (J e_k)_k + ½‖s‖²]        ds = s/N,          dṡ_k = e_k/N
+ *   SLICED     L = 1/(NM) Σ Σ_m [v_mᵀṡ_m + ½(v_mᵀs)²]   ds = Σ_m (v_mᵀs)·v_m/(NM), dṡ_m = v_m/(NM)
+ *   SLICED_VR  L = 1/(NM) Σ Σ_m [v_mᵀṡ_m + ½‖s‖²]       ds = s/N,          dṡ_m = v_m/(NM)
+ *   DSM        L = 1/N Σ ½‖s(x̃) + z/σ‖²                 ds = (s + z/σ)/N   (no tangents)
+ * (DSM's target −(x̃ − x)/σ² equals −z/σ since x̃ − x = σz; z is used directly, which is exact.)
+ * The loss is summed in double so that the value does not depend on how a batch is chunked beyond
+ * the last bits; the net's passes are net/'s business.
+ */
+#include "loss/loss.h"
+
+#include <string.h>
+
+int sf__loss_tangents(int objective, int D, int M) {
+    switch (objective) {
+    case SF_OBJ_EXACT: return D;
+    case SF_OBJ_SLICED:
+    case SF_OBJ_SLICED_VR: return M;
+    default: return 0;
+    }
+}
+
+/* Block k+1 of the input stack holds e_k in every row: the directions whose JVPs give J's diagonal. */
+static void fill_one_hot(float *h0, int n, int D) {
+    long size = (long)n * D;
+    memset(h0 + size, 0, sizeof(float) * (size_t)(size * D));
+    for (int k = 0; k < D; k++)
+        for (int i = 0; i < n; i++) h0[(1 + k) * size + (long)i * D + k] = 1.0f;
+}
+
+double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws,
+                      int n, const sf_loss_args *a, float *grad) {
+    const int D = net->D, M = a->M;
+    const int K = sf__loss_tangents(a->objective, D, M);
+    const long size = (long)n * D;
+    if (a->objective == SF_OBJ_EXACT) fill_one_hot(ws->h[0], n, D);
+
+    sf__mlp_forward(net, k, params, ws, n, K);
+
+    const float *s = ws->h[net->L];  /* (n, D); block k: ṡ_k */
+    const float *v = ws->h[0];       /* block m: v_m (sliced) */
+    float *ds = ws->adj[0];          /* (n, D); block k: dṡ_k */
+    const float invN = 1.0f / (float)a->N;
+    const float invNM = 1.0f / ((float)a->N * (float)M);
+    double loss = 0.0;
+
+    switch (a->objective) {
+    case SF_OBJ_EXACT:
+        for (long i = 0; i < size; i++) ds[i] = s[i] * invN;
+        for (int j = 0; j < n; j++) {
+            double tr = 0.0, ss = 0.0;
+            for (int d = 0; d < D; d++) {
+                float sd = s[(long)j * D + d];
+                tr += s[(1 + d) * size + (long)j * D + d];
+                ss += (double)sd * sd;
+            }
+            loss += tr + 0.5 * ss;
+        }
+        memcpy(ds + size, v + size, sizeof(float) * (size_t)(size * D)); /* dṡ_k = e_k / N */
+        for (long i = size; i < size * (1 + D); i++) ds[i] *= invN;
+        loss /= a->N;
+        break;
+    case SF_OBJ_SLICED:
+    case SF_OBJ_SLICED_VR: {
+        int vr = a->objective == SF_OBJ_SLICED_VR;
+        if (vr)
+            for (long i = 0; i < size; i++) ds[i] = s[i] * invN;
+        else
+            memset(ds, 0, sizeof(float) * (size_t)size);
+        for (int m = 1; m <= M; m++) {
+            for (int j = 0; j < n; j++) {
+                const float *vj = v + m * size + (long)j * D, *sj = s + (long)j * D;
+                const float *sdot = s + m * size + (long)j * D;
+                float *dsj = ds + (long)j * D, *dsdot = ds + m * size + (long)j * D;
+                double vjv = 0.0, proj = 0.0, ss = 0.0;
+                for (int d = 0; d < D; d++) {
+                    vjv += (double)vj[d] * sdot[d];
+                    proj += (double)vj[d] * sj[d];
+                    ss += (double)sj[d] * sj[d];
+                }
+                loss += vjv + 0.5 * (vr ? ss : proj * proj);
+                float c = (float)proj * invNM;
+                for (int d = 0; d < D; d++) {
+                    if (!vr) dsj[d] += c * vj[d];
+                    dsdot[d] = vj[d] * invNM;
+                }
+            }
+        }
+        loss /= (double)a->N * M;
+        break;
+    }
+    case SF_OBJ_DSM: {
+        const float inv_sigma = 1.0f / a->sigma;
+        for (long i = 0; i < size; i++) {
+            float r = s[i] + ds[i] * inv_sigma; /* ds holds z on entry */
+            loss += 0.5 * (double)r * r;
+            ds[i] = r * invN;
+        }
+        loss /= a->N;
+        break;
+    }
+    }
+
+    if (grad) sf__mlp_backward(net, k, params, ws, n, K, grad);
+    return loss;
+}

@@ -1,0 +1,277 @@
+/* model.c — the public model API: checking settings, the one allocation, the training step,
+ * scoring. It ties the layers together and owns no maths of its own: the net's passes are net/'s,
+ * the objectives loss/'s, the update optim/'s and the kernels', the batches data/'s. */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/status.h"
+#include "data/data.h"
+#include "loss/loss.h"
+#include "optim/adam.h"
+
+#define SF__TRAIN_DEFAULT_BATCH 128
+#define SF__TRAIN_DEFAULT_LR 1e-3f
+/* DSM's σ when nothing else is said: about a tenth of each dataset's spread (the swiss roll spans
+ * ~2.5 after scaling; a digit's pixels span 0..1 in 64 dimensions). */
+#define SF__DSM_SIGMA_SWISS 0.1f
+#define SF__DSM_SIGMA_DIGITS 0.2f
+
+sf_net_config sf_net_config_default(int dim) {
+    sf_net_config c = {dim, 128, 2, 42, SF_ISA_AUTO};
+    return c;
+}
+
+sf_train_config sf_train_config_default(int dataset) {
+    sf_train_config c;
+    c.dataset = dataset;
+    c.objective = SF_OBJ_SLICED;
+    c.batch = SF__TRAIN_DEFAULT_BATCH;
+    c.n_proj = 1;
+    c.lr = SF__TRAIN_DEFAULT_LR;
+    c.sigma = dataset == SF_DATA_DIGITS ? SF__DSM_SIGMA_DIGITS : SF__DSM_SIGMA_SWISS;
+    c.data_noise = dataset == SF_DATA_DIGITS ? 0.1f : 1.0f;
+    return c;
+}
+
+static sf_status check_net_config(const sf_net_config *c) {
+    if (!c) return sf__fail(SF_EINVAL, "net config is NULL");
+    if (c->dim < 1 || c->dim > SF_MAX_DIM)
+        return sf__fail(SF_EINVAL, "dimension must be 1..%d, got %d", SF_MAX_DIM, c->dim);
+    if (c->hidden < 1 || c->hidden > SF_MAX_HIDDEN)
+        return sf__fail(SF_EINVAL, "hidden width must be 1..%d, got %d", SF_MAX_HIDDEN, c->hidden);
+    if (c->depth < 1 || c->depth > SF_MAX_DEPTH)
+        return sf__fail(SF_EINVAL, "depth must be 1..%d hidden layers, got %d", SF_MAX_DEPTH, c->depth);
+    if (c->isa < SF_ISA_AUTO || c->isa > SF_ISA_SIMD128)
+        return sf__fail(SF_EINVAL, "unknown instruction set id %d", c->isa);
+    if (c->isa == SF_ISA_SIMD128 && !SF_HAVE_SIMD128)
+        return sf__fail(SF_EINVAL, "this build has no SIMD128 kernels");
+    return SF_OK;
+}
+
+static const sf_kernels *pick_kernels(int isa) {
+#if SF_HAVE_SIMD128
+    if (isa != SF_ISA_SCALAR) return &sf_kernels_simd128;
+#endif
+    (void)isa;
+    return &sf_kernels_scalar;
+}
+
+sf_status sf_model_create(sf_model **out, const sf_net_config *cfg) {
+    if (!out) return sf__fail(SF_EINVAL, "sf_model_create: out is NULL");
+    *out = NULL;
+    sf_status st = check_net_config(cfg);
+    if (st) return st;
+
+    sf_mlp net;
+    sf__mlp_shape(&net, cfg->dim, cfg->hidden, cfg->depth);
+    int rows = sf__mlp_ws_rows(&net);
+    /* One allocation: the struct, then 7 arrays of P floats, then the workspace. */
+    size_t head = (sizeof(sf_model) + 15) & ~(size_t)15;
+    size_t floats = (size_t)7 * net.P + (size_t)sf__mlp_ws_floats(&net, rows);
+    sf_model *m = malloc(head + floats * sizeof(float));
+    if (!m) return sf__fail(SF_ENOMEM, "could not allocate %zu bytes for the model", head + floats * 4);
+    memset(m, 0, sizeof *m);
+    float *mem = (float *)((char *)m + head);
+
+    m->net = net;
+    m->nc = *cfg;
+    m->k = pick_kernels(cfg->isa);
+    float **arrays[] = {&m->p, &m->m1, &m->m2, &m->p_next, &m->m1_next, &m->m2_next, &m->grad};
+    for (int i = 0; i < 7; i++) *arrays[i] = mem, mem += net.P;
+    sf__mlp_ws_init(&m->ws, &net, rows, mem);
+
+    sf_rng init;
+    sf_rng_seed(&init, cfg->seed, SF__STREAM_INIT);
+    sf__mlp_init(&net, m->p, &init);
+    memset(m->m1, 0, sizeof(float) * (size_t)net.P);
+    memset(m->m2, 0, sizeof(float) * (size_t)net.P);
+    memset(m->grad, 0, sizeof(float) * (size_t)net.P);
+    sf_rng_seed(&m->rng_train, cfg->seed, SF__STREAM_TRAIN);
+
+    int dataset = cfg->dim == 2 ? SF_DATA_SWISS_ROLL : cfg->dim == 64 ? SF_DATA_DIGITS : -1;
+    m->tc = sf_train_config_default(dataset < 0 ? SF_DATA_SWISS_ROLL : dataset);
+    m->tc.dataset = dataset;
+    m->has_dataset = dataset >= 0;
+    *out = m;
+    return SF_OK;
+}
+
+void sf_model_free(sf_model *m) { free(m); }
+
+static sf_status check_train_config(const sf_model *m, const sf_train_config *c) {
+    if (!c) return sf__fail(SF_EINVAL, "train config is NULL");
+    int dim = sf_data_dim(c->dataset);
+    if (dim == 0) return sf__fail(SF_EINVAL, "unknown dataset id %d", c->dataset);
+    if (dim != m->net.D)
+        return sf__fail(SF_EINVAL, "dataset %d has dimension %d but the model's is %d", c->dataset, dim,
+                        m->net.D);
+    if (c->objective < 0 || c->objective >= SF_OBJ_COUNT)
+        return sf__fail(SF_EINVAL, "unknown objective id %d", c->objective);
+    if (c->batch < 1 || c->batch > SF_MAX_BATCH)
+        return sf__fail(SF_EINVAL, "batch size must be 1..%d, got %d", SF_MAX_BATCH, c->batch);
+    if (c->n_proj < 1 || c->n_proj > SF_MAX_PROJ)
+        return sf__fail(SF_EINVAL, "projections must be 1..%d, got %d", SF_MAX_PROJ, c->n_proj);
+    if (!sf__finite(c->lr) || c->lr <= 0)
+        return sf__fail(SF_EINVAL, "learning rate must be finite and > 0, got %g", (double)c->lr);
+    if (!sf__finite(c->sigma) || c->sigma <= 0)
+        return sf__fail(SF_EINVAL, "sigma must be finite and > 0, got %g", (double)c->sigma);
+    if (!sf__finite(c->data_noise) || c->data_noise < 0)
+        return sf__fail(SF_EINVAL, "data noise must be finite and >= 0, got %g", (double)c->data_noise);
+    return SF_OK;
+}
+
+sf_status sf_model_set_train(sf_model *m, const sf_train_config *tc) {
+    if (!m) return sf__fail(SF_EINVAL, "model is NULL");
+    sf_status st = check_train_config(m, tc);
+    if (st) return st;
+    m->tc = *tc;
+    m->has_dataset = 1;
+    return SF_OK;
+}
+
+sf_train_config sf_model_train_config(const sf_model *m) {
+    return m ? m->tc : sf_train_config_default(SF_DATA_SWISS_ROLL);
+}
+
+/* Points per chunk so that a point and its K tangents fit the workspace. */
+static int chunk_points(const sf_model *m, int K) { return m->ws.rows / (1 + K); }
+
+/* Fills the input stack of a training chunk of n points from the generator, point by point (the
+ * point, then its projections or noise), so the draws do not depend on the chunk size. */
+static void fill_from_rng(sf_model *m, int n, int K) {
+    const int D = m->net.D;
+    const long size = (long)n * D;
+    const sf_train_config *tc = &m->tc;
+    float *h0 = m->ws.h[0], *z = m->ws.adj[0];
+    for (int i = 0; i < n; i++) {
+        float *xi = h0 + (long)i * D;
+        sf__data_draw(xi, NULL, tc->dataset, 1, tc->data_noise, &m->rng_train);
+        if (tc->objective == SF_OBJ_SLICED || tc->objective == SF_OBJ_SLICED_VR) {
+            for (int j = 1; j <= K; j++) sf_rng_fill_normal(&m->rng_train, h0 + j * size + (long)i * D, D, 1.0f);
+        } else if (tc->objective == SF_OBJ_DSM) {
+            float *zi = z + (long)i * D;
+            sf_rng_fill_normal(&m->rng_train, zi, D, 1.0f);
+            for (int d = 0; d < D; d++) xi[d] = xi[d] + tc->sigma * zi[d];
+        }
+    }
+}
+
+/* The same from caller-given arrays: x (N, D) and aux (see sf_model_loss_grad), points n0 .. n0+n. */
+static void fill_from_arrays(sf_model *m, int objective, const float *x, const float *aux, int N, int M,
+                             float sigma, int n0, int n) {
+    const int D = m->net.D;
+    const long size = (long)n * D;
+    float *h0 = m->ws.h[0];
+    memcpy(h0, x + (long)n0 * D, sizeof(float) * (size_t)size);
+    if (objective == SF_OBJ_SLICED || objective == SF_OBJ_SLICED_VR) {
+        for (int j = 0; j < M; j++)
+            memcpy(h0 + (1 + j) * size, aux + ((long)j * N + n0) * D, sizeof(float) * (size_t)size);
+    } else if (objective == SF_OBJ_DSM) {
+        float *z = m->ws.adj[0];
+        memcpy(z, aux + (long)n0 * D, sizeof(float) * (size_t)size);
+        for (long i = 0; i < size; i++) h0[i] = h0[i] + sigma * z[i];
+    }
+}
+
+/* Loss and gradient of one batch of N points, filled chunk by chunk by `fill`. */
+static double batch_loss_grad(sf_model *m, const sf_loss_args *a, const float *x, const float *aux) {
+    int K = sf__loss_tangents(a->objective, m->net.D, a->M);
+    int per = chunk_points(m, K);
+    double loss = 0.0;
+    memset(m->grad, 0, sizeof(float) * (size_t)m->net.P);
+    for (int n0 = 0; n0 < a->N; n0 += per) {
+        int n = a->N - n0 < per ? a->N - n0 : per;
+        if (x) fill_from_arrays(m, a->objective, x, aux, a->N, a->M, a->sigma, n0, n);
+        else fill_from_rng(m, n, K);
+        loss += sf__loss_chunk(&m->net, m->k, m->p, &m->ws, n, a, m->grad);
+    }
+    return loss;
+}
+
+static int all_finite(const float *x, long n) {
+    float acc = 0.0f;
+    for (long i = 0; i < n; i++) acc += x[i] - x[i];
+    return acc == 0.0f;
+}
+
+sf_status sf_model_loss_grad(sf_model *m, float *loss, int objective, const float *x, const float *aux,
+                             int n, int n_proj, float sigma) {
+    if (!m || !loss || !x) return sf__fail(SF_EINVAL, "sf_model_loss_grad: model, loss and x must not be NULL");
+    if (objective < 0 || objective >= SF_OBJ_COUNT)
+        return sf__fail(SF_EINVAL, "unknown objective id %d", objective);
+    if (n < 1 || n > SF_MAX_BATCH) return sf__fail(SF_EINVAL, "batch size must be 1..%d, got %d", SF_MAX_BATCH, n);
+    int sliced = objective == SF_OBJ_SLICED || objective == SF_OBJ_SLICED_VR;
+    if (sliced && (n_proj < 1 || n_proj > SF_MAX_PROJ))
+        return sf__fail(SF_EINVAL, "projections must be 1..%d, got %d", SF_MAX_PROJ, n_proj);
+    if (objective == SF_OBJ_DSM && (!sf__finite(sigma) || sigma <= 0))
+        return sf__fail(SF_EINVAL, "sigma must be finite and > 0, got %g", (double)sigma);
+    if (objective != SF_OBJ_EXACT && !aux)
+        return sf__fail(SF_EINVAL, "this objective needs aux (projections or noise), got NULL");
+    const long D = m->net.D;
+    if (!all_finite(x, n * D)) return sf__fail(SF_EINVAL, "x contains NaN or infinity");
+    if (aux && objective != SF_OBJ_EXACT && !all_finite(aux, (sliced ? n_proj : 1) * n * D))
+        return sf__fail(SF_EINVAL, "aux contains NaN or infinity");
+
+    sf_loss_args a = {objective, n, sliced ? n_proj : 1, sigma};
+    *loss = (float)batch_loss_grad(m, &a, x, aux);
+    if (!sf__finite(*loss)) return sf__fail(SF_ENONFINITE, "the loss is not finite");
+    return SF_OK;
+}
+
+sf_status sf_model_train(sf_model *m, int steps, float *losses) {
+    if (!m) return sf__fail(SF_EINVAL, "model is NULL");
+    if (steps < 0) return sf__fail(SF_EINVAL, "steps must be >= 0, got %d", steps);
+    if (!m->has_dataset)
+        return sf__fail(SF_EINVAL, "no dataset has dimension %d: set one before training", m->net.D);
+    const sf_train_config *tc = &m->tc;
+    sf_loss_args a = {tc->objective, tc->batch, tc->n_proj, tc->sigma};
+    const int P = m->net.P;
+    for (int s = 0; s < steps; s++) {
+        float loss = (float)batch_loss_grad(m, &a, NULL, NULL);
+        if (losses) losses[s] = loss;
+        if (!sf__finite(loss))
+            return sf__fail(SF_ENONFINITE, "the loss became %g at step %lld; the step was not applied",
+                            (double)loss, m->step + 1);
+        sf_adam_coef c = sf__adam_coef(tc->lr, m->step + 1);
+        float check = m->k->adam(m->p_next, m->m1_next, m->m2_next, m->p, m->m1, m->m2, m->grad, P, c);
+        if (check != 0.0f)
+            return sf__fail(SF_ENONFINITE,
+                            "the parameters became non-finite at step %lld (learning rate %g); "
+                            "the step was not applied", m->step + 1, (double)tc->lr);
+        float *t;
+        t = m->p, m->p = m->p_next, m->p_next = t;
+        t = m->m1, m->m1 = m->m1_next, m->m1_next = t;
+        t = m->m2, m->m2 = m->m2_next, m->m2_next = t;
+        m->step++;
+    }
+    return SF_OK;
+}
+
+/* Scores of n points (n <= the workspace's rows) into ws->h[L]; returns that pointer. */
+const float *sf__model_score_chunk(sf_model *m, const float *x, int n) {
+    memcpy(m->ws.h[0], x, sizeof(float) * (size_t)n * (size_t)m->net.D);
+    sf__mlp_forward(&m->net, m->k, m->p, &m->ws, n, 0);
+    return m->ws.h[m->net.L];
+}
+
+sf_status sf_model_score(sf_model *m, float *s, const float *x, int n) {
+    if (!m || (n > 0 && (!s || !x))) return sf__fail(SF_EINVAL, "sf_model_score: NULL argument");
+    if (n < 0) return sf__fail(SF_EINVAL, "point count must be >= 0, got %d", n);
+    const long D = m->net.D;
+    if (!all_finite(x, n * D)) return sf__fail(SF_EINVAL, "x contains NaN or infinity");
+    for (int n0 = 0; n0 < n; n0 += m->ws.rows) {
+        int c = n - n0 < m->ws.rows ? n - n0 : m->ws.rows;
+        memcpy(s + n0 * D, sf__model_score_chunk(m, x + n0 * D, c), sizeof(float) * (size_t)(c * D));
+    }
+    if (!all_finite(s, n * D)) return sf__fail(SF_ENONFINITE, "the score is not finite at some point");
+    return SF_OK;
+}
+
+int sf_model_param_count(const sf_model *m) { return m ? m->net.P : 0; }
+float *sf_model_params(sf_model *m) { return m ? m->p : NULL; }
+const float *sf_model_grad(const sf_model *m) { return m ? m->grad : NULL; }
+sf_net_config sf_model_net_config(const sf_model *m) { return m ? m->nc : sf_net_config_default(0); }
+long long sf_model_step_count(const sf_model *m) { return m ? m->step : 0; }
+const char *sf_model_isa_name(const sf_model *m) { return m ? m->k->name : ""; }

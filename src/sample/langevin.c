@@ -1,0 +1,126 @@
+/* langevin.c — unadjusted Langevin dynamics for many chains at once, on the model's score or on
+ * any score function.
+ *
+ *   x ← x + ε/2·s(x) + √ε·T·z,  z ~ N(0, I),  ε ← ε·decay      (the tutorial's sample_langevin)
+ *
+ * Chains live in one flat (n, D) buffer; with keep_all every step is a frame of a (steps + 1, n, D)
+ * buffer. The score is evaluated a chunk of chains at a time (the model's workspace, or a stack buffer
+ * for a score function), but the noise is drawn chain by chain in order, so the result does not
+ * depend on the chunk size. For s(x) = −x and fixed ε the chain's stationary variance is exactly
+ * 1/(1 − ε/4) (not 1: the discretisation bias of the unadjusted sampler); tests/c/test_sample.c
+ * checks that.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "base/status.h"
+#include "base/streams.h"
+#include "model.h"
+
+#define SF__FN_CHUNK_FLOATS 4096 /* stack buffer for sf_langevin_fn: 16 KiB */
+
+/* Scores of n points of a chunk; returns a pointer to them (n, D), or NULL on failure. */
+typedef const float *(*chunk_score)(void *ctx, const float *x, int n);
+
+static sf_status check_config(const sf_langevin_config *lc, int n, const float *out, const float *x0) {
+    if (!lc) return sf__fail(SF_EINVAL, "sampler config is NULL");
+    if (n < 0) return sf__fail(SF_EINVAL, "chain count must be >= 0, got %d", n);
+    if (n > 0 && (!out || !x0)) return sf__fail(SF_EINVAL, "sampler: out and x0 must not be NULL");
+    if (!sf__finite(lc->eps) || lc->eps <= 0)
+        return sf__fail(SF_EINVAL, "step size eps must be finite and > 0, got %g", (double)lc->eps);
+    if (!sf__finite(lc->decay) || lc->decay <= 0)
+        return sf__fail(SF_EINVAL, "eps decay must be finite and > 0, got %g", (double)lc->decay);
+    if (!sf__finite(lc->temperature) || lc->temperature < 0)
+        return sf__fail(SF_EINVAL, "temperature must be finite and >= 0, got %g", (double)lc->temperature);
+    if (lc->steps < 0 || lc->steps > SF_MAX_STEPS)
+        return sf__fail(SF_EINVAL, "sampler steps must be 0..%d, got %d", SF_MAX_STEPS, lc->steps);
+    return SF_OK;
+}
+
+static sf_status run(chunk_score score, void *ctx, int D, int chunk, float *out, const float *x0, int n,
+                     const sf_langevin_config *lc, int keep_all) {
+    const long size = (long)n * D;
+    float acc = 0.0f;
+    for (long i = 0; i < size; i++) acc += x0[i] - x0[i];
+    if (acc != 0.0f) return sf__fail(SF_EINVAL, "the start points contain NaN or infinity");
+
+    sf_rng r;
+    sf_rng_seed(&r, lc->seed, SF__STREAM_SAMPLER);
+    float *x = out;
+    memcpy(x, x0, sizeof(float) * (size_t)size);
+    float eps = lc->eps;
+    for (int t = 0; t < lc->steps; t++) {
+        if (keep_all) {
+            memcpy(x + size, x, sizeof(float) * (size_t)size);
+            x += size;
+        }
+        const float half = 0.5f * eps, noise = sqrtf(eps) * lc->temperature;
+        for (int c0 = 0; c0 < n; c0 += chunk) {
+            int c = n - c0 < chunk ? n - c0 : chunk;
+            float *xc = x + (long)c0 * D;
+            const float *s = score(ctx, xc, c);
+            if (!s) return sf__fail(SF_EINVAL, "the score function failed at step %d", t + 1);
+            for (long i = 0; i < (long)c * D; i++) xc[i] = xc[i] + half * s[i] + noise * sf_rng_normal(&r);
+        }
+        eps *= lc->decay;
+        acc = 0.0f;
+        for (long i = 0; i < size; i++) acc += x[i] - x[i];
+        if (acc != 0.0f)
+            return sf__fail(SF_ENONFINITE, "a chain became NaN or infinite at step %d; try a smaller eps", t + 1);
+    }
+    return SF_OK;
+}
+
+static const float *model_chunk(void *ctx, const float *x, int n) {
+    return sf__model_score_chunk(ctx, x, n);
+}
+
+sf_status sf_langevin(sf_model *m, float *out, const float *x0, int n, const sf_langevin_config *lc,
+                      int keep_all) {
+    if (!m) return sf__fail(SF_EINVAL, "model is NULL");
+    sf_status st = check_config(lc, n, out, x0);
+    if (st) return st;
+    return run(model_chunk, m, m->net.D, m->ws.rows, out, x0, n, lc, keep_all);
+}
+
+typedef struct fn_ctx {
+    sf_score_fn fn;
+    void *ctx;
+    int dim;
+    float s[SF__FN_CHUNK_FLOATS];
+} fn_ctx;
+
+static const float *fn_chunk(void *ctx, const float *x, int n) {
+    fn_ctx *f = ctx;
+    return f->fn(f->ctx, f->s, x, n, f->dim) == 0 ? f->s : NULL;
+}
+
+sf_status sf_langevin_fn(sf_score_fn fn, void *ctx, int dim, float *out, const float *x0, int n,
+                         const sf_langevin_config *lc, int keep_all) {
+    if (!fn) return sf__fail(SF_EINVAL, "score function is NULL");
+    if (dim < 1 || dim > SF_MAX_DIM) return sf__fail(SF_EINVAL, "dimension must be 1..%d, got %d", SF_MAX_DIM, dim);
+    sf_status st = check_config(lc, n, out, x0);
+    if (st) return st;
+    fn_ctx f;
+    f.fn = fn, f.ctx = ctx, f.dim = dim;
+    return run(fn_chunk, &f, dim, SF__FN_CHUNK_FLOATS / dim, out, x0, n, lc, keep_all);
+}
+
+sf_langevin_config sf_langevin_config_default(int dataset) {
+    sf_langevin_config c = {0.01f, 0.9f, 1.0f, 15, 0};
+    if (dataset == SF_DATA_DIGITS) {
+        c.eps = 0.05f, c.decay = 0.98f, c.temperature = 0.02f, c.steps = 50;
+    }
+    return c;
+}
+
+sf_status sf_uniform(float *out, int n, float lo, float hi, uint64_t seed) {
+    if (n < 0) return sf__fail(SF_EINVAL, "count must be >= 0, got %d", n);
+    if (n > 0 && !out) return sf__fail(SF_EINVAL, "sf_uniform: out is NULL");
+    if (!sf__finite(lo) || !sf__finite(hi) || !(lo <= hi))
+        return sf__fail(SF_EINVAL, "uniform range must be finite with lo <= hi, got [%g, %g)", (double)lo, (double)hi);
+    sf_rng r;
+    sf_rng_seed(&r, seed, SF__STREAM_UNIFORM);
+    for (int i = 0; i < n; i++) out[i] = lo + (hi - lo) * sf_rng_uniform(&r);
+    return SF_OK;
+}

@@ -1,0 +1,213 @@
+/* scorefield.h — score-based generative modelling in plain C11, for WebAssembly and native.
+ *
+ * Scorefield trains a score network s(x) ≈ ∇ₓ log p(x) — an MLP D → H → … → H → D with softplus
+ * between layers — on data it generates itself, and samples from it with Langevin dynamics. It is the
+ * engine of the Scorefield web page, widget and Node API, and it reproduces the JAX tutorial
+ * "Generative Modeling by Estimating Gradients of Data Distribution": a 2-D swiss roll and the 8x8
+ * digits, trained with exact, sliced or denoising score matching and Adam.
+ *
+ * Data flow of one training step (sf_model_train):
+ *
+ *   data/    draw a batch x (N, D) with the model's seeded generator (and projections v, or noise z)
+ *   net/     forward pass of the primal x and K tangent directions together: s(x) and J(x)·v
+ *   loss/    the objective from s and J·v, and its adjoint
+ *   net/     backward pass through primal and tangents: the exact parameter gradient
+ *   optim/   Adam, out of place: a step whose loss or result is not finite is thrown away
+ *
+ * All memory is allocated once, in sf_model_create; training, scoring and sampling never allocate.
+ * The library does no I/O, never prints and never exits: every function that can fail on user input
+ * returns an sf_status, and sf_error() says what went wrong in words a page can show.
+ *
+ * Usage:
+ *
+ *   sf_net_config nc = sf_net_config_default(2);           // D = 2, H = 128, 2 hidden layers
+ *   sf_model *m;
+ *   if (sf_model_create(&m, &nc) != SF_OK) fail(sf_error());
+ *   sf_train_config tc = sf_train_config_default(SF_DATA_SWISS_ROLL);
+ *   tc.objective = SF_OBJ_EXACT;
+ *   sf_model_set_train(m, &tc);
+ *   float losses[2000];
+ *   sf_model_train(m, 2000, losses);                       // the tutorial's 2000 steps
+ *   float s[2];
+ *   sf_model_score(m, s, (const float[]){0.5f, 0.5f}, 1); // the learned score at one point
+ *   sf_langevin_config lc = sf_langevin_config_default(SF_DATA_SWISS_ROLL);
+ *   float chain[16 * 2];                                   // keep_all: (steps + 1, 1, D)
+ *   sf_langevin(m, chain, (const float[]){1.5f, 0.0f}, 1, &lc, 1);
+ *   sf_model_free(m);
+ *
+ * Shapes: N batch or number of points, D data dimension, H hidden width, K tangent directions,
+ * M projections per sample, P parameters. Arrays are float32, row-major, (N, D) unless said.
+ * Enumerations mirrored in JavaScript carry "keep in sync" notes; their values never change.
+ */
+#ifndef SCOREFIELD_H
+#define SCOREFIELD_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Status ----------------------------------------------------------------------------------
+ * Keep in sync with the JavaScript loader's status names. */
+typedef enum sf_status {
+    SF_OK = 0,
+    SF_EINVAL = 1,     /* an argument is out of range, NULL or not finite; nothing was changed */
+    SF_ENOMEM = 2,     /* allocation failed; nothing was changed */
+    SF_ENONFINITE = 3  /* a loss, gradient or sample became NaN or infinite (see each function) */
+} sf_status;
+
+/* The message of the last call on this thread that did not return SF_OK (a static string,
+ * overwritten by the next failure; "" before any). */
+const char *sf_error(void);
+
+/* A short name for a status: "ok", "invalid argument", "out of memory", "not finite". */
+const char *sf_status_name(sf_status s);
+
+/* ---- Limits ---------------------------------------------------------------------------------- */
+#define SF_MAX_DIM 256      /* D */
+#define SF_MAX_HIDDEN 512   /* H */
+#define SF_MAX_DEPTH 4      /* hidden layers */
+#define SF_MAX_BATCH 65536  /* batch size; memory does not grow with it (batches run in chunks) */
+#define SF_MAX_PROJ 64      /* projections per sample for sliced score matching */
+#define SF_MAX_STEPS 1000000 /* Langevin steps in one call */
+
+/* ---- Enumerations (keep in sync with web/core/enums.js) -------------------------------------- */
+typedef enum sf_objective {
+    SF_OBJ_EXACT = 0,     /* mean of tr(∂s/∂x) + ½‖s‖², the trace from D forward-mode passes */
+    SF_OBJ_SLICED = 1,    /* mean of vᵀ(∂s/∂x)v + ½(vᵀs)², v ~ N(0, I) per sample and step */
+    SF_OBJ_SLICED_VR = 2, /* mean of vᵀ(∂s/∂x)v + ½‖s‖² (variance reduced) */
+    SF_OBJ_DSM = 3,       /* mean of ½‖s(x̃) + (x̃ − x)/σ²‖², x̃ = x + σz, z ~ N(0, I) */
+    SF_OBJ_COUNT
+} sf_objective;
+
+typedef enum sf_dataset {
+    SF_DATA_SWISS_ROLL = 0, /* D = 2: scikit-learn's make_swiss_roll, columns x and z, divided by 10 */
+    SF_DATA_DIGITS = 1,     /* D = 64: the 1797 8x8 digits as X/16 plus Gaussian noise */
+    SF_DATA_COUNT
+} sf_dataset;
+
+typedef enum sf_isa {
+    SF_ISA_AUTO = 0,    /* SIMD128 when this build has it, else scalar */
+    SF_ISA_SCALAR = 1,  /* the scalar twins, on any build */
+    SF_ISA_SIMD128 = 2  /* the SIMD128 twins; SF_EINVAL on a build without them */
+} sf_isa;
+
+/* ---- Data ------------------------------------------------------------------------------------ */
+
+/* The dimension D of a dataset's points, or 0 for an unknown id. */
+int sf_data_dim(int dataset);
+
+/* x (n, D) = n fresh points of a dataset with the given noise (swiss roll: σ of the Gaussian noise
+ * added before dividing by 10, tutorial 1.0; digits: σ of the noise added to X/16, tutorial 0.1),
+ * drawn from a generator seeded with `seed`. labels (n), if not NULL, receives each digit's class
+ * (−1 for the swiss roll). */
+sf_status sf_data_sample(float *x, int *labels, int dataset, int n, float noise, uint64_t seed);
+
+/* ---- The model ------------------------------------------------------------------------------- */
+typedef struct sf_model sf_model;
+
+typedef struct sf_net_config {
+    int dim;       /* D, 1 .. SF_MAX_DIM */
+    int hidden;    /* H, 1 .. SF_MAX_HIDDEN (tutorial 128) */
+    int depth;     /* hidden layers, 1 .. SF_MAX_DEPTH (tutorial 2) */
+    uint64_t seed; /* seeds initialisation and training batches */
+    int isa;       /* an sf_isa */
+} sf_net_config;
+
+/* D = dim, H = 128, depth 2, seed 42, SF_ISA_AUTO. */
+sf_net_config sf_net_config_default(int dim);
+
+/* Allocates and initialises a model like the tutorial's stax.Dense layers: weights Glorot-normal
+ * (truncated at ±2σ, as jax.nn.initializers.glorot_normal), biases N(0, 0.01²). Its training
+ * settings start as sf_train_config_default of the dataset of dimension D (swiss roll for D = 2,
+ * digits for D = 64, else a config whose dataset must be set before training). */
+sf_status sf_model_create(sf_model **out, const sf_net_config *cfg);
+
+/* Frees everything the model allocated. NULL is a no-op. */
+void sf_model_free(sf_model *m);
+
+typedef struct sf_train_config {
+    int dataset;      /* an sf_dataset, of dimension D */
+    int objective;    /* an sf_objective */
+    int batch;        /* N, 1 .. SF_MAX_BATCH (tutorial 128) */
+    int n_proj;       /* M, projections per sample for the sliced objectives, 1 .. SF_MAX_PROJ */
+    float lr;         /* Adam's learning rate, finite and > 0 (tutorial 1e-3) */
+    float sigma;      /* σ of denoising score matching, finite and > 0 */
+    float data_noise; /* the dataset's noise (see sf_data_sample), finite and >= 0 */
+} sf_train_config;
+
+/* The tutorial's settings for a dataset: sliced SM, batch 128, 1 projection, lr 1e-3, σ 0.1 for
+ * the swiss roll and 0.2 for digits, data noise 1.0 (swiss roll) or 0.1 (digits). */
+sf_train_config sf_train_config_default(int dataset);
+
+/* Checks and applies training settings. On SF_EINVAL the model keeps its previous settings.
+ * Changing the learning rate or objective keeps the parameters and Adam's state. */
+sf_status sf_model_set_train(sf_model *m, const sf_train_config *tc);
+sf_train_config sf_model_train_config(const sf_model *m);
+
+/* Runs `steps` training steps; losses (steps), if not NULL, receives each step's loss.
+ * A step whose loss, gradient or updated parameters are not finite is rolled back: the parameters,
+ * Adam's moments and the step count stay exactly as before it, the call stops there and returns
+ * SF_ENONFINITE (losses[i] of that step holds the offending loss). Steps before it are kept. */
+sf_status sf_model_train(sf_model *m, int steps, float *losses);
+
+/* s (n, D) = the score at x (n, D), any n >= 0. */
+sf_status sf_model_score(sf_model *m, float *s, const float *x, int n);
+
+/* The objective and its gradient for a given batch, without drawing anything or updating:
+ * x (n, D); aux = v (M, n, D) as v[(m·n + i)·D + d] for the sliced objectives, z (n, D) for DSM,
+ * unused for EXACT. *loss receives the loss; the gradient (P) is left in sf_model_grad(m).
+ * This is what training computes after drawing its batch; tests check it against a double-precision
+ * reference. */
+sf_status sf_model_loss_grad(sf_model *m, float *loss, int objective, const float *x, const float *aux,
+                             int n, int n_proj, float sigma);
+
+/* Views of the model. The parameter and gradient arrays (P) are laid out layer by layer, l = 0 ..
+ * depth: W_l (in_l, out_l) row-major, then b_l (out_l). sf_model_params may point elsewhere after
+ * each training step (the optimiser is double-buffered): fetch it again rather than keeping it. */
+int sf_model_param_count(const sf_model *m);
+float *sf_model_params(sf_model *m);
+const float *sf_model_grad(const sf_model *m);
+sf_net_config sf_model_net_config(const sf_model *m);
+long long sf_model_step_count(const sf_model *m);
+const char *sf_model_isa_name(const sf_model *m); /* "scalar" or "simd128" */
+
+/* ---- Langevin sampling ----------------------------------------------------------------------- */
+typedef struct sf_langevin_config {
+    float eps;         /* ε at the first step, finite and > 0 */
+    float decay;       /* ε ← ε·decay after each step, finite and > 0 */
+    float temperature; /* T, finite and >= 0 */
+    int steps;         /* 0 .. SF_MAX_STEPS */
+    uint64_t seed;     /* seeds the sampler's noise: same seed, same chains */
+} sf_langevin_config;
+
+/* The tutorial's sampler: 2-D ε 0.01, decay 0.9, 15 steps, T 1; digits ε 0.05, decay 0.98,
+ * 50 steps, T 0.02; seed 0. */
+sf_langevin_config sf_langevin_config_default(int dataset);
+
+/* Runs n chains of unadjusted Langevin dynamics on the model's score, from x0 (n, D):
+ *   x ← x + ε/2·s(x) + √ε·T·z,  z ~ N(0, I),  then ε ← ε·decay.
+ * keep_all: out is (steps + 1, n, D), frame 0 = x0 and frame t the chains after t steps;
+ * otherwise out is (n, D), the chains after the last step. out must not overlap x0.
+ * Returns SF_ENONFINITE if a chain became NaN or infinite (out is written all the same). */
+sf_status sf_langevin(sf_model *m, float *out, const float *x0, int n, const sf_langevin_config *lc,
+                      int keep_all);
+
+/* A score function for sf_langevin_fn: s (n, dim) = score at x (n, dim). Returns 0 on success. */
+typedef int (*sf_score_fn)(void *ctx, float *s, const float *x, int n, int dim);
+
+/* The same sampler on any score function (an analytic one, for instance), in chunks of at most
+ * 4096/dim points per call of fn. */
+sf_status sf_langevin_fn(sf_score_fn fn, void *ctx, int dim, float *out, const float *x0, int n,
+                         const sf_langevin_config *lc, int keep_all);
+
+/* out (n) = uniform draws in [lo, hi) from a generator seeded with `seed`: the digits sampler's
+ * start 0.1·U(0, 1)⁶⁴ is sf_uniform(x0, 64 * n, 0, 0.1f, seed). */
+sf_status sf_uniform(float *out, int n, float lo, float hi, uint64_t seed);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

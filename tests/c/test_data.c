@@ -1,0 +1,141 @@
+/* test_data.c — the datasets: the embedded digits against their published check sums, the swiss
+ * roll's moments against closed forms, and both generators' determinism. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/digits.h"
+#include "harness.h"
+#include "scorefield.h"
+
+#define Z_BOUND 5.0 /* standard errors allowed for a sample moment */
+#define PI 3.14159265358979323846
+
+/* Check sums from ../shared/data/README.md and the issue: 1797 rows, first row, pixel total,
+ * class counts. */
+static void test_digits_table_matches_published_check_sums(void) {
+    const unsigned char first[8] = {0, 0, 5, 13, 9, 1, 0, 0};
+    EXPECT(memcmp(sf_digits_pixels, first, 8) == 0, "first row starts differently");
+    EXPECT(sf_digits_labels[0] == 0, "first label %d", sf_digits_labels[0]);
+    long total = 0;
+    int counts[10] = {0}, max = 0;
+    for (long i = 0; i < (long)SF_DIGITS_ROWS * SF_DIGITS_PIXELS; i++) {
+        total += sf_digits_pixels[i];
+        if (sf_digits_pixels[i] > max) max = sf_digits_pixels[i];
+    }
+    for (int i = 0; i < SF_DIGITS_ROWS; i++) counts[sf_digits_labels[i] < 10 ? sf_digits_labels[i] : 0]++;
+    const int want[10] = {178, 182, 177, 183, 181, 182, 181, 179, 174, 180};
+    EXPECT(total == 561718, "pixel total %ld", total);
+    EXPECT(max == 16, "max pixel %d", max);
+    for (int c = 0; c < 10; c++) EXPECT(counts[c] == want[c], "class %d: %d images, want %d", c, counts[c], want[c]);
+}
+
+/* With noise 0 every digit batch row is a table row divided by 16, and the labels say which class. */
+static void test_digit_batches_are_table_rows_over_16(void) {
+    enum { N = 300 };
+    float *x = malloc(sizeof(float) * N * 64);
+    int labels[N];
+    EXPECT(sf_data_sample(x, labels, SF_DATA_DIGITS, N, 0.0f, 5) == SF_OK, "%s", sf_error());
+    int matched = 0, distinct_labels = 0, seen[10] = {0};
+    for (int i = 0; i < N; i++) {
+        for (int r = 0; r < SF_DIGITS_ROWS; r++) {
+            int ok = sf_digits_labels[r] == labels[i];
+            for (int d = 0; ok && d < 64; d++) ok = x[i * 64 + d] == sf_digits_pixels[r * 64 + d] / 16.0f;
+            if (ok) { matched++; break; }
+        }
+        if (labels[i] >= 0 && labels[i] < 10 && !seen[labels[i]]++) distinct_labels++;
+    }
+    EXPECT(matched == N, "%d of %d rows are not table rows", N - matched, N);
+    EXPECT(distinct_labels == 10, "only %d classes drawn in %d rows", distinct_labels, N);
+    free(x);
+}
+
+/* The same seed with noise 0 and noise σ picks the same rows (the generator draws the noise either
+ * way), so their difference is σ·N(0, 1) exactly up to float rounding: its variance is σ² within
+ * Z_BOUND standard errors (σ²·sqrt(2/n)), and its mean 0 within Z_BOUND·σ/sqrt(n). */
+static void test_digit_noise_has_the_requested_variance(void) {
+    enum { N = 20000 };
+    const float noise = 0.1f;
+    float *clean = malloc(sizeof(float) * N * 64), *noisy = malloc(sizeof(float) * N * 64);
+    EXPECT(sf_data_sample(clean, NULL, SF_DATA_DIGITS, N, 0.0f, 6) == SF_OK, "%s", sf_error());
+    EXPECT(sf_data_sample(noisy, NULL, SF_DATA_DIGITS, N, noise, 6) == SF_OK, "%s", sf_error());
+    const long n = (long)N * 64;
+    double m = 0, v = 0;
+    for (long i = 0; i < n; i++) m += noisy[i] - clean[i];
+    m /= n;
+    for (long i = 0; i < n; i++) v += pow(noisy[i] - clean[i] - m, 2);
+    v /= n - 1;
+    double want = (double)noise * noise;
+    EXPECT(fabs(m) <= Z_BOUND * noise / sqrt(n), "noise mean %.6f", m);
+    EXPECT(fabs(v - want) <= Z_BOUND * want * sqrt(2.0 / n), "noise variance %.6g vs %.6g", v, want);
+    free(clean), free(noisy);
+}
+
+/* The swiss roll: t ~ U[a, b] with a = 1.5π, b = 4.5π, L = 3π, and (t cos t, t sin t)/10 + noise/10.
+ * From antiderivatives (t sin t + cos t, −t cos t + sin t, and those of t² cos 2t and t² sin 2t):
+ *   E[t cos t] = 2, E[t sin t] = 2/(3π), E[t²] = (b³ − a³)/(3L),
+ *   E[(t cos t)²] = E[t²]/2 − 1/4, E[(t sin t)²] = E[t²]/2 + 1/4, E[t² cos t sin t] = (a + b)/4. */
+static void test_swiss_roll_moments_match_closed_forms(void) {
+    enum { N = 1000000 };
+    const double a = 1.5 * PI, b = 4.5 * PI, L = 3 * PI, nu = 1.0;
+    double et2 = (b * b * b - a * a * a) / (3 * L);
+    double mean[2] = {2.0, 2.0 / (3 * PI)};
+    double var[2] = {et2 / 2 - 0.25 - 4.0 + nu * nu, et2 / 2 + 0.25 - mean[1] * mean[1] + nu * nu};
+    double cov = (a + b) / 4 - mean[0] * mean[1];
+    float *x = malloc(sizeof(float) * N * 2);
+    EXPECT(sf_data_sample(x, NULL, SF_DATA_SWISS_ROLL, N, (float)nu, 42) == SF_OK, "%s", sf_error());
+    double m[2] = {0, 0}, v[2] = {0, 0}, c = 0, m4[2] = {0, 0};
+    for (int i = 0; i < N; i++)
+        for (int d = 0; d < 2; d++) m[d] += 10.0 * x[2 * i + d];
+    for (int d = 0; d < 2; d++) m[d] /= N;
+    for (int i = 0; i < N; i++) {
+        double u = 10.0 * x[2 * i] - m[0], w = 10.0 * x[2 * i + 1] - m[1];
+        v[0] += u * u, v[1] += w * w, c += u * w, m4[0] += u * u * u * u, m4[1] += w * w * w * w;
+    }
+    for (int d = 0; d < 2; d++) {
+        v[d] /= N, m4[d] /= N;
+        double se_mean = sqrt(v[d] / N), se_var = sqrt((m4[d] - v[d] * v[d]) / N);
+        EXPECT(fabs(m[d] - mean[d]) <= Z_BOUND * se_mean, "coordinate %d: mean %.5f vs %.5f", d, m[d], mean[d]);
+        EXPECT(fabs(v[d] - var[d]) <= Z_BOUND * se_var, "coordinate %d: variance %.4f vs %.4f (se %.4f)", d, v[d],
+               var[d], se_var);
+    }
+    c /= N;
+    EXPECT(fabs(c - cov) <= Z_BOUND * sqrt(v[0] * v[1] / N) * 1.5, "covariance %.4f vs %.4f", c, cov);
+    free(x);
+}
+
+/* Same seed → same bits; these golden values are the cross-build fixture: the Node and browser
+ * builds must reproduce them exactly (see tests/node). */
+static void test_generators_are_deterministic(void) {
+    float a[8], b[8];
+    EXPECT(sf_data_sample(a, NULL, SF_DATA_SWISS_ROLL, 4, 1.0f, 42) == SF_OK, "%s", sf_error());
+    EXPECT(sf_data_sample(b, NULL, SF_DATA_SWISS_ROLL, 4, 1.0f, 42) == SF_OK, "%s", sf_error());
+    EXPECT(memcmp(a, b, sizeof a) == 0, "same seed, different points");
+    EXPECT(sf_data_sample(b, NULL, SF_DATA_SWISS_ROLL, 4, 1.0f, 43) == SF_OK, "%s", sf_error());
+    EXPECT(memcmp(a, b, sizeof a) != 0, "other seed, same points");
+    printf("  # swiss roll seed 42: %a %a %a %a\n", (double)a[0], (double)a[1], (double)a[2], (double)a[3]);
+}
+
+static void test_data_sample_rejects_bad_arguments(void) {
+    float x[4];
+    EXPECT(sf_data_sample(x, NULL, 7, 2, 1.0f, 1) == SF_EINVAL, "unknown dataset accepted");
+    EXPECT(strstr(sf_error(), "dataset") != NULL, "message: %s", sf_error());
+    EXPECT(sf_data_sample(x, NULL, SF_DATA_SWISS_ROLL, -1, 1.0f, 1) == SF_EINVAL, "negative n accepted");
+    EXPECT(sf_data_sample(x, NULL, SF_DATA_SWISS_ROLL, 2, NAN, 1) == SF_EINVAL, "NaN noise accepted");
+    EXPECT(sf_data_sample(x, NULL, SF_DATA_SWISS_ROLL, 2, -1.0f, 1) == SF_EINVAL, "negative noise accepted");
+    EXPECT(sf_data_sample(NULL, NULL, SF_DATA_SWISS_ROLL, 2, 1.0f, 1) == SF_EINVAL, "NULL x accepted");
+    EXPECT(sf_data_sample(NULL, NULL, SF_DATA_SWISS_ROLL, 0, 1.0f, 1) == SF_OK, "n = 0 refused");
+    EXPECT(sf_uniform(x, 4, 1.0f, 0.0f, 1) == SF_EINVAL, "reversed range accepted");
+    EXPECT(sf_uniform(x, 4, 0.0f, 0.1f, 1) == SF_OK, "%s", sf_error());
+    for (int i = 0; i < 4; i++) EXPECT(x[i] >= 0.0f && x[i] < 0.1f, "uniform draw %g out of range", (double)x[i]);
+}
+
+int main(void) {
+    RUN(test_digits_table_matches_published_check_sums);
+    RUN(test_digit_batches_are_table_rows_over_16);
+    RUN(test_digit_noise_has_the_requested_variance);
+    RUN(test_swiss_roll_moments_match_closed_forms);
+    RUN(test_generators_are_deterministic);
+    RUN(test_data_sample_rejects_bad_arguments);
+    return TH_EXIT();
+}

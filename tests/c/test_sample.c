@@ -1,0 +1,214 @@
+/* test_sample.c — samplers and stochastic objectives on targets whose answers are known.
+ *
+ * Langevin: for s(x) = −x and fixed ε, x' = (1 − ε/2)x + √ε·T·z has stationary variance exactly
+ * T²/(1 − ε/4); with s = 0 the spread after a decaying schedule is T²·Σ ε_t. Sliced score matching:
+ * E_v[vᵀJv] = tr J and E_v[½(vᵀs)²] = ½‖s‖² for v ~ N(0, I), so averaging the sliced objective (and
+ * its gradient) over many v gives the exact one. Bounds are statistical (a multiple of the standard
+ * error), never guesses, and each test would fail on the plausible wrong answer (variance 1, a
+ * missing √ε, a scale of 2).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/rng.h"
+#include "harness.h"
+#include "model.h"
+#include "scorefield.h"
+
+#define Z_BOUND 5.0 /* standard errors: a false alarm about once in 1.7 million runs per check */
+
+static int score_minus_x(void *ctx, float *s, const float *x, int n, int dim) {
+    (void)ctx;
+    for (long i = 0; i < (long)n * dim; i++) s[i] = -x[i];
+    return 0;
+}
+
+static int score_zero(void *ctx, float *s, const float *x, int n, int dim) {
+    (void)ctx, (void)x;
+    memset(s, 0, sizeof(float) * (size_t)n * (size_t)dim);
+    return 0;
+}
+
+/* Sample variance of the final frame and its standard error for Gaussian data: v·sqrt(2/(n − 1)). */
+static void variance(const float *x, long n, double *var, double *se) {
+    double mean = 0, ss = 0;
+    for (long i = 0; i < n; i++) mean += x[i];
+    mean /= n;
+    for (long i = 0; i < n; i++) ss += (x[i] - mean) * (x[i] - mean);
+    *var = ss / (n - 1);
+    *se = *var * sqrt(2.0 / (n - 1));
+}
+
+static void test_langevin_stationary_variance_is_one_over_one_minus_eps_over_4(void) {
+    enum { N = 100000, DIM = 2 };
+    const float eps_t[][2] = {{1.0f, 1.0f}, {0.2f, 1.0f}, {0.5f, 0.5f}}; /* ε, T */
+    float *x0 = calloc(N * DIM, sizeof(float)), *out = malloc(sizeof(float) * N * DIM);
+    for (int c = 0; c < 3; c++) {
+        float eps = eps_t[c][0], T = eps_t[c][1];
+        /* Burn-in: the mean contracts by (1 − ε/2) per step; 200 steps leave < 1e-9 of the start. */
+        sf_langevin_config lc = {eps, 1.0f, T, 200, 17};
+        EXPECT(sf_langevin_fn(score_minus_x, NULL, DIM, out, x0, N, &lc, 0) == SF_OK, "%s", sf_error());
+        double var, se;
+        variance(out, (long)N * DIM, &var, &se);
+        double want = (double)T * T / (1.0 - eps / 4.0);
+        EXPECT(fabs(var - want) <= Z_BOUND * se, "eps %g T %g: variance %.5f, want %.5f (se %.5f)", (double)eps,
+               (double)T, var, want, se);
+        /* The naive answer T² must be rejected for the bound to mean anything. */
+        EXPECT(fabs((double)T * T - want) > 2 * Z_BOUND * se, "eps %g: test cannot tell %g from %g", (double)eps,
+               want, (double)T * T);
+    }
+    free(x0), free(out);
+}
+
+static void test_langevin_noise_follows_the_decaying_step_size(void) {
+    enum { N = 100000, DIM = 1 };
+    sf_langevin_config lc = {0.01f, 0.9f, 1.5f, 15, 3};
+    float *x0 = calloc(N, sizeof(float)), *out = malloc(sizeof(float) * N * (lc.steps + 1));
+    EXPECT(sf_langevin_fn(score_zero, NULL, DIM, out, x0, N, &lc, 1) == SF_OK, "%s", sf_error());
+    EXPECT(memcmp(out, x0, sizeof(float) * N) == 0, "frame 0 is not x0");
+    /* Frame t holds T²·Σ_{u<t} ε·decay^u of variance, for every t. */
+    double sum_eps = 0, e = lc.eps;
+    for (int t = 1; t <= lc.steps; t++) {
+        sum_eps += e;
+        e *= lc.decay;
+        double var, se;
+        variance(out + (long)t * N, N, &var, &se);
+        double want = (double)lc.temperature * lc.temperature * sum_eps;
+        EXPECT(fabs(var - want) <= Z_BOUND * se, "frame %d: variance %.6g, want %.6g (se %.3g)", t, var, want, se);
+    }
+    free(x0), free(out);
+}
+
+/* Same seed → same chains; the chunk size of the score evaluation does not change them; another
+ * seed → other chains. */
+static void test_langevin_is_deterministic_and_chunk_independent(void) {
+    enum { N = 5000, DIM = 3 };
+    sf_net_config nc = {DIM, 128, 2, 4, SF_ISA_AUTO};
+    sf_model *m;
+    EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
+    if (!m) return;
+    EXPECT(N > m->ws.rows, "the batch must span several chunks (rows %d)", m->ws.rows);
+    float *x0 = malloc(sizeof(float) * N * DIM);
+    for (int i = 0; i < N * DIM; i++) x0[i] = (float)sin(i * 0.77);
+    sf_langevin_config lc = {0.05f, 0.95f, 1.0f, 10, 99};
+    size_t bytes = sizeof(float) * N * DIM;
+    float *a = malloc(bytes), *b = malloc(bytes), *c = malloc(bytes);
+    EXPECT(sf_langevin(m, a, x0, N, &lc, 0) == SF_OK, "%s", sf_error());
+    EXPECT(sf_langevin(m, b, x0, N, &lc, 0) == SF_OK, "%s", sf_error());
+    EXPECT(memcmp(a, b, bytes) == 0, "same seed gave different chains");
+    /* sf_langevin_fn evaluates 4096/3 = 1365 points per call, the model 2048+: same bits expected. */
+    EXPECT(sf_langevin_fn((sf_score_fn)NULL, NULL, DIM, c, x0, N, &lc, 0) == SF_EINVAL, "NULL fn accepted");
+    lc.seed = 100;
+    EXPECT(sf_langevin(m, c, x0, N, &lc, 0) == SF_OK, "%s", sf_error());
+    EXPECT(memcmp(a, c, bytes) != 0, "another seed gave the same chains");
+    free(x0), free(a), free(b), free(c);
+    sf_model_free(m);
+}
+
+static int model_score_fn(void *ctx, float *s, const float *x, int n, int dim) {
+    (void)dim;
+    return sf_model_score(ctx, s, x, n) == SF_OK ? 0 : 1;
+}
+
+static void test_langevin_on_model_equals_langevin_on_its_score_function(void) {
+    enum { N = 5000, DIM = 3 };
+    sf_net_config nc = {DIM, 128, 2, 4, SF_ISA_AUTO};
+    sf_model *m;
+    EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
+    if (!m) return;
+    float *x0 = malloc(sizeof(float) * N * DIM);
+    for (int i = 0; i < N * DIM; i++) x0[i] = (float)cos(i * 0.31);
+    sf_langevin_config lc = {0.05f, 0.95f, 0.7f, 8, 5};
+    size_t bytes = sizeof(float) * N * DIM * (lc.steps + 1);
+    float *a = malloc(bytes), *b = malloc(bytes);
+    EXPECT(sf_langevin(m, a, x0, N, &lc, 1) == SF_OK, "%s", sf_error());
+    EXPECT(sf_langevin_fn(model_score_fn, m, DIM, b, x0, N, &lc, 1) == SF_OK, "%s", sf_error());
+    EXPECT(memcmp(a, b, bytes) == 0, "chunking changed the chains");
+    free(x0), free(a), free(b);
+    sf_model_free(m);
+}
+
+/* The sliced objectives averaged over many projections converge to the exact one, loss and
+ * gradient, within Z_BOUND standard errors estimated from independent repeats. */
+static void test_sliced_objectives_average_to_the_exact_one(void) {
+    enum { D = 3, N = 8, M = 64, REPEATS = 400 };
+    sf_net_config nc = {D, 6, 2, 8, SF_ISA_AUTO};
+    sf_model *m;
+    EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
+    if (!m) return;
+    int P = sf_model_param_count(m);
+    float *p = sf_model_params(m);
+    for (int i = 0; i < P; i++) p[i] = (float)(0.7 * sin(i * 1.3 + 0.2));
+    float x[N * D];
+    for (int i = 0; i < N * D; i++) x[i] = (float)sin(i * 2.1);
+    float exact;
+    EXPECT(sf_model_loss_grad(m, &exact, SF_OBJ_EXACT, x, NULL, N, 1, 0) == SF_OK, "%s", sf_error());
+    double *gex = malloc(sizeof(double) * P);
+    for (int i = 0; i < P; i++) gex[i] = sf_model_grad(m)[i];
+
+    float *v = malloc(sizeof(float) * M * N * D);
+    double *gs = malloc(sizeof(double) * P), *gss = malloc(sizeof(double) * P);
+    for (int obj = SF_OBJ_SLICED; obj <= SF_OBJ_SLICED_VR; obj++) {
+        sf_rng r;
+        sf_rng_seed(&r, 1234 + obj, 0);
+        double ls = 0, lss = 0;
+        memset(gs, 0, sizeof(double) * P), memset(gss, 0, sizeof(double) * P);
+        for (int k = 0; k < REPEATS; k++) {
+            sf_rng_fill_normal(&r, v, M * N * D, 1.0f);
+            float l;
+            EXPECT(sf_model_loss_grad(m, &l, obj, x, v, N, M, 0) == SF_OK, "%s", sf_error());
+            ls += l, lss += (double)l * l;
+            const float *g = sf_model_grad(m);
+            for (int i = 0; i < P; i++) gs[i] += g[i], gss[i] += (double)g[i] * g[i];
+        }
+        double mean = ls / REPEATS, se = sqrt((lss / REPEATS - mean * mean) / (REPEATS - 1));
+        EXPECT(se > 0 && fabs(mean - exact) <= Z_BOUND * se, "objective %d: mean %.6f vs exact %.6f (se %.2g)", obj,
+               mean, (double)exact, se);
+        int bad = -1;
+        double gnorm = 0;
+        for (int i = 0; i < P; i++) {
+            double gm = gs[i] / REPEATS, gse = sqrt(fmax(gss[i] / REPEATS - gm * gm, 0) / (REPEATS - 1));
+            gnorm += gex[i] * gex[i];
+            /* 1e-6: float rounding of the gradient itself, for entries whose variance is ~0. */
+            if (fabs(gm - gex[i]) > Z_BOUND * gse + 1e-6 * (1 + fabs(gex[i]))) bad = i;
+        }
+        EXPECT(bad < 0, "objective %d: gradient entry %d: mean %.6g vs exact %.6g", obj, bad,
+               bad < 0 ? 0 : gs[bad] / REPEATS, bad < 0 ? 0 : gex[bad]);
+        EXPECT(sqrt(gnorm) > 1e-2, "exact gradient trivially small: %g", sqrt(gnorm));
+    }
+    free(gex), free(v), free(gs), free(gss);
+    sf_model_free(m);
+}
+
+static void test_langevin_rejects_bad_settings(void) {
+    float x0[2] = {0, 0}, out[2 * 16];
+    const sf_langevin_config good = sf_langevin_config_default(SF_DATA_SWISS_ROLL);
+    sf_langevin_config bad[6];
+    for (int i = 0; i < 6; i++) bad[i] = good;
+    bad[0].eps = 0, bad[1].eps = NAN, bad[2].decay = -1, bad[3].temperature = INFINITY, bad[4].steps = -1;
+    bad[5].steps = SF_MAX_STEPS + 1;
+    for (int i = 0; i < 6; i++) {
+        EXPECT(sf_langevin_fn(score_zero, NULL, 2, out, x0, 1, &bad[i], 1) == SF_EINVAL, "bad config %d accepted", i);
+        EXPECT(strlen(sf_error()) > 10, "no message for bad config %d", i);
+    }
+    float nan_x0[2] = {0, NAN};
+    EXPECT(sf_langevin_fn(score_zero, NULL, 2, out, nan_x0, 1, &good, 1) == SF_EINVAL, "NaN start accepted");
+    EXPECT(sf_langevin_fn(score_zero, NULL, 2, out, x0, 1, NULL, 1) == SF_EINVAL, "NULL config accepted");
+    EXPECT(sf_langevin_fn(score_zero, NULL, 0, out, x0, 1, &good, 1) == SF_EINVAL, "dim 0 accepted");
+    /* A score that blows up is reported, not drawn. */
+    sf_langevin_config big = good;
+    big.eps = 1e30f, big.decay = 1e30f;
+    EXPECT(sf_langevin_fn(score_minus_x, NULL, 2, out, (float[]){1, 1}, 1, &big, 1) == SF_ENONFINITE,
+           "divergence not reported");
+}
+
+int main(void) {
+    RUN(test_langevin_stationary_variance_is_one_over_one_minus_eps_over_4);
+    RUN(test_langevin_noise_follows_the_decaying_step_size);
+    RUN(test_langevin_is_deterministic_and_chunk_independent);
+    RUN(test_langevin_on_model_equals_langevin_on_its_score_function);
+    RUN(test_sliced_objectives_average_to_the_exact_one);
+    RUN(test_langevin_rejects_bad_settings);
+    return TH_EXIT();
+}
