@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds Scorefield's two standalone WebAssembly modules from every source under src/ (the library
+# and its export surface src/wasm/api.c), with no Emscripten JS glue:
+#   web/core/scorefield-simd128.wasm  compiled with -msimd128 (the SIMD128 kernels)
+#   web/core/scorefield-scalar.wasm   the same sources without it (the fallback and benchmark baseline)
+# web/core/loader.js picks one and instantiates it, in a Web Worker or in Node.
+# Then checks that each module imports nothing but env.emscripten_notify_memory_growth (a standalone
+# module that printed or aborted would import WASI functions no loader provides) and prints the sizes.
+# Warnings are errors, so this is also the warning-free wasm compile check of scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+out=web/core
+mkdir -p "$out"
+mapfile -t sources < <(find src -name '*.c' | sort)
+
+# The exports JS calls: everything api.c marks with export_name, plus the allocator for JS buffers.
+# (export_name already exports the sfw_ functions; listing them here also keeps a renamed or deleted
+# one from passing silently, since emcc fails on an EXPORTED_FUNCTIONS name it cannot find.)
+exports=$(grep -o 'SFW_EXPORT(sfw_[a-z_0-9]*)' src/wasm/api.c | sed 's/SFW_EXPORT(\(.*\))/_\1/' | sort -u | paste -sd, -)
+exports="$exports,_malloc,_free"
+
+# -ffp-contract=off: no fused multiply-add, so native and both wasm builds agree bit for bit.
+# -fno-ffast-math is the default; it stays off (it reorders sums and assumes no NaN).
+# Memory: 16 MB to start, growing up to 1 GB for large models or batches; 1 MB of stack.
+flags=(-std=c11 -O3 -ffp-contract=off -DNDEBUG -Wall -Wextra -Wpedantic -Werror -Isrc
+       --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH -sINITIAL_MEMORY=16MB -sMAXIMUM_MEMORY=1GB
+       -sTOTAL_STACK=1MB -sMALLOC=emmalloc "-sEXPORTED_FUNCTIONS=$exports")
+
+build() { # build <isa> <extra flags...>
+  local isa=$1; shift
+  local wasm=$out/scorefield-$isa.wasm
+  emcc "${flags[@]}" "$@" "${sources[@]}" -o "$wasm"
+  # The Import section lists lines like ` - func[0] sig=1 <env.emscripten_notify_memory_growth> <- env.emscripten_notify_memory_growth`.
+  local imports
+  imports=$(wasm-objdump -x -j Import "$wasm" | grep -E '^ - ' || true)
+  local unexpected
+  unexpected=$(echo "$imports" | grep -v -E '<- env\.emscripten_notify_memory_growth$' | grep -v '^$' || true)
+  if [ -n "$unexpected" ]; then
+    echo "build-wasm: $wasm has unexpected imports:" >&2
+    echo "$unexpected" >&2
+    exit 1
+  fi
+}
+
+build simd128 -msimd128
+build scalar
+
+for f in "$out"/scorefield-simd128.wasm "$out"/scorefield-scalar.wasm; do
+  printf '%-36s %8d bytes\n' "$f" "$(stat -c %s "$f")"
+done
+echo "build-wasm: ok (imports: env.emscripten_notify_memory_growth only)"
