@@ -1,19 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test of Scorefield: a warning-free WebAssembly compile of the library, with and
-# without SIMD128, then the native C tests (Release, and again under AddressSanitizer and
-# UndefinedBehaviorSanitizer). Build trees go to build/ (ignored by git).
+# Runs every test of Scorefield: builds the two WebAssembly modules (build-wasm.sh: with and without
+# SIMD128, warnings as errors, imports checked), runs the native C tests (Release, and again under
+# AddressSanitizer and UndefinedBehaviorSanitizer), then the Node tests of the wasm modules last, so
+# that TAP's "# pass N" / "# fail N" lines close the output. Build trees go to build/, the modules to
+# web/core/ (both ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 
-echo "== WebAssembly compile (SIMD128 and scalar)"
-mkdir -p build/wasm-check
-for src in $(find src -name '*.c' -not -path 'src/wasm/*' | sort); do
-  obj=build/wasm-check/$(echo "$src" | tr / _).o
-  emcc -std=c11 -O2 -msimd128 -ffp-contract=off -Wall -Wextra -Wpedantic -Werror -Isrc -c "$src" -o "$obj"
-  emcc -std=c11 -O2 -ffp-contract=off -Wall -Wextra -Wpedantic -Werror -Isrc -c "$src" -o "${obj%.o}.scalar.o"
-done
-echo "wasm compile: ok"
+echo "== WebAssembly modules (SIMD128 and scalar, warnings as errors)"
+./build-wasm.sh
 
 echo "== native tests (Release)"
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release > /dev/null
@@ -24,3 +20,6 @@ echo "== native tests (AddressSanitizer + UndefinedBehaviorSanitizer)"
 cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSF_SANITIZE=ON > /dev/null
 cmake --build build/asan -j "$jobs"
 ctest --test-dir build/asan --output-on-failure -j "$jobs"
+
+echo "== WebAssembly modules in Node (tests/node, through web/core/loader.js)"
+node --test --test-reporter=tap tests/node/
