@@ -1,0 +1,158 @@
+// api.test.js — the JavaScript API of web/core/scorefield.js, end to end on short runs.
+//
+// Checks that models train, score and sample with the shapes documented, that the API reproduces the
+// native build's golden losses and is deterministic across instances and ISAs, that bad input throws
+// an Error naming the problem and leaves the model usable, that a non-finite step is reported with the
+// losses that ran, and that create/dispose cycles give memory back. The C-level checks are in
+// wasm.test.js; run `./build-wasm.sh` first, then `node --test tests/node/`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createScorefield } from '../../web/core/scorefield.js';
+
+const bits = (f32) => Array.from(new Uint32Array(f32.buffer, f32.byteOffset, f32.length));
+const allFinite = (a) => Array.from(a).every(Number.isFinite);
+
+// Copied from tests/node/wasm.test.js, golden_losses_match_the_native_build_bit_for_bit: the native
+// build's losses for D = 2, H 128, depth 2, seed 42, swiss roll, sliced defaults, 10 steps.
+const GOLDEN = [
+  0x3f882ab0, 0x3e4843cc, 0xbcd6d9bd, 0x3d01dfbe, 0x3da9753c,
+  0x3e1d2a4c, 0x3e54a384, 0x3dbf93ba, 0xbdac3a12, 0xbdebb78f,
+];
+
+async function goldenRun(options) {
+  const sf = await createScorefield(options);
+  const model = sf.createModel({ dim: 2, seed: 42 });
+  model.configureTraining({ dataset: 'swiss_roll', objective: 'sliced' });
+  const losses = model.train(10);
+  model.dispose();
+  return losses;
+}
+
+test('end_to_end_short_runs_give_finite_losses', async () => {
+  const sf = await createScorefield();
+  const swiss = sf.createModel({ dim: 2 });
+  swiss.configureTraining({ dataset: 'swiss_roll', objective: 'exact' });
+  const losses = swiss.train(100);
+  assert.ok(losses instanceof Float32Array);
+  assert.equal(losses.length, 100);
+  assert.ok(allFinite(losses));
+  assert.equal(swiss.stepCount, 100);
+  assert.equal(swiss.params().length, swiss.paramCount);
+  swiss.dispose();
+
+  const digits = sf.createModel({ dim: 64, hidden: 64 });
+  digits.configureTraining({ dataset: 'digits', objective: 'sliced' });
+  const d = digits.train(20);
+  assert.equal(d.length, 20);
+  assert.ok(allFinite(d));
+  digits.dispose();
+
+  const { x, labels } = sf.sampleData({ dataset: 'digits', n: 5, seed: 1 });
+  assert.equal(x.length, 5 * 64);
+  assert.ok(labels instanceof Int32Array && labels.every((c) => c >= 0 && c <= 9));
+  assert.equal(sf.sampleData({ dataset: 'swiss_roll', n: 3 }).labels, null);
+  const u = sf.uniform(100, -1, 1, 7);
+  assert.ok(u.every((v) => v >= -1 && v < 1));
+});
+
+test('train_is_deterministic_and_matches_the_golden_losses', async () => {
+  const [a, b] = await Promise.all([goldenRun(), goldenRun()]);
+  assert.deepEqual(bits(a), bits(b), 'same seed, same losses in two fresh instances');
+  assert.deepEqual(bits(a), GOLDEN);
+});
+
+test('simd_and_scalar_give_identical_losses', async () => {
+  const simd = await createScorefield({ simd: true }), scalar = await createScorefield({ simd: false });
+  assert.equal(simd.isa, 'simd128');
+  assert.equal(scalar.isa, 'scalar');
+  assert.deepEqual(bits(await goldenRun({ simd: false })), GOLDEN);
+  assert.deepEqual(bits(await goldenRun({ simd: true })), GOLDEN);
+});
+
+test('score_grid_50x50_returns_2500x2_finite_scores', async () => {
+  const sf = await createScorefield();
+  const model = sf.createModel({ dim: 2 });
+  model.train(5);
+  const { points, scores } = model.scoreGrid({ xmin: -1.5, xmax: 2, ymin: -1.5, ymax: 2, nx: 50, ny: 50 });
+  assert.equal(points.length, 2500 * 2);
+  assert.equal(scores.length, 2500 * 2);
+  assert.ok(allFinite(scores));
+  assert.deepEqual([points[0], points[1]], [-1.5, -1.5]);
+  assert.deepEqual([points[4998], points[4999]], [2, 2]);
+  const cube = sf.createModel({ dim: 3 });
+  assert.throws(() => cube.scoreGrid({ xmin: 0, xmax: 1, ymin: 0, ymax: 1, nx: 2, ny: 2 }), /dim 2/);
+  cube.dispose();
+  model.dispose();
+});
+
+test('langevin_keep_all_has_steps_plus_one_frames_and_frame_0_is_start', async () => {
+  const sf = await createScorefield();
+  const model = sf.createModel({ dim: 2 });
+  const n = 7, steps = 15;
+  const start = sf.uniform(n * 2, -1, 1, 3);
+  const all = model.langevin({ start, n, eps: 0.01, decay: 0.9, temperature: 1, steps, seed: 11, keepAll: true });
+  assert.equal(all.length, (steps + 1) * n * 2);
+  assert.deepEqual(bits(all.subarray(0, n * 2)), bits(start));
+  const last = model.langevin({ start, n, eps: 0.01, decay: 0.9, temperature: 1, steps, seed: 11 });
+  assert.deepEqual(bits(last), bits(all.subarray(steps * n * 2)), 'keepAll=false is the last frame');
+  model.dispose();
+});
+
+test('bad_input_throws_a_named_error_and_the_model_still_works', async () => {
+  const sf = await createScorefield();
+  const model = sf.createModel({ dim: 2 });
+  const cases = [
+    [() => model.configureTraining({ dataset: 'moons' }), /unknown dataset 'moons'.*'swiss_roll', 'digits'/],
+    [() => model.configureTraining({ objective: 'slicedVr' }), /unknown objective 'slicedVr'.*'sliced_vr'/],
+    [() => model.configureTraining({ dataset: 'digits' }), /dimension 64 but the model's is 2/],
+    [() => model.configureTraining({ lr: NaN }), /lr must be a finite number, got NaN/],
+    [() => model.train(-1), /steps must be >= 0, got -1/],
+    [() => model.train(1.5), /steps must be an integer/],
+    [() => model.langevin({ start: new Float32Array(5), n: 2 }), /start must hold 4 floats, got 5/],
+    [() => model.score([0.5, 0.5], 1), /points must be a Float32Array/],
+    [() => sf.createModel({ dim: 2, isa: 'avx' }), /unknown isa 'avx'/],
+    [() => model.configureTraining({ batch: 0 }), /invalid argument/],
+  ];
+  for (const [call, message] of cases) {
+    assert.throws(call, message);
+    const losses = model.train(1);
+    assert.ok(losses.length === 1 && allFinite(losses), `the model trains after ${message}`);
+  }
+  model.dispose();
+  for (const call of [() => model.train(1), () => model.stepCount, () => model.params(),
+    () => model.score(new Float32Array(2), 1), () => model.configureTraining({})]) {
+    assert.throws(call, /model has been disposed/);
+  }
+  model.dispose(); // a second dispose is a no-op
+});
+
+test('non_finite_training_throws_with_the_losses_that_ran', async () => {
+  const sf = await createScorefield();
+  const model = sf.createModel({ dim: 2 });
+  model.train(3);
+  model.configureTraining({ lr: 1e35 });
+  const before = model.stepCount;
+  let err;
+  try { model.train(50); } catch (e) { err = e; }
+  assert.ok(err instanceof Error, 'lr 1e35 makes training non-finite within 50 steps');
+  assert.match(err.message, /not finite/);
+  assert.ok(err.losses instanceof Float32Array && err.losses.length < 50);
+  assert.ok(allFinite(err.losses));
+  assert.equal(model.stepCount, before + err.losses.length, 'the failed step is not counted');
+  // The kept steps left parameters near 1e35, so the model is not expected to recover: only the
+  // rollback is checked, by the failed call's losses and the step count.
+  model.dispose();
+});
+
+test('create_train_dispose_cycles_do_not_grow_memory', async () => {
+  const sf = await createScorefield();
+  const sizes = [];
+  for (let i = 0; i < 200; i++) {
+    const model = sf.createModel({ dim: 2, seed: i });
+    model.train(2);
+    model.score(new Float32Array(64), 32);
+    model.dispose();
+    sizes.push(sf.memory.buffer.byteLength);
+  }
+  assert.equal(sizes[199], sizes[4], `memory kept growing: ${sizes[4]} → ${sizes[199]}`);
+});

@@ -1,0 +1,29 @@
+// enums.js — Scorefield's enumerations by name, mirrored from src/scorefield.h for the JavaScript API,
+// the worker and the page. It only maps names to the C values and checks names; what each value means
+// is documented in scorefield.h, and all range checks stay in the C library.
+//
+// Keep in sync with src/scorefield.h: the values there never change, so these never do either.
+// One spelling per name (snake_case, as the C enumerators), so a URL or a saved setting has one form.
+
+/** sf_objective: the score-matching objective trained. */
+export const OBJECTIVES = Object.freeze({ exact: 0, sliced: 1, sliced_vr: 2, dsm: 3 });
+
+/** sf_dataset: the data a model trains on (swiss_roll D = 2, digits D = 64). */
+export const DATASETS = Object.freeze({ swiss_roll: 0, digits: 1 });
+
+/** sf_isa: which kernels a model runs (auto = SIMD128 when the module has it). */
+export const ISAS = Object.freeze({ auto: 0, scalar: 1, simd128: 2 });
+
+/** sf_status: what a C call returned. */
+export const STATUS = Object.freeze({ ok: 0, invalid_argument: 1, out_of_memory: 2, not_finite: 3 });
+
+/**
+ * The value of `name` in `table` (one of the objects above); throws an Error naming the bad value and
+ * listing the valid ones, e.g. `unknown dataset 'moons' (valid: 'swiss_roll', 'digits')`.
+ */
+export function enumValue(table, kind, name) {
+  if (typeof name === 'string' && Object.hasOwn(table, name)) return table[name];
+  const valid = Object.keys(table).map((k) => `'${k}'`).join(', ');
+  const shown = typeof name === 'string' ? `'${name}'` : String(name);
+  throw new Error(`scorefield: unknown ${kind} ${shown} (valid: ${valid})`);
+}
