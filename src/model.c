@@ -190,12 +190,6 @@ static double batch_loss_grad(sf_model *m, const sf_loss_args *a, const float *x
     return loss;
 }
 
-static int all_finite(const float *x, long n) {
-    float acc = 0.0f;
-    for (long i = 0; i < n; i++) acc += x[i] - x[i];
-    return acc == 0.0f;
-}
-
 sf_status sf_model_loss_grad(sf_model *m, float *loss, int objective, const float *x, const float *aux,
                              int n, int n_proj, float sigma) {
     if (!m || !loss || !x) return sf__fail(SF_EINVAL, "sf_model_loss_grad: model, loss and x must not be NULL");
@@ -210,8 +204,8 @@ sf_status sf_model_loss_grad(sf_model *m, float *loss, int objective, const floa
     if (objective != SF_OBJ_EXACT && !aux)
         return sf__fail(SF_EINVAL, "this objective needs aux (projections or noise), got NULL");
     const long D = m->net.D;
-    if (!all_finite(x, n * D)) return sf__fail(SF_EINVAL, "x contains NaN or infinity");
-    if (aux && objective != SF_OBJ_EXACT && !all_finite(aux, (sliced ? n_proj : 1) * n * D))
+    if (!sf__all_finite(x, n * D)) return sf__fail(SF_EINVAL, "x contains NaN or infinity");
+    if (aux && objective != SF_OBJ_EXACT && !sf__all_finite(aux, (sliced ? n_proj : 1) * n * D))
         return sf__fail(SF_EINVAL, "aux contains NaN or infinity");
 
     sf_loss_args a = {objective, n, sliced ? n_proj : 1, sigma};
@@ -260,12 +254,12 @@ sf_status sf_model_score(sf_model *m, float *s, const float *x, int n) {
     if (!m || (n > 0 && (!s || !x))) return sf__fail(SF_EINVAL, "sf_model_score: NULL argument");
     if (n < 0) return sf__fail(SF_EINVAL, "point count must be >= 0, got %d", n);
     const long D = m->net.D;
-    if (!all_finite(x, n * D)) return sf__fail(SF_EINVAL, "x contains NaN or infinity");
+    if (!sf__all_finite(x, n * D)) return sf__fail(SF_EINVAL, "x contains NaN or infinity");
     for (int n0 = 0; n0 < n; n0 += m->ws.rows) {
         int c = n - n0 < m->ws.rows ? n - n0 : m->ws.rows;
         memcpy(s + n0 * D, sf__model_score_chunk(m, x + n0 * D, c), sizeof(float) * (size_t)(c * D));
     }
-    if (!all_finite(s, n * D)) return sf__fail(SF_ENONFINITE, "the score is not finite at some point");
+    if (!sf__all_finite(s, n * D)) return sf__fail(SF_ENONFINITE, "the score is not finite at some point");
     return SF_OK;
 }
 

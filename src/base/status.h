@@ -22,4 +22,12 @@ sf_status sf__fail(sf_status s, const char *fmt, ...) SF__PRINTF(2, 3);
  * by a compiler that assumes finite math). */
 static inline int sf__finite(float x) { return x - x == 0.0f; }
 
+/* 1 when all n values are finite: x − x is 0 for finite x and NaN otherwise, and one NaN makes the
+ * whole sum NaN, so the loop has no branch. */
+static inline int sf__all_finite(const float *x, long n) {
+    float acc = 0.0f;
+    for (long i = 0; i < n; i++) acc += x[i] - x[i];
+    return acc == 0.0f;
+}
+
 #endif

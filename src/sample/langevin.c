@@ -40,9 +40,7 @@ static sf_status check_config(const sf_langevin_config *lc, int n, const float *
 static sf_status run(chunk_score score, void *ctx, int D, int chunk, float *out, const float *x0, int n,
                      const sf_langevin_config *lc, int keep_all) {
     const long size = (long)n * D;
-    float acc = 0.0f;
-    for (long i = 0; i < size; i++) acc += x0[i] - x0[i];
-    if (acc != 0.0f) return sf__fail(SF_EINVAL, "the start points contain NaN or infinity");
+    if (!sf__all_finite(x0, size)) return sf__fail(SF_EINVAL, "the start points contain NaN or infinity");
 
     sf_rng r;
     sf_rng_seed(&r, lc->seed, SF__STREAM_SAMPLER);
@@ -63,9 +61,7 @@ static sf_status run(chunk_score score, void *ctx, int D, int chunk, float *out,
             for (long i = 0; i < (long)c * D; i++) xc[i] = xc[i] + half * s[i] + noise * sf_rng_normal(&r);
         }
         eps *= lc->decay;
-        acc = 0.0f;
-        for (long i = 0; i < size; i++) acc += x[i] - x[i];
-        if (acc != 0.0f)
+        if (!sf__all_finite(x, size))
             return sf__fail(SF_ENONFINITE, "a chain became NaN or infinite at step %d; try a smaller eps", t + 1);
     }
     return SF_OK;

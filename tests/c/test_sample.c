@@ -80,9 +80,9 @@ static void test_langevin_noise_follows_the_decaying_step_size(void) {
     free(x0), free(out);
 }
 
-/* Same seed → same chains; the chunk size of the score evaluation does not change them; another
- * seed → other chains. */
-static void test_langevin_is_deterministic_and_chunk_independent(void) {
+/* Same seed → same chains, over a batch that spans several score chunks; another seed → other
+ * chains. (That the chunk size does not change the chains is the next test's.) */
+static void test_langevin_is_deterministic_per_seed(void) {
     enum { N = 5000, DIM = 3 };
     sf_net_config nc = {DIM, 128, 2, 4, SF_ISA_AUTO};
     sf_model *m;
@@ -97,7 +97,6 @@ static void test_langevin_is_deterministic_and_chunk_independent(void) {
     EXPECT(sf_langevin(m, a, x0, N, &lc, 0) == SF_OK, "%s", sf_error());
     EXPECT(sf_langevin(m, b, x0, N, &lc, 0) == SF_OK, "%s", sf_error());
     EXPECT(memcmp(a, b, bytes) == 0, "same seed gave different chains");
-    /* sf_langevin_fn evaluates 4096/3 = 1365 points per call, the model 2048+: same bits expected. */
     EXPECT(sf_langevin_fn((sf_score_fn)NULL, NULL, DIM, c, x0, N, &lc, 0) == SF_EINVAL, "NULL fn accepted");
     lc.seed = 100;
     EXPECT(sf_langevin(m, c, x0, N, &lc, 0) == SF_OK, "%s", sf_error());
@@ -111,6 +110,8 @@ static int model_score_fn(void *ctx, float *s, const float *x, int n, int dim) {
     return sf_model_score(ctx, s, x, n) == SF_OK ? 0 : 1;
 }
 
+/* The model's sampler scores 2048 chains per chunk, sf_langevin_fn 4096/3 = 1365: the noise is drawn
+ * chain by chain, so both give the same bits. */
 static void test_langevin_on_model_equals_langevin_on_its_score_function(void) {
     enum { N = 5000, DIM = 3 };
     sf_net_config nc = {DIM, 128, 2, 4, SF_ISA_AUTO};
@@ -206,7 +207,7 @@ static void test_langevin_rejects_bad_settings(void) {
 int main(void) {
     RUN(test_langevin_stationary_variance_is_one_over_one_minus_eps_over_4);
     RUN(test_langevin_noise_follows_the_decaying_step_size);
-    RUN(test_langevin_is_deterministic_and_chunk_independent);
+    RUN(test_langevin_is_deterministic_per_seed);
     RUN(test_langevin_on_model_equals_langevin_on_its_score_function);
     RUN(test_sliced_objectives_average_to_the_exact_one);
     RUN(test_langevin_rejects_bad_settings);
