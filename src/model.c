@@ -100,13 +100,14 @@ sf_status sf_model_create(sf_model **out, const sf_net_config *cfg) {
 
 void sf_model_free(sf_model *m) { free(m); }
 
-static sf_status check_train_config(const sf_model *m, const sf_train_config *c) {
+sf_status sf__check_train_config(const sf_train_config *c, int D, int with_dataset) {
     if (!c) return sf__fail(SF_EINVAL, "train config is NULL");
-    int dim = sf_data_dim(c->dataset);
-    if (dim == 0) return sf__fail(SF_EINVAL, "unknown dataset id %d", c->dataset);
-    if (dim != m->net.D)
-        return sf__fail(SF_EINVAL, "dataset %d has dimension %d but the model's is %d", c->dataset, dim,
-                        m->net.D);
+    if (with_dataset) {
+        int dim = sf_data_dim(c->dataset);
+        if (dim == 0) return sf__fail(SF_EINVAL, "unknown dataset id %d", c->dataset);
+        if (dim != D)
+            return sf__fail(SF_EINVAL, "dataset %d has dimension %d but the model's is %d", c->dataset, dim, D);
+    }
     if (c->objective < 0 || c->objective >= SF_OBJ_COUNT)
         return sf__fail(SF_EINVAL, "unknown objective id %d", c->objective);
     if (c->batch < 1 || c->batch > SF_MAX_BATCH)
@@ -124,7 +125,7 @@ static sf_status check_train_config(const sf_model *m, const sf_train_config *c)
 
 sf_status sf_model_set_train(sf_model *m, const sf_train_config *tc) {
     if (!m) return sf__fail(SF_EINVAL, "model is NULL");
-    sf_status st = check_train_config(m, tc);
+    sf_status st = sf__check_train_config(tc, m->net.D, 1);
     if (st) return st;
     m->tc = *tc;
     m->has_dataset = 1;

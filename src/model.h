@@ -26,4 +26,8 @@ struct sf_model {
 /* The scores of n <= ws.rows points, left in the workspace: returns ws.h[L] (n, D). */
 const float *sf__model_score_chunk(sf_model *m, const float *x, int n);
 
+/* Checks training settings for a net of dimension D (the dataset too when with_dataset); SF_EINVAL
+ * with a message naming the bad field. */
+sf_status sf__check_train_config(const sf_train_config *c, int D, int with_dataset);
+
 #endif

@@ -42,6 +42,7 @@
 #ifndef SCOREFIELD_H
 #define SCOREFIELD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -172,6 +173,29 @@ const float *sf_model_grad(const sf_model *m);
 sf_net_config sf_model_net_config(const sf_model *m);
 long long sf_model_step_count(const sf_model *m);
 const char *sf_model_isa_name(const sf_model *m); /* "scalar" or "simd128" */
+
+/* ---- Weights files ---------------------------------------------------------------------------
+ * A model's whole training state as bytes: the architecture, the training settings, the step count,
+ * the training generator's state, the parameters and Adam's two moments, with checksums. Saving and
+ * loading it lets training go on exactly — bit for bit — as if it had never stopped. The layout is
+ * documented in the README ("Weights file format"); every integer and float is little-endian. */
+#define SF_WEIGHTS_VERSION 1 /* the version this library writes, and the newest it reads */
+
+/* The size in bytes of m's weights file: 104 + 12·P. */
+size_t sf_model_save_size(const sf_model *m);
+
+/* Writes m's weights file to buf, which holds `size` >= sf_model_save_size(m) bytes. */
+sf_status sf_model_save(const sf_model *m, void *buf, size_t size);
+
+/* Restores the weights file buf (size bytes) into m, whose net must have the file's shape. SF_EINVAL,
+ * with a message that says which, for a file that is not a weights file, is from a newer version, is
+ * truncated, is corrupted (a checksum or a field out of range) or holds another architecture; then m
+ * is exactly as before. */
+sf_status sf_model_load(sf_model *m, const void *buf, size_t size);
+
+/* A new model with the file's architecture and seed, restored from it as sf_model_load does; isa as
+ * in sf_net_config. On failure *out is NULL. */
+sf_status sf_model_from_weights(sf_model **out, const void *buf, size_t size, int isa);
 
 /* ---- Langevin sampling ----------------------------------------------------------------------- */
 typedef struct sf_langevin_config {

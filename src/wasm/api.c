@@ -15,6 +15,7 @@
  * Keep it free of I/O: printf, abort, assert without NDEBUG or clock would add WASI imports, and the
  * modules must import nothing but env.emscripten_notify_memory_growth (build-wasm.sh checks).
  */
+#include <emscripten/emmalloc.h>
 #include <stdint.h>
 
 #include "base/status.h"
@@ -43,6 +44,13 @@ const char *sfw_error(void) { return sf_error(); }
 /* sf_status_name(status), e.g. "invalid argument". */
 SFW_EXPORT(sfw_status_name)
 const char *sfw_status_name(int status) { return sf_status_name((sf_status)status); }
+
+/* ---- Memory ---------------------------------------------------------------------------------- */
+
+/* Bytes of the heap in use by live allocations (emmalloc's heap minus its free blocks): what a test
+ * watches to prove that disposing of everything gives every byte back. Memory itself never shrinks. */
+SFW_EXPORT(sfw_heap_used)
+double sfw_heap_used(void) { return (double)(emmalloc_dynamic_heap_size() - emmalloc_free_dynamic_memory()); }
 
 /* ---- Data ------------------------------------------------------------------------------------ */
 
@@ -111,6 +119,26 @@ double sfw_model_step_count(const sf_model *m) { return (double)sf_model_step_co
 SFW_EXPORT(sfw_model_isa_name)
 const char *sfw_model_isa_name(const sf_model *m) { return sf_model_isa_name(m); }
 
+/* out (4 doubles) = sf_model_net_config's dim, hidden, depth and seed (seeds below 2^53 are exact). */
+SFW_EXPORT(sfw_model_net_config)
+int sfw_model_net_config(const sf_model *m, double *out) {
+    if (!m || !out) return sf__fail(SF_EINVAL, "sfw_model_net_config: NULL argument");
+    sf_net_config nc = sf_model_net_config(m);
+    out[0] = nc.dim, out[1] = nc.hidden, out[2] = nc.depth, out[3] = (double)nc.seed;
+    return SF_OK;
+}
+
+/* out (7 doubles) = sf_model_train_config's fields in order: dataset (−1 for none), objective, batch,
+ * n_proj, lr, sigma, data_noise. */
+SFW_EXPORT(sfw_model_train_config)
+int sfw_model_train_config(const sf_model *m, double *out) {
+    if (!m || !out) return sf__fail(SF_EINVAL, "sfw_model_train_config: NULL argument");
+    sf_train_config tc = sf_model_train_config(m);
+    const double v[7] = {tc.dataset, tc.objective, tc.batch, tc.n_proj, tc.lr, tc.sigma, tc.data_noise};
+    for (int i = 0; i < 7; i++) out[i] = v[i];
+    return SF_OK;
+}
+
 /* ---- Langevin sampling ----------------------------------------------------------------------- */
 
 /* sf_langevin with the fields of sf_langevin_config in order. keep_all: out is (steps + 1, n, D),
@@ -121,4 +149,54 @@ int sfw_langevin(sf_model *m, float *out, const float *x0, int n, float eps, flo
     sf_langevin_config lc = {.eps = eps, .decay = decay, .temperature = temperature, .steps = steps};
     sf_status st = sfw__seed(&lc.seed, seed, "sampler seed");
     return st != SF_OK ? st : sf_langevin(m, out, x0, n, &lc, keep_all);
+}
+
+/* ---- Defaults -------------------------------------------------------------------------------- */
+
+/* The library's defaults for a dataset, so that JavaScript never keeps copies of them: out (13
+ * floats) = sf_net_config_default's hidden, depth, seed; sf_train_config_default's objective, batch,
+ * n_proj, lr, sigma, data_noise; sf_langevin_config_default's eps, decay, temperature, steps (its
+ * seed is 0). SF_EINVAL for an unknown dataset. */
+SFW_EXPORT(sfw_defaults)
+int sfw_defaults(float *out, int dataset) {
+    int dim = sf_data_dim(dataset);
+    if (dim == 0) return sf__fail(SF_EINVAL, "unknown dataset id %d", dataset);
+    sf_net_config nc = sf_net_config_default(dim);
+    sf_train_config tc = sf_train_config_default(dataset);
+    sf_langevin_config lc = sf_langevin_config_default(dataset);
+    const float v[13] = {(float)nc.hidden, (float)nc.depth, (float)nc.seed, (float)tc.objective,
+                         (float)tc.batch, (float)tc.n_proj, tc.lr, tc.sigma, tc.data_noise,
+                         lc.eps, lc.decay, lc.temperature, (float)lc.steps};
+    for (int i = 0; i < 13; i++) out[i] = v[i];
+    return SF_OK;
+}
+
+/* ---- Weights files --------------------------------------------------------------------------- */
+
+/* The weights file's size in bytes (sizes stay far below 2^31: P is at most about a million). */
+SFW_EXPORT(sfw_model_save_size)
+int sfw_model_save_size(const sf_model *m) { return (int)sf_model_save_size(m); }
+
+SFW_EXPORT(sfw_model_save)
+int sfw_model_save(const sf_model *m, void *buf, int size) {
+    if (size < 0) return sf__fail(SF_EINVAL, "buffer size must be >= 0, got %d", size);
+    return sf_model_save(m, buf, (size_t)size);
+}
+
+/* Restores a weights file into m; on failure m is unchanged and sfw_error() says why. */
+SFW_EXPORT(sfw_model_load)
+int sfw_model_load(sf_model *m, const void *buf, int size) {
+    if (size < 0) return sf__fail(SF_EINVAL, "file size must be >= 0, got %d", size);
+    return sf_model_load(m, buf, (size_t)size);
+}
+
+/* A new model restored from a weights file, or 0 with sfw_error() set. */
+SFW_EXPORT(sfw_model_from_weights)
+sf_model *sfw_model_from_weights(const void *buf, int size, int isa) {
+    if (size < 0) {
+        sf__fail(SF_EINVAL, "file size must be >= 0, got %d", size);
+        return 0;
+    }
+    sf_model *m;
+    return sf_model_from_weights(&m, buf, (size_t)size, isa) == SF_OK ? m : 0;
 }

@@ -1,0 +1,283 @@
+/* test_weights.c — the weights file: a saved and restored model trains on bit for bit as if it had
+ * never stopped, and every kind of bad file (not ours, newer, truncated at any length, any byte
+ * damaged, another architecture, well-formed but invalid contents) is refused with a message that
+ * says which, leaving the model exactly as it was. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "base/crc32.h"
+#include "model.h"
+#include "scorefield.h"
+
+#define HEADER_BYTES 100 /* the header through its checksum (see src/io/weights.c) */
+
+static sf_model *trained(int dim, int hidden, int depth, uint64_t seed, int steps) {
+    sf_net_config nc = {dim, hidden, depth, seed, SF_ISA_AUTO};
+    sf_model *m = NULL;
+    EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
+    if (m && steps > 0) EXPECT(sf_model_train(m, steps, NULL) == SF_OK, "%s", sf_error());
+    return m;
+}
+
+static unsigned char *saved(const sf_model *m, size_t *size) {
+    *size = sf_model_save_size(m);
+    unsigned char *buf = malloc(*size);
+    EXPECT(sf_model_save(m, buf, *size) == SF_OK, "%s", sf_error());
+    return buf;
+}
+
+/* Everything a weights file restores, so that "unchanged" can be checked byte for byte. */
+typedef struct snapshot {
+    unsigned char *file; /* the model's own weights file holds all of it */
+    size_t size;
+} snapshot;
+
+static snapshot take(const sf_model *m) {
+    snapshot s;
+    s.file = saved(m, &s.size);
+    return s;
+}
+
+static int same_as(const sf_model *m, snapshot s) {
+    size_t size;
+    unsigned char *now = saved(m, &size);
+    int same = size == s.size && memcmp(now, s.file, size) == 0;
+    free(now);
+    return same;
+}
+
+/* Rewrites both checksums so that a deliberately changed field reaches the checks behind them. */
+static void reseal(unsigned char *f, size_t size) {
+    uint32_t h = sf__crc32(0, f, HEADER_BYTES - 4);
+    uint32_t d = sf__crc32(0, f + HEADER_BYTES, size - HEADER_BYTES - 4);
+    for (int i = 0; i < 4; i++) {
+        f[HEADER_BYTES - 4 + i] = (unsigned char)(h >> (8 * i));
+        f[size - 4 + i] = (unsigned char)(d >> (8 * i));
+    }
+}
+
+static void put32(unsigned char *p, uint32_t v) {
+    for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Loads f into m and expects SF_EINVAL with `needle` in the message and m unchanged; a bad file is
+ * refused by sf_model_from_weights too (one of another architecture is not: it makes its own model). */
+static void expect_refused_as(sf_model *m, const unsigned char *f, size_t size, const char *needle,
+                              const char *what, int bad_file) {
+    snapshot before = take(m);
+    sf_status st = sf_model_load(m, f, size);
+    EXPECT(st == SF_EINVAL, "%s: status %d", what, st);
+    EXPECT(strstr(sf_error(), needle) != NULL, "%s: message \"%s\" lacks \"%s\"", what, sf_error(), needle);
+    EXPECT(same_as(m, before), "%s: the model changed", what);
+    sf_model *fresh = (sf_model *)1;
+    st = sf_model_from_weights(&fresh, f, size, SF_ISA_AUTO);
+    if (bad_file) EXPECT(st == SF_EINVAL && fresh == NULL, "%s: sf_model_from_weights accepted it", what);
+    else EXPECT(st == SF_OK && fresh != NULL, "%s: sf_model_from_weights refused it: %s", what, sf_error());
+    sf_model_free(st == SF_OK ? fresh : NULL);
+    free(before.file);
+}
+
+static void expect_refused(sf_model *m, const unsigned char *f, size_t size, const char *needle, const char *what) {
+    expect_refused_as(m, f, size, needle, what, 1);
+}
+
+static void test_crc32_matches_the_standard_check_value(void) {
+    EXPECT(sf__crc32(0, "123456789", 9) == 0xCBF43926u, "crc32 = 0x%08x", sf__crc32(0, "123456789", 9));
+    /* In two pieces, as a stream. */
+    EXPECT(sf__crc32(sf__crc32(0, "1234", 4), "56789", 5) == 0xCBF43926u, "streamed crc32 differs");
+}
+
+/* Train 30 steps, save, restore into a model of another seed, then train both 20 more: losses and
+ * parameters must be identical bits, because the file carries the moments, the step count (Adam's
+ * bias correction) and the training generator's state. */
+static void test_restored_model_trains_on_bit_for_bit(void) {
+    sf_model *a = trained(2, 32, 2, 7, 30), *b = trained(2, 32, 2, 99, 0);
+    if (!a || !b) return;
+    sf_train_config tc = sf_model_train_config(a);
+    tc.objective = SF_OBJ_EXACT;
+    tc.lr = 3e-3f;
+    EXPECT(sf_model_set_train(a, &tc) == SF_OK, "%s", sf_error());
+    size_t size;
+    unsigned char *f = saved(a, &size);
+    EXPECT(size == 104 + 12 * (size_t)sf_model_param_count(a), "size %zu", size);
+    EXPECT(sf_model_load(b, f, size) == SF_OK, "%s", sf_error());
+    EXPECT(sf_model_step_count(b) == 30, "step count %lld", sf_model_step_count(b));
+    EXPECT(sf_model_train_config(b).objective == SF_OBJ_EXACT && sf_model_train_config(b).lr == 3e-3f,
+           "training settings not restored");
+    EXPECT(sf_model_net_config(b).seed == 7, "seed %llu", (unsigned long long)sf_model_net_config(b).seed);
+    sf_model *c = NULL;
+    EXPECT(sf_model_from_weights(&c, f, size, SF_ISA_SCALAR) == SF_OK, "%s", sf_error());
+    if (!c) return;
+    float la[20], lb[20], lc[20];
+    EXPECT(sf_model_train(a, 20, la) == SF_OK, "%s", sf_error());
+    EXPECT(sf_model_train(b, 20, lb) == SF_OK, "%s", sf_error());
+    EXPECT(sf_model_train(c, 20, lc) == SF_OK, "%s", sf_error());
+    EXPECT(memcmp(la, lb, sizeof la) == 0, "losses after load differ");
+    EXPECT(memcmp(la, lc, sizeof la) == 0, "losses of the model made from the file differ (scalar kernels)");
+    int P = sf_model_param_count(a);
+    EXPECT(memcmp(sf_model_params(a), sf_model_params(b), sizeof(float) * (size_t)P) == 0, "params differ");
+    free(f);
+    sf_model_free(a), sf_model_free(b), sf_model_free(c);
+}
+
+static void test_save_refuses_a_short_buffer(void) {
+    sf_model *m = trained(2, 8, 1, 1, 0);
+    if (!m) return;
+    size_t size = sf_model_save_size(m);
+    unsigned char *buf = malloc(size);
+    EXPECT(sf_model_save(m, buf, size - 1) == SF_EINVAL, "a short buffer was accepted");
+    EXPECT(strstr(sf_error(), "needs") != NULL, "message: %s", sf_error());
+    EXPECT(sf_model_save(NULL, buf, size) == SF_EINVAL, "NULL model accepted");
+    EXPECT(sf_model_save_size(NULL) == 0, "size of NULL");
+    free(buf);
+    sf_model_free(m);
+}
+
+static void test_foreign_and_future_files_are_refused(void) {
+    sf_model *m = trained(2, 16, 2, 3, 5);
+    if (!m) return;
+    size_t size;
+    unsigned char *f = saved(m, &size);
+    unsigned char *g = malloc(size);
+    memcpy(g, f, size);
+    memcpy(g, "\x89PNG\r\n\x1a\n", 8);
+    expect_refused(m, g, size, "not a Scorefield weights file", "a PNG signature");
+    memcpy(g, f, size);
+    put32(g + 8, 2);
+    expect_refused(m, g, size, "version 2 is newer", "version 2");
+    put32(g + 8, 0);
+    expect_refused(m, g, size, "corrupted", "version 0");
+    EXPECT(sf_model_load(m, NULL, size) == SF_EINVAL, "NULL buffer accepted");
+    EXPECT(sf_model_load(NULL, f, size) == SF_EINVAL, "NULL model accepted");
+    free(g), free(f);
+    sf_model_free(m);
+}
+
+/* Every length from 0 to one byte short is refused as truncated (or, for the first 8 bytes, as what
+ * it is: the start of a weights file is still truncated). */
+static void test_every_truncation_is_refused(void) {
+    sf_model *m = trained(2, 8, 1, 3, 5);
+    if (!m) return;
+    size_t size;
+    unsigned char *f = saved(m, &size);
+    int bad = 0;
+    for (size_t n = 0; n < size; n++) {
+        snapshot before = take(m);
+        sf_status st = sf_model_load(m, f, n);
+        if (st != SF_EINVAL || !strstr(sf_error(), "truncated") || !same_as(m, before)) {
+            if (bad++ < 3) EXPECT(0, "length %zu of %zu: status %d, \"%s\"", n, size, st, sf_error());
+        }
+        free(before.file);
+    }
+    EXPECT(bad == 0, "%d lengths not refused as truncated", bad);
+    unsigned char *longer = calloc(size + 1, 1);
+    memcpy(longer, f, size);
+    expect_refused(m, longer, size + 1, "after the end", "one trailing byte");
+    free(longer), free(f);
+    sf_model_free(m);
+}
+
+/* Flipping any one bit of any byte is caught: by the magic, the version check or a checksum. */
+static void test_every_damaged_byte_is_refused(void) {
+    sf_model *m = trained(2, 8, 1, 3, 5);
+    if (!m) return;
+    size_t size;
+    unsigned char *f = saved(m, &size);
+    int bad = 0;
+    for (size_t i = 0; i < size; i++) {
+        for (int bit = 0; bit < 8; bit += 3) {
+            f[i] ^= (unsigned char)(1u << bit);
+            snapshot before = take(m);
+            sf_status st = sf_model_load(m, f, size);
+            const char *e = sf_error();
+            int named = strstr(e, "corrupted") || strstr(e, "not a Scorefield") || strstr(e, "newer");
+            if (st != SF_EINVAL || !named || !same_as(m, before)) {
+                if (bad++ < 3) EXPECT(0, "byte %zu bit %d: status %d, \"%s\"", i, bit, st, e);
+            }
+            free(before.file);
+            f[i] ^= (unsigned char)(1u << bit);
+        }
+    }
+    EXPECT(bad == 0, "%d damaged files not refused", bad);
+    EXPECT(sf_model_load(m, f, size) == SF_OK, "the undamaged file: %s", sf_error());
+    free(f);
+    sf_model_free(m);
+}
+
+static void test_another_architecture_is_refused_by_name(void) {
+    sf_model *small = trained(2, 16, 1, 3, 2), *m = trained(2, 32, 2, 3, 2);
+    if (!small || !m) return;
+    size_t size;
+    unsigned char *f = saved(small, &size);
+    expect_refused_as(m, f, size, "another architecture: D=2, H=16, depth 1, but this model is D=2, H=32, depth 2",
+                      "a smaller net", 0);
+    free(f);
+    sf_model_free(small), sf_model_free(m);
+}
+
+/* Files with valid checksums whose contents no Scorefield writes (a hand-edited or foreign writer's
+ * file): each refused as corrupted, naming the field. */
+static void test_invalid_contents_behind_valid_checksums_are_refused(void) {
+    sf_model *m = trained(2, 8, 1, 3, 5);
+    if (!m) return;
+    size_t size;
+    unsigned char *f = saved(m, &size);
+    unsigned char *g = malloc(size);
+    int P = sf_model_param_count(m);
+    struct { size_t at; uint32_t value; const char *needle; } cases[] = {
+        {16, 0, "architecture out of range"},
+        {20, SF_MAX_HIDDEN + 1, "architecture out of range"},
+        {28, 1, "unknown activation"},
+        {32, 7, "parameter count"},
+        {36, 5, "unknown dataset"},
+        {36, SF_DATA_DIGITS, "dimension 64"},
+        {40, SF_OBJ_COUNT, "unknown objective"},
+        {44, 0, "batch size"},
+        {48, SF_MAX_PROJ + 1, "projections"},
+        {52, 0x7FC00000u, "learning rate"},  /* NaN */
+        {56, 0xBF800000u, "sigma"},          /* −1 */
+        {88, 2, "increment is even"},
+        {HEADER_BYTES, 0x7F800000u, "NaN or infinite"},                /* +inf, first parameter */
+        {HEADER_BYTES + 4 * (size_t)(2 * P), 0xBF800000u, "negative"},  /* −1, first second moment */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        memcpy(g, f, size);
+        put32(g + cases[c].at, cases[c].value);
+        reseal(g, size);
+        char what[64];
+        snprintf(what, sizeof what, "offset %zu = 0x%x", cases[c].at, cases[c].value);
+        expect_refused(m, g, size, cases[c].needle, what);
+    }
+    free(g), free(f);
+    sf_model_free(m);
+}
+
+/* A model whose dimension has no dataset saves "no dataset" and comes back without one. */
+static void test_a_model_without_dataset_round_trips(void) {
+    sf_model *m = trained(3, 8, 1, 3, 0), *c = NULL;
+    if (!m) return;
+    size_t size;
+    unsigned char *f = saved(m, &size);
+    EXPECT(sf_model_from_weights(&c, f, size, SF_ISA_AUTO) == SF_OK, "%s", sf_error());
+    if (c) {
+        EXPECT(sf_model_train(c, 1, NULL) == SF_EINVAL, "trained without a dataset");
+        EXPECT(sf_model_train_config(c).dataset == -1, "dataset %d", sf_model_train_config(c).dataset);
+        sf_model_free(c);
+    }
+    free(f);
+    sf_model_free(m);
+}
+
+int main(void) {
+    RUN(test_crc32_matches_the_standard_check_value);
+    RUN(test_restored_model_trains_on_bit_for_bit);
+    RUN(test_save_refuses_a_short_buffer);
+    RUN(test_foreign_and_future_files_are_refused);
+    RUN(test_every_truncation_is_refused);
+    RUN(test_every_damaged_byte_is_refused);
+    RUN(test_another_architecture_is_refused_by_name);
+    RUN(test_invalid_contents_behind_valid_checksums_are_refused);
+    RUN(test_a_model_without_dataset_round_trips);
+    return TH_EXIT();
+}
