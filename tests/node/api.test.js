@@ -144,15 +144,114 @@ test('non_finite_training_throws_with_the_losses_that_ran', async () => {
   model.dispose();
 });
 
-test('create_train_dispose_cycles_do_not_grow_memory', async () => {
+test('defaults_come_from_the_c_library', async () => {
   const sf = await createScorefield();
+  assert.deepEqual(sf.defaults.net, { hidden: 128, depth: 2, seed: 42 });
+  assert.deepEqual(sf.defaults.train.swiss_roll,
+    { objective: 'sliced', batch: 128, projections: 1, lr: 0.001, sigma: 0.1, dataNoise: 1 });
+  assert.deepEqual(sf.defaults.train.digits,
+    { objective: 'sliced', batch: 128, projections: 1, lr: 0.001, sigma: 0.2, dataNoise: 0.1 });
+  assert.deepEqual(sf.defaults.langevin.swiss_roll, { eps: 0.01, decay: 0.9, temperature: 1, steps: 15, seed: 0 });
+  assert.deepEqual(sf.defaults.langevin.digits, { eps: 0.05, decay: 0.98, temperature: 0.02, steps: 50, seed: 0 });
+  assert.ok(Object.isFrozen(sf.defaults.train.digits));
+  const model = sf.createModel({ dim: 64, hidden: 16 });
+  assert.deepEqual(model.trainingConfig(), { dataset: 'digits', ...sf.defaults.train.digits });
+  assert.deepEqual([model.dim, model.hidden, model.depth, model.seed], [64, 16, 2, 42]);
+  model.dispose();
+});
+
+test('configure_training_changes_only_what_it_is_given', async () => {
+  const sf = await createScorefield();
+  const model = sf.createModel({ dim: 2 });
+  model.configureTraining({ objective: 'exact', batch: 64 });
+  model.configureTraining({ lr: 3e-4 });
+  assert.deepEqual(model.trainingConfig(),
+    { dataset: 'swiss_roll', objective: 'exact', batch: 64, projections: 1, lr: 3e-4, sigma: 0.1, dataNoise: 1 });
+  assert.throws(() => model.configureTraining({ learningRate: 0.1 }), /unknown training setting 'learningRate'/);
+  assert.throws(() => model.configureTraining('fast'), /must be an object/);
+  assert.equal(model.trainingConfig().lr, 3e-4, 'a refused change leaves the settings');
+  model.dispose();
+});
+
+// Train 30 steps, save, restore (into a new model, into an existing one, into the scalar build) and
+// train 20 more everywhere: the same bits as never stopping, because the file holds the moments, the
+// step count and the training generator's state, and the two builds' kernels agree bit for bit.
+test('weights_round_trip_trains_on_bit_for_bit', async () => {
+  const sf = await createScorefield({ simd: true }), scalar = await createScorefield({ simd: false });
+  const a = sf.createModel({ dim: 2, hidden: 32, seed: 5 });
+  a.configureTraining({ objective: 'exact', lr: 2e-3 });
+  a.train(30);
+  const file = a.save();
+  assert.ok(file instanceof Uint8Array);
+  assert.equal(file.length, 104 + 12 * a.paramCount);
+  assert.equal(new TextDecoder().decode(file.subarray(0, 8)), 'SCOREFLD');
+  const b = sf.loadModel(file);
+  const c = scalar.loadModel(file.buffer);
+  const d = sf.createModel({ dim: 2, hidden: 32, seed: 9 });
+  d.load(file);
+  for (const m of [b, c, d]) {
+    assert.deepEqual(m.trainingConfig(), a.trainingConfig());
+    assert.deepEqual([m.dim, m.hidden, m.depth, m.seed, m.stepCount], [2, 32, 2, 5, 30]);
+    assert.deepEqual(bits(m.params()), bits(a.params()));
+  }
+  const expected = bits(a.train(20));
+  for (const m of [b, c, d]) assert.deepEqual(bits(m.train(20)), expected);
+  assert.deepEqual(bits(c.params()), bits(a.params()));
+  for (const m of [a, b, c, d]) m.dispose();
+});
+
+test('bad_weights_files_throw_a_named_error_and_change_nothing', async () => {
+  const sf = await createScorefield();
+  const model = sf.createModel({ dim: 2, hidden: 16 });
+  model.train(3);
+  const file = model.save();
+  const other = sf.createModel({ dim: 2, hidden: 8 });
+  const otherFile = other.save();
+  other.dispose();
+  const damaged = file.slice();
+  damaged[200] ^= 0x10;
+  const newer = file.slice();
+  newer[8] = 2;
+  const cases = [
+    [file.subarray(0, 57), /truncated weights file/],
+    [file.subarray(0, file.length - 1), /truncated weights file: D=2, H=16, depth 2 needs \d+ bytes/],
+    [damaged, /corrupted weights file: the parameters' checksum does not match/],
+    [newer, /version 2 is newer than this Scorefield reads \(version 1\)/],
+    [new TextEncoder().encode('{"weights": [1, 2, 3]}'), /not a Scorefield weights file/],
+    [new Uint8Array(0), /truncated weights file: 0 bytes/],
+    [otherFile, /another architecture: D=2, H=8, depth 2, but this model is D=2, H=16, depth 2/],
+    ['SCOREFLD', /weights file must be a Uint8Array or ArrayBuffer, got 'SCOREFLD'/],
+    [[1, 2, 3], /must be a Uint8Array or ArrayBuffer, got Array/],
+  ];
+  for (const [bytes, message] of cases) {
+    assert.throws(() => model.load(bytes), message);
+    assert.deepEqual(model.save(), file, `the model is unchanged after ${message}`);
+  }
+  for (const [bytes, message] of cases.slice(0, 6)) assert.throws(() => sf.loadModel(bytes), message);
+  assert.equal(model.train(1).length, 1, 'the model still trains');
+  model.dispose();
+});
+
+// The heap's live bytes (emmalloc's heap minus its free blocks) return exactly to their baseline once
+// everything a cycle made — models of both kinds, losses, scores, chains, weights files — is disposed:
+// nothing leaks, not even a buffer the API allocated for one call. The memory size must stop growing too.
+test('dispose_returns_the_heap_to_its_baseline', async () => {
+  const sf = await createScorefield();
+  const baseline = sf.heapUsed();
   const sizes = [];
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 100; i++) {
     const model = sf.createModel({ dim: 2, seed: i });
+    model.configureTraining({ objective: i % 2 ? 'exact' : 'dsm' });
     model.train(2);
-    model.score(new Float32Array(64), 32);
+    model.scoreGrid({ xmin: -1, xmax: 1, ymin: -1, ymax: 1, nx: 8, ny: 8 });
+    model.langevin({ start: new Float32Array(6), keepAll: true });
+    const copy = sf.loadModel(model.save());
+    assert.ok(sf.heapUsed() > baseline, 'two live models hold heap');
+    assert.throws(() => copy.load(new Uint8Array(10)));
+    copy.dispose();
     model.dispose();
+    assert.equal(sf.heapUsed(), baseline, `cycle ${i}: heap ${sf.heapUsed()} != baseline ${baseline}`);
     sizes.push(sf.memory.buffer.byteLength);
   }
-  assert.equal(sizes[199], sizes[4], `memory kept growing: ${sizes[4]} → ${sizes[199]}`);
+  assert.equal(sizes[99], sizes[4], `memory kept growing: ${sizes[4]} → ${sizes[99]}`);
 });

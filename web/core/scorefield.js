@@ -13,21 +13,50 @@
 //   model.configureTraining({ dataset: 'swiss_roll', objective: 'exact' });
 //   const losses = model.train(2000);
 //   const { points, scores } = model.scoreGrid({ xmin: -1.5, xmax: 2, ymin: -1.5, ymax: 2, nx: 20, ny: 20 });
+//   const file = model.save();                       // the weights file, as a Uint8Array
 //   model.dispose();
+//   const again = sf.loadModel(file);                // trains on exactly where the first one stopped
+//
+// Defaults (the tutorial's settings) are the C library's own, read once per instance into sf.defaults.
 
 import { loadScorefield } from './loader.js';
 import { DATASETS, ISAS, OBJECTIVES, STATUS, enumValue } from './enums.js';
+import { gridPoints } from './grid.js';
 
 const F32_BYTES = 4; // bytes per float32 (and per int32)
-const DIGITS_DIM = 64; // D of the digits dataset; any other D defaults to the swiss roll's settings
+const F64_BYTES = 8; // bytes per float64
+const DEFAULTS_LENGTH = 13; // floats that sfw_defaults writes
+const MAX_FILE_BYTES = 2 ** 31 - 1; // sfw_model_load takes the size as an int
+const TRAINING_KEYS = ['dataset', 'objective', 'batch', 'projections', 'lr', 'sigma', 'dataNoise'];
 
-// sf_train_config_default's per-dataset values (keep in sync with src/scorefield.h).
-const TRAIN_DEFAULTS = { swiss_roll: { sigma: 0.1, dataNoise: 1.0 }, digits: { sigma: 0.2, dataNoise: 0.1 } };
-// sf_langevin_config_default's per-dataset values (keep in sync with src/scorefield.h).
-const LANGEVIN_DEFAULTS = {
-  swiss_roll: { eps: 0.01, decay: 0.9, temperature: 1.0, steps: 15, seed: 0 },
-  digits: { eps: 0.05, decay: 0.98, temperature: 0.02, steps: 50, seed: 0 },
-};
+/** The name of an enum value (the inverse of enumValue), or null for none. */
+function nameOf(table, value) {
+  return Object.keys(table).find((k) => table[k] === value) ?? null;
+}
+
+/**
+ * The shortest decimal that is the same float32 as v, so that C's 1e-3f reads as 0.001 rather than
+ * 0.0010000000474974513 (a float32 needs at most 9 significant digits to round-trip).
+ */
+function shortestFloat32(v) {
+  for (let digits = 1; digits < 9; digits++) {
+    const c = Number(v.toPrecision(digits));
+    if (Math.fround(c) === v) return c;
+  }
+  return v;
+}
+
+/** How an unexpected argument is named in a message: a class name, or a short quoted value. */
+function describe(v) {
+  if (typeof v === 'object' && v !== null) return v.constructor?.name ?? 'object';
+  const text = typeof v === 'string' ? `'${v}'` : String(v);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+function deepFreeze(o) {
+  for (const v of Object.values(o)) if (typeof v === 'object' && v !== null) deepFreeze(v);
+  return Object.freeze(o);
+}
 
 function finite(name, v) {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`scorefield: ${name} must be a finite number, got ${v}`);
@@ -40,8 +69,15 @@ function integer(name, v, min = -Infinity) {
   return v;
 }
 
+function bytesOf(name, a) {
+  if (a instanceof ArrayBuffer) return new Uint8Array(a);
+  if (!(a instanceof Uint8Array)) throw new Error(`scorefield: ${name} must be a Uint8Array or ArrayBuffer, got ${describe(a)}`);
+  if (a.length > MAX_FILE_BYTES) throw new Error(`scorefield: ${name} is too large: ${a.length} bytes`);
+  return a;
+}
+
 function floats(name, a, length) {
-  if (!(a instanceof Float32Array)) throw new Error(`scorefield: ${name} must be a Float32Array, got ${a?.constructor?.name ?? a}`);
+  if (!(a instanceof Float32Array)) throw new Error(`scorefield: ${name} must be a Float32Array, got ${describe(a)}`);
   if (a.length !== length) throw new Error(`scorefield: ${name} must hold ${length} floats, got ${a.length}`);
   return a;
 }
@@ -61,6 +97,25 @@ function withBuffers(sf, sizes, fn) {
   }
 }
 
+// The library's defaults (sfw_defaults) for every dataset, by name:
+// { net: { hidden, depth, seed }, train: { <dataset>: { objective, batch, projections, lr, sigma,
+//   dataNoise } }, langevin: { <dataset>: { eps, decay, temperature, steps, seed } } }.
+function readDefaults(sf) {
+  const train = {}, langevin = {};
+  let net;
+  withBuffers(sf, [F32_BYTES * DEFAULTS_LENGTH], (out) => {
+    for (const [name, id] of Object.entries(DATASETS)) {
+      sf.check(sf.exports.sfw_defaults(out, id));
+      const [hidden, depth, seed, objective, batch, projections, lr, sigma, dataNoise, eps, decay, temperature,
+        steps] = Array.from(sf.f32(out, DEFAULTS_LENGTH), shortestFloat32);
+      net = { hidden, depth, seed };
+      train[name] = { objective: nameOf(OBJECTIVES, objective), batch, projections, lr, sigma, dataNoise };
+      langevin[name] = { eps, decay, temperature, steps, seed: 0 };
+    }
+  });
+  return deepFreeze({ net, train, langevin });
+}
+
 /**
  * Loads a Scorefield module (options.simd: true/false forces the SIMD128/scalar build, undefined picks)
  * and returns { isa, simdSupported, memory, createModel, sampleData, uniform }. Each call gets its own
@@ -68,14 +123,43 @@ function withBuffers(sf, sizes, fn) {
  */
 export async function createScorefield(options = {}) {
   const sf = await loadScorefield({ simd: options.simd });
+  const defaults = readDefaults(sf);
   return {
     isa: sf.isa,
     simdSupported: sf.simdSupported,
     memory: sf.memory, // the instance's WebAssembly.Memory, for tests that watch its size
+    defaults, // the library's defaults: { net, train: { <dataset> }, langevin: { <dataset> } }
 
     /** A new Model: createModel({ dim, hidden = 128, depth = 2, seed = 42, isa = 'auto' }). */
-    createModel(config) {
-      return new Model(sf, config);
+    createModel({ dim, hidden = defaults.net.hidden, depth = defaults.net.depth, seed = defaults.net.seed,
+      isa = 'auto' } = {}) {
+      integer('dim', dim); integer('hidden', hidden); integer('depth', depth);
+      finite('seed', seed);
+      const isaId = enumValue(ISAS, 'isa', isa);
+      const ptr = sf.exports.sfw_model_create(dim, hidden, depth, seed, isaId);
+      if (ptr === 0) throw new Error(`scorefield: cannot create model: ${sf.cstr(sf.exports.sfw_error())}`);
+      return new Model(sf, defaults, ptr);
+    },
+
+    /**
+     * A new Model restored from a weights file (Uint8Array or ArrayBuffer, as model.save() makes): its
+     * architecture, training settings, step count, parameters and optimiser state. isa as createModel.
+     * A file that is not a weights file, newer, truncated or corrupted throws an Error saying which.
+     */
+    loadModel(file, { isa = 'auto' } = {}) {
+      const bytes = bytesOf('weights file', file);
+      const isaId = enumValue(ISAS, 'isa', isa);
+      const ptr = withBuffers(sf, [bytes.length], (buf) => {
+        new Uint8Array(sf.memory.buffer, buf, bytes.length).set(bytes);
+        return sf.exports.sfw_model_from_weights(buf, bytes.length, isaId);
+      });
+      if (ptr === 0) throw new Error(`scorefield: cannot load weights: ${sf.cstr(sf.exports.sfw_error())}`);
+      return new Model(sf, defaults, ptr);
+    },
+
+    /** Bytes of the wasm heap held by live allocations: back to its old value once models are disposed. */
+    heapUsed() {
+      return sf.exports.sfw_heap_used();
     },
 
     /**
@@ -85,7 +169,7 @@ export async function createScorefield(options = {}) {
     sampleData({ dataset, n, noise, seed = 0 } = {}) {
       const id = enumValue(DATASETS, 'dataset', dataset);
       integer('n', n, 0);
-      noise = finite('noise', noise ?? TRAIN_DEFAULTS[dataset].dataNoise);
+      noise = finite('noise', noise ?? defaults.train[dataset].dataNoise);
       finite('seed', seed);
       const D = sf.exports.sfw_data_dim(id);
       return withBuffers(sf, [F32_BYTES * n * D, F32_BYTES * n], (x, labels) => {
@@ -109,23 +193,21 @@ export async function createScorefield(options = {}) {
   };
 }
 
-/** A score network D → H → … → H → D and its training state, in one wasm instance. */
+/**
+ * A score network D → H → … → H → D and its training state, in one wasm instance. Made by
+ * sf.createModel or sf.loadModel; dim, hidden, depth, seed and isa describe it.
+ */
 export class Model {
   #sf;
+  #defaults;
   #ptr;
-  #dataset; // the dataset name of the training settings (sets the sampler's defaults)
 
-  constructor(sf, { dim, hidden = 128, depth = 2, seed = 42, isa = 'auto' } = {}) {
-    integer('dim', dim); integer('hidden', hidden); integer('depth', depth);
-    finite('seed', seed);
-    const isaId = enumValue(ISAS, 'isa', isa);
+  constructor(sf, defaults, ptr) {
     this.#sf = sf;
-    const ptr = sf.exports.sfw_model_create(dim, hidden, depth, seed, isaId);
-    if (ptr === 0) throw new Error(`scorefield: cannot create model: ${sf.cstr(sf.exports.sfw_error())}`);
+    this.#defaults = defaults;
     this.#ptr = ptr;
-    this.dim = dim;
-    this.#dataset = dim === DIGITS_DIM ? 'digits' : 'swiss_roll';
     this.isa = sf.cstr(sf.exports.sfw_model_isa_name(ptr)); // 'scalar' or 'simd128'
+    this.#readNetConfig();
   }
 
   #model() {
@@ -133,25 +215,56 @@ export class Model {
     return this.#ptr;
   }
 
-  /**
-   * Sets the training settings: { dataset = the current one, objective = 'sliced', batch = 128,
-   * projections = 1, lr = 1e-3, sigma, dataNoise } (sigma and dataNoise default per dataset as
-   * sf_train_config_default). On an Error the previous settings stay. Parameters and Adam's state are kept.
-   */
-  configureTraining({ dataset = this.#dataset, objective = 'sliced', batch = 128, projections = 1, lr = 1e-3,
-    sigma, dataNoise } = {}) {
-    const m = this.#model();
-    const datasetId = enumValue(DATASETS, 'dataset', dataset);
-    const objectiveId = enumValue(OBJECTIVES, 'objective', objective);
-    integer('batch', batch); integer('projections', projections);
-    finite('lr', lr);
-    sigma = finite('sigma', sigma ?? TRAIN_DEFAULTS[dataset].sigma);
-    dataNoise = finite('dataNoise', dataNoise ?? TRAIN_DEFAULTS[dataset].dataNoise);
-    this.#sf.check(this.#sf.exports.sfw_model_set_train(m, datasetId, objectiveId, batch, projections, lr, sigma,
-      dataNoise));
-    this.#dataset = dataset;
+  #readNetConfig() {
+    const sf = this.#sf;
+    withBuffers(sf, [F64_BYTES * 4], (out) => {
+      sf.check(sf.exports.sfw_model_net_config(this.#ptr, out));
+      [this.dim, this.hidden, this.depth, this.seed] = new Float64Array(sf.memory.buffer, out, 4);
+    });
   }
 
+  /**
+   * The training settings by name: { dataset (null when the model's dimension has none), objective,
+   * batch, projections, lr, sigma, dataNoise }.
+   */
+  trainingConfig() {
+    const m = this.#model();
+    const sf = this.#sf;
+    return withBuffers(sf, [F64_BYTES * 7], (out) => {
+      sf.check(sf.exports.sfw_model_train_config(m, out));
+      const [dataset, objective, batch, projections, lr, sigma, dataNoise] = new Float64Array(sf.memory.buffer, out, 7);
+      return {
+        dataset: nameOf(DATASETS, dataset), objective: nameOf(OBJECTIVES, objective), batch, projections,
+        lr: shortestFloat32(lr), sigma: shortestFloat32(sigma), dataNoise: shortestFloat32(dataNoise),
+      };
+    });
+  }
+
+  /**
+   * Changes the training settings: { dataset, objective, batch, projections, lr, sigma, dataNoise };
+   * what is not given stays as it is (a new model starts with the library's defaults for its
+   * dataset). On an Error nothing changes. Parameters and Adam's state are kept.
+   */
+  configureTraining(changes = {}) {
+    const m = this.#model();
+    if (typeof changes !== 'object' || changes === null) throw new Error(`scorefield: training settings must be an object, got ${changes}`);
+    const unknown = Object.keys(changes).filter((k) => !TRAINING_KEYS.includes(k));
+    if (unknown.length) throw new Error(`scorefield: unknown training setting '${unknown[0]}' (valid: ${TRAINING_KEYS.join(', ')})`);
+    const current = this.trainingConfig();
+    const c = { ...current, ...changes };
+    if (changes.dataset !== undefined && changes.dataset !== current.dataset) {
+      // A new dataset brings its own σ and noise unless they are given.
+      const d = this.#defaults.train[enumValue(DATASETS, 'dataset', c.dataset) === DATASETS.digits ? 'digits' : 'swiss_roll'];
+      c.sigma = changes.sigma ?? d.sigma;
+      c.dataNoise = changes.dataNoise ?? d.dataNoise;
+    }
+    const datasetId = enumValue(DATASETS, 'dataset', c.dataset);
+    const objectiveId = enumValue(OBJECTIVES, 'objective', c.objective);
+    integer('batch', c.batch); integer('projections', c.projections);
+    finite('lr', c.lr); finite('sigma', c.sigma); finite('dataNoise', c.dataNoise);
+    this.#sf.check(this.#sf.exports.sfw_model_set_train(m, datasetId, objectiveId, c.batch, c.projections, c.lr,
+      c.sigma, c.dataNoise));
+  }
   /**
    * Runs `steps` training steps and returns their losses (Float32Array, steps). If a step is not
    * finite it is rolled back and the Error thrown carries `.losses` (the kept steps' losses) and
@@ -202,26 +315,19 @@ export class Model {
     if (this.dim !== 2) throw new Error(`scorefield: scoreGrid needs a model of dim 2, this one has dim ${this.dim}`);
     finite('xmin', xmin); finite('xmax', xmax); finite('ymin', ymin); finite('ymax', ymax);
     integer('nx', nx, 1); integer('ny', ny, 1);
-    const points = new Float32Array(nx * ny * 2);
-    // A single row or column sits at the low end rather than dividing by zero.
-    const dx = nx > 1 ? (xmax - xmin) / (nx - 1) : 0, dy = ny > 1 ? (ymax - ymin) / (ny - 1) : 0;
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++) {
-        points[2 * (j * nx + i)] = xmin + i * dx;
-        points[2 * (j * nx + i) + 1] = ymin + j * dy;
-      }
-    }
+    const points = gridPoints({ xmin, xmax, ymin, ymax, nx, ny });
     return { points, scores: this.score(points, nx * ny) };
   }
 
   /**
    * Runs n Langevin chains from start (Float32Array (n, D)): x ← x + ε/2·s(x) + √ε·T·z, ε ← ε·decay.
-   * Defaults follow sf_langevin_config_default of the training dataset. Returns a Float32Array of
+   * Defaults follow the library's sampler defaults for the training dataset (sf.defaults.langevin;
+   * the swiss roll's for a dimension without a dataset). Returns a Float32Array of
    * shape (steps + 1, n, D) with frame 0 = start when keepAll, else (n, D) after the last step.
    */
   langevin({ start, n = start?.length / this.dim, eps, decay, temperature, steps, seed, keepAll = false } = {}) {
     const m = this.#model();
-    const d = LANGEVIN_DEFAULTS[this.#dataset];
+    const d = this.#defaults.langevin[this.trainingConfig().dataset ?? 'swiss_roll'];
     integer('n', n, 0);
     floats('start', start, n * this.dim);
     eps = finite('eps', eps ?? d.eps); decay = finite('decay', decay ?? d.decay);
@@ -252,6 +358,36 @@ export class Model {
     const m = this.#model();
     const e = this.#sf.exports;
     return this.#sf.f32(e.sfw_model_params(m), e.sfw_model_param_count(m)).slice();
+  }
+
+  /**
+   * The weights file of this model (README, "Weights file format") as a new Uint8Array: architecture,
+   * training settings, step count, generator state, parameters and Adam's moments, with checksums.
+   */
+  save() {
+    const m = this.#model();
+    const sf = this.#sf;
+    const size = sf.exports.sfw_model_save_size(m);
+    return withBuffers(sf, [size], (buf) => {
+      sf.check(sf.exports.sfw_model_save(m, buf, size));
+      return new Uint8Array(sf.memory.buffer, buf, size).slice();
+    });
+  }
+
+  /**
+   * Restores a weights file (Uint8Array or ArrayBuffer) of a model with this one's architecture. A
+   * file that is not a weights file, newer, truncated, corrupted or of another architecture throws an
+   * Error saying which, and the model is exactly as before.
+   */
+  load(file) {
+    const m = this.#model();
+    const bytes = bytesOf('weights file', file);
+    const sf = this.#sf;
+    withBuffers(sf, [bytes.length], (buf) => {
+      new Uint8Array(sf.memory.buffer, buf, bytes.length).set(bytes);
+      sf.check(sf.exports.sfw_model_load(m, buf, bytes.length));
+    });
+    this.#readNetConfig(); // the file's seed
   }
 
   /** Frees the model; any later call throws 'model has been disposed'. Disposing twice is a no-op. */
