@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fmath.h"
 #include "base/status.h"
 #include "data/data.h"
 #include "loss/loss.h"
@@ -13,13 +14,21 @@
 
 #define SF__TRAIN_DEFAULT_BATCH 128
 #define SF__TRAIN_DEFAULT_LR 1e-3f
-/* DSM's σ when nothing else is said: about a tenth of each dataset's spread (the swiss roll spans
- * ~2.5 after scaling; a digit's pixels span 0..1 in 64 dimensions). */
-#define SF__DSM_SIGMA_SWISS 0.1f
+/* DSM's σ when nothing else is said: about a tenth of each dataset's spread (the 2-D sets span
+ * ~2.5; a digit's pixels span 0..1 in 64 dimensions). */
+#define SF__DSM_SIGMA_2D 0.1f
 #define SF__DSM_SIGMA_DIGITS 0.2f
+/* NCSN's ladder (Song & Ermon 2019, §4.2): σ₁ about the largest distance between data points, so
+ * that the first level blurs every mode into one (the 2-D sets fit in about [−1.5, 1.5]²: diameter
+ * ~3; digits' pixels lie in [0, 1]: distances between images of order 1, as for the paper's images),
+ * σ_L small enough that the last level is the data itself, 10 levels as in the paper. */
+#define SF__NCSN_SIGMA_MAX_2D 3.0f
+#define SF__NCSN_SIGMA_MAX_DIGITS 1.0f
+#define SF__NCSN_SIGMA_MIN 0.01f
+#define SF__NCSN_LEVELS 10
 
 sf_net_config sf_net_config_default(int dim) {
-    sf_net_config c = {dim, 128, 2, 42, SF_ISA_AUTO};
+    sf_net_config c = {dim, 128, 2, 42, SF_ISA_AUTO, 0};
     return c;
 }
 
@@ -30,8 +39,11 @@ sf_train_config sf_train_config_default(int dataset) {
     c.batch = SF__TRAIN_DEFAULT_BATCH;
     c.n_proj = 1;
     c.lr = SF__TRAIN_DEFAULT_LR;
-    c.sigma = dataset == SF_DATA_DIGITS ? SF__DSM_SIGMA_DIGITS : SF__DSM_SIGMA_SWISS;
-    c.data_noise = dataset == SF_DATA_DIGITS ? 0.1f : 1.0f;
+    c.sigma = dataset == SF_DATA_DIGITS ? SF__DSM_SIGMA_DIGITS : SF__DSM_SIGMA_2D;
+    c.data_noise = sf_data_default_noise(dataset);
+    c.sigma_max = dataset == SF_DATA_DIGITS ? SF__NCSN_SIGMA_MAX_DIGITS : SF__NCSN_SIGMA_MAX_2D;
+    c.sigma_min = SF__NCSN_SIGMA_MIN;
+    c.levels = SF__NCSN_LEVELS;
     return c;
 }
 
@@ -47,6 +59,8 @@ static sf_status check_net_config(const sf_net_config *c) {
         return sf__fail(SF_EINVAL, "unknown instruction set id %d", c->isa);
     if (c->isa == SF_ISA_SIMD128 && !SF_HAVE_SIMD128)
         return sf__fail(SF_EINVAL, "this build has no SIMD128 kernels");
+    if (c->noise_conditional != 0 && c->noise_conditional != 1)
+        return sf__fail(SF_EINVAL, "noise_conditional must be 0 or 1, got %d", c->noise_conditional);
     return SF_OK;
 }
 
@@ -65,11 +79,13 @@ sf_status sf_model_create(sf_model **out, const sf_net_config *cfg) {
     if (st) return st;
 
     sf_mlp net;
-    sf__mlp_shape(&net, cfg->dim, cfg->hidden, cfg->depth);
+    sf__mlp_shape(&net, cfg->dim, cfg->hidden, cfg->depth, cfg->noise_conditional);
     int rows = sf__mlp_ws_rows(&net);
-    /* One allocation: the struct, then 7 arrays of P floats, then the workspace. */
+    /* One allocation: the struct, then 7 arrays of P floats, the painted points (2-D models), the
+     * per-point noise levels of a chunk, then the workspace. */
     size_t head = (sizeof(sf_model) + 15) & ~(size_t)15;
-    size_t floats = (size_t)7 * net.P + (size_t)sf__mlp_ws_floats(&net, rows);
+    size_t n_points = cfg->dim == 2 ? 2 * SF_MAX_POINTS : 0;
+    size_t floats = (size_t)7 * net.P + n_points + (size_t)rows + (size_t)sf__mlp_ws_floats(&net, rows);
     sf_model *m = malloc(head + floats * sizeof(float));
     if (!m) return sf__fail(SF_ENOMEM, "could not allocate %zu bytes for the model", head + floats * 4);
     memset(m, 0, sizeof *m);
@@ -80,6 +96,8 @@ sf_status sf_model_create(sf_model **out, const sf_net_config *cfg) {
     m->k = pick_kernels(cfg->isa);
     float **arrays[] = {&m->p, &m->m1, &m->m2, &m->p_next, &m->m1_next, &m->m2_next, &m->grad};
     for (int i = 0; i < 7; i++) *arrays[i] = mem, mem += net.P;
+    m->points = mem, mem += n_points;
+    m->row_sigma = mem, mem += rows;
     sf__mlp_ws_init(&m->ws, &net, rows, mem);
 
     sf_rng init;
@@ -94,13 +112,14 @@ sf_status sf_model_create(sf_model **out, const sf_net_config *cfg) {
     m->tc = sf_train_config_default(dataset < 0 ? SF_DATA_SWISS_ROLL : dataset);
     m->tc.dataset = dataset;
     m->has_dataset = dataset >= 0;
+    if (cfg->noise_conditional) m->tc.objective = SF_OBJ_NCSN;
     *out = m;
     return SF_OK;
 }
 
 void sf_model_free(sf_model *m) { free(m); }
 
-sf_status sf__check_train_config(const sf_train_config *c, int D, int with_dataset) {
+sf_status sf__check_train_config(const sf_train_config *c, int D, int with_dataset, int cond) {
     if (!c) return sf__fail(SF_EINVAL, "train config is NULL");
     if (with_dataset) {
         int dim = sf_data_dim(c->dataset);
@@ -120,13 +139,21 @@ sf_status sf__check_train_config(const sf_train_config *c, int D, int with_datas
         return sf__fail(SF_EINVAL, "sigma must be finite and > 0, got %g", (double)c->sigma);
     if (!sf__finite(c->data_noise) || c->data_noise < 0)
         return sf__fail(SF_EINVAL, "data noise must be finite and >= 0, got %g", (double)c->data_noise);
+    sf_status st = sf__check_ladder(c->levels, c->sigma_max, c->sigma_min);
+    if (st) return st;
+    if (cond && c->objective != SF_OBJ_NCSN)
+        return sf__fail(SF_EINVAL, "a noise-conditional net trains with the ncsn objective only");
+    if (!cond && c->objective == SF_OBJ_NCSN)
+        return sf__fail(SF_EINVAL, "the ncsn objective needs a noise-conditional net (s(x, sigma))");
     return SF_OK;
 }
 
 sf_status sf_model_set_train(sf_model *m, const sf_train_config *tc) {
     if (!m) return sf__fail(SF_EINVAL, "model is NULL");
-    sf_status st = sf__check_train_config(tc, m->net.D, 1);
+    sf_status st = sf__check_train_config(tc, m->net.D, 1, m->net.cond);
     if (st) return st;
+    if (tc->dataset == SF_DATA_POINTS && m->n_points == 0)
+        return sf__fail(SF_EINVAL, "the painted-points dataset is empty: give the model points first");
     m->tc = *tc;
     m->has_dataset = 1;
     return SF_OK;
@@ -139,22 +166,40 @@ sf_train_config sf_model_train_config(const sf_model *m) {
 /* Points per chunk so that a point and its K tangents fit the workspace. */
 static int chunk_points(const sf_model *m, int K) { return m->ws.rows / (1 + K); }
 
-/* Fills the input stack of a training chunk of n points from the generator, point by point (the
- * point, then its projections or noise), so the draws do not depend on the chunk size. */
-static void fill_from_rng(sf_model *m, int n, int K) {
+/* Row i of a noise-conditional input stack: x̃ = x + σz from x (already in the row), z (D) and the
+ * level σ, then log σ in the last column; z goes to the loss's buffer and σ to row_sigma. */
+static void ncsn_row(sf_model *m, int i, const float *z, float sigma, float log_sigma) {
     const int D = m->net.D;
+    float *row = m->ws.h[0] + (long)i * (D + 1);
+    memcpy(m->ws.adj[0] + (long)i * D, z, sizeof(float) * (size_t)D);
+    for (int d = 0; d < D; d++) row[d] = row[d] + sigma * z[d];
+    row[D] = log_sigma;
+    m->row_sigma[i] = sigma;
+}
+
+/* Fills the input stack of a training chunk of n points from the generator, point by point (the
+ * point, then its projections or noise, or its noise level and noise), so the draws do not depend
+ * on the chunk size. */
+static void fill_from_rng(sf_model *m, int n, int K, const float *sigmas, const float *log_sigmas) {
+    const int D = m->net.D, in0 = m->net.in[0];
     const long size = (long)n * D;
     const sf_train_config *tc = &m->tc;
     float *h0 = m->ws.h[0], *z = m->ws.adj[0];
     for (int i = 0; i < n; i++) {
-        float *xi = h0 + (long)i * D;
-        sf__data_draw(xi, NULL, tc->dataset, 1, tc->data_noise, &m->rng_train);
+        float *xi = h0 + (long)i * in0;
+        if (tc->dataset == SF_DATA_POINTS) sf__points_draw(xi, m->points, m->n_points, 1, tc->data_noise, &m->rng_train);
+        else sf__data_draw(xi, NULL, tc->dataset, 1, tc->data_noise, &m->rng_train);
         if (tc->objective == SF_OBJ_SLICED || tc->objective == SF_OBJ_SLICED_VR) {
             for (int j = 1; j <= K; j++) sf_rng_fill_normal(&m->rng_train, h0 + j * size + (long)i * D, D, 1.0f);
         } else if (tc->objective == SF_OBJ_DSM) {
             float *zi = z + (long)i * D;
             sf_rng_fill_normal(&m->rng_train, zi, D, 1.0f);
             for (int d = 0; d < D; d++) xi[d] = xi[d] + tc->sigma * zi[d];
+        } else if (tc->objective == SF_OBJ_NCSN) {
+            int level = (int)sf_rng_below(&m->rng_train, (uint32_t)tc->levels);
+            float zi[SF_MAX_DIM];
+            sf_rng_fill_normal(&m->rng_train, zi, D, 1.0f);
+            ncsn_row(m, i, zi, sigmas[level], log_sigmas[level]);
         }
     }
 }
@@ -165,6 +210,15 @@ static void fill_from_arrays(sf_model *m, int objective, const float *x, const f
     const int D = m->net.D;
     const long size = (long)n * D;
     float *h0 = m->ws.h[0];
+    if (objective == SF_OBJ_NCSN) {
+        const float *sig = aux + (long)N * D; /* σ_i after z */
+        for (int i = 0; i < n; i++) {
+            memcpy(h0 + (long)i * (D + 1), x + (long)(n0 + i) * D, sizeof(float) * (size_t)D);
+            float s = sig[n0 + i];
+            ncsn_row(m, i, aux + (long)(n0 + i) * D, s, (float)sf__log(s));
+        }
+        return;
+    }
     memcpy(h0, x + (long)n0 * D, sizeof(float) * (size_t)size);
     if (objective == SF_OBJ_SLICED || objective == SF_OBJ_SLICED_VR) {
         for (int j = 0; j < M; j++)
@@ -181,11 +235,16 @@ static double batch_loss_grad(sf_model *m, const sf_loss_args *a, const float *x
     int K = sf__loss_tangents(a->objective, m->net.D, a->M);
     int per = chunk_points(m, K);
     double loss = 0.0;
+    float sigmas[SF_MAX_LEVELS], log_sigmas[SF_MAX_LEVELS];
+    if (!x && a->objective == SF_OBJ_NCSN) {
+        sf_noise_ladder(sigmas, m->tc.levels, m->tc.sigma_max, m->tc.sigma_min);
+        for (int l = 0; l < m->tc.levels; l++) log_sigmas[l] = (float)sf__log(sigmas[l]);
+    }
     memset(m->grad, 0, sizeof(float) * (size_t)m->net.P);
     for (int n0 = 0; n0 < a->N; n0 += per) {
         int n = a->N - n0 < per ? a->N - n0 : per;
         if (x) fill_from_arrays(m, a->objective, x, aux, a->N, a->M, a->sigma, n0, n);
-        else fill_from_rng(m, n, K);
+        else fill_from_rng(m, n, K, sigmas, log_sigmas);
         loss += sf__loss_chunk(&m->net, m->k, m->p, &m->ws, n, a, m->grad);
     }
     return loss;
@@ -202,14 +261,22 @@ sf_status sf_model_loss_grad(sf_model *m, float *loss, int objective, const floa
         return sf__fail(SF_EINVAL, "projections must be 1..%d, got %d", SF_MAX_PROJ, n_proj);
     if (objective == SF_OBJ_DSM && (!sf__finite(sigma) || sigma <= 0))
         return sf__fail(SF_EINVAL, "sigma must be finite and > 0, got %g", (double)sigma);
+    if ((objective == SF_OBJ_NCSN) != m->net.cond)
+        return sf__fail(SF_EINVAL, m->net.cond ? "a noise-conditional net trains with the ncsn objective only"
+                                               : "the ncsn objective needs a noise-conditional net (s(x, sigma))");
     if (objective != SF_OBJ_EXACT && !aux)
         return sf__fail(SF_EINVAL, "this objective needs aux (projections or noise), got NULL");
     const long D = m->net.D;
     if (!sf__all_finite(x, n * D)) return sf__fail(SF_EINVAL, "x contains NaN or infinity");
-    if (aux && objective != SF_OBJ_EXACT && !sf__all_finite(aux, (sliced ? n_proj : 1) * n * D))
+    long aux_len = objective == SF_OBJ_NCSN ? n * (D + 1) : (sliced ? n_proj : 1) * n * D;
+    if (aux && objective != SF_OBJ_EXACT && !sf__all_finite(aux, aux_len))
         return sf__fail(SF_EINVAL, "aux contains NaN or infinity");
+    if (objective == SF_OBJ_NCSN) {
+        for (int i = 0; i < n; i++)
+            if (!(aux[n * D + i] > 0)) return sf__fail(SF_EINVAL, "noise level %d is not > 0", i);
+    }
 
-    sf_loss_args a = {objective, n, sliced ? n_proj : 1, sigma};
+    sf_loss_args a = {objective, n, sliced ? n_proj : 1, sigma, m->row_sigma};
     *loss = (float)batch_loss_grad(m, &a, x, aux);
     if (!sf__finite(*loss)) return sf__fail(SF_ENONFINITE, "the loss is not finite");
     return SF_OK;
@@ -221,7 +288,7 @@ sf_status sf_model_train(sf_model *m, int steps, float *losses) {
     if (!m->has_dataset)
         return sf__fail(SF_EINVAL, "no dataset has dimension %d: set one before training", m->net.D);
     const sf_train_config *tc = &m->tc;
-    sf_loss_args a = {tc->objective, tc->batch, tc->n_proj, tc->sigma};
+    sf_loss_args a = {tc->objective, tc->batch, tc->n_proj, tc->sigma, m->row_sigma};
     const int P = m->net.P;
     for (int s = 0; s < steps; s++) {
         float loss = (float)batch_loss_grad(m, &a, NULL, NULL);
@@ -244,23 +311,54 @@ sf_status sf_model_train(sf_model *m, int steps, float *losses) {
     return SF_OK;
 }
 
-/* Scores of n points (n <= the workspace's rows) into ws->h[L]; returns that pointer. */
-const float *sf__model_score_chunk(sf_model *m, const float *x, int n) {
-    memcpy(m->ws.h[0], x, sizeof(float) * (size_t)n * (size_t)m->net.D);
+/* Scores of n points (n <= the workspace's rows) into ws->h[L]; returns that pointer. A
+ * noise-conditional net gets log σ as the last column of each input row. */
+const float *sf__model_score_sigma_chunk(sf_model *m, const float *x, int n, float sigma) {
+    const int D = m->net.D;
+    if (m->net.cond) {
+        const float log_sigma = (float)sf__log(sigma);
+        for (int i = 0; i < n; i++) {
+            float *row = m->ws.h[0] + (long)i * (D + 1);
+            memcpy(row, x + (long)i * D, sizeof(float) * (size_t)D);
+            row[D] = log_sigma;
+        }
+    } else {
+        memcpy(m->ws.h[0], x, sizeof(float) * (size_t)n * (size_t)D);
+    }
     sf__mlp_forward(&m->net, m->k, m->p, &m->ws, n, 0);
     return m->ws.h[m->net.L];
 }
 
-sf_status sf_model_score(sf_model *m, float *s, const float *x, int n) {
+const float *sf__model_score_chunk(sf_model *m, const float *x, int n) {
+    return sf__model_score_sigma_chunk(m, x, n, m->tc.sigma_min);
+}
+
+sf_status sf_model_score_sigma(sf_model *m, float *s, const float *x, int n, float sigma) {
     if (!m || (n > 0 && (!s || !x))) return sf__fail(SF_EINVAL, "sf_model_score: NULL argument");
     if (n < 0) return sf__fail(SF_EINVAL, "point count must be >= 0, got %d", n);
+    if (!sf__finite(sigma) || sigma <= 0) return sf__fail(SF_EINVAL, "sigma must be finite and > 0, got %g", (double)sigma);
     const long D = m->net.D;
     if (!sf__all_finite(x, n * D)) return sf__fail(SF_EINVAL, "x contains NaN or infinity");
     for (int n0 = 0; n0 < n; n0 += m->ws.rows) {
         int c = n - n0 < m->ws.rows ? n - n0 : m->ws.rows;
-        memcpy(s + n0 * D, sf__model_score_chunk(m, x + n0 * D, c), sizeof(float) * (size_t)(c * D));
+        memcpy(s + n0 * D, sf__model_score_sigma_chunk(m, x + n0 * D, c, sigma), sizeof(float) * (size_t)(c * D));
     }
     if (!sf__all_finite(s, n * D)) return sf__fail(SF_ENONFINITE, "the score is not finite at some point");
+    return SF_OK;
+}
+
+sf_status sf_model_score(sf_model *m, float *s, const float *x, int n) {
+    return sf_model_score_sigma(m, s, x, n, m ? m->tc.sigma_min : 1.0f);
+}
+
+sf_status sf_model_set_points(sf_model *m, const float *points, int n) {
+    if (!m) return sf__fail(SF_EINVAL, "model is NULL");
+    if (m->net.D != 2) return sf__fail(SF_EINVAL, "painted points need a model of dimension 2, not %d", m->net.D);
+    if (n < 1 || n > SF_MAX_POINTS) return sf__fail(SF_EINVAL, "point count must be 1..%d, got %d", SF_MAX_POINTS, n);
+    if (!points) return sf__fail(SF_EINVAL, "sf_model_set_points: points is NULL");
+    if (!sf__all_finite(points, 2L * n)) return sf__fail(SF_EINVAL, "the points contain NaN or infinity");
+    memcpy(m->points, points, sizeof(float) * 2 * (size_t)n);
+    m->n_points = n;
     return SF_OK;
 }
 

@@ -20,14 +20,25 @@ struct sf_model {
     float *p, *m1, *m2;
     float *p_next, *m1_next, *m2_next;
     float *grad;           /* (P) */
+    float *points;         /* (SF_MAX_POINTS, 2) painted points for SF_DATA_POINTS, D = 2 only */
+    int n_points;
+    float *row_sigma;      /* (ws.rows) NCSN: each chunk point's noise level */
+    float sigma_min_score; /* the σ at which sf_model_score evaluates a noise-conditional net */
     sf_mlp_ws ws;
 };
 
-/* The scores of n <= ws.rows points, left in the workspace: returns ws.h[L] (n, D). */
+/* The scores of n <= ws.rows points, left in the workspace: returns ws.h[L] (n, D). A
+ * noise-conditional net is evaluated at level sigma (ignored otherwise; the _chunk form uses the
+ * smallest level of the training ladder). */
 const float *sf__model_score_chunk(sf_model *m, const float *x, int n);
+const float *sf__model_score_sigma_chunk(sf_model *m, const float *x, int n, float sigma);
 
-/* Checks training settings for a net of dimension D (the dataset too when with_dataset); SF_EINVAL
- * with a message naming the bad field. */
-sf_status sf__check_train_config(const sf_train_config *c, int D, int with_dataset);
+/* Checks training settings for a net of dimension D, noise-conditional or not (the dataset too when
+ * with_dataset); SF_EINVAL with a message naming the bad field. */
+sf_status sf__check_train_config(const sf_train_config *c, int D, int with_dataset, int cond);
+
+/* Checks a noise ladder's settings (sample/anneal.c): 1 <= levels <= SF_MAX_LEVELS, finite
+ * sigma_max >= sigma_min > 0. */
+sf_status sf__check_ladder(int levels, float sigma_max, float sigma_min);
 
 #endif

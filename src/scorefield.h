@@ -72,6 +72,8 @@ const char *sf_status_name(sf_status s);
 #define SF_MAX_BATCH 65536  /* batch size; memory does not grow with it (batches run in chunks) */
 #define SF_MAX_PROJ 64      /* projections per sample for sliced score matching */
 #define SF_MAX_STEPS 1000000 /* Langevin steps in one call */
+#define SF_MAX_LEVELS 64     /* noise levels of a ladder */
+#define SF_MAX_POINTS 4096   /* painted points a model holds */
 
 /* ---- Enumerations (keep in sync with web/core/enums.js) -------------------------------------- */
 typedef enum sf_objective {
@@ -79,14 +81,29 @@ typedef enum sf_objective {
     SF_OBJ_SLICED = 1,    /* mean of vᵀ(∂s/∂x)v + ½(vᵀs)², v ~ N(0, I) per sample and step */
     SF_OBJ_SLICED_VR = 2, /* mean of vᵀ(∂s/∂x)v + ½‖s‖² (variance reduced) */
     SF_OBJ_DSM = 3,       /* mean of ½‖s(x̃) + (x̃ − x)/σ²‖², x̃ = x + σz, z ~ N(0, I) */
+    SF_OBJ_NCSN = 4,      /* DSM over a noise ladder σ₁ > … > σ_L, a level i uniform per sample, weighted
+                             λ(σ) = σ²: mean of ½‖σ_i·s(x̃, σ_i) + z‖² (a noise-conditional net only) */
     SF_OBJ_COUNT
 } sf_objective;
 
 typedef enum sf_dataset {
-    SF_DATA_SWISS_ROLL = 0, /* D = 2: scikit-learn's make_swiss_roll, columns x and z, divided by 10 */
-    SF_DATA_DIGITS = 1,     /* D = 64: the 1797 8x8 digits as X/16 plus Gaussian noise */
+    SF_DATA_SWISS_ROLL = 0,      /* D = 2: scikit-learn's make_swiss_roll, columns x and z, divided by 10 */
+    SF_DATA_DIGITS = 1,          /* D = 64: the 1797 8x8 digits as X/16 plus Gaussian noise */
+    SF_DATA_MOONS = 2,           /* D = 2: scikit-learn's make_moons, centred */
+    SF_DATA_EIGHT_GAUSSIANS = 3, /* D = 2: eight equal Gaussians on the unit circle */
+    SF_DATA_RINGS = 4,           /* D = 2: two concentric rings, radius 1 and 0.5 */
+    SF_DATA_CHECKERBOARD = 5,    /* D = 2: uniform on the dark squares of a 4 × 4 board over [−1, 1]² */
+    SF_DATA_MIXTURE = 6,         /* D = 2: NCSN's mixture, 0.2·N((−1,−1), ·) + 0.8·N((1,1), ·) */
+    SF_DATA_POINTS = 7,          /* D = 2: points a user painted, given to the model (sf_model_set_points) */
     SF_DATA_COUNT
 } sf_dataset;
+
+/* How much of a sampler's run to keep (see sf_langevin and sf_annealed_langevin). */
+typedef enum sf_keep {
+    SF_KEEP_LAST = 0,   /* (n, D): the chains after the last step */
+    SF_KEEP_ALL = 1,    /* (steps + 1, n, D): every step, frame 0 the start */
+    SF_KEEP_LEVELS = 2  /* annealed only, (levels + 1, n, D): the chains after each noise level */
+} sf_keep;
 
 typedef enum sf_isa {
     SF_ISA_AUTO = 0,    /* SIMD128 when this build has it, else scalar */
@@ -99,11 +116,27 @@ typedef enum sf_isa {
 /* The dimension D of a dataset's points, or 0 for an unknown id. */
 int sf_data_dim(int dataset);
 
+/* The noise a dataset is drawn with unless told otherwise (see sf_data_sample; 0 for an unknown id). */
+float sf_data_default_noise(int dataset);
+
 /* x (n, D) = n fresh points of a dataset with the given noise (swiss roll: σ of the Gaussian noise
  * added before dividing by 10, tutorial 1.0; digits: σ of the noise added to X/16, tutorial 0.1),
  * drawn from a generator seeded with `seed`. labels (n), if not NULL, receives each digit's class
  * (−1 for the swiss roll). */
 sf_status sf_data_sample(float *x, int *labels, int dataset, int n, float noise, uint64_t seed);
+
+/* s (n, 2) = the exact score ∇ log p_σ(x) of a Gaussian-mixture dataset (eight Gaussians, mixture)
+ * drawn with the given noise and then blurred by N(0, σ² I): the target a learned field is compared
+ * with. SF_EINVAL for a dataset without a closed form. */
+sf_status sf_data_score(float *s, const float *x, int n, int dataset, float noise, float sigma);
+
+/* The energy distance between samples x (n, D) and y (m, D): 2·E‖X − Y‖ − E‖X − X'‖ − E‖Y − Y'‖, the
+ * mean over all pairs (zero in expectation only when the distributions agree; Székely & Rizzo). A
+ * sample-quality number for a sampler against fresh data. n, m >= 2. */
+sf_status sf_energy_distance(double *out, const float *x, int n, const float *y, int m, int D);
+
+/* sigmas (levels) = the geometric ladder from sigma_max down to sigma_min, ends exact. */
+sf_status sf_noise_ladder(float *sigmas, int levels, float sigma_max, float sigma_min);
 
 /* ---- The model ------------------------------------------------------------------------------- */
 typedef struct sf_model sf_model;
@@ -114,9 +147,11 @@ typedef struct sf_net_config {
     int depth;     /* hidden layers, 1 .. SF_MAX_DEPTH (tutorial 2) */
     uint64_t seed; /* seeds initialisation and training batches */
     int isa;       /* an sf_isa */
+    int noise_conditional; /* 1: the net is s(x, σ), taking log σ as one more input (train it with
+                              SF_OBJ_NCSN); 0: the tutorial's s(x) */
 } sf_net_config;
 
-/* D = dim, H = 128, depth 2, seed 42, SF_ISA_AUTO. */
+/* D = dim, H = 128, depth 2, seed 42, SF_ISA_AUTO, not noise-conditional. */
 sf_net_config sf_net_config_default(int dim);
 
 /* Allocates and initialises a model like the tutorial's stax.Dense layers: weights Glorot-normal
@@ -136,10 +171,14 @@ typedef struct sf_train_config {
     float lr;         /* Adam's learning rate, finite and > 0 (tutorial 1e-3) */
     float sigma;      /* σ of denoising score matching, finite and > 0 */
     float data_noise; /* the dataset's noise (see sf_data_sample), finite and >= 0 */
+    float sigma_max;  /* SF_OBJ_NCSN's ladder: σ₁ >= σ_L > 0, finite */
+    float sigma_min;  /* σ_L */
+    int levels;       /* L, 1 .. SF_MAX_LEVELS */
 } sf_train_config;
 
-/* The tutorial's settings for a dataset: sliced SM, batch 128, 1 projection, lr 1e-3, σ 0.1 for
- * the swiss roll and 0.2 for digits, data noise 1.0 (swiss roll) or 0.1 (digits). */
+/* The tutorial's settings for a dataset: sliced SM, batch 128, 1 projection, lr 1e-3, σ 0.1 for the
+ * 2-D sets and 0.2 for digits, the dataset's default noise; the NCSN ladder 10 levels from σ₁ (about
+ * the data's diameter: 3 for the 2-D sets, 1 for digits) down to 0.01. */
 sf_train_config sf_train_config_default(int dataset);
 
 /* Checks and applies training settings. On SF_EINVAL the model keeps its previous settings.
@@ -163,6 +202,16 @@ sf_status sf_model_score(sf_model *m, float *s, const float *x, int n);
  * reference. */
 sf_status sf_model_loss_grad(sf_model *m, float *loss, int objective, const float *x, const float *aux,
                              int n, int n_proj, float sigma);
+
+/* Gives a model of dimension 2 the points a user painted, for SF_DATA_POINTS: points (n, 2) are
+ * copied, 1 <= n <= SF_MAX_POINTS, finite. Training on SF_DATA_POINTS draws them uniformly and adds
+ * the config's data noise. */
+sf_status sf_model_set_points(sf_model *m, const float *points, int n);
+
+/* s (n, D) = the score at noise level sigma: s(x, σ) for a noise-conditional model (sigma finite and
+ * > 0). sf_model_score on such a model evaluates it at σ_L, the smallest level of its training ladder;
+ * on a plain model sigma is ignored. */
+sf_status sf_model_score_sigma(sf_model *m, float *s, const float *x, int n, float sigma);
 
 /* Views of the model. The parameter and gradient arrays (P) are laid out layer by layer, l = 0 ..
  * depth: W_l (in_l, out_l) row-major, then b_l (out_l). sf_model_params may point elsewhere after
@@ -212,8 +261,8 @@ sf_langevin_config sf_langevin_config_default(int dataset);
 
 /* Runs n chains of unadjusted Langevin dynamics on the model's score, from x0 (n, D):
  *   x ← x + ε/2·s(x) + √ε·T·z,  z ~ N(0, I),  then ε ← ε·decay.
- * keep_all: out is (steps + 1, n, D), frame 0 = x0 and frame t the chains after t steps;
- * otherwise out is (n, D), the chains after the last step. out must not overlap x0.
+ * keep_all (SF_KEEP_ALL): out is (steps + 1, n, D), frame 0 = x0 and frame t the chains after t
+ * steps; otherwise out is (n, D), the chains after the last step. out must not overlap x0.
  * Returns SF_ENONFINITE if a chain became NaN or infinite (out is written all the same). */
 sf_status sf_langevin(sf_model *m, float *out, const float *x0, int n, const sf_langevin_config *lc,
                       int keep_all);
@@ -225,6 +274,37 @@ typedef int (*sf_score_fn)(void *ctx, float *s, const float *x, int n, int dim);
  * 4096/dim points per call of fn. */
 sf_status sf_langevin_fn(sf_score_fn fn, void *ctx, int dim, float *out, const float *x0, int n,
                          const sf_langevin_config *lc, int keep_all);
+
+/* ---- Annealed Langevin sampling (Song & Ermon 2019, Algorithm 1) ----------------------------- */
+typedef struct sf_anneal_config {
+    float sigma_max; /* σ₁, the first and largest noise level, finite, >= sigma_min */
+    float sigma_min; /* σ_L, the last, finite and > 0 */
+    int levels;      /* L, 1 .. SF_MAX_LEVELS; the levels are sf_noise_ladder's */
+    int steps;       /* T, steps per level, 0 .. SF_MAX_STEPS / levels */
+    float eps;       /* ε: level i steps with α_i = ε·σ_i²/σ_L², finite and > 0 */
+    uint64_t seed;   /* seeds the sampler's noise */
+} sf_anneal_config;
+
+/* NCSN's settings: T = 100 and the ladder of sf_train_config_default; ε 0.004 for the 2-D sets (the
+ * paper's toy ε = 0.1 for data at ±5, scaled by (1/5)² with the data) and 2e-5 for digits (the paper's
+ * image setting); seed 0. */
+sf_anneal_config sf_anneal_config_default(int dataset);
+
+/* Runs n chains of annealed Langevin dynamics on a noise-conditional model, from x0 (n, D): for each
+ * level i = 1 .. L, T steps of
+ *   x ← x + α_i·s(x, σ_i) + √(2α_i)·z,  z ~ N(0, I),  α_i = ε·σ_i²/σ_L².
+ * NB: the step is α·s with noise √(2α) — Langevin's own convention, which the tutorial's sampler
+ * (sf_langevin) writes with ε = 2α as ε/2·s and √ε. keep: an sf_keep (SF_KEEP_ALL gives L·T + 1
+ * frames, SF_KEEP_LEVELS gives L + 1). SF_EINVAL for a model that is not noise-conditional. */
+sf_status sf_annealed_langevin(sf_model *m, float *out, const float *x0, int n, const sf_anneal_config *ac,
+                               int keep);
+
+/* A score function of the noise level for sf_annealed_langevin_fn: s (n, dim) = s(x, sigma). */
+typedef int (*sf_score_sigma_fn)(void *ctx, float *s, const float *x, int n, int dim, float sigma);
+
+/* The same sampler on any noise-conditional score function (sf_data_score's, for instance). */
+sf_status sf_annealed_langevin_fn(sf_score_sigma_fn fn, void *ctx, int dim, float *out, const float *x0, int n,
+                                  const sf_anneal_config *ac, int keep);
 
 /* out (n) = uniform draws in [lo, hi) from a generator seeded with `seed`: the digits sampler's
  * start 0.1·U(0, 1)⁶⁴ is sf_uniform(x0, 64 * n, 0, 0.1f, seed). */

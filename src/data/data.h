@@ -9,4 +9,7 @@
  * label (n), if not NULL, receives the class of each digit and −1 for the swiss roll. */
 void sf__data_draw(float *x, int *label, int dataset, int n, float noise, sf_rng *r);
 
+/* x (n, 2) = n points drawn uniformly from points (count, 2), each with noise·N(0, I) added. */
+void sf__points_draw(float *x, const float *points, int count, int n, float noise, sf_rng *r);
+
 #endif

@@ -1,33 +1,41 @@
 /* weights.c — the weights file: a model's training state written as bytes, and read back with every
  * field checked before anything in the model changes.
  *
- * Layout, version 1 (all integers unsigned and all floats IEEE binary32, little-endian; P parameters):
+ * Layout, version 1 (all integers unsigned and all floats IEEE binary32, little-endian; P parameters,
+ * Q painted points):
  *
  *   offset  bytes  field
  *        0      8  magic "SCOREFLD"
  *        8      4  version (1)
- *       12      4  header size in bytes (100)
+ *       12      4  header size in bytes (124)
  *       16      4  D, data dimension
  *       20      4  H, hidden width
  *       24      4  depth, hidden layers
  *       28      4  activation (0 = softplus)
- *       32      4  P, parameter count (implied by D, H and depth; stored as a check)
- *       36      4  dataset (an sf_dataset, or 0xFFFFFFFF for none)
- *       40      4  objective (an sf_objective)
- *       44      4  batch size
- *       48      4  projections per sample
- *       52      4  learning rate (float)
- *       56      4  σ of denoising score matching (float)
- *       60      4  data noise (float)
- *       64      8  seed of the net's initialisation and training
- *       72      8  training steps taken
- *       80      8  training generator: PCG32 state
- *       88      8  training generator: PCG32 increment (odd)
- *       96      4  CRC-32 of bytes 0 .. 96
- *      100     4P  parameters, layer by layer: W_l (in_l, out_l) row-major, then b_l
- *   100+4P     4P  Adam's first moment
- *   100+8P     4P  Adam's second moment
- *  100+12P      4  CRC-32 of bytes 100 .. 100+12P
+ *       32      4  P, parameter count (implied by the architecture; stored as a check)
+ *       36      4  flags: bit 0 = noise-conditional net (input (x, log σ)); other bits 0
+ *       40      4  dataset (an sf_dataset, or 0xFFFFFFFF for none)
+ *       44      4  objective (an sf_objective)
+ *       48      4  batch size
+ *       52      4  projections per sample
+ *       56      4  learning rate (float)
+ *       60      4  σ of denoising score matching (float)
+ *       64      4  data noise (float)
+ *       68      4  NCSN ladder: σ₁ (float)
+ *       72      4  NCSN ladder: σ_L (float)
+ *       76      4  NCSN ladder: levels
+ *       80      4  Q, painted points (0 .. 4096; 0 unless D = 2)
+ *       84      4  zero (aligns what follows)
+ *       88      8  seed of the net's initialisation and training
+ *       96      8  training steps taken
+ *      104      8  training generator: PCG32 state
+ *      112      8  training generator: PCG32 increment (odd)
+ *      120      4  CRC-32 of bytes 0 .. 120
+ *      124     4P  parameters, layer by layer: W_l (in_l, out_l) row-major, then b_l
+ *   124+4P     4P  Adam's first moment
+ *   124+8P     4P  Adam's second moment
+ *  124+12P     8Q  painted points (x, y)
+ *  124+12P+8Q   4  CRC-32 of bytes 124 .. 124+12P+8Q
  *
  * The header has its own checksum so that a damaged header is reported as damaged rather than as a
  * file of some other size; the version comes before it, so that a newer file (whose header may differ)
@@ -44,11 +52,20 @@
 
 #define SF__MAGIC "SCOREFLD"
 #define SF__MAGIC_BYTES 8
-#define SF__HEADER_BYTES 100     /* through the header checksum */
-#define SF__HEADER_CRC_AT 96
+#define SF__HEADER_BYTES 124     /* through the header checksum */
+#define SF__HEADER_CRC_AT 120
 #define SF__ACT_SOFTPLUS 0
+#define SF__FLAG_COND 1u
 #define SF__NO_DATASET 0xFFFFFFFFu
 #define SF__STEP_LIMIT (1ull << 53) /* step counts reach JavaScript as doubles */
+
+/* Field offsets of the header (see the table above). */
+enum {
+    AT_VERSION = 8, AT_HEADER = 12, AT_D = 16, AT_H = 20, AT_DEPTH = 24, AT_ACT = 28, AT_P = 32,
+    AT_FLAGS = 36, AT_DATASET = 40, AT_OBJECTIVE = 44, AT_BATCH = 48, AT_PROJ = 52, AT_LR = 56,
+    AT_SIGMA = 60, AT_NOISE = 64, AT_SIGMA_MAX = 68, AT_SIGMA_MIN = 72, AT_LEVELS = 76, AT_POINTS = 80,
+    AT_PAD = 84, AT_SEED = 88, AT_STEP = 96, AT_RNG_STATE = 104, AT_RNG_INC = 112
+};
 
 /* ---- Little-endian fields, whatever the host ------------------------------------------------- */
 
@@ -80,42 +97,51 @@ static float getf(const unsigned char *p) {
     return f;
 }
 
-static size_t file_size(int P) { return SF__HEADER_BYTES + (size_t)12 * (size_t)P + 4; }
+/* Bytes of the data part: three arrays of P floats and Q points. */
+static size_t data_size(int P, int Q) { return (size_t)12 * (size_t)P + (size_t)8 * (size_t)Q; }
+static size_t file_size(int P, int Q) { return SF__HEADER_BYTES + data_size(P, Q) + 4; }
 
-size_t sf_model_save_size(const sf_model *m) { return m ? file_size(m->net.P) : 0; }
+size_t sf_model_save_size(const sf_model *m) { return m ? file_size(m->net.P, m->n_points) : 0; }
 
 sf_status sf_model_save(const sf_model *m, void *buf, size_t size) {
     if (!m || !buf) return sf__fail(SF_EINVAL, "sf_model_save: model and buffer must not be NULL");
-    const int P = m->net.P;
-    if (size < file_size(P))
-        return sf__fail(SF_EINVAL, "the buffer holds %zu bytes but the weights file needs %zu", size, file_size(P));
+    const int P = m->net.P, Q = m->n_points;
+    if (size < file_size(P, Q))
+        return sf__fail(SF_EINVAL, "the buffer holds %zu bytes but the weights file needs %zu", size, file_size(P, Q));
     unsigned char *p = buf;
     const sf_train_config *tc = &m->tc;
+    memset(p, 0, SF__HEADER_BYTES);
     memcpy(p, SF__MAGIC, SF__MAGIC_BYTES);
-    put32(p + 8, SF_WEIGHTS_VERSION);
-    put32(p + 12, SF__HEADER_BYTES);
-    put32(p + 16, (uint32_t)m->net.D);
-    put32(p + 20, (uint32_t)m->net.H);
-    put32(p + 24, (uint32_t)m->net.depth);
-    put32(p + 28, SF__ACT_SOFTPLUS);
-    put32(p + 32, (uint32_t)P);
-    put32(p + 36, m->has_dataset ? (uint32_t)tc->dataset : SF__NO_DATASET);
-    put32(p + 40, (uint32_t)tc->objective);
-    put32(p + 44, (uint32_t)tc->batch);
-    put32(p + 48, (uint32_t)tc->n_proj);
-    putf(p + 52, tc->lr);
-    putf(p + 56, tc->sigma);
-    putf(p + 60, tc->data_noise);
-    put64(p + 64, m->nc.seed);
-    put64(p + 72, (uint64_t)m->step);
-    put64(p + 80, m->rng_train.state);
-    put64(p + 88, m->rng_train.inc);
+    put32(p + AT_VERSION, SF_WEIGHTS_VERSION);
+    put32(p + AT_HEADER, SF__HEADER_BYTES);
+    put32(p + AT_D, (uint32_t)m->net.D);
+    put32(p + AT_H, (uint32_t)m->net.H);
+    put32(p + AT_DEPTH, (uint32_t)m->net.depth);
+    put32(p + AT_ACT, SF__ACT_SOFTPLUS);
+    put32(p + AT_P, (uint32_t)P);
+    put32(p + AT_FLAGS, m->net.cond ? SF__FLAG_COND : 0u);
+    put32(p + AT_DATASET, m->has_dataset ? (uint32_t)tc->dataset : SF__NO_DATASET);
+    put32(p + AT_OBJECTIVE, (uint32_t)tc->objective);
+    put32(p + AT_BATCH, (uint32_t)tc->batch);
+    put32(p + AT_PROJ, (uint32_t)tc->n_proj);
+    putf(p + AT_LR, tc->lr);
+    putf(p + AT_SIGMA, tc->sigma);
+    putf(p + AT_NOISE, tc->data_noise);
+    putf(p + AT_SIGMA_MAX, tc->sigma_max);
+    putf(p + AT_SIGMA_MIN, tc->sigma_min);
+    put32(p + AT_LEVELS, (uint32_t)tc->levels);
+    put32(p + AT_POINTS, (uint32_t)Q);
+    put64(p + AT_SEED, m->nc.seed);
+    put64(p + AT_STEP, (uint64_t)m->step);
+    put64(p + AT_RNG_STATE, m->rng_train.state);
+    put64(p + AT_RNG_INC, m->rng_train.inc);
     put32(p + SF__HEADER_CRC_AT, sf__crc32(0, p, SF__HEADER_CRC_AT));
     unsigned char *q = p + SF__HEADER_BYTES;
     const float *arrays[3] = {m->p, m->m1, m->m2};
     for (int a = 0; a < 3; a++)
         for (int i = 0; i < P; i++, q += 4) putf(q, arrays[a][i]);
-    put32(q, sf__crc32(0, p + SF__HEADER_BYTES, (size_t)12 * (size_t)P));
+    for (int i = 0; i < 2 * Q; i++, q += 4) putf(q, m->points[i]);
+    put32(q, sf__crc32(0, p + SF__HEADER_BYTES, data_size(P, Q)));
     return SF_OK;
 }
 
@@ -123,17 +149,18 @@ sf_status sf_model_save(const sf_model *m, void *buf, size_t size) {
 
 /* What a checked file says, before any of it is copied into a model. */
 typedef struct sf_weights {
-    int D, H, depth, P;
+    int D, H, depth, cond, P, Q;
     int has_dataset;
     sf_train_config tc;
     uint64_t seed;
     long long step;
     sf_rng rng;
-    const unsigned char *data; /* the three arrays of P floats */
+    const unsigned char *data; /* the three arrays of P floats, then the Q points */
 } sf_weights;
 
 /* "D=2, H=128, depth 2": how messages name an architecture. */
-#define SF__ARCH_FMT "D=%d, H=%d, depth %d"
+#define SF__ARCH_FMT "D=%d, H=%d, depth %d%s"
+#define SF__ARCH_COND(c) ((c) ? ", noise-conditional" : "")
 
 /* Fails with "corrupted weights file: " and the message of the check that failed. */
 static sf_status corrupted(const char *why) {
@@ -148,8 +175,9 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
     size_t head = size < SF__MAGIC_BYTES ? size : SF__MAGIC_BYTES;
     if (memcmp(p, SF__MAGIC, head) != 0)
         return sf__fail(SF_EINVAL, "not a Scorefield weights file (it does not start with \"" SF__MAGIC "\")");
-    if (size < 12) return sf__fail(SF_EINVAL, "truncated weights file: %zu bytes, not even a version", size);
-    uint32_t version = get32(p + 8);
+    if (size < AT_VERSION + 4)
+        return sf__fail(SF_EINVAL, "truncated weights file: %zu bytes, not even a version", size);
+    uint32_t version = get32(p + AT_VERSION);
     if (version > SF_WEIGHTS_VERSION)
         return sf__fail(SF_EINVAL, "weights file version %u is newer than this Scorefield reads (version %d)",
                         version, SF_WEIGHTS_VERSION);
@@ -159,48 +187,58 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
                         SF__HEADER_BYTES);
     if (sf__crc32(0, p, SF__HEADER_CRC_AT) != get32(p + SF__HEADER_CRC_AT))
         return corrupted("the header's checksum does not match");
-    if (get32(p + 12) != SF__HEADER_BYTES) return corrupted("header size is not 100");
+    if (get32(p + AT_HEADER) != SF__HEADER_BYTES) return corrupted("header size is not 124");
 
-    uint32_t D = get32(p + 16), H = get32(p + 20), depth = get32(p + 24);
+    uint32_t D = get32(p + AT_D), H = get32(p + AT_H), depth = get32(p + AT_DEPTH);
+    uint32_t flags = get32(p + AT_FLAGS), Q = get32(p + AT_POINTS);
     if (D < 1 || D > SF_MAX_DIM || H < 1 || H > SF_MAX_HIDDEN || depth < 1 || depth > SF_MAX_DEPTH)
         return corrupted("architecture out of range");
-    if (get32(p + 28) != SF__ACT_SOFTPLUS) return corrupted("unknown activation");
+    if (get32(p + AT_ACT) != SF__ACT_SOFTPLUS) return corrupted("unknown activation");
+    if ((flags & ~SF__FLAG_COND) != 0 || get32(p + AT_PAD) != 0) return corrupted("unknown flags");
+    int cond = (flags & SF__FLAG_COND) != 0;
     sf_mlp net;
-    sf__mlp_shape(&net, (int)D, (int)H, (int)depth);
-    if (get32(p + 32) != (uint32_t)net.P) return corrupted("the parameter count does not fit the architecture");
-    size_t want = file_size(net.P);
+    sf__mlp_shape(&net, (int)D, (int)H, (int)depth, cond);
+    if (get32(p + AT_P) != (uint32_t)net.P) return corrupted("the parameter count does not fit the architecture");
+    if (Q > (D == 2 ? SF_MAX_POINTS : 0)) return corrupted("painted point count out of range");
+    size_t want = file_size(net.P, (int)Q);
     if (size < want)
         return sf__fail(SF_EINVAL, "truncated weights file: " SF__ARCH_FMT " needs %zu bytes, the file has %zu",
-                        net.D, net.H, net.depth, want, size);
+                        net.D, net.H, net.depth, SF__ARCH_COND(cond), want, size);
     if (size > want) return corrupted("bytes after the end of the data");
     const unsigned char *data = p + SF__HEADER_BYTES;
-    if (sf__crc32(0, data, (size_t)12 * (size_t)net.P) != get32(data + (size_t)12 * (size_t)net.P))
+    if (sf__crc32(0, data, data_size(net.P, (int)Q)) != get32(data + data_size(net.P, (int)Q)))
         return corrupted("the parameters' checksum does not match");
 
-    *w = (sf_weights){.D = net.D, .H = net.H, .depth = net.depth, .P = net.P, .data = data};
-    uint32_t dataset = get32(p + 36);
+    *w = (sf_weights){.D = net.D, .H = net.H, .depth = net.depth, .cond = cond, .P = net.P, .Q = (int)Q,
+                      .data = data};
+    uint32_t dataset = get32(p + AT_DATASET);
     w->has_dataset = dataset != SF__NO_DATASET;
     w->tc = (sf_train_config){
         .dataset = w->has_dataset ? (int)dataset : -1,
-        .objective = (int)get32(p + 40),
-        .batch = (int)get32(p + 44),
-        .n_proj = (int)get32(p + 48),
-        .lr = getf(p + 52),
-        .sigma = getf(p + 56),
-        .data_noise = getf(p + 60),
+        .objective = (int)get32(p + AT_OBJECTIVE),
+        .batch = (int)get32(p + AT_BATCH),
+        .n_proj = (int)get32(p + AT_PROJ),
+        .lr = getf(p + AT_LR),
+        .sigma = getf(p + AT_SIGMA),
+        .data_noise = getf(p + AT_NOISE),
+        .sigma_max = getf(p + AT_SIGMA_MAX),
+        .sigma_min = getf(p + AT_SIGMA_MIN),
+        .levels = (int)get32(p + AT_LEVELS),
     };
-    if (sf__check_train_config(&w->tc, net.D, w->has_dataset) != SF_OK) return corrupted(sf_error());
-    w->seed = get64(p + 64);
-    uint64_t step = get64(p + 72);
+    if (sf__check_train_config(&w->tc, net.D, w->has_dataset, cond) != SF_OK) return corrupted(sf_error());
+    if (w->tc.dataset == SF_DATA_POINTS && Q == 0) return corrupted("painted-points dataset without points");
+    w->seed = get64(p + AT_SEED);
+    uint64_t step = get64(p + AT_STEP);
     if (step >= SF__STEP_LIMIT) return corrupted("step count out of range");
     w->step = (long long)step;
-    w->rng.state = get64(p + 80);
-    w->rng.inc = get64(p + 88);
+    w->rng.state = get64(p + AT_RNG_STATE);
+    w->rng.inc = get64(p + AT_RNG_INC);
     if ((w->rng.inc & 1u) == 0) return corrupted("the generator's increment is even");
-    for (long i = 0; i < 3L * net.P; i++) {
+    long floats = 3L * net.P + 2L * (long)Q;
+    for (long i = 0; i < floats; i++) {
         float v = getf(data + 4 * i);
-        if (!sf__finite(v)) return corrupted("a parameter or moment is NaN or infinite");
-        if (i >= 2L * net.P && v < 0) return corrupted("a second moment is negative");
+        if (!sf__finite(v)) return corrupted("a parameter, moment or point is NaN or infinite");
+        if (i >= 2L * net.P && i < 3L * net.P && v < 0) return corrupted("a second moment is negative");
     }
     return SF_OK;
 }
@@ -211,6 +249,8 @@ static void restore(sf_model *m, const sf_weights *w) {
     const unsigned char *q = w->data;
     for (int a = 0; a < 3; a++)
         for (int i = 0; i < w->P; i++, q += 4) arrays[a][i] = getf(q);
+    for (int i = 0; i < 2 * w->Q; i++, q += 4) m->points[i] = getf(q);
+    m->n_points = w->Q;
     m->tc = w->tc;
     m->has_dataset = w->has_dataset;
     m->nc.seed = w->seed;
@@ -223,9 +263,10 @@ sf_status sf_model_load(sf_model *m, const void *buf, size_t size) {
     sf_weights w;
     sf_status st = parse(&w, buf, size);
     if (st) return st;
-    if (w.D != m->net.D || w.H != m->net.H || w.depth != m->net.depth)
+    if (w.D != m->net.D || w.H != m->net.H || w.depth != m->net.depth || w.cond != m->net.cond)
         return sf__fail(SF_EINVAL, "the weights file holds another architecture: " SF__ARCH_FMT
-                        ", but this model is " SF__ARCH_FMT, w.D, w.H, w.depth, m->net.D, m->net.H, m->net.depth);
+                        ", but this model is " SF__ARCH_FMT, w.D, w.H, w.depth, SF__ARCH_COND(w.cond),
+                        m->net.D, m->net.H, m->net.depth, SF__ARCH_COND(m->net.cond));
     restore(m, &w);
     return SF_OK;
 }
@@ -236,7 +277,8 @@ sf_status sf_model_from_weights(sf_model **out, const void *buf, size_t size, in
     sf_weights w;
     sf_status st = parse(&w, buf, size);
     if (st) return st;
-    sf_net_config nc = {.dim = w.D, .hidden = w.H, .depth = w.depth, .seed = w.seed, .isa = isa};
+    sf_net_config nc = {.dim = w.D, .hidden = w.H, .depth = w.depth, .seed = w.seed, .isa = isa,
+                        .noise_conditional = w.cond};
     sf_model *m;
     if ((st = sf_model_create(&m, &nc)) != SF_OK) return st;
     restore(m, &w);

@@ -6,7 +6,10 @@
  *   SLICED     L = 1/(NM) Σ Σ_m [v_mᵀṡ_m + ½(v_mᵀs)²]   ds = Σ_m (v_mᵀs)·v_m/(NM), dṡ_m = v_m/(NM)
  *   SLICED_VR  L = 1/(NM) Σ Σ_m [v_mᵀṡ_m + ½‖s‖²]       ds = s/N,          dṡ_m = v_m/(NM)
  *   DSM        L = 1/N Σ ½‖s(x̃) + z/σ‖²                 ds = (s + z/σ)/N   (no tangents)
- * (DSM's target −(x̃ − x)/σ² equals −z/σ since x̃ − x = σz; z is used directly, which is exact.)
+ *   NCSN       L = 1/N Σ ½‖σ_i·s(x̃, σ_i) + z‖²          ds = σ_i(σ_i·s + z)/N
+ * (DSM's target −(x̃ − x)/σ² equals −z/σ since x̃ − x = σz; z is used directly, which is exact.
+ * NCSN is DSM at each point's own level σ_i weighted by λ(σ_i) = σ_i², which makes every level's
+ * term of order one: σ²‖s + z/σ‖² = ‖σs + z‖².)
  * The loss is summed in double so that the value does not depend on how a batch is chunked beyond
  * the last bits; the net's passes are net/'s business.
  */
@@ -92,6 +95,18 @@ double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *param
         loss /= (double)a->N * M;
         break;
     }
+    case SF_OBJ_NCSN:
+        for (int j = 0; j < n; j++) {
+            const float sigma = a->row_sigma[j];
+            for (int d = 0; d < D; d++) {
+                long i = (long)j * D + d;
+                float r = sigma * s[i] + ds[i]; /* ds holds z on entry */
+                loss += 0.5 * (double)r * r;
+                ds[i] = sigma * r * invN;
+            }
+        }
+        loss /= a->N;
+        break;
     case SF_OBJ_DSM: {
         const float inv_sigma = 1.0f / a->sigma;
         for (long i = 0; i < size; i++) {

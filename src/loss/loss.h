@@ -1,9 +1,11 @@
-/* loss.h — the four score-matching objectives on one chunk of a batch: value and output adjoints.
+/* loss.h — the score-matching objectives on one chunk of a batch: value and output adjoints.
  *
  * A chunk is n points of a batch of N. The caller fills the input stack ws->h[0] (see net/mlp.h):
  *   EXACT      block 0 = x; the D one-hot tangent blocks are written here
  *   SLICED/VR  block 0 = x, block m = the projections v_m of each point (M blocks)
  *   DSM        block 0 = x̃ = x + σz, and z itself in block 0 of ws->adj[0]
+ *   NCSN       block 0 = rows (x̃, log σ_i) of a noise-conditional net, x̃ = x + σ_i·z, z in
+ *              ws->adj[0] as for DSM, and σ_i in row_sigma
  * sf__loss_chunk then runs the forward pass, adds the chunk's share of the batch mean to the loss,
  * writes the adjoints of the outputs and runs the backward pass, adding to the gradient. Summing the
  * chunks of a batch gives exactly the batch objective of scorefield.h and its gradient.
@@ -18,6 +20,7 @@ typedef struct sf_loss_args {
     int N;         /* points in the whole batch: the mean divides by it */
     int M;         /* projections per point (sliced objectives) */
     float sigma;   /* DSM's σ */
+    const float *row_sigma; /* NCSN: the σ_i of each point of the chunk (n) */
 } sf_loss_args;
 
 /* K, the number of tangent directions per point that an objective needs. */

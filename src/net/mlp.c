@@ -19,15 +19,19 @@
 
 static int imax(int a, int b) { return a > b ? a : b; }
 
-void sf__mlp_shape(sf_mlp *net, int D, int H, int depth) {
+/* The widest row of any buffer: H, D, or D + 1 for a noise-conditional input. */
+static int widest(const sf_mlp *net) { return imax(net->H, net->in[0]); }
+
+void sf__mlp_shape(sf_mlp *net, int D, int H, int depth, int cond) {
     memset(net, 0, sizeof *net);
     net->D = D;
+    net->cond = cond;
     net->H = H;
     net->depth = depth;
     net->L = depth + 1;
     int off = 0;
     for (int l = 0; l < net->L; l++) {
-        net->in[l] = l == 0 ? D : H;
+        net->in[l] = l == 0 ? D + cond : H;
         net->out[l] = l == depth ? D : H;
         net->w_off[l] = off;
         off += net->in[l] * net->out[l];
@@ -50,12 +54,12 @@ void sf__mlp_init(const sf_mlp *net, float *params, sf_rng *r) {
 int sf__mlp_ws_rows(const sf_mlp *net) {
     /* A chunk must hold at least one point with all its tangents: 1 + K rows, K <= max(D, M). */
     int min_rows = 1 + imax(net->D, SF_MAX_PROJ);
-    return imax(min_rows, SF__WS_WIDEST_FLOATS / imax(net->H, net->D));
+    return imax(min_rows, SF__WS_WIDEST_FLOATS / widest(net));
 }
 
 long long sf__mlp_ws_floats(const sf_mlp *net, int rows) {
-    long long R = rows, W = imax(net->H, net->D);
-    return R * net->D                  /* h[0] */
+    long long R = rows, W = widest(net);
+    return R * net->in[0]              /* h[0] */
          + R * net->H * net->depth     /* h[1 .. depth] */
          + R * net->D                  /* h[L] */
          + R * net->H * net->depth     /* zs */
@@ -64,10 +68,10 @@ long long sf__mlp_ws_floats(const sf_mlp *net, int rows) {
 }
 
 void sf__mlp_ws_init(sf_mlp_ws *ws, const sf_mlp *net, int rows, float *mem) {
-    long long R = rows, W = imax(net->H, net->D);
+    long long R = rows, W = widest(net);
     memset(ws, 0, sizeof *ws);
     ws->rows = rows;
-    ws->h[0] = mem, mem += R * net->D;
+    ws->h[0] = mem, mem += R * net->in[0];
     for (int l = 1; l <= net->depth; l++) ws->h[l] = mem, mem += R * net->H;
     ws->h[net->L] = mem, mem += R * net->D;
     for (int l = 0; l < net->depth; l++) ws->zs[l] = mem, mem += R * net->H;

@@ -30,6 +30,7 @@
 /* The shape of a net and where each layer's parameters sit in the flat array. */
 typedef struct sf_mlp {
     int D, H, depth, L;       /* L = depth + 1 linear layers */
+    int cond;                 /* 1: noise-conditional, the input row is (x, log σ), in_0 = D + 1 */
     int P;                    /* parameter count */
     int in[SF_MAX_LAYERS];    /* in_l */
     int out[SF_MAX_LAYERS];   /* out_l */
@@ -41,7 +42,7 @@ typedef struct sf_mlp {
  * allocation owned by the model (see sf__mlp_ws_floats). */
 typedef struct sf_mlp_ws {
     int rows;                      /* capacity R in stack rows */
-    float *h[SF_MAX_LAYERS + 1];   /* h[0] (R, D) input stack, h[l] (R, H) for 1 <= l <= depth,
+    float *h[SF_MAX_LAYERS + 1];   /* h[0] (R, in_0) input stack, h[l] (R, H) for 1 <= l <= depth,
                                       h[L] (R, D) output stack: s in block 0, J·v_k in block k */
     float *zs[SF_MAX_LAYERS];      /* zs[l] (R, H) for l < depth: σ(z_l) in block 0, ż_l in block k */
     float *adj[2];                 /* (R, max(H, D)) adjoint stacks, used in turn by the backward
@@ -49,8 +50,8 @@ typedef struct sf_mlp_ws {
     float *wt;                     /* (max(H, D), max(H, D)) a transposed weight */
 } sf_mlp_ws;
 
-/* Fills in the shape of a D → H (× depth) → D net; the caller has checked the ranges. */
-void sf__mlp_shape(sf_mlp *net, int D, int H, int depth);
+/* Fills in the shape of a D (+ cond) → H (× depth) → D net; the caller has checked the ranges. */
+void sf__mlp_shape(sf_mlp *net, int D, int H, int depth, int cond);
 
 /* Initialises params (P) like stax.Dense: W ~ Glorot normal truncated at ±2 (std
  * sqrt(2/(in + out)) / 0.8796..., as jax.nn.initializers.glorot_normal), b ~ N(0, 0.01²). */

@@ -79,12 +79,14 @@ static hd hd_softplus(hd x)
 /* Width of the widest layer, the size of each work buffer. */
 static int max_width(ref_net net)
 {
-    return net.D > net.H ? net.D : net.H;
+    int in0 = net.D + net.cond;
+    return in0 > net.H ? in0 : net.H;
 }
 
 static void check_net(ref_net net)
 {
     require(net.D >= 1, "D >= 1");
+    require(net.cond == 0 || net.cond == 1, "cond is 0 or 1");
     require(net.depth >= 0, "depth >= 0");
     require(net.depth == 0 || net.H >= 1, "H >= 1 when depth >= 1");
 }
@@ -94,7 +96,7 @@ int ref_param_count(ref_net net)
     check_net(net);
     int P = 0;
     for (int l = 0; l <= net.depth; l++) {
-        int in = l == 0 ? net.D : net.H;
+        int in = l == 0 ? net.D + net.cond : net.H;
         int out = l == net.depth ? net.D : net.H;
         P += in * out + out;
     }
@@ -102,20 +104,21 @@ int ref_param_count(ref_net net)
 }
 
 /* One hyper-dual forward pass for one sample.
- * x (D), u (D) or NULL for u = 0; p: the parameter seeded in ε₂, or −1 for none.
+ * x (in_0 = D + cond), u (D) or NULL for u = 0 (the log σ input has no tangent); p: the parameter
+ * seeded in ε₂, or −1 for none.
  * s (D) receives the output; work0, work1 (max(D, H)) are scratch. */
 static void forward(ref_net net, const double *params, int p, const double *x, const double *u, hd *s,
                     hd *work0, hd *work1)
 {
     hd *h = work0;
     hd *z = work1;
-    for (int i = 0; i < net.D; i++) {
-        hd xi = {x[i], u ? u[i] : 0.0, 0.0, 0.0};
+    for (int i = 0; i < net.D + net.cond; i++) {
+        hd xi = {x[i], u && i < net.D ? u[i] : 0.0, 0.0, 0.0};
         h[i] = xi;
     }
     int off = 0; /* offset of layer l's W_l in params */
     for (int l = 0; l <= net.depth; l++) {
-        int in = l == 0 ? net.D : net.H;
+        int in = l == 0 ? net.D + net.cond : net.H;
         int out = l == net.depth ? net.D : net.H;
         const double *W = params + off;     /* (in, out) */
         const double *b = W + in * out;     /* (out) */
@@ -154,7 +157,7 @@ typedef struct workspace {
     hd *s;     /* (D) */
     hd *w0;    /* (max(D, H)) */
     hd *w1;    /* (max(D, H)) */
-    double *e; /* (D) a unit vector or a perturbed input */
+    double *e; /* (D + cond) a unit vector or a perturbed input */
 } workspace;
 
 static workspace ws_alloc(ref_net net)
@@ -164,7 +167,7 @@ static workspace ws_alloc(ref_net net)
     ws.s = xmalloc((size_t)net.D * sizeof(hd));
     ws.w0 = xmalloc((size_t)W * sizeof(hd));
     ws.w1 = xmalloc((size_t)W * sizeof(hd));
-    ws.e = xmalloc((size_t)net.D * sizeof(double));
+    ws.e = xmalloc((size_t)(net.D + net.cond) * sizeof(double));
     return ws;
 }
 
@@ -182,7 +185,7 @@ void ref_score(ref_net net, const double *params, const double *x, int N, double
     require(params && x && s && N >= 0, "ref_score arguments");
     workspace ws = ws_alloc(net);
     for (int n = 0; n < N; n++) {
-        forward(net, params, -1, x + n * net.D, NULL, ws.s, ws.w0, ws.w1);
+        forward(net, params, -1, x + n * (net.D + net.cond), NULL, ws.s, ws.w0, ws.w1);
         for (int j = 0; j < net.D; j++)
             s[n * net.D + j] = ws.s[j].a;
     }
@@ -195,7 +198,7 @@ void ref_jvp(ref_net net, const double *params, const double *x, const double *u
     require(params && x && u && ju && N >= 0, "ref_jvp arguments");
     workspace ws = ws_alloc(net);
     for (int n = 0; n < N; n++) {
-        forward(net, params, -1, x + n * net.D, u + n * net.D, ws.s, ws.w0, ws.w1);
+        forward(net, params, -1, x + n * (net.D + net.cond), u + n * net.D, ws.s, ws.w0, ws.w1);
         for (int j = 0; j < net.D; j++)
             ju[n * net.D + j] = ws.s[j].b;
     }
@@ -204,7 +207,7 @@ void ref_jvp(ref_net net, const double *params, const double *x, const double *u
 
 static void check_objective(int objective, const double *aux, int N, int M, double sigma)
 {
-    require(objective >= REF_EXACT && objective <= REF_DSM, "known objective");
+    require(objective >= REF_EXACT && objective <= REF_NCSN, "known objective");
     require(N >= 1, "N >= 1");
     if (objective != REF_EXACT)
         require(aux != NULL, "aux given for sliced and DSM objectives");
@@ -276,6 +279,20 @@ static void sample_terms(ref_net net, const double *params, int p, int objective
             double r = ws->s[j].a + z[j] / sigma;
             val += 0.5 * r * r;
             der += r * ws->s[j].c;
+        }
+        break;
+    }
+    case REF_NCSN: {
+        /* ∂[½‖r‖²] = σ·rᵀ∂s with r = σ·s(x̃, σ) + z. */
+        const double *z = aux + (size_t)n * D, sigma_n = aux[(size_t)N * D + n];
+        for (int j = 0; j < D; j++)
+            ws->e[j] = x[j] + sigma_n * z[j];
+        ws->e[D] = log(sigma_n);
+        forward(net, params, p, ws->e, NULL, ws->s, ws->w0, ws->w1);
+        for (int j = 0; j < D; j++) {
+            double r = sigma_n * ws->s[j].a + z[j];
+            val += 0.5 * r * r;
+            der += r * sigma_n * ws->s[j].c;
         }
         break;
     }

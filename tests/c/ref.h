@@ -1,4 +1,4 @@
-/* ref.h — a double-precision reference for the score net and its four objectives, written the obvious
+/* ref.h — a double-precision reference for the score net and its objectives, written the obvious
  * way, independent of the library's reverse-mode code.
  *
  * The net is evaluated on hyper-dual numbers a + b·ε₁ + c·ε₂ + d·ε₁ε₂ (ε₁² = ε₂² = 0): seeding the
@@ -21,26 +21,29 @@
  *   REF_SLICED    (1)  L = 1/(N·M) Σₙ Σₘ [ vₘₙᵀ J(xₙ) vₘₙ + ½ (vₘₙᵀ s(xₙ))² ]
  *   REF_SLICED_VR (2)  L = 1/(N·M) Σₙ Σₘ [ vₘₙᵀ J(xₙ) vₘₙ + ½‖s(xₙ)‖² ]
  *   REF_DSM       (3)  L = 1/N Σₙ ½‖s(x̃ₙ) + zₙ/σ‖²,  x̃ₙ = xₙ + σ·zₙ
- * `aux` holds the projections v for the sliced objectives, as (M, N, D): v[(m·N + n)·D + d], and the
- * noise z for DSM, as (N, D). It is ignored (may be NULL) for REF_EXACT; M and sigma are ignored where
+ *   REF_NCSN      (4)  L = 1/N Σₙ ½‖σₙ·s(x̃ₙ, σₙ) + zₙ‖²,  x̃ₙ = xₙ + σₙ·zₙ  (a cond net)
+ * `aux` holds the projections v for the sliced objectives, as (M, N, D): v[(m·N + n)·D + d], the
+ * noise z for DSM, as (N, D), and for NCSN z (N, D) followed by each sample's σₙ (N).
+ * A noise-conditional net (cond = 1) takes the row (x, log σ): in_0 = D + 1. It is ignored (may be NULL) for REF_EXACT; M and sigma are ignored where
  * they do not appear.
  */
 #ifndef SF_TESTS_REF_H
 #define SF_TESTS_REF_H
 
-enum { REF_EXACT = 0, REF_SLICED = 1, REF_SLICED_VR = 2, REF_DSM = 3 };
+enum { REF_EXACT = 0, REF_SLICED = 1, REF_SLICED_VR = 2, REF_DSM = 3, REF_NCSN = 4 };
 
 typedef struct ref_net {
     int D, H, depth; /* data dimension, hidden width, number of hidden layers */
+    int cond;        /* 1: noise-conditional, the input is (x, log σ) */
 } ref_net;
 
 /* Number of parameters of the net. */
 int ref_param_count(ref_net net);
 
-/* s (N, D) = s(x) for x (N, D). */
+/* s (N, D) = s(x) for x (N, D + cond): a cond net reads (x, log σ) rows. */
 void ref_score(ref_net net, const double *params, const double *x, int N, double *s);
 
-/* ju (N, D) = J(xₙ)·uₙ for x, u (N, D). */
+/* ju (N, D) = J(xₙ)·uₙ for x (N, D + cond) and u (N, D). */
 void ref_jvp(ref_net net, const double *params, const double *x, const double *u, int N, double *ju);
 
 /* The objective's value. */

@@ -118,7 +118,7 @@ static void test_generators_are_deterministic(void) {
 
 static void test_data_sample_rejects_bad_arguments(void) {
     float x[4];
-    EXPECT(sf_data_sample(x, NULL, 7, 2, 1.0f, 1) == SF_EINVAL, "unknown dataset accepted");
+    EXPECT(sf_data_sample(x, NULL, SF_DATA_COUNT, 2, 1.0f, 1) == SF_EINVAL, "unknown dataset accepted");
     EXPECT(strstr(sf_error(), "dataset") != NULL, "message: %s", sf_error());
     EXPECT(sf_data_sample(x, NULL, SF_DATA_SWISS_ROLL, -1, 1.0f, 1) == SF_EINVAL, "negative n accepted");
     EXPECT(sf_data_sample(x, NULL, SF_DATA_SWISS_ROLL, 2, NAN, 1) == SF_EINVAL, "NaN noise accepted");
@@ -130,6 +130,140 @@ static void test_data_sample_rejects_bad_arguments(void) {
     for (int i = 0; i < 4; i++) EXPECT(x[i] >= 0.0f && x[i] < 0.1f, "uniform draw %g out of range", (double)x[i]);
 }
 
+/* Each 2-D toy set drawn without noise lies exactly where its definition puts it, in the proportions
+ * it says, and its labels name the part each point came from. */
+static void test_toy_sets_lie_on_their_definitions(void) {
+    enum { N = 20000 };
+    float *x = malloc(sizeof(float) * 2 * N);
+    int *lab = malloc(sizeof(int) * N);
+    const double tol = 1e-5; /* float rounding of coordinates of order one */
+
+    EXPECT(sf_data_sample(x, lab, SF_DATA_MOONS, N, 0.0f, 1) == SF_OK, "%s", sf_error());
+    int inner = 0, off = 0;
+    for (int i = 0; i < N; i++) { /* outer: centre (−0.5, −0.25), upper half; inner: (0.5, 0.25), lower */
+        double cx = lab[i] ? 0.5 : -0.5, cy = lab[i] ? 0.25 : -0.25;
+        double r = hypot(x[2 * i] - cx, x[2 * i + 1] - cy), side = lab[i] ? cy - x[2 * i + 1] : x[2 * i + 1] - cy;
+        off += fabs(r - 1.0) > tol || side < -tol;
+        inner += lab[i] == 1;
+    }
+    EXPECT(off == 0, "moons: %d points off their half circles", off);
+    EXPECT(fabs(inner - N / 2.0) < Z_BOUND * sqrt(N / 4.0), "moons: %d of %d inner", inner, N);
+
+    EXPECT(sf_data_sample(x, lab, SF_DATA_EIGHT_GAUSSIANS, N, 0.0f, 2) == SF_OK, "%s", sf_error());
+    int count[8] = {0};
+    off = 0;
+    for (int i = 0; i < N; i++) {
+        double t = lab[i] * PI / 4;
+        off += lab[i] < 0 || lab[i] > 7 || hypot(x[2 * i] - cos(t), x[2 * i + 1] - sin(t)) > tol;
+        if (lab[i] >= 0 && lab[i] < 8) count[lab[i]]++;
+    }
+    EXPECT(off == 0, "eight Gaussians: %d centres wrong", off);
+    for (int k = 0; k < 8; k++)
+        EXPECT(fabs(count[k] - N / 8.0) < Z_BOUND * sqrt(N * (1 / 8.0) * (7 / 8.0)), "component %d: %d", k, count[k]);
+
+    EXPECT(sf_data_sample(x, lab, SF_DATA_RINGS, N, 0.0f, 3) == SF_OK, "%s", sf_error());
+    off = 0;
+    for (int i = 0; i < N; i++) off += fabs(hypot(x[2 * i], x[2 * i + 1]) - (lab[i] ? 0.5 : 1.0)) > tol;
+    EXPECT(off == 0, "rings: %d points off their ring", off);
+
+    /* The board: column c = ⌊2(x + 1)⌋ and row r = ⌊2(y + 1)⌋ in 0..3; dark squares have c + r even,
+     * and each of the 8 holds an eighth of the points. */
+    EXPECT(sf_data_sample(x, NULL, SF_DATA_CHECKERBOARD, N, 0.0f, 4) == SF_OK, "%s", sf_error());
+    int squares[16] = {0};
+    off = 0;
+    for (int i = 0; i < N; i++) {
+        int c = (int)floor(2 * (x[2 * i] + 1)), r = (int)floor(2 * (x[2 * i + 1] + 1));
+        if (c < 0 || c > 3 || r < 0 || r > 3 || (c + r) % 2) off++;
+        else squares[4 * r + c]++;
+    }
+    EXPECT(off == 0, "checkerboard: %d points on light squares or outside", off);
+    for (int q = 0; q < 16; q++)
+        if ((q % 4 + q / 4) % 2 == 0)
+            EXPECT(fabs(squares[q] - N / 8.0) < Z_BOUND * sqrt(N * (1 / 8.0) * (7 / 8.0)), "square %d: %d", q, squares[q]);
+
+    /* NCSN's mixture: weight 0.2 at (−1, −1); with its default noise the per-coordinate variance
+     * about each mean is 0.2² = 0.04. */
+    EXPECT(sf_data_sample(x, lab, SF_DATA_MIXTURE, N, sf_data_default_noise(SF_DATA_MIXTURE), 5) == SF_OK, "%s",
+           sf_error());
+    int low = 0;
+    double ss = 0;
+    for (int i = 0; i < N; i++) {
+        double c = lab[i] == 0 ? -1.0 : 1.0;
+        low += lab[i] == 0;
+        ss += (x[2 * i] - c) * (x[2 * i] - c);
+    }
+    EXPECT(fabs(low - 0.2 * N) < Z_BOUND * sqrt(N * 0.2 * 0.8), "mixture: %d of %d in the 0.2 component", low, N);
+    double var = ss / N;
+    EXPECT(fabs(var - 0.04) < Z_BOUND * 0.04 * sqrt(2.0 / N), "mixture: component variance %g, want 0.04", var);
+    EXPECT(sf_data_sample(x, NULL, SF_DATA_POINTS, 4, 0.0f, 1) == SF_EINVAL, "painted points sampled without a model");
+    free(x), free(lab);
+}
+
+/* log p of a Gaussian mixture blurred by σ, in double, for finite differences. */
+static double mixture_log_density(int dataset, double a, double b, double noise, double sigma) {
+    double v = noise * noise + sigma * sigma, p = 0;
+    for (int k = 0; k < (dataset == SF_DATA_MIXTURE ? 2 : 8); k++) {
+        double mx, my, w;
+        if (dataset == SF_DATA_MIXTURE) mx = my = k ? 1.0 : -1.0, w = k ? 0.8 : 0.2;
+        else mx = cos(k * PI / 4), my = sin(k * PI / 4), w = 1.0 / 8;
+        p += w * exp(-((a - mx) * (a - mx) + (b - my) * (b - my)) / (2 * v)) / (2 * PI * v);
+    }
+    return log(p);
+}
+
+/* sf_data_score is the gradient of the blurred mixture's log density (central differences), and
+ * stays finite and right far from every mode, where the densities themselves underflow. */
+static void test_closed_form_scores_are_gradients_of_log_density(void) {
+    const int sets[] = {SF_DATA_MIXTURE, SF_DATA_EIGHT_GAUSSIANS};
+    const float sigmas[] = {0.0f, 0.3f, 2.0f};
+    const double h = 1e-5;
+    for (int d = 0; d < 2; d++)
+        for (int k = 0; k < 3; k++) {
+            float noise = sf_data_default_noise(sets[d]), x[2 * 50], s[2 * 50];
+            for (int i = 0; i < 100; i++) x[i] = (float)(1.7 * sin(i * 1.3 + d));
+            EXPECT(sf_data_score(s, x, 50, sets[d], noise, sigmas[k]) == SF_OK, "%s", sf_error());
+            double worst = 0;
+            for (int i = 0; i < 50; i++) {
+                double a = x[2 * i], b = x[2 * i + 1];
+                double ga = (mixture_log_density(sets[d], a + h, b, noise, sigmas[k]) -
+                             mixture_log_density(sets[d], a - h, b, noise, sigmas[k])) / (2 * h);
+                double gb = (mixture_log_density(sets[d], a, b + h, noise, sigmas[k]) -
+                             mixture_log_density(sets[d], a, b - h, noise, sigmas[k])) / (2 * h);
+                worst = fmax(worst, fmax(fabs(s[2 * i] - ga), fabs(s[2 * i + 1] - gb)) / (1 + fabs(ga) + fabs(gb)));
+            }
+            EXPECT(worst < 1e-4, "dataset %d sigma %g: score vs finite differences %g", sets[d], (double)sigmas[k], worst);
+        }
+    /* Far away, the mixture's score is the nearest mode's pull: at (40, 40), (μ − x)/v toward (1, 1). */
+    float far[2] = {40.0f, 40.0f}, s[2];
+    EXPECT(sf_data_score(s, far, 1, SF_DATA_MIXTURE, 0.2f, 0.0f) == SF_OK, "%s", sf_error());
+    EXPECT(fabs(s[0] - (1 - 40) / 0.04) < 1e-3 * 975, "far score %g, want %g", (double)s[0], (1 - 40) / 0.04);
+    EXPECT(sf_data_score(s, far, 1, SF_DATA_SWISS_ROLL, 1.0f, 0.0f) == SF_EINVAL, "a swiss roll has no closed form");
+    EXPECT(sf_data_score(s, far, 1, SF_DATA_MIXTURE, 0.0f, 0.0f) == SF_EINVAL, "zero total variance accepted");
+}
+
+/* Energy distance: 2 for point masses one apart (2·1 − 0 − 0), zero in expectation between two samples
+ * of one distribution, clearly positive between the two moons' separate halves. */
+static void test_energy_distance_has_its_known_values(void) {
+    float zeros[3] = {0, 0, 0}, ones[4] = {1, 1, 1, 1};
+    double ed = -1;
+    EXPECT(sf_energy_distance(&ed, zeros, 3, ones, 4, 1) == SF_OK && fabs(ed - 2.0) < 1e-12, "point masses: %g", ed);
+    enum { N = 1500 };
+    float *a = malloc(sizeof(float) * 2 * N), *b = malloc(sizeof(float) * 2 * N);
+    sf_data_sample(a, NULL, SF_DATA_SWISS_ROLL, N, 1.0f, 1);
+    sf_data_sample(b, NULL, SF_DATA_SWISS_ROLL, N, 1.0f, 2);
+    double same, shifted;
+    EXPECT(sf_energy_distance(&same, a, N, b, N, 2) == SF_OK, "%s", sf_error());
+    for (int i = 0; i < 2 * N; i += 2) b[i] += 0.3f;
+    EXPECT(sf_energy_distance(&shifted, a, N, b, N, 2) == SF_OK, "%s", sf_error());
+    printf("  # swiss roll vs itself %.5f, vs shifted by 0.3: %.5f\n", same, shifted);
+    EXPECT(fabs(same) < 0.01, "two samples of one roll: %g", same);
+    EXPECT(shifted > 10 * fabs(same) && shifted > 0.02, "a 0.3 shift is not seen: %g vs %g", shifted, same);
+    EXPECT(sf_energy_distance(&ed, a, 1, b, N, 2) == SF_EINVAL, "one point accepted");
+    a[3] = NAN;
+    EXPECT(sf_energy_distance(&ed, a, N, b, N, 2) == SF_EINVAL, "NaN accepted");
+    free(a), free(b);
+}
+
 int main(void) {
     RUN(test_digits_table_matches_published_check_sums);
     RUN(test_digit_batches_are_table_rows_over_16);
@@ -137,5 +271,8 @@ int main(void) {
     RUN(test_swiss_roll_moments_match_closed_forms);
     RUN(test_generators_are_deterministic);
     RUN(test_data_sample_rejects_bad_arguments);
+    RUN(test_toy_sets_lie_on_their_definitions);
+    RUN(test_closed_form_scores_are_gradients_of_log_density);
+    RUN(test_energy_distance_has_its_known_values);
     return TH_EXIT();
 }

@@ -32,7 +32,7 @@
 /* A gradient that is this small, or mostly zeros, would make the comparison vacuous. */
 #define GRAD_MIN_NORM 1e-3
 
-static const char *OBJ_NAMES[] = {"exact", "sliced", "sliced_vr", "dsm"};
+static const char *OBJ_NAMES[] = {"exact", "sliced", "sliced_vr", "dsm", "ncsn"};
 /* The kernel sets of this build (SF_FORCE_SCALAR builds have only the scalar one). */
 static const int ISAS[] = {SF_ISA_SCALAR, SF_HAVE_SIMD128 ? SF_ISA_SIMD128 : SF_ISA_SCALAR};
 
@@ -51,11 +51,15 @@ typedef struct problem {
     float *x, *aux; /* x (N, D); aux (M, N, D) or (N, D) */
 } problem;
 
-static sf_model *make_model(int D, int H, int depth, int isa, uint64_t seed) {
-    sf_net_config nc = {D, H, depth, seed, isa};
+static sf_model *make_model_cond(int D, int H, int depth, int isa, uint64_t seed, int cond) {
+    sf_net_config nc = {D, H, depth, seed, isa, cond};
     sf_model *m = NULL;
     EXPECT(sf_model_create(&m, &nc) == SF_OK, "create: %s", sf_error());
     return m;
+}
+
+static sf_model *make_model(int D, int H, int depth, int isa, uint64_t seed) {
+    return make_model_cond(D, H, depth, isa, seed, 0);
 }
 
 /* Small nets get fixed, varied parameters of order one (biases included) so that every softplus
@@ -70,15 +74,25 @@ static void set_params(sf_model *m, int small) {
     }
 }
 
+/* aux's length: projections (M, N, D), DSM's noise (N, D), or NCSN's noise and levels (N·D + N). */
+static long aux_length(const problem *pb, int objective) {
+    long nd = (long)pb->N * pb->D;
+    if (objective == SF_OBJ_DSM) return nd;
+    if (objective == SF_OBJ_NCSN) return nd + pb->N;
+    return (long)pb->M * nd;
+}
+
 static void make_problem(problem *pb, int objective, uint64_t seed) {
     sf_rng r;
     sf_rng_seed(&r, seed, 7);
     long nd = (long)pb->N * pb->D;
     pb->x = malloc(sizeof(float) * nd);
     for (long i = 0; i < nd; i++) pb->x[i] = (float)(0.8 * sin(i * 2.3 + 1.0)) + 0.3f * sf_rng_normal(&r);
-    long na = objective == SF_OBJ_DSM ? nd : (long)pb->M * nd;
+    long na = aux_length(pb, objective);
     pb->aux = malloc(sizeof(float) * na);
     sf_rng_fill_normal(&r, pb->aux, (int)na, 1.0f);
+    if (objective == SF_OBJ_NCSN) /* each point's noise level, across a ladder's range */
+        for (int i = 0; i < pb->N; i++) pb->aux[nd + i] = 0.05f + 1.9f * sf_rng_uniform(&r);
 }
 
 static double *to_double(const float *f, long n) {
@@ -95,12 +109,12 @@ static void compare(sf_model *m, int objective, const problem *pb, const int *id
     sf_status st = sf_model_loss_grad(m, &loss, objective, pb->x, pb->aux, pb->N, pb->M, pb->sigma);
     EXPECT(st == SF_OK, "%s: loss_grad: %s", what, sf_error());
 
-    ref_net net = {pb->D, pb->H, pb->depth};
+    ref_net net = {pb->D, pb->H, pb->depth, objective == SF_OBJ_NCSN};
     EXPECT(ref_param_count(net) == P, "%s: param counts differ %d vs %d", what, ref_param_count(net), P);
     double *pd = to_double(sf_model_params(m), P);
     long nd = (long)pb->N * pb->D;
     double *xd = to_double(pb->x, nd);
-    double *ad = to_double(pb->aux, objective == SF_OBJ_DSM ? nd : (long)pb->M * nd);
+    double *ad = to_double(pb->aux, aux_length(pb, objective));
     int *all = NULL;
     if (!idx) {
         all = malloc(sizeof(int) * P);
@@ -149,7 +163,7 @@ static void test_loss_grad_matches_reference_on_small_nets(void) {
             for (int ii = 0; ii < 2; ii++) {
                 problem pb = {shapes[s][0], shapes[s][1], shapes[s][2], shapes[s][3], shapes[s][4], 0.3f, 0, 0};
                 make_problem(&pb, obj, 100 + s);
-                sf_model *m = make_model(pb.D, pb.H, pb.depth, ISAS[ii], 1);
+                sf_model *m = make_model_cond(pb.D, pb.H, pb.depth, ISAS[ii], 1, obj == SF_OBJ_NCSN);
                 if (!m) continue;
                 set_params(m, 1);
                 char what[96];
@@ -168,12 +182,13 @@ static void test_loss_grad_matches_reference_on_digits_net(void) {
     for (int obj = 0; obj < SF_OBJ_COUNT; obj++) {
         problem pb = {64, 128, 2, obj == SF_OBJ_EXACT ? 2 : 4, 2, 0.2f, 0, 0};
         make_problem(&pb, obj, 200 + obj);
-        sf_model *m = make_model(64, 128, 2, SF_ISA_AUTO, 42);
+        int cond = obj == SF_OBJ_NCSN;
+        sf_model *m = make_model_cond(64, 128, 2, SF_ISA_AUTO, 42, cond);
         if (!m) continue;
         set_params(m, 0);
         /* Tensor boundaries from the documented layout: W_l (in, out) then b_l (out). */
         int idx[6 * PER_TENSOR], n_idx = 0, off = 0;
-        const int in[] = {64, 128, 128}, out[] = {128, 128, 64};
+        const int in[] = {64 + cond, 128, 128}, out[] = {128, 128, 64};
         sf_rng r;
         sf_rng_seed(&r, 300 + obj, 9);
         for (int l = 0; l < 3; l++) {
@@ -202,7 +217,7 @@ static void test_score_matches_reference(void) {
     float *x = malloc(sizeof(float) * N * D), *s = malloc(sizeof(float) * N * D);
     for (int i = 0; i < N * D; i++) x[i] = (float)(1.5 * sin(i * 0.37));
     EXPECT(sf_model_score(m, s, x, N) == SF_OK, "score: %s", sf_error());
-    ref_net net = {D, H, depth};
+    ref_net net = {D, H, depth, 0};
     int P = sf_model_param_count(m);
     double *pd = to_double(sf_model_params(m), P), *xd = to_double(x, (long)N * D);
     double *sd = malloc(sizeof(double) * N * D);
@@ -252,7 +267,7 @@ static void test_chunked_batch_gives_the_batch_gradient(void) {
  * parameters, for every objective (the kernels' contract, seen through the whole library). */
 static void test_scalar_and_simd128_training_agree_bitwise(void) {
     if (!SF_HAVE_SIMD128) {
-        sf_net_config nc = {2, 8, 1, 1, SF_ISA_SIMD128};
+        sf_net_config nc = {2, 8, 1, 1, SF_ISA_SIMD128, 0};
         sf_model *m = NULL;
         EXPECT(sf_model_create(&m, &nc) == SF_EINVAL, "a scalar-only build accepted SF_ISA_SIMD128");
         return;
@@ -261,7 +276,8 @@ static void test_scalar_and_simd128_training_agree_bitwise(void) {
     for (int di = 0; di < 2; di++)
         for (int obj = 0; obj < SF_OBJ_COUNT; obj++) {
             int D = sf_data_dim(datasets[di]);
-            sf_model *a = make_model(D, 32, 2, SF_ISA_SCALAR, 9), *b = make_model(D, 32, 2, SF_ISA_SIMD128, 9);
+            int cond = obj == SF_OBJ_NCSN;
+            sf_model *a = make_model_cond(D, 32, 2, SF_ISA_SCALAR, 9, cond), *b = make_model_cond(D, 32, 2, SF_ISA_SIMD128, 9, cond);
             if (!a || !b) { sf_model_free(a), sf_model_free(b); continue; }
             sf_train_config tc = sf_train_config_default(datasets[di]);
             tc.objective = obj, tc.batch = 37, tc.n_proj = 2;

@@ -49,7 +49,7 @@
 #define GRAD_NONZERO_EPS 1e-10
 #define GRAD_MIN_NONZERO_FRAC 0.9
 
-static const char *const OBJECTIVE_NAME[] = {"exact", "sliced", "sliced_vr", "dsm"};
+static const char *const OBJECTIVE_NAME[] = {"exact", "sliced", "sliced_vr", "dsm", "ncsn"};
 
 /* ---- a local, seeded generator: the tests depend on nothing in src/ ---- */
 
@@ -88,7 +88,7 @@ static void fill_params(ref_net net, double *params, test_rng *r)
 {
     int off = 0;
     for (int l = 0; l <= net.depth; l++) {
-        int in = l == 0 ? net.D : net.H;
+        int in = l == 0 ? net.D + net.cond : net.H;
         int out = l == net.depth ? net.D : net.H;
         double a = 1.2 / sqrt((double)in);
         for (int k = 0; k < in * out; k++)
@@ -107,7 +107,7 @@ typedef struct problem {
     double *params; /* (P) */
     double *x;      /* (N, D) */
     double *v;      /* (M, N, D) projections, unit variance */
-    double *z;      /* (N, D) DSM noise */
+    double *z;      /* (N, D) DSM noise, then (N) noise levels σₙ for NCSN */
 } problem;
 
 static problem problem_make(ref_net net, int N, int M, uint64_t seed)
@@ -122,7 +122,7 @@ static problem problem_make(ref_net net, int N, int M, uint64_t seed)
     pr.params = alloc_doubles((size_t)pr.P);
     pr.x = alloc_doubles((size_t)N * net.D);
     pr.v = alloc_doubles((size_t)M * N * net.D);
-    pr.z = alloc_doubles((size_t)N * net.D);
+    pr.z = alloc_doubles((size_t)N * (net.D + 1));
     fill_params(net, pr.params, &r);
     for (int k = 0; k < N * net.D; k++)
         pr.x[k] = rng_uniform(&r, -1.5, 1.5);
@@ -131,6 +131,8 @@ static problem problem_make(ref_net net, int N, int M, uint64_t seed)
         pr.v[k] = rng_uniform(&r, -sqrt(3.0), sqrt(3.0));
     for (int k = 0; k < N * net.D; k++)
         pr.z[k] = rng_uniform(&r, -1.7, 1.7);
+    for (int k = 0; k < N; k++)
+        pr.z[N * net.D + k] = rng_uniform(&r, 0.05, 2.0); /* levels spanning a ladder's range */
     return pr;
 }
 
@@ -146,7 +148,7 @@ static const double *problem_aux(const problem *pr, int objective)
 {
     if (objective == REF_SLICED || objective == REF_SLICED_VR)
         return pr->v;
-    if (objective == REF_DSM)
+    if (objective == REF_DSM || objective == REF_NCSN)
         return pr->z;
     return NULL;
 }
@@ -170,7 +172,7 @@ static double fd_tol_ratio(double got, double want)
 
 /* The small nets whose every parameter is checked: two hidden layers, one, three, and none (a
  * linear score, where J = Wᵀ does not depend on x). */
-static const ref_net SMALL_NETS[] = {{3, 5, 2}, {2, 4, 1}, {3, 4, 3}, {2, 3, 0}};
+static const ref_net SMALL_NETS[] = {{3, 5, 2, 0}, {2, 4, 1, 0}, {3, 4, 3, 0}, {2, 3, 0, 0}};
 #define N_SMALL_NETS ((int)(sizeof SMALL_NETS / sizeof SMALL_NETS[0]))
 
 /* ---- the layout and the forward formula ---- */
@@ -183,7 +185,7 @@ static void plain_forward(ref_net net, const double *params, const double *x, do
     memcpy(h, x, (size_t)net.D * sizeof(double));
     const double *p = params;
     for (int l = 0; l <= net.depth; l++) {
-        int in = l == 0 ? net.D : net.H;
+        int in = l == 0 ? net.D + net.cond : net.H;
         int out = l == net.depth ? net.D : net.H;
         for (int j = 0; j < out; j++) {
             z[j] = p[in * out + j];
@@ -200,9 +202,9 @@ static void plain_forward(ref_net net, const double *params, const double *x, do
 /* ref_param_count follows the layout: Σ_l (in_l·out_l + out_l). */
 static void test_ref_param_count_matches_layout(void)
 {
-    ref_net one_unit = {1, 1, 1};   /* 1·1+1 + 1·1+1 */
-    ref_net linear = {3, 7, 0};     /* 3·3+3, H unused */
-    ref_net big = {64, 128, 2};     /* 64·128+128 + 128·128+128 + 128·64+64 */
+    ref_net one_unit = {1, 1, 1, 0};   /* 1·1+1 + 1·1+1 */
+    ref_net linear = {3, 7, 0, 0};   /* 3·3+3, H unused */
+    ref_net big = {64, 128, 2, 0};    /* 64·128+128 + 128·128+128 + 128·64+64 */
     EXPECT(ref_param_count(one_unit) == 4, "got %d", ref_param_count(one_unit));
     EXPECT(ref_param_count(linear) == 12, "got %d", ref_param_count(linear));
     EXPECT(ref_param_count(big) == 33088, "got %d", ref_param_count(big));
@@ -213,7 +215,7 @@ static void test_ref_param_count_matches_layout(void)
  * (D ≠ H) make a transposition read the wrong entries. */
 static void test_ref_score_matches_plain_forward_of_layout(void)
 {
-    static const ref_net nets[] = {{3, 5, 2}, {2, 7, 1}, {4, 3, 3}, {3, 1, 0}};
+    static const ref_net nets[] = {{3, 5, 2, 0}, {2, 7, 1, 0}, {4, 3, 3, 0}, {3, 1, 0, 0}};
     for (int t = 0; t < 4; t++) {
         problem pr = problem_make(nets[t], 5, 1, 100 + t);
         int D = pr.net.D;
@@ -257,7 +259,7 @@ static void fd_jvp(ref_net net, const double *params, const double *x, const dou
 
 static void test_ref_jvp_matches_finite_difference_of_score(void)
 {
-    static const ref_net nets[] = {{3, 5, 2}, {2, 4, 1}, {3, 4, 3}, {4, 6, 2}, {2, 3, 0}};
+    static const ref_net nets[] = {{3, 5, 2, 0}, {2, 4, 1, 0}, {3, 4, 3, 0}, {4, 6, 2, 0}, {2, 3, 0, 0}};
     double worst = 0.0, worst_abs = 0.0;
     for (int t = 0; t < 5; t++) {
         problem pr = problem_make(nets[t], 4, 1, 200 + t);
@@ -329,7 +331,7 @@ static void trace_by_fd_jacobian(ref_net net, const double *params, const double
 
 static void test_ref_exact_trace_matches_trace_of_fd_jacobian(void)
 {
-    static const ref_net nets[] = {{3, 5, 2}, {2, 4, 1}, {3, 4, 3}, {5, 6, 2}, {2, 3, 0}};
+    static const ref_net nets[] = {{3, 5, 2, 0}, {2, 4, 1, 0}, {3, 4, 3, 0}, {5, 6, 2, 0}, {2, 3, 0, 0}};
     double worst = 0.0, worst_abs = 0.0;
     for (int t = 0; t < 5; t++) {
         problem pr = problem_make(nets[t], 4, 1, 300 + t);
@@ -421,7 +423,9 @@ static void check_grad_against_central_differences(int objective)
 {
     double worst = 0.0, worst_abs = 0.0;
     for (int t = 0; t < N_SMALL_NETS; t++) {
-        problem pr = problem_make(SMALL_NETS[t], 3, 2, 500 + 10 * t + objective);
+        ref_net net = SMALL_NETS[t];
+        net.cond = objective == REF_NCSN; /* NCSN needs the (x, log σ) input */
+        problem pr = problem_make(net, 3, 2, 500 + 10 * t + objective);
         int P = pr.P;
         int *idx = malloc((size_t)P * sizeof(int));
         double *g = alloc_doubles((size_t)P), *theta = alloc_doubles((size_t)P);
@@ -482,6 +486,11 @@ static void test_ref_grad_matches_central_differences_dsm(void)
     check_grad_against_central_differences(REF_DSM);
 }
 
+static void test_ref_grad_matches_central_differences_ncsn(void)
+{
+    check_grad_against_central_differences(REF_NCSN);
+}
+
 /* ---- identities between the objectives ---- */
 
 /* If the projections of every sample form a tight frame, Σₘ vₘvₘᵀ = M·I, then
@@ -498,7 +507,7 @@ static void test_ref_sliced_over_tight_frame_equals_exact(void)
 {
     static const double hadamard[4][4] = {
         {1, 1, 1, 1}, {1, -1, 1, -1}, {1, 1, -1, -1}, {1, -1, -1, 1}};
-    ref_net net = {4, 6, 2};
+    ref_net net = {4, 6, 2, 0};
     problem pr = problem_make(net, 3, 4, 600);
     int N = pr.N, M = pr.M, D = net.D, P = pr.P;
     int *idx = malloc((size_t)P * sizeof(int));
@@ -607,7 +616,7 @@ static void test_ref_sliced_vr_minus_sliced_is_half_norm_gap(void)
  * σ'' enters ∂J through σ' = σ(1 − σ): this is the second-order path the hyper-duals must get right. */
 static void test_ref_loss_of_known_net(void)
 {
-    const ref_net net = {1, 1, 1};
+    const ref_net net = {1, 1, 1, 0};
     const double params[4] = {2.0, -2.0, 3.0, -0.5};
     const double ln2 = log(2.0);
     const double x2 = 1.0 + 0.5 * log(3.0);
@@ -675,6 +684,7 @@ int main(void)
     RUN(test_ref_grad_matches_central_differences_sliced);
     RUN(test_ref_grad_matches_central_differences_sliced_vr);
     RUN(test_ref_grad_matches_central_differences_dsm);
+    RUN(test_ref_grad_matches_central_differences_ncsn);
     RUN(test_ref_sliced_over_tight_frame_equals_exact);
     RUN(test_ref_sliced_vr_minus_sliced_is_half_norm_gap);
     RUN(test_ref_loss_of_known_net);

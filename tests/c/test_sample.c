@@ -84,7 +84,7 @@ static void test_langevin_noise_follows_the_decaying_step_size(void) {
  * chains. (That the chunk size does not change the chains is the next test's.) */
 static void test_langevin_is_deterministic_per_seed(void) {
     enum { N = 5000, DIM = 3 };
-    sf_net_config nc = {DIM, 128, 2, 4, SF_ISA_AUTO};
+    sf_net_config nc = {DIM, 128, 2, 4, SF_ISA_AUTO, 0};
     sf_model *m;
     EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
     if (!m) return;
@@ -114,7 +114,7 @@ static int model_score_fn(void *ctx, float *s, const float *x, int n, int dim) {
  * chain by chain, so both give the same bits. */
 static void test_langevin_on_model_equals_langevin_on_its_score_function(void) {
     enum { N = 5000, DIM = 3 };
-    sf_net_config nc = {DIM, 128, 2, 4, SF_ISA_AUTO};
+    sf_net_config nc = {DIM, 128, 2, 4, SF_ISA_AUTO, 0};
     sf_model *m;
     EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
     if (!m) return;
@@ -134,7 +134,7 @@ static void test_langevin_on_model_equals_langevin_on_its_score_function(void) {
  * gradient, within Z_BOUND standard errors estimated from independent repeats. */
 static void test_sliced_objectives_average_to_the_exact_one(void) {
     enum { D = 3, N = 8, M = 64, REPEATS = 400 };
-    sf_net_config nc = {D, 6, 2, 8, SF_ISA_AUTO};
+    sf_net_config nc = {D, 6, 2, 8, SF_ISA_AUTO, 0};
     sf_model *m;
     EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
     if (!m) return;
@@ -204,6 +204,118 @@ static void test_langevin_rejects_bad_settings(void) {
            "divergence not reported");
 }
 
+/* The ladder: its ends exact, strictly decreasing, a constant ratio between neighbours. */
+static void test_noise_ladder_is_geometric_with_exact_ends(void) {
+    float s[SF_MAX_LEVELS];
+    EXPECT(sf_noise_ladder(s, 10, 3.0f, 0.01f) == SF_OK, "%s", sf_error());
+    EXPECT(s[0] == 3.0f && s[9] == 0.01f, "ends %g, %g", (double)s[0], (double)s[9]);
+    double ratio = pow(0.01 / 3.0, 1.0 / 9);
+    for (int i = 1; i < 10; i++) {
+        EXPECT(s[i] < s[i - 1], "level %d not below level %d", i, i - 1);
+        EXPECT(fabs(s[i] / s[i - 1] - ratio) < 1e-6, "ratio at %d: %g, want %g", i, (double)(s[i] / s[i - 1]), ratio);
+    }
+    EXPECT(sf_noise_ladder(s, 1, 2.0f, 2.0f) == SF_OK && s[0] == 2.0f, "a one-level ladder");
+    EXPECT(sf_noise_ladder(s, 0, 3.0f, 0.01f) == SF_EINVAL, "0 levels accepted");
+    EXPECT(sf_noise_ladder(s, 10, 0.01f, 3.0f) == SF_EINVAL, "an increasing ladder accepted");
+    EXPECT(sf_noise_ladder(s, 10, 3.0f, 0.0f) == SF_EINVAL, "sigma_min 0 accepted");
+    EXPECT(sf_noise_ladder(s, SF_MAX_LEVELS + 1, 3.0f, 0.01f) == SF_EINVAL, "too many levels accepted");
+}
+
+static int mixture_score(void *ctx, float *s, const float *x, int n, int dim, float sigma) {
+    (void)ctx, (void)dim;
+    return sf_data_score(s, x, n, SF_DATA_MIXTURE, sf_data_default_noise(SF_DATA_MIXTURE), sigma) != SF_OK;
+}
+
+static int mixture_score_clean(void *ctx, float *s, const float *x, int n, int dim) {
+    return mixture_score(ctx, s, x, n, dim, 0.0f);
+}
+
+/* NCSN's Figure 3, scaled by 1/5 with the data: chains from U[−1.6, 1.6]² on the exact score of the
+ * 0.2/0.8 mixture. Plain Langevin keeps each chain in the basin it starts in, so about half end at
+ * each mode; annealed Langevin (σ 4 → 0.2, 10 levels, T = 100, ε = 0.004, the paper's 20 → 1 and 0.1
+ * scaled) recovers the weights. */
+static void test_annealed_langevin_recovers_mode_weights_where_plain_does_not(void) {
+    enum { N = 1280 };
+    float *x0 = malloc(sizeof(float) * 2 * N), *out = malloc(sizeof(float) * 2 * N);
+    EXPECT(sf_uniform(x0, 2 * N, -1.6f, 1.6f, 3) == SF_OK, "%s", sf_error());
+    sf_anneal_config ac = {4.0f, 0.2f, 10, 100, 0.004f, 5};
+    EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, out, x0, N, &ac, SF_KEEP_LAST) == SF_OK, "%s", sf_error());
+    int low = 0;
+    for (int i = 0; i < N; i++) low += out[2 * i] + out[2 * i + 1] < 0;
+    double se = sqrt(0.2 * 0.8 / N), annealed = (double)low / N;
+    /* Plain: the tutorial's form with ε = 2α (x + ε/2·s + √ε·z), α = 0.004, 1000 steps, no decay. */
+    sf_langevin_config lc = {0.008f, 1.0f, 1.0f, 1000, 5};
+    EXPECT(sf_langevin_fn(mixture_score_clean, NULL, 2, out, x0, N, &lc, 0) == SF_OK, "%s", sf_error());
+    low = 0;
+    for (int i = 0; i < N; i++) low += out[2 * i] + out[2 * i + 1] < 0;
+    double plain = (double)low / N;
+    printf("  # weight of the 0.2 mode: annealed %.3f, plain %.3f (%d chains)\n", annealed, plain, N);
+    EXPECT(fabs(annealed - 0.2) < Z_BOUND * se, "annealed: %.3f at the 0.2 mode", annealed);
+    EXPECT(plain - 0.2 > 10 * se, "plain Langevin found the weights (%.3f): the test cannot tell the samplers apart",
+           plain);
+    free(x0), free(out);
+}
+
+/* keep modes give the documented frame counts, the frames chain into each other, and the same seed
+ * gives the same chains; bad settings are refused. */
+static void test_annealed_langevin_frames_and_settings(void) {
+    enum { N = 5, L = 3, T = 4 };
+    float x0[2 * N], all[(L * T + 1) * 2 * N], levels[(L + 1) * 2 * N], last[2 * N];
+    sf_uniform(x0, 2 * N, -1, 1, 1);
+    sf_anneal_config ac = {2.0f, 0.5f, L, T, 0.01f, 9};
+    EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, all, x0, N, &ac, SF_KEEP_ALL) == SF_OK, "%s", sf_error());
+    EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, levels, x0, N, &ac, SF_KEEP_LEVELS) == SF_OK, "%s", sf_error());
+    EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, last, x0, N, &ac, SF_KEEP_LAST) == SF_OK, "%s", sf_error());
+    EXPECT(memcmp(all, x0, sizeof x0) == 0 && memcmp(levels, x0, sizeof x0) == 0, "frame 0 is not the start");
+    for (int l = 1; l <= L; l++)
+        EXPECT(memcmp(levels + l * 2 * N, all + l * T * 2 * N, sizeof x0) == 0, "level frame %d is not step %d", l, l * T);
+    EXPECT(memcmp(last, all + L * T * 2 * N, sizeof last) == 0, "the last frame differs");
+    sf_anneal_config bad = ac;
+    bad.eps = -1;
+    EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, last, x0, N, &bad, 0) == SF_EINVAL, "eps < 0 accepted");
+    bad = ac, bad.sigma_min = 3.0f;
+    EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, last, x0, N, &bad, 0) == SF_EINVAL, "rising ladder accepted");
+    EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, last, x0, N, &ac, 3) == SF_EINVAL, "keep 3 accepted");
+    bad = ac, bad.steps = SF_MAX_STEPS;
+    EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, last, x0, N, &bad, 0) == SF_EINVAL, "too many steps accepted");
+    sf_net_config nc = {2, 8, 1, 1, SF_ISA_AUTO, 0};
+    sf_model *m = NULL;
+    EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
+    EXPECT(sf_annealed_langevin(m, last, x0, N, &ac, 0) == SF_EINVAL && strstr(sf_error(), "noise-conditional"),
+           "annealed Langevin on a plain model: %s", sf_error());
+    sf_model_free(m);
+}
+
+/* A noise-conditional model's annealed chains equal those of its own score function s(x, σ): the
+ * model path and the function path are one sampler. */
+typedef struct cond_ctx { sf_model *m; } cond_ctx;
+static int model_sigma_score(void *ctx, float *s, const float *x, int n, int dim, float sigma) {
+    (void)dim;
+    return sf_model_score_sigma(((cond_ctx *)ctx)->m, s, x, n, sigma) != SF_OK;
+}
+
+static void test_annealed_langevin_on_model_equals_it_on_its_score_function(void) {
+    sf_net_config nc = {2, 16, 2, 3, SF_ISA_AUTO, 1};
+    sf_model *m = NULL;
+    EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
+    if (!m) return;
+    EXPECT(sf_model_train_config(m).objective == SF_OBJ_NCSN, "a noise-conditional model starts with ncsn");
+    EXPECT(sf_model_train(m, 20, NULL) == SF_OK, "%s", sf_error());
+    enum { N = 7 };
+    float x0[2 * N], a[2 * N], b[2 * N];
+    sf_uniform(x0, 2 * N, -1, 1, 2);
+    sf_anneal_config ac = sf_anneal_config_default(SF_DATA_SWISS_ROLL);
+    ac.steps = 5;
+    cond_ctx c = {m};
+    EXPECT(sf_annealed_langevin(m, a, x0, N, &ac, 0) == SF_OK, "%s", sf_error());
+    EXPECT(sf_annealed_langevin_fn(model_sigma_score, &c, 2, b, x0, N, &ac, 0) == SF_OK, "%s", sf_error());
+    EXPECT(memcmp(a, b, sizeof a) == 0, "model and score-function paths differ");
+    float s1[2], s2[2];
+    EXPECT(sf_model_score(m, s1, x0, 1) == SF_OK && sf_model_score_sigma(m, s2, x0, 1, 0.01f) == SF_OK, "%s", sf_error());
+    EXPECT(memcmp(s1, s2, sizeof s1) == 0, "sf_model_score is not the score at the smallest level");
+    sf_model_free(m);
+}
+
 int main(void) {
     RUN(test_langevin_stationary_variance_is_one_over_one_minus_eps_over_4);
     RUN(test_langevin_noise_follows_the_decaying_step_size);
@@ -211,5 +323,9 @@ int main(void) {
     RUN(test_langevin_on_model_equals_langevin_on_its_score_function);
     RUN(test_sliced_objectives_average_to_the_exact_one);
     RUN(test_langevin_rejects_bad_settings);
+    RUN(test_noise_ladder_is_geometric_with_exact_ends);
+    RUN(test_annealed_langevin_recovers_mode_weights_where_plain_does_not);
+    RUN(test_annealed_langevin_frames_and_settings);
+    RUN(test_annealed_langevin_on_model_equals_it_on_its_score_function);
     return TH_EXIT();
 }

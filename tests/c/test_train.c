@@ -184,7 +184,7 @@ static void test_public_api_rejects_bad_input(void) {
         {2, 128, 0, 0, "depth"},     {2, 128, 5, 0, "depth"},       {2, 128, 2, 9, "instruction"},
     };
     for (size_t i = 0; i < sizeof bad_nets / sizeof bad_nets[0]; i++) {
-        sf_net_config c = {bad_nets[i].dim, bad_nets[i].hidden, bad_nets[i].depth, 1, bad_nets[i].isa};
+        sf_net_config c = {bad_nets[i].dim, bad_nets[i].hidden, bad_nets[i].depth, 1, bad_nets[i].isa, 0};
         m = (sf_model *)&c; /* must be reset to NULL on failure */
         EXPECT(sf_model_create(&m, &c) == SF_EINVAL && m == NULL, "bad net %zu accepted", i);
         EXPECT(strstr(sf_error(), bad_nets[i].word) != NULL, "message for bad net %zu: %s", i, sf_error());

@@ -10,10 +10,10 @@
 #include "model.h"
 #include "scorefield.h"
 
-#define HEADER_BYTES 100 /* the header through its checksum (see src/io/weights.c) */
+#define HEADER_BYTES 124 /* the header through its checksum (see src/io/weights.c) */
 
 static sf_model *trained(int dim, int hidden, int depth, uint64_t seed, int steps) {
-    sf_net_config nc = {dim, hidden, depth, seed, SF_ISA_AUTO};
+    sf_net_config nc = {dim, hidden, depth, seed, SF_ISA_AUTO, 0};
     sf_model *m = NULL;
     EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
     if (m && steps > 0) EXPECT(sf_model_train(m, steps, NULL) == SF_OK, "%s", sf_error());
@@ -100,7 +100,7 @@ static void test_restored_model_trains_on_bit_for_bit(void) {
     EXPECT(sf_model_set_train(a, &tc) == SF_OK, "%s", sf_error());
     size_t size;
     unsigned char *f = saved(a, &size);
-    EXPECT(size == 104 + 12 * (size_t)sf_model_param_count(a), "size %zu", size);
+    EXPECT(size == 128 + 12 * (size_t)sf_model_param_count(a), "size %zu", size);
     EXPECT(sf_model_load(b, f, size) == SF_OK, "%s", sf_error());
     EXPECT(sf_model_step_count(b) == 30, "step count %lld", sf_model_step_count(b));
     EXPECT(sf_model_train_config(b).objective == SF_OBJ_EXACT && sf_model_train_config(b).lr == 3e-3f,
@@ -230,14 +230,21 @@ static void test_invalid_contents_behind_valid_checksums_are_refused(void) {
         {20, SF_MAX_HIDDEN + 1, "architecture out of range"},
         {28, 1, "unknown activation"},
         {32, 7, "parameter count"},
-        {36, 5, "unknown dataset"},
-        {36, SF_DATA_DIGITS, "dimension 64"},
-        {40, SF_OBJ_COUNT, "unknown objective"},
-        {44, 0, "batch size"},
-        {48, SF_MAX_PROJ + 1, "projections"},
-        {52, 0x7FC00000u, "learning rate"},  /* NaN */
-        {56, 0xBF800000u, "sigma"},          /* −1 */
-        {88, 2, "increment is even"},
+        {36, 2, "unknown flags"},
+        {40, 99, "unknown dataset"},
+        {40, SF_DATA_DIGITS, "dimension 64"},
+        {40, SF_DATA_POINTS, "without points"},
+        {44, SF_OBJ_COUNT, "unknown objective"},
+        {44, SF_OBJ_NCSN, "needs a noise-conditional net"},
+        {48, 0, "batch size"},
+        {52, SF_MAX_PROJ + 1, "projections"},
+        {56, 0x7FC00000u, "learning rate"},  /* NaN */
+        {60, 0xBF800000u, "sigma"},          /* −1 */
+        {72, 0, "noise ladder"},             /* σ_L = 0 */
+        {76, SF_MAX_LEVELS + 1, "noise levels"},
+        {80, SF_MAX_POINTS + 1, "painted point count"},
+        {84, 1, "unknown flags"},
+        {112, 2, "increment is even"},
         {HEADER_BYTES, 0x7F800000u, "NaN or infinite"},                /* +inf, first parameter */
         {HEADER_BYTES + 4 * (size_t)(2 * P), 0xBF800000u, "negative"},  /* −1, first second moment */
     };
@@ -269,6 +276,41 @@ static void test_a_model_without_dataset_round_trips(void) {
     sf_model_free(m);
 }
 
+/* A noise-conditional model trained on painted points keeps both through a file: the points travel
+ * with it, and training goes on identically. */
+static void test_painted_points_and_noise_conditional_nets_round_trip(void) {
+    sf_net_config nc = {2, 16, 2, 11, SF_ISA_AUTO, 1};
+    sf_model *a = NULL, *b = NULL;
+    EXPECT(sf_model_create(&a, &nc) == SF_OK, "%s", sf_error());
+    if (!a) return;
+    float pts[2 * 50];
+    for (int i = 0; i < 50; i++) pts[2 * i] = 0.02f * (float)i - 0.5f, pts[2 * i + 1] = 0.3f * (float)(i % 3);
+    EXPECT(sf_model_set_points(a, pts, 50) == SF_OK, "%s", sf_error());
+    sf_train_config tc = sf_train_config_default(SF_DATA_POINTS);
+    tc.objective = SF_OBJ_NCSN;
+    EXPECT(sf_model_set_train(a, &tc) == SF_OK, "%s", sf_error());
+    EXPECT(sf_model_train(a, 10, NULL) == SF_OK, "%s", sf_error());
+    size_t size;
+    unsigned char *f = saved(a, &size);
+    EXPECT(size == 128 + 12 * (size_t)sf_model_param_count(a) + 8 * 50, "size %zu", size);
+    EXPECT(sf_model_from_weights(&b, f, size, SF_ISA_AUTO) == SF_OK, "%s", sf_error());
+    if (b) {
+        EXPECT(sf_model_net_config(b).noise_conditional == 1, "not noise-conditional after loading");
+        float la[5], lb[5];
+        EXPECT(sf_model_train(a, 5, la) == SF_OK && sf_model_train(b, 5, lb) == SF_OK, "%s", sf_error());
+        EXPECT(memcmp(la, lb, sizeof la) == 0, "training on painted points differs after loading");
+        sf_model *plain = trained(2, 16, 2, 11, 0);
+        if (plain) {
+            expect_refused_as(plain, f, size, "another architecture: D=2, H=16, depth 2, noise-conditional, but this "
+                              "model is D=2, H=16, depth 2", "a noise-conditional file into a plain model", 0);
+            sf_model_free(plain);
+        }
+        sf_model_free(b);
+    }
+    free(f);
+    sf_model_free(a);
+}
+
 int main(void) {
     RUN(test_crc32_matches_the_standard_check_value);
     RUN(test_restored_model_trains_on_bit_for_bit);
@@ -279,5 +321,6 @@ int main(void) {
     RUN(test_another_architecture_is_refused_by_name);
     RUN(test_invalid_contents_behind_valid_checksums_are_refused);
     RUN(test_a_model_without_dataset_round_trips);
+    RUN(test_painted_points_and_noise_conditional_nets_round_trip);
     return TH_EXIT();
 }
