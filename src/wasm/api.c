@@ -57,6 +57,28 @@ double sfw_heap_used(void) { return (double)(emmalloc_dynamic_heap_size() - emma
 SFW_EXPORT(sfw_data_dim)
 int sfw_data_dim(int dataset) { return sf_data_dim(dataset); }
 
+/* sf_data_default_noise(dataset). */
+SFW_EXPORT(sfw_data_default_noise)
+float sfw_data_default_noise(int dataset) { return sf_data_default_noise(dataset); }
+
+/* s (n, 2) = sf_data_score: the exact score of a Gaussian-mixture dataset blurred by sigma. */
+SFW_EXPORT(sfw_data_score)
+int sfw_data_score(float *s, const float *x, int n, int dataset, float noise, float sigma) {
+    return sf_data_score(s, x, n, dataset, noise, sigma);
+}
+
+/* *out = the energy distance between x (n, D) and y (m, D). */
+SFW_EXPORT(sfw_energy_distance)
+int sfw_energy_distance(double *out, const float *x, int n, const float *y, int m, int D) {
+    return sf_energy_distance(out, x, n, y, m, D);
+}
+
+/* sigmas (levels) = the geometric noise ladder. */
+SFW_EXPORT(sfw_noise_ladder)
+int sfw_noise_ladder(float *sigmas, int levels, float sigma_max, float sigma_min) {
+    return sf_noise_ladder(sigmas, levels, sigma_max, sigma_min);
+}
+
 /* x (n, D) and labels (n, may be 0) = sf_data_sample(dataset, n, noise, seed). */
 SFW_EXPORT(sfw_data_sample)
 int sfw_data_sample(float *x, int *labels, int dataset, int n, float noise, double seed) {
@@ -75,10 +97,12 @@ int sfw_uniform(float *out, int n, float lo, float hi, double seed) {
 
 /* ---- The model ------------------------------------------------------------------------------- */
 
-/* A new model (D = dim, H = hidden, `depth` hidden layers, an sf_isa), or 0 with sfw_error() set. */
+/* A new model (D = dim, H = hidden, `depth` hidden layers, an sf_isa, noise-conditional or not), or 0
+ * with sfw_error() set. */
 SFW_EXPORT(sfw_model_create)
-sf_model *sfw_model_create(int dim, int hidden, int depth, double seed, int isa) {
-    sf_net_config nc = {.dim = dim, .hidden = hidden, .depth = depth, .isa = isa};
+sf_model *sfw_model_create(int dim, int hidden, int depth, double seed, int isa, int noise_conditional) {
+    sf_net_config nc = {.dim = dim, .hidden = hidden, .depth = depth, .isa = isa,
+                        .noise_conditional = noise_conditional};
     if (sfw__seed(&nc.seed, seed, "model seed") != SF_OK) return 0;
     sf_model *m;
     return sf_model_create(&m, &nc) == SF_OK ? m : 0;
@@ -90,9 +114,10 @@ void sfw_model_free(sf_model *m) { sf_model_free(m); }
 /* sf_model_set_train with the fields of sf_train_config in order. */
 SFW_EXPORT(sfw_model_set_train)
 int sfw_model_set_train(sf_model *m, int dataset, int objective, int batch, int n_proj, float lr, float sigma,
-                        float data_noise) {
+                        float data_noise, float sigma_max, float sigma_min, int levels) {
     sf_train_config tc = {.dataset = dataset, .objective = objective, .batch = batch, .n_proj = n_proj,
-                          .lr = lr, .sigma = sigma, .data_noise = data_noise};
+                          .lr = lr, .sigma = sigma, .data_noise = data_noise, .sigma_max = sigma_max,
+                          .sigma_min = sigma_min, .levels = levels};
     return sf_model_set_train(m, &tc);
 }
 
@@ -103,6 +128,16 @@ int sfw_model_train(sf_model *m, int steps, float *losses) { return sf_model_tra
 /* s (n, D) = the score at x (n, D). */
 SFW_EXPORT(sfw_model_score)
 int sfw_model_score(sf_model *m, float *s, const float *x, int n) { return sf_model_score(m, s, x, n); }
+
+/* s (n, D) = the score at noise level sigma (a noise-conditional model; sigma is ignored otherwise). */
+SFW_EXPORT(sfw_model_score_sigma)
+int sfw_model_score_sigma(sf_model *m, float *s, const float *x, int n, float sigma) {
+    return sf_model_score_sigma(m, s, x, n, sigma);
+}
+
+/* The painted points (n, 2) of SF_DATA_POINTS, copied into the model. */
+SFW_EXPORT(sfw_model_set_points)
+int sfw_model_set_points(sf_model *m, const float *points, int n) { return sf_model_set_points(m, points, n); }
 
 SFW_EXPORT(sfw_model_param_count)
 int sfw_model_param_count(const sf_model *m) { return sf_model_param_count(m); }
@@ -119,23 +154,26 @@ double sfw_model_step_count(const sf_model *m) { return (double)sf_model_step_co
 SFW_EXPORT(sfw_model_isa_name)
 const char *sfw_model_isa_name(const sf_model *m) { return sf_model_isa_name(m); }
 
-/* out (4 doubles) = sf_model_net_config's dim, hidden, depth and seed (seeds below 2^53 are exact). */
+/* out (5 doubles) = sf_model_net_config's dim, hidden, depth, seed (exact below 2^53) and
+ * noise_conditional. */
 SFW_EXPORT(sfw_model_net_config)
 int sfw_model_net_config(const sf_model *m, double *out) {
     if (!m || !out) return sf__fail(SF_EINVAL, "sfw_model_net_config: NULL argument");
     sf_net_config nc = sf_model_net_config(m);
     out[0] = nc.dim, out[1] = nc.hidden, out[2] = nc.depth, out[3] = (double)nc.seed;
+    out[4] = nc.noise_conditional;
     return SF_OK;
 }
 
-/* out (7 doubles) = sf_model_train_config's fields in order: dataset (−1 for none), objective, batch,
- * n_proj, lr, sigma, data_noise. */
+/* out (10 doubles) = sf_model_train_config's fields in order: dataset (−1 for none), objective, batch,
+ * n_proj, lr, sigma, data_noise, sigma_max, sigma_min, levels. */
 SFW_EXPORT(sfw_model_train_config)
 int sfw_model_train_config(const sf_model *m, double *out) {
     if (!m || !out) return sf__fail(SF_EINVAL, "sfw_model_train_config: NULL argument");
     sf_train_config tc = sf_model_train_config(m);
-    const double v[7] = {tc.dataset, tc.objective, tc.batch, tc.n_proj, tc.lr, tc.sigma, tc.data_noise};
-    for (int i = 0; i < 7; i++) out[i] = v[i];
+    const double v[10] = {tc.dataset, tc.objective, tc.batch, tc.n_proj, tc.lr, tc.sigma, tc.data_noise,
+                          tc.sigma_max, tc.sigma_min, tc.levels};
+    for (int i = 0; i < 10; i++) out[i] = v[i];
     return SF_OK;
 }
 
@@ -151,12 +189,23 @@ int sfw_langevin(sf_model *m, float *out, const float *x0, int n, float eps, flo
     return st != SF_OK ? st : sf_langevin(m, out, x0, n, &lc, keep_all);
 }
 
+/* sf_annealed_langevin with the fields of sf_anneal_config in order; keep an sf_keep. */
+SFW_EXPORT(sfw_annealed_langevin)
+int sfw_annealed_langevin(sf_model *m, float *out, const float *x0, int n, float sigma_max, float sigma_min,
+                          int levels, int steps, float eps, double seed, int keep) {
+    sf_anneal_config ac = {.sigma_max = sigma_max, .sigma_min = sigma_min, .levels = levels, .steps = steps,
+                           .eps = eps};
+    sf_status st = sfw__seed(&ac.seed, seed, "sampler seed");
+    return st != SF_OK ? st : sf_annealed_langevin(m, out, x0, n, &ac, keep);
+}
+
 /* ---- Defaults -------------------------------------------------------------------------------- */
 
-/* The library's defaults for a dataset, so that JavaScript never keeps copies of them: out (13
+/* The library's defaults for a dataset, so that JavaScript never keeps copies of them: out (18
  * floats) = sf_net_config_default's hidden, depth, seed; sf_train_config_default's objective, batch,
- * n_proj, lr, sigma, data_noise; sf_langevin_config_default's eps, decay, temperature, steps (its
- * seed is 0). SF_EINVAL for an unknown dataset. */
+ * n_proj, lr, sigma, data_noise, sigma_max, sigma_min, levels; sf_langevin_config_default's eps, decay,
+ * temperature, steps; sf_anneal_config_default's steps and eps (the samplers' seeds are 0).
+ * SF_EINVAL for an unknown dataset. */
 SFW_EXPORT(sfw_defaults)
 int sfw_defaults(float *out, int dataset) {
     int dim = sf_data_dim(dataset);
@@ -164,10 +213,12 @@ int sfw_defaults(float *out, int dataset) {
     sf_net_config nc = sf_net_config_default(dim);
     sf_train_config tc = sf_train_config_default(dataset);
     sf_langevin_config lc = sf_langevin_config_default(dataset);
-    const float v[13] = {(float)nc.hidden, (float)nc.depth, (float)nc.seed, (float)tc.objective,
+    sf_anneal_config ac = sf_anneal_config_default(dataset);
+    const float v[18] = {(float)nc.hidden, (float)nc.depth, (float)nc.seed, (float)tc.objective,
                          (float)tc.batch, (float)tc.n_proj, tc.lr, tc.sigma, tc.data_noise,
-                         lc.eps, lc.decay, lc.temperature, (float)lc.steps};
-    for (int i = 0; i < 13; i++) out[i] = v[i];
+                         tc.sigma_max, tc.sigma_min, (float)tc.levels,
+                         lc.eps, lc.decay, lc.temperature, (float)lc.steps, (float)ac.steps, ac.eps};
+    for (int i = 0; i < 18; i++) out[i] = v[i];
     return SF_OK;
 }
 

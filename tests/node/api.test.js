@@ -102,7 +102,7 @@ test('bad_input_throws_a_named_error_and_the_model_still_works', async () => {
   const sf = await createScorefield();
   const model = sf.createModel({ dim: 2 });
   const cases = [
-    [() => model.configureTraining({ dataset: 'moons' }), /unknown dataset 'moons'.*'swiss_roll', 'digits'/],
+    [() => model.configureTraining({ dataset: 'spirals' }), /unknown dataset 'spirals'.*'swiss_roll', 'digits'/],
     [() => model.configureTraining({ objective: 'slicedVr' }), /unknown objective 'slicedVr'.*'sliced_vr'/],
     [() => model.configureTraining({ dataset: 'digits' }), /dimension 64 but the model's is 2/],
     [() => model.configureTraining({ lr: NaN }), /lr must be a finite number, got NaN/],
@@ -147,10 +147,14 @@ test('non_finite_training_throws_with_the_losses_that_ran', async () => {
 test('defaults_come_from_the_c_library', async () => {
   const sf = await createScorefield();
   assert.deepEqual(sf.defaults.net, { hidden: 128, depth: 2, seed: 42 });
+  const ladder2d = { sigmaMax: 3, sigmaMin: 0.01, levels: 10 };
   assert.deepEqual(sf.defaults.train.swiss_roll,
-    { objective: 'sliced', batch: 128, projections: 1, lr: 0.001, sigma: 0.1, dataNoise: 1 });
-  assert.deepEqual(sf.defaults.train.digits,
-    { objective: 'sliced', batch: 128, projections: 1, lr: 0.001, sigma: 0.2, dataNoise: 0.1 });
+    { objective: 'sliced', batch: 128, projections: 1, lr: 0.001, sigma: 0.1, dataNoise: 1, ...ladder2d });
+  assert.deepEqual(sf.defaults.train.digits, { objective: 'sliced', batch: 128, projections: 1, lr: 0.001,
+    sigma: 0.2, dataNoise: 0.1, sigmaMax: 1, sigmaMin: 0.01, levels: 10 });
+  assert.equal(sf.defaults.train.mixture.dataNoise, 0.2);
+  assert.deepEqual(sf.defaults.anneal.mixture, { steps: 100, eps: 0.004, seed: 0 });
+  assert.deepEqual(sf.defaults.anneal.digits, { steps: 100, eps: 2e-5, seed: 0 });
   assert.deepEqual(sf.defaults.langevin.swiss_roll, { eps: 0.01, decay: 0.9, temperature: 1, steps: 15, seed: 0 });
   assert.deepEqual(sf.defaults.langevin.digits, { eps: 0.05, decay: 0.98, temperature: 0.02, steps: 50, seed: 0 });
   assert.ok(Object.isFrozen(sf.defaults.train.digits));
@@ -165,8 +169,11 @@ test('configure_training_changes_only_what_it_is_given', async () => {
   const model = sf.createModel({ dim: 2 });
   model.configureTraining({ objective: 'exact', batch: 64 });
   model.configureTraining({ lr: 3e-4 });
-  assert.deepEqual(model.trainingConfig(),
-    { dataset: 'swiss_roll', objective: 'exact', batch: 64, projections: 1, lr: 3e-4, sigma: 0.1, dataNoise: 1 });
+  assert.deepEqual(model.trainingConfig(), { dataset: 'swiss_roll', objective: 'exact', batch: 64, projections: 1,
+    lr: 3e-4, sigma: 0.1, dataNoise: 1, sigmaMax: 3, sigmaMin: 0.01, levels: 10 });
+  model.configureTraining({ dataset: 'moons' });
+  assert.equal(model.trainingConfig().dataNoise, 0.05, 'a new dataset brings its own noise');
+  assert.equal(model.trainingConfig().objective, 'exact', 'and keeps the objective');
   assert.throws(() => model.configureTraining({ learningRate: 0.1 }), /unknown training setting 'learningRate'/);
   assert.throws(() => model.configureTraining('fast'), /must be an object/);
   assert.equal(model.trainingConfig().lr, 3e-4, 'a refused change leaves the settings');
@@ -183,7 +190,7 @@ test('weights_round_trip_trains_on_bit_for_bit', async () => {
   a.train(30);
   const file = a.save();
   assert.ok(file instanceof Uint8Array);
-  assert.equal(file.length, 104 + 12 * a.paramCount);
+  assert.equal(file.length, 128 + 12 * a.paramCount);
   assert.equal(new TextDecoder().decode(file.subarray(0, 8)), 'SCOREFLD');
   const b = sf.loadModel(file);
   const c = scalar.loadModel(file.buffer);
@@ -254,4 +261,71 @@ test('dispose_returns_the_heap_to_its_baseline', async () => {
     sizes.push(sf.memory.buffer.byteLength);
   }
   assert.equal(sizes[99], sizes[4], `memory kept growing: ${sizes[4]} → ${sizes[99]}`);
+});
+
+test('noise_conditional_models_train_and_sample_annealed', async () => {
+  const sf = await createScorefield();
+  const model = sf.createModel({ dim: 2, hidden: 32, noiseConditional: true });
+  assert.equal(model.noiseConditional, true);
+  assert.equal(model.trainingConfig().objective, 'ncsn');
+  model.configureTraining({ dataset: 'mixture', sigmaMax: 4, sigmaMin: 0.2 });
+  const losses = model.train(200);
+  assert.ok(allFinite(losses));
+  const n = 16, start = sf.uniform(2 * n, -1.6, 1.6, 1);
+  const last = model.annealedLangevin({ start, steps: 5 });
+  assert.equal(last.length, 2 * n);
+  const levels = model.annealedLangevin({ start, steps: 5, keep: 'levels' });
+  assert.equal(levels.length, 11 * 2 * n);
+  assert.deepEqual(bits(levels.subarray(10 * 2 * n)), bits(last), 'the last level frame is the result');
+  const all = model.annealedLangevin({ start, steps: 5, keep: 'all', levels: 3 });
+  assert.equal(all.length, (3 * 5 + 1) * 2 * n);
+  const atSmall = model.score(start, n), atLarge = model.score(start, n, 4);
+  assert.deepEqual(bits(atSmall), bits(model.score(start, n, 0.2)), 'score() is s(x, σ_L)');
+  assert.notDeepEqual(bits(atSmall), bits(atLarge));
+  assert.throws(() => model.annealedLangevin({ start, keep: 'some' }), /unknown keep 'some'/);
+  assert.throws(() => model.configureTraining({ objective: 'sliced' }), /ncsn objective only/);
+  assert.equal(sf.loadModel(model.save()).noiseConditional, true);
+  model.dispose();
+  const plain = sf.createModel({ dim: 2 });
+  assert.throws(() => plain.annealedLangevin({ start }), /needs a noise-conditional model/);
+  assert.throws(() => plain.configureTraining({ objective: 'ncsn' }), /needs a noise-conditional net/);
+  assert.throws(() => sf.createModel({ dim: 2, noiseConditional: 1 }), /noiseConditional must be true or false/);
+  plain.dispose();
+});
+
+test('painted_points_train_a_model', async () => {
+  const sf = await createScorefield();
+  const model = sf.createModel({ dim: 2, hidden: 16 });
+  assert.throws(() => model.configureTraining({ dataset: 'points' }), /painted-points dataset is empty/);
+  const points = new Float32Array([0, 0, 0.5, 0.5, -0.5, 0.5]);
+  model.setPoints(points);
+  model.configureTraining({ dataset: 'points' });
+  assert.equal(model.trainingConfig().dataNoise, 0.03);
+  assert.ok(allFinite(model.train(20)));
+  assert.throws(() => model.setPoints(new Float32Array(3)), /points.length \/ 2 must be an integer/);
+  assert.throws(() => model.setPoints(new Float32Array([0, NaN])), /NaN or infinity/);
+  assert.throws(() => model.setPoints(new Float32Array(2 * 4097)), /point count must be 1..4096/);
+  const copy = sf.loadModel(model.save());
+  assert.deepEqual(bits(copy.train(3)), bits(model.train(3)), 'the points travel in the weights file');
+  copy.dispose();
+  model.dispose();
+  const digits = sf.createModel({ dim: 64, hidden: 8 });
+  assert.throws(() => digits.setPoints(points), /dimension 2/);
+  digits.dispose();
+});
+
+test('closed_form_scores_ladders_and_energy_distance', async () => {
+  const sf = await createScorefield();
+  const s = sf.dataScore({ dataset: 'mixture', points: new Float32Array([1, 1, -1, -1]) });
+  assert.ok(Math.abs(s[0]) < 1e-3 && Math.abs(s[3]) < 1e-3, 'the score vanishes at the modes');
+  const far = sf.dataScore({ dataset: 'mixture', points: new Float32Array([3, 3]), sigma: 1 });
+  assert.ok(Math.abs(far[0] - (1 - 3) / (0.04 + 1)) < 1e-3, `blurred pull toward (1, 1): ${far[0]}`);
+  assert.throws(() => sf.dataScore({ dataset: 'swiss_roll', points: new Float32Array(2) }), /no closed-form score/);
+  const ladder = sf.noiseLadder(10, 3, 0.01);
+  assert.equal(ladder[0], 3);
+  assert.equal(ladder[9], Math.fround(0.01));
+  assert.ok(ladder.every((v, i) => i === 0 || v < ladder[i - 1]));
+  assert.throws(() => sf.noiseLadder(10, 0.01, 3), /sigma_max >= sigma_min/);
+  assert.equal(sf.energyDistance(new Float32Array([0, 0]), new Float32Array([1, 1, 1]), 1), 2);
+  assert.throws(() => sf.energyDistance(new Float32Array(3), new Float32Array(4), 2), /x.length \/ dim must be an integer/);
 });

@@ -38,7 +38,8 @@ function train(sf, { dim, hidden, depth, seed, dataset, objective, batch, nProj,
   assert.notEqual(m, 0, sf.cstr(e.sfw_error()));
   try {
     assert.equal(sf.cstr(e.sfw_model_isa_name(m)), sf.isa, 'the model runs the kernels of its module');
-    sf.check(e.sfw_model_set_train(m, dataset, objective, batch, nProj, lr, sigma, noise));
+    // The NCSN ladder (σ₁ 3, σ_L 0.01, 10 levels) is unused by these objectives but must be valid.
+    sf.check(e.sfw_model_set_train(m, dataset, objective, batch, nProj, lr, sigma, noise, 3, 0.01, 10));
     const lossPtr = e.malloc(4 * steps);
     try {
       sf.check(e.sfw_model_train(m, steps, lossPtr));
@@ -158,7 +159,7 @@ test('bad_input_returns_a_status_and_a_message', async () => {
 
   const m = e.sfw_model_create(2, 32, 2, 2 ** 53 - 1, SF_ISA_AUTO);
   assert.notEqual(m, 0, sf.cstr(e.sfw_error()));
-  assert.equal(e.sfw_model_set_train(m, SF_DATA_SWISS_ROLL, SF_OBJ_SLICED, 16, 1, NaN, 0.1, 1.0), SF_EINVAL);
+  assert.equal(e.sfw_model_set_train(m, SF_DATA_SWISS_ROLL, SF_OBJ_SLICED, 16, 1, NaN, 0.1, 1.0, 3, 0.01, 10), SF_EINVAL);
   assert.match(sf.cstr(e.sfw_error()), /learning rate/);
   const losses = e.malloc(4 * 3);
   assert.equal(e.sfw_model_train(m, 3, losses), SF_OK, 'the model still trains with its previous settings');

@@ -6,10 +6,15 @@
 // One spelling per name (snake_case, as the C enumerators), so a URL or a saved setting has one form.
 
 /** sf_objective: the score-matching objective trained. */
-export const OBJECTIVES = Object.freeze({ exact: 0, sliced: 1, sliced_vr: 2, dsm: 3 });
+export const OBJECTIVES = Object.freeze({ exact: 0, sliced: 1, sliced_vr: 2, dsm: 3, ncsn: 4 });
 
-/** sf_dataset: the data a model trains on (swiss_roll D = 2, digits D = 64). */
-export const DATASETS = Object.freeze({ swiss_roll: 0, digits: 1 });
+/** sf_dataset: the data a model trains on (digits D = 64, all others D = 2; points = painted by a user). */
+export const DATASETS = Object.freeze({
+  swiss_roll: 0, digits: 1, moons: 2, eight_gaussians: 3, rings: 4, checkerboard: 5, mixture: 6, points: 7,
+});
+
+/** sf_keep: how much of a sampler's run comes back (levels: annealed only, one frame per noise level). */
+export const KEEPS = Object.freeze({ last: 0, all: 1, levels: 2 });
 
 /** sf_isa: which kernels a model runs (auto = SIMD128 when the module has it). */
 export const ISAS = Object.freeze({ auto: 0, scalar: 1, simd128: 2 });

@@ -20,14 +20,19 @@
 // Defaults (the tutorial's settings) are the C library's own, read once per instance into sf.defaults.
 
 import { loadScorefield } from './loader.js';
-import { DATASETS, ISAS, OBJECTIVES, STATUS, enumValue } from './enums.js';
+import { DATASETS, ISAS, KEEPS, OBJECTIVES, STATUS, enumValue } from './enums.js';
 import { gridPoints } from './grid.js';
 
 const F32_BYTES = 4; // bytes per float32 (and per int32)
 const F64_BYTES = 8; // bytes per float64
-const DEFAULTS_LENGTH = 13; // floats that sfw_defaults writes
+const DEFAULTS_LENGTH = 18; // floats that sfw_defaults writes
+const NET_CONFIG_LENGTH = 5; // doubles that sfw_model_net_config writes
+const TRAIN_CONFIG_LENGTH = 10; // doubles that sfw_model_train_config writes
 const MAX_FILE_BYTES = 2 ** 31 - 1; // sfw_model_load takes the size as an int
-const TRAINING_KEYS = ['dataset', 'objective', 'batch', 'projections', 'lr', 'sigma', 'dataNoise'];
+const TRAINING_KEYS = ['dataset', 'objective', 'batch', 'projections', 'lr', 'sigma', 'dataNoise', 'sigmaMax',
+  'sigmaMin', 'levels'];
+// Settings that follow the dataset when it changes and they are not given.
+const PER_DATASET_KEYS = ['sigma', 'dataNoise', 'sigmaMax', 'sigmaMin', 'levels'];
 
 /** The name of an enum value (the inverse of enumValue), or null for none. */
 function nameOf(table, value) {
@@ -99,21 +104,25 @@ function withBuffers(sf, sizes, fn) {
 
 // The library's defaults (sfw_defaults) for every dataset, by name:
 // { net: { hidden, depth, seed }, train: { <dataset>: { objective, batch, projections, lr, sigma,
-//   dataNoise } }, langevin: { <dataset>: { eps, decay, temperature, steps, seed } } }.
+//   dataNoise, sigmaMax, sigmaMin, levels } }, langevin: { <dataset>: { eps, decay, temperature, steps,
+//   seed } }, anneal: { <dataset>: { steps, eps, seed } } }.
 function readDefaults(sf) {
-  const train = {}, langevin = {};
+  const train = {}, langevin = {}, anneal = {};
   let net;
   withBuffers(sf, [F32_BYTES * DEFAULTS_LENGTH], (out) => {
     for (const [name, id] of Object.entries(DATASETS)) {
       sf.check(sf.exports.sfw_defaults(out, id));
-      const [hidden, depth, seed, objective, batch, projections, lr, sigma, dataNoise, eps, decay, temperature,
-        steps] = Array.from(sf.f32(out, DEFAULTS_LENGTH), shortestFloat32);
+      const [hidden, depth, seed, objective, batch, projections, lr, sigma, dataNoise, sigmaMax, sigmaMin, levels,
+        eps, decay, temperature, steps, annealSteps, annealEps] = Array.from(sf.f32(out, DEFAULTS_LENGTH), shortestFloat32);
       net = { hidden, depth, seed };
-      train[name] = { objective: nameOf(OBJECTIVES, objective), batch, projections, lr, sigma, dataNoise };
+      train[name] = {
+        objective: nameOf(OBJECTIVES, objective), batch, projections, lr, sigma, dataNoise, sigmaMax, sigmaMin, levels,
+      };
       langevin[name] = { eps, decay, temperature, steps, seed: 0 };
+      anneal[name] = { steps: annealSteps, eps: annealEps, seed: 0 };
     }
   });
-  return deepFreeze({ net, train, langevin });
+  return deepFreeze({ net, train, langevin, anneal });
 }
 
 /**
@@ -130,13 +139,17 @@ export async function createScorefield(options = {}) {
     memory: sf.memory, // the instance's WebAssembly.Memory, for tests that watch its size
     defaults, // the library's defaults: { net, train: { <dataset> }, langevin: { <dataset> } }
 
-    /** A new Model: createModel({ dim, hidden = 128, depth = 2, seed = 42, isa = 'auto' }). */
+    /**
+     * A new Model: createModel({ dim, hidden = 128, depth = 2, seed = 42, isa = 'auto',
+     * noiseConditional = false }). A noise-conditional net is s(x, σ), trained with 'ncsn'.
+     */
     createModel({ dim, hidden = defaults.net.hidden, depth = defaults.net.depth, seed = defaults.net.seed,
-      isa = 'auto' } = {}) {
+      isa = 'auto', noiseConditional = false } = {}) {
       integer('dim', dim); integer('hidden', hidden); integer('depth', depth);
       finite('seed', seed);
       const isaId = enumValue(ISAS, 'isa', isa);
-      const ptr = sf.exports.sfw_model_create(dim, hidden, depth, seed, isaId);
+      if (typeof noiseConditional !== 'boolean') throw new Error(`scorefield: noiseConditional must be true or false, got ${describe(noiseConditional)}`);
+      const ptr = sf.exports.sfw_model_create(dim, hidden, depth, seed, isaId, noiseConditional ? 1 : 0);
       if (ptr === 0) throw new Error(`scorefield: cannot create model: ${sf.cstr(sf.exports.sfw_error())}`);
       return new Model(sf, defaults, ptr);
     },
@@ -155,6 +168,48 @@ export async function createScorefield(options = {}) {
       });
       if (ptr === 0) throw new Error(`scorefield: cannot load weights: ${sf.cstr(sf.exports.sfw_error())}`);
       return new Model(sf, defaults, ptr);
+    },
+
+    /**
+     * The exact score of a Gaussian-mixture dataset ('mixture', 'eight_gaussians') at points (n, 2),
+     * blurred by N(0, sigma²): Float32Array (n, 2). noise defaults to the dataset's.
+     */
+    dataScore({ dataset, points, noise, sigma = 0 }) {
+      const id = enumValue(DATASETS, 'dataset', dataset);
+      const n = points?.length / 2;
+      integer('points.length / 2', n, 0);
+      floats('points', points, 2 * n);
+      noise = finite('noise', noise ?? defaults.train[dataset].dataNoise);
+      finite('sigma', sigma);
+      return withBuffers(sf, [F32_BYTES * 2 * n, F32_BYTES * 2 * n], (x, s) => {
+        sf.f32(x, 2 * n).set(points);
+        sf.check(sf.exports.sfw_data_score(s, x, n, id, noise, sigma));
+        return sf.f32(s, 2 * n).slice();
+      });
+    },
+
+    /** The energy distance between samples x (n, dim) and y (m, dim), Float32Arrays: a number. */
+    energyDistance(x, y, dim) {
+      integer('dim', dim, 1);
+      const n = x?.length / dim, m = y?.length / dim;
+      integer('x.length / dim', n, 0); integer('y.length / dim', m, 0);
+      floats('x', x, n * dim); floats('y', y, m * dim);
+      return withBuffers(sf, [F64_BYTES, F32_BYTES * n * dim, F32_BYTES * m * dim], (out, px, py) => {
+        sf.f32(px, n * dim).set(x);
+        sf.f32(py, m * dim).set(y);
+        sf.check(sf.exports.sfw_energy_distance(out, px, n, py, m, dim));
+        return new Float64Array(sf.memory.buffer, out, 1)[0];
+      });
+    },
+
+    /** The geometric noise ladder σ₁ = sigmaMax > … > σ_L = sigmaMin as a Float32Array (levels). */
+    noiseLadder(levels, sigmaMax, sigmaMin) {
+      integer('levels', levels, 1);
+      finite('sigmaMax', sigmaMax); finite('sigmaMin', sigmaMin);
+      return withBuffers(sf, [F32_BYTES * levels], (out) => {
+        sf.check(sf.exports.sfw_noise_ladder(out, levels, sigmaMax, sigmaMin));
+        return sf.f32(out, levels).slice();
+      });
     },
 
     /** Bytes of the wasm heap held by live allocations: back to its old value once models are disposed. */
@@ -217,33 +272,38 @@ export class Model {
 
   #readNetConfig() {
     const sf = this.#sf;
-    withBuffers(sf, [F64_BYTES * 4], (out) => {
+    withBuffers(sf, [F64_BYTES * NET_CONFIG_LENGTH], (out) => {
       sf.check(sf.exports.sfw_model_net_config(this.#ptr, out));
-      [this.dim, this.hidden, this.depth, this.seed] = new Float64Array(sf.memory.buffer, out, 4);
+      let cond;
+      [this.dim, this.hidden, this.depth, this.seed, cond] = new Float64Array(sf.memory.buffer, out, NET_CONFIG_LENGTH);
+      this.noiseConditional = cond === 1;
     });
   }
 
   /**
    * The training settings by name: { dataset (null when the model's dimension has none), objective,
-   * batch, projections, lr, sigma, dataNoise }.
+   * batch, projections, lr, sigma, dataNoise, sigmaMax, sigmaMin, levels }.
    */
   trainingConfig() {
     const m = this.#model();
     const sf = this.#sf;
-    return withBuffers(sf, [F64_BYTES * 7], (out) => {
+    return withBuffers(sf, [F64_BYTES * TRAIN_CONFIG_LENGTH], (out) => {
       sf.check(sf.exports.sfw_model_train_config(m, out));
-      const [dataset, objective, batch, projections, lr, sigma, dataNoise] = new Float64Array(sf.memory.buffer, out, 7);
+      const [dataset, objective, batch, projections, lr, sigma, dataNoise, sigmaMax, sigmaMin, levels] =
+        new Float64Array(sf.memory.buffer, out, TRAIN_CONFIG_LENGTH);
       return {
         dataset: nameOf(DATASETS, dataset), objective: nameOf(OBJECTIVES, objective), batch, projections,
         lr: shortestFloat32(lr), sigma: shortestFloat32(sigma), dataNoise: shortestFloat32(dataNoise),
+        sigmaMax: shortestFloat32(sigmaMax), sigmaMin: shortestFloat32(sigmaMin), levels,
       };
     });
   }
 
   /**
-   * Changes the training settings: { dataset, objective, batch, projections, lr, sigma, dataNoise };
-   * what is not given stays as it is (a new model starts with the library's defaults for its
-   * dataset). On an Error nothing changes. Parameters and Adam's state are kept.
+   * Changes the training settings: { dataset, objective, batch, projections, lr, sigma, dataNoise,
+   * sigmaMax, sigmaMin, levels }; what is not given stays as it is, except that a new dataset brings
+   * its own noise and σ settings (a new model starts with the library's defaults for its dataset). On
+   * an Error nothing changes. Parameters and Adam's state are kept.
    */
   configureTraining(changes = {}) {
     const m = this.#model();
@@ -252,18 +312,32 @@ export class Model {
     if (unknown.length) throw new Error(`scorefield: unknown training setting '${unknown[0]}' (valid: ${TRAINING_KEYS.join(', ')})`);
     const current = this.trainingConfig();
     const c = { ...current, ...changes };
-    if (changes.dataset !== undefined && changes.dataset !== current.dataset) {
-      // A new dataset brings its own σ and noise unless they are given.
-      const d = this.#defaults.train[enumValue(DATASETS, 'dataset', c.dataset) === DATASETS.digits ? 'digits' : 'swiss_roll'];
-      c.sigma = changes.sigma ?? d.sigma;
-      c.dataNoise = changes.dataNoise ?? d.dataNoise;
-    }
     const datasetId = enumValue(DATASETS, 'dataset', c.dataset);
+    if (changes.dataset !== undefined && changes.dataset !== current.dataset) {
+      const d = this.#defaults.train[c.dataset];
+      for (const key of PER_DATASET_KEYS) c[key] = changes[key] ?? d[key];
+    }
     const objectiveId = enumValue(OBJECTIVES, 'objective', c.objective);
-    integer('batch', c.batch); integer('projections', c.projections);
-    finite('lr', c.lr); finite('sigma', c.sigma); finite('dataNoise', c.dataNoise);
+    integer('batch', c.batch); integer('projections', c.projections); integer('levels', c.levels);
+    for (const key of ['lr', 'sigma', 'dataNoise', 'sigmaMax', 'sigmaMin']) finite(key, c[key]);
     this.#sf.check(this.#sf.exports.sfw_model_set_train(m, datasetId, objectiveId, c.batch, c.projections, c.lr,
-      c.sigma, c.dataNoise));
+      c.sigma, c.dataNoise, c.sigmaMax, c.sigmaMin, c.levels));
+  }
+
+  /**
+   * Gives a 2-D model the points a user painted (Float32Array (n, 2), 1 <= n <= 4096), copied; train
+   * on them with configureTraining({ dataset: 'points' }).
+   */
+  setPoints(points) {
+    const m = this.#model();
+    const n = points?.length / 2;
+    integer('points.length / 2', n, 0);
+    floats('points', points, 2 * n);
+    const sf = this.#sf;
+    withBuffers(sf, [F32_BYTES * 2 * n], (buf) => {
+      sf.f32(buf, 2 * n).set(points);
+      sf.check(sf.exports.sfw_model_set_points(m, buf, n));
+    });
   }
   /**
    * Runs `steps` training steps and returns their losses (Float32Array, steps). If a step is not
@@ -293,15 +367,21 @@ export class Model {
     });
   }
 
-  /** The score at n points (Float32Array (n, D)), as a Float32Array (n, D). n defaults to points.length / D. */
-  score(points, n = points?.length / this.dim) {
+  /**
+   * The score at n points (Float32Array (n, D)), as a Float32Array (n, D). n defaults to
+   * points.length / D. sigma: the noise level of a noise-conditional model (default: the smallest
+   * level of its training ladder); ignored by a plain model.
+   */
+  score(points, n = points?.length / this.dim, sigma = undefined) {
     const m = this.#model();
     integer('n', n, 0);
     floats('points', points, n * this.dim);
+    if (sigma !== undefined) finite('sigma', sigma);
     const sf = this.#sf, bytes = F32_BYTES * n * this.dim;
     return withBuffers(sf, [bytes, bytes], (x, s) => {
       sf.f32(x, n * this.dim).set(points);
-      sf.check(sf.exports.sfw_model_score(m, s, x, n));
+      sf.check(sigma === undefined ? sf.exports.sfw_model_score(m, s, x, n)
+        : sf.exports.sfw_model_score_sigma(m, s, x, n, sigma));
       return sf.f32(s, n * this.dim).slice();
     });
   }
@@ -310,13 +390,13 @@ export class Model {
    * The score on an nx × ny grid over [xmin, xmax] × [ymin, ymax] (D = 2 only), ends included:
    * { points, scores }, both Float32Array (ny·nx, 2), point j·nx + i at (x_i, y_j).
    */
-  scoreGrid({ xmin, xmax, ymin, ymax, nx, ny }) {
+  scoreGrid({ xmin, xmax, ymin, ymax, nx, ny, sigma }) {
     this.#model();
     if (this.dim !== 2) throw new Error(`scorefield: scoreGrid needs a model of dim 2, this one has dim ${this.dim}`);
     finite('xmin', xmin); finite('xmax', xmax); finite('ymin', ymin); finite('ymax', ymax);
     integer('nx', nx, 1); integer('ny', ny, 1);
     const points = gridPoints({ xmin, xmax, ymin, ymax, nx, ny });
-    return { points, scores: this.score(points, nx * ny) };
+    return { points, scores: this.score(points, nx * ny, sigma) };
   }
 
   /**
@@ -327,7 +407,7 @@ export class Model {
    */
   langevin({ start, n = start?.length / this.dim, eps, decay, temperature, steps, seed, keepAll = false } = {}) {
     const m = this.#model();
-    const d = this.#defaults.langevin[this.trainingConfig().dataset ?? 'swiss_roll'];
+    const d = this.#defaults.langevin[this.#datasetName()];
     integer('n', n, 0);
     floats('start', start, n * this.dim);
     eps = finite('eps', eps ?? d.eps); decay = finite('decay', decay ?? d.decay);
@@ -341,6 +421,37 @@ export class Model {
       sf.check(sf.exports.sfw_langevin(m, out, x0, n, eps, decay, temperature, steps, seed, keepAll ? 1 : 0));
       return sf.f32(out, outSize).slice();
     });
+  }
+
+  /**
+   * Runs n chains of annealed Langevin dynamics (a noise-conditional model): for each level σ_i of the
+   * ladder, `steps` steps of x ← x + α_i·s(x, σ_i) + √(2α_i)·z with α_i = eps·σ_i²/σ_L². The ladder
+   * defaults to the model's training ladder, steps and eps to sf.defaults.anneal. keep: 'last'
+   * ((n, D)), 'levels' ((levels + 1, n, D), frame 0 = start) or 'all' ((levels·steps + 1, n, D)).
+   */
+  annealedLangevin({ start, n = start?.length / this.dim, sigmaMax, sigmaMin, levels, steps, eps, seed,
+    keep = 'last' } = {}) {
+    const m = this.#model();
+    const t = this.trainingConfig(), d = this.#defaults.anneal[this.#datasetName()];
+    integer('n', n, 0);
+    floats('start', start, n * this.dim);
+    sigmaMax = finite('sigmaMax', sigmaMax ?? t.sigmaMax); sigmaMin = finite('sigmaMin', sigmaMin ?? t.sigmaMin);
+    levels = integer('levels', levels ?? t.levels, 1); steps = integer('steps', steps ?? d.steps, 0);
+    eps = finite('eps', eps ?? d.eps); seed = finite('seed', seed ?? d.seed);
+    const keepId = enumValue(KEEPS, 'keep', keep);
+    const size = n * this.dim;
+    const frames = keep === 'all' ? levels * steps + 1 : keep === 'levels' ? levels + 1 : 1;
+    const sf = this.#sf;
+    return withBuffers(sf, [F32_BYTES * size, F32_BYTES * frames * size], (x0, out) => {
+      sf.f32(x0, size).set(start);
+      sf.check(sf.exports.sfw_annealed_langevin(m, out, x0, n, sigmaMax, sigmaMin, levels, steps, eps, seed, keepId));
+      return sf.f32(out, frames * size).slice();
+    });
+  }
+
+  // The dataset whose sampler defaults apply: the training dataset's, the swiss roll's for none.
+  #datasetName() {
+    return this.trainingConfig().dataset ?? 'swiss_roll';
   }
 
   /** Training steps taken (rolled-back steps excluded). */
