@@ -285,9 +285,9 @@ typedef struct sf_anneal_config {
     uint64_t seed;   /* seeds the sampler's noise */
 } sf_anneal_config;
 
-/* NCSN's settings: T = 100 and the ladder of sf_train_config_default; ε 0.004 for the 2-D sets (the
- * paper's toy ε = 0.1 for data at ±5, scaled by (1/5)² with the data) and 2e-5 for digits (the paper's
- * image setting); seed 0. */
+/* NCSN's settings: T = 100, the ladder of sf_train_config_default, seed 0, and ε such that each
+ * step moves α_i/σ_i² = ε/σ_L² of its level's variance: 0.1 for the 2-D sets (the paper's toy
+ * experiment: ε 0.1 at σ_L 1), ε = 2e-5 for digits (the paper's image setting, ratio 0.2). */
 sf_anneal_config sf_anneal_config_default(int dataset);
 
 /* Runs n chains of annealed Langevin dynamics on a noise-conditional model, from x0 (n, D): for each

@@ -47,7 +47,11 @@ sf_status sf_noise_ladder(float *sigmas, int levels, float sigma_max, float sigm
 
 sf_anneal_config sf_anneal_config_default(int dataset) {
     sf_train_config tc = sf_train_config_default(dataset);
-    sf_anneal_config c = {tc.sigma_max, tc.sigma_min, tc.levels, 100, 0.004f, 0};
+    /* What sets the sampler's stability is ε/σ_L² = α_i/σ_i², the step relative to each level's
+     * scale: the paper's toy experiment ran at 0.1 (ε 0.1, σ_L 1) and its images at 0.2 (ε 2e-5,
+     * σ_L 0.01). The 2-D sets use 0.1 with their σ_L, the digits the image setting. */
+    sf_anneal_config c = {tc.sigma_max, tc.sigma_min, tc.levels, 100,
+                         (float)(0.1 * (double)tc.sigma_min * tc.sigma_min), 0};
     if (dataset == SF_DATA_DIGITS) c.eps = 2e-5f;
     return c;
 }

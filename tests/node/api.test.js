@@ -153,7 +153,7 @@ test('defaults_come_from_the_c_library', async () => {
   assert.deepEqual(sf.defaults.train.digits, { objective: 'sliced', batch: 128, projections: 1, lr: 0.001,
     sigma: 0.2, dataNoise: 0.1, sigmaMax: 1, sigmaMin: 0.01, levels: 10 });
   assert.equal(sf.defaults.train.mixture.dataNoise, 0.2);
-  assert.deepEqual(sf.defaults.anneal.mixture, { steps: 100, eps: 0.004, seed: 0 });
+  assert.deepEqual(sf.defaults.anneal.mixture, { steps: 100, eps: 1e-5, seed: 0 });
   assert.deepEqual(sf.defaults.anneal.digits, { steps: 100, eps: 2e-5, seed: 0 });
   assert.deepEqual(sf.defaults.langevin.swiss_roll, { eps: 0.01, decay: 0.9, temperature: 1, steps: 15, seed: 0 });
   assert.deepEqual(sf.defaults.langevin.digits, { eps: 0.05, decay: 0.98, temperature: 0.02, steps: 50, seed: 0 });
