@@ -3,7 +3,7 @@
 # sudo available). Safe to run again: apt skips what is already installed.
 set -euo pipefail
 
-packages=(build-essential cmake libsimde-dev emscripten wabt nodejs)
+packages=(build-essential cmake libsimde-dev emscripten wabt nodejs clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

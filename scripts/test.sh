@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of Scorefield: builds the two WebAssembly modules (build-wasm.sh: with and without
 # SIMD128, warnings as errors, imports checked), runs the native C tests (Release, and again under
-# AddressSanitizer and UndefinedBehaviorSanitizer), then the Node tests of the wasm modules last, so
-# that TAP's "# pass N" / "# fail N" lines close the output. Build trees go to build/, the modules to
+# AddressSanitizer and UndefinedBehaviorSanitizer), fuzzes the weights-file reader for 20 s, then
+# the Node tests of the wasm modules last, so that TAP's "# pass N" / "# fail N" lines close the
+# output. Build trees go to build/, the modules to
 # web/core/ (both ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,9 @@ echo "== native tests (AddressSanitizer + UndefinedBehaviorSanitizer)"
 cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSF_SANITIZE=ON > /dev/null
 cmake --build build/asan -j "$jobs"
 ctest --test-dir build/asan --output-on-failure -j "$jobs"
+
+echo "== fuzzing the weights-file reader (libFuzzer + ASan/UBSan, 20 s; scripts/fuzz.sh N for longer)"
+scripts/fuzz.sh 20
 
 echo "== WebAssembly modules in Node (tests/node, through web/core/loader.js)"
 node --test --test-reporter=tap tests/node/

@@ -54,8 +54,9 @@ export function niceTicks(lo, hi, count = 5) {
   return ticks;
 }
 
-// Viridis (matplotlib's default colour map, which the tutorial's digit pictures use), sampled at
-// nine evenly spaced stops; between stops the colour is interpolated linearly in RGB.
+// Viridis (matplotlib's default colour map; the tutorial's digit pictures use gray, which is the
+// other choice the views offer), sampled at nine evenly spaced stops; between stops the colour is
+// interpolated linearly in RGB.
 const VIRIDIS = [
   [68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141],
   [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37],
