@@ -2,9 +2,9 @@
 # Runs every test of Scorefield: builds the two WebAssembly modules (build-wasm.sh: with and without
 # SIMD128, warnings as errors, imports checked), runs the native C tests (Release, and again under
 # AddressSanitizer and UndefinedBehaviorSanitizer), fuzzes the weights-file reader for 20 s, then
-# the Node tests of the wasm modules last, so that TAP's "# pass N" / "# fail N" lines close the
-# output. Build trees go to build/, the modules to
-# web/core/ (both ignored by git).
+# the Node tests of the wasm modules and the browser tests of the page (headless chromium through
+# playwright-core) together last, in one node --test run, so that its TAP "# pass N" / "# fail N"
+# lines close the output. Build trees go to build/, the modules to web/core/ (both ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -25,5 +25,5 @@ ctest --test-dir build/asan --output-on-failure -j "$jobs"
 echo "== fuzzing the weights-file reader (libFuzzer + ASan/UBSan, 20 s; scripts/fuzz.sh N for longer)"
 scripts/fuzz.sh 20
 
-echo "== WebAssembly modules in Node (tests/node, through web/core/loader.js)"
-node --test --test-reporter=tap tests/node/
+echo "== WebAssembly modules in Node (tests/node, through web/core/loader.js) and the page in Chromium (tests/browser)"
+node --test --test-reporter=tap tests/node/ tests/browser/

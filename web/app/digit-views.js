@@ -1,0 +1,181 @@
+// digit-views.js — section 6's Langevin denoising of digits: the frames of 16 chains started from
+// the tutorial's 0.1·U(0, 1)^64, shown as one 8×8 image with its step number and a colour bar, a
+// filmstrip of every frame, and a grid of all samples at the same step; play, pause and scrub.
+//
+// The player asks the digits run for samples (every frame kept) whenever the network changed —
+// at most once a second while it trains — and keeps which frame is shown; drawing is
+// web/render/digits.js's, the frames are the worker's.
+
+import { CanvasView, drawNote } from './views.js';
+import { drawColourBar, drawDigit, drawDigitGrid, drawFilmstrip, imageRange, tileAt } from '../render/digits.js';
+import { TEXT_COLOR, TITLE_FONT } from '../render/theme.js';
+import { TO_WORKER } from '../worker/protocol.js';
+
+export const PLAYER_SAMPLES = 16; // chains sampled at once: sample 0 is the big image, all 16 the grid
+const FRAME_MS = 120; // ms per frame while playing: 51 frames in about 6 s
+const SAMPLE_REFRESH_MS = 1000; // ms between new samples while the run trains
+const PIXELS = 64;
+const BAR_W = 14; // px, the colour bar's width
+const BAR_GAP = 12; // px between the image and the bar
+const BAR_LABELS_W = 44; // px for the bar's tick labels
+const TITLE_H = 26; // px above the image
+
+/** The frames every view of the player draws from, and which one is shown. */
+export class DigitPlayer {
+  constructor(run) {
+    this.run = run;
+    this.viewId = 'digits/player';
+    this.frame = -1; // −1 until samples arrive: then the last frame, the denoised digits
+    this.playing = true;
+    this.lastAdvance = 0;
+    this.seedOffset = 0; // bumped by Resample: the next seed
+    this.settingsVersion = 0; // bumped when the sampler's settings change
+    this.listeners = new Set();
+    this.framesRendered = 0; // counts images drawn (the browser tests read it)
+    run.subscribe((_, what) => { if (what === 'view' || what === 'state') this.#changed(); });
+  }
+
+  subscribe(fn) {
+    this.listeners.add(fn);
+  }
+
+  /** The latest samples: { frames (F, n, 64), n, steps, step } or undefined. */
+  get samples() {
+    const result = this.run.viewResult(this.viewId);
+    return result?.frames ? result : undefined;
+  }
+
+  get frameCount() {
+    const s = this.samples;
+    return s ? s.steps + 1 : 0;
+  }
+
+  /** Called every animation frame: asks for samples when stale, advances the frame when playing. */
+  update(now) {
+    const run = this.run;
+    if (run.dim === PIXELS) {
+      run.wantView(this.viewId, TO_WORKER.SAMPLES,
+        { n: PLAYER_SAMPLES, seed: run.values.chainSeed + this.seedOffset, langevin: run.langevin() },
+        `${this.seedOffset}/${this.settingsVersion}`, SAMPLE_REFRESH_MS);
+    }
+    const count = this.frameCount;
+    if (count === 0) return;
+    if (this.frame < 0 || this.frame >= count) this.show(count - 1);
+    if (this.playing && now - this.lastAdvance >= FRAME_MS) {
+      this.lastAdvance = now;
+      this.show((this.frame + 1) % count);
+    }
+  }
+
+  show(frame) {
+    const count = this.frameCount;
+    if (count === 0) return;
+    const f = Math.max(0, Math.min(count - 1, Math.round(frame)));
+    if (f !== this.frame) {
+      this.frame = f;
+      this.#changed();
+    }
+  }
+
+  setPlaying(playing) {
+    this.playing = playing;
+    this.#changed();
+  }
+
+  /** New chains from the next seed. */
+  resample() {
+    this.seedOffset++;
+    this.#changed();
+  }
+
+  /** New chains after a change of the sampler's settings (same seed). */
+  touch() {
+    this.settingsVersion++;
+    this.#changed();
+  }
+
+  #changed() {
+    for (const fn of this.listeners) fn(this);
+  }
+}
+
+/** Sample 0 at the current frame, with "step t / T" above it and a colour bar beside it. */
+export class DigitImageView extends CanvasView {
+  constructor(canvas, player) {
+    super(canvas);
+    this.player = player;
+    player.subscribe(() => this.invalidate());
+  }
+
+  draw(ctx, width, height) {
+    const { player } = this, samples = player.samples;
+    if (!samples) {
+      drawNote(ctx, width, height, [player.run.dim === 0 ? 'Starting the network…' : player.run.dim !== PIXELS
+        ? 'The digits run trains on another dataset.' : 'Sampling…']);
+      return;
+    }
+    const t = player.frame, offset = (t * samples.n) * PIXELS;
+    const range = imageRange(samples.frames, offset);
+    const side = Math.max(8, Math.min(height - TITLE_H, width - BAR_GAP - BAR_W - BAR_LABELS_W));
+    const x = Math.floor((width - side - BAR_GAP - BAR_W - BAR_LABELS_W) / 2), y = TITLE_H;
+    ctx.font = TITLE_FONT;
+    ctx.fillStyle = TEXT_COLOR;
+    ctx.textBaseline = 'alphabetic';
+    const title = `step ${t} / ${samples.steps} (network at training step ${samples.step})`;
+    ctx.fillText(title, x, TITLE_H - 9);
+    drawDigit(ctx, samples.frames, offset, x, y, side, range);
+    drawColourBar(ctx, x + side + BAR_GAP, y, BAR_W, side, range.lo, range.hi);
+    player.framesRendered++;
+    this.describe(`Langevin denoising of a digit, ${title}.`);
+  }
+}
+
+/** Every frame of sample 0 as a filmstrip; clicking a tile shows that frame. */
+export class FilmstripView extends CanvasView {
+  constructor(canvas, player) {
+    super(canvas);
+    this.player = player;
+    this.layout = null;
+    player.subscribe(() => this.invalidate());
+    canvas.addEventListener('click', (event) => {
+      const samples = player.samples;
+      if (!samples || !this.layout) return;
+      const rect = canvas.getBoundingClientRect();
+      const t = tileAt(this.layout, player.frameCount, event.clientX - rect.left, event.clientY - rect.top);
+      if (t >= 0) {
+        player.setPlaying(false);
+        player.show(t);
+      }
+    });
+  }
+
+  draw(ctx, width, height) {
+    const samples = this.player.samples;
+    if (!samples) {
+      this.layout = null;
+      drawNote(ctx, width, height, ['The filmstrip appears with the first samples.']);
+      return;
+    }
+    this.layout = drawFilmstrip(ctx, width, height, samples.frames, samples.n, 0, this.player.frame);
+    this.describe(`Filmstrip of all ${this.player.frameCount} frames of the first sample; frame ${this.player.frame} is outlined.`);
+  }
+}
+
+/** All samples at the current frame. */
+export class SampleGridView extends CanvasView {
+  constructor(canvas, player) {
+    super(canvas);
+    this.player = player;
+    player.subscribe(() => this.invalidate());
+  }
+
+  draw(ctx, width, height) {
+    const samples = this.player.samples;
+    if (!samples) {
+      drawNote(ctx, width, height, ['…']);
+      return;
+    }
+    drawDigitGrid(ctx, width, height, samples.frames, samples.n, this.player.frame);
+    this.describe(`${samples.n} digit samples at Langevin step ${this.player.frame}.`);
+  }
+}

@@ -1,0 +1,110 @@
+// toolbar.js — the controls and read-outs of one training run: Play/Pause, Step, Reset, one control
+// per training setting of the table (settings.js), the read-outs step, loss, steps/s and ms/step,
+// and a status line that says in plain words when training diverged or failed, with the way out.
+//
+// It turns clicks into Run commands and shows the Run's state; it sends nothing to the worker
+// itself and draws no canvas.
+
+import { buildControls, button, el, readout } from './controls.js';
+import { rowsOf, settingRow } from './settings.js';
+
+const DIVERGED_LR_FACTOR = 10; // the learning rate the page offers after a divergence: ÷10
+
+/** A toolbar for `run` inside `container` (a <div> the page leaves empty). */
+export class RunToolbar {
+  constructor(container, run, { onUserAction = () => {} } = {}) {
+    this.run = run;
+    this.onUserAction = onUserAction; // tells main.js the user took over from autoplay
+    const buttons = el('div', 'toolbar-buttons');
+    this.playButton = button('Play', () => this.#act(() => (run.playing ? run.pause() : run.play())), 'primary');
+    this.stepButton = button('Step', () => this.#act(() => run.stepOnce()));
+    this.stepButton.title = 'Train exactly one step';
+    this.resetButton = button('Reset', () => this.#act(() => run.reset()));
+    this.resetButton.title = 'A fresh network with the same settings, back to step 0';
+    buttons.append(this.playButton, this.stepButton, this.resetButton);
+
+    const fields = el('div', 'toolbar-fields');
+    this.controls = buildControls(fields, rowsOf('train'), run.values, (name, value) => this.#act(() => {
+      const wasPlaying = run.playing;
+      run.set(name, value);
+      // A new network (dataset, seed) starts paused in the worker: keep training if it was playing.
+      if (settingRow(name).resets && wasPlaying) run.play();
+    }));
+
+    const readouts = el('div', 'toolbar-readouts');
+    this.stepOut = readout('step');
+    this.lossOut = readout('loss');
+    this.rateOut = readout('steps/s');
+    this.costOut = readout('ms/step');
+    readouts.append(this.stepOut.root, this.lossOut.root, this.rateOut.root, this.costOut.root);
+
+    this.status = el('div', 'run-status');
+    this.status.setAttribute('role', 'status');
+    this.statusText = el('span');
+    this.fixButton = button('', () => this.#lowerLearningRate(), 'fix');
+    this.fixButton.hidden = true;
+    this.status.append(this.statusText, this.fixButton);
+
+    container.append(buttons, fields, readouts, this.status);
+    run.subscribe((_, what) => { if (what !== 'losses' && what !== 'field' && what !== 'view') this.#showStatus(); });
+    this.#showStatus();
+  }
+
+  /** Refreshes the read-outs (called every animation frame; unchanged text is not rewritten). */
+  update(now) {
+    const run = this.run;
+    this.stepOut.set(`${run.step} / ${run.values.steps}`);
+    const last = run.count > 0 ? run.losses[run.count - 1] : NaN;
+    this.lossOut.set(Number.isFinite(last) ? last.toFixed(4) : '–');
+    const rate = run.stepsPerSecond(now);
+    this.rateOut.set(run.playing && rate > 0 ? rate.toFixed(0) : '–');
+    this.costOut.set(Number.isFinite(run.msPerStep) ? run.msPerStep.toFixed(2) : '–');
+    const label = run.playing ? 'Pause' : 'Play';
+    if (this.playButton.textContent !== label) this.playButton.textContent = label;
+    const disabled = run.dim === 0;
+    this.playButton.disabled = disabled || (!run.playing && run.done);
+    this.stepButton.disabled = disabled || run.playing;
+    this.resetButton.disabled = disabled;
+  }
+
+  #act(fn) {
+    this.onUserAction(this.run);
+    fn();
+  }
+
+  #showStatus() {
+    const run = this.run;
+    this.fixButton.hidden = true;
+    this.status.classList.remove('is-error', 'is-warning');
+    if (run.diverged) {
+      const lower = run.values.lr / DIVERGED_LR_FACTOR;
+      const { step, failedLoss, lr } = run.diverged;
+      this.statusText.textContent = `Training diverged at step ${step}: with learning rate ${lr} the loss or the `
+        + `weights stopped being finite numbers (loss ${failedLoss}). That step was undone and training paused.`;
+      this.fixButton.textContent = `Use learning rate ${formatLr(lower)} and continue`;
+      this.fixButton.hidden = false;
+      this.status.classList.add('is-warning');
+    } else if (run.error) {
+      this.statusText.textContent = `Something went wrong: ${run.error}`;
+      this.status.classList.add('is-error');
+    } else if (run.dim !== 0 && run.done && !run.playing) {
+      this.statusText.textContent = `Trained ${run.step} steps. Raise Steps to train further, or Reset.`;
+    } else {
+      this.statusText.textContent = '';
+    }
+  }
+
+  #lowerLearningRate() {
+    const lower = Number(formatLr(this.run.values.lr / DIVERGED_LR_FACTOR));
+    this.#act(() => {
+      this.run.set('lr', lower);
+      this.controls.set('lr', lower);
+      this.run.play();
+    });
+  }
+}
+
+// A learning rate with three significant digits, as a number input shows it.
+function formatLr(lr) {
+  return String(Number(lr.toPrecision(3)));
+}

@@ -1,0 +1,341 @@
+// views.js — the page's canvas views of the 2-D runs: the data, the loss history, the score field
+// (alone, with the data, with Langevin chains) and the cost comparison. A view knows which run it
+// shows, asks the run for what it needs while it is on screen, and redraws when something it shows
+// changed — at most once per animation frame, through the pure draw functions of web/render/.
+//
+// Each view owns its canvas's size handling (crisp at any devicePixelRatio) and nothing else: the
+// loop that calls update() and render() every frame is main.js's, the numbers are the worker's.
+
+import { gridPoints, log1pArrows } from '../render/geometry.js';
+import { observeCanvasSize, prepareCanvas } from '../render/canvas.js';
+import { areaView, clipToArea, drawAxes, plotArea, plotLimits } from '../render/axes.js';
+import { drawScatter } from '../render/scatter.js';
+import { drawQuiver } from '../render/quiver.js';
+import { drawChains } from '../render/chains.js';
+import { drawLoss } from '../render/loss.js';
+import { drawDigitGrid } from '../render/digits.js';
+import { drawBars, formatMs } from '../render/bars.js';
+import { MUTED_COLOR, NOTE_FONT, TITLE_FONT, TEXT_COLOR } from '../render/theme.js';
+import { TO_WORKER } from '../worker/protocol.js';
+
+const TITLE_MEAN_LAST = 32; // the tutorial's loss title: mean of the last 32 losses
+// While training, a D = 64 run's sample grid refreshes at most this often: 16 chains of 50 steps
+// cost the worker a few ms, and digits change slowly.
+const SAMPLE_REFRESH_MS = 1000; // ms
+const PREVIEW_SAMPLES = 16; // digits shown when a field view's run trains on digits
+
+// Data layers by canvas size and grid (see FieldView's #drawData).
+const dataLayers = new Map();
+
+/** The tutorial's quiver: 50 × 50 over [−1.5, 2]². */
+export const WIDE_GRID = Object.freeze({ xmin: -1.5, xmax: 2, ymin: -1.5, ymax: 2, nx: 50, ny: 50 });
+/** The field drawn with the data and the chains: 50 × 50 over [−1.5, 1.5]². */
+export const DATA_GRID = Object.freeze({ xmin: -1.5, xmax: 1.5, ymin: -1.5, ymax: 1.5, nx: 50, ny: 50 });
+
+/** A canvas that redraws when marked dirty, on screen, and resized; subclasses implement draw(). */
+export class CanvasView {
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.dirty = true;
+    this.visible = false; // set by main.js's IntersectionObserver
+    this.label = canvas.getAttribute('aria-label') ?? '';
+    observeCanvasSize(canvas, () => this.invalidate());
+  }
+
+  invalidate() {
+    this.dirty = true;
+  }
+
+  /** Asks the worker for what this view needs (called every frame while visible). */
+  update() {}
+
+  /** Redraws if something changed and the canvas is on screen. */
+  render() {
+    if (!this.dirty || !this.visible) return;
+    this.dirty = false;
+    const { ctx, width, height } = prepareCanvas(this.canvas);
+    this.draw(ctx, width, height);
+  }
+
+  /** Keeps the canvas's accessible name in step with what it shows. */
+  describe(text) {
+    if (text !== this.label) {
+      this.canvas.setAttribute('aria-label', text);
+      this.label = text;
+    }
+  }
+
+  draw() {}
+}
+
+/** A message in the middle of a canvas, for states where there is nothing to plot. */
+export function drawNote(ctx, width, height, lines) {
+  ctx.save();
+  ctx.font = NOTE_FONT;
+  ctx.fillStyle = MUTED_COLOR;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  const lineHeight = 20; // px
+  lines.forEach((line, i) => ctx.fillText(line, width / 2, height / 2 + (i - (lines.length - 1) / 2) * lineHeight));
+  ctx.restore();
+}
+
+/** The bounding box of 2-D points, or null when there are none. */
+function bounds(points) {
+  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
+  for (let i = 0; i < points.length; i += 2) {
+    xmin = Math.min(xmin, points[i]); xmax = Math.max(xmax, points[i]);
+    ymin = Math.min(ymin, points[i + 1]); ymax = Math.max(ymax, points[i + 1]);
+  }
+  return xmin <= xmax ? { xmin, xmax, ymin, ymax } : null;
+}
+
+/** Section 1: the data as a semi-transparent scatter, limits fitted to it as matplotlib does. */
+export class DataView extends CanvasView {
+  constructor(canvas, data) {
+    super(canvas);
+    this.data = data; // { points: Float32Array (n, 2) | null, label, error }
+  }
+
+  draw(ctx, width, height) {
+    const points = this.data.points;
+    if (!points) {
+      drawNote(ctx, width, height, [this.data.error || 'Drawing the data…']);
+      return;
+    }
+    const limits = plotLimits(bounds(points));
+    const view = areaView(limits, plotArea(width, height));
+    const title = `${points.length / 2} points: ${this.data.label}`;
+    drawAxes(ctx, view, limits, { title });
+    ctx.save();
+    clipToArea(ctx, view.area);
+    drawScatter(ctx, view, points);
+    ctx.restore();
+    this.describe(`Scatter plot: ${title}.`);
+  }
+}
+
+/** A run's loss history against the step, titled with the mean of the last 32 losses. */
+export class LossView extends CanvasView {
+  constructor(canvas, run) {
+    super(canvas);
+    this.run = run;
+    run.subscribe((_, what) => { if (what === 'losses' || what === 'state' || what === 'settings') this.invalidate(); });
+  }
+
+  draw(ctx, width, height) {
+    const run = this.run;
+    const mean = run.recentMean(TITLE_MEAN_LAST);
+    const title = run.count === 0
+      ? 'loss (no steps yet)'
+      : `mean loss of the last ${Math.min(TITLE_MEAN_LAST, run.count)} steps = ${mean.toFixed(3)}`;
+    drawLoss(ctx, width, height, run.losses, run.count, { steps: run.values.steps, title });
+    this.describe(`Loss history of the ${run.name} run: ${run.count} steps, ${title}.`);
+  }
+}
+
+/**
+ * The learned score field of a 2-D run as the tutorial's log1p-scaled quiver over a grid, optionally
+ * over the data and with Langevin chains (the chain layer's starts come from a ChainSet). A run
+ * training on digits has no 2-D field: the view then shows Langevin samples (or a note, with data).
+ */
+export class FieldView extends CanvasView {
+  constructor(canvas, run, { id, grid, data = null, chains = null, title }) {
+    super(canvas);
+    this.run = run;
+    this.id = id;
+    this.grid = grid;
+    this.gridId = `${grid.xmin},${grid.xmax},${grid.ymin},${grid.ymax},${grid.nx},${grid.ny}`;
+    this.points = gridPoints(grid);
+    this.limits = plotLimits(grid);
+    this.data = data; // { points } shared with the data view, or null
+    this.chains = chains; // a ChainSet, or null
+    this.title = title;
+    this.firstQuiverDrawn = false;
+    run.subscribe((_, what) => { if (what !== 'losses') this.invalidate(); });
+    if (chains) {
+      chains.subscribe(() => this.invalidate());
+      canvas.addEventListener('click', (event) => this.#click(event));
+    }
+  }
+
+  update() {
+    const run = this.run;
+    if (run.dim === 2) {
+      run.wantField(this.gridId, this.grid);
+      if (this.chains && this.chains.count > 0) {
+        run.wantView(this.id, TO_WORKER.CHAINS,
+          { starts: this.chains.starts(), langevin: run.langevin() }, this.chains.version);
+      }
+    } else if (run.dim > 2 && !this.data) {
+      run.wantView(`${this.id}/samples`, TO_WORKER.SAMPLES,
+        { n: PREVIEW_SAMPLES, seed: run.values.chainSeed, langevin: run.langevin() }, 0, SAMPLE_REFRESH_MS);
+    }
+  }
+
+  draw(ctx, width, height) {
+    const run = this.run;
+    if (run.dim === 0) {
+      drawNote(ctx, width, height, [run.error || 'Starting the network…']);
+      return;
+    }
+    if (run.dim !== 2) {
+      this.#drawDigitPreview(ctx, width, height);
+      return;
+    }
+    const area = plotArea(width, height);
+    const view = areaView(this.limits, area);
+    this.view = view; // for clicks
+    const field = run.fields.get(this.gridId);
+    const title = `${this.title}, step ${field?.step ?? run.step}`;
+    drawAxes(ctx, view, this.limits, { title });
+    ctx.save();
+    clipToArea(ctx, area);
+    if (field?.scores) {
+      drawQuiver(ctx, view, this.points, log1pArrows(field.scores));
+      if (!this.firstQuiverDrawn) {
+        this.firstQuiverDrawn = true;
+        performance.mark(`scorefield:first-quiver:${this.id}`);
+      }
+    }
+    if (this.data?.points) this.#drawData(ctx, view);
+    const chains = this.chains && run.viewResult(this.id);
+    if (chains?.frames) drawChains(ctx, view, chains.frames, chains.n);
+    ctx.restore();
+    if (!field) drawNote(ctx, width, height, ['Computing the field…']);
+    else if (!field.scores) drawNote(ctx, width, height, ['The field could not be computed:', run.error]);
+    if (chains && !chains.frames) drawNote(ctx, width, height, ['The chains could not be run:', run.error]);
+    this.describe(`${title}.${chains?.frames ? ` ${chains.n} Langevin chains.` : ''}`);
+  }
+
+  // The data under the field: drawn once into a layer per canvas size and shared by the views of
+  // the same size and limits (sections 3 and 4), then copied on each redraw.
+  #drawData(ctx, view) {
+    const { canvas } = ctx;
+    const key = `${canvas.width}x${canvas.height}/${this.gridId}`;
+    let layer = dataLayers.get(key);
+    if (layer?.points !== this.data.points) {
+      const image = new OffscreenCanvas(canvas.width, canvas.height);
+      const layerCtx = image.getContext('2d');
+      layerCtx.setTransform(ctx.getTransform());
+      drawScatter(layerCtx, view, this.data.points);
+      layer = { image, points: this.data.points };
+      dataLayers.set(key, layer);
+    }
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(layer.image, 0, 0);
+    ctx.restore();
+  }
+
+  #drawDigitPreview(ctx, width, height) {
+    if (this.data) {
+      drawNote(ctx, width, height, [`This run now trains on ${this.run.values.dataset} (D = ${this.run.dim}):`,
+        'the field and the chains need a 2-D dataset.']);
+      return;
+    }
+    const samples = this.run.viewResult(`${this.id}/samples`);
+    ctx.font = TITLE_FONT;
+    ctx.fillStyle = TEXT_COLOR;
+    ctx.fillText(`D = ${this.run.dim}: Langevin samples at step ${samples?.step ?? this.run.step}`, 8, 18);
+    if (!samples) drawNote(ctx, width, height, ['Sampling…']);
+    else if (!samples.frames) drawNote(ctx, width, height, ['Sampling failed:', this.run.error]);
+    else {
+      ctx.save();
+      ctx.translate(8, 30);
+      drawDigitGrid(ctx, width - 16, height - 38, samples.frames, samples.n, samples.steps);
+      ctx.restore();
+    }
+    this.describe(`Langevin samples of the ${this.run.name} run, drawn as 8×8 images.`);
+  }
+
+  #click(event) {
+    if (!this.view || this.run.dim !== 2) return;
+    const rect = this.canvas.getBoundingClientRect();
+    const px = event.clientX - rect.left, py = event.clientY - rect.top;
+    const { area } = this.view, l = this.limits;
+    if (px < area.x || px > area.x + area.w || py < area.y || py > area.y + area.h) return;
+    const x = l.xmin + ((px - area.x) / area.w) * (l.xmax - l.xmin);
+    const y = l.ymax - ((py - area.y) / area.h) * (l.ymax - l.ymin);
+    this.chains.add(x, y);
+  }
+}
+
+/** The start points of the chains view: the tutorial's three, plus one per click. */
+export class ChainSet {
+  static TUTORIAL_STARTS = Object.freeze([[-1.5, -1.5], [0, 0], [1.5, 0]]);
+
+  constructor() {
+    this.points = ChainSet.TUTORIAL_STARTS.map((p) => [...p]);
+    this.version = 0; // bumped on every change, so the run asks for new chains
+    this.listeners = new Set();
+  }
+
+  get count() {
+    return this.points.length;
+  }
+
+  subscribe(fn) {
+    this.listeners.add(fn);
+  }
+
+  /** Float32Array (n, 2) of the starts. */
+  starts() {
+    return new Float32Array(this.points.flat());
+  }
+
+  add(x, y) {
+    this.points.push([x, y]);
+    this.#changed();
+  }
+
+  /** Back to the tutorial's three starts. */
+  clear() {
+    this.points = ChainSet.TUTORIAL_STARTS.map((p) => [...p]);
+    this.#changed();
+  }
+
+  /** Marks the chains stale after a change of the sampler's settings. */
+  touch() {
+    this.#changed();
+  }
+
+  #changed() {
+    this.version++;
+    for (const fn of this.listeners) fn(this);
+  }
+}
+
+/**
+ * Section 5's cost comparison: ms per training step of exact and sliced SM at D = 2 and D = 64,
+ * as bars (timings from the worker's MEASURE, filled in as they arrive).
+ */
+export class CostView extends CanvasView {
+  constructor(canvas, costs) {
+    super(canvas);
+    this.costs = costs; // Map 'D/objective' → ms per step (absent while measuring)
+  }
+
+  groups() {
+    const ratio = (d) => {
+      const e = this.costs.get(`${d}/exact`), s = this.costs.get(`${d}/sliced`);
+      return e != null && s != null ? ` — exact costs ${(e / s).toFixed(1)}× sliced` : '';
+    };
+    return [2, 64].map((d) => ({
+      title: `D = ${d}${ratio(d)}`,
+      bars: ['exact', 'sliced'].map((objective) => ({
+        key: objective, label: objective, value: this.costs.get(`${d}/${objective}`) ?? null,
+      })),
+    }));
+  }
+
+  draw(ctx, width, height) {
+    const groups = this.groups();
+    if (this.costs.size === 0) {
+      drawNote(ctx, width, height, ['Not measured yet: press “Measure”.']);
+      return;
+    }
+    drawBars(ctx, width, groups);
+    this.describe(groups.map((g) => `${g.title}: ${g.bars.map((b) => `${b.label} ${b.value != null ? formatMs(b.value) : '?'} ms`).join(', ')}`).join('; '));
+  }
+}

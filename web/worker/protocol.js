@@ -1,0 +1,69 @@
+// protocol.js — the names of the messages between the page (web/app/engine.js) and the training
+// worker (web/worker/worker.js), in one place that both sides import, so a renamed message cannot
+// leave one side listening for something the other no longer sends.
+//
+// It defines names and the shape of each message (in comments); it sends nothing. Every message is a
+// plain object { type, ... }; arrays of numbers travel as Float32Arrays whose buffers are transferred,
+// never copied. `run` names one of the page's training runs (web/app/settings.js, RUNS).
+
+/** Page → worker. */
+export const TO_WORKER = Object.freeze({
+  // { simd: true | false | undefined } — load the wasm core (undefined: SIMD128 when supported).
+  INIT: 'init',
+  // { requestId, dataset, n, seed } — n data points, answered by DATA.
+  DATA: 'data',
+  // { run, settings } — apply training settings; recreates the model (step 0) when the dataset or
+  // seed changed or the run has no model yet, else keeps the parameters and Adam's state.
+  CONFIGURE: 'configure',
+  // { run } — train until the run's `steps` setting is reached or PAUSE arrives.
+  PLAY: 'play',
+  // { run }
+  PAUSE: 'pause',
+  // { run, steps } — train exactly `steps` more steps, then stop.
+  STEP: 'step',
+  // { run } — a fresh model with the same settings (step 0, paused).
+  RESET: 'reset',
+  // { run, gridId, grid: { xmin, xmax, ymin, ymax, nx, ny } } — the score on a grid, answered by FIELD.
+  FIELD: 'field',
+  // { run, viewId, starts: Float32Array (n, 2), langevin: { eps, decay, steps, temperature, seed } }
+  // — one chain per start (chain i seeded seed + i, so adding a chain leaves the others unchanged),
+  // every step kept, answered by CHAINS.
+  CHAINS: 'chains',
+  // { run, viewId, n, seed, langevin } — n chains from 0.1·U(0, 1)^D (the tutorial's digit start),
+  // every step kept, answered by SAMPLES.
+  SAMPLES: 'samples',
+  // { requestId, cells: [{ dim, objective }], budgetMs } — time training steps on fresh models,
+  // answered by one COST per cell.
+  MEASURE: 'measure',
+});
+
+/** Worker → page. */
+export const FROM_WORKER = Object.freeze({
+  // { isa: 'simd128' | 'scalar', simdSupported, defaults } — defaults: the core's sf.defaults (the
+  // tutorial's settings per dataset), so the page's controls start where the library does.
+  READY: 'ready',
+  // { requestId, dataset, x: Float32Array (n, D) }
+  DATA: 'data',
+  // { run, generation, dim, step, playing, target } — after CONFIGURE, RESET, and whenever a run
+  // starts or stops. generation counts the run's networks: a reset or a new dataset or seed makes a
+  // new one, and every answer below carries the generation and step it describes.
+  STATE: 'state',
+  // { run, generation, firstStep, losses: Float32Array, step, msPerStep } — one training chunk's
+  // losses; step is the run's step count after them, msPerStep the chunk's time in the core per step.
+  LOSSES: 'losses',
+  // { run, step, failedLoss, lr, message } — a step's loss, gradient or parameters were not finite:
+  // the core rolled that step back and the run is paused.
+  DIVERGED: 'diverged',
+  // { run, generation, step, gridId, scores: Float32Array (ny·nx, 2) }
+  FIELD: 'field',
+  // { run, generation, step, viewId, n, steps, frames: Float32Array (steps + 1, n, 2) } — frame t
+  // of chain i at (t·n + i)·2.
+  CHAINS: 'chains',
+  // { run, generation, step, viewId, n, dim, steps, frames: Float32Array (steps + 1, n, D) }
+  SAMPLES: 'samples',
+  // { requestId, dim, objective, msPerStep, steps } — one cell of a MEASURE.
+  COST: 'cost',
+  // { message, fatal, run?, request?, requestId?, gridId?, viewId? } — anything that went wrong,
+  // naming the request it answers; fatal: the worker cannot go on (the wasm core did not load).
+  ERROR: 'error',
+});

@@ -1,0 +1,172 @@
+// trainer.js — one training run inside the worker: its model, its settings, whether it is playing,
+// and training for a time budget. It also computes what the run's views need from its model: the
+// score on a grid, 2-D Langevin chains and digit samples.
+//
+// Settings arrive already validated by the page's table (web/app/settings.js); the core checks them
+// again and throws an Error naming the problem, which the worker reports. Scheduling between runs,
+// posting results and throttling views are the worker's (worker.js).
+
+import { STATUS } from '../core/enums.js';
+
+// The first chunk of a run trains one step to measure the cost; later chunks size themselves from a
+// running mean of ms/step with this weight on the newest chunk.
+const MS_PER_STEP_WEIGHT = 0.3;
+// The digit sampler's start, 0.1·U(0, 1)^D, as the tutorial draws it.
+const SAMPLE_START_LO = 0;
+const SAMPLE_START_HI = 0.1;
+
+export class RunTrainer {
+  constructor(sf, name, settings) {
+    this.sf = sf;
+    this.name = name;
+    this.model = null;
+    this.settings = null;
+    this.playing = false;
+    this.stopAt = 0; // the step count at which training stops
+    this.untilSetting = false; // playing towards settings.steps (PLAY) rather than a STEP's own end
+    this.msPerStep = 0; // running estimate; 0 until the first chunk
+    this.generation = 0; // counts the networks this run has had, so the page can tell them apart
+    this.configure(settings);
+  }
+
+  get step() {
+    return this.model.stepCount;
+  }
+
+  get dim() {
+    return this.model.dim;
+  }
+
+  // Applies settings. A different dataset or seed needs a new network (a different D, or a
+  // different initialisation), so those reset the run; the rest keep the parameters and Adam's state.
+  configure(settings) {
+    const previous = this.settings;
+    const fresh = !this.model || previous.dataset !== settings.dataset || previous.seed !== settings.seed;
+    if (fresh) {
+      this.#createModel(settings);
+    } else {
+      this.model.configureTraining(trainingOf(settings));
+      this.settings = { ...settings };
+    }
+    // A run playing to its `steps` setting follows a changed setting; a single step keeps its own end.
+    if (this.playing && this.untilSetting) this.stopAt = this.settings.steps;
+    if (this.step >= this.stopAt) this.playing = false;
+  }
+
+  reset() {
+    this.#createModel(this.settings);
+  }
+
+  play() {
+    this.untilSetting = true;
+    this.stopAt = this.settings.steps;
+    this.playing = this.step < this.stopAt;
+  }
+
+  pause() {
+    this.playing = false;
+  }
+
+  stepBy(steps) {
+    if (!Number.isInteger(steps) || steps < 1) throw new Error(`steps must be a positive integer, got ${steps}`);
+    this.untilSetting = false;
+    this.stopAt = this.step + steps;
+    this.playing = true;
+  }
+
+  /** { run, generation, dim, step, playing, target } for a STATE message. */
+  state() {
+    return {
+      run: this.name, generation: this.generation, dim: this.dim, step: this.step, playing: this.playing,
+      target: this.settings.steps,
+    };
+  }
+
+  /**
+   * Trains about budgetMs worth of steps (at least one), never past stopAt. Returns { firstStep,
+   * losses, msPerStep, diverged } — diverged, when a step was not finite, is { step, failedLoss, lr,
+   * message } and the run is paused (the core rolled that step back).
+   */
+  trainFor(budgetMs) {
+    const firstStep = this.step;
+    const remaining = this.stopAt - firstStep;
+    if (remaining <= 0) {
+      this.playing = false;
+      return { firstStep, losses: new Float32Array(0), msPerStep: this.msPerStep, diverged: null };
+    }
+    const steps = this.msPerStep > 0 ? Math.max(1, Math.min(remaining, Math.floor(budgetMs / this.msPerStep))) : 1;
+    const start = performance.now();
+    let losses, diverged = null;
+    try {
+      losses = this.model.train(steps);
+    } catch (err) {
+      this.playing = false; // a failing run must not fail again on every chunk
+      if (err.status !== STATUS.not_finite) throw err;
+      losses = err.losses;
+      diverged = { step: firstStep + losses.length + 1, failedLoss: err.failedLoss, lr: this.settings.lr, message: err.message };
+    }
+    const msPerStep = (performance.now() - start) / Math.max(1, losses.length);
+    this.msPerStep = this.msPerStep > 0
+      ? (1 - MS_PER_STEP_WEIGHT) * this.msPerStep + MS_PER_STEP_WEIGHT * msPerStep
+      : msPerStep;
+    if (this.step >= this.stopAt) this.playing = false;
+    return { firstStep, losses, msPerStep, diverged };
+  }
+
+  /** The score on a grid (D = 2), Float32Array (ny·nx, 2). */
+  field(grid) {
+    return this.model.scoreGrid(grid).scores;
+  }
+
+  /**
+   * One Langevin chain per start (Float32Array (n, 2)), chain i seeded seed + i so that adding a
+   * chain does not change the others. Returns { n, steps, frames: Float32Array (steps + 1, n, 2) }.
+   */
+  chains(starts, { eps, decay, steps, temperature, seed }) {
+    const D = this.dim, n = starts.length / D;
+    if (!Number.isInteger(n)) throw new Error(`chain starts hold ${starts.length} numbers, not a multiple of D = ${D}`);
+    const frames = new Float32Array((steps + 1) * n * D);
+    for (let i = 0; i < n; i++) {
+      const chain = this.model.langevin({
+        start: starts.slice(i * D, (i + 1) * D), eps, decay, steps, temperature, seed: seed + i, keepAll: true,
+      });
+      for (let t = 0; t <= steps; t++) frames.set(chain.subarray(t * D, (t + 1) * D), (t * n + i) * D);
+    }
+    return { n, steps, frames };
+  }
+
+  /**
+   * n chains from the tutorial's digit start 0.1·U(0, 1)^D (drawn with `seed`), every step kept:
+   * { n, dim, steps, frames: Float32Array (steps + 1, n, D) }.
+   */
+  samples(sf, n, seed, { eps, decay, steps, temperature }) {
+    const D = this.dim;
+    const start = sf.uniform(n * D, SAMPLE_START_LO, SAMPLE_START_HI, seed);
+    const frames = this.model.langevin({ start, eps, decay, steps, temperature, seed, keepAll: true });
+    return { n, dim: D, steps, frames };
+  }
+
+  #createModel(settings) {
+    // D comes from the core's own data generator, so no table of dimensions is kept here.
+    const dim = this.sf.sampleData({ dataset: settings.dataset, n: 1 }).x.length;
+    const model = this.sf.createModel({ dim, seed: settings.seed });
+    try {
+      model.configureTraining(trainingOf(settings));
+    } catch (err) {
+      model.dispose(); // keep the previous model and settings: the page shows the message
+      throw err;
+    }
+    this.model?.dispose();
+    this.model = model;
+    this.generation++;
+    this.settings = { ...settings };
+    this.playing = false;
+    this.stopAt = 0;
+    this.msPerStep = 0;
+  }
+}
+
+// The core's training settings from the page's.
+function trainingOf({ dataset, objective, batch, lr }) {
+  return { dataset, objective, batch, lr };
+}

@@ -1,0 +1,251 @@
+// worker.js — the page's training worker: owns the wasm core and every model, trains the playing runs
+// in short time-boxed chunks, and answers the page's requests for fields, chains, samples, data and
+// cost measurements with transferred Float32Arrays.
+//
+// It draws nothing and keeps no page state beyond each run's model and settings: the page (web/app/)
+// validates settings against its table before sending them, keeps the loss history and decides what
+// to ask for and when. Message names and shapes are in protocol.js. Every handler runs inside
+// try/catch and reports failures as ERROR messages, so the worker never dies silently.
+
+import { createScorefield } from '../core/scorefield.js';
+import { TO_WORKER, FROM_WORKER } from './protocol.js';
+import { RunTrainer } from './trainer.js';
+
+// One training chunk lasts about this long: short enough that PAUSE, settings and view requests are
+// answered within a frame or two, long enough that the per-message overhead stays small.
+const CHUNK_MS = 20; // ms
+// While any run trains, views (fields, chains, samples) may take at most this fraction of the
+// worker's time, so redrawing the quiver as often as the display allows costs training ≤ ~10 %.
+const VIEW_TIME_FRACTION = 0.1;
+// Cost measurement: warm-up steps (first calls touch fresh memory) and a floor on timed steps.
+const MEASURE_WARMUP_STEPS = 1;
+const MEASURE_MIN_STEPS = 2;
+const MEASURE_MAX_STEPS = 200;
+
+let sf = null; // the createScorefield() instance, once INIT succeeded
+const runs = new Map(); // run name → RunTrainer
+const viewQueue = new Map(); // request key → the latest request for that key (older ones are dropped)
+const measureQueue = []; // pending cost-measurement cells
+let nextViewAt = 0; // performance.now() before which views wait while a run trains
+let roundRobin = 0; // which playing run trains next
+
+// A zero-delay scheduler: setTimeout(0) is clamped to ≥ 4 ms after a few nested calls, which would
+// idle the worker ~17 % of the time between 20 ms chunks. A message to ourselves runs as a task too,
+// so messages from the page still interleave with chunks.
+const wake = new MessageChannel();
+let scheduled = false;
+wake.port1.onmessage = () => {
+  scheduled = false;
+  guarded(null, tick);
+};
+function schedule() {
+  if (scheduled) return;
+  scheduled = true;
+  wake.port2.postMessage(0);
+}
+
+function post(message, transfer = []) {
+  self.postMessage(message, transfer);
+}
+
+function reportError(err, context) {
+  post({ type: FROM_WORKER.ERROR, message: err?.message ?? String(err), fatal: false, ...context });
+}
+
+// Runs fn, turning any exception into an ERROR message naming the request it came from.
+function guarded(context, fn) {
+  try {
+    fn();
+  } catch (err) {
+    reportError(err, context ?? {});
+  }
+}
+
+function trainerOf(name) {
+  const trainer = runs.get(name);
+  if (!trainer) throw new Error(`no run named '${name}' (send CONFIGURE first)`);
+  return trainer;
+}
+
+function postState(trainer) {
+  post({ type: FROM_WORKER.STATE, ...trainer.state() });
+}
+
+// ---- the work loop --------------------------------------------------------------------------------
+
+function playingRuns() {
+  return [...runs.values()].filter((t) => t.playing);
+}
+
+function tick() {
+  const playing = playingRuns();
+  if (playing.length > 0) {
+    const trainer = playing[roundRobin++ % playing.length];
+    guarded({ run: trainer.name }, () => trainChunk(trainer));
+  }
+  const training = playingRuns().length > 0;
+  if (viewQueue.size > 0 && (!training || performance.now() >= nextViewAt)) serveViews(training);
+  // One cell per tick, training or not: a cell blocks the worker for about its budget, and the
+  // single thread means a run training beside it does not change what the cell measures.
+  if (measureQueue.length > 0) measureOne();
+  if (playingRuns().length > 0 || viewQueue.size > 0 || measureQueue.length > 0) schedule();
+}
+
+function trainChunk(trainer) {
+  let chunk;
+  try {
+    chunk = trainer.trainFor(CHUNK_MS);
+  } catch (err) {
+    postState(trainer); // trainFor paused the run: the page must not keep showing it as playing
+    throw err;
+  }
+  if (chunk.losses.length > 0) {
+    post({
+      type: FROM_WORKER.LOSSES, run: trainer.name, generation: trainer.generation, firstStep: chunk.firstStep,
+      losses: chunk.losses, step: trainer.step, msPerStep: chunk.msPerStep,
+    }, [chunk.losses.buffer]);
+  }
+  if (chunk.diverged) {
+    post({ type: FROM_WORKER.DIVERGED, run: trainer.name, ...chunk.diverged });
+    postState(trainer);
+  } else if (!trainer.playing) {
+    postState(trainer); // reached its target
+  }
+}
+
+// Serves every queued view request; while training, then waits (1/fraction − 1) times as long as
+// they took before serving views again.
+function serveViews(training) {
+  const start = performance.now();
+  const requests = [...viewQueue.values()];
+  viewQueue.clear();
+  for (const request of requests) {
+    guarded({ run: request.run, request: request.type, gridId: request.gridId, viewId: request.viewId }, () => serveView(request));
+  }
+  const spent = performance.now() - start;
+  nextViewAt = training ? performance.now() + spent * (1 / VIEW_TIME_FRACTION - 1) : 0;
+}
+
+function serveView(request) {
+  const trainer = trainerOf(request.run);
+  const stamp = { run: request.run, generation: trainer.generation, step: trainer.step };
+  switch (request.type) {
+    case TO_WORKER.FIELD: {
+      const scores = trainer.field(request.grid);
+      post({ type: FROM_WORKER.FIELD, ...stamp, gridId: request.gridId, scores }, [scores.buffer]);
+      break;
+    }
+    case TO_WORKER.CHAINS: {
+      const result = trainer.chains(request.starts, request.langevin);
+      post({ type: FROM_WORKER.CHAINS, ...stamp, viewId: request.viewId, ...result },
+        [result.frames.buffer]);
+      break;
+    }
+    case TO_WORKER.SAMPLES: {
+      const result = trainer.samples(sf, request.n, request.seed, request.langevin);
+      post({ type: FROM_WORKER.SAMPLES, ...stamp, viewId: request.viewId, ...result },
+        [result.frames.buffer]);
+      break;
+    }
+    default:
+      throw new Error(`unknown view request '${request.type}'`);
+  }
+}
+
+// Times one cell of a cost measurement on a fresh model, then frees it.
+function measureOne() {
+  const { requestId, dim, objective, budgetMs } = measureQueue.shift();
+  guarded({ request: TO_WORKER.MEASURE, requestId }, () => {
+    const model = sf.createModel({ dim });
+    try {
+      model.configureTraining({ dataset: dim === 2 ? 'swiss_roll' : 'digits', objective });
+      model.train(MEASURE_WARMUP_STEPS);
+      let steps = 0;
+      const start = performance.now();
+      let elapsed = 0;
+      while (steps < MEASURE_MAX_STEPS && (steps < MEASURE_MIN_STEPS || elapsed < budgetMs)) {
+        model.train(1);
+        steps++;
+        elapsed = performance.now() - start;
+      }
+      post({ type: FROM_WORKER.COST, requestId, dim, objective, msPerStep: elapsed / steps, steps });
+    } finally {
+      model.dispose();
+    }
+  });
+}
+
+// ---- messages from the page -----------------------------------------------------------------------
+
+async function init({ simd }) {
+  try {
+    sf = await createScorefield({ simd });
+  } catch (err) {
+    post({ type: FROM_WORKER.ERROR, fatal: true, message: err?.message ?? String(err) });
+    return;
+  }
+  post({ type: FROM_WORKER.READY, isa: sf.isa, simdSupported: sf.simdSupported, defaults: sf.defaults ?? null });
+}
+
+function handle(msg) {
+  if (msg.type === TO_WORKER.INIT) return void init(msg);
+  if (!sf) throw new Error(`'${msg.type}' arrived before the core was loaded`);
+  switch (msg.type) {
+    case TO_WORKER.DATA: {
+      const { x } = sf.sampleData({ dataset: msg.dataset, n: msg.n, seed: msg.seed });
+      post({ type: FROM_WORKER.DATA, requestId: msg.requestId, dataset: msg.dataset, x }, [x.buffer]);
+      break;
+    }
+    case TO_WORKER.CONFIGURE: {
+      let trainer = runs.get(msg.run);
+      if (!trainer) {
+        trainer = new RunTrainer(sf, msg.run, msg.settings);
+        runs.set(msg.run, trainer);
+      } else {
+        trainer.configure(msg.settings);
+      }
+      postState(trainer);
+      break;
+    }
+    case TO_WORKER.PLAY:
+      trainerOf(msg.run).play();
+      postState(trainerOf(msg.run));
+      break;
+    case TO_WORKER.PAUSE:
+      trainerOf(msg.run).pause();
+      postState(trainerOf(msg.run));
+      break;
+    case TO_WORKER.STEP:
+      trainerOf(msg.run).stepBy(msg.steps);
+      postState(trainerOf(msg.run));
+      break;
+    case TO_WORKER.RESET:
+      trainerOf(msg.run).reset();
+      for (const [key, request] of viewQueue) if (request.run === msg.run) viewQueue.delete(key);
+      postState(trainerOf(msg.run));
+      break;
+    case TO_WORKER.FIELD:
+      trainerOf(msg.run); // fail now, naming the run, rather than later in the queue
+      viewQueue.set(`${msg.run}/field/${msg.gridId}`, msg);
+      break;
+    case TO_WORKER.CHAINS:
+    case TO_WORKER.SAMPLES:
+      trainerOf(msg.run);
+      viewQueue.set(`${msg.run}/${msg.type}/${msg.viewId}`, msg);
+      break;
+    case TO_WORKER.MEASURE:
+      for (const cell of msg.cells) measureQueue.push({ requestId: msg.requestId, budgetMs: msg.budgetMs, ...cell });
+      break;
+    default:
+      throw new Error(`unknown message type '${msg.type}'`);
+  }
+  schedule();
+}
+
+// A rejected promise nobody awaited would otherwise only reach the worker's console.
+self.addEventListener('unhandledrejection', (event) => reportError(event.reason, {}));
+
+self.addEventListener('message', (event) => {
+  const msg = event.data ?? {};
+  guarded({ run: msg.run, request: msg.type, requestId: msg.requestId }, () => handle(msg));
+});
