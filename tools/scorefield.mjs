@@ -1,0 +1,788 @@
+#!/usr/bin/env node
+// scorefield.mjs — Scorefield's command-line tool: trains a score model on the tutorial's workloads
+// (swiss roll, digits) or the other generated sets, with any setting, saves its losses and weights,
+// runs Langevin chains on it (annealed Langevin for a noise-conditional 'ncsn' model), and draws what
+// it learned (an SVG of data, score field and chains for 2-D sets; a PNG grid of frames for the
+// digits). `sample` does the last two from a saved weights file.
+//
+// It computes nothing itself: training, sampling and the weights file are the library's, through the
+// Node API (web/core/scorefield.js); figures are web/render/svg.js and tools/digit-grid.js + png.js.
+// What it adds: one table of options (OPTIONS) that drives parsing, validation and the help text;
+// a progress display; file formats (CSV/JSON) for losses and samples; and exit codes — 0 on success,
+// 2 for a usage error (the message and a short usage on stderr), 1 for a failure at run time (an
+// unreadable or corrupted weights file, training that stopped on a non-finite step, a file that
+// cannot be written), printed as one line `scorefield: …` without a stack trace.
+//
+// Output streams: results (what was trained, which files were written) go to stdout; progress goes
+// to stderr — a redrawn bar when stderr is a terminal, ten plain lines when it is not — so that
+// `… > log` or a pipe captures the results without carriage returns, and the bar still shows on the
+// terminal while stdout is redirected (the convention of curl, wget and pip).
+//
+//   node tools/scorefield.mjs train --dataset swiss_roll --objective exact --out-dir runs/swiss
+//   node tools/scorefield.mjs sample --weights runs/swiss/weights.sfw --chains 500 --svg samples.svg
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+
+import { createScorefield } from '../web/core/scorefield.js';
+import { DATASETS, ISAS, OBJECTIVES } from '../web/core/enums.js';
+import { gridPoints, log1pArrows } from '../web/render/geometry.js';
+import { figureSvg } from '../web/render/svg.js';
+import { COLORMAPS, digitGrid } from './digit-grid.js';
+import { encodePng } from './png.js';
+
+const PROG = 'node tools/scorefield.mjs';
+const EXIT_RUNTIME = 1; // the run failed: a file, the weights or the numbers
+const EXIT_USAGE = 2; // the command line is wrong: nothing was run
+
+// The tutorial's training loops; the other 2-D sets take the swiss roll's.
+const TUTORIAL_STEPS = { swiss_roll: 2000, digits: 5000 };
+const DIGITS_DIM = 64; // D of the digits; every other dataset is 2-D (web/core/enums.js)
+// 'points' trains on points painted on the page, which a command line has no way to give yet.
+const CLI_DATASETS = Object.keys(DATASETS).filter((d) => d !== 'points');
+// The figure's region: the tutorial's for the swiss roll, a square around the other 2-D sets.
+const TUTORIAL_BOX = [-1.5, 2, -1.5, 2];
+const TOY_BOX = [-2, 2, -2, 2];
+const TUTORIAL_STARTS = [[-1.5, -1.5], [0, 0], [1.5, 0]]; // the tutorial's three 2-D chains
+// The tutorial runs one digit chain; eight rows make the grid show how different starts end up.
+const DIGITS_CHAINS = 8;
+const DIGITS_START_HI = 0.1; // digit chains start at 0.1·U(0, 1)⁶⁴, as the tutorial's
+// Annealed Langevin is drawn as its samples rather than paths (its first levels jump across the
+// plane), so a 2-D ncsn model gets enough chains for the samples to show the distribution.
+const ANNEALED_CHAINS = 500;
+const QUIVER_N = 50; // grid points per side of the quiver, as the tutorial's linspace(…, 50)
+const MAX_PATH_CHAINS = 16; // more chains than this are drawn as their last points: paths would be clutter
+const DATA_PICTURE_SEED = 0; // the data drawn under the quiver: fixed, so figures compare across runs
+const LOSS_WINDOW = 32; // steps in the shown loss: the tutorial's title is the mean of the last 32
+const PLAIN_REPORTS = 10; // progress lines a run prints when stderr is not a terminal
+const CHUNK_MS = 100; // ms of training between redraws of the bar: smooth, and the call overhead is nil
+const MAX_CHUNK_GROWTH = 4; // a chunk grows at most this much over the previous one (timings are noisy)
+const MAX_SEED = 2 ** 53 - 1; // seeds reach the library as doubles, exact below 2^53
+const MAX_KEPT_FLOATS = 2 ** 26; // (sampler steps + 1)·chains·D floats kept for the files: 256 MB
+const MAX_CHAINS = 100000;
+const MAX_DATA_POINTS = 100000; // dots in an SVG: beyond this the file is megabytes of overlap
+const DEFAULT_FILES = { losses: 'losses.csv', weights: 'weights.sfw', samples: 'samples.csv', svg: 'figure.svg', png: 'frames.png' };
+
+// Limits mirrored from src/scorefield.h (SF_MAX_*), so that the command line fails as a usage error
+// before anything runs; the library checks again.
+const LIMITS = { hidden: 512, depth: 4, batch: 65536, projections: 64, levels: 64, samplerSteps: 1000000, trainSteps: 100000000 };
+
+const COMMANDS = {
+  train: 'train a score model, then sample from it and draw it',
+  sample: 'run Langevin chains on a saved model and draw them',
+  help: 'show this help',
+};
+const T = ['train'], TS = ['train', 'sample'];
+const lib = (part, key) => ({ defaults, dataset }) => (part === 'net' ? defaults.net[key] : defaults[part][dataset][key]);
+const dimOf = (dataset) => (dataset === 'digits' ? DIGITS_DIM : 2);
+
+/**
+ * Every option, once: its name (the API's setting in kebab-case), type, the commands it applies to,
+ * its default (a value, or a function of { dataset, defaults } where `defaults` is sf.defaults), its
+ * range, its help line and the help section it is listed in. Parsing, validation and usage read it.
+ */
+export const OPTIONS = [
+  { group: 'Training', name: 'dataset', type: 'choice', choices: CLI_DATASETS, commands: T, default: 'swiss_roll',
+    help: 'the data: the tutorial\'s 2-D swiss roll or 8×8 digits (D = 64), or another 2-D set' },
+  { group: 'Training', name: 'objective', type: 'choice', choices: Object.keys(OBJECTIVES), commands: T,
+    default: lib('train', 'objective'),
+    help: 'exact, sliced, variance-reduced sliced, denoising, or noise-conditional (NCSN) score matching' },
+  { group: 'Training', name: 'steps', type: 'int', min: 0, max: LIMITS.trainSteps, commands: T,
+    default: ({ dataset }) => TUTORIAL_STEPS[dataset] ?? TUTORIAL_STEPS.swiss_roll, help: 'training steps (the tutorial\'s loops)' },
+  { group: 'Training', name: 'batch', type: 'int', min: 1, max: LIMITS.batch, commands: T, default: lib('train', 'batch'),
+    help: 'points per step' },
+  { group: 'Training', name: 'lr', type: 'number', min: 0, minExclusive: true, commands: T, default: lib('train', 'lr'),
+    help: 'Adam\'s learning rate' },
+  { group: 'Training', name: 'projections', type: 'int', min: 1, max: LIMITS.projections, commands: T,
+    default: lib('train', 'projections'), help: 'random projections per point (sliced objectives)' },
+  { group: 'Training', name: 'sigma', type: 'number', min: 0, minExclusive: true, commands: T, default: lib('train', 'sigma'),
+    help: 'σ of the noise added by denoising score matching (dsm)' },
+  { group: 'Training', name: 'data-noise', key: 'dataNoise', type: 'number', min: 0, commands: T,
+    default: lib('train', 'dataNoise'), help: 'noise of the data generator (swiss roll before /10; digits on X/16)' },
+  { group: 'Training', name: 'sigma-max', key: 'sigmaMax', type: 'number', min: 0, minExclusive: true, commands: T,
+    default: lib('train', 'sigmaMax'), help: 'ncsn: the largest noise level σ₁ of the ladder' },
+  { group: 'Training', name: 'sigma-min', key: 'sigmaMin', type: 'number', min: 0, minExclusive: true, commands: T,
+    default: lib('train', 'sigmaMin'), help: 'ncsn: the smallest noise level σ_L' },
+  { group: 'Training', name: 'levels', type: 'int', min: 1, max: LIMITS.levels, commands: T, default: lib('train', 'levels'),
+    help: 'ncsn: noise levels L, geometric from σ₁ down to σ_L' },
+  { group: 'Training', name: 'resume', type: 'path', metavar: 'FILE', commands: T,
+    help: 'continue training a saved model (its settings unless given; not --dataset, --hidden, --depth, --seed)' },
+  { group: 'Model', name: 'hidden', type: 'int', min: 1, max: LIMITS.hidden, commands: T, default: lib('net', 'hidden'),
+    help: 'hidden width H of the MLP D → H → … → H → D' },
+  { group: 'Model', name: 'depth', type: 'int', min: 1, max: LIMITS.depth, commands: T, default: lib('net', 'depth'),
+    help: 'hidden layers' },
+  { group: 'Model', name: 'seed', type: 'int', min: 0, max: MAX_SEED, commands: T, default: lib('net', 'seed'),
+    help: 'seeds the initial weights and the training batches' },
+  { group: 'Model', name: 'isa', type: 'choice', choices: Object.keys(ISAS), commands: TS, default: 'auto',
+    help: 'kernels: SIMD128 when available, or force one (same numbers either way)' },
+  { group: 'Sampling', name: 'chains', type: 'int', min: 1, max: MAX_CHAINS, commands: TS,
+    default: ({ dataset, annealed }) => (dataset === 'digits' ? DIGITS_CHAINS : annealed ? ANNEALED_CHAINS : TUTORIAL_STARTS.length),
+    help: `chains; 2-D starts are uniform over --box unless --start, digits start at 0.1·U(0,1)^64; 2-D ncsn models ${ANNEALED_CHAINS}` },
+  { group: 'Sampling', name: 'start', type: 'points', metavar: 'X,Y;…', commands: TS,
+    help: '2-D start points (default: the tutorial\'s -1.5,-1.5;0,0;1.5,0)' },
+  { group: 'Sampling', name: 'eps', type: 'number', min: 0, minExclusive: true, commands: TS, default: lib('langevin', 'eps'),
+    help: 'Langevin step ε at the first step' },
+  { group: 'Sampling', name: 'decay', type: 'number', min: 0, minExclusive: true, commands: TS, default: lib('langevin', 'decay'),
+    help: 'ε ← ε·decay after each step' },
+  { group: 'Sampling', name: 'temperature', type: 'number', min: 0, commands: TS, default: lib('langevin', 'temperature'),
+    help: 'T, the scale of the noise √ε·T·z' },
+  { group: 'Sampling', name: 'sampler-steps', key: 'steps', type: 'int', min: 0, max: LIMITS.samplerSteps, commands: TS,
+    default: lib('langevin', 'steps'), help: 'Langevin steps (every frame is kept)' },
+  { group: 'Sampling', name: 'sampler-seed', key: 'seed', type: 'int', min: 0, max: MAX_SEED, commands: TS,
+    default: lib('langevin', 'seed'), help: 'seeds the sampler\'s noise and the random start points' },
+  { group: 'Annealed sampling (ncsn models)', name: 'anneal-steps', key: 'steps', type: 'int', min: 0, max: LIMITS.samplerSteps,
+    commands: TS, default: lib('anneal', 'steps'), help: 'annealed Langevin steps per noise level (the end of each level is kept)' },
+  { group: 'Annealed sampling (ncsn models)', name: 'anneal-eps', key: 'eps', type: 'number', min: 0, minExclusive: true,
+    commands: TS, default: lib('anneal', 'eps'), help: 'ε: the step at level i is ε·σ_i²/σ_L²' },
+  { group: 'Files', name: 'weights', type: 'path', metavar: 'FILE', commands: TS,
+    help: 'train: write the weights file; sample: the weights file to read (required)' },
+  { group: 'Files', name: 'losses', type: 'path', metavar: 'FILE', ext: ['.csv', '.json'], commands: T,
+    help: 'write the loss of every step (.csv or .json)' },
+  { group: 'Files', name: 'samples', type: 'path', metavar: 'FILE', ext: ['.csv', '.json'], commands: TS,
+    help: 'write every frame of the chains (.csv or .json)' },
+  { group: 'Files', name: 'svg', type: 'path', metavar: 'FILE', ext: ['.svg'], commands: TS,
+    help: '2-D: write the figure of data, score field and chains' },
+  { group: 'Files', name: 'png', type: 'path', metavar: 'FILE', ext: ['.png'], commands: TS,
+    help: 'digits: write the frames of every chain as a grid' },
+  { group: 'Files', name: 'out-dir', type: 'path', metavar: 'DIR', commands: TS,
+    help: `write every output not named otherwise into DIR (${Object.values(DEFAULT_FILES).join(', ')})` },
+  { group: 'Figures', name: 'box', type: 'box', metavar: 'X0,X1,Y0,Y1', commands: TS,
+    default: ({ dataset }) => (dataset === 'swiss_roll' ? TUTORIAL_BOX : TOY_BOX),
+    help: 'the region of the 2-D figure and of its 50×50 quiver' },
+  { group: 'Figures', name: 'data-points', type: 'int', min: 0, max: MAX_DATA_POINTS, commands: TS, default: 2000,
+    help: 'data points drawn under the 2-D figure' },
+  { group: 'Figures', name: 'cmap', type: 'choice', choices: Object.keys(COLORMAPS), commands: TS, default: 'viridis',
+    help: 'colour map of the digit frames (the tutorial\'s imshow uses gray)' },
+  { group: 'Other', name: 'quiet', type: 'bool', commands: TS, help: 'no progress display' },
+  { group: 'Other', name: 'help', type: 'bool', commands: TS, help: 'show this help' },
+];
+const BY_NAME = new Map(OPTIONS.map((o) => [o.name, o]));
+const METAVARS = { int: 'N', number: 'X', choice: 'NAME', path: 'FILE' };
+
+/** A problem with the command line: reported with the usage, exit code 2. */
+class UsageError extends Error {}
+
+// ---- Parsing ------------------------------------------------------------------------------------
+
+const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i; // no hex, no blanks, no "" (Number() takes all three)
+
+function parseNumber(opt, text) {
+  if (!NUMBER_RE.test(text)) throw new UsageError(`--${opt.name} needs a number, got '${text}'`);
+  return Number(text);
+}
+
+function checkRange(opt, v) {
+  const lo = opt.min ?? -Infinity, hi = opt.max ?? Infinity;
+  const below = opt.minExclusive ? v <= lo : v < lo;
+  if (!below && v <= hi) return v;
+  const range = hi === Infinity ? `${opt.minExclusive ? '>' : '>='} ${lo}` : `in ${lo}..${hi}`;
+  throw new UsageError(`--${opt.name} must be ${range}, got ${v}`);
+}
+
+function numberList(opt, text, what) {
+  return text.split(',').map((s) => {
+    if (!NUMBER_RE.test(s.trim())) throw new UsageError(`--${opt.name} needs ${what}, got '${text}'`);
+    return Number(s);
+  });
+}
+
+/** The value of one option from its text, by the option's type; throws UsageError. */
+function parseValue(opt, text) {
+  switch (opt.type) {
+    case 'choice':
+      if (!opt.choices.includes(text)) throw new UsageError(`--${opt.name} must be one of ${opt.choices.join(', ')}; got '${text}'`);
+      return text;
+    case 'int': {
+      const v = parseNumber(opt, text);
+      if (!Number.isInteger(v)) throw new UsageError(`--${opt.name} must be an integer, got ${text}`);
+      return checkRange(opt, v);
+    }
+    case 'number':
+      return checkRange(opt, parseNumber(opt, text));
+    case 'path':
+      if (text === '') throw new UsageError(`--${opt.name} needs a file name`);
+      if (opt.ext && !opt.ext.includes(extname(text).toLowerCase())) {
+        throw new UsageError(`--${opt.name}: the format is chosen by extension, one of ${opt.ext.join(', ')}; got '${text}'`);
+      }
+      return text;
+    case 'points': {
+      const pts = text.split(/[;\s]+/).filter(Boolean).map((p) => numberList(opt, p, 'points as x,y;x,y;…'));
+      if (pts.length === 0 || pts.some((p) => p.length !== 2)) {
+        throw new UsageError(`--${opt.name} needs points as x,y;x,y;…, got '${text}'`);
+      }
+      return pts;
+    }
+    case 'box': {
+      const b = numberList(opt, text, 'four numbers xmin,xmax,ymin,ymax');
+      if (b.length !== 4) throw new UsageError(`--${opt.name} needs four numbers xmin,xmax,ymin,ymax, got '${text}'`);
+      if (!(b[0] < b[1] && b[2] < b[3])) throw new UsageError(`--${opt.name} needs xmin < xmax and ymin < ymax, got '${text}'`);
+      return b;
+    }
+    default:
+      throw new Error(`option table: unknown type ${opt.type}`);
+  }
+}
+
+// The option nearest to a mistyped name (edit distance ≤ 2), for "did you mean".
+function nearest(name) {
+  const dist = (a, b) => {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] !== b[j - 1]));
+      row = next;
+    }
+    return row[b.length];
+  };
+  let best = null, bestD = 3;
+  for (const o of OPTIONS) {
+    const d = dist(name, o.name);
+    if (d < bestD) [best, bestD] = [o.name, d];
+  }
+  return best;
+}
+
+/**
+ * The command line (process.argv.slice(2)) as { command, values } with values by option name (only
+ * those given), or { command: 'help', topic }. Throws UsageError.
+ */
+export function parseArgs(argv) {
+  const [command, ...rest] = argv;
+  if (command === undefined) throw new UsageError('no command given');
+  if (command === 'help' || command === '--help' || command === '-h') {
+    if (rest.length > 1 || (rest[0] !== undefined && !Object.hasOwn(COMMANDS, rest[0]))) {
+      throw new UsageError(`help takes one of ${Object.keys(COMMANDS).join(', ')}`);
+    }
+    return { command: 'help', topic: rest[0] };
+  }
+  if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command '${command}'`);
+  const values = {};
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === '-h') return { command: 'help', topic: command };
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}' (options start with --)`);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const opt = BY_NAME.get(name);
+    if (!opt) {
+      const guess = nearest(name);
+      throw new UsageError(`unknown option --${name}${guess ? ` (did you mean --${guess}?)` : ''}`);
+    }
+    if (!opt.commands.includes(command)) throw new UsageError(`--${name} does not apply to '${command}'`);
+    if (Object.hasOwn(values, name)) throw new UsageError(`--${name} is given twice`);
+    if (opt.type === 'bool') {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      values[name] = true;
+      continue;
+    }
+    let text;
+    if (eq >= 0) {
+      text = arg.slice(eq + 1);
+    } else {
+      text = rest[++i];
+      // A value may start with '-' (a negative number) but not with '--': that is the next option.
+      if (text === undefined || text.startsWith('--')) throw new UsageError(`--${name} needs a value (${metavar(opt)})`);
+    }
+    values[name] = parseValue(opt, text);
+  }
+  if (values.help) return { command: 'help', topic: command };
+  return { command, values };
+}
+
+// ---- Help ---------------------------------------------------------------------------------------
+
+function metavar(opt) {
+  return opt.metavar ?? (opt.type === 'choice' ? opt.choices.join('|') : METAVARS[opt.type] ?? '');
+}
+
+function shown(v) {
+  return Array.isArray(v) ? v.join(',') : String(v);
+}
+
+// An option's default as help shows it: one value, or the most common value over the datasets
+// followed by the datasets that differ ("0.1; digits 0.2").
+function defaultText(opt, defaults) {
+  if (opt.default === undefined) return '';
+  if (typeof opt.default !== 'function') return shown(opt.default);
+  if (!defaults) return 'the library\'s default';
+  const per = CLI_DATASETS.map((dataset) => [dataset, shown(opt.default({ dataset, defaults }))]);
+  const tally = new Map();
+  for (const [, v] of per) tally.set(v, (tally.get(v) ?? 0) + 1);
+  const common = [...tally].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+  const others = per.filter(([, v]) => v !== common).map(([d, v]) => `${d} ${v}`);
+  return others.length ? `${common}; ${others.join(', ')}` : common;
+}
+
+const HELP_COLUMNS = 100; // characters per help line
+
+// text in lines of at most `columns` characters, broken at spaces.
+function wrap(text, columns) {
+  const lines = [''];
+  for (const word of text.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last && last.length + 1 + word.length > columns) lines.push(word);
+    else lines[lines.length - 1] = last ? `${last} ${word}` : word;
+  }
+  return lines;
+}
+
+const SYNOPSIS = [
+  `usage: ${PROG} train [options]`,
+  `       ${PROG} sample --weights FILE [options]`,
+  `       ${PROG} help [train|sample]`,
+].join('\n');
+
+/** The help text: the synopsis, then each section's options (those of `topic` when given). */
+export function helpText(topic, defaults) {
+  const lines = [SYNOPSIS, '', 'Commands:'];
+  for (const [name, text] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(8)}${text}`);
+  lines.push('');
+  const opts = OPTIONS.filter((o) => !topic || topic === 'help' || o.commands.includes(topic));
+  const left = (o) => `  --${o.name}${o.type === 'bool' ? '' : ` ${metavar(o)}`}`;
+  const width = Math.min(34, Math.max(...opts.map((o) => left(o).length)) + 2);
+  for (const group of [...new Set(opts.map((o) => o.group))]) {
+    lines.push(`${group}:`);
+    for (const o of opts.filter((x) => x.group === group)) {
+      const d = defaultText(o, defaults);
+      const only = !topic && o.commands.length === 1 ? ` [${o.commands[0]} only]` : '';
+      const text = `${o.help}${d ? ` (default ${d})` : ''}${only}`;
+      const l = left(o);
+      const wrapped = wrap(text, HELP_COLUMNS - width);
+      if (l.length >= width) lines.push(l);
+      wrapped.forEach((w, k) => lines.push((k === 0 && l.length < width ? l.padEnd(width) : ''.padEnd(width)) + w));
+    }
+    lines.push('');
+  }
+  lines.push('Progress goes to stderr (a bar on a terminal, plain lines otherwise); results to stdout.');
+  lines.push('Exit codes: 0 done, 1 failed while running, 2 bad command line.');
+  lines.push('');
+  lines.push('Examples:');
+  lines.push(`  ${PROG} train --objective exact --out-dir runs/swiss`);
+  lines.push(`  ${PROG} train --dataset digits --steps 5000 --weights digits.sfw --png digits.png`);
+  lines.push(`  ${PROG} sample --weights runs/swiss/weights.sfw --chains 500 --svg samples.svg`);
+  return lines.join('\n');
+}
+
+// ---- Settings -----------------------------------------------------------------------------------
+
+// The value of an option: given, else its default for the dataset.
+function setting(values, name, ctx) {
+  if (Object.hasOwn(values, name)) return values[name];
+  const d = BY_NAME.get(name).default;
+  return typeof d === 'function' ? d(ctx) : d;
+}
+
+// The output files: explicit names, else the --out-dir default names of those that apply.
+function outputs(values, command, dataset) {
+  const out = {};
+  const wanted = command === 'train' ? ['losses', 'weights', 'samples'] : ['samples'];
+  wanted.push(dataset === 'digits' ? 'png' : 'svg');
+  for (const key of ['losses', 'weights', 'samples', 'svg', 'png']) {
+    if (command === 'sample' && key === 'weights') continue; // sample's --weights is its input
+    if (Object.hasOwn(values, key)) out[key] = values[key];
+    else if (values['out-dir'] !== undefined && wanted.includes(key)) out[key] = join(values['out-dir'], DEFAULT_FILES[key]);
+  }
+  if (out.svg && dataset === 'digits') throw new UsageError('--svg draws 2-D datasets; the digits get --png');
+  if (out.png && dataset !== 'digits') throw new UsageError(`--png draws the digits; ${dataset} gets --svg`);
+  return out;
+}
+
+const PLAIN_SAMPLER = ['eps', 'decay', 'temperature', 'sampler-steps'];
+const ANNEALED_SAMPLER = ['anneal-steps', 'anneal-eps'];
+
+/**
+ * The sampler's settings and start points for a model of dimension D trained as tc, checked
+ * together: { annealed, n, start, seed, and eps, decay, temperature, steps (plain Langevin) or
+ * steps, eps (annealed, for a noise-conditional model), frames: how many frames come back }.
+ */
+function samplerSettings(sf, values, tc, D, annealed) {
+  const ctx = { dataset: tc.dataset, defaults: sf.defaults, annealed };
+  const wrong = (annealed ? PLAIN_SAMPLER : ANNEALED_SAMPLER).find((name) => Object.hasOwn(values, name));
+  if (wrong) {
+    throw new UsageError(annealed
+      ? `--${wrong} sets plain Langevin; an ncsn model samples with annealed Langevin (--anneal-steps, --anneal-eps)`
+      : `--${wrong} sets annealed Langevin, which only ncsn models use`);
+  }
+  const lc = { annealed, seed: setting(values, 'sampler-seed', ctx) };
+  for (const name of annealed ? ANNEALED_SAMPLER : PLAIN_SAMPLER) lc[BY_NAME.get(name).key ?? name] = setting(values, name, ctx);
+  // Plain Langevin keeps every step; annealed keeps the end of each noise level (a level runs
+  // --anneal-steps steps, too many to draw as arrows).
+  lc.frames = annealed ? tc.levels + 1 : lc.steps + 1;
+  let start, n;
+  if (values.start) {
+    if (D !== 2) throw new UsageError(`--start gives 2-D points; ${tc.dataset} has D = ${D}`);
+    n = values.start.length;
+    if (values.chains !== undefined && values.chains !== n) throw new UsageError(`--chains ${values.chains} but --start gives ${n} points`);
+    start = Float32Array.from(values.start.flat());
+  } else if (D === 2 && values.chains === undefined && !annealed) {
+    n = TUTORIAL_STARTS.length;
+    start = Float32Array.from(TUTORIAL_STARTS.flat());
+  } else {
+    n = setting(values, 'chains', ctx);
+    if (D === 2) {
+      const [x0, x1, y0, y1] = setting(values, 'box', ctx);
+      const u = sf.uniform(2 * n, 0, 1, lc.seed);
+      start = u.map((v, k) => (k % 2 === 0 ? x0 + v * (x1 - x0) : y0 + v * (y1 - y0)));
+    } else {
+      start = sf.uniform(D * n, 0, DIGITS_START_HI, lc.seed);
+    }
+  }
+  if (lc.frames * n * D > MAX_KEPT_FLOATS) {
+    throw new UsageError(`keeping ${n} chains × ${lc.frames} frames × D = ${D} is too much `
+      + `(${lc.frames * n * D} floats, at most ${MAX_KEPT_FLOATS}): use fewer --chains or steps`);
+  }
+  return { ...lc, n, start };
+}
+
+// ---- Progress -----------------------------------------------------------------------------------
+
+const BAR_CELLS = 24; // characters of the bar
+
+function meanTail(losses, end) {
+  let s = 0;
+  const from = Math.max(0, end - LOSS_WINDOW);
+  for (let i = from; i < end; i++) s += losses[i];
+  return end > from ? s / (end - from) : NaN;
+}
+
+function count(k, one, many) {
+  return `${k} ${k === 1 ? one : many}`;
+}
+
+function fmtLoss(v) {
+  return Number.isFinite(v) ? v.toFixed(4) : String(v);
+}
+
+/**
+ * Progress of a training run on a stream: 'bar' redraws one line (a terminal), 'plain' prints a line
+ * every tenth of the run, 'none' prints nothing. Loss is the mean of the last 32 steps' losses.
+ */
+class Progress {
+  constructor(total, mode, stream) {
+    this.total = total;
+    this.mode = mode;
+    this.stream = stream;
+    this.every = Math.max(1, Math.ceil(total / PLAIN_REPORTS));
+    this.next = this.every;
+    this.lastDraw = -Infinity;
+  }
+
+  // The largest chunk that does not run past the next plain line.
+  limit(done) {
+    return this.mode === 'plain' ? this.next - done : Infinity;
+  }
+
+  update(done, losses, seconds, offset) {
+    const rate = seconds > 0 ? done / seconds : 0;
+    const loss = fmtLoss(meanTail(losses, done));
+    const step = `${offset + done}/${offset + this.total}`;
+    if (this.mode === 'plain' && (done >= this.next || done === this.total)) {
+      this.stream.write(`step ${step}  loss ${loss}  ${rate.toFixed(0)} steps/s\n`);
+      while (this.next <= done) this.next += this.every;
+    } else if (this.mode === 'bar') {
+      const now = performance.now();
+      if (now - this.lastDraw < CHUNK_MS && done < this.total) return;
+      this.lastDraw = now;
+      const filled = Math.round((BAR_CELLS * done) / Math.max(this.total, 1));
+      const eta = rate > 0 && done < this.total ? `  eta ${((this.total - done) / rate).toFixed(0)} s` : '';
+      const line = `[${'#'.repeat(filled)}${'.'.repeat(BAR_CELLS - filled)}] step ${step}  loss ${loss}  ${rate.toFixed(0)} steps/s${eta}`;
+      const cols = this.stream.columns || 80;
+      this.stream.write(`\r${line.slice(0, cols - 1)}\x1b[K`); // \x1b[K clears what a longer line left
+      if (done === this.total) this.stream.write('\n');
+    }
+  }
+}
+
+// ---- Files --------------------------------------------------------------------------------------
+
+// The shortest decimal that reads back as the same float32 (at most 9 significant digits).
+function f32(v) {
+  if (!Number.isFinite(v)) return v;
+  for (let p = 1; p <= 9; p++) {
+    const c = Number(v.toPrecision(p));
+    if (Math.fround(c) === v) return c;
+  }
+  return v;
+}
+
+// A reason from a Node file-system error without its code and path ("no such file or directory").
+function reason(err) {
+  return err.code ? err.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '') : err.message;
+}
+
+// mkdir -p, one level at a time: Node 20's mkdirSync(…, { recursive: true }) loops forever when a
+// level fails with ENOENT although its parent exists (a path under /proc, for one).
+function makeDirs(dir) {
+  if (existsSync(dir)) return;
+  if (dirname(dir) !== dir) makeDirs(dirname(dir));
+  mkdirSync(dir);
+}
+
+// Makes the directories of every output file.
+function prepareDirs(out) {
+  for (const path of Object.values(out)) {
+    try {
+      makeDirs(dirname(path));
+    } catch (err) {
+      throw new Error(`cannot write '${path}': ${reason(err)}`);
+    }
+  }
+}
+
+function writeOut(path, data) {
+  try {
+    makeDirs(dirname(path));
+    writeFileSync(path, data);
+  } catch (err) {
+    throw new Error(`cannot write '${path}': ${reason(err)}`);
+  }
+}
+
+function readWeights(path) {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (err) {
+    throw new Error(`cannot read weights file '${path}': ${reason(err)}`);
+  }
+}
+
+function writeLosses(path, losses, firstStep, meta) {
+  if (extname(path).toLowerCase() === '.json') {
+    writeOut(path, `${JSON.stringify({ ...meta, firstStep, losses: Array.from(losses, f32) })}\n`);
+  } else {
+    const rows = Array.from(losses, (v, i) => `${firstStep + i},${f32(v)}`);
+    writeOut(path, `step,loss\n${rows.join('\n')}\n`);
+  }
+}
+
+// frames (F, n, D) as CSV rows "step,chain,x…" (or "level,…" for annealed chains) or JSON
+// { …meta, frames: [F][n][D] }.
+function writeSamples(path, frames, n, D, meta, frameName) {
+  const F = frames.length / (n * D);
+  if (extname(path).toLowerCase() === '.json') {
+    const nested = Array.from({ length: F }, (_, t) => Array.from({ length: n },
+      (_, i) => Array.from(frames.subarray((t * n + i) * D, (t * n + i + 1) * D), f32)));
+    writeOut(path, `${JSON.stringify({ ...meta, chains: n, dim: D, frames: nested })}\n`);
+    return;
+  }
+  const columns = D === 2 ? ['x', 'y'] : Array.from({ length: D }, (_, d) => `p${d}`);
+  const rows = [`${frameName},chain,${columns.join(',')}`];
+  for (let t = 0; t < F; t++) {
+    for (let i = 0; i < n; i++) rows.push(`${t},${i},${Array.from(frames.subarray((t * n + i) * D, (t * n + i + 1) * D), f32).join(',')}`);
+  }
+  writeOut(path, `${rows.join('\n')}\n`);
+}
+
+const OBJECTIVE_TITLES = {
+  ncsn: 'noise-conditional score matching (NCSN)',
+  exact: 'exact score matching', sliced: 'sliced score matching',
+  sliced_vr: 'sliced score matching (variance reduced)', dsm: 'denoising score matching',
+};
+
+function netText(model) {
+  return [model.dim, ...Array(model.depth).fill(model.hidden), model.dim].join('→');
+}
+
+// The SVG of a 2-D model: data, the 50×50 quiver over the box, the chains.
+function writeSvg(path, sf, model, tc, lc, frames, values) {
+  const [xmin, xmax, ymin, ymax] = setting(values, 'box', { dataset: tc.dataset });
+  const box = { xmin, xmax, ymin, ymax };
+  const points = gridPoints({ ...box, nx: QUIVER_N, ny: QUIVER_N });
+  const arrows = log1pArrows(model.score(points));
+  const m = setting(values, 'data-points', {});
+  // Painted points ('points', from the page) are not generated, so there is no data to draw.
+  const data = m > 0 && CLI_DATASETS.includes(tc.dataset)
+    ? sf.sampleData({ dataset: tc.dataset, n: m, noise: tc.dataNoise, seed: DATA_PICTURE_SEED }).x : null;
+  const title = `${tc.dataset.replaceAll('_', ' ')}: ${OBJECTIVE_TITLES[tc.objective]}, ${model.stepCount} steps, net ${netText(model)}`;
+  const label = lc.annealed
+    ? `annealed Langevin: σ ${tc.sigmaMax} → ${tc.sigmaMin}, ${tc.levels} levels × ${lc.steps} steps, ε ${lc.eps}`
+    : `Langevin: ε ${lc.eps}, ×${lc.decay}, T ${lc.temperature}, ${lc.steps} steps`;
+  // A noise-conditional model's field is drawn at its smallest noise level, the one sampling ends on.
+  const quiverLabel = model.noiseConditional ? `score at σ ${tc.sigmaMin} (log1p-scaled)` : undefined;
+  const chains = { frames, n: lc.n, label, paths: !lc.annealed && lc.n <= MAX_PATH_CHAINS };
+  writeOut(path, figureSvg({ title, box, data, quiver: { points, arrows, label: quiverLabel }, chains }));
+}
+
+function writePng(path, frames, n, values) {
+  const { width, height, rgb } = digitGrid(frames, n, { colormap: setting(values, 'cmap', {}) });
+  writeOut(path, encodePng(width, height, rgb));
+}
+
+// ---- Commands -----------------------------------------------------------------------------------
+
+// Trains `steps` steps in chunks, reporting progress; returns the losses. On a non-finite step the
+// error carries .losses (those that ran, from every chunk).
+function trainWithProgress(model, steps, progress) {
+  const losses = new Float32Array(steps);
+  const offset = model.stepCount;
+  const t0 = performance.now();
+  let done = 0, chunk = 1;
+  while (done < steps) {
+    const n = Math.max(1, Math.min(chunk, steps - done, progress.limit(done)));
+    const tc = performance.now();
+    try {
+      losses.set(model.train(n), done);
+    } catch (err) {
+      if (err.losses) err.losses = Float32Array.from([...losses.subarray(0, done), ...err.losses]);
+      throw err;
+    }
+    done += n;
+    const dt = performance.now() - tc;
+    chunk = Math.max(1, Math.min(MAX_CHUNK_GROWTH * n, Math.round((n * CHUNK_MS) / Math.max(dt, 1e-3))));
+    progress.update(done, losses, (performance.now() - t0) / 1000, offset);
+  }
+  return { losses, seconds: (performance.now() - t0) / 1000 };
+}
+
+// Samples with settings lc (samplerSettings), writes the samples file and the picture; returns the
+// lines to print.
+function sampleAndDraw(sf, model, tc, lc, values, out) {
+  const report = [];
+  if (!out.samples && !out.svg && !out.png) return report;
+  const frames = lc.annealed
+    ? model.annealedLangevin({ start: lc.start, n: lc.n, steps: lc.steps, eps: lc.eps, seed: lc.seed, keep: 'levels' })
+    : model.langevin({ start: lc.start, n: lc.n, eps: lc.eps, decay: lc.decay, temperature: lc.temperature,
+      steps: lc.steps, seed: lc.seed, keepAll: true });
+  const F = lc.frames;
+  if (out.samples) {
+    const sampler = lc.annealed
+      ? { kind: 'annealed', sigmaMax: tc.sigmaMax, sigmaMin: tc.sigmaMin, levels: tc.levels, steps: lc.steps, eps: lc.eps, seed: lc.seed }
+      : { kind: 'langevin', eps: lc.eps, decay: lc.decay, temperature: lc.temperature, steps: lc.steps, seed: lc.seed };
+    writeSamples(out.samples, frames, lc.n, model.dim, { dataset: tc.dataset, sampler }, lc.annealed ? 'level' : 'step');
+    report.push(`wrote ${out.samples} (${count(lc.n, 'chain', 'chains')} × ${count(F, 'frame', 'frames')})`);
+  }
+  if (out.svg) {
+    writeSvg(out.svg, sf, model, tc, lc, frames, values);
+    report.push(`wrote ${out.svg}`);
+  }
+  if (out.png) {
+    writePng(out.png, frames, lc.n, values);
+    report.push(`wrote ${out.png} (${count(lc.n, 'chain', 'chains')} × ${count(F, 'frame', 'frames')})`);
+  }
+  return report;
+}
+
+function progressMode(values, stream) {
+  if (values.quiet) return 'none';
+  return stream.isTTY ? 'bar' : 'plain';
+}
+
+async function train(values, stdout, stderr) {
+  for (const k of ['dataset', 'hidden', 'depth', 'seed']) {
+    if (values.resume !== undefined && Object.hasOwn(values, k)) throw new UsageError(`--${k} is fixed by the weights file of --resume`);
+  }
+  const isa = setting(values, 'isa', {});
+  const sf = await createScorefield();
+  let model;
+  if (values.resume !== undefined) {
+    model = sf.loadModel(readWeights(values.resume), { isa });
+  } else {
+    const dataset = setting(values, 'dataset', {});
+    const ctx = { dataset, defaults: sf.defaults };
+    model = sf.createModel({ dim: dimOf(dataset), hidden: setting(values, 'hidden', ctx), depth: setting(values, 'depth', ctx),
+      seed: setting(values, 'seed', ctx), isa, noiseConditional: setting(values, 'objective', ctx) === 'ncsn' });
+  }
+  try {
+    const dataset = values.resume !== undefined ? model.trainingConfig().dataset : setting(values, 'dataset', {});
+    const out = outputs(values, 'train', dataset);
+    prepareDirs(out); // a directory that cannot be made fails now, not after a long run
+    const changes = { dataset };
+    for (const name of ['objective', 'batch', 'lr', 'projections', 'sigma', 'data-noise', 'sigma-max', 'sigma-min', 'levels']) {
+      if (Object.hasOwn(values, name)) changes[BY_NAME.get(name).key ?? name] = values[name];
+    }
+    model.configureTraining(changes);
+    const tc = model.trainingConfig();
+    const steps = setting(values, 'steps', { dataset, defaults: sf.defaults });
+    const lc = samplerSettings(sf, values, tc, model.dim, model.noiseConditional); // checked now, not after training
+    const firstStep = model.stepCount + 1;
+    const meta = { ...tc, hidden: model.hidden, depth: model.depth, seed: model.seed, isa: model.isa };
+    const progress = new Progress(steps, progressMode(values, stderr), stderr);
+    let run;
+    try {
+      run = trainWithProgress(model, steps, progress);
+    } catch (err) {
+      if (err.losses && out.losses) {
+        writeLosses(out.losses, err.losses, firstStep, meta);
+        stdout.write(`wrote ${out.losses} (${count(err.losses.length, 'loss', 'losses')}, up to the failed step)\n`);
+      }
+      if (progress.mode === 'bar') stderr.write('\n');
+      throw err;
+    }
+    const { losses, seconds } = run;
+    const rate = seconds > 0 ? (steps / seconds).toFixed(0) : '-';
+    stdout.write(`trained ${dataset}, ${tc.objective}, net ${netText(model)} (${model.isa}): ${steps} steps in `
+      + `${seconds.toFixed(1)} s (${rate} steps/s), loss ${fmtLoss(meanTail(losses, steps))} `
+      + `(mean of the last ${Math.min(LOSS_WINDOW, steps)})\n`);
+    if (out.losses) {
+      writeLosses(out.losses, losses, firstStep, meta);
+      stdout.write(`wrote ${out.losses} (${count(steps, 'loss', 'losses')})\n`);
+    }
+    if (out.weights) {
+      const bytes = model.save();
+      writeOut(out.weights, bytes);
+      stdout.write(`wrote ${out.weights} (${bytes.length} bytes, ${model.stepCount} steps)\n`);
+    }
+    for (const line of sampleAndDraw(sf, model, tc, lc, values, out)) stdout.write(`${line}\n`);
+    if (Object.keys(out).length === 0) {
+      stderr.write('scorefield: nothing written (give --out-dir DIR or --losses, --weights, --samples, --svg, --png)\n');
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
+async function sample(values, stdout, stderr) {
+  if (values.weights === undefined) throw new UsageError('sample needs --weights FILE');
+  const bytes = readWeights(values.weights);
+  const sf = await createScorefield();
+  const model = sf.loadModel(bytes, { isa: setting(values, 'isa', {}) });
+  try {
+    const tc = model.trainingConfig();
+    if (!tc.dataset) throw new Error(`weights file '${values.weights}' names no dataset to sample`);
+    const out = outputs(values, 'sample', tc.dataset);
+    prepareDirs(out);
+    stdout.write(`loaded ${values.weights}: ${tc.dataset}, ${tc.objective}, net ${netText(model)}, ${model.stepCount} steps trained\n`);
+    const lc = samplerSettings(sf, values, tc, model.dim, model.noiseConditional);
+    const lines = sampleAndDraw(sf, model, tc, lc, values, out);
+    for (const line of lines) stdout.write(`${line}\n`);
+    if (lines.length === 0) stderr.write('scorefield: nothing written (give --out-dir DIR or --samples, --svg, --png)\n');
+  } finally {
+    model.dispose();
+  }
+}
+
+async function help(topic, stdout) {
+  let defaults = null;
+  try {
+    defaults = (await createScorefield()).defaults;
+  } catch {
+    // Without the wasm modules help still works; per-dataset defaults are then not shown.
+  }
+  stdout.write(`${helpText(topic, defaults)}\n`);
+}
+
+/** Runs the command line argv; returns the exit code. Streams default to the process's. */
+export async function main(argv, { stdout = process.stdout, stderr = process.stderr } = {}) {
+  try {
+    const parsed = parseArgs(argv);
+    if (parsed.command === 'help') await help(parsed.topic, stdout);
+    else if (parsed.command === 'train') await train(parsed.values, stdout, stderr);
+    else await sample(parsed.values, stdout, stderr);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      stderr.write(`scorefield: ${err.message}\n${SYNOPSIS}\nRun '${PROG} help' for every option.\n`);
+      return EXIT_USAGE;
+    }
+    // The API's messages already start with "scorefield: "; a stack helps only when debugging.
+    stderr.write(`scorefield: ${String(err?.message ?? err).replace(/^scorefield: /, '')}\n`);
+    if (process.env.SCOREFIELD_DEBUG) stderr.write(`${err?.stack}\n`);
+    return EXIT_RUNTIME;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}
