@@ -158,6 +158,8 @@ test('defaults_come_from_the_c_library', async () => {
   assert.deepEqual(sf.defaults.langevin.swiss_roll, { eps: 0.01, decay: 0.9, temperature: 1, steps: 15, seed: 0 });
   assert.deepEqual(sf.defaults.langevin.digits, { eps: 0.05, decay: 0.98, temperature: 0.02, steps: 50, seed: 0 });
   assert.ok(Object.isFrozen(sf.defaults.train.digits));
+  assert.deepEqual(['swiss_roll', 'digits', 'moons', 'points'].map((d) => sf.dataDim(d)), [2, 64, 2, 2]);
+  assert.throws(() => sf.dataDim('spirals'), /unknown dataset 'spirals'/);
   const model = sf.createModel({ dim: 64, hidden: 16 });
   assert.deepEqual(model.trainingConfig(), { dataset: 'digits', ...sf.defaults.train.digits });
   assert.deepEqual([model.dim, model.hidden, model.depth, model.seed], [64, 16, 2, 42]);

@@ -217,6 +217,11 @@ export async function createScorefield(options = {}) {
       return sf.exports.sfw_heap_used();
     },
 
+    /** D, the dimension of a dataset's points ('digits' 64, every other dataset 2). */
+    dataDim(dataset) {
+      return sf.exports.sfw_data_dim(enumValue(DATASETS, 'dataset', dataset));
+    },
+
     /**
      * n points of a dataset: { x: Float32Array (n, D), labels: Int32Array (n) for digits, else null }.
      * noise defaults to the tutorial's (swiss_roll 1.0, digits 0.1), seed to 0.

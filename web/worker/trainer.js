@@ -148,7 +148,7 @@ export class RunTrainer {
 
   #createModel(settings) {
     // D comes from the core's own data generator, so no table of dimensions is kept here.
-    const dim = this.sf.sampleData({ dataset: settings.dataset, n: 1 }).x.length;
+    const dim = this.sf.dataDim(settings.dataset);
     const model = this.sf.createModel({ dim, seed: settings.seed });
     try {
       model.configureTraining(trainingOf(settings));
