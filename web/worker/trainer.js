@@ -147,7 +147,7 @@ export class RunTrainer {
   }
 
   #createModel(settings) {
-    // D comes from the core's own data generator, so no table of dimensions is kept here.
+    // D comes from the core (sf.dataDim), so no table of dimensions is kept here.
     const dim = this.sf.dataDim(settings.dataset);
     const model = this.sf.createModel({ dim, seed: settings.seed });
     try {
