@@ -112,6 +112,21 @@ test('bad_input_throws_a_named_error_and_the_model_still_works', async () => {
     [() => model.score([0.5, 0.5], 1), /points must be a Float32Array/],
     [() => sf.createModel({ dim: 2, isa: 'avx' }), /unknown isa 'avx'/],
     [() => model.configureTraining({ batch: 0 }), /invalid argument/],
+    [() => model.configureTraining({ batch: 1e9 }), /batch size must be 1..65536, got 1000000000/],
+    [() => model.configureTraining({ lr: 1e300 }), /learning rate must be finite and > 0, got inf/],
+    [() => model.configureTraining({ lr: -0.1 }), /learning rate must be finite and > 0/],
+    [() => model.configureTraining({ sigma: -1 }), /sigma must be finite and > 0/],
+    [() => model.configureTraining({ lr: '0.1' }), /lr must be a finite number, got 0.1/],
+    [() => model.configureTraining({ levels: 1000 }), /noise levels must be 1..64/],
+    [() => sf.createModel({ dim: 2, hidden: 1e6 }), /hidden width must be 1..512, got 1000000/],
+    [() => sf.createModel({ dim: 0 }), /dimension must be 1..256, got 0/],
+    [() => sf.createModel({ dim: 2, seed: -1 }), /model seed must be an integer in \[0, 2\^53\)/],
+    [() => sf.createModel({ dim: 2, seed: 2 ** 60 }), /model seed must be an integer/],
+    [() => model.langevin({ start: new Float32Array(2), eps: -1 }), /eps must be finite and > 0/],
+    [() => model.langevin({ start: new Float32Array(2), steps: 2e6 }), /sampler steps must be 0..1000000/],
+    [() => model.langevin({ start: new Float32Array([0, Infinity]) }), /start points contain NaN or infinity/],
+    [() => model.score(new Float32Array([NaN, 0])), /x contains NaN or infinity/],
+    [() => model.train(1e9), /out of memory: a buffer of 4000000000 bytes/],
   ];
   for (const [call, message] of cases) {
     assert.throws(call, message);

@@ -29,6 +29,7 @@ const DEFAULTS_LENGTH = 18; // floats that sfw_defaults writes
 const NET_CONFIG_LENGTH = 5; // doubles that sfw_model_net_config writes
 const TRAIN_CONFIG_LENGTH = 10; // doubles that sfw_model_train_config writes
 const MAX_FILE_BYTES = 2 ** 31 - 1; // sfw_model_load takes the size as an int
+const MAX_BUFFER_BYTES = 2 ** 30; // the module's memory stops growing at 1 GiB (build-wasm.sh)
 const TRAINING_KEYS = ['dataset', 'objective', 'batch', 'projections', 'lr', 'sigma', 'dataNoise', 'sigmaMax',
   'sigmaMin', 'levels'];
 // Settings that follow the dataset when it changes and they are not given.
@@ -92,6 +93,8 @@ function withBuffers(sf, sizes, fn) {
   const ptrs = [];
   try {
     for (const bytes of sizes) {
+      // wasm32 addresses 4 GiB and this build grows to 1 GiB: refuse what malloc's i32 would wrap.
+      if (bytes > MAX_BUFFER_BYTES) throw new Error(`scorefield: out of memory: a buffer of ${bytes} bytes is larger than the module can hold`);
       const p = sf.exports.malloc(Math.max(bytes, F32_BYTES)); // malloc(0) may return 0
       if (p === 0) throw new Error(`scorefield: out of memory: cannot allocate ${bytes} bytes`);
       ptrs.push(p);
