@@ -1,0 +1,113 @@
+// harness.js — what the widget and address tests (embed.test.js, share.test.js) share: a static
+// server (scripts/serve.mjs, optionally with its strict Content-Security-Policy header), one headless
+// Chromium, and pages that record console errors, page errors, CSP violations and requests that leave
+// 127.0.0.1, failing the test that caused any of them.
+//
+// Same setup as page.test.js (see /work/shared/TOOLCHAIN.md): Debian's /usr/bin/chromium through
+// playwright-core, a free port, every cleanup registered as soon as its resource exists, every wait
+// on a condition with a bounded timeout. Not a test file itself (node --test runs *.test.js).
+
+import { after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const SHOTS = process.env.SCOREFIELD_SCREENSHOTS ?? '/tmp';
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SERVER_START_MS = 10000; // ms for serve.mjs to print its URL
+export const WAIT_MS = 60000; // ms for any one condition (short training runs, a loaded 2-core machine)
+export const VIEWPORT = { width: 1200, height: 900 };
+
+/** Starts serve.mjs on a free port (with --csp when csp; serving root, default web/) and resolves with its base URL. */
+export async function startServer({ csp = false, root = join(ROOT, 'web') } = {}) {
+  const server = spawn(process.execPath, [join(ROOT, 'scripts/serve.mjs'), ...(csp ? ['--csp'] : []), '0', root],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
+  after(() => server.kill());
+  process.on('exit', () => server.kill());
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('serve.mjs did not print its URL')), SERVER_START_MS);
+    let out = '';
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = out.match(/at (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (match) { clearTimeout(timer); resolve(match[1]); }
+    });
+    server.on('exit', (code) => { clearTimeout(timer); reject(new Error(`serve.mjs exited with ${code}`)); });
+  });
+}
+
+/** The shared Chromium, closed after the file's tests. */
+export async function startBrowser() {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+  after(() => browser.close());
+  mkdirSync(SHOTS, { recursive: true });
+  return browser;
+}
+
+/**
+ * A fresh context and page at url, recording problems: console errors (the page's, its frames' and
+ * its workers'), page errors, CSP violations (a listener installed before any script of any frame)
+ * and requests to hosts other than 127.0.0.1. The test fails at its end on any problem unless
+ * allowErrors. beforeGoto(context, page) runs before the page loads (to listen to its requests).
+ */
+export async function openPage(t, browser, url, { allowErrors = false, colorScheme = 'light', viewport = VIEWPORT, beforeGoto } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
+  const problems = [];
+  let page = null;
+  // One hook, so that the frames are asked for their CSP violations before the context closes.
+  t.after(async () => {
+    for (const frame of page && !page.isClosed() ? page.frames() : []) {
+      const violations = await frame.evaluate(() => window.cspViolations ?? []).catch(() => []);
+      problems.push(...violations.map((v) => `CSP violation in ${frame.url()}: ${v}`));
+    }
+    await context.close();
+    if (!allowErrors) assert.deepEqual(problems, [], 'the page logged errors, violated its CSP or left 127.0.0.1');
+  });
+  await context.route('**/*', (route) => {
+    const target = new URL(route.request().url());
+    if (target.protocol === 'data:' || target.protocol === 'blob:' || target.hostname === '127.0.0.1') return route.continue();
+    problems.push(`request to ${target.href}`);
+    return route.abort();
+  });
+  await context.addInitScript(() => {
+    window.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`);
+    });
+  });
+  page = await context.newPage();
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`); });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('worker', (worker) => worker.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`worker console error: ${msg.text()}`);
+  }));
+  if (beforeGoto) await beforeGoto(context, page);
+  await page.goto(url);
+  return { page, context, problems };
+}
+
+/** Waits until fn(arg) is truthy in the page or frame. */
+export function waitFor(target, fn, arg) {
+  return target.waitForFunction(fn, arg, { timeout: WAIT_MS });
+}
+
+/** Ink (non-white pixels) and green (quiver) pixels of a canvas, given by a function that finds it. */
+export function canvasInk(target, selector) {
+  return target.evaluate(([host, inner]) => {
+    const canvas = document.querySelector(host).shadowRoot.querySelector(inner);
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let ink = 0, green = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+      if (a > 0 && (r < 230 || g < 230 || b < 230)) ink++;
+      if (a > 0 && g > 90 && r < 80 && b < 80) green++;
+    }
+    return { ink, green, pixels: data.length / 4 };
+  }, selector);
+}

@@ -1,0 +1,606 @@
+// scorefield-widget.js — <scorefield-widget>, the embeddable Scorefield: one module and one tag put a
+// live score-matching figure into a blog post. Each widget owns a training worker, a run and its views,
+// built from the hosted page's modules (web/app/: Engine, Run, views, toolbar, controls; web/render/;
+// web/worker/), so a widget trains and draws exactly as the page does and shares nothing with other
+// widgets on the same page.
+//
+//   <script type="module" src="/scorefield/embed/scorefield-widget.js"></script>
+//   <scorefield-widget dataset="moons" objective="dsm" steps="1500" panels="chains,loss"></scorefield-widget>
+//
+// Attributes are the settings table's rows (web/app/settings.js, in kebab-case: chain-steps) and the
+// widget's own (web/embed/options.js); web/app/share.js checks them, and a value it clamps or drops is
+// named in a notice inside the widget, shown as text. The worker starts when the widget first comes
+// near the viewport; training pauses while the widget is off-screen or the tab is hidden and resumes
+// when it is back. Methods for scripts and the iframe's postMessage bridge (web/embed/frame.js): play(),
+// pause(), reset(), set(name, value), state(), losses().
+//
+// The module must be served from the same origin as the page that uses it (a Worker cannot start from
+// another origin): copy web/ next to the blog, or embed web/embed/frame.html in an iframe instead.
+
+import { Engine } from '../app/engine.js';
+import { Run } from '../app/run.js';
+import { SETTINGS, coreDefaults, rowsOf, settingRow } from '../app/settings.js';
+import { coerceSetting, paramName, readAttributes } from '../app/share.js';
+import { buildControls, button, el } from '../app/controls.js';
+import { ChainSet, DATA_GRID, FieldView, LossView } from '../app/views.js';
+import { gridPoints } from '../render/geometry.js';
+import { FROM_WORKER, TO_WORKER } from '../worker/protocol.js';
+import { PANELS, WIDGET_OPTIONS, WIDGET_ROWS, resolvePanels } from './options.js';
+
+// The widget's run takes the table's own defaults, which are those of the page's 'sliced' run; the name
+// only labels the messages to this widget's own worker.
+const RUN = 'sliced';
+const ROWS = WIDGET_ROWS;
+const ROW_BY_KEY = new Map(ROWS.flatMap((row) => [[row.name, row], [paramName(row.name), row]]));
+// The worker starts once the widget is this close to the viewport, so it is ready as it scrolls in.
+const START_MARGIN = '150px';
+const DATA_POINTS = 10000; // the data under the field: the hosted page's 10 000 points
+const DATA_SEED = 0;
+const MAX_NOTICES_SHOWN = 8; // older notices give way to newer ones
+const STYLESHEET = new URL('widget.css', import.meta.url).href;
+const DARK_QUERY = '(prefers-color-scheme: dark)';
+
+let widgetCount = 0; // numbers the widgets of a page, for ids and file names
+
+function optionDefaults() {
+  return Object.fromEntries(WIDGET_OPTIONS.map((row) => [row.name, row.default]));
+}
+
+function datasetLabel(dataset) {
+  return settingRow('dataset').options.find((o) => o.value === dataset)?.label ?? dataset;
+}
+
+export class ScorefieldWidget extends HTMLElement {
+  static observedAttributes = ROWS.map((row) => paramName(row.name));
+
+  #ui = null; // the shadow DOM's parts, once connected
+  #given = {}; // settings from attributes and set(): { name: value }
+  #options = optionDefaults();
+  #notices = [];
+  #engine = null;
+  #run = null;
+  #status = 'idle'; // the worker: idle (not started), starting, ready, failed
+  #isa = '';
+  #onScreen = false;
+  #resumeOnShow = false; // training was paused because the widget left the screen or the tab hid
+  #autoplayPending = false; // autoplay waits for the widget to be on screen
+  #frame = 0; // requestAnimationFrame handle
+  #observer = null;
+  #cleanup = [];
+  #views = [];
+  #viewsByPanel = {}; // panel → the views exported as its PNG
+  #parts = new Set(); // the parts loaded on demand (#loadParts) asked for so far
+  #data = { points: null, dataset: '', error: '', label: '' };
+  #chains = new ChainSet();
+  #player = null;
+  #toolbar = null;
+  #samplerControls = null;
+  #exportBar = null;
+  #id = ++widgetCount;
+
+  connectedCallback() {
+    const { values, notices } = readAttributes((name) => this.getAttribute(name), ROWS);
+    this.#given = Object.fromEntries(Object.entries(values).filter(([name]) => SETTINGS.some((r) => r.name === name)));
+    this.#options = { ...optionDefaults(), ...Object.fromEntries(Object.entries(values).filter(([name]) => WIDGET_OPTIONS.some((r) => r.name === name))) };
+    this.#notices = [];
+    this.#build();
+    this.addNotices(notices);
+    this.#layout();
+    this.#observer = new IntersectionObserver((entries) => this.#onIntersect(entries), { rootMargin: START_MARGIN });
+    this.#observer.observe(this);
+    const onVisibility = () => this.#updateActive();
+    document.addEventListener('visibilitychange', onVisibility);
+    this.#cleanup.push(() => document.removeEventListener('visibilitychange', onVisibility));
+    const dark = matchMedia(DARK_QUERY), onScheme = () => this.#layout();
+    dark.addEventListener('change', onScheme);
+    this.#cleanup.push(() => dark.removeEventListener('change', onScheme));
+  }
+
+  disconnectedCallback() {
+    this.#observer?.disconnect();
+    for (const fn of this.#cleanup.splice(0)) fn();
+    cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
+    this.#engine?.terminate();
+    this.#engine = null;
+    this.#run = null;
+    this.#views = [];
+    this.#viewsByPanel = {};
+    this.#parts = new Set();
+    this.#player = null;
+    this.#toolbar = null;
+    this.#samplerControls = null;
+    this.#exportBar = null;
+    this.#status = 'idle';
+    this.#onScreen = false;
+    this.#resumeOnShow = false;
+    this.#chains = new ChainSet();
+    this.#data = { points: null, dataset: '', error: '', label: '' };
+    this.shadowRoot?.replaceChildren();
+    this.#ui = null;
+  }
+
+  attributeChangedCallback(name, old, value) {
+    if (!this.#ui || old === value) return; // before connecting, connectedCallback reads them all
+    const row = ROW_BY_KEY.get(name);
+    if (value === null) this.#apply(row, this.#defaultOf(row));
+    else this.set(name, value);
+  }
+
+  // ---- the public API (scripts on the page, and frame.js for postMessage) -----------------------
+
+  /** Starts or continues training (starting the worker if it has not started). */
+  play() {
+    this.#resumeOnShow = false;
+    if (this.#status !== 'ready') {
+      this.#autoplayPending = true; // plays as soon as the worker is ready and the widget on screen
+      this.#start();
+      return;
+    }
+    if (this.#run.done) this.#run.reset();
+    this.#run.play();
+  }
+
+  pause() {
+    this.#autoplayPending = false;
+    this.#resumeOnShow = false;
+    if (this.#status === 'ready') this.#run.pause();
+  }
+
+  /** A fresh network with the same settings, at step 0. */
+  reset() {
+    this.#resumeOnShow = false;
+    if (this.#status === 'ready') this.#run.reset();
+  }
+
+  /**
+   * Changes one setting or option by name (as the table spells it, or in kebab-case), from a string,
+   * number or boolean: { ok, value, notice } — a clamped value is applied with a notice, a bad one is
+   * not applied. The widget also shows the notice.
+   */
+  set(name, value) {
+    const row = typeof name === 'string' ? ROW_BY_KEY.get(name) : undefined;
+    if (!row) {
+      const notice = `'${String(name).slice(0, 32)}' is not a setting of this widget: ignored.`;
+      this.addNotices([notice]);
+      return { ok: false, notice };
+    }
+    const result = coerceSetting(row, value, paramName(row.name));
+    if (result.notice) this.addNotices([result.notice]);
+    if (!('value' in result)) return { ok: false, notice: result.notice };
+    this.#apply(row, result.value);
+    return { ok: true, value: result.value, notice: result.notice };
+  }
+
+  /** What the widget shows, as plain data (postMessage-safe). */
+  state() {
+    const run = this.#run;
+    const settings = run ? { ...run.values } : { ...this.#defaultSettings(), ...this.#given };
+    const last = run && run.count > 0 ? run.losses[run.count - 1] : NaN;
+    const field = this.#viewsByPanel.field?.[0] && run?.fields.get(this.#viewsByPanel.field[0].gridId);
+    const chains = run?.viewResult('chains');
+    return {
+      worker: this.#status,
+      isa: this.#isa,
+      settings,
+      options: { ...this.#options },
+      panels: this.#panels(),
+      step: run?.step ?? 0,
+      target: settings.steps,
+      playing: !!run?.playing,
+      done: !!run && run.dim > 0 && run.done,
+      generation: run?.generation ?? -1,
+      dim: run?.dim ?? 0,
+      lossCount: run?.count ?? 0,
+      lastLoss: Number.isFinite(last) ? last : null,
+      error: run?.error || '',
+      fieldStep: field?.scores && field.generation === run.generation ? field.step : -1, // the latest field drawn from
+      chainsStep: chains?.frames && chains.generation === run.generation ? chains.step : -1, // the latest chains
+      notices: [...this.#notices],
+    };
+  }
+
+  /** The losses so far, one per step (NaN for steps before a loaded weights file's). */
+  losses() {
+    return this.#run ? Array.from(this.#run.history()) : [];
+  }
+
+  /** Adds notices (plain sentences) to the widget's notice list; shown as text, never as markup. */
+  addNotices(list) {
+    if (list.length === 0) return;
+    this.#notices = [...this.#notices, ...list.map(String)].slice(-MAX_NOTICES_SHOWN);
+    this.#showNotices();
+  }
+
+  // ---- settings ------------------------------------------------------------------------------
+
+  #defaultSettings() {
+    return Object.fromEntries(SETTINGS.map((row) => [row.name, row.default]));
+  }
+
+  #defaultOf(row) {
+    return WIDGET_OPTIONS.includes(row) ? row.default : this.#defaultSettings()[row.name];
+  }
+
+  #apply(row, value) {
+    if (WIDGET_OPTIONS.includes(row)) {
+      if (row.name === 'simd' && this.#engine && value !== this.#options.simd) {
+        this.addNotices(['simd: the worker has started; the kernels change when the widget is added again.']);
+      }
+      this.#options[row.name] = value;
+      if (row.name === 'autoplay' && !value) this.#autoplayPending = false;
+      this.#layout();
+      return;
+    }
+    this.#given[row.name] = value;
+    const run = this.#run;
+    if (!run) {
+      this.#layout();
+      return;
+    }
+    this.#toolbar?.controls.set(row.name, value);
+    this.#samplerControls?.set(row.name, value);
+    if (this.#status !== 'ready') {
+      // The worker has not loaded the core yet: the run sends every setting when it is configured.
+      run.values[row.name] = value;
+      run.explicit.add(row.name);
+      this.#layout();
+      return;
+    }
+    const wasPlaying = run.playing;
+    run.set(row.name, value); // a new dataset reloads the data (the run's 'settings' listener)
+    if (row.group === 'langevin') {
+      this.#chains.touch();
+      this.#player?.touch();
+    }
+    if (row.resets && wasPlaying) run.play(); // a new network starts paused: keep training
+    this.#layout();
+  }
+
+  #panels() {
+    const dataset = this.#run?.values.dataset ?? this.#given.dataset ?? settingRow('dataset').default;
+    return resolvePanels(this.#options.panels, dataset);
+  }
+
+  // ---- DOM ---------------------------------------------------------------------------------------
+
+  #build() {
+    const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+    const link = el('link');
+    link.rel = 'stylesheet';
+    link.href = STYLESHEET;
+    const frame = el('div', 'sf');
+    frame.setAttribute('part', 'widget');
+    const notices = el('div', 'sf-notices');
+    notices.setAttribute('role', 'status');
+    const panels = el('div', 'sf-panels');
+    const figures = {};
+    const canvas = (label, className = '') => {
+      const c = el('canvas', className);
+      c.setAttribute('role', 'img');
+      c.setAttribute('aria-label', label);
+      c.id = `sf${this.#id}-${label.replace(/\W+/g, '-')}`;
+      return c;
+    };
+    const figure = (panel, drawing, parent = panels) => {
+      const f = el('figure', `sf-panel sf-${panel}`);
+      f.dataset.panel = panel;
+      f.append(drawing);
+      parent.append(f);
+      return f;
+    };
+    const field = canvas('score field'), chains = canvas('Langevin chains', 'clickable'), loss = canvas('loss');
+    const digit = canvas('digit'), filmstrip = canvas('filmstrip', 'clickable');
+    figures.field = [figure('field', field)];
+    figures.chains = [figure('chains', chains)];
+    figures.loss = [figure('loss', loss)];
+    // The filmstrip runs under the grid, the whole width of the widget.
+    const strip = el('div', 'sf-strip');
+    figures.digits = [figure('digits', digit), figure('filmstrip', filmstrip, strip)];
+    figures.digits[1].dataset.panel = 'digits';
+
+    const bar = el('div', 'sf-bar');
+    const playButton = button('Play', () => (this.#run?.playing ? this.pause() : this.play()), 'primary sf-play');
+    const readout = el('span', 'sf-readout');
+    readout.setAttribute('aria-live', 'off');
+    const brand = el('span', 'sf-brand', 'Scorefield');
+    bar.append(playButton, readout, brand);
+
+    const controls = el('div', 'sf-controls');
+    const toolbarBox = el('div', 'toolbar');
+    const sampler = el('div', 'toolbar sf-sampler');
+    const exportsBox = el('div', 'toolbar sf-exports');
+    controls.append(toolbarBox, sampler, exportsBox);
+    frame.append(notices, panels, strip, bar, controls);
+    root.replaceChildren(link, frame);
+    this.#ui = {
+      frame, notices, panels, figures, bar, playButton, readout, controls, toolbarBox, sampler, exportsBox,
+      canvases: { field, chains, loss, digit, filmstrip },
+    };
+    this.#showReadout();
+  }
+
+  #layout() {
+    const ui = this.#ui;
+    if (!ui) return;
+    const theme = this.#options.theme === 'auto' ? (matchMedia(DARK_QUERY).matches ? 'dark' : 'light') : this.#options.theme;
+    ui.frame.dataset.theme = theme;
+    ui.frame.classList.toggle('is-compact', this.#options.compact);
+    const shown = this.#panels();
+    for (const panel of PANELS) for (const f of ui.figures[panel]) f.hidden = !shown.includes(panel);
+    ui.panels.dataset.count = String(shown.length);
+    ui.controls.hidden = !this.#options.controls;
+    this.#loadParts();
+  }
+
+  #showNotices() {
+    const box = this.#ui?.notices;
+    if (!box) return;
+    const items = this.#notices.map((text) => el('p', 'sf-notice', text));
+    if (items.length > 0) {
+      items.push(button('Dismiss', () => {
+        this.#notices = [];
+        this.#showNotices();
+      }, 'sf-dismiss'));
+    }
+    box.replaceChildren(...items);
+  }
+
+  #showReadout() {
+    const ui = this.#ui;
+    const run = this.#run;
+    let text;
+    if (this.#status === 'idle') text = 'Starts training when scrolled into view.';
+    else if (this.#status === 'starting') text = 'Starting the engine…';
+    else if (this.#status === 'failed') text = 'The engine could not start.';
+    else {
+      const last = run.count > 0 ? run.losses[run.count - 1] : NaN;
+      text = `step ${run.step} / ${run.values.steps}${Number.isFinite(last) ? ` · loss ${last.toFixed(3)}` : ''}`;
+      if (run.diverged) text += ' · diverged: lower the learning rate';
+      else if (run.error) text += ` · ${run.error}`;
+    }
+    if (ui.readout.textContent !== text) ui.readout.textContent = text;
+    const label = run?.playing ? 'Pause' : run && run.dim > 0 && run.done ? 'Replay' : 'Play';
+    if (ui.playButton.textContent !== label) ui.playButton.textContent = label;
+    ui.playButton.disabled = this.#status === 'failed' || this.#status === 'starting' || (!!run && run.dim === 0);
+  }
+
+  // ---- starting, pausing off-screen -------------------------------------------------------------
+
+  #onIntersect(entries) {
+    for (const entry of entries) {
+      if (entry.target === this) {
+        this.#onScreen = entry.isIntersecting;
+        if (this.#onScreen && !this.#engine) this.#start();
+        this.#updateActive();
+        continue;
+      }
+      const view = this.#views.find((v) => v.canvas === entry.target);
+      if (!view) continue;
+      view.visible = entry.isIntersecting;
+      if (view.visible) view.invalidate();
+    }
+  }
+
+  // Training runs only while the widget is on screen and the tab is visible.
+  #updateActive() {
+    const active = this.#onScreen && document.visibilityState !== 'hidden';
+    const run = this.#run;
+    if (!active) {
+      if (run?.playing) {
+        this.#resumeOnShow = true;
+        run.pause();
+      }
+      cancelAnimationFrame(this.#frame);
+      this.#frame = 0;
+      return;
+    }
+    if (!this.#frame && this.#ui) this.#frame = requestAnimationFrame((now) => this.#tick(now));
+    if (!run || run.dim === 0) return;
+    if (this.#resumeOnShow || this.#autoplayPending) {
+      this.#resumeOnShow = false;
+      this.#autoplayPending = false;
+      if (!run.done) run.play();
+    }
+  }
+
+  #start() {
+    if (this.#engine || !this.#ui) return;
+    this.#status = 'starting';
+    const simd = this.#options.simd === 'auto' ? undefined : this.#options.simd === 'simd128';
+    const engine = new Engine({ simd, onFailure: (message, fatal, msg) => this.#onFailure(message, fatal, msg) });
+    this.#engine = engine;
+    const run = new Run(RUN, engine, this.#given);
+    this.#run = run;
+    for (const type of [FROM_WORKER.STATE, FROM_WORKER.LOSSES, FROM_WORKER.DIVERGED, FROM_WORKER.FIELD,
+      FROM_WORKER.CHAINS, FROM_WORKER.SAMPLES, FROM_WORKER.ERROR]) {
+      engine.on(type, (msg) => { if (msg.run === RUN) run.receive(msg); });
+    }
+    this.#buildViews(run);
+    this.#loadParts();
+    // Settings applied by the toolbar, set() or a loaded file: a new dataset needs its data drawn.
+    run.subscribe((_, what) => {
+      if (what === 'settings' && run.values.dataset !== this.#data.dataset && this.#status === 'ready') {
+        this.#loadData(run.values.dataset);
+        this.#layout();
+      }
+    });
+    run.subscribe((_, what) => {
+      if (what === 'state' && run.dim > 0 && (this.#autoplayPending || this.#resumeOnShow)) this.#updateActive();
+      if (what === 'state') this.dispatchEvent(new CustomEvent('scorefield-state', { detail: { step: run.step, playing: run.playing } }));
+    });
+    this.#autoplayPending = this.#autoplayPending || this.#options.autoplay;
+    engine.ready.then((ready) => {
+      if (this.#engine !== engine) return; // removed from the page meanwhile
+      this.#status = 'ready';
+      this.#isa = ready.isa;
+      const changed = run.adoptDefaults(coreDefaults(ready.defaults, run.values.dataset));
+      for (const name of changed) {
+        this.#toolbar?.controls.set(name, run.values[name]);
+        this.#samplerControls?.set(name, run.values[name]);
+      }
+      this.#loadData(run.values.dataset);
+      run.configure();
+      this.dispatchEvent(new CustomEvent('scorefield-ready', { detail: { isa: ready.isa } }));
+    }, () => {});
+    this.#updateActive();
+  }
+
+  #onFailure(message, fatal, msg) {
+    if (fatal) {
+      this.#status = 'failed';
+      this.addNotices([`This widget cannot train: ${message}. It needs a browser with WebAssembly and module Web Workers, `
+        + 'and its files served from the same origin as this page.']);
+      return;
+    }
+    if (msg?.run === RUN) return; // shown in the read-out and the run's status line
+    this.addNotices([`Something went wrong: ${message}`]);
+  }
+
+  #buildViews(run) {
+    const { canvases } = this.#ui;
+    const chainsView = new FieldView(canvases.chains, run, { id: 'chains', grid: DATA_GRID, data: this.#data, chains: this.#chains, title: 'Langevin chains' });
+    const fieldView = new FieldView(canvases.field, run, { id: 'field', grid: DATA_GRID, data: this.#data, title: 'score field' });
+    const lossView = new LossView(canvases.loss, run);
+    this.#views = [fieldView, chainsView, lossView];
+    this.#viewsByPanel = { field: [fieldView], chains: [chainsView], loss: [lossView], digits: [] };
+    for (const view of this.#views) this.#observer.observe(view.canvas);
+  }
+
+  // The parts not every widget needs load when first needed — the digit views with the digits panel,
+  // the toolbar and the exports with the controls — so that a plain figure loads less.
+  #loadParts() {
+    const run = this.#run;
+    if (!run) return;
+    if (!this.#parts.has('digits') && this.#panels().includes('digits')) {
+      this.#parts.add('digits');
+      import('../app/digit-views.js').then((m) => { if (this.#run === run) this.#buildDigits(run, m); }, (err) => this.#partFailed(err));
+    }
+    if (!this.#parts.has('controls') && this.#options.controls) {
+      this.#parts.add('controls');
+      Promise.all([import('../app/toolbar.js'), import('../app/exports.js')]).then(([toolbar, exports]) => {
+        if (this.#run !== run) return;
+        this.#buildControls(run, toolbar);
+        this.#buildExports(run, exports);
+      }, (err) => this.#partFailed(err));
+    }
+  }
+
+  #partFailed(err) {
+    this.addNotices([`A part of this widget could not be loaded: ${err.message}`]);
+  }
+
+  #buildDigits(run, { DigitImageView, DigitPlayer, FilmstripView }) {
+    const { canvases } = this.#ui;
+    this.#player = new DigitPlayer(run);
+    const digitView = new DigitImageView(canvases.digit, this.#player);
+    const filmView = new FilmstripView(canvases.filmstrip, this.#player);
+    this.#views.push(digitView, filmView);
+    this.#viewsByPanel.digits = [digitView];
+    for (const view of [digitView, filmView]) this.#observer.observe(view.canvas);
+  }
+
+  #buildControls(run, { RunToolbar }) {
+    const ui = this.#ui;
+    this.#toolbar = new RunToolbar(ui.toolbarBox, run, {
+      onUserAction: () => {
+        this.#autoplayPending = false;
+        this.#resumeOnShow = false;
+      },
+    });
+    const fields = el('div', 'toolbar-fields');
+    this.#samplerControls = buildControls(fields, rowsOf('langevin'), run.values, (name, value) => {
+      run.set(name, value);
+      this.#chains.touch();
+      this.#player?.touch();
+    });
+    const buttons = el('div', 'toolbar-buttons');
+    buttons.append(
+      button('Resample', () => {
+        const seed = run.values.chainSeed + 1;
+        run.set('chainSeed', seed);
+        this.#samplerControls.set('chainSeed', seed);
+        this.#chains.touch();
+        this.#player?.touch();
+      }),
+      button('Three chains', () => this.#chains.clear()),
+    );
+    ui.sampler.replaceChildren(el('span', 'export-label', 'Sampler'), buttons, fields);
+  }
+
+  #loadData(dataset) {
+    const data = this.#data;
+    data.dataset = dataset;
+    data.points = null;
+    data.error = '';
+    this.#engine.request(TO_WORKER.DATA, { dataset, n: DATA_POINTS, seed: DATA_SEED }).then((msg) => {
+      if (msg.dataset !== data.dataset) return; // superseded by a newer choice
+      const dim = msg.x.length / DATA_POINTS;
+      data.points = dim === 2 ? msg.x : null;
+      data.label = datasetLabel(dataset);
+      data.error = dim === 2 ? '' : `${datasetLabel(dataset)} has D = ${dim}: no scatter plot to draw.`;
+      for (const view of this.#views) view.invalidate();
+    }, (err) => {
+      data.error = `The data could not be drawn: ${err.message}`;
+    });
+  }
+
+  #tick(now) {
+    this.#frame = 0;
+    if (!this.#ui) return;
+    this.#toolbar?.update(now);
+    this.#player?.update(now);
+    for (const view of this.#views) if (view.visible) view.update(now);
+    for (const view of this.#views) if (view.visible && view.dirty) view.render();
+    this.#showReadout();
+    this.#exportBar?.update();
+    if (this.#onScreen && document.visibilityState !== 'hidden') this.#frame = requestAnimationFrame((t) => this.#tick(t));
+  }
+
+  // ---- exports and imports -----------------------------------------------------------------------
+
+  #buildExports(run, { ExportBar, fileStem }) {
+    this.#exportBar = new ExportBar(this.#ui.exportsBox, {
+      run,
+      engine: this.#engine,
+      pngViews: () => this.#panels().flatMap((p) => this.#viewsByPanel[p] ?? []),
+      figure: () => this.#figure(),
+      samples: () => this.#player?.samples ?? null,
+      stem: () => fileStem('scorefield', run.values.dataset, run.values.objective, `step${run.step}`),
+      notice: (text) => this.addNotices([text]),
+      loaded: (settings) => {
+        for (const [name, value] of Object.entries(settings)) {
+          if (!SETTINGS.some((row) => row.name === name)) continue;
+          this.#given[name] = value;
+          this.#toolbar?.controls.set(name, value);
+        }
+        this.#chains.touch();
+        this.#player?.touch();
+        this.#layout();
+        this.dispatchEvent(new CustomEvent('scorefield-loaded', { detail: { step: run.step } }));
+      },
+    });
+  }
+
+  // The SVG figure: the field of the chains panel (or the field panel) with the data, and the chains
+  // when that panel shows; null until the field is computed or when the data is not 2-D.
+  #figure() {
+    const run = this.#run;
+    if (!run || run.dim !== 2) return null;
+    const chainsShown = this.#panels().includes('chains');
+    const view = (chainsShown ? this.#viewsByPanel.chains : this.#viewsByPanel.field)?.[0];
+    const field = view && run.fields.get(view.gridId);
+    if (!field?.scores) return null;
+    const chains = chainsShown ? run.viewResult(view.id) : null;
+    return {
+      title: `${datasetLabel(run.values.dataset)}: score field at step ${field.step}`,
+      box: DATA_GRID,
+      data: this.#data.points,
+      field: { points: gridPoints(DATA_GRID), scores: field.scores },
+      chains: chains?.frames ? chains : null,
+      idPrefix: `scorefield${this.#id}`,
+    };
+  }
+}
+
+if (!customElements.get('scorefield-widget')) customElements.define('scorefield-widget', ScorefieldWidget);
