@@ -1,0 +1,332 @@
+// ncsn-section.js — section 7 of the page, noise-conditional scores and annealed Langevin (Song &
+// Ermon 2019): builds its toolbars, sampler and painting controls and its views, and keeps the state
+// that is the section's rather than a run's — the painted points, the noise level the field plots
+// show, the exact fields and the plain-against-annealed comparison the worker computed — and decides
+// when to stream the particles (whenever they are on screen and the network changed since the last
+// flow). main.js calls buildNcsnSection once, adds its views and toolbars to the page's loops and
+// calls update() every animation frame.
+//
+// Runs are NcsnRuns (ncsn-run.js, created by main.js from settings.js's RUNS); views are
+// ncsn-views.js's; the worker side is web/worker/ncsn.js.
+
+import { buildControls, button, el, readout } from './controls.js';
+import { RunToolbar } from './toolbar.js';
+import { LossView } from './views.js';
+import { Painter } from './paint.js';
+import { ladder } from './ncsn-run.js';
+import {
+  CompareView, NCSN_BOX, NCSN_GRID, NcsnDataView, NcsnDigitsView, ParticleView, QualityView, SigmaFieldView, formatDistance,
+  formatSigma,
+} from './ncsn-views.js';
+import { NCSN_DATASET_OPTIONS, rowsOf } from './settings.js';
+import { NCSN_FROM_WORKER, NCSN_TO_WORKER, TO_WORKER } from '../worker/protocol.js';
+
+const DATA_POINTS = 2000; // the generated data drawn under the particles and fields
+const DATA_SEED = 0;
+const ANALYTIC = new Set(['mixture', 'eight_gaussians']); // datasets with sf.dataScore
+// After a flow ends its last frame stays this long before a changed network is sampled again.
+const FLOW_HOLD_MS = 1500; // ms
+const COMPARE_CHAINS = 1000;
+const COMPARE_SEED = 1;
+
+const $ = (id) => document.getElementById(id);
+
+// The rows a toolbar shows: the training rows without the objective (always ncsn here), the dataset
+// row with the section's own options (or none, for the digits), then the noise ladder.
+function toolbarRows({ dataset, probe }) {
+  const rows = [];
+  for (const row of rowsOf('train')) {
+    if (row.name === 'objective') continue;
+    if (row.name === 'dataset') {
+      if (dataset) rows.push({ ...row, options: NCSN_DATASET_OPTIONS });
+      continue;
+    }
+    rows.push(row);
+  }
+  return [...rows, ...rowsOf('ncsn').filter((row) => probe || row.name !== 'edEvery')];
+}
+
+/**
+ * Builds section 7 inside the page's markup (index.html, ids ncsn-*) for runs.ncsn and
+ * runs.ncsnDigits. onUserAction: called when the user touches a control (main.js stops autoplay).
+ * Returns { views, toolbars, update(now), test }.
+ */
+export function buildNcsnSection({ engine, runs, onUserAction }) {
+  const run = runs.ncsn, digitsRun = runs.ncsnDigits;
+  for (const type of Object.values(NCSN_FROM_WORKER)) {
+    engine.on(type, (msg) => { if (msg.run) runs[msg.run]?.receive(msg); });
+  }
+  const data = { dataset: '', points: null, label: '', error: '' };
+
+  // ---- painting --------------------------------------------------------------------------------------
+  const painter = new Painter(NCSN_BOX);
+  let pointsSent = -1; // the painter version the worker has
+  let workerReady = false;
+  engine.ready.then(() => { workerReady = true; sendPoints(); }, () => {});
+  function sendPoints() {
+    if (!workerReady || pointsSent === painter.version) return; // the worker takes messages once it is READY
+    pointsSent = painter.version;
+    engine.send(NCSN_TO_WORKER.POINTS, { run: run.name, points: painter.snapshot() });
+  }
+  // Choosing the drawing with nothing drawn offers a heart to start from; the points reach the worker
+  // before the CONFIGURE that makes a network for them.
+  run.beforeDataset = (dataset) => {
+    if (dataset !== 'points') return;
+    if (painter.count === 0) painter.fillExample();
+    sendPoints();
+  };
+  painter.subscribe((_, committed) => {
+    if (!committed) return;
+    sendPoints();
+    if (run.values.dataset === 'points') loadData();
+    // Painting on a generated dataset switches the run to the drawing.
+    if (painter.count > 0 && run.values.dataset !== 'points') {
+      onUserAction();
+      run.set('dataset', 'points');
+      toolbar.controls.set('dataset', 'points');
+    }
+  });
+
+  // ---- training toolbars -------------------------------------------------------------------------------
+  const toolbar = new RunToolbar($('ncsn-toolbar'), run, { onUserAction, rows: toolbarRows({ dataset: true, probe: true }) });
+  const digitsToolbar = new RunToolbar($('ncsn-digits-toolbar'), digitsRun, { onUserAction, rows: toolbarRows({ dataset: false, probe: false }) });
+
+  // ---- sampler bar: Sample again, Stop, the annealed sampler's settings, read-outs ---------------------
+  let seedOffset = 0;
+  const samplerBox = $('ncsn-sampler');
+  const samplerButtons = el('div', 'toolbar-buttons');
+  const sampleButton = button('Sample', () => { onUserAction(); seedOffset++; startFlow(); }, 'primary');
+  sampleButton.title = 'Run the annealed sampler again from new uniform starts (the next seed)';
+  const stopButton = button('Stop', () => { onUserAction(); run.stopFlow(); });
+  stopButton.title = 'Stop the particles where they are';
+  samplerButtons.append(sampleButton, stopButton);
+  const samplerFields = el('div', 'toolbar-fields');
+  const samplerControls = buildControls(samplerFields, rowsOf('anneal'), run.values, (name, value) => {
+    onUserAction();
+    run.set(name, value);
+    startFlow();
+  });
+  const samplerReadouts = el('div', 'toolbar-readouts');
+  const levelOut = readout('level'), sigmaOut = readout('σ'), edOut = readout('energy distance'), modeOut = readout('small mode');
+  samplerReadouts.append(levelOut.root, sigmaOut.root, edOut.root, modeOut.root);
+  samplerBox.append(samplerButtons, samplerFields, samplerReadouts);
+
+  // ---- paint controls: count, clear, a typed point ----------------------------------------------------------
+  const paintBox = $('ncsn-paint');
+  const countOut = readout('painted');
+  const clearButton = button('Clear drawing', () => { onUserAction(); painter.clear(); });
+  const typed = { x: 0, y: 0 };
+  const typedRows = [{ name: 'x', label: 'x' }, { name: 'y', label: 'y' }].map(({ name, label }) => ({
+    name, label, type: 'number', default: 0, min: NCSN_BOX.xmin, max: NCSN_BOX.xmax, step: 'any',
+    help: `The ${name} coordinate of a dab of points (the keyboard's way to paint; a drag on the plot does the same).`,
+  }));
+  const typedFields = el('div', 'toolbar-fields');
+  buildControls(typedFields, typedRows, typed, (name, value) => { typed[name] = value; });
+  const dabButton = button('Add points at (x, y)', () => { onUserAction(); painter.dab(typed.x, typed.y); });
+  paintBox.append(countOut.root, typedFields, dabButton, clearButton);
+  painter.subscribe(() => countOut.set(`${painter.count} / 4096`));
+  countOut.set('0 / 4096');
+
+  // ---- σ of the field plots -------------------------------------------------------------------------------
+  const sigmaState = { level: 0, follow: true };
+  const sigmaBox = $('ncsn-sigma');
+  const sigmaLabel = el('label', 'field-label', 'Noise level');
+  const sigmaInput = el('input');
+  Object.assign(sigmaInput, { type: 'range', id: 'ncsn-sigma-level', min: '1', max: '10', step: '1', value: '1' });
+  sigmaLabel.htmlFor = sigmaInput.id;
+  const sigmaValue = el('output', 'sigma-value');
+  sigmaValue.htmlFor = sigmaInput.id;
+  const followLabel = el('label', 'follow');
+  const follow = el('input');
+  follow.type = 'checkbox';
+  follow.checked = true;
+  followLabel.append(follow, ' follow the sampler');
+  sigmaBox.append(sigmaLabel, sigmaInput, sigmaValue, followLabel);
+  sigmaInput.addEventListener('input', () => {
+    sigmaState.level = Number(sigmaInput.value) - 1;
+    sigmaState.follow = false;
+    follow.checked = false;
+    fieldsChanged();
+  });
+  follow.addEventListener('change', () => { sigmaState.follow = follow.checked; fieldsChanged(); });
+  const sigmaOf = () => {
+    const sigmas = ladder(run.values);
+    return sigmas[Math.min(sigmaState.level, sigmas.length - 1)];
+  };
+
+  // ---- exact fields (cache of the worker's answers) ------------------------------------------------------
+  const trueFields = new Map(); // `${dataset}/${sigma}` → { scores } (scores null and error on failure)
+  const pendingTrue = new Set();
+  const fieldSection = {
+    data,
+    sigma: sigmaOf,
+    analytic: (dataset) => ANALYTIC.has(dataset),
+    trueFieldAt: (dataset, sigma) => trueFields.get(`${dataset}/${sigma}`),
+    trueField(dataset, sigma) {
+      const key = `${dataset}/${sigma}`;
+      if (trueFields.has(key) || pendingTrue.has(key)) return;
+      pendingTrue.add(key);
+      engine.request(NCSN_TO_WORKER.TRUE_FIELD, { dataset, grid: NCSN_GRID, sigma }).then(
+        (msg) => { trueFields.set(key, { scores: msg.scores }); },
+        (err) => { trueFields.set(key, { scores: null, error: err.message }); },
+      ).finally(() => { pendingTrue.delete(key); trueView.invalidate(); });
+    },
+  };
+
+  // ---- plain against annealed on the mixture's exact score -------------------------------------------------
+  const compare = { result: null, error: '', pending: false, seed: COMPARE_SEED };
+  function runCompare() {
+    if (compare.pending) return;
+    compare.pending = true;
+    compare.result = null;
+    compare.error = '';
+    compareButton.disabled = true;
+    for (const v of compareViews) v.invalidate();
+    engine.request(NCSN_TO_WORKER.COMPARE, { n: COMPARE_CHAINS, seed: compare.seed, box: NCSN_BOX }).then(
+      (msg) => { compare.result = msg; },
+      (err) => { compare.error = err.message; },
+    ).finally(() => {
+      compare.pending = false;
+      compareButton.disabled = false;
+      for (const v of compareViews) v.invalidate();
+    });
+  }
+  const compareButton = button('Run again', () => { compare.seed++; runCompare(); });
+  compareButton.title = 'Both samplers again from new uniform starts';
+  $('ncsn-compare-controls').append(compareButton);
+
+  // ---- digits sampler -----------------------------------------------------------------------------------------
+  const digitsState = { seedOffset: 0, version: 0 };
+  const digitsBox = $('ncsn-digits-sampler');
+  const digitsButtons = el('div', 'toolbar-buttons');
+  digitsButtons.append(button('Resample', () => { digitsState.seedOffset++; digitsState.version++; redrawDigits(); }, 'primary'));
+  const digitsFields = el('div', 'toolbar-fields');
+  const digitsControls = buildControls(digitsFields, rowsOf('anneal').filter((row) => row.name !== 'particles'), digitsRun.values,
+    (name, value) => { digitsRun.set(name, value); digitsState.version++; redrawDigits(); });
+  digitsBox.append(digitsButtons, digitsFields);
+
+  // ---- views ----------------------------------------------------------------------------------------------------
+  const dataView = new NcsnDataView($('ncsn-data'), run, painter, data);
+  painter.attach(dataView.canvas, (cx, cy) => dataView.dataAt(cx, cy));
+  const particleView = new ParticleView($('ncsn-particles'), run, data);
+  const learnedView = new SigmaFieldView($('ncsn-field-learned'), run, fieldSection, 'learned');
+  const trueView = new SigmaFieldView($('ncsn-field-true'), run, fieldSection, 'true');
+  const compareViews = [new CompareView($('ncsn-compare-plain'), compare, 'plain'),
+    new CompareView($('ncsn-compare-annealed'), compare, 'annealed')];
+  const levelsView = new NcsnDigitsView($('ncsn-digits-levels'), digitsRun, digitsState, 'levels');
+  const gridView = new NcsnDigitsView($('ncsn-digits-grid'), digitsRun, digitsState, 'grid');
+  const views = [dataView, particleView, new LossView($('ncsn-loss'), run), new QualityView($('ncsn-quality'), run),
+    learnedView, trueView, ...compareViews, new LossView($('ncsn-digits-loss'), digitsRun), levelsView, gridView];
+  function fieldsChanged() {
+    learnedView.invalidate();
+    trueView.invalidate();
+  }
+  function redrawDigits() {
+    levelsView.invalidate();
+    gridView.invalidate();
+  }
+
+  // ---- data under the plots -----------------------------------------------------------------------------------
+  // The drawing is its own data: the painter's points, as of its last finished stroke.
+  function loadData() {
+    const dataset = run.values.dataset;
+    if (dataset === 'points') {
+      if (data.dataset === 'points' && data.version === painter.version) return;
+      Object.assign(data, { dataset, points: painter.count > 0 ? painter.snapshot() : null, label: 'your drawing', error: '', version: painter.version });
+      for (const v of [particleView, learnedView, trueView]) v.invalidate();
+      return;
+    }
+    if (dataset === data.dataset) return;
+    Object.assign(data, { dataset, points: null, error: '' });
+    engine.request(TO_WORKER.DATA, { dataset, n: DATA_POINTS, seed: DATA_SEED }).then((msg) => {
+      if (msg.dataset !== data.dataset) return;
+      data.points = msg.x;
+      data.label = NCSN_DATASET_OPTIONS.find((o) => o.value === dataset)?.label.replace(/ \(D = 2\)$/, '') ?? dataset;
+    }, (err) => {
+      data.error = `The data could not be drawn: ${err.message}`;
+    }).finally(() => { for (const v of [dataView, particleView, learnedView, trueView]) v.invalidate(); });
+  }
+
+  // ---- keeping controls and state in step with the runs ------------------------------------------------------
+  let synced = false;
+  run.subscribe((_, what) => {
+    if (what === 'state') {
+      if (!synced && run.dim > 0) { // the first network: the core's defaults are in, the worker is up
+        synced = true;
+        for (const row of rowsOf('anneal')) samplerControls.set(row.name, run.values[row.name]);
+        loadData();
+      }
+      sendPoints();
+    }
+    if (what === 'settings') {
+      loadData();
+      fieldsChanged();
+      sigmaInput.max = String(run.values.levels);
+    }
+  });
+  let digitsSynced = false;
+  digitsRun.subscribe((_, what) => {
+    if (what === 'state' && !digitsSynced && digitsRun.dim > 0) {
+      digitsSynced = true;
+      for (const row of rowsOf('anneal')) digitsControls.set(row.name, digitsRun.values[row.name]);
+    }
+  });
+
+  // ---- the particle flow --------------------------------------------------------------------------------------
+  let flowEndedAt = -Infinity, wasFlowing = false;
+  function startFlow() {
+    if (run.dim !== 2) return;
+    run.startFlow(NCSN_BOX, seedOffset);
+  }
+
+  function update(now) {
+    // The flow runs while its view is on screen: it starts again when the network changed since the
+    // last one (while training, a new flow follows each finished one after FLOW_HOLD_MS).
+    if (run.flowing && !particleView.visible) {
+      run.stopFlow();
+      run.flowStep = -1; // sample again when it comes back into view
+    }
+    if (wasFlowing && !run.flowing) flowEndedAt = now;
+    wasFlowing = run.flowing;
+    if (particleView.visible && !run.flowing && run.dim === 2 && run.step > 0 && run.step !== run.flowStep
+      && now - flowEndedAt > FLOW_HOLD_MS && !run.error) startFlow();
+    const f = run.flow;
+    if (sigmaState.follow && f && !f.error && sigmaState.level !== f.level - 1) {
+      sigmaState.level = f.level - 1;
+      fieldsChanged();
+    }
+    const levels = run.values.levels;
+    if (sigmaInput.max !== String(levels)) sigmaInput.max = String(levels);
+    if (sigmaInput.value !== String(sigmaState.level + 1)) sigmaInput.value = String(sigmaState.level + 1);
+    const sigmaText = `σ = ${formatSigma(sigmaOf())}`;
+    if (sigmaValue.textContent !== sigmaText) sigmaValue.textContent = sigmaText;
+    levelOut.set(f ? `${f.level} / ${f.levels}` : '–');
+    sigmaOut.set(f ? formatSigma(f.sigma) : '–');
+    edOut.set(f && Number.isFinite(f.ed) ? `${formatDistance(f.ed)} (floor ${formatDistance(f.floor)})` : '–');
+    modeOut.set(f && Number.isFinite(f.smallMode) ? `${Math.round(100 * f.smallMode)} %` : '–');
+    stopButton.disabled = !run.flowing;
+    sampleButton.disabled = run.dim !== 2;
+    if (!compare.result && !compare.pending && !compare.error && compareViews.some((v) => v.visible)) runCompare();
+  }
+
+  return {
+    views,
+    toolbars: [toolbar, digitsToolbar],
+    update,
+    // The browser tests' view of the section (main.js exposes it as scorefieldTest.ncsn).
+    test: {
+      flow: () => {
+        const f = run.flow;
+        return {
+          flowing: run.flowing, framesDrawn: particleView.framesDrawn, levelsDrawn: particleView.levelsDrawn.size, level: f?.level ?? 0, t: f?.t ?? 0, done: !!f?.done,
+          ed: f?.ed ?? null, floor: f?.floor ?? null, smallMode: f?.smallMode ?? null, error: f?.error ?? '', n: f?.n ?? 0,
+        };
+      },
+      quality: () => ({ points: run.quality.map((q) => ({ ...q })), floor: run.qualityFloor }),
+      painted: () => painter.count,
+      fieldsDrawn: () => ({ learned: !!learnedView.drawnScores, exact: !!trueView.drawnScores, sigma: sigmaOf() }),
+      compare: () => (compare.result ? { plain: compare.result.plainSmall, annealed: compare.result.annealedSmall } : null),
+      digitsRendered: () => levelsView.rendered + gridView.rendered,
+    },
+  };
+}
