@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // serve.mjs — a tiny static file server for the page (web/): node:http only, 127.0.0.1 only.
 //
-//   node scripts/serve.mjs [port] [root]      port: argument, else $PORT, else 8000; root: web/
+//   node scripts/serve.mjs [--csp] [port] [root]   port: argument, else $PORT, else 8000; root: web/
+//
+// --csp sends every response with the strict Content-Security-Policy the page and the widget are
+// written for (CSP below): no inline script or style, nothing from other origins, wasm compiled only
+// through WebAssembly's own API. The browser tests serve with it.
 //
 // If the port is busy it tries the next ones (up to PORT_ATTEMPTS), then prints the URL it serves on
 // as "Serving <root> at http://127.0.0.1:<port>/" — the browser tests read that line. GET and HEAD
@@ -18,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 const HOST = '127.0.0.1';
 const DEFAULT_PORT = 8000;
 const PORT_ATTEMPTS = 20; // busy ports tried after the first before giving up
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -34,11 +39,13 @@ const MIME = {
 };
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const requestedPort = Number(process.argv[2] ?? process.env.PORT ?? DEFAULT_PORT);
-const root = resolve(process.argv[3] ?? join(here, '..', 'web'));
+const args = process.argv.slice(2).filter((a) => a !== '--csp');
+const withCsp = args.length !== process.argv.length - 2;
+const requestedPort = Number(args[0] ?? process.env.PORT ?? DEFAULT_PORT);
+const root = resolve(args[1] ?? join(here, '..', 'web'));
 
 if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
-  console.error(`serve: port must be an integer in 0..65535, got ${process.argv[2] ?? process.env.PORT}`);
+  console.error(`serve: port must be an integer in 0..65535, got ${args[0] ?? process.env.PORT}`);
   process.exit(2);
 }
 
@@ -79,6 +86,7 @@ async function handle(req, res) {
     'Content-Length': info.size,
     'Cache-Control': 'no-cache',
     'X-Content-Type-Options': 'nosniff',
+    ...(withCsp ? { 'Content-Security-Policy': CSP } : {}),
   });
   if (req.method === 'HEAD') return res.end();
   createReadStream(file).on('error', () => res.destroy()).pipe(res);
@@ -98,7 +106,7 @@ function listen(port, attemptsLeft) {
     process.exit(1);
   });
   server.listen(port, HOST, () => {
-    console.log(`Serving ${root} at http://${HOST}:${server.address().port}/`);
+    console.log(`Serving ${root} at http://${HOST}:${server.address().port}/${withCsp ? ' (with a strict CSP)' : ''}`);
   });
 }
 

@@ -53,7 +53,9 @@ export class Engine {
 
   /**
    * Sends a message that the worker answers with a message carrying the same requestId (DATA,
-   * MEASURE); resolves with the first answer. Further answers (one per MEASURE cell) reach on().
+   * MEASURE, SAVE, LOAD); resolves with the first answer, or rejects with an ERROR's message (which
+   * then is the caller's to show: onFailure does not hear it). Further answers (one per MEASURE
+   * cell) reach on().
    */
   request(type, payload = {}) {
     const requestId = this.#nextRequestId++;
@@ -63,19 +65,32 @@ export class Engine {
     });
   }
 
+  /**
+   * Stops the worker and frees everything it held (a widget removed from its page); requests still
+   * waiting are rejected, and nothing more is sent or received.
+   */
+  terminate() {
+    this.#worker.terminate();
+    for (const { reject } of this.#pending.values()) reject(new Error('the training worker was stopped'));
+    this.#pending.clear();
+    this.#listeners.clear();
+  }
+
   /** A requestId for messages whose answers the caller follows through on(). */
   newRequestId() {
     return this.#nextRequestId++;
   }
 
   #dispatch(msg) {
+    let answered = false; // an ERROR that answers a request() goes to its caller, not to onFailure
     if (msg?.requestId != null && this.#pending.has(msg.requestId)) {
       const { resolve, reject } = this.#pending.get(msg.requestId);
       this.#pending.delete(msg.requestId);
+      answered = true;
       if (msg.type === FROM_WORKER.ERROR) reject(new Error(msg.message));
       else resolve(msg);
     }
-    if (msg?.type === FROM_WORKER.ERROR) this.#fail(msg.message, !!msg.fatal, msg);
+    if (msg?.type === FROM_WORKER.ERROR && !(answered && !msg.fatal)) this.#fail(msg.message, !!msg.fatal, msg);
     for (const fn of this.#listeners.get(msg?.type) ?? []) {
       try {
         fn(msg);

@@ -9,13 +9,18 @@
 
 import { Engine } from './engine.js';
 import { Run } from './run.js';
-import { RUNS, coreDefaults, pageOptionsFromParams, rowsOf, runSettingsFromParams, settingRow } from './settings.js';
+import { RUNS, coreDefaults, rowsOf, settingRow } from './settings.js';
 import { RunToolbar } from './toolbar.js';
 import { buildControls, button, el } from './controls.js';
 import { ChainSet, CostView, DATA_GRID, DataView, FieldView, LossView, WIDE_GRID } from './views.js';
 import { DigitImageView, DigitPlayer, FilmstripView, SampleGridView } from './digit-views.js';
 import { FrameStats } from './frame-stats.js';
 import { FROM_WORKER, TO_WORKER } from '../worker/protocol.js';
+import { readPageAddress } from './share.js';
+import { syncAddress } from './address-sync.js';
+import { ExportBar, fileStem } from './exports.js';
+import { NcsnRun } from './ncsn-run.js';
+import { buildNcsnSection } from './ncsn-section.js';
 
 const DATA_POINTS = 10000; // the tutorial's scatter of 10 000 points
 const DATA_SEED = 0;
@@ -54,9 +59,10 @@ const alerts = {
 
 // ---- page options, runs and the worker -------------------------------------------------------------
 
-const params = new URLSearchParams(location.search);
-const page = pageOptionsFromParams(params);
-const settingErrors = [...page.errors];
+// Settings from the URL hash (share.js: `#section&exact.steps=500`), and from the older query string.
+const address = readPageAddress(location.search, location.hash);
+const page = { values: address.page };
+const settingErrors = [...address.notices];
 
 function onFailure(message, fatal, msg) {
   if (fatal) {
@@ -75,23 +81,22 @@ const engine = new Engine({ simd, onFailure });
 
 const runs = {};
 for (const name of Object.keys(RUNS)) {
-  const { values, errors } = runSettingsFromParams(params, name);
-  settingErrors.push(...errors);
-  runs[name] = new Run(name, engine, values);
+  runs[name] = new (RUNS[name].noiseConditional ? NcsnRun : Run)(name, engine, address.runs[name] ?? {});
 }
 for (const type of [FROM_WORKER.STATE, FROM_WORKER.LOSSES, FROM_WORKER.DIVERGED, FROM_WORKER.FIELD,
   FROM_WORKER.CHAINS, FROM_WORKER.SAMPLES, FROM_WORKER.ERROR]) {
   engine.on(type, (msg) => { if (msg.run) runs[msg.run]?.receive(msg); });
 }
 if (settingErrors.length > 0) {
-  alerts.show('settings', `Some settings in the address were ignored: ${settingErrors.join(' ')}`, 'is-warning');
+  alerts.show('settings', `Some settings in the address were adjusted or ignored: ${settingErrors.join(' ')}`, 'is-warning');
 }
+syncAddress(runs, address); // from now on the hash follows every change of a setting
 
 // ---- autoplay: the tutorial's order, until the user takes over ------------------------------------
 
 const autoplay = {
   active: page.values.autoplay === '1',
-  queue: ['exact', 'sliced', 'measure', 'digits'],
+  queue: ['exact', 'sliced', 'measure', 'digits', 'ncsn', 'ncsnDigits'],
   started: null, // the run autoplay last started, until the worker reports it stopped
   stop() {
     this.active = false;
@@ -142,6 +147,9 @@ const player = new DigitPlayer(runs.digits);
 views.push(new DigitImageView($('digit-image'), player), new SampleGridView($('digit-grid'), player),
   new FilmstripView($('digit-filmstrip'), player));
 const [dataView, , , fieldDataView, langevinView, , , costView] = views;
+// Section 7, NCSN (ncsn-section.js): its views and toolbars join the page's loops.
+const ncsn = buildNcsnSection({ engine, runs, onUserAction: () => autoplay.stop() });
+views.push(...ncsn.views);
 
 const visibility = new IntersectionObserver((entries) => {
   for (const entry of entries) {
@@ -156,6 +164,7 @@ for (const view of views) visibility.observe(view.canvas);
 
 const toolbars = [...document.querySelectorAll('.toolbar[data-run]')].map((container) =>
   new RunToolbar(container, runs[container.dataset.run], { onUserAction: () => autoplay.stop() }));
+toolbars.push(...ncsn.toolbars);
 
 // Section 4: the sampler's settings (on the exact run, whose field the chains follow).
 const langevinBox = $('langevin-controls');
@@ -251,6 +260,43 @@ player.subscribe(() => {
   }
 });
 
+// Exports and imports (exports.js): section 4's figure with the exact run, and the digits run.
+const viewOf = (id) => views.find((v) => v.canvas.id === id);
+const toolbarOf = (run) => toolbars.find((t) => t.run === run)?.controls;
+function exportBar(id, run, options) {
+  return new ExportBar($(id), {
+    run, engine,
+    stem: () => fileStem('scorefield', run.name, run.values.dataset, `step${run.step}`),
+    notice: (text) => alerts.show('exports', text, 'is-warning'),
+    ...options,
+  });
+}
+const exportBars = [
+  exportBar('langevin-exports', runs.exact, {
+    omit: ['filmstrip'],
+    pngViews: () => [langevinView],
+    figure: () => {
+      const field = runs.exact.fields.get(langevinView.gridId), result = runs.exact.viewResult(langevinView.id);
+      if (runs.exact.dim !== 2 || !field?.scores) return null;
+      return { title: `${datasetLabel(runs.exact.values.dataset)}: Langevin chains at step ${field.step}`, box: DATA_GRID,
+        data: data.points, field: { points: langevinView.points, scores: field.scores }, chains: result?.frames ? result : null };
+    },
+    loaded: (settings) => {
+      for (const [name, value] of Object.entries(settings)) for (const c of [toolbarOf(runs.exact), langevinControls]) c?.set(name, value);
+      chains.touch();
+    },
+  }),
+  exportBar('digits-exports', runs.digits, {
+    omit: ['svg'],
+    pngViews: () => [viewOf('digit-image'), viewOf('digit-grid')],
+    samples: () => player.samples ?? null,
+    loaded: (settings) => {
+      for (const [name, value] of Object.entries(settings)) for (const c of [toolbarOf(runs.digits), digitsSamplerControls]) c?.set(name, value);
+      player.touch();
+    },
+  }),
+];
+
 // ---- start ----------------------------------------------------------------------------------------
 
 function datasetLabel(dataset) {
@@ -309,6 +355,8 @@ function frame(now) {
   frameStats.record(now);
   for (const toolbar of toolbars) toolbar.update(now);
   player.update(now);
+  for (const bar of exportBars) bar.update();
+  ncsn.update(now);
   // Requests first: the worker computes the next field while this frame draws the last one.
   for (const view of views) if (view.visible) view.update(now);
   const start = performance.now(), first = nextView;
@@ -349,5 +397,6 @@ if (page.values.test === '1') {
     resetFrameStats: () => { frameStats.reset(); drawTimes.clear(); },
     drawTimes: () => Object.fromEntries(drawTimes),
     marks: () => performance.getEntriesByType('mark').map((m) => ({ name: m.name, startTime: m.startTime })),
+    ncsn: ncsn.test,
   };
 }

@@ -78,6 +78,19 @@ export class Run {
     this.#emit('settings');
   }
 
+  /**
+   * Takes settings the worker already applied (a loaded weights file's, FROM_WORKER.LOADED): nothing
+   * is sent; listeners hear 'settings'.
+   */
+  adopt(values) {
+    for (const [name, value] of Object.entries(values)) {
+      if (!Object.hasOwn(this.values, name)) continue;
+      this.values[name] = value;
+      this.explicit.add(name);
+    }
+    this.#emit('settings');
+  }
+
   play() {
     this.diverged = null;
     this.error = '';
@@ -169,7 +182,7 @@ export class Run {
   receive(msg) {
     switch (msg.type) {
       case FROM_WORKER.STATE:
-        if (msg.generation !== this.generation) this.#restart();
+        if (msg.generation !== this.generation) this.#restart(msg.step);
         this.generation = msg.generation;
         this.step = msg.step;
         this.dim = msg.dim;
@@ -237,9 +250,13 @@ export class Run {
     while (this.rateSamples.length > 2 && now - this.rateSamples[0][0] > RATE_WINDOW_MS) this.rateSamples.shift();
   }
 
-  // A new network (reset, or a new dataset or seed): forget everything that described the old one.
-  #restart() {
-    this.count = 0;
+  // A new network (reset, a new dataset or seed, or a loaded weights file): forget everything that
+  // described the old one. A loaded network starts at the file's step, whose earlier losses are
+  // unknown: NaN, which the loss plot and means skip.
+  #restart(step = 0) {
+    if (step > this.losses.length) this.losses = new Float32Array(Math.max(step, 2 * this.losses.length));
+    this.losses.fill(NaN, 0, step);
+    this.count = step;
     this.rateSamples = [];
     this.fields.clear();
     this.viewResults.clear();

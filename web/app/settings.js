@@ -1,7 +1,7 @@
 // settings.js — the page's settings as one table: each row names a setting, its type, default,
 // range and label, and everything else follows from it — the controls (controls.js), validation of
-// what a user types, and the page's query string (later also the URL hash and the embeddable
-// widget's attributes: add a row and all of them gain the setting).
+// what a user types, the page's URL hash and the embeddable widget's attributes (share.js reads and
+// writes those; web/embed/options.js adds the widget's own rows): add a row and all of them gain it.
 //
 // The training runs of the page (RUNS) share the rows and differ only in some defaults. Range checks
 // here only keep obvious mistakes from reaching the worker with a clear message; the C core checks
@@ -61,6 +61,14 @@ export const SETTINGS = Object.freeze([
     step: 1, resets: true, help: 'Seeds the initial weights and the training batches: same seed, same losses.',
   },
   {
+    name: 'width', group: 'train', type: 'integer', label: 'Width', default: 128, min: 1, max: 512, step: 1,
+    resets: true, help: 'Hidden units per layer, H (the tutorial\'s 128; the core allows up to 512).',
+  },
+  {
+    name: 'depth', group: 'train', type: 'integer', label: 'Depth', default: 2, min: 1, max: 4, step: 1,
+    resets: true, help: 'Hidden layers (the tutorial\'s 2; the core allows up to 4).',
+  },
+  {
     name: 'eps', group: 'langevin', type: 'number', label: 'ε', default: 0.01, min: 1e-6, max: 10, step: 'any',
     scale: 'log', help: "Langevin's first step size.",
   },
@@ -80,6 +88,40 @@ export const SETTINGS = Object.freeze([
     name: 'chainSeed', group: 'langevin', type: 'integer', label: 'Sampler seed', default: 0, min: 0,
     max: 2 ** 32 - 1, step: 1, help: "Seeds the chains' noise; Resample picks the next one.",
   },
+  // The NCSN section's rows (section 7): the noise ladder it trains on ('ncsn') and its annealed
+  // sampler ('anneal'). Defaults are the core's for the 2-D sets (sf.defaults; ncsnCoreDefaults).
+  {
+    name: 'sigmaMax', group: 'ncsn', type: 'number', label: 'σ₁ (largest)', default: 3, min: 1e-4, max: 100,
+    step: 'any', scale: 'log', help: 'The first and largest noise level, about the diameter of the data.',
+  },
+  {
+    name: 'sigmaMin', group: 'ncsn', type: 'number', label: 'σ_L (smallest)', default: 0.01, min: 1e-4, max: 100,
+    step: 'any', scale: 'log', help: 'The last and smallest noise level; the ladder between is geometric.',
+  },
+  {
+    name: 'levels', group: 'ncsn', type: 'integer', label: 'Levels L', default: 10, min: 1, max: 64, step: 1,
+    help: 'Noise levels of the ladder; training draws one uniformly for every point of a batch.',
+  },
+  {
+    name: 'edEvery', group: 'ncsn', type: 'integer', label: 'Quality every', default: 500, min: 10, max: 1000000,
+    step: 1, help: 'Training steps between two measurements of sample quality (500 quick annealed samples, ~0.1 s each: every 500 steps adds about a third to training).',
+  },
+  {
+    name: 'particles', group: 'anneal', type: 'integer', label: 'Particles', default: 2000, min: 2, max: 10000,
+    step: 1, help: 'Chains the annealed sampler runs at once, drawn as they move.',
+  },
+  {
+    name: 'annealSteps', group: 'anneal', type: 'integer', label: 'Steps per level T', default: 100, min: 1,
+    max: 10000, step: 1, help: 'Langevin steps at each noise level (NCSN: 100).',
+  },
+  {
+    name: 'annealEps', group: 'anneal', type: 'number', label: 'ε', default: 1e-5, min: 1e-9, max: 10, step: 'any',
+    scale: 'log', help: 'Step size: level i steps with α_i = ε·σ_i²/σ_L².',
+  },
+  {
+    name: 'annealSeed', group: 'anneal', type: 'integer', label: 'Sampler seed', default: 0, min: 0,
+    max: 2 ** 32 - 1, step: 1, help: "Seeds the annealed sampler's start and noise; Sample again picks the next one.",
+  },
 ]);
 
 const BY_NAME = new Map(SETTINGS.map((row) => [row.name, row]));
@@ -95,6 +137,17 @@ export const RUNS = Object.freeze({
   digits: {
     label: 'digits',
     defaults: { dataset: 'digits', objective: 'sliced', steps: 5000, eps: 0.05, decay: 0.98, chainSteps: 50, temperature: 0.02 },
+  },
+  // Section 7, NCSN (web/app/ncsn-*.js): noise-conditional networks trained with the ncsn objective,
+  // on a 2-D set (or painted points) and on the digits. The digits need a larger learning rate than
+  // the tutorial's to show digit-like samples after 5000 steps (measured: README, NCSN).
+  ncsn: {
+    label: 'NCSN', noiseConditional: true,
+    defaults: { dataset: 'eight_gaussians', objective: 'ncsn', steps: 3000 },
+  },
+  ncsnDigits: {
+    label: 'NCSN digits', noiseConditional: true,
+    defaults: { dataset: 'digits', objective: 'ncsn', steps: 5000, lr: 3e-3, sigmaMax: 1, annealEps: 2e-5 },
   },
 });
 
@@ -155,35 +208,6 @@ export function parseSetting(row, raw) {
 }
 
 /**
- * Settings of `run` from URL parameters named `<run>.<setting>` (e.g. exact.steps=50): { values,
- * errors }, values holding only the valid ones, errors one sentence per rejected parameter.
- */
-export function runSettingsFromParams(params, run) {
-  const values = {}, errors = [];
-  for (const row of SETTINGS) {
-    const key = `${run}.${row.name}`;
-    if (!params.has(key)) continue;
-    const parsed = parseSetting(row, params.get(key));
-    if ('error' in parsed) errors.push(`${key}: ${parsed.error}`);
-    else values[row.name] = parsed.value;
-  }
-  return { values, errors };
-}
-
-/** The page options from URL parameters: { values, errors }, unknown or bad values falling back to defaults. */
-export function pageOptionsFromParams(params) {
-  const values = {}, errors = [];
-  for (const row of PAGE_OPTIONS) {
-    values[row.name] = row.default;
-    if (!params.has(row.name)) continue;
-    const parsed = parseSetting(row, params.get(row.name));
-    if ('error' in parsed) errors.push(`${row.name}: ${parsed.error}`);
-    else values[row.name] = parsed.value;
-  }
-  return { values, errors };
-}
-
-/**
  * The settings the core's own defaults (sf.defaults, sent with the worker's READY) give a run whose
  * dataset is `dataset`: { name: value } for the rows the core has an opinion on. The table's defaults
  * are the tutorial's and should agree; where they do not, the core wins (main.js applies these to the
@@ -212,4 +236,37 @@ export function langevinSettings(values) {
   return {
     eps: values.eps, decay: values.decay, steps: values.chainSteps, temperature: values.temperature, seed: values.chainSeed,
   };
+}
+
+// ---- the NCSN section (section 7) -------------------------------------------------------------------
+
+/**
+ * The datasets an NCSN run on 2-D data offers: every 2-D set of the dataset row, then the user's
+ * drawing ('points'), which the shared row leaves out (only the NCSN section has a drawing tool).
+ */
+export const NCSN_DATASET_OPTIONS = Object.freeze([
+  ...settingRow('dataset').options.filter((o) => o.value !== 'digits'),
+  { value: 'points', label: 'your drawing (paint it on the data plot)' },
+]);
+
+/** The training settings of an NCSN run, as its CONFIGURE takes them: the train rows and the ladder. */
+export function ncsnTrainingSettings(values) {
+  return { ...trainingSettings(values), objective: 'ncsn', ...Object.fromEntries(rowsOf('ncsn').map((row) => [row.name, values[row.name]])) };
+}
+
+/** The annealed sampler's settings of an NCSN run: { n, steps, eps, seed }. */
+export function annealSettings(values) {
+  return { n: values.particles, steps: values.annealSteps, eps: values.annealEps, seed: values.annealSeed };
+}
+
+/**
+ * What the core's defaults (sf.defaults) say about an NCSN run on `dataset`: the ladder
+ * (sigmaMax, sigmaMin, levels) and the sampler's T and ε, for the rows the table accepts.
+ */
+export function ncsnCoreDefaults(defaults, dataset) {
+  const train = defaults?.train?.[dataset], anneal = defaults?.anneal?.[dataset];
+  const out = {};
+  if (train) Object.assign(out, { sigmaMax: train.sigmaMax, sigmaMin: train.sigmaMin, levels: train.levels });
+  if (anneal) Object.assign(out, { annealSteps: anneal.steps, annealEps: anneal.eps });
+  return Object.fromEntries(Object.entries(out).filter(([name, v]) => !('error' in parseSetting(settingRow(name), v))));
 }

@@ -10,9 +10,12 @@ import { rowsOf, settingRow } from './settings.js';
 
 const DIVERGED_LR_FACTOR = 10; // the learning rate the page offers after a divergence: ÷10
 
-/** A toolbar for `run` inside `container` (a <div> the page leaves empty). */
+/**
+ * A toolbar for `run` inside `container` (a <div> the page leaves empty); rows: the settings it shows
+ * (default: the table's training rows).
+ */
 export class RunToolbar {
-  constructor(container, run, { onUserAction = () => {} } = {}) {
+  constructor(container, run, { onUserAction = () => {}, rows = rowsOf('train') } = {}) {
     this.run = run;
     this.onUserAction = onUserAction; // tells main.js the user took over from autoplay
     const buttons = el('div', 'toolbar-buttons');
@@ -24,7 +27,7 @@ export class RunToolbar {
     buttons.append(this.playButton, this.stepButton, this.resetButton);
 
     const fields = el('div', 'toolbar-fields');
-    this.controls = buildControls(fields, rowsOf('train'), run.values, (name, value) => this.#act(() => {
+    this.controls = buildControls(fields, rows, run.values, (name, value) => this.#act(() => {
       const wasPlaying = run.playing;
       run.set(name, value);
       // A new network (dataset, seed) starts paused in the worker: keep training if it was playing.

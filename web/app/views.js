@@ -126,8 +126,9 @@ export class LossView extends CanvasView {
   draw(ctx, width, height) {
     const run = this.run;
     const mean = run.recentMean(TITLE_MEAN_LAST);
-    const title = run.count === 0
-      ? 'loss (no steps yet)'
+    // A network loaded from a weights file starts at its step with no losses known (NaN) before it.
+    const title = run.count === 0 ? 'loss (no steps yet)'
+      : !Number.isFinite(mean) ? `loss (loaded at step ${run.count}, none trained since)`
       : `mean loss of the last ${Math.min(TITLE_MEAN_LAST, run.count)} steps = ${mean.toFixed(3)}`;
     drawLoss(ctx, width, height, run.losses, run.count, { steps: run.values.steps, title });
     this.describe(`Loss history of the ${run.name} run: ${run.count} steps, ${title}.`);

@@ -49,9 +49,10 @@ function tickLabel(t) {
 
 /**
  * Draws the frame, grid, ticks and tick labels of `view` (areaView) over `limits`, and the title
- * left-aligned above the area.
+ * left-aligned above the area. formatY turns a y tick into its label (a log axis plots log10 values
+ * and labels them 10^t).
  */
-export function drawAxes(ctx, view, limits, { title = '', xTicks = 5, yTicks = 5, grid = true } = {}) {
+export function drawAxes(ctx, view, limits, { title = '', xTicks = 5, yTicks = 5, grid = true, formatY = tickLabel } = {}) {
   const { area } = view;
   const xs = niceTicks(limits.xmin, limits.xmax, xTicks), ys = niceTicks(limits.ymin, limits.ymax, yTicks);
   ctx.save();
@@ -77,7 +78,7 @@ export function drawAxes(ctx, view, limits, { title = '', xTicks = 5, yTicks = 5
   for (const t of xs) ctx.fillText(tickLabel(t), view.x(t), area.y + area.h + TICK_PX + 2);
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  for (const t of ys) ctx.fillText(tickLabel(t), area.x - TICK_PX - 3, view.y(t));
+  for (const t of ys) ctx.fillText(formatY(t), area.x - TICK_PX - 3, view.y(t));
   if (title) {
     ctx.font = TITLE_FONT;
     ctx.fillStyle = TEXT_COLOR;

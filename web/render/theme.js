@@ -28,3 +28,12 @@ export const CHAIN_START_COLOR = '#d62728'; // the start of each chain, so click
 
 export const HIGHLIGHT_COLOR = '#d62728'; // the current frame of the filmstrip
 export const BAR_COLORS = { exact: '#d62728', sliced: '#2ca02c', sliced_vr: '#9467bd', dsm: '#8c564b' };
+
+// The NCSN section (section 7).
+export const PARTICLE_COLOR = '#d62728'; // the annealed sampler's particles, over the blue data
+export const PARTICLE_ALPHA = 0.55; // 2000 particles overlap in the modes
+export const PARTICLE_PX = 2.4; // px, the side of a particle's square
+export const PAINT_ALPHA = 0.55; // painted points: few, so each one shows
+export const SERIES_COLOR = '#1f77b4';
+export const REFERENCE_COLOR = '#7f7f7f'; // a reference line (true vs true)
+export const MODE_LINE_COLOR = 'rgba(0, 0, 0, 0.35)'; // the line x + y = 0 between the mixture's modes

@@ -35,6 +35,12 @@ export const TO_WORKER = Object.freeze({
   // { requestId, cells: [{ dim, objective }], budgetMs } — time training steps on fresh models,
   // answered by one COST per cell.
   MEASURE: 'measure',
+  // { run, requestId } — the run's weights file, answered by WEIGHTS.
+  SAVE: 'save',
+  // { run, requestId, bytes: Uint8Array, offered: { datasets, objectives } } — replace the run's
+  // network with a weights file's (paused at its step), answered by STATE and LOADED; a refused file
+  // is answered by ERROR and changes nothing.
+  LOAD: 'load',
 });
 
 /** Worker → page. */
@@ -66,4 +72,51 @@ export const FROM_WORKER = Object.freeze({
   // { message, fatal, run?, request?, requestId?, gridId?, viewId? } — anything that went wrong,
   // naming the request it answers; fatal: the worker cannot go on (the wasm core did not load).
   ERROR: 'error',
+  // { requestId, run, generation, step, bytes: Uint8Array } — a SAVE's weights file.
+  WEIGHTS: 'weights',
+  // { requestId, run, settings: { dataset, objective, batch, lr, seed, width, depth, … }, step } —
+  // a LOAD succeeded: the run now has the file's network and these settings.
+  LOADED: 'loaded',
+});
+
+/**
+ * The NCSN section's messages (section 7: noise-conditional scores and annealed Langevin), handled by
+ * web/worker/ncsn.js. Its runs also use the messages above: CONFIGURE with settings.objective 'ncsn'
+ * makes a noise-conditional network, FIELD takes grid.sigma (the noise level of s(x, σ)), and SAMPLES
+ * answers with the annealed sampler's frames, one per noise level.
+ */
+export const NCSN_TO_WORKER = Object.freeze({
+  // { run, points: Float32Array (n, 2) } — the points a user painted (n <= 4096; n = 0 clears them),
+  // kept for the run's dataset 'points' and for every network it makes later.
+  POINTS: 'ncsn-points',
+  // { run, flowId, n, steps, eps, seed, box: { xmin, xmax, ymin, ymax } } — start streaming an
+  // annealed Langevin run of n particles from uniform on box (steps per level, eps as the core's),
+  // answered by FLOW_FRAME messages until the last level; a new FLOW replaces the running one.
+  FLOW: 'ncsn-flow',
+  // { run } — stop the run's flow.
+  FLOW_STOP: 'ncsn-flow-stop',
+  // { requestId, dataset, grid: { xmin, xmax, ymin, ymax, nx, ny }, sigma } — the exact score of a
+  // Gaussian-mixture dataset blurred by σ, answered by TRUE_FIELD.
+  TRUE_FIELD: 'ncsn-true-field',
+  // { requestId, n, seed, box } — plain against annealed Langevin on the mixture's exact score, from
+  // the same n uniform starts, answered by COMPARE.
+  COMPARE: 'ncsn-compare',
+});
+
+/** Worker → page, the NCSN section's. */
+export const NCSN_FROM_WORKER = Object.freeze({
+  // { run, generation, step, ed, floor, n, steps, error? } — sample quality during training: the
+  // energy distance between n quick annealed samples and n fresh data points (ed null and error set
+  // when the sampler failed), and floor, what two fresh draws of the data score (rms of a few).
+  QUALITY: 'ncsn-quality',
+  // { run, flowId, generation, step, level (1..L), levels, sigma, t, steps, x: Float32Array (n, 2),
+  //   done, ed?, floor?, smallMode?, error? } — the particles after step t of level `level`; the
+  // last frame has done true and, when it finished, the energy distance to fresh data (and for the
+  // mixture the fraction at its small mode).
+  FLOW_FRAME: 'ncsn-flow-frame',
+  // { requestId, dataset, sigma, scores: Float32Array (ny·nx, 2) }
+  TRUE_FIELD: 'ncsn-true-field',
+  // { requestId, n, start, plain, annealed: Float32Array (n, 2), plainSmall, annealedSmall,
+  //   plainSteps, levels, steps } — final chains of both samplers and their fractions at the small mode.
+  COMPARE: 'ncsn-compare',
 });

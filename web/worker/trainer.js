@@ -37,11 +37,12 @@ export class RunTrainer {
     return this.model.dim;
   }
 
-  // Applies settings. A different dataset or seed needs a new network (a different D, or a
-  // different initialisation), so those reset the run; the rest keep the parameters and Adam's state.
+  // Applies settings. A different dataset, seed, width or depth needs a new network (a different D,
+  // initialisation or shape), so those reset the run; the rest keep the parameters and Adam's state.
   configure(settings) {
     const previous = this.settings;
-    const fresh = !this.model || previous.dataset !== settings.dataset || previous.seed !== settings.seed;
+    const fresh = !this.model || previous.dataset !== settings.dataset || previous.seed !== settings.seed
+      || previous.width !== settings.width || previous.depth !== settings.depth;
     if (fresh) {
       this.#createModel(settings);
     } else {
@@ -146,10 +147,48 @@ export class RunTrainer {
     return { n, dim: D, steps, frames };
   }
 
+  /** The run's weights file (README, "Weights file format"), a Uint8Array. */
+  save() {
+    return this.model.save();
+  }
+
+  /**
+   * Replaces the run's network with the one in a weights file and takes the file's settings; the run
+   * is paused at the file's step. offered: { datasets, objectives } the page can show. A file the core
+   * refuses (its own message), or one trained on something the page does not offer, throws and leaves
+   * the running model and settings exactly as they were. Returns the settings the file brought.
+   */
+  load(bytes, offered) {
+    const model = this.sf.loadModel(bytes);
+    let settings;
+    try {
+      const t = model.trainingConfig();
+      if (model.noiseConditional) throw new Error('this weights file holds a noise-conditional (NCSN) network, which this view does not train');
+      if (!offered.datasets.includes(t.dataset)) throw new Error(`this weights file was trained on '${t.dataset ?? 'no dataset'}', which this view does not offer`);
+      if (!offered.objectives.includes(t.objective)) throw new Error(`this weights file was trained with the '${t.objective}' objective, which this view does not offer`);
+      settings = {
+        ...this.settings, dataset: t.dataset, objective: t.objective, batch: t.batch, lr: t.lr, seed: model.seed,
+        width: model.hidden, depth: model.depth,
+      };
+    } catch (err) {
+      model.dispose();
+      throw err;
+    }
+    this.model.dispose();
+    this.model = model;
+    this.generation++;
+    this.settings = settings;
+    this.playing = false;
+    this.stopAt = 0;
+    this.msPerStep = 0;
+    return { ...settings };
+  }
+
   #createModel(settings) {
     // D comes from the core (sf.dataDim), so no table of dimensions is kept here.
     const dim = this.sf.dataDim(settings.dataset);
-    const model = this.sf.createModel({ dim, seed: settings.seed });
+    // width and depth: the page's names for the core's hidden and depth (undefined: the core's default).
+    const model = this.sf.createModel({ dim, seed: settings.seed, hidden: settings.width, depth: settings.depth });
     try {
       model.configureTraining(trainingOf(settings));
     } catch (err) {

@@ -10,6 +10,7 @@
 import { createScorefield } from '../core/scorefield.js';
 import { TO_WORKER, FROM_WORKER } from './protocol.js';
 import { RunTrainer } from './trainer.js';
+import { NcsnTrainer, handleNcsn, isNcsnSettings, ncsnTick } from './ncsn.js';
 
 // One training chunk lasts about this long: short enough that PAUSE, settings and view requests are
 // answered within a frame or two, long enough that the per-message overhead stays small.
@@ -88,7 +89,8 @@ function tick() {
   // One cell per tick, training or not: a cell blocks the worker for about its budget, and the
   // single thread means a run training beside it does not change what the cell measures.
   if (measureQueue.length > 0) measureOne();
-  if (playingRuns().length > 0 || viewQueue.size > 0 || measureQueue.length > 0) schedule();
+  const flowing = ncsnTick(runs.values()); // the NCSN section's particle flows (ncsn.js)
+  if (playingRuns().length > 0 || viewQueue.size > 0 || measureQueue.length > 0 || flowing) schedule();
 }
 
 function trainChunk(trainer) {
@@ -199,7 +201,8 @@ function handle(msg) {
     case TO_WORKER.CONFIGURE: {
       let trainer = runs.get(msg.run);
       if (!trainer) {
-        trainer = new RunTrainer(sf, msg.run, msg.settings);
+        trainer = isNcsnSettings(msg.settings) ? new NcsnTrainer(sf, msg.run, msg.settings, post)
+          : new RunTrainer(sf, msg.run, msg.settings);
         runs.set(msg.run, trainer);
       } else {
         trainer.configure(msg.settings);
@@ -236,7 +239,30 @@ function handle(msg) {
     case TO_WORKER.MEASURE:
       for (const cell of msg.cells) measureQueue.push({ requestId: msg.requestId, budgetMs: msg.budgetMs, ...cell });
       break;
+    case TO_WORKER.SAVE: {
+      const trainer = trainerOf(msg.run);
+      const bytes = trainer.save();
+      post({ type: FROM_WORKER.WEIGHTS, requestId: msg.requestId, run: msg.run, generation: trainer.generation,
+        step: trainer.step, bytes }, [bytes.buffer]);
+      break;
+    }
+    case TO_WORKER.LOAD: {
+      const trainer = trainerOf(msg.run);
+      let settings;
+      try {
+        settings = trainer.load(msg.bytes, msg.offered);
+      } catch (err) {
+        // Not the run's error: a refused file leaves the run as it was. The requester shows it.
+        reportError(err, { request: msg.type, requestId: msg.requestId });
+        break;
+      }
+      for (const [key, request] of viewQueue) if (request.run === msg.run) viewQueue.delete(key);
+      postState(trainer);
+      post({ type: FROM_WORKER.LOADED, requestId: msg.requestId, run: msg.run, settings, step: trainer.step });
+      break;
+    }
     default:
+      if (handleNcsn(msg, { sf, trainerOf, post })) break;
       throw new Error(`unknown message type '${msg.type}'`);
   }
   schedule();
