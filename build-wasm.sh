@@ -3,6 +3,7 @@
 # and its export surface src/wasm/api.c), with no Emscripten JS glue:
 #   web/core/scorefield-simd128.wasm  compiled with -msimd128 (the SIMD128 kernels)
 #   web/core/scorefield-scalar.wasm   the same sources without it (the fallback and benchmark baseline)
+#   web/core/scorefield-digits.bin    the digits table, which the modules load only when digits are used
 # web/core/loader.js picks one and instantiates it, in a Web Worker or in Node.
 # Then checks that each module imports nothing but env.emscripten_notify_memory_growth (a standalone
 # module that printed or aborted would import WASI functions no loader provides) and prints the sizes.
@@ -12,7 +13,12 @@ cd "$(dirname "$0")"
 
 out=web/core
 mkdir -p "$out"
-mapfile -t sources < <(find src -name '*.c' | sort)
+# The digits table stays out of the modules (44 KB of their download): they get it at run time from
+# scorefield-digits.bin, written here from the same table by a native tool (see sf_data_load_digits).
+mapfile -t sources < <(find src -name '*.c' -not -name 'digits_table.c' | sort)
+mkdir -p build
+cc -std=c11 -O1 -Isrc tools/dump_digits.c src/data/digits_table.c -o build/dump_digits
+build/dump_digits "$out/scorefield-digits.bin"
 
 # The exports JS calls: everything api.c marks with export_name, plus the allocator for JS buffers.
 # (export_name already exports the sfw_ functions; listing them here also keeps a renamed or deleted
@@ -23,7 +29,7 @@ exports="$exports,_malloc,_free"
 # -ffp-contract=off: no fused multiply-add, so native and both wasm builds agree bit for bit.
 # -fno-ffast-math is the default; it stays off (it reorders sums and assumes no NaN).
 # Memory: 16 MB to start, growing up to 1 GB for large models or batches; 1 MB of stack.
-flags=(-std=c11 -O3 -ffp-contract=off -DNDEBUG -Wall -Wextra -Wpedantic -Werror -Isrc
+flags=(-std=c11 -O3 -ffp-contract=off -DNDEBUG -DSF_DIGITS_EXTERNAL -Wall -Wextra -Wpedantic -Werror -Isrc
        --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH -sINITIAL_MEMORY=16MB -sMAXIMUM_MEMORY=1GB
        -sTOTAL_STACK=1MB -sMALLOC=emmalloc "-sEXPORTED_FUNCTIONS=$exports")
 
@@ -46,7 +52,7 @@ build() { # build <isa> <extra flags...>
 build simd128 -msimd128
 build scalar
 
-for f in "$out"/scorefield-simd128.wasm "$out"/scorefield-scalar.wasm; do
+for f in "$out"/scorefield-simd128.wasm "$out"/scorefield-scalar.wasm "$out"/scorefield-digits.bin; do
   printf '%-36s %8d bytes\n' "$f" "$(stat -c %s "$f")"
 done
 echo "build-wasm: ok (imports: env.emscripten_notify_memory_growth only)"

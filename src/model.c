@@ -154,6 +154,7 @@ sf_status sf_model_set_train(sf_model *m, const sf_train_config *tc) {
     if (st) return st;
     if (tc->dataset == SF_DATA_POINTS && m->n_points == 0)
         return sf__fail(SF_EINVAL, "the painted-points dataset is empty: give the model points first");
+    if (tc->dataset == SF_DATA_DIGITS && !sf__digits_ready()) return sf__fail(SF_EINVAL, SF__DIGITS_NOT_LOADED);
     m->tc = *tc;
     m->has_dataset = 1;
     return SF_OK;
@@ -287,6 +288,7 @@ sf_status sf_model_train(sf_model *m, int steps, float *losses) {
     if (steps < 0) return sf__fail(SF_EINVAL, "steps must be >= 0, got %d", steps);
     if (!m->has_dataset)
         return sf__fail(SF_EINVAL, "no dataset has dimension %d: set one before training", m->net.D);
+    if (m->tc.dataset == SF_DATA_DIGITS && !sf__digits_ready()) return sf__fail(SF_EINVAL, SF__DIGITS_NOT_LOADED);
     const sf_train_config *tc = &m->tc;
     sf_loss_args a = {tc->objective, tc->batch, tc->n_proj, tc->sigma, m->row_sigma};
     const int P = m->net.P;

@@ -116,6 +116,13 @@ typedef enum sf_isa {
 /* The dimension D of a dataset's points, or 0 for an unknown id. */
 int sf_data_dim(int dataset);
 
+/* Gives a build without the embedded digits table (the WebAssembly modules, which leave its 44 KB
+ * out of every download) the table: 1797 × 64 pixel values 0..16 row by row, then the 1797 labels
+ * (116 805 bytes; build-wasm.sh writes them as web/core/scorefield-digits.bin). SF_EINVAL when the
+ * bytes lack the table's published check sums. Until it is given, digits calls fail with SF_EINVAL.
+ * A native build has the table built in and only checks the bytes. */
+sf_status sf_data_load_digits(const unsigned char *table, size_t size);
+
 /* The noise a dataset is drawn with unless told otherwise (see sf_data_sample; 0 for an unknown id). */
 float sf_data_default_noise(int dataset);
 

@@ -22,6 +22,8 @@
  */
 #include "data/data.h"
 
+#include <string.h>
+
 #include "base/fmath.h"
 #include "base/status.h"
 #include "base/streams.h"
@@ -29,6 +31,55 @@
 
 #define SF__PI 3.14159265358979323846
 #define SF__SWISS_SCALE 0.1 /* the tutorial divides the roll by 10 */
+
+/* The digits table: built in (digits_table.c), or, in builds compiled with SF_DIGITS_EXTERNAL (the
+ * WebAssembly modules), copied in by sf_data_load_digits; until then the digits are unavailable. */
+#ifdef SF_DIGITS_EXTERNAL
+static unsigned char digits_pixels[SF_DIGITS_ROWS * SF_DIGITS_PIXELS], digits_labels[SF_DIGITS_ROWS];
+static int digits_loaded;
+#else
+#define digits_pixels sf_digits_pixels
+#define digits_labels sf_digits_labels
+#define digits_loaded 1
+#endif
+
+int sf__digits_valid(const unsigned char *pixels, const unsigned char *labels) {
+    const int want[10] = SF_DIGITS_CLASS_COUNTS;
+    int counts[10] = {0};
+    long total = 0;
+    for (long i = 0; i < (long)SF_DIGITS_ROWS * SF_DIGITS_PIXELS; i++) {
+        if (pixels[i] > SF_DIGITS_MAX_VALUE) return 0;
+        total += pixels[i];
+    }
+    for (int r = 0; r < SF_DIGITS_ROWS; r++) {
+        if (labels[r] > 9) return 0;
+        counts[labels[r]]++;
+    }
+    for (int c = 0; c < 10; c++)
+        if (counts[c] != want[c]) return 0;
+    return total == SF_DIGITS_PIXEL_SUM;
+}
+
+int sf__digits_ready(void) { return digits_loaded; }
+
+sf_status sf_data_load_digits(const unsigned char *table, size_t size) {
+    const size_t want = (size_t)SF_DIGITS_ROWS * (SF_DIGITS_PIXELS + 1);
+    if (!table) return sf__fail(SF_EINVAL, "the digits table is NULL");
+    if (size != want)
+        return sf__fail(SF_EINVAL, "the digits table must be %zu bytes (1797 images of 64 pixels, then 1797 labels), got %zu",
+                        want, size);
+    const unsigned char *labels = table + (size_t)SF_DIGITS_ROWS * SF_DIGITS_PIXELS;
+    if (!sf__digits_valid(table, labels))
+        return sf__fail(SF_EINVAL, "the digits table does not have the published check sums: it is damaged");
+#ifdef SF_DIGITS_EXTERNAL
+    memcpy(digits_pixels, table, sizeof digits_pixels);
+    memcpy(digits_labels, labels, sizeof digits_labels);
+    digits_loaded = 1;
+#else
+    /* Built in already: a valid table is the same table, so there is nothing to copy. */
+#endif
+    return SF_OK;
+}
 
 #define SF__MIXTURE_SCALE 0.2 /* NCSN's mixture lives at ±5; 1/5 brings it to ±1 */
 #define SF__MIXTURE_W_LOW 0.2 /* the weight of the component at (−1, −1) */
@@ -76,10 +127,10 @@ static void digits(float *x, int *label, int n, float noise, sf_rng *r) {
     const float scale = 1.0f / SF_DIGITS_MAX_VALUE;
     for (int i = 0; i < n; i++) {
         uint32_t row = sf_rng_below(r, SF_DIGITS_ROWS);
-        const unsigned char *px = sf_digits_pixels + (long)row * SF_DIGITS_PIXELS;
+        const unsigned char *px = digits_pixels + (long)row * SF_DIGITS_PIXELS;
         float *xi = x + (long)i * SF_DIGITS_PIXELS;
         for (int d = 0; d < SF_DIGITS_PIXELS; d++) xi[d] = (float)px[d] * scale + noise * sf_rng_normal(r);
-        if (label) label[i] = sf_digits_labels[row];
+        if (label) label[i] = digits_labels[row];
     }
 }
 
@@ -209,6 +260,7 @@ sf_status sf_data_sample(float *x, int *labels, int dataset, int n, float noise,
     if (sf_data_dim(dataset) == 0) return sf__fail(SF_EINVAL, "unknown dataset id %d", dataset);
     if (dataset == SF_DATA_POINTS)
         return sf__fail(SF_EINVAL, "painted points belong to a model: see sf_model_set_points");
+    if (dataset == SF_DATA_DIGITS && !digits_loaded) return sf__fail(SF_EINVAL, SF__DIGITS_NOT_LOADED);
     if (n < 0) return sf__fail(SF_EINVAL, "point count must be >= 0, got %d", n);
     if (n > 0 && !x) return sf__fail(SF_EINVAL, "sf_data_sample: x is NULL");
     if (!sf__finite(noise) || noise < 0)

@@ -12,4 +12,8 @@ void sf__data_draw(float *x, int *label, int dataset, int n, float noise, sf_rng
 /* x (n, 2) = n points drawn uniformly from points (count, 2), each with noise·N(0, I) added. */
 void sf__points_draw(float *x, const float *points, int count, int n, float noise, sf_rng *r);
 
+/* 1 once the digits table is there (always in the native build; see sf_data_load_digits). */
+int sf__digits_ready(void);
+#define SF__DIGITS_NOT_LOADED "the digits table is not loaded: give it to sf_data_load_digits first"
+
 #endif

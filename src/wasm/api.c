@@ -57,6 +57,13 @@ double sfw_heap_used(void) { return (double)(emmalloc_dynamic_heap_size() - emma
 SFW_EXPORT(sfw_data_dim)
 int sfw_data_dim(int dataset) { return sf_data_dim(dataset); }
 
+/* Gives the module the digits table (scorefield-digits.bin, size bytes); see sf_data_load_digits. */
+SFW_EXPORT(sfw_data_load_digits)
+int sfw_data_load_digits(const unsigned char *table, int size) {
+    if (size < 0) return sf__fail(SF_EINVAL, "table size must be >= 0, got %d", size);
+    return sf_data_load_digits(table, (size_t)size);
+}
+
 /* sf_data_default_noise(dataset). */
 SFW_EXPORT(sfw_data_default_noise)
 float sfw_data_default_noise(int dataset) { return sf_data_default_noise(dataset); }

@@ -24,7 +24,7 @@ static void test_digits_table_matches_published_check_sums(void) {
         if (sf_digits_pixels[i] > max) max = sf_digits_pixels[i];
     }
     for (int i = 0; i < SF_DIGITS_ROWS; i++) counts[sf_digits_labels[i] < 10 ? sf_digits_labels[i] : 0]++;
-    const int want[10] = {178, 182, 177, 183, 181, 182, 181, 179, 174, 180};
+    const int want[10] = SF_DIGITS_CLASS_COUNTS;
     EXPECT(total == 561718, "pixel total %ld", total);
     EXPECT(max == 16, "max pixel %d", max);
     for (int c = 0; c < 10; c++) EXPECT(counts[c] == want[c], "class %d: %d images, want %d", c, counts[c], want[c]);
@@ -264,6 +264,24 @@ static void test_energy_distance_has_its_known_values(void) {
     free(a), free(b);
 }
 
+/* The table as the WebAssembly modules receive it (pixels, then labels) passes sf_data_load_digits;
+ * one changed pixel, one changed label or a wrong length does not. */
+static void test_digits_table_bytes_are_checked_on_loading(void) {
+    enum { PX = SF_DIGITS_ROWS * SF_DIGITS_PIXELS, SIZE = PX + SF_DIGITS_ROWS };
+    unsigned char *t = malloc(SIZE);
+    memcpy(t, sf_digits_pixels, PX);
+    memcpy(t + PX, sf_digits_labels, SF_DIGITS_ROWS);
+    EXPECT(sf_data_load_digits(t, SIZE) == SF_OK, "%s", sf_error());
+    t[100] = (unsigned char)(t[100] + 1);
+    EXPECT(sf_data_load_digits(t, SIZE) == SF_EINVAL && strstr(sf_error(), "check sums"), "a changed pixel: %s", sf_error());
+    t[100] = (unsigned char)(t[100] - 1);
+    t[PX + 5] = (unsigned char)((t[PX + 5] + 1) % 10);
+    EXPECT(sf_data_load_digits(t, SIZE) == SF_EINVAL, "a changed label accepted");
+    EXPECT(sf_data_load_digits(t, SIZE - 1) == SF_EINVAL && strstr(sf_error(), "116805 bytes"), "short: %s", sf_error());
+    EXPECT(sf_data_load_digits(NULL, SIZE) == SF_EINVAL, "NULL accepted");
+    free(t);
+}
+
 int main(void) {
     RUN(test_digits_table_matches_published_check_sums);
     RUN(test_digit_batches_are_table_rows_over_16);
@@ -272,6 +290,7 @@ int main(void) {
     RUN(test_generators_are_deterministic);
     RUN(test_data_sample_rejects_bad_arguments);
     RUN(test_toy_sets_lie_on_their_definitions);
+    RUN(test_digits_table_bytes_are_checked_on_loading);
     RUN(test_closed_form_scores_are_gradients_of_log_density);
     RUN(test_energy_distance_has_its_known_values);
     return TH_EXIT();

@@ -331,6 +331,21 @@ test('painted_points_train_a_model', async () => {
   digits.dispose();
 });
 
+test('the_digits_table_can_wait_until_a_digits_call_needs_it', async () => {
+  const sf = await createScorefield({ digits: false });
+  assert.equal(sf.digitsLoaded, false);
+  assert.throws(() => sf.sampleData({ dataset: 'digits', n: 1 }), /digits table is not loaded/);
+  const model = sf.createModel({ dim: 64, hidden: 8 });
+  assert.throws(() => model.train(1), /digits table is not loaded/);
+  await Promise.all([sf.loadDigits(), sf.loadDigits()]); // once, however often asked
+  assert.equal(sf.digitsLoaded, true);
+  assert.equal(model.train(2).length, 2);
+  const eager = await createScorefield();
+  assert.deepEqual(bits(eager.sampleData({ dataset: 'digits', n: 3, seed: 4 }).x),
+    bits(sf.sampleData({ dataset: 'digits', n: 3, seed: 4 }).x));
+  model.dispose();
+});
+
 test('closed_form_scores_ladders_and_energy_distance', async () => {
   const sf = await createScorefield();
   const s = sf.dataScore({ dataset: 'mixture', points: new Float32Array([1, 1, -1, -1]) });

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { loadScorefield, simdSupported } from '../../web/core/loader.js';
+import { loadScorefield, readCoreFile, simdSupported } from '../../web/core/loader.js';
 
 // Keep in sync with src/scorefield.h.
 const SF_OK = 0, SF_EINVAL = 1;
@@ -15,7 +15,16 @@ const SF_DATA_SWISS_ROLL = 0, SF_DATA_DIGITS = 1;
 const SF_ISA_AUTO = 0;
 
 const ISAS = ['simd128', 'scalar'];
-const load = (isa) => loadScorefield({ simd: isa === 'simd128' });
+// An instance of one module, given the digits table (scorefield-digits.bin) as the Node API gives it.
+async function load(isa) {
+  const sf = await loadScorefield({ simd: isa === 'simd128' });
+  const table = await readCoreFile('scorefield-digits.bin');
+  const buf = sf.exports.malloc(table.length);
+  new Uint8Array(sf.memory.buffer, buf, table.length).set(table);
+  sf.check(sf.exports.sfw_data_load_digits(buf, table.length));
+  sf.exports.free(buf);
+  return sf;
+}
 
 // The float32 bit patterns of a Float32Array (or of n floats at ptr), copied out of wasm memory.
 const bits = (f32) => Array.from(new Uint32Array(f32.buffer.slice(f32.byteOffset, f32.byteOffset + f32.byteLength)));
@@ -144,6 +153,28 @@ test('golden_losses_match_the_native_build_bit_for_bit', async () => {
     for (const b of new Uint8Array(new Uint32Array(params).buffer)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
     assert.equal(hex(h), hex(GOLDEN_PARAMS_FNV1A), `${isa}: parameters after 10 steps`);
   }
+});
+
+test('digits_wait_for_their_table_and_refuse_a_damaged_one', async () => {
+  const sf = await loadScorefield({ simd: true });
+  const e = sf.exports;
+  const x = e.malloc(4 * 64);
+  assert.equal(e.sfw_data_sample(x, 0, SF_DATA_DIGITS, 1, 0.1, 1), SF_EINVAL);
+  assert.match(sf.cstr(e.sfw_error()), /digits table is not loaded/);
+  const table = await readCoreFile('scorefield-digits.bin');
+  assert.equal(table.length, 1797 * 65);
+  const buf = e.malloc(table.length);
+  const view = () => new Uint8Array(sf.memory.buffer, buf, table.length);
+  view().set(table);
+  view()[0] += 1; // one pixel off
+  assert.equal(e.sfw_data_load_digits(buf, table.length), SF_EINVAL);
+  assert.match(sf.cstr(e.sfw_error()), /check sums/);
+  assert.equal(e.sfw_data_sample(x, 0, SF_DATA_DIGITS, 1, 0.1, 1), SF_EINVAL, 'a damaged table is not taken');
+  view().set(table);
+  assert.equal(e.sfw_data_load_digits(buf, table.length), SF_OK);
+  assert.equal(e.sfw_data_sample(x, 0, SF_DATA_DIGITS, 1, 0.1, 1), SF_OK);
+  e.free(buf);
+  e.free(x);
 });
 
 test('bad_input_returns_a_status_and_a_message', async () => {

@@ -19,8 +19,11 @@ export class Engine {
   #nextRequestId = 1;
   #pending = new Map(); // requestId → { resolve, reject }
 
-  /** Starts the worker and asks it to load the core; simd: true | false | undefined (auto). */
-  constructor({ simd, onFailure }) {
+  /**
+   * Starts the worker and asks it to load the core; simd: true | false | undefined (auto); digits:
+   * 'eager' (default) or 'lazy' (the digits table is fetched only when a digits run needs it).
+   */
+  constructor({ simd, onFailure, digits = 'eager' }) {
     this.#onFailure = onFailure;
     this.ready = new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the training worker did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
@@ -36,7 +39,7 @@ export class Engine {
       this.#fail(`The training worker stopped: ${event.message || 'its script could not be loaded'}.`, true);
     });
     this.#worker.addEventListener('messageerror', () => this.#fail('A message from the training worker could not be read.', false));
-    this.send(TO_WORKER.INIT, { simd });
+    this.send(TO_WORKER.INIT, { simd, digits });
   }
 
   /** Registers fn for worker messages of a type (FROM_WORKER); returns a function that removes it. */

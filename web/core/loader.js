@@ -34,6 +34,11 @@ export function simdSupported() {
   return WebAssembly.validate(SIMD_PROBE);
 }
 
+/** The bytes of a file next to this module (a wasm module, the digits table), in Node or a worker. */
+export async function readCoreFile(file) {
+  return new Uint8Array(await readBytes(file));
+}
+
 async function readBytes(file) {
   const url = new URL(file, import.meta.url);
   if (IS_NODE) {

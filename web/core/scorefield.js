@@ -19,11 +19,12 @@
 //
 // Defaults (the tutorial's settings) are the C library's own, read once per instance into sf.defaults.
 
-import { loadScorefield } from './loader.js';
+import { loadScorefield, readCoreFile } from './loader.js';
 import { DATASETS, ISAS, KEEPS, OBJECTIVES, STATUS, enumValue } from './enums.js';
 import { gridPoints } from './grid.js';
 
 const F32_BYTES = 4; // bytes per float32 (and per int32)
+const DIGITS_FILE = 'scorefield-digits.bin'; // the digits table, next to the wasm modules
 const F64_BYTES = 8; // bytes per float64
 const DEFAULTS_LENGTH = 18; // floats that sfw_defaults writes
 const NET_CONFIG_LENGTH = 5; // doubles that sfw_model_net_config writes
@@ -129,18 +130,39 @@ function readDefaults(sf) {
 }
 
 /**
- * Loads a Scorefield module (options.simd: true/false forces the SIMD128/scalar build, undefined picks)
+ * Loads a Scorefield module (options.simd: true/false forces the SIMD128/scalar build, undefined picks;
+ * options.digits: false defers the digits table to sf.loadDigits(), for pages that may never need it)
  * and returns { isa, simdSupported, memory, createModel, sampleData, uniform }. Each call gets its own
  * instance and memory.
  */
 export async function createScorefield(options = {}) {
   const sf = await loadScorefield({ simd: options.simd });
   const defaults = readDefaults(sf);
+  let digitsLoaded = false, digitsLoading = null;
+  // The digits table lives outside the wasm (scorefield-digits.bin, 44 KB gzipped): fetched once per
+  // instance, checked by the core against its published check sums.
+  const loadDigits = () => (digitsLoading ??= readCoreFile(DIGITS_FILE).then((bytes) => {
+    withBuffers(sf, [bytes.length], (buf) => {
+      new Uint8Array(sf.memory.buffer, buf, bytes.length).set(bytes);
+      sf.check(sf.exports.sfw_data_load_digits(buf, bytes.length));
+    });
+    digitsLoaded = true;
+  }).catch((err) => {
+    digitsLoading = null; // a later call may try again
+    throw new Error(`scorefield: cannot load the digits table: ${err.message}`);
+  }));
+  if (options.digits ?? true) await loadDigits();
   return {
     isa: sf.isa,
     simdSupported: sf.simdSupported,
     memory: sf.memory, // the instance's WebAssembly.Memory, for tests that watch its size
     defaults, // the library's defaults: { net, train: { <dataset> }, langevin: { <dataset> } }
+
+    /** Whether the digits table is loaded (createScorefield({ digits: false }) leaves it for later). */
+    get digitsLoaded() { return digitsLoaded; },
+
+    /** Loads the digits table if it is not yet (a Promise; safe to call again). */
+    loadDigits,
 
     /**
      * A new Model: createModel({ dim, hidden = 128, depth = 2, seed = 42, isa = 'auto',

@@ -408,7 +408,8 @@ export class ScorefieldWidget extends HTMLElement {
     if (this.#engine || !this.#ui) return;
     this.#status = 'starting';
     const simd = this.#options.simd === 'auto' ? undefined : this.#options.simd === 'simd128';
-    const engine = new Engine({ simd, onFailure: (message, fatal, msg) => this.#onFailure(message, fatal, msg) });
+    // 'lazy': a widget fetches the digits table (44 KB) only if it trains on the digits.
+    const engine = new Engine({ simd, digits: 'lazy', onFailure: (message, fatal, msg) => this.#onFailure(message, fatal, msg) });
     this.#engine = engine;
     const run = new Run(RUN, engine, this.#given);
     this.#run = run;

@@ -179,9 +179,9 @@ function measureOne() {
 
 // ---- messages from the page -----------------------------------------------------------------------
 
-async function init({ simd }) {
+async function init({ simd, digits }) {
   try {
-    sf = await createScorefield({ simd });
+    sf = await createScorefield({ simd, digits: digits !== 'lazy' });
   } catch (err) {
     post({ type: FROM_WORKER.ERROR, fatal: true, message: err?.message ?? String(err) });
     return;
@@ -271,7 +271,36 @@ function handle(msg) {
 // A rejected promise nobody awaited would otherwise only reach the worker's console.
 self.addEventListener('unhandledrejection', (event) => reportError(event.reason, {}));
 
-self.addEventListener('message', (event) => {
-  const msg = event.data ?? {};
+// A worker started with digits: 'lazy' (a 2-D widget) loads the digits table only when a message
+// needs it; messages that arrive meanwhile wait behind it, so their order is kept.
+let digitsWait = null; // a Promise while the table loads
+let digitsFailed = false; // after a failed load, digits messages meet the core's own error instead
+const waiting = [];
+
+function needsDigits(msg) {
+  if (!sf || sf.digitsLoaded || digitsFailed) return false;
+  if (msg.type === TO_WORKER.CONFIGURE) return msg.settings?.dataset === 'digits';
+  if (msg.type === TO_WORKER.DATA) return msg.dataset === 'digits';
+  if (msg.type === TO_WORKER.MEASURE) return (msg.cells ?? []).some((cell) => cell?.dim === 64);
+  return false;
+}
+
+function receive(msg) {
+  if (digitsWait) return void waiting.push(msg);
+  if (needsDigits(msg)) {
+    waiting.push(msg);
+    digitsWait = sf.loadDigits()
+      .catch((err) => {
+        digitsFailed = true;
+        reportError(err, { run: msg.run, request: msg.type, requestId: msg.requestId });
+      })
+      .finally(() => {
+        digitsWait = null;
+        for (const next of waiting.splice(0)) receive(next);
+      });
+    return;
+  }
   guarded({ run: msg.run, request: msg.type, requestId: msg.requestId }, () => handle(msg));
-});
+}
+
+self.addEventListener('message', (event) => receive(event.data ?? {}));
