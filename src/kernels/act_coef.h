@@ -1,5 +1,6 @@
-/* act_coef.h — the constants of the softplus/sigmoid kernels, shared by act_scalar.c and
- * act_simd128.c so that both twins run the same float arithmetic on the same float constants.
+/* act_coef.h — the constants of the softplus/sigmoid kernels, and the per-element backward step,
+ * shared by act_scalar.c and act_simd128.c so that both twins run the same float arithmetic on the
+ * same float constants.
  *
  * e = exp(w) for w = −|z| in [−87, 0]:
  *   n = round(w·log2e), by adding and subtracting 1.5·2²³: the sum lands in [2²³, 2²⁴), where the
@@ -18,6 +19,8 @@
  */
 #ifndef SF_KERNELS_ACT_COEF_H
 #define SF_KERNELS_ACT_COEF_H
+
+#include <stddef.h>
 
 /* Lower clamp of w = −|z|. exp(−87) ≈ 1.65e-38 is still a normal float (FLT_MIN ≈ 1.18e-38), which
  * keeps the 2ⁿ construction above in range. For z < −87 it makes softplus return exp(−87)-ish
@@ -47,5 +50,22 @@
 #define SF__LOG1P_Q5 0x1.745d18p-4f
 #define SF__LOG1P_Q6 0x1.3b13b2p-4f
 #define SF__LOG1P_Q7 0x1.111112p-4f
+
+/* One element of sf_f32_softplus_backward (kernels.h): element i of every block, blocks n apart.
+ * Shared so that the scalar twin and the SIMD twin's tail run literally the same code. */
+static inline void sf__softplus_backward_1(float *d, const float *zs, ptrdiff_t n, int K, ptrdiff_t i)
+{
+    const float s = zs[i];
+    if (K > 0) {
+        float t = d[n + i] * zs[n + i];
+        for (int k = 2; k <= K; k++)
+            t = t + d[k * n + i] * zs[k * n + i];
+        d[i] = d[i] * s + t * (s * (1.0f - s));
+    } else {
+        d[i] = d[i] * s;
+    }
+    for (int k = 1; k <= K; k++)
+        d[k * n + i] = d[k * n + i] * s;
+}
 
 #endif

@@ -1,5 +1,5 @@
-/* act_scalar.c — softplus and sigmoid from one exponential, and the softplus layer's backward
- * combination, plain C: the reference twins of act_simd128.c.
+/* act_scalar.c — softplus and sigmoid from one exponential, and the softplus layer's backward step
+ * over a stack of primal and tangent blocks, plain C: the reference twins of act_simd128.c.
  *
  * Shapes: every array is (n), elementwise. For each z: e = exp(−|z|) with −|z| clamped to >= −87,
  * a = max(z, 0) + log1p(e), s = z >= 0 ? 1/(1 + e) : e/(1 + e). exp and log1p are our own
@@ -16,6 +16,7 @@
  * a = s ≈ 1.65e-38 (the clamp again) rather than 0.
  * The caller owns the buffers; choosing the twin is left to the sf_kernels table.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -77,10 +78,8 @@ void sf_f32_softplus_sigmoid_scalar(float *a, float *s, const float *z, int n)
     }
 }
 
-void sf_f32_softplus_backward_scalar(float *dz, const float *da, const float *t, const float *s, int n)
+void sf_f32_softplus_backward_scalar(float *d, const float *zs, int n, int K)
 {
-    for (int i = 0; i < n; i++) {
-        const float si = s[i];
-        dz[i] = da[i] * si + t[i] * (si * (1.0f - si));
-    }
+    for (int i = 0; i < n; i++)
+        sf__softplus_backward_1(d, zs, n, K, i);
 }

@@ -20,8 +20,8 @@ const sf_kernels sf_kernels_scalar = {
     .softplus_sigmoid = sf_f32_softplus_sigmoid_scalar,
     .softplus_backward = sf_f32_softplus_backward_scalar,
     .mul = sf_f32_mul_scalar,
-    .muladd = sf_f32_muladd_scalar,
-    .add = sf_f32_add_scalar,
+    .add_rows = sf_f32_add_rows_scalar,
+    .transpose = sf_f32_transpose_scalar,
     .adam = sf_f32_adam_scalar,
 };
 
@@ -32,8 +32,8 @@ const sf_kernels sf_kernels_simd128 = {
     .softplus_sigmoid = sf_f32_softplus_sigmoid_simd128,
     .softplus_backward = sf_f32_softplus_backward_simd128,
     .mul = sf_f32_mul_simd128,
-    .muladd = sf_f32_muladd_simd128,
-    .add = sf_f32_add_simd128,
+    .add_rows = sf_f32_add_rows_simd128,
+    .transpose = sf_f32_transpose_simd128,
     .adam = sf_f32_adam_simd128,
 };
 #endif

@@ -1,9 +1,10 @@
 /* kernels.h — the hot loops of Scorefield, each as a scalar twin and a SIMD128 twin.
  *
  * Everything the net, the losses and the optimiser spend their time in lives here and nowhere else:
- * the layer product (GEMM), the softplus activation with its derivative, a few elementwise vector ops
- * and the Adam update. Each kernel exists as `sf_f32_<op>_scalar` (plain C, the reference) and
- * `sf_f32_<op>_simd128` (wasm_simd128.h intrinsics; natively compiled through SIMDe, see simd128.h).
+ * the layer product (GEMM), the softplus activation with its derivative and its backward step, an
+ * elementwise product, a sum of rows, a transpose and the Adam update. Each kernel exists as
+ * `sf_f32_<op>_scalar` (plain C, the reference) and `sf_f32_<op>_simd128` (wasm_simd128.h
+ * intrinsics; natively compiled through SIMDe, see simd128.h).
  *
  * The twins are specified to agree BIT FOR BIT, not approximately: every output element is computed
  * by the same sequence of IEEE float operations in both (sums run in the same order, no fused
@@ -55,22 +56,30 @@ void sf_f32_gemm_simd128(float *C, const float *A, const float *B, const float *
 void sf_f32_softplus_sigmoid_scalar(float *a, float *s, const float *z, int n);
 void sf_f32_softplus_sigmoid_simd128(float *a, float *s, const float *z, int n);
 
-/* dz = da·s + t·(s·(1 − s)), elementwise, in that order: the adjoint of the pre-activation of a
- * softplus layer, where s = sigmoid(z) = softplus'(z), s·(1 − s) = softplus''(z) and t collects the
- * tangent streams' second-order term Σₖ dȧₖ·żₖ. `dz` may alias `da`. */
-void sf_f32_softplus_backward_scalar(float *dz, const float *da, const float *t, const float *s, int n);
-void sf_f32_softplus_backward_simd128(float *dz, const float *da, const float *t, const float *s, int n);
+/* The backward step through h = softplus(z) for a stack of 1 + K blocks of n elements (block 0 the
+ * primal, block k the tangent k; see net/mlp.h), in place on d, elementwise, in this order:
+ *   K = 0:  d0 = d0·s
+ *   K > 0:  t = d1·ż1,  then t = t + dk·żk for k = 2 .. K (each product rounded first, no fused
+ *           multiply-add),  d0 = d0·s + t·(s·(1 − s)),  then dk = dk·s for k = 1 .. K
+ * where d holds the adjoints [dh; dḣ_1 … dḣ_K] on entry and [dz; dż_1 … dż_K] on return, and zs holds
+ * [s; ż_1 … ż_K] with s = sigmoid(z) = softplus'(z) and s·(1 − s) = softplus''(z): t is the tangent
+ * streams' second-order term Σₖ dḣ_k·ż_k. Block k of d is d[k·n ...], of zs zs[k·n ...]; d must not
+ * overlap zs. */
+void sf_f32_softplus_backward_scalar(float *d, const float *zs, int n, int K);
+void sf_f32_softplus_backward_simd128(float *d, const float *zs, int n, int K);
 
-/* ---- Elementwise -----------------------------------------------------------------------------
- * mul:    out = x·y          (out may alias x or y)
- * muladd: out = out + x·y    (the product is rounded first: no fused multiply-add)
- * add:    out = out + x                                                                        */
+/* ---- Elementwise and data movement -----------------------------------------------------------
+ * mul:       out = x·y, elementwise over n (out may alias x or y)
+ * add_rows:  out (n) = out + x_0 + x_1 + … + x_{rows−1}, added in that order, where row r of x is
+ *            x[r·ldx ...] (the bias gradient: the sum of a block of adjoint rows); out must not
+ *            overlap x
+ * transpose: out (cols, rows) = in (rows, cols)ᵀ, out[j·ldo + i] = in[i·ldi + j]; no overlap */
 void sf_f32_mul_scalar(float *out, const float *x, const float *y, int n);
 void sf_f32_mul_simd128(float *out, const float *x, const float *y, int n);
-void sf_f32_muladd_scalar(float *out, const float *x, const float *y, int n);
-void sf_f32_muladd_simd128(float *out, const float *x, const float *y, int n);
-void sf_f32_add_scalar(float *out, const float *x, int n);
-void sf_f32_add_simd128(float *out, const float *x, int n);
+void sf_f32_add_rows_scalar(float *out, const float *x, int rows, int n, int ldx);
+void sf_f32_add_rows_simd128(float *out, const float *x, int rows, int n, int ldx);
+void sf_f32_transpose_scalar(float *out, const float *in, int rows, int cols, int ldi, int ldo);
+void sf_f32_transpose_simd128(float *out, const float *in, int rows, int cols, int ldi, int ldo);
 
 /* ---- Adam ------------------------------------------------------------------------------------
  * One bias-corrected Adam step (Kingma & Ba; the form of jax.example_libraries.optimizers.adam):
@@ -93,10 +102,10 @@ typedef struct sf_kernels {
     void (*gemm)(float *C, const float *A, const float *B, const float *bias,
                  int M, int N, int K, int ars, int acs, int ldb, int ldc, int acc);
     void (*softplus_sigmoid)(float *a, float *s, const float *z, int n);
-    void (*softplus_backward)(float *dz, const float *da, const float *t, const float *s, int n);
+    void (*softplus_backward)(float *d, const float *zs, int n, int K);
     void (*mul)(float *out, const float *x, const float *y, int n);
-    void (*muladd)(float *out, const float *x, const float *y, int n);
-    void (*add)(float *out, const float *x, int n);
+    void (*add_rows)(float *out, const float *x, int rows, int n, int ldx);
+    void (*transpose)(float *out, const float *in, int rows, int cols, int ldi, int ldo);
     float (*adam)(float *p1, float *m1, float *v1, const float *p0, const float *m0,
                   const float *v0, const float *g, int n, sf_adam_coef c);
 } sf_kernels;

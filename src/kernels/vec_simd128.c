@@ -1,13 +1,19 @@
-/* vec_simd128.c — mul, muladd and add over (n) arrays with wasm SIMD128; must match
- * sf_f32_mul_scalar, sf_f32_muladd_scalar and sf_f32_add_scalar (vec_scalar.c) bit for bit.
+/* vec_simd128.c — mul, add_rows and transpose with wasm SIMD128; must match sf_f32_mul_scalar,
+ * sf_f32_add_rows_scalar and sf_f32_transpose_scalar (vec_scalar.c) bit for bit.
  *
- * Each lane performs the scalar twin's operation on one element (muladd: product rounded, then the
- * add). A vector is loaded before it is stored, so mul's out may alias x or y. Tails: the last n%4
- * elements go through the scalar twin; nothing is read or written past n.
+ * mul: each lane multiplies one element; a vector is loaded before it is stored, so out may alias x
+ * or y. add_rows: each lane owns one column j and adds rows 0, 1, … in order, exactly the scalar
+ * twin's sequence, but 16 columns stay in registers across all rows instead of going through memory
+ * for every row. transpose: 4 × 4 tiles, each 4 row loads, two rounds of shuffles and 4 column
+ * stores (moves only, so trivially exact), in strips of 16 rows.
+ * Tails: mul's last n%4 elements, add_rows' last n%4 columns and transpose's rows and columns
+ * beyond its strips and tiles go through the scalar twins. Nothing is read or written past the sizes given.
  */
 #include "kernels.h" /* also keeps this translation unit non-empty when SF_HAVE_SIMD128 is 0 */
 
 #if SF_HAVE_SIMD128
+
+#include <stddef.h>
 
 #include "simd128.h"
 
@@ -19,22 +25,65 @@ void sf_f32_mul_simd128(float *out, const float *x, const float *y, int n)
     sf_f32_mul_scalar(out + i, x + i, y + i, n - i);
 }
 
-void sf_f32_muladd_simd128(float *out, const float *x, const float *y, int n)
+/* Columns j .. j+4·U−1 of add_rows, accumulated in U registers over all rows. */
+static inline __attribute__((always_inline)) void add_rows_x(const int U, float *out, const float *x,
+                                                            int rows, ptrdiff_t ldx)
 {
-    int i = 0;
-    for (; i + 4 <= n; i += 4) {
-        const v128_t xy = wasm_f32x4_mul(wasm_v128_load(x + i), wasm_v128_load(y + i));
-        wasm_v128_store(out + i, wasm_f32x4_add(wasm_v128_load(out + i), xy));
-    }
-    sf_f32_muladd_scalar(out + i, x + i, y + i, n - i);
+    v128_t c[4];
+    for (int u = 0; u < U; u++)
+        c[u] = wasm_v128_load(out + 4 * u);
+    for (int r = 0; r < rows; r++, x += ldx)
+        for (int u = 0; u < U; u++)
+            c[u] = wasm_f32x4_add(c[u], wasm_v128_load(x + 4 * u));
+    for (int u = 0; u < U; u++)
+        wasm_v128_store(out + 4 * u, c[u]);
 }
 
-void sf_f32_add_simd128(float *out, const float *x, int n)
+void sf_f32_add_rows_simd128(float *out, const float *x, int rows, int n, int ldx)
 {
+    int j = 0;
+    for (; j + 16 <= n; j += 16)
+        add_rows_x(4, out + j, x + j, rows, ldx);
+    for (; j + 4 <= n; j += 4)
+        add_rows_x(1, out + j, x + j, rows, ldx);
+    sf_f32_add_rows_scalar(out + j, x + j, rows, n - j, ldx);
+}
+
+/* One 4 × 4 tile: rows i .. i+3 and columns j .. j+3 of in, to rows j .. j+3 of out at column i. */
+static inline void tile4(float *out, const float *in, ptrdiff_t ldi, ptrdiff_t ldo)
+{
+    v128_t a = wasm_v128_load(in), b = wasm_v128_load(in + ldi);
+    v128_t c = wasm_v128_load(in + 2 * ldi), d = wasm_v128_load(in + 3 * ldi);
+    sf__f32x4_transpose4(&a, &b, &c, &d);
+    wasm_v128_store(out, a);
+    wasm_v128_store(out + ldo, b);
+    wasm_v128_store(out + 2 * ldo, c);
+    wasm_v128_store(out + 3 * ldo, d);
+}
+
+void sf_f32_transpose_simd128(float *out, const float *in, int rows, int cols, int ldi, int ldo)
+{
+    /* Strips of 16 rows: for each 4 columns, the strip's 4 tiles fill 64 consecutive bytes of each of
+     * 4 rows of out (a cache line when aligned), while the 16 input rows stay in cache across the
+     * strip. Tile by tile along a whole row instead would write each line of a 128 × 128 out in four
+     * 16-byte pieces far apart in time, and the L1 cache cannot hold the 64 KiB in between. */
     int i = 0;
-    for (; i + 4 <= n; i += 4)
-        wasm_v128_store(out + i, wasm_f32x4_add(wasm_v128_load(out + i), wasm_v128_load(x + i)));
-    sf_f32_add_scalar(out + i, x + i, n - i);
+    for (; i + 16 <= rows; i += 16) {
+        int j = 0;
+        for (; j + 4 <= cols; j += 4)
+            for (int t = 0; t < 16; t += 4)
+                tile4(out + (ptrdiff_t)j * ldo + i + t, in + (ptrdiff_t)(i + t) * ldi + j, ldi, ldo);
+        sf_f32_transpose_scalar(out + (ptrdiff_t)j * ldo + i, in + (ptrdiff_t)i * ldi + j, 16, cols - j,
+                                ldi, ldo);
+    }
+    for (; i + 4 <= rows; i += 4) {
+        int j = 0;
+        for (; j + 4 <= cols; j += 4)
+            tile4(out + (ptrdiff_t)j * ldo + i, in + (ptrdiff_t)i * ldi + j, ldi, ldo);
+        sf_f32_transpose_scalar(out + (ptrdiff_t)j * ldo + i, in + (ptrdiff_t)i * ldi + j, 4, cols - j,
+                                ldi, ldo);
+    }
+    sf_f32_transpose_scalar(out + i, in + (ptrdiff_t)i * ldi, rows - i, cols, ldi, ldo);
 }
 
 #endif

@@ -98,12 +98,6 @@ void sf__mlp_forward(const sf_mlp *net, const sf_kernels *k, const float *params
     }
 }
 
-/* wt (out, in) = W (in, out) transposed, so that dz·Wᵀ is a row-major product. */
-static void transpose(float *wt, const float *W, int in, int out) {
-    for (int i = 0; i < in; i++)
-        for (int j = 0; j < out; j++) wt[(long)j * in + i] = W[(long)i * out + j];
-}
-
 void sf__mlp_backward(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws,
                       int n, int K, float *grad) {
     int rows = (1 + K) * n;
@@ -113,25 +107,16 @@ void sf__mlp_backward(const sf_mlp *net, const sf_kernels *k, const float *param
         /* dW_l += [h; ḣ]ᵀ·[dz; dż]: (in, rows)·(rows, out), the stack read transposed. */
         k->gemm(grad + net->w_off[l], ws->h[l], dz, NULL, in, out, rows, 1, in, out, out, 1);
         /* db_l += Σ over the primal rows of dz (the tangent rows never saw the bias). */
-        for (int r = 0; r < n; r++) k->add(grad + net->b_off[l], dz + (long)r * out, out);
+        k->add_rows(grad + net->b_off[l], dz, n, out, out);
         if (l == 0) break; /* nobody needs the adjoint of the input */
 
         /* [dh; dḣ] (rows, in) = [dz; dż]·W_lᵀ */
-        transpose(ws->wt, params + net->w_off[l], in, out);
+        k->transpose(ws->wt, params + net->w_off[l], in, out, out, in);
         k->gemm(dh, dz, ws->wt, NULL, rows, in, out, out, 1, in, in, 0);
 
-        /* Through h_l = softplus(z_{l−1}): zs[l−1] holds σ in block 0 and ż_k in block k. */
-        float *zs = ws->zs[l - 1];
-        long size = (long)n * in;
-        if (K > 0) {
-            float *t = zs + size; /* t = Σₖ dḣ_k ⊙ ż_k, accumulated over ż_1, no longer needed */
-            k->mul(t, dh + size, t, (int)size);
-            for (int j = 2; j <= K; j++) k->muladd(t, dh + j * size, zs + j * size, (int)size);
-            k->softplus_backward(dh, dh, t, zs, (int)size);
-            for (int j = 1; j <= K; j++) k->mul(dh + j * size, dh + j * size, zs, (int)size);
-        } else {
-            k->mul(dh, dh, zs, (int)size);
-        }
+        /* Through h_l = softplus(z_{l−1}): zs[l−1] holds σ in block 0 and ż_k in block k; one pass
+         * over all blocks gives dz = dh ⊙ σ + (Σₖ dḣ_k ⊙ ż_k) ⊙ σ(1 − σ) and dż_k = dḣ_k ⊙ σ. */
+        k->softplus_backward(dh, ws->zs[l - 1], n * in, K);
         float *swap = dz;
         dz = dh, dh = swap;
     }

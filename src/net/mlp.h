@@ -70,8 +70,8 @@ void sf__mlp_forward(const sf_mlp *net, const sf_kernels *k, const float *params
                      int n, int K);
 
 /* Backward pass after sf__mlp_forward with the same n and K: reads the output adjoint stack from
- * ws->adj[0] ((1 + K)·n, D) and ADDS the parameter gradient to grad (P). Overwrites ws->adj and the
- * tangent blocks of ws->zs. */
+ * ws->adj[0] ((1 + K)·n, D) and ADDS the parameter gradient to grad (P). Overwrites ws->adj and
+ * ws->wt. */
 void sf__mlp_backward(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws,
                       int n, int K, float *grad);
 

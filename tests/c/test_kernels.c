@@ -2,7 +2,8 @@
  * twins bit for bit, and the scalar twins against double-precision references.
  *
  * In the manner of XNNPACK's kernel tests: sizes around the vector width (4) and the GEMM register
- * block (4 rows × 8 columns), outputs filled with NaN first (so an element a kernel forgets shows up),
+ * blocks (4 × 8, 1 × 32, 2 × 16, 3 × 8; the small-N blocks of 4·rv rows or row pairs; runs of 256
+ * values of k), outputs filled with NaN first (so an element a kernel forgets shows up),
  * a sentinel bit pattern after the end of every output and in the gaps between C's rows (so a write
  * past the sizes shows up), seeded inputs that are neither zeros nor ones, and the first failing index
  * with both values on failure. Accuracy tolerances are named constants with their reasons.
@@ -327,7 +328,8 @@ static void test_gemm_all_init_modes_and_layouts(void)
 }
 
 /* The shapes the net runs: a hidden layer's forward product and the transposed-A product Xᵀ·dZ
- * of its backward pass; plus a tall, narrow output layer (N = 2 falls wholly into the scalar tail). */
+ * of its backward pass; a tall, narrow output layer and its weight gradient (N = 2: the row-pair and
+ * column blocks); the sampler's single rows. */
 static void test_gemm_realistic_shapes(void)
 {
     const gemm_case shapes[] = {
@@ -335,10 +337,52 @@ static void test_gemm_realistic_shapes(void)
         {128, 128, 256, 1, 1, 0, 0, 0, 0},
         {1001, 2, 64, 0, 0, 1, 0, 0, 1},
         {64, 64, 1001, 1, 0, 0, 0, 0, 0},
+        {128, 2, 384, 1, 1, 0, 0, 0, 0},
+        {1, 128, 128, 0, 0, 1, 0, 0, 0},
+        {1, 64, 128, 0, 0, 1, 0, 0, 0},
     };
     for (int c = 0; c < (int)(sizeof shapes / sizeof shapes[0]); c++) {
         const int varied = gemm_run_case(&shapes[c], 1);
         EXPECT(varied, "shape %d: constant output", c);
+    }
+}
+
+/* K beyond one run of k (SF__KC = 256 in gemm_simd128.c): C is stored after each run and continued
+ * from memory, for A read in place (transposed) and through the panel copy (row-major), every init
+ * mode, and row counts that use every register block. */
+static void test_gemm_long_k_runs(void)
+{
+    static const int KS[] = {255, 256, 257, 513, 700};
+    static const int MS[] = {1, 2, 3, 4, 5, 9};
+    static const int NS[] = {2, 4, 13, 40};
+    int c = 0;
+    for (int ik = 0; ik < (int)(sizeof KS / sizeof KS[0]); ik++)
+        for (int im = 0; im < (int)(sizeof MS / sizeof MS[0]); im++)
+            for (int in = 0; in < (int)(sizeof NS / sizeof NS[0]); in++, c++) {
+                gemm_case g = {MS[im], NS[in], KS[ik], c & 1, (c >> 1) & 1, (c >> 2) & 1, c % 3, c % 2, c % 3};
+                gemm_run_case(&g, 1);
+            }
+}
+
+/* A run of k that starts from memory must continue the partial sums exactly, not re-apply an init:
+ * with init = −0 (acc, C = −0, bias = −0) and products that are all −0 (A = 0, B < 0), the scalar
+ * twin keeps −0 to the end; an extra + 0 at the start of a later run would give +0. */
+static void test_gemm_keeps_negative_zero_across_runs(void)
+{
+    enum { M = 5, N = 8, K = 600 };
+    static float A[M * K], B[K * N], C[M * N], bias[N];
+    for (int i = 0; i < M * K; i++) A[i] = 0.0f;
+    for (int i = 0; i < K * N; i++) B[i] = -1.0f - (float)(i % 7);
+    for (int j = 0; j < N; j++) bias[j] = -0.0f;
+    for (int twin = 0; twin < N_TWINS; twin++) {
+        const sf_kernels *kt = twin_table(twin);
+        for (int trans = 0; trans < 2; trans++) {
+            for (int i = 0; i < M * N; i++) C[i] = -0.0f;
+            kt->gemm(C, A, B, bias, M, N, K, trans ? 1 : K, trans ? M : 1, N, N, 1);
+            int pos = 0;
+            for (int i = 0; i < M * N; i++) pos += bits_of(C[i]) != 0x80000000u;
+            EXPECT(pos == 0, "%s trans=%d: %d of %d elements lost the sign of −0", kt->name, trans, pos, M * N);
+        }
     }
 }
 
@@ -533,73 +577,101 @@ static void test_softplus_sigmoid_exact_points_and_limits(void)
     }
 }
 
-/* dz = da·s + t·(s·(1 − s)): twins bitwise (also with dz aliasing da), and the scalar twin within
- * 4 roundings of the double value: |dz − ref| <= 4·2⁻²⁴·(|da·s| + |t·s·(1 − s)|). */
-static void test_softplus_backward_simd128_matches_scalar_and_double(void)
+/* The backward step over a stack of 1 + K blocks, K = 0 .. 5 and n around the vector width:
+ *   - the twins agree bit for bit, NaN-filled outputs are all written, canaries after every block
+ *     of d and of zs stay intact, and zs is not modified;
+ *   - every tangent output is exactly dk·s rounded once, and with K = 0 so is d0;
+ *   - with K = 1, d0 is exactly fl(fl(d0·s) + fl(fl(d1·ż1)·fl(s·fl(1 − s)))): every product rounded
+ *     before the add. In double each product of two floats is exact and so is 1 − s; the double sum
+ *     of the two rounded products may be inexact only when one is below 2⁻²⁹ of the other, and then
+ *     rounding it to float still gives the larger one's correct neighbour, so rounding the double
+ *     expression once is the exact reference (and a fused multiply-add would miss it: guarded);
+ *   - with K >= 2, d0 is within (2K + 6)·2⁻²⁴·(|d0·s| + |s(1 − s)|·Σₖ|dk·żk|) of the double value. */
+static void test_softplus_backward_stack_exact_and_simd128_matches_scalar(void)
 {
-    for (int n = 0; n <= 67; n++) {
-        float *da = in_alloc((size_t)n, (uint32_t)(3 * n), -2.0f, 2.0f);
-        float *t = in_alloc((size_t)n, (uint32_t)(3 * n + 1), -2.0f, 2.0f);
-        float *s = in_alloc((size_t)n, (uint32_t)(3 * n + 2), 0.0f, 1.0f);
-        float *dz0 = out_alloc((size_t)n);
-        sf_f32_softplus_backward_scalar(dz0, da, t, s, n);
-        EXPECT(canaries_intact(dz0, (size_t)n), "n=%d: scalar canary overwritten", n);
-        for (int i = 0; i < n; i++) {
-            const double sd = s[i], ref = (double)da[i] * sd + (double)t[i] * sd * (1.0 - sd);
-            const double bound = 4.0 * U24 * (fabs((double)da[i] * sd) + fabs(t[i] * sd * (1.0 - sd)));
-            EXPECT(fabs(dz0[i] - ref) <= bound, "n=%d: dz[%d] = %.9g, double %.9g", n, i, dz0[i], ref);
-        }
+    int fused_differs = 0; /* K = 1 elements where rounding d1·ż1 first matters */
+    for (int K = 0; K <= 5; K++) {
+        for (int n = 0; n <= 67; n++) {
+            const size_t all = (size_t)(1 + K) * n;
+            float *zs = in_alloc(all, (uint32_t)(97 * K + 3 * n), -2.0f, 2.0f);
+            fill_uniform(zs, (size_t)n, (uint32_t)(97 * K + 3 * n + 1), 0.0f, 1.0f); /* block 0: s */
+            float *d = in_alloc(all, (uint32_t)(97 * K + 3 * n + 2), -2.0f, 2.0f);
+            float *zs_before = xmalloc_floats(all + CANARY_N);
+            memcpy(zs_before, zs, (all + CANARY_N) * sizeof *zs);
+            float *out[N_TWINS];
+            for (int twin = 0; twin < N_TWINS; twin++) {
+                out[twin] = out_alloc(all);
+                memcpy(out[twin], d, all * sizeof *d);
+                twin_table(twin)->softplus_backward(out[twin], zs, n, K);
+                EXPECT(canaries_intact(out[twin], all), "twin %d K=%d n=%d: canary overwritten", twin, K, n);
+                EXPECT(memcmp(zs, zs_before, (all + CANARY_N) * sizeof *zs) == 0,
+                       "twin %d K=%d n=%d: zs was modified", twin, K, n);
+            }
 #if SF_HAVE_SIMD128
-        float *dz1 = out_alloc((size_t)n);
-        sf_f32_softplus_backward_simd128(dz1, da, t, s, n);
-        long d = first_bit_diff(dz0, dz1, (size_t)n);
-        EXPECT(d < 0, "n=%d: dz[%ld] scalar %.9g simd128 %.9g", n, d, dz0[d], dz1[d]);
-        EXPECT(canaries_intact(dz1, (size_t)n), "n=%d: simd128 canary overwritten", n);
-        sf_f32_softplus_backward_simd128(da, da, t, s, n);
-        d = first_bit_diff(dz0, da, (size_t)n);
-        EXPECT(d < 0, "n=%d, dz aliasing da: dz[%ld] scalar %.9g simd128 %.9g", n, d, dz0[d], da[d]);
-        free(dz1);
+            const long bad = first_bit_diff(out[0], out[1], all);
+            EXPECT(bad < 0, "K=%d n=%d: d[%ld] (block %ld) scalar %.9g simd128 %.9g", K, n, bad,
+                   n ? bad / n : 0, out[0][bad], out[1][bad]);
 #endif
-        free(da); free(t); free(s); free(dz0);
+            const float *y = out[0];
+            for (int i = 0; i < n; i++) {
+                const double s = zs[i], curv = s * (1.0 - s);
+                for (int k = 1; k <= K; k++) {
+                    const float want = (float)((double)d[k * n + i] * s);
+                    EXPECT(bits_of(y[k * n + i]) == bits_of(want), "K=%d n=%d: d%d[%d] = %.9g, want %.9g",
+                           K, n, k, i, y[k * n + i], want);
+                }
+                if (K == 0) {
+                    const float want = (float)((double)d[i] * s);
+                    EXPECT(bits_of(y[i]) == bits_of(want), "K=0 n=%d: d0[%d] = %.9g, want %.9g", n, i, y[i],
+                           want);
+                } else if (K == 1) {
+                    const float t = (float)((double)d[n + i] * zs[n + i]);
+                    const float c = (float)(s * (float)(1.0 - s));
+                    const float want = (float)((double)(float)((double)d[i] * s) + (double)(float)((double)t * c));
+                    const float fused = (float)((double)(float)((double)d[i] * s) +
+                                                (double)d[n + i] * zs[n + i] * c);
+                    fused_differs += bits_of(fused) != bits_of(want);
+                    EXPECT(bits_of(y[i]) == bits_of(want), "K=1 n=%d: d0[%d] = %.9g, want %.9g", n, i, y[i],
+                           want);
+                } else {
+                    double t = 0.0, mag = 0.0;
+                    for (int k = 1; k <= K; k++) {
+                        t += (double)d[k * n + i] * zs[k * n + i];
+                        mag += fabs((double)d[k * n + i] * zs[k * n + i]);
+                    }
+                    const double ref = (double)d[i] * s + t * curv;
+                    const double bound = (2 * K + 6) * U24 * (fabs((double)d[i] * s) + curv * mag);
+                    EXPECT(fabs(y[i] - ref) <= bound, "K=%d n=%d: d0[%d] = %.9g, double %.9g", K, n, i, y[i],
+                           ref);
+                }
+            }
+            for (int twin = 0; twin < N_TWINS; twin++)
+                free(out[twin]);
+            free(zs); free(d); free(zs_before);
+        }
     }
+    EXPECT(fused_differs > 0, "no element tells a rounded product from a fused one");
 }
 
-/* ---- Elementwise --------------------------------------------------------------------------------- */
+/* ---- Elementwise and data movement --------------------------------------------------------------- */
 
-/* Each result must be the correctly rounded value of its formula with the product rounded first:
- * in double, a product of two floats is exact and a sum of two floats of similar size (all inputs
- * here are in [−2, 2]) is exact, so rounding that once to float is the exact reference. A fused
- * multiply-add in muladd would differ from it on a good share of elements (guarded below). */
-static void test_vec_ops_exact_and_simd128_matches_scalar_bitwise(void)
+/* mul must be the correctly rounded product (in double a product of two floats is exact, so rounding
+ * it once is the exact reference), for both twins, also with out aliasing x or y. */
+static void test_mul_exact_and_simd128_matches_scalar_bitwise(void)
 {
-    int fused_differs = 0; /* elements where rounding x·y first matters */
     for (int n = 0; n <= 67; n++) {
         float *x = in_alloc((size_t)n, (uint32_t)(5 * n), -2.0f, 2.0f);
         float *y = in_alloc((size_t)n, (uint32_t)(5 * n + 1), -2.0f, 2.0f);
-        float *o = in_alloc((size_t)n, (uint32_t)(5 * n + 2), -2.0f, 2.0f); /* muladd/add's out */
         for (int twin = 0; twin < N_TWINS; twin++) {
             const sf_kernels *kt = twin_table(twin);
-            float *mul = out_alloc((size_t)n), *mad = out_alloc((size_t)n), *add = out_alloc((size_t)n);
+            float *mul = out_alloc((size_t)n);
             kt->mul(mul, x, y, n);
-            memcpy(mad, o, (size_t)n * sizeof *o);
-            kt->muladd(mad, x, y, n);
-            memcpy(add, o, (size_t)n * sizeof *o);
-            kt->add(add, x, n);
             for (int i = 0; i < n; i++) {
                 const float p = (float)((double)x[i] * y[i]);
                 EXPECT(bits_of(mul[i]) == bits_of(p), "%s n=%d: mul[%d] = %.9g, want %.9g", kt->name, n,
                        i, mul[i], p);
-                const float m = (float)((double)o[i] + p);
-                fused_differs += bits_of(m) != bits_of((float)((double)o[i] + (double)x[i] * y[i]));
-                EXPECT(bits_of(mad[i]) == bits_of(m), "%s n=%d: muladd[%d] = %.9g, want %.9g", kt->name,
-                       n, i, mad[i], m);
-                const float a = (float)((double)o[i] + x[i]);
-                EXPECT(bits_of(add[i]) == bits_of(a), "%s n=%d: add[%d] = %.9g, want %.9g", kt->name, n,
-                       i, add[i], a);
             }
-            EXPECT(canaries_intact(mul, (size_t)n) && canaries_intact(mad, (size_t)n) &&
-                   canaries_intact(add, (size_t)n), "%s n=%d: canary overwritten", kt->name, n);
-            /* mul with out aliasing x, then y */
+            EXPECT(canaries_intact(mul, (size_t)n), "%s n=%d: canary overwritten", kt->name, n);
             float *xc = out_alloc((size_t)n), *yc = out_alloc((size_t)n);
             memcpy(xc, x, (size_t)n * sizeof *x);
             memcpy(yc, y, (size_t)n * sizeof *y);
@@ -607,11 +679,83 @@ static void test_vec_ops_exact_and_simd128_matches_scalar_bitwise(void)
             kt->mul(yc, x, yc, n);
             EXPECT(first_bit_diff(xc, mul, (size_t)n) < 0 && first_bit_diff(yc, mul, (size_t)n) < 0,
                    "%s n=%d: aliased mul differs", kt->name, n);
-            free(mul); free(mad); free(add); free(xc); free(yc);
+            free(mul); free(xc); free(yc);
         }
-        free(x); free(y); free(o);
+        free(x); free(y);
     }
-    EXPECT(fused_differs > 0, "no element tells a rounded product from a fused one");
+}
+
+/* add_rows: rows × n with padded row strides; the twins bitwise, canaries after out, and the scalar
+ * twin within the bound of a sum of rows + 1 terms, rows·2⁻²⁴·Σ|terms|, of the double sum. */
+static void test_add_rows_simd128_matches_scalar_and_double(void)
+{
+    static const int ROWS[] = {0, 1, 2, 3, 5, 17, 128};
+    int varied = 0;
+    for (int ir = 0; ir < (int)(sizeof ROWS / sizeof ROWS[0]); ir++) {
+        for (int is = 0; is < N_SIZES; is++) {
+            const int rows = ROWS[ir], n = SIZES[is], ldx = n + (ir + is) % 3;
+            const uint32_t seed = (uint32_t)(rows * 1009 + n);
+            float *x = in_alloc((size_t)rows * ldx, seed, -2.0f, 2.0f);
+            float *init = in_alloc((size_t)n, seed + 1, -2.0f, 2.0f);
+            float *out[N_TWINS];
+            for (int twin = 0; twin < N_TWINS; twin++) {
+                out[twin] = out_alloc((size_t)n);
+                memcpy(out[twin], init, (size_t)n * sizeof *init);
+                twin_table(twin)->add_rows(out[twin], x, rows, n, ldx);
+                EXPECT(canaries_intact(out[twin], (size_t)n), "twin %d rows=%d n=%d: canary overwritten",
+                       twin, rows, n);
+            }
+#if SF_HAVE_SIMD128
+            const long bad = first_bit_diff(out[0], out[1], (size_t)n);
+            EXPECT(bad < 0, "rows=%d n=%d: out[%ld] scalar %.9g simd128 %.9g", rows, n, bad, out[0][bad],
+                   out[1][bad]);
+#endif
+            for (int j = 0; j < n; j++) {
+                double ref = init[j], mag = fabs(init[j]);
+                for (int r = 0; r < rows; r++) {
+                    ref += x[(size_t)r * ldx + j];
+                    mag += fabs(x[(size_t)r * ldx + j]);
+                }
+                EXPECT(fabs(out[0][j] - ref) <= rows * U24 * mag, "rows=%d n=%d: out[%d] = %.9g, double %.9g",
+                       rows, n, j, out[0][j], ref);
+                varied += rows > 0 && out[0][j] != init[j];
+            }
+            for (int twin = 0; twin < N_TWINS; twin++)
+                free(out[twin]);
+            free(x); free(init);
+        }
+    }
+    EXPECT(varied > 1000, "only %d sums changed their output", varied);
+}
+
+/* transpose: every (rows, cols) from SIZES with padded strides: each element lands where it should,
+ * bit for bit, and the gaps between out's rows and the canaries after it are untouched. */
+static void test_transpose_places_every_element(void)
+{
+    for (int twin = 0; twin < N_TWINS; twin++) {
+        const sf_kernels *kt = twin_table(twin);
+        for (int ir = 0; ir < N_SIZES; ir++) {
+            for (int ic = 0; ic < N_SIZES; ic++) {
+                const int rows = SIZES[ir], cols = SIZES[ic];
+                const int ldi = cols + ic % 3, ldo = rows + ir % 2;
+                float *in = in_alloc((size_t)rows * ldi, (uint32_t)(rows * 131 + cols), -2.0f, 2.0f);
+                const size_t n_out = (size_t)cols * ldo;
+                float *out = out_alloc(n_out);
+                fill_bits(out, n_out, CANARY_BITS);
+                kt->transpose(out, in, rows, cols, ldi, ldo);
+                long bad = -1;
+                for (size_t idx = 0; idx < n_out + CANARY_N && bad < 0; idx++) {
+                    const size_t j = idx / ldo, i = idx % ldo;
+                    const uint32_t want = idx < n_out && (int)i < rows ? bits_of(in[i * ldi + j]) : CANARY_BITS;
+                    if (bits_of(out[idx]) != want)
+                        bad = (long)idx;
+                }
+                EXPECT(bad < 0, "%s rows=%d cols=%d: out[%ld] (row %ld, col %ld) is wrong", kt->name, rows,
+                       cols, bad, bad / ldo, bad % ldo);
+                free(in); free(out);
+            }
+        }
+    }
 }
 
 /* ---- Adam ---------------------------------------------------------------------------------------- */
@@ -745,19 +889,19 @@ static int table_is(const sf_kernels *kt, const char *name, const sf_kernels *wa
     return strcmp(kt->name, name) == 0 && kt->gemm == want->gemm &&
            kt->softplus_sigmoid == want->softplus_sigmoid &&
            kt->softplus_backward == want->softplus_backward && kt->mul == want->mul &&
-           kt->muladd == want->muladd && kt->add == want->add && kt->adam == want->adam;
+           kt->add_rows == want->add_rows && kt->transpose == want->transpose && kt->adam == want->adam;
 }
 
 static void test_kernel_tables_point_at_their_twins(void)
 {
     const sf_kernels scalar = {"scalar", sf_f32_gemm_scalar, sf_f32_softplus_sigmoid_scalar,
-                               sf_f32_softplus_backward_scalar, sf_f32_mul_scalar, sf_f32_muladd_scalar,
-                               sf_f32_add_scalar, sf_f32_adam_scalar};
+                               sf_f32_softplus_backward_scalar, sf_f32_mul_scalar, sf_f32_add_rows_scalar,
+                               sf_f32_transpose_scalar, sf_f32_adam_scalar};
     EXPECT(table_is(&sf_kernels_scalar, "scalar", &scalar), "the scalar table is wrong");
 #if SF_HAVE_SIMD128
     const sf_kernels simd = {"simd128", sf_f32_gemm_simd128, sf_f32_softplus_sigmoid_simd128,
-                             sf_f32_softplus_backward_simd128, sf_f32_mul_simd128, sf_f32_muladd_simd128,
-                             sf_f32_add_simd128, sf_f32_adam_simd128};
+                             sf_f32_softplus_backward_simd128, sf_f32_mul_simd128, sf_f32_add_rows_simd128,
+                             sf_f32_transpose_simd128, sf_f32_adam_simd128};
     EXPECT(table_is(&sf_kernels_simd128, "simd128", &simd), "the simd128 table is wrong");
 #endif
 }
@@ -769,14 +913,18 @@ int main(void)
     RUN(test_gemm_scalar_within_bound_of_double);
     RUN(test_gemm_all_init_modes_and_layouts);
     RUN(test_gemm_realistic_shapes);
+    RUN(test_gemm_long_k_runs);
+    RUN(test_gemm_keeps_negative_zero_across_runs);
     RUN(test_gemm_degenerate_sizes);
 #if SF_HAVE_SIMD128
     RUN(test_softplus_sigmoid_simd128_matches_scalar_bitwise);
 #endif
     RUN(test_softplus_sigmoid_within_ulp_bound);
     RUN(test_softplus_sigmoid_exact_points_and_limits);
-    RUN(test_softplus_backward_simd128_matches_scalar_and_double);
-    RUN(test_vec_ops_exact_and_simd128_matches_scalar_bitwise);
+    RUN(test_softplus_backward_stack_exact_and_simd128_matches_scalar);
+    RUN(test_mul_exact_and_simd128_matches_scalar_bitwise);
+    RUN(test_add_rows_simd128_matches_scalar_and_double);
+    RUN(test_transpose_places_every_element);
 #if SF_HAVE_SIMD128
     RUN(test_adam_simd128_matches_scalar_bitwise);
 #endif
