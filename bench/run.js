@@ -13,9 +13,9 @@
 // benchmark would be measuring the first.
 import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { WORKLOADS } from './suite.js';
 
@@ -32,6 +32,7 @@ const REPEAT = Number(option('--repeat', '1'));
 // a busy machine, and then the Chromium comparison is left out.
 const CPU_CLOCK = flag('--cpu-clock');
 const say = (s) => process.stderr.write(`${s}\n`);
+const LOAD_AT_START = loadavg()[0]; // 1-minute load average before the first run
 
 // The tutorial's workloads as the table names them.
 const LABELS = {
@@ -211,6 +212,36 @@ function targetRows(builds) {
   return rows.join('\n');
 }
 
+// What a missed target means, in this run's own numbers (wasm SIMD128 in Node).
+function targetNotes(builds) {
+  const node = builds.find((b) => b.id === 'node-simd128')?.result;
+  if (!node || !(node.peakGflops > 0)) return '';
+  const peak = node.peakGflops, notes = [];
+  for (const w of ['W1', 'W2', 'W3']) {
+    const o = node.workloads[w];
+    if (!o || o.stepsPerS >= TARGETS[w] || !(o.gemmShare > 0)) continue;
+    const gemmMs = o.gemmShare * o.msPerStep, budget = 1e3 / TARGETS[w];
+    notes.push(`- ${w}: ${fmt(TARGETS[w])} steps/s leaves ${fmt(budget, 2)} ms per step. The layer products take ` +
+      `${fmt(gemmMs, 2)} ms of the ${fmt(o.msPerStep, 2)} ms at ${fmt(100 * o.gemmGflops / peak, 0)} % of the peak, so the ` +
+      `rest of the step (activations, Adam, data generation, loss) would have to fit in ${fmt(budget - gemmMs, 2)} ms; it ` +
+      `takes ${fmt(o.msPerStep - gemmMs, 2)} ms.`);
+  }
+  const many = node.workloads.W4b;
+  if (many && many.stepsPerS < TARGETS.W4b) {
+    const floor = many.flops / (peak * 1e9) * 1e3;
+    notes.push(`- W4 with 1024 chains: one Langevin step is ${mflop(many.flops)} FLOP of layer products; at the ` +
+      `peak of ${fmt(peak, 1)} GFLOP/s they alone take ${fmt(floor, 2)} ms, so no SIMD128 code passes ` +
+      `${fmt(1e3 / floor, 0)} steps/s here, and ${fmt(TARGETS.W4b)} is above that ceiling. (Counted per chain, ` +
+      `the run makes ${fmt(many.stepsPerS * 1024, 0)} chain-steps/s.)`);
+  }
+  const one = node.workloads.W4a;
+  if (one && one.gemmGflops > 0 && one.gemmGflops < GEMM_PEAK_SHARE * peak)
+    notes.push(`- W4 with 1 chain: its products are a single row times each weight matrix (M = 1), one multiply-add ` +
+      `per weight loaded, so cache bandwidth, not the multiply and add units, bounds them (${fmt(one.gemmGflops, 1)} ` +
+      `GFLOP/s); the steps/s target itself is met ${fmt(one.stepsPerS / TARGETS.W4a, 1)} times over.`);
+  return notes.length ? `\nWhat the misses mean, in this run's numbers:\n\n${notes.join('\n')}\n` : '';
+}
+
 // Every build must end every workload with the same parameters (and the same chains): the hashes.
 function hashCheck(builds) {
   const bad = [];
@@ -242,7 +273,20 @@ for (const b of builds) if (!b.skip) b.result = await repeated(b.name, b.run);
 
 const node = builds[0].result;
 const chromeName = builds[1].result?.engine ?? '';
-const machine = `${cpus()[0].model}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 0)} GiB`;
+// The CPU as /proc/cpuinfo names it (a VM's model string can be generic, so family/model and the
+// widest vector extension are added), and the load when the run started: the machine may be shared.
+function cpuDescription() {
+  let extra = '';
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const field = (name) => info.match(new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm'))?.[1];
+    const flags = field('flags') ?? '';
+    const vec = ['avx512f', 'avx2', 'avx', 'sse4_2'].find((f) => flags.split(' ').includes(f)) ?? '';
+    extra = ` (family ${field('cpu family')} model ${field('model')}, ${vec}${flags.includes('hypervisor') ? ', virtual machine' : ''})`;
+  } catch { /* not Linux */ }
+  return `${cpus()[0].model}${extra}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 0)} GiB`;
+}
+const machine = cpuDescription();
 const date = new Date().toISOString().slice(0, 10);
 const command = `bench/run.sh${QUICK ? ' --quick' : ''}${REPEAT > 1 ? ` --repeat ${REPEAT}` : ''}${CPU_CLOCK ? ' --cpu-clock' : ''}`;
 const t = tables(builds);
@@ -257,7 +301,7 @@ const versions = [
 
 const report = `${QUICK ? '> Quick run (a fifth of the steps): for development, not for the record.\n\n' : ''}` +
 `${CPU_CLOCK ? '> Timed with the processes\' CPU time (--cpu-clock), not wall-clock time; no GEMM pass, no Chromium.\n\n' : ''}` +
-`Machine: ${machine}. Date: ${date}. Command: \`${command}\`.
+`Machine: ${machine}; load average ${fmt(LOAD_AT_START, 1)} at the start. Date: ${date}. Command: \`${command}\`.
 Tools: ${versions}.
 
 ${peakLine}
@@ -274,7 +318,7 @@ ${t.gemm}
 Targets of issue 8:
 
 ${targetRows(builds)}
-
+${targetNotes(builds)}
 Parameters after each workload are ${hashes.length ? `**not** the same bits on every build: ${hashes.join('; ')}` : 'the same bits on every build (FNV-1a of the parameters, and of the last Langevin frame, compared across all columns)'}.
 `;
 
@@ -294,9 +338,10 @@ bench/run.sh --write    # … and rewrites this file
 Options: \`--quick\` (a fifth of the steps, for development), \`--repeat N\` (median of N runs per
 build), \`--no-chromium\`, \`--no-scalar\`, \`--no-native\`, \`--cpu-clock\` (time Node and native
 with the process's CPU time: steadier on a busy machine, for comparing builds; no GEMM pass and no
-Chromium column then). It needs what \`scripts/setup.sh\` installs
-(emcc, gcc, libsimde-dev, Node) and, for the Chromium column, \`npm install\` (playwright-core) and
-\`/usr/bin/chromium\`. It takes a few minutes; it is not part of the test command.
+Chromium column then). It needs what \`scripts/setup.sh\` installs (emcc, gcc, libsimde-dev, Node)
+and, for the Chromium column, \`npm install\` (playwright-core) and \`/usr/bin/chromium\`. It takes
+about five minutes (fifteen with \`--repeat 3\`) and wants a quiet machine; it is not part of the
+test command.
 
 ## Workloads
 
