@@ -9,42 +9,20 @@
 // scripts/serve.mjs on a free port, short runs from the address (ncsn.steps=…), every wait on a
 // condition with a bounded timeout. Screenshots go to $SCOREFIELD_SCREENSHOTS (default /tmp).
 
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { startBrowser, startServer } from './harness.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = process.env.SCOREFIELD_SCREENSHOTS ?? '/tmp';
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SERVER_START_MS = 10000; // ms for serve.mjs to print its URL
 const WAIT_MS = 60000; // ms for any one condition (runs here are a few hundred steps)
 const VIEWPORT = { width: 1200, height: 900 };
 // Short runs: 300 steps with a quality reading every 100, and a light sampler (500 particles, 20 steps
 // a level: about a second of worker time) so that a flow runs start to end within the test.
 const QUICK = 'test=1&autoplay=0&ncsn.steps=300&ncsn.edEvery=100&ncsn.particles=500&ncsn.annealSteps=20';
 
-const server = spawn(process.execPath, [join(ROOT, 'scripts/serve.mjs'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-after(() => server.kill());
-process.on('exit', () => server.kill());
-const baseUrl = await new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error('serve.mjs did not print its URL')), SERVER_START_MS);
-  let out = '';
-  server.stdout.on('data', (chunk) => {
-    out += chunk;
-    const match = out.match(/at (http:\/\/127\.0\.0\.1:\d+\/)/);
-    if (match) { clearTimeout(timer); resolve(match[1]); }
-  });
-  server.on('exit', (code) => { clearTimeout(timer); reject(new Error(`serve.mjs exited with ${code}`)); });
-});
-const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
-after(() => browser.close());
-mkdirSync(SHOTS, { recursive: true });
+const baseUrl = await startServer();
+const browser = await startBrowser();
 
 // A fresh page at `path` whose console errors, page errors and off-host requests fail the test.
 async function openPage(t, path) {
