@@ -57,6 +57,8 @@ static inline __attribute__((always_inline)) void softplus_sigmoid_x(const int U
     EACH p[u] = ADD(MUL(p[u], r[u]), SPLAT(SF__EXP_P2));
     EACH p[u] = ADD(one, ADD(r[u], MUL(MUL(r[u], r[u]), p[u])));
     EACH e[u] = MUL(p[u], wasm_i32x4_add(wasm_i32x4_shl(t[u], 23), wasm_i32x4_splat(SF__EXP_ONE_BITS)));
+    /* the scalar twin's `w < FLUSH ? 0 : e`: cleared where w < FLUSH, so a NaN w keeps its NaN e */
+    EACH e[u] = wasm_v128_andnot(e[u], wasm_f32x4_lt(w[u], SPLAT(SF__ACT_W_FLUSH)));
 
     EACH u_[u] = wasm_f32x4_div(e[u], ADD(SPLAT(2.0f), e[u]));
     EACH u2[u] = MUL(u_[u], u_[u]);
