@@ -8,7 +8,7 @@
 // in toolbar.js). With ?test=1 it also exposes window.scorefieldTest for the browser tests.
 
 import { Engine } from './engine.js';
-import { Run } from './run.js';
+import { Run, RUN_MESSAGES } from './run.js';
 import { RUNS, coreDefaults, rowsOf, settingRow } from './settings.js';
 import { RunToolbar } from './toolbar.js';
 import { buildControls, button, el } from './controls.js';
@@ -67,11 +67,14 @@ const settingErrors = [...address.notices];
 function onFailure(message, fatal, msg) {
   if (fatal) {
     root.dataset.worker = 'failed';
-    alerts.show('fatal', `The page cannot train anything: ${message}. It needs a browser with WebAssembly `
-      + 'and module Web Workers (current Chrome, Edge, Firefox or Safari), served over http(s) rather than opened as a file.');
+    // A worker that kept dying is not a missing browser feature: say only what happened.
+    const needs = msg?.restarted ? '' : ' It needs a browser with WebAssembly and module Web Workers (current Chrome, '
+      + 'Edge, Firefox or Safari), served over http(s) rather than opened as a file.';
+    alerts.show('fatal', `The page cannot train anything: ${message}.${needs}`);
     $('engine-status').textContent = 'Engine failed to load.';
     return;
   }
+  if (msg?.restarted) return void alerts.show('restarted', message, 'is-warning');
   if (msg?.run && runs[msg.run]) return; // shown in that run's status line (run.js, toolbar.js)
   alerts.show(`error:${message}`, `Something went wrong: ${message}`);
 }
@@ -83,8 +86,7 @@ const runs = {};
 for (const name of Object.keys(RUNS)) {
   runs[name] = new (RUNS[name].noiseConditional ? NcsnRun : Run)(name, engine, address.runs[name] ?? {});
 }
-for (const type of [FROM_WORKER.STATE, FROM_WORKER.LOSSES, FROM_WORKER.DIVERGED, FROM_WORKER.FIELD,
-  FROM_WORKER.CHAINS, FROM_WORKER.SAMPLES, FROM_WORKER.ERROR]) {
+for (const type of RUN_MESSAGES) {
   engine.on(type, (msg) => { if (msg.run) runs[msg.run]?.receive(msg); });
 }
 if (settingErrors.length > 0) {
@@ -382,7 +384,8 @@ if (page.values.test === '1') {
     run: (name) => {
       const r = runs[name];
       return { step: r.step, count: r.count, playing: r.playing, dim: r.dim, generation: r.generation,
-        done: r.done, diverged: !!r.diverged, error: r.error, msPerStep: r.msPerStep, settings: { ...r.values } };
+        done: r.done, diverged: !!r.diverged, error: r.error, notice: r.notice, msPerStep: r.msPerStep, settings: { ...r.values },
+        checkpoint: engine.checkpointStep(name) };
     },
     lossBits: (name) => bits(runs[name].history()),
     losses: (name) => Array.from(runs[name].history()),

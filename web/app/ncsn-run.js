@@ -8,7 +8,7 @@
 
 import { Run } from './run.js';
 import { NCSN_DATASET_OPTIONS, RUNS, annealSettings, ncsnCoreDefaults, ncsnTrainingSettings, rowsOf } from './settings.js';
-import { FROM_WORKER, NCSN_FROM_WORKER, NCSN_TO_WORKER, TO_WORKER } from '../worker/protocol.js';
+import { FROM_ENGINE, FROM_WORKER, NCSN_FROM_WORKER, NCSN_TO_WORKER, TO_WORKER } from '../worker/protocol.js';
 
 const NCSN_ROWS = new Set(rowsOf('ncsn').map((row) => row.name));
 
@@ -96,6 +96,7 @@ export class NcsnRun extends Run {
       this.flowing = false; // the worker drops a flow whose network was replaced
       this.flowStep = -1;
     }
+    if (msg.type === FROM_ENGINE.RESTARTED) this.flowing = false; // the dead worker's flow ended with it
     switch (msg.type) {
       case NCSN_FROM_WORKER.QUALITY:
         if (msg.generation !== this.generation && this.generation !== -1) return true;

@@ -7,11 +7,15 @@
 // It sends messages through the Engine and tells listeners when something changed; drawing and
 // controls are the views' (views.js, digit-views.js) and toolbars' (toolbar.js).
 
-import { FROM_WORKER, TO_WORKER } from '../worker/protocol.js';
+import { FROM_ENGINE, FROM_WORKER, TO_WORKER } from '../worker/protocol.js';
 import { langevinSettings, runDefaults, trainingSettings } from './settings.js';
 
 const RATE_WINDOW_MS = 1000; // steps/s is measured over about this much recent time
 const INITIAL_LOSS_CAPACITY = 2048; // floats; the history doubles when full
+
+/** The messages a Run receives (receive()): whoever owns the Engine routes these to runs by msg.run. */
+export const RUN_MESSAGES = Object.freeze([FROM_WORKER.STATE, FROM_WORKER.LOSSES, FROM_WORKER.DIVERGED,
+  FROM_WORKER.FIELD, FROM_WORKER.CHAINS, FROM_WORKER.SAMPLES, FROM_WORKER.ERROR, FROM_ENGINE.RESTARTED]);
 
 export class Run {
   constructor(name, engine, overrides = {}) {
@@ -29,6 +33,7 @@ export class Run {
     this.rateSamples = []; // [time ms, step] pairs over the last RATE_WINDOW_MS
     this.diverged = null; // the worker's DIVERGED message while it stands
     this.error = ''; // the last error message about this run
+    this.notice = ''; // something the run's status line should say that is not an error (a restart)
     this.fields = new Map(); // gridId → { generation, step, scores } (scores null after a failure)
     this.pendingFields = new Set();
     this.viewResults = new Map(); // viewId → { ...CHAINS or SAMPLES message, version, sentAt } (frames null after a failure)
@@ -94,6 +99,7 @@ export class Run {
   play() {
     this.diverged = null;
     this.error = '';
+    this.notice = '';
     this.engine.send(TO_WORKER.PLAY, { run: this.name });
     this.#emit('status');
   }
@@ -110,8 +116,26 @@ export class Run {
   reset() {
     this.diverged = null;
     this.error = '';
+    this.notice = '';
     this.engine.send(TO_WORKER.RESET, { run: this.name });
     this.#emit('status');
+  }
+
+  /**
+   * Where the run can go back to after it diverged: { step, settings } of the page's checkpoint from
+   * before training last started or a setting last changed (Engine.safePoint), or null.
+   */
+  safePoint() {
+    return this.engine.safePoint(this.name);
+  }
+
+  /** Puts the network back at its safe point, paused there; returns whether there was one. */
+  rewind() {
+    if (!this.engine.rewind(this.name)) return false;
+    this.diverged = null;
+    this.error = '';
+    this.#emit('status');
+    return true;
   }
 
   /** Whether the run has reached its steps setting. */
@@ -183,6 +207,8 @@ export class Run {
     switch (msg.type) {
       case FROM_WORKER.STATE:
         if (msg.generation !== this.generation) this.#restart(msg.step);
+        // Back at a checkpoint after the worker was restarted: the steps since are retrained.
+        else if (msg.step < this.count) this.count = msg.step;
         this.generation = msg.generation;
         this.step = msg.step;
         this.dim = msg.dim;
@@ -212,6 +238,14 @@ export class Run {
         this.#emit('view');
         return true;
       }
+      case FROM_ENGINE.RESTARTED:
+        // The dead worker will answer nothing: ask again. Its STATE follows from the new worker.
+        this.pendingFields.clear();
+        this.pendingViews.clear();
+        this.playing = false;
+        this.notice = msg.message;
+        this.#emit('status');
+        return true;
       case FROM_WORKER.ERROR:
         // The request that failed will not be answered: mark it answered for this network and step,
         // without data, so the view shows the message instead of asking again every frame.

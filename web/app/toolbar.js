@@ -44,7 +44,7 @@ export class RunToolbar {
     this.status = el('div', 'run-status');
     this.status.setAttribute('role', 'status');
     this.statusText = el('span');
-    this.fixButton = button('', () => this.#lowerLearningRate(), 'fix');
+    this.fixButton = button('', () => this.#recover(), 'fix');
     this.fixButton.hidden = true;
     this.status.append(this.statusText, this.fixButton);
 
@@ -80,16 +80,21 @@ export class RunToolbar {
     this.fixButton.hidden = true;
     this.status.classList.remove('is-error', 'is-warning');
     if (run.diverged) {
-      const lower = run.values.lr / DIVERGED_LR_FACTOR;
       const { step, failedLoss, lr } = run.diverged;
+      const fix = this.#fix();
       this.statusText.textContent = `Training diverged at step ${step}: with learning rate ${lr} the loss or the `
         + `weights stopped being finite numbers (loss ${failedLoss}). That step was undone and training paused.`;
-      this.fixButton.textContent = `Use learning rate ${formatLr(lower)} and continue`;
+      this.fixButton.textContent = fix.back != null
+        ? `Go back to step ${fix.back} and continue with learning rate ${formatLr(fix.lr)}`
+        : `Use learning rate ${formatLr(fix.lr)} and continue`;
       this.fixButton.hidden = false;
       this.status.classList.add('is-warning');
     } else if (run.error) {
       this.statusText.textContent = `Something went wrong: ${run.error}`;
       this.status.classList.add('is-error');
+    } else if (run.notice) {
+      this.statusText.textContent = run.notice;
+      this.status.classList.add('is-warning');
     } else if (run.dim !== 0 && run.done && !run.playing) {
       this.statusText.textContent = `Trained ${run.step} steps. Raise Steps to train further, or Reset.`;
     } else {
@@ -97,9 +102,22 @@ export class RunToolbar {
     }
   }
 
-  #lowerLearningRate() {
-    const lower = Number(formatLr(this.run.values.lr / DIVERGED_LR_FACTOR));
+  // The way out of a divergence: back to the page's checkpoint from before training started or a
+  // setting changed, when there is one, and a learning rate below the one that diverged — the one used
+  // there if it was lower, else a tenth. (The steps just before a divergence have usually blown the
+  // weights up already: going on from them with any learning rate diverges again.)
+  #fix() {
+    const run = this.run, safe = run.safePoint();
+    const back = safe && safe.step < run.diverged.step ? safe.step : null;
+    const lr = back != null && safe.settings.lr < run.values.lr ? safe.settings.lr : run.values.lr / DIVERGED_LR_FACTOR;
+    return { back, lr };
+  }
+
+  #recover() {
+    const { back } = this.#fix();
+    const lower = Number(formatLr(this.#fix().lr));
     this.#act(() => {
+      if (back != null) this.run.rewind();
       this.run.set('lr', lower);
       this.controls.set('lr', lower);
       this.run.play();

@@ -18,13 +18,13 @@
 // another origin): copy web/ next to the blog, or embed web/embed/frame.html in an iframe instead.
 
 import { Engine } from '../app/engine.js';
-import { Run } from '../app/run.js';
+import { Run, RUN_MESSAGES } from '../app/run.js';
 import { SETTINGS, coreDefaults, rowsOf, settingRow } from '../app/settings.js';
 import { coerceSetting, paramName, readAttributes } from '../app/share.js';
 import { buildControls, button, el } from '../app/controls.js';
 import { ChainSet, DATA_GRID, FieldView, LossView } from '../app/views.js';
 import { gridPoints } from '../render/geometry.js';
-import { FROM_WORKER, TO_WORKER } from '../worker/protocol.js';
+import { TO_WORKER } from '../worker/protocol.js';
 import { PANELS, WIDGET_OPTIONS, WIDGET_ROWS, resolvePanels } from './options.js';
 
 // The widget's run takes the table's own defaults, which are those of the page's 'sliced' run; the name
@@ -413,8 +413,7 @@ export class ScorefieldWidget extends HTMLElement {
     this.#engine = engine;
     const run = new Run(RUN, engine, this.#given);
     this.#run = run;
-    for (const type of [FROM_WORKER.STATE, FROM_WORKER.LOSSES, FROM_WORKER.DIVERGED, FROM_WORKER.FIELD,
-      FROM_WORKER.CHAINS, FROM_WORKER.SAMPLES, FROM_WORKER.ERROR]) {
+    for (const type of RUN_MESSAGES) {
       engine.on(type, (msg) => { if (msg.run === RUN) run.receive(msg); });
     }
     this.#buildViews(run);
@@ -450,10 +449,12 @@ export class ScorefieldWidget extends HTMLElement {
   #onFailure(message, fatal, msg) {
     if (fatal) {
       this.#status = 'failed';
-      this.addNotices([`This widget cannot train: ${message}. It needs a browser with WebAssembly and module Web Workers, `
-        + 'and its files served from the same origin as this page.']);
+      const needs = msg?.restarted ? '' : ' It needs a browser with WebAssembly and module Web Workers, '
+        + 'and its files served from the same origin as this page.';
+      this.addNotices([`This widget cannot train: ${message}.${needs}`]);
       return;
     }
+    if (msg?.restarted) return void this.addNotices([message]);
     if (msg?.run === RUN) return; // shown in the read-out and the run's status line
     this.addNotices([`Something went wrong: ${message}`]);
   }

@@ -180,6 +180,16 @@ export class NcsnTrainer extends RunTrainer {
     this.restartProbes();
   }
 
+  restore(bytes) {
+    super.restore(bytes);
+    this.model.configureTraining(ladderOf(this.settings));
+  }
+
+  dispose() {
+    this.flow = null;
+    super.dispose();
+  }
+
   play() {
     this.#checkPoints();
     super.play();
@@ -403,10 +413,11 @@ export function isNcsnSettings(settings) {
 }
 
 /**
- * Handles an NCSN_TO_WORKER message; returns false for any other type. ctx: { sf, trainerOf, post }.
+ * Handles an NCSN_TO_WORKER message; returns false for any other type. ctx: { sf, trainerOf, post,
+ * longJob } (longJob(what, fn): runs fn after telling the page's heartbeat it may take seconds).
  * Throws (the worker reports it as ERROR naming the request) on bad input.
  */
-export function handleNcsn(msg, { sf, trainerOf, post }) {
+export function handleNcsn(msg, { sf, trainerOf, post, longJob }) {
   switch (msg.type) {
     case NCSN_TO_WORKER.POINTS: {
       let trainer;
@@ -432,7 +443,7 @@ export function handleNcsn(msg, { sf, trainerOf, post }) {
       return true;
     }
     case NCSN_TO_WORKER.COMPARE: {
-      const result = compareSamplers(sf, msg);
+      const result = longJob(msg.type, () => compareSamplers(sf, msg));
       post({ type: NCSN_FROM_WORKER.COMPARE, requestId: msg.requestId, ...result },
         [result.start.buffer, result.plain.buffer, result.annealed.buffer]);
       return true;

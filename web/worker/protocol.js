@@ -41,6 +41,13 @@ export const TO_WORKER = Object.freeze({
   // network with a weights file's (paused at its step), answered by STATE and LOADED; a refused file
   // is answered by ERROR and changes nothing.
   LOAD: 'load',
+  // { run, settings, generation, bytes?: Uint8Array } — recreate a run in a restarted worker (the
+  // page's Engine sends it after the previous worker died): its network from the page's last
+  // checkpoint of it (a SAVE's weights file; none: a fresh network from the settings), then the
+  // settings, paused, counted as `generation`. Painted points come first, as POINTS. Answered by STATE.
+  RESTORE: 'restore',
+  // { seq } — are you alive? Answered by PONG at once, whatever the worker is doing between chunks.
+  PING: 'ping',
 });
 
 /** Worker → page. */
@@ -77,6 +84,26 @@ export const FROM_WORKER = Object.freeze({
   // { requestId, run, settings: { dataset, objective, batch, lr, seed, width, depth, … }, step } —
   // a LOAD succeeded: the run now has the file's network and these settings.
   LOADED: 'loaded',
+  // { seq } — the answer to PING.
+  PONG: 'pong',
+  // { what } — a job that may block the worker for seconds starts (digit samples, the sampler
+  // comparison): pings wait until it ends, so the Engine gives the heartbeat more time until the
+  // next PONG.
+  BUSY: 'busy',
+  // { what } — that job ended.
+  IDLE: 'idle',
+});
+
+/**
+ * What the page's Engine itself tells the listeners of worker messages (web/app/engine.js): not sent by
+ * any worker, but delivered the same way, so that runs hear it where they hear the worker.
+ */
+export const FROM_ENGINE = Object.freeze({
+  // { run, step, restored, message } — the worker died and a new one took its place: the run is back
+  // at `step` from the page's checkpoint (restored true, same generation) or, with no checkpoint of
+  // its current network, a fresh network at step 0 (restored false, a new generation); paused either
+  // way. Requests in flight were not answered.
+  RESTARTED: 'engine-restarted',
 });
 
 /**

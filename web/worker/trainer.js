@@ -184,6 +184,36 @@ export class RunTrainer {
     return { ...settings };
   }
 
+  /**
+   * Puts back the page's checkpoint of this run's own network after the worker was restarted (a
+   * weights file of an earlier SAVE): its parameters, optimiser state and step, with the run's current
+   * settings applied over them; paused. A file that does not fit the run (another shape or kind of
+   * network) throws and changes nothing.
+   */
+  restore(bytes) {
+    const model = this.sf.loadModel(bytes);
+    try {
+      const same = ['dim', 'hidden', 'depth', 'noiseConditional'].every((key) => model[key] === this.model[key]);
+      if (!same) throw new Error(`the checkpoint of run '${this.name}' holds a different network than its settings make`);
+      model.configureTraining(trainingOf(this.settings));
+    } catch (err) {
+      model.dispose();
+      throw err;
+    }
+    this.model.dispose();
+    this.model = model;
+    this.playing = false;
+    this.stopAt = 0;
+    this.msPerStep = 0;
+  }
+
+  /** Frees the run's network (a run replaced by RESTORE). */
+  dispose() {
+    this.model?.dispose();
+    this.model = null;
+    this.playing = false;
+  }
+
   #createModel(settings) {
     // D comes from the core (sf.dataDim), so no table of dimensions is kept here.
     const dim = this.sf.dataDim(settings.dataset);

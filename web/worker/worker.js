@@ -9,6 +9,7 @@
 
 import { createScorefield } from '../core/scorefield.js';
 import { TO_WORKER, FROM_WORKER } from './protocol.js';
+import { checkMessage } from './check.js';
 import { RunTrainer } from './trainer.js';
 import { NcsnTrainer, handleNcsn, isNcsnSettings, ncsnTick } from './ncsn.js';
 
@@ -24,6 +25,7 @@ const MEASURE_MIN_STEPS = 2;
 const MEASURE_MAX_STEPS = 200;
 
 let sf = null; // the createScorefield() instance, once INIT succeeded
+let initStarted = false;
 const runs = new Map(); // run name → RunTrainer
 const viewQueue = new Map(); // request key → the latest request for that key (older ones are dropped)
 const measureQueue = []; // pending cost-measurement cells
@@ -39,6 +41,8 @@ wake.port1.onmessage = () => {
   scheduled = false;
   guarded(null, tick);
 };
+// In Node, where tests load this file, the channel must not keep the process alive by itself.
+wake.port1.unref?.();
 function schedule() {
   if (scheduled) return;
   scheduled = true;
@@ -53,13 +57,31 @@ function reportError(err, context) {
   post({ type: FROM_WORKER.ERROR, message: err?.message ?? String(err), fatal: false, ...context });
 }
 
-// Runs fn, turning any exception into an ERROR message naming the request it came from.
+// Runs fn, turning any exception into an ERROR message naming the request it came from. A wasm trap
+// leaves the core's memory in an unknown state: the worker says so and closes, and the page's Engine
+// starts a new one from its checkpoints (web/app/engine.js).
 function guarded(context, fn) {
   try {
     fn();
   } catch (err) {
+    if (err instanceof WebAssembly.RuntimeError) {
+      post({ type: FROM_WORKER.ERROR, message: `the wasm core trapped: ${err.message}`, fatal: false, trap: true, ...context });
+      self.close?.();
+      return;
+    }
     reportError(err, context ?? {});
   }
+}
+
+// The fields of a message that name what an ERROR answers, when they are of a kind the page sends
+// (a message that failed its check may hold anything there).
+function contextOf(msg) {
+  const context = {};
+  const usable = (v) => Number.isSafeInteger(v) || (typeof v === 'string' && v.length <= 256);
+  for (const [key, from] of [['run', 'run'], ['request', 'type'], ['requestId', 'requestId'], ['gridId', 'gridId'], ['viewId', 'viewId']]) {
+    if (usable(msg?.[from])) context[key] = msg[from];
+  }
+  return context;
 }
 
 function trainerOf(name) {
@@ -128,6 +150,17 @@ function serveViews(training) {
   nextViewAt = training ? performance.now() + spent * (1 / VIEW_TIME_FRACTION - 1) : 0;
 }
 
+// Jobs that may block for seconds (hundreds of annealed steps on many digit chains): the page's
+// heartbeat is told first, so that it does not take the silence for a dead worker.
+function longJob(what, fn) {
+  post({ type: FROM_WORKER.BUSY, what });
+  try {
+    return fn();
+  } finally {
+    post({ type: FROM_WORKER.IDLE, what });
+  }
+}
+
 function serveView(request) {
   const trainer = trainerOf(request.run);
   const stamp = { run: request.run, generation: trainer.generation, step: trainer.step };
@@ -144,7 +177,7 @@ function serveView(request) {
       break;
     }
     case TO_WORKER.SAMPLES: {
-      const result = trainer.samples(sf, request.n, request.seed, request.langevin);
+      const result = longJob(request.type, () => trainer.samples(sf, request.n, request.seed, request.langevin));
       post({ type: FROM_WORKER.SAMPLES, ...stamp, viewId: request.viewId, ...result },
         [result.frames.buffer]);
       break;
@@ -189,8 +222,16 @@ async function init({ simd, digits }) {
   post({ type: FROM_WORKER.READY, isa: sf.isa, simdSupported: sf.simdSupported, defaults: sf.defaults ?? null });
 }
 
+function newTrainer(name, settings) {
+  return isNcsnSettings(settings) ? new NcsnTrainer(sf, name, settings, post) : new RunTrainer(sf, name, settings);
+}
+
 function handle(msg) {
-  if (msg.type === TO_WORKER.INIT) return void init(msg);
+  if (msg.type === TO_WORKER.INIT) {
+    if (sf || initStarted) throw new Error('the core is already loaded (INIT comes once)');
+    initStarted = true;
+    return void init(msg);
+  }
   if (!sf) throw new Error(`'${msg.type}' arrived before the core was loaded`);
   switch (msg.type) {
     case TO_WORKER.DATA: {
@@ -201,8 +242,7 @@ function handle(msg) {
     case TO_WORKER.CONFIGURE: {
       let trainer = runs.get(msg.run);
       if (!trainer) {
-        trainer = isNcsnSettings(msg.settings) ? new NcsnTrainer(sf, msg.run, msg.settings, post)
-          : new RunTrainer(sf, msg.run, msg.settings);
+        trainer = newTrainer(msg.run, msg.settings);
         runs.set(msg.run, trainer);
       } else {
         trainer.configure(msg.settings);
@@ -261,8 +301,23 @@ function handle(msg) {
       post({ type: FROM_WORKER.LOADED, requestId: msg.requestId, run: msg.run, settings, step: trainer.step });
       break;
     }
+    case TO_WORKER.RESTORE: {
+      const trainer = newTrainer(msg.run, msg.settings);
+      try {
+        if (msg.bytes) trainer.restore(msg.bytes);
+      } catch (err) {
+        trainer.dispose();
+        throw err;
+      }
+      trainer.generation = msg.generation;
+      runs.get(msg.run)?.dispose();
+      runs.set(msg.run, trainer);
+      for (const [key, request] of viewQueue) if (request.run === msg.run) viewQueue.delete(key);
+      postState(trainer);
+      break;
+    }
     default:
-      if (handleNcsn(msg, { sf, trainerOf, post })) break;
+      if (handleNcsn(msg, { sf, trainerOf, post, longJob })) break;
       throw new Error(`unknown message type '${msg.type}'`);
   }
   schedule();
@@ -286,6 +341,13 @@ function needsDigits(msg) {
 }
 
 function receive(msg) {
+  // The heartbeat (web/app/engine.js) is answered at once, before anything can make it wait.
+  if (msg?.type === TO_WORKER.PING && Number.isSafeInteger(msg.seq)) return void post({ type: FROM_WORKER.PONG, seq: msg.seq });
+  try {
+    checkMessage(msg);
+  } catch (err) {
+    return void reportError(err, contextOf(msg));
+  }
   if (digitsWait) return void waiting.push(msg);
   if (needsDigits(msg)) {
     waiting.push(msg);
@@ -300,7 +362,7 @@ function receive(msg) {
       });
     return;
   }
-  guarded({ run: msg.run, request: msg.type, requestId: msg.requestId }, () => handle(msg));
+  guarded(contextOf(msg), () => handle(msg));
 }
 
 self.addEventListener('message', (event) => receive(event.data ?? {}));

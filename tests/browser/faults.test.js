@@ -1,0 +1,174 @@
+// faults.test.js — issue 7's faults on the hosted page, in headless Chromium: a training worker that
+// dies (closed, hung, or reporting a wasm trap) is noticed within about a second, the page says so,
+// and the runs come back from the page's last checkpoint with the user's settings; a worker that
+// keeps dying is given up on with a message; a diverging run pauses, keeps its last finite state and
+// trains on after the learning rate is lowered.
+//
+// The worker is killed from outside through Playwright's handle on it (page.workers()), as the browser
+// would kill it; the page learns of it only through its own heartbeat (web/app/engine.js).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, startBrowser, openPage, waitFor, WAIT_MS } from './harness.js';
+
+const baseUrl = await startServer({ csp: true });
+const browser = await startBrowser();
+// The Engine's own bound is HEARTBEAT_MS + DEAD_AFTER_MS = 0.8 s; this leaves room for a loaded machine.
+const NOTICE_BOUND_MS = 2000;
+
+async function open(t, query, options) {
+  const { page } = await openPage(t, browser, new URL(`index.html${query}`, baseUrl).href, options);
+  await waitFor(page, () => document.documentElement.dataset.worker);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.worker), 'ready');
+  return page;
+}
+
+const run = (page, name) => page.evaluate((r) => window.scorefieldTest.run(r), name);
+const alertsText = (page) => page.evaluate(() => document.getElementById('alerts').textContent);
+
+// Workers a test closed: they may linger in page.workers() a moment, in no particular order.
+const killed = new WeakSet();
+
+// The page's training worker (a worker.js this file has not killed).
+function trainingWorker(page) {
+  const workers = page.workers().filter((w) => w.url().endsWith('/worker/worker.js') && !killed.has(w));
+  assert.equal(workers.length, 1, `one live training worker, found ${workers.length}`);
+  return workers[0];
+}
+
+// Runs `how` in the page's training worker (closing or hanging it) without waiting for an answer.
+function kill(page, how) {
+  const worker = trainingWorker(page);
+  killed.add(worker);
+  worker.evaluate(how).catch(() => {}); // a hung or closed worker never answers
+}
+
+// Waits until the page has a live training worker again (the Engine replaced the killed one).
+async function replacement(page) {
+  for (const end = Date.now() + WAIT_MS; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) {
+    if (page.workers().some((w) => w.url().endsWith('/worker/worker.js') && !killed.has(w))) return;
+  }
+  throw new Error('the training worker was not replaced');
+}
+
+// Trains run `exact` to `steps`, pausing there, and waits for the page's checkpoint of that step.
+async function trainTo(page, steps) {
+  await page.locator('.toolbar[data-run="exact"]').getByLabel('Steps', { exact: true }).fill(String(steps));
+  await page.locator('.toolbar[data-run="exact"]').getByLabel('Steps', { exact: true }).press('Enter');
+  await page.click('.toolbar[data-run="exact"] button:has-text("Play")');
+  await waitFor(page, (n) => {
+    const r = window.scorefieldTest.run('exact');
+    return r.step === n && !r.playing && r.checkpoint === n;
+  }, steps);
+}
+
+// Kills the worker with `how` and resolves with the ms until the page said so.
+async function killAndTime(page, how) {
+  const t0 = Date.now();
+  kill(page, how);
+  await page.waitForFunction(() => /training worker stopped/.test(document.getElementById('alerts').textContent),
+    null, { timeout: WAIT_MS, polling: 20 });
+  return Date.now() - t0;
+}
+
+for (const [kind, how] of [
+  ['closed', () => self.close()],
+  ['hung', () => { for (const end = Date.now() + 5000; Date.now() < end;); }],
+  ['trapped', () => {
+    self.postMessage({ type: 'error', message: 'the wasm core trapped: unreachable', fatal: false, trap: true });
+    self.close();
+  }],
+]) {
+  test(`a_${kind}_worker_is_noticed_and_restarted_from_the_last_checkpoint`, async (t) => {
+    const page = await open(t, '?test=1&autoplay=0&exact.lr=0.002#exact', { allowErrors: kind === 'trapped' });
+    await trainTo(page, 200);
+    const before = await run(page, 'exact');
+    const losses = await page.evaluate(() => window.scorefieldTest.lossBits('exact'));
+
+    const noticedMs = await killAndTime(page, how);
+    t.diagnostic(`${kind}: noticed after ${noticedMs} ms`);
+    assert.ok(noticedMs < NOTICE_BOUND_MS, `noticed after ${noticedMs} ms`);
+    assert.match(await alertsText(page), new RegExp(`exact is back at step 200`));
+    await waitFor(page, () => window.scorefieldTest.run('exact').generation >= 0 && document.documentElement.dataset.worker === 'ready'
+      && window.scorefieldTest.run('exact').dim === 2);
+
+    // The same network at the same step, the user's settings kept, its status line saying what happened.
+    const after = await run(page, 'exact');
+    assert.deepEqual([after.step, after.generation, after.playing], [200, before.generation, false]);
+    assert.equal(after.settings.lr, 0.002);
+    assert.match(after.notice, /training worker stopped.*this run is back at step 200, paused/);
+    assert.match(await page.textContent('.toolbar[data-run="exact"] .run-status'), /training worker stopped/);
+
+    // It trains on: the history up to the checkpoint kept, the new steps appended.
+    await trainTo(page, 260);
+    const resumed = await page.evaluate(() => window.scorefieldTest.lossBits('exact'));
+    assert.equal(resumed.length, 260);
+    assert.deepEqual(resumed.slice(0, 200), losses);
+    assert.ok((await page.evaluate(() => window.scorefieldTest.losses('exact'))).every(Number.isFinite));
+  });
+}
+
+test('a_run_killed_while_training_comes_back_paused_at_a_checkpoint_and_finishes_like_an_unbroken_one', async (t) => {
+  // Reference: 1500 steps without a fault.
+  const reference = await open(t, '?test=1&autoplay=0#exact');
+  await trainTo(reference, 1500);
+  const want = await reference.evaluate(() => window.scorefieldTest.lossBits('exact'));
+
+  const page = await open(t, '?test=1&autoplay=0#exact');
+  await page.locator('.toolbar[data-run="exact"]').getByLabel('Steps', { exact: true }).fill('1500');
+  await page.locator('.toolbar[data-run="exact"]').getByLabel('Steps', { exact: true }).press('Enter');
+  await page.click('.toolbar[data-run="exact"] button:has-text("Play")');
+  await waitFor(page, () => window.scorefieldTest.run('exact').checkpoint > 0); // a checkpoint taken while playing
+  await killAndTime(page, () => self.close());
+  await waitFor(page, () => window.scorefieldTest.run('exact').dim === 2 && !window.scorefieldTest.run('exact').playing);
+  const back = await run(page, 'exact');
+  assert.ok(back.step > 0 && back.step < 1500, `back at step ${back.step}`);
+  await page.click('.toolbar[data-run="exact"] button:has-text("Play")');
+  await waitFor(page, () => window.scorefieldTest.run('exact').done && !window.scorefieldTest.run('exact').playing);
+  // The weights file holds the training generator's state: the retrained steps give the same bits.
+  assert.deepEqual(await page.evaluate(() => window.scorefieldTest.lossBits('exact')), want);
+});
+
+test('a_worker_that_keeps_dying_is_given_up_on_with_a_message', async (t) => {
+  const page = await open(t, '?test=1&autoplay=0#exact');
+  for (let i = 0; i < 3; i++) {
+    // Untrained, the run has no checkpoint: each restart gives it a fresh network, a new generation.
+    const { generation } = await run(page, 'exact');
+    kill(page, () => self.close());
+    await waitFor(page, (g) => window.scorefieldTest.run('exact').generation > g && window.scorefieldTest.run('exact').dim === 2, generation);
+    await replacement(page);
+  }
+  kill(page, () => self.close());
+  await waitFor(page, () => document.documentElement.dataset.worker === 'failed');
+  assert.match(await alertsText(page), /stopped 4 times within a minute.*reload the page/);
+  assert.doesNotMatch(await alertsText(page), /needs a browser/);
+});
+
+test('diverged_training_is_rolled_back_and_trains_on_after_a_lower_learning_rate', async (t) => {
+  const page = await open(t, '?test=1&autoplay=0&exact.steps=100#exact');
+  await trainTo(page, 40);
+  const before40 = await page.evaluate(() => window.scorefieldTest.lossBits('exact'));
+  const toolbar = page.locator('.toolbar[data-run="exact"]');
+  // Adam keeps every step within about lr of the last: at lr 10 the loss grows huge but stays finite
+  // (15 on this run after 2000 steps); lr 1e5 makes the parameters non-finite within a few steps.
+  await toolbar.getByLabel('Learning rate').fill('100000');
+  await toolbar.getByLabel('Learning rate').press('Enter');
+  await toolbar.getByLabel('Steps', { exact: true }).fill('100');
+  await toolbar.getByLabel('Steps', { exact: true }).press('Enter');
+  await page.click('.toolbar[data-run="exact"] button:has-text("Play")');
+  await toolbar.locator('.run-status').getByText('Training diverged').waitFor({ timeout: WAIT_MS });
+  const stopped = await run(page, 'exact');
+  assert.ok(stopped.diverged && !stopped.playing && stopped.step < 100);
+  assert.ok((await page.evaluate(() => window.scorefieldTest.losses('exact'))).every(Number.isFinite));
+  // The steps before a divergence have blown the weights up already: the way out goes back to the
+  // checkpoint from before the learning rate was raised, with the learning rate used there.
+  await toolbar.locator('.run-status').getByRole('button', { name: 'Go back to step 40 and continue with learning rate 0.001' }).click();
+  assert.equal(await toolbar.getByLabel('Learning rate').inputValue(), '0.001');
+  await waitFor(page, () => window.scorefieldTest.run('exact').done && !window.scorefieldTest.run('exact').playing);
+  const losses = await page.evaluate(() => window.scorefieldTest.losses('exact'));
+  assert.equal(losses.length, 100);
+  assert.ok(losses.every(Number.isFinite));
+  assert.ok(!(await run(page, 'exact')).diverged);
+  // Steps 1–40 are those trained before the learning rate was raised, bit for bit.
+  assert.deepEqual((await page.evaluate(() => window.scorefieldTest.lossBits('exact'))).slice(0, 40), before40);
+});
