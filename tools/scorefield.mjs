@@ -162,7 +162,14 @@ const BY_NAME = new Map(OPTIONS.map((o) => [o.name, o]));
 const METAVARS = { int: 'N', number: 'X', choice: 'NAME', path: 'FILE' };
 
 /** A problem with the command line: reported with the usage, exit code 2. */
-class UsageError extends Error {}
+// A usage message quotes what was typed; an argument of any length must not become a message of that
+// length, so a message is cut at MAX_MESSAGE characters.
+const MAX_MESSAGE = 400;
+class UsageError extends Error {
+  constructor(message) {
+    super(message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message);
+  }
+}
 
 // ---- Parsing ------------------------------------------------------------------------------------
 

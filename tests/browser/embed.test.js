@@ -227,14 +227,41 @@ test('the_iframe_obeys_allowed_origins_and_ignores_everyone_else', async (t) => 
   await post(friend, { type: 'scorefield:set', name: 'batch', value: 0, id: 'b' });
   await post(friend, { type: 'scorefield:play' });
   await waitState(friendFrame, 'scorefield-widget', { step: 20, playing: false });
+  // Bad numbers and oversized strings (tests/BAD_INPUT.md, row postMessage): non-finite values are
+  // ignored like any malformed message; the rest are answered with the settings table's notice and
+  // clamped or refused, as the same values in an attribute or the address are.
+  await post(friend, { type: 'scorefield:set', name: 'lr', value: NaN });
+  await post(friend, { type: 'scorefield:set', name: 'lr', value: -Infinity });
+  await waitFor(friendFrame, () => Number(document.documentElement.dataset.ignoredMessages) >= 7);
+  const long = 'x'.repeat(100000);
+  await post(friend, { type: 'scorefield:set', name: 'lr', value: -0.5, id: 'd' });
+  await post(friend, { type: 'scorefield:set', name: 'lr', value: 1e12, id: 'e' });
+  await post(friend, { type: 'scorefield:set', name: 'seed', value: 2.5, id: 'f' });
+  await post(friend, { type: 'scorefield:set', name: long, value: 1, id: 'g' });
+  await post(friend, { type: 'scorefield:set', name: 'dataset', value: long, id: 'h' });
+  await post(friend, { type: 'scorefield:set', name: 'dataset', value: 'spirals', id: 'i' });
+  await post(friend, { type: 'scorefield:get-state', id: long });
   await post(friend, { type: 'scorefield:get-state', id: 'c' });
   await waitFor(friend, () => window.replies.some((r) => r?.id === 'c'));
   const replies = await friend.evaluate(() => window.replies.filter((r) => r?.id));
+  const answer = (id) => replies.find((r) => r.id === id);
+  assert.deepEqual([answer('d').value, answer('e').value], [1e-7, 1e6]);
+  assert.match(answer('d').notice, /below the minimum/);
+  assert.match(answer('e').notice, /above the maximum/);
+  assert.match(answer('f').notice, /whole number|integer/);
+  for (const id of ['g', 'h', 'i']) {
+    assert.equal(answer(id).ok, false, id);
+    assert.ok(answer(id).notice.length > 0 && answer(id).notice.length < 300, `${id}: ${answer(id).notice.slice(0, 300)}`);
+  }
+  assert.ok(!replies.some((r) => r.id === long), 'an oversized id is not echoed');
+  assert.ok((await friend.evaluate(() => window.replies)).some((r) => r?.id === null && r.type === 'scorefield:state'),
+    'the request with an oversized id is still answered');
   assert.deepEqual(replies.find((r) => r.id === 'a'), { type: 'scorefield:set-result', id: 'a', ok: true, value: 20, notice: '' });
   assert.equal(replies.find((r) => r.id === 'b').value, 1);
   assert.match(replies.find((r) => r.id === 'b').notice, /below the minimum/);
   const reported = replies.find((r) => r.id === 'c').state;
   assert.deepEqual([reported.step, reported.settings.steps, reported.settings.batch], [20, 20, 1]);
+  assert.equal(reported.settings.dataset, 'swiss_roll');
 });
 
 test('exports_download_and_parse_and_an_exported_weights_file_restores_the_same_field', async (t) => {
@@ -303,7 +330,13 @@ test('exports_download_and_parse_and_an_exported_weights_file_restores_the_same_
   assert.ok((await downloadFrom(page, w, 'Weights')).bytes.equals(weights.bytes), 'saving the loaded network gives other bytes');
 
   // Bad files: refused with the format's message, the running network untouched.
-  for (const [buffer, message] of [[weights.bytes.subarray(0, 150), /truncated weights file/], [Buffer.from('hello, world'), /not a Scorefield weights file/]]) {
+  const bad = [
+    [Buffer.alloc(0), /truncated weights file|empty/], // a file with nothing in it
+    [weights.bytes.subarray(0, 150), /truncated weights file/],
+    [Buffer.from('hello, world'), /not a Scorefield weights file/],
+    [Buffer.concat([weights.bytes, Buffer.alloc(8 << 20)]), /bytes after the end of the data/], // a good file with 8 MB after it
+  ];
+  for (const [buffer, message] of bad) {
     const count = (await state(page, w)).notices.length;
     await input.setInputFiles({ name: 'bad.sfw', mimeType: 'application/octet-stream', buffer });
     await waitState(page, w, { 'notices.length': ['>', count] });

@@ -103,6 +103,9 @@ test('bad_input_throws_a_named_error_and_the_model_still_works', async () => {
   const model = sf.createModel({ dim: 2 });
   const cases = [
     [() => model.configureTraining({ dataset: 'spirals' }), /unknown dataset 'spirals'.*'swiss_roll', 'digits'/],
+    // An oversized string is named, not repeated: the message stays short.
+    [() => model.configureTraining({ dataset: 'x'.repeat(1 << 20) }), /^(?![^]{400}).*unknown dataset 'x+\.\.\. /],
+    [() => model.configureTraining({ ['k'.repeat(1 << 20)]: 1 }), /^(?![^]{400})/],
     [() => model.configureTraining({ objective: 'slicedVr' }), /unknown objective 'slicedVr'.*'sliced_vr'/],
     [() => model.configureTraining({ dataset: 'digits' }), /dimension 64 but the model's is 2/],
     [() => model.configureTraining({ lr: NaN }), /lr must be a finite number, got NaN/],
@@ -175,6 +178,9 @@ test('defaults_come_from_the_c_library', async () => {
   assert.ok(Object.isFrozen(sf.defaults.train.digits));
   assert.deepEqual(['swiss_roll', 'digits', 'moons', 'points'].map((d) => sf.dataDim(d)), [2, 64, 2, 2]);
   assert.throws(() => sf.dataDim('spirals'), /unknown dataset 'spirals'/);
+  const live = sf.heapUsed();
+  assert.throws(() => sf.sampleData({ dataset: 'swiss_roll', n: 1e9, seed: 1 }), /out of memory: a buffer of 8000000000 bytes/);
+  assert.equal(sf.heapUsed(), live, 'a refused huge request allocates nothing');
   const model = sf.createModel({ dim: 64, hidden: 16 });
   assert.deepEqual(model.trainingConfig(), { dataset: 'digits', ...sf.defaults.train.digits });
   assert.deepEqual([model.dim, model.hidden, model.depth, model.seed], [64, 16, 2, 42]);

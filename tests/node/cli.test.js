@@ -220,6 +220,11 @@ test('bad_arguments_exit_2_with_a_usage_message_on_stderr', async () => {
     [['train', '--objective', 'ncsn', '--decay', '0.5'], /an ncsn model samples with annealed Langevin/],
     [['train', '--anneal-steps', '5'], /--anneal-steps sets annealed Langevin, which only ncsn models use/],
     [['train', '--dataset', 'points'], /--dataset must be one of swiss_roll, digits, moons/],
+    [['train', '--lr', 'NaN'], /--lr needs a number, got 'NaN'/],
+    [['train', '--sigma', 'Infinity'], /--sigma needs a number, got 'Infinity'/],
+    [['train', '--eps', '-Infinity'], /--eps needs a number/],
+    [['train', '--dataset', 'x'.repeat(100000)], /^(?![^\n]{500})[^\n]*--dataset must be one of/], // a 100 000-character argument: a short message
+    [['train', `--${'y'.repeat(100000)}`, '1'], /unknown option --y{100,400}…$/m],
   ];
   const results = await runAll(cases.map(([args]) => args));
   results.forEach((r, k) => {

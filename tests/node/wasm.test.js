@@ -193,6 +193,13 @@ test('bad_input_returns_a_status_and_a_message', async () => {
   assert.equal(e.sfw_model_set_train(m, SF_DATA_SWISS_ROLL, SF_OBJ_SLICED, 16, 1, NaN, 0.1, 1.0, 3, 0.01, 10), SF_EINVAL);
   assert.match(sf.cstr(e.sfw_error()), /learning rate/);
   const losses = e.malloc(4 * 3);
+  // Unknown ids (the JS API names them; here they are bare numbers).
+  assert.equal(e.sfw_model_set_train(m, 99, SF_OBJ_SLICED, 16, 1, 1e-3, 0.1, 1.0, 3, 0.01, 10), SF_EINVAL);
+  assert.match(sf.cstr(e.sfw_error()), /dataset/);
+  assert.equal(e.sfw_model_set_train(m, SF_DATA_SWISS_ROLL, -1, 16, 1, 1e-3, 0.1, 1.0, 3, 0.01, 10), SF_EINVAL);
+  assert.match(sf.cstr(e.sfw_error()), /objective/);
+  assert.equal(e.sfw_model_create(2, 32, 2, 1, 7), 0, 'isa 7');
+  assert.match(sf.cstr(e.sfw_error()), /isa|instruction/i);
   assert.equal(e.sfw_model_train(m, 3, losses), SF_OK, 'the model still trains with its previous settings');
   assert.ok(Array.from(sf.f32(losses, 3)).every(Number.isFinite));
   assert.equal(e.sfw_model_step_count(m), 3);

@@ -23,12 +23,21 @@ export const ISAS = Object.freeze({ auto: 0, scalar: 1, simd128: 2 });
 export const STATUS = Object.freeze({ ok: 0, invalid_argument: 1, out_of_memory: 2, not_finite: 3 });
 
 /**
+ * A value as an error message shows it: strings quoted, objects by their class, anything longer than
+ * 40 characters cut (a message must not grow with what it was given).
+ */
+export function describe(v) {
+  if (typeof v === 'object' && v !== null) return v.constructor?.name ?? 'object';
+  const text = typeof v === 'string' ? `'${v}'` : String(v);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/**
  * The value of `name` in `table` (one of the objects above); throws an Error naming the bad value and
  * listing the valid ones, e.g. `unknown dataset 'moons' (valid: 'swiss_roll', 'digits')`.
  */
 export function enumValue(table, kind, name) {
   if (typeof name === 'string' && Object.hasOwn(table, name)) return table[name];
   const valid = Object.keys(table).map((k) => `'${k}'`).join(', ');
-  const shown = typeof name === 'string' ? `'${name}'` : String(name);
-  throw new Error(`scorefield: unknown ${kind} ${shown} (valid: ${valid})`);
+  throw new Error(`scorefield: unknown ${kind} ${describe(name)} (valid: ${valid})`);
 }

@@ -20,7 +20,7 @@
 // Defaults (the tutorial's settings) are the C library's own, read once per instance into sf.defaults.
 
 import { loadScorefield, readCoreFile } from './loader.js';
-import { DATASETS, ISAS, KEEPS, OBJECTIVES, STATUS, enumValue } from './enums.js';
+import { DATASETS, ISAS, KEEPS, OBJECTIVES, STATUS, describe, enumValue } from './enums.js';
 import { gridPoints } from './grid.js';
 
 const F32_BYTES = 4; // bytes per float32 (and per int32)
@@ -51,13 +51,6 @@ function shortestFloat32(v) {
     if (Math.fround(c) === v) return c;
   }
   return v;
-}
-
-/** How an unexpected argument is named in a message: a class name, or a short quoted value. */
-function describe(v) {
-  if (typeof v === 'object' && v !== null) return v.constructor?.name ?? 'object';
-  const text = typeof v === 'string' ? `'${v}'` : String(v);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 function deepFreeze(o) {
@@ -339,7 +332,7 @@ export class Model {
     const m = this.#model();
     if (typeof changes !== 'object' || changes === null) throw new Error(`scorefield: training settings must be an object, got ${changes}`);
     const unknown = Object.keys(changes).filter((k) => !TRAINING_KEYS.includes(k));
-    if (unknown.length) throw new Error(`scorefield: unknown training setting '${unknown[0]}' (valid: ${TRAINING_KEYS.join(', ')})`);
+    if (unknown.length) throw new Error(`scorefield: unknown training setting ${describe(unknown[0])} (valid: ${TRAINING_KEYS.join(', ')})`);
     const current = this.trainingConfig();
     const c = { ...current, ...changes };
     const datasetId = enumValue(DATASETS, 'dataset', c.dataset);
