@@ -1,10 +1,9 @@
-// harness.js — what the widget and address tests (embed.test.js, share.test.js) share: a static
+// harness.js — what the browser tests share: a static
 // server (scripts/serve.mjs, optionally with its strict Content-Security-Policy header), one headless
 // Chromium, and pages that record console errors, page errors, CSP violations and requests that leave
 // 127.0.0.1, failing the test that caused any of them.
 //
-// Same setup as page.test.js (see /work/shared/TOOLCHAIN.md): Debian's /usr/bin/chromium through
-// playwright-core, a free port, every cleanup registered as soon as its resource exists, every wait
+// Debian's /usr/bin/chromium through playwright-core (see /work/shared/TOOLCHAIN.md), a free port, every cleanup registered as soon as its resource exists, every wait
 // on a condition with a bounded timeout. Not a test file itself (node --test runs *.test.js).
 
 import { after } from 'node:test';
@@ -56,8 +55,8 @@ export async function startBrowser() {
  * and requests to hosts other than 127.0.0.1. The test fails at its end on any problem unless
  * allowErrors. beforeGoto(context, page) runs before the page loads (to listen to its requests).
  */
-export async function openPage(t, browser, url, { allowErrors = false, colorScheme = 'light', viewport = VIEWPORT, beforeGoto } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
+export async function openPage(t, browser, url, { allowErrors = false, colorScheme = 'light', viewport = VIEWPORT, deviceScaleFactor = 1, beforeGoto } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme, deviceScaleFactor, acceptDownloads: true });
   const problems = [];
   let page = null;
   // One hook, so that the frames are asked for their CSP violations before the context closes.

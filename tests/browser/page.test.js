@@ -3,76 +3,29 @@
 // adds a Langevin chain, digit frames render, a diverging run is caught, the failure states are
 // shown, and the page's losses are the Node API's bit for bit.
 //
-// Drives Debian's /usr/bin/chromium through playwright-core (see /work/shared/TOOLCHAIN.md) against
-// scripts/serve.mjs on a free port. Short runs come from the page's query string (exact.steps=…);
+// Drives Debian's /usr/bin/chromium through playwright-core against scripts/serve.mjs with its strict
+// CSP (tests/browser/harness.js). Short runs come from the page's query string (exact.steps=…);
 // every wait is on a condition with a bounded timeout, never a fixed sleep, so a slow machine only
 // makes the run slower. Any console error, page error or request to a host other than 127.0.0.1
 // fails the test it happens in. Screenshots go to $SCOREFIELD_SCREENSHOTS (default /tmp).
 
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { createScorefield } from '../../web/core/scorefield.js';
+import { SHOTS, WAIT_MS, openPage as openPageAt, startBrowser, startServer, waitFor } from './harness.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = process.env.SCOREFIELD_SCREENSHOTS ?? '/tmp';
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SERVER_START_MS = 10000; // ms for serve.mjs to print its URL
-const WAIT_MS = 60000; // ms for any one condition on the page (training runs are a few hundred steps)
-const VIEWPORT = { width: 1200, height: 900 };
-
-// The server and the browser are shared by every test. Each cleanup is registered right after
-// its resource exists, and the server is also killed on exit, so no failure below can leave it running.
-const server = spawn(process.execPath, [join(ROOT, 'scripts/serve.mjs'), '0'],
-  { stdio: ['ignore', 'pipe', 'inherit'] });
-after(() => server.kill());
-process.on('exit', () => server.kill());
-const baseUrl = await new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error('serve.mjs did not print its URL')), SERVER_START_MS);
-  let out = '';
-  server.stdout.on('data', (chunk) => {
-    out += chunk;
-    const match = out.match(/at (http:\/\/127\.0\.0\.1:\d+\/)/);
-    if (match) { clearTimeout(timer); resolve(match[1]); }
-  });
-  server.on('exit', (code) => { clearTimeout(timer); reject(new Error(`serve.mjs exited with ${code}`)); });
-});
-const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
-after(() => browser.close());
-mkdirSync(SHOTS, { recursive: true });
+// The server (with the strict CSP the page is written for) and the browser are shared by every test.
+const baseUrl = await startServer({ csp: true });
+const browser = await startBrowser();
 
 /**
- * A fresh page at `path` (relative to the server root) with console errors, page errors and
- * off-host requests recorded; the test fails on any of them at its end unless allowErrors.
+ * A fresh page at `path` (relative to the server root) with console errors, page errors, CSP
+ * violations and off-host requests recorded (harness.js); the test fails on any of them at its end
+ * unless allowErrors. beforeLoad(context) runs before the page loads.
  */
-async function openPage(t, path, { allowErrors = false, beforeLoad, deviceScaleFactor = 1 } = {}) {
-  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor });
-  t.after(() => context.close());
-  const problems = [];
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.protocol === 'data:' || url.hostname === '127.0.0.1') return route.continue();
-    problems.push(`request to ${url.href}`);
-    return route.abort();
-  });
-  if (beforeLoad) await beforeLoad(context);
-  const page = await context.newPage();
-  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`); });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('worker', (worker) => worker.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`worker console error: ${msg.text()}`);
-  }));
-  t.after(() => {
-    if (!allowErrors) assert.deepEqual(problems, [], 'the page logged errors or left 127.0.0.1');
-  });
-  await page.goto(new URL(path, baseUrl).href);
-  return { page, problems };
+function openPage(t, path, { beforeLoad, ...options } = {}) {
+  return openPageAt(t, browser, new URL(path, baseUrl).href, { ...options, beforeGoto: beforeLoad });
 }
 
 async function waitReady(page) {
@@ -84,11 +37,6 @@ async function waitReady(page) {
 // Waits until the test hook reports the run finished its steps.
 async function waitDone(page, run) {
   await waitFor(page, (r) => window.scorefieldTest?.run(r).done && !window.scorefieldTest.run(r).playing, run);
-}
-
-// Waits until fn(arg) is truthy in the page.
-function waitFor(page, fn, arg) {
-  return page.waitForFunction(fn, arg, { timeout: WAIT_MS });
 }
 
 // Waits until a canvas's accessible name (kept in step with what it shows) matches pattern.
