@@ -13,6 +13,8 @@ const JS_HEAP_BOUND_MB = 8; // room for V8's own caches and code; a per-step or 
                             // 8 bytes would exceed it over a million steps
 const CHUNK = 1000; // steps per train() call: the page trains in chunks like this
 const MB = 2 ** 20;
+const PROGRESS_STEPS = 100 * CHUNK; // a progress line (and a JS heap reading) this often while training
+const PROGRESS_CYCLES = 100; // … and this often across cycles
 
 const [steps = 1e6, cycles = 1000, hidden = 128] = process.argv.slice(2).map(Number);
 if (![steps, cycles, hidden].every((v) => Number.isInteger(v) && v > 0)) {
@@ -26,6 +28,8 @@ const jsHeap = () => (gc(), process.memoryUsage().heapUsed);
 const sf = await createScorefield();
 const failures = [];
 const t0 = performance.now();
+// A line per stretch of work, with the time so far, so a long run shows it is alive and how fast it goes.
+const progress = (text) => console.log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s  ${text}`);
 
 // Phase 1: one model, `steps` training steps.
 const model = sf.createModel({ dim: 2, hidden });
@@ -36,7 +40,11 @@ let jsMax = js0, liveChanged = 0;
 for (let done = CHUNK; done < steps; done += CHUNK) {
   model.train(Math.min(CHUNK, steps - done));
   if (sf.heapUsed() !== live0) liveChanged++;
-  if (done % (100 * CHUNK) === 0) jsMax = Math.max(jsMax, jsHeap());
+  if (done % PROGRESS_STEPS === 0) {
+    jsMax = Math.max(jsMax, jsHeap());
+    progress(`training: step ${done}, wasm live bytes ${sf.heapUsed()}, memory ${sf.memory.buffer.byteLength / MB} MB, ` +
+      `JS heap ${(jsHeap() / MB).toFixed(1)} MB`);
+  }
 }
 jsMax = Math.max(jsMax, jsHeap());
 const tTrain = (performance.now() - t0) / 1000;
@@ -61,7 +69,11 @@ for (let i = 0; i < cycles; i++) {
   m.dispose();
   if (sf.heapUsed() !== base) notBack++;
   if (i === 0) memAfterFirst = sf.memory.buffer.byteLength, js1 = jsHeap();
-  if (i % 100 === 99) jsMax2 = Math.max(jsMax2, jsHeap());
+  if (i % PROGRESS_CYCLES === PROGRESS_CYCLES - 1) {
+    jsMax2 = Math.max(jsMax2, jsHeap());
+    progress(`cycles: ${i + 1}, wasm live bytes ${sf.heapUsed()}, memory ${sf.memory.buffer.byteLength / MB} MB, ` +
+      `JS heap ${(jsHeap() / MB).toFixed(1)} MB`);
+  }
 }
 jsMax2 = Math.max(jsMax2, js1, jsHeap());
 console.log(`cycles: ${cycles} create/train/score/save/load/sample/dispose; wasm live bytes back to ` +
