@@ -29,13 +29,17 @@ void sf_rng_seed(sf_rng *r, uint64_t seed, uint64_t stream) {
     (void)sf_rng_u32(r);
 }
 
-uint32_t sf_rng_u32(sf_rng *r) {
-    uint64_t old = r->state;
-    r->state = old * PCG32_MULT + r->inc;
-    /* XSH-RR: xorshift the high bits down, keep 32, rotate by the top 5 bits of the old state. */
+/* XSH-RR: xorshift the high bits down, keep 32, rotate by the top 5 bits of the old state. */
+static inline uint32_t pcg32_output(uint64_t old) {
     uint32_t xorshifted = (uint32_t)(((old >> 18u) ^ old) >> 27u);
     uint32_t rot = (uint32_t)(old >> 59u);
     return (xorshifted >> rot) | (xorshifted << ((0u - rot) & 31u));
+}
+
+uint32_t sf_rng_u32(sf_rng *r) {
+    uint64_t old = r->state;
+    r->state = old * PCG32_MULT + r->inc;
+    return pcg32_output(old);
 }
 
 uint32_t sf_rng_below(sf_rng *r, uint32_t n) {
@@ -97,32 +101,67 @@ static float apply_sign(float magnitude, uint32_t u) {
     return magnitude;
 }
 
-float sf_rng_normal(sf_rng *r) {
+/* The ziggurat's common case for one draw u (three independent fields, Doornik 2005: reusing the
+ * value's bits for the strip index correlates the two): bits 0-6 pick one of the 128 strips, bit 7 is
+ * the sign, bits 8-31 are the 24-bit uniform position across the strip. Returns 1 and the normal in
+ * *z when the point lies inside the box under the curve — 97.2% of draws (Σ k[i]/2^24/128; the top
+ * strip, all wedge, costs 1/128) — and 0 when it needs normal_rest. */
+static inline int normal_box(uint32_t u, float *z) {
+    uint32_t i = u & (SF_ZIG_N - 1u);
+    uint32_t j = u >> 8;
+    double x = (double)j * 0x1p-24 * sf__zig_x[i]; /* j·2^-24 is exact, one rounding after */
+    *z = apply_sign((float)x, u);
+    return j < sf__zig_k[i];
+}
+
+/* The rest of a normal whose first draw u missed the box: the tail or a wedge and, when the wedge
+ * rejects, fresh draws from the top until one is accepted. Kept out of line so that the callers'
+ * loops hold only the box test; the draws it makes come from r in the same order as ever. */
+static __attribute__((noinline)) float normal_rest(sf_rng *r, uint32_t u) {
     for (;;) {
-        /* One draw, three independent fields (Doornik 2005: reusing the value's bits for the strip
-         * index correlates the two): bits 0-6 pick one of the 128 strips, bit 7 is the sign, bits
-         * 8-31 are the 24-bit uniform position across the strip. */
-        uint32_t u = sf_rng_u32(r);
         uint32_t i = u & (SF_ZIG_N - 1u);
         uint32_t j = u >> 8;
-        double x = (double)j * 0x1p-24 * sf__zig_x[i]; /* j·2^-24 is exact, one rounding after */
-
-        if (j < sf__zig_k[i]) /* inside the box under the curve: 97.2% of draws stop here
-                               * (Σ k[i]/2^24/128; the top strip, all wedge, costs 1/128) */
-            return apply_sign((float)x, u);
+        double x = (double)j * 0x1p-24 * sf__zig_x[i];
         if (i == 0) /* base strip, past r: the tail, sampled exactly */
             return apply_sign((float)normal_tail(r), u);
         /* A wedge: x lies in [x[i+1], x[i]); accept if a uniform height in the strip,
          * [f[i], f[i+1]], falls under the density. Otherwise start over with a fresh draw. */
         double y = sf__zig_f[i] + (double)sf_rng_u32(r) * 0x1p-32 * (sf__zig_f[i + 1] - sf__zig_f[i]);
         if (y < sf__exp(-0.5 * x * x)) return apply_sign((float)x, u);
+        float z;
+        u = sf_rng_u32(r);
+        if (normal_box(u, &z)) return z;
     }
+}
+
+float sf_rng_normal(sf_rng *r) {
+    float z;
+    uint32_t u = sf_rng_u32(r);
+    return normal_box(u, &z) ? z : normal_rest(r, u);
 }
 
 void sf_rng_fill_normal(sf_rng *r, float *out, int n, float scale) {
     assert(n >= 0);
     assert(n == 0 || out != NULL);
-    for (int i = 0; i < n; i++) out[i] = scale * sf_rng_normal(r);
+    /* sf_rng_normal in a loop, with the generator's state in a local: through r it would make a round
+     * trip through memory on every draw, and the store-to-load latency would sit on the LCG's
+     * dependency chain (measured: the normals of a digits batch took 1.6 times as long). The rare
+     * slow path gets the state back in r and hands it back after. */
+    uint64_t state = r->state;
+    const uint64_t inc = r->inc;
+    for (int k = 0; k < n; k++) {
+        const uint64_t old = state;
+        state = old * PCG32_MULT + inc;
+        const uint32_t u = pcg32_output(old);
+        float z;
+        if (!normal_box(u, &z)) {
+            r->state = state;
+            z = normal_rest(r, u);
+            state = r->state;
+        }
+        out[k] = scale * z;
+    }
+    r->state = state;
 }
 
 float sf_rng_truncated_normal2(sf_rng *r) {
