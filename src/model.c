@@ -327,7 +327,7 @@ const float *sf__model_score_sigma_chunk(sf_model *m, const float *x, int n, flo
     } else {
         memcpy(m->ws.h[0], x, sizeof(float) * (size_t)n * (size_t)D);
     }
-    sf__mlp_forward(&m->net, m->k, m->p, &m->ws, n, 0);
+    sf__mlp_forward(&m->net, m->k, m->p, &m->ws, n, 0, 0);
     return m->ws.h[m->net.L];
 }
 

@@ -22,6 +22,7 @@ const sf_kernels sf_kernels_scalar = {
     .mul = sf_f32_mul_scalar,
     .add_rows = sf_f32_add_rows_scalar,
     .transpose = sf_f32_transpose_scalar,
+    .dot_rows = sf_f32_dot_rows_scalar,
     .adam = sf_f32_adam_scalar,
 };
 
@@ -34,6 +35,7 @@ const sf_kernels sf_kernels_simd128 = {
     .mul = sf_f32_mul_simd128,
     .add_rows = sf_f32_add_rows_simd128,
     .transpose = sf_f32_transpose_simd128,
+    .dot_rows = sf_f32_dot_rows_simd128,
     .adam = sf_f32_adam_simd128,
 };
 #endif

@@ -2,7 +2,7 @@
  *
  * Everything the net, the losses and the optimiser spend their time in lives here and nowhere else:
  * the layer product (GEMM), the softplus activation with its derivative and its backward step, an
- * elementwise product, a sum of rows, a transpose and the Adam update. Each kernel exists as
+ * elementwise product, a sum of rows, a transpose, dot products of rows and the Adam update. Each kernel exists as
  * `sf_f32_<op>_scalar` (plain C, the reference) and `sf_f32_<op>_simd128` (wasm_simd128.h
  * intrinsics; natively compiled through SIMDe, see simd128.h).
  *
@@ -82,6 +82,17 @@ void sf_f32_add_rows_simd128(float *out, const float *x, int rows, int n, int ld
 void sf_f32_transpose_scalar(float *out, const float *in, int rows, int cols, int ldi, int ldo);
 void sf_f32_transpose_simd128(float *out, const float *in, int rows, int cols, int ldi, int ldo);
 
+/* ---- Row dot products -----------------------------------------------------------------------
+ * dot_rows: Σ over rows r = 0 .. rows−1, in that order and in double, of the float dot product of
+ * row r of x and of y (row r at x + r·ld, y + r·ld, n elements each). Each row's dot is summed in a
+ * fixed order that four SIMD lanes can follow: a_l = +0, then a_l = a_l + x_j·y_j for j ≡ l (mod 4),
+ * j < n4 = n − n%4, in increasing j (each product rounded first); then t = (a_0 + a_1) + (a_2 + a_3),
+ * then t = t + x_j·y_j for j = n4 .. n−1; the row contributes (double)t. */
+double sf_f32_dot_rows_scalar(const float *x, const float *y, int rows, int n, int ld);
+double sf_f32_dot_rows_simd128(const float *x, const float *y, int rows, int n, int ld);
+/* One row's float dot in that order: the twins' shared per-row tail (private to kernels/). */
+float sf__f32_dot_row(const float *x, const float *y, int n);
+
 /* ---- Adam ------------------------------------------------------------------------------------
  * One bias-corrected Adam step (Kingma & Ba; the form of jax.example_libraries.optimizers.adam):
  *   m1 = b1·m0 + (1 − b1)·g
@@ -107,6 +118,7 @@ typedef struct sf_kernels {
     void (*mul)(float *out, const float *x, const float *y, int n);
     void (*add_rows)(float *out, const float *x, int rows, int n, int ldx);
     void (*transpose)(float *out, const float *in, int rows, int cols, int ldi, int ldo);
+    double (*dot_rows)(const float *x, const float *y, int rows, int n, int ld);
     float (*adam)(float *p1, float *m1, float *v1, const float *p0, const float *m0,
                   const float *v0, const float *g, int n, sf_adam_coef c);
 } sf_kernels;

@@ -1,13 +1,17 @@
-/* vec_simd128.c — mul, add_rows and transpose with wasm SIMD128; must match sf_f32_mul_scalar,
- * sf_f32_add_rows_scalar and sf_f32_transpose_scalar (vec_scalar.c) bit for bit.
+/* vec_simd128.c — mul, add_rows, transpose and dot_rows with wasm SIMD128; must match
+ * sf_f32_mul_scalar, sf_f32_add_rows_scalar, sf_f32_transpose_scalar and sf_f32_dot_rows_scalar
+ * (vec_scalar.c) bit for bit.
  *
  * mul: each lane multiplies one element; a vector is loaded before it is stored, so out may alias x
  * or y. add_rows: each lane owns one column j and adds rows 0, 1, … in order, exactly the scalar
  * twin's sequence, but 16 columns stay in registers across all rows instead of going through memory
  * for every row. transpose: 4 × 4 tiles, each 4 row loads, two rounds of shuffles and 4 column
- * stores (moves only, so trivially exact), in strips of 16 rows.
+ * stores (moves only, so trivially exact), in strips of 16 rows. dot_rows: lane l of a row's
+ * accumulator is the scalar twin's partial sum a_l, so one vector multiply and add per 4 columns; 4 rows
+ * go side by side, 4 independent addition chains instead of one.
  * Tails: mul's last n%4 elements, add_rows' last n%4 columns and transpose's rows and columns
- * beyond its strips and tiles go through the scalar twins. Nothing is read or written past the sizes given.
+ * beyond its strips and tiles go through the scalar twins; dot_rows' columns n4 .. n−1 are added to each
+ * row's combined lanes, and its last rows%4 rows go through sf__f32_dot_row. Nothing is read or written past the sizes given.
  */
 #include "kernels.h" /* also keeps this translation unit non-empty when SF_HAVE_SIMD128 is 0 */
 
@@ -84,6 +88,45 @@ void sf_f32_transpose_simd128(float *out, const float *in, int rows, int cols, i
                                 ldi, ldo);
     }
     sf_f32_transpose_scalar(out + i, in + (ptrdiff_t)i * ldi, rows - i, cols, ldi, ldo);
+}
+
+/* Rows 0 .. R−1 (R <= 4) of dot_rows: each row's lanes, combined as (a0 + a1) + (a2 + a3), then its
+ * tail columns; the row sums are returned in t[0 .. R−1]. */
+static inline __attribute__((always_inline)) void dot_x(const int R, float *t, const float *x,
+                                                       const float *y, int n, ptrdiff_t ld)
+{
+    v128_t a[4];
+    const int n4 = n - n % 4;
+    for (int r = 0; r < R; r++)
+        a[r] = wasm_f32x4_splat(0.0f);
+    for (int j = 0; j < n4; j += 4)
+        for (int r = 0; r < R; r++)
+            a[r] = wasm_f32x4_add(a[r], wasm_f32x4_mul(wasm_v128_load(x + r * ld + j),
+                                                       wasm_v128_load(y + r * ld + j)));
+    for (int r = 0; r < R; r++) {
+        float s = (wasm_f32x4_extract_lane(a[r], 0) + wasm_f32x4_extract_lane(a[r], 1)) +
+                  (wasm_f32x4_extract_lane(a[r], 2) + wasm_f32x4_extract_lane(a[r], 3));
+        for (int j = n4; j < n; j++)
+            s = s + x[r * ld + j] * y[r * ld + j];
+        t[r] = s;
+    }
+}
+
+double sf_f32_dot_rows_simd128(const float *x, const float *y, int rows, int n, int ld)
+{
+    double sum = 0.0;
+    int r = 0;
+    for (; r + 4 <= rows; r += 4) {
+        float t[4];
+        dot_x(4, t, x + (ptrdiff_t)r * ld, y + (ptrdiff_t)r * ld, n, ld);
+        sum += (double)t[0];
+        sum += (double)t[1];
+        sum += (double)t[2];
+        sum += (double)t[3];
+    }
+    for (; r < rows; r++)
+        sum += (double)sf__f32_dot_row(x + (ptrdiff_t)r * ld, y + (ptrdiff_t)r * ld, n);
+    return sum;
 }
 
 #endif

@@ -41,23 +41,29 @@ double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *param
     const long size = (long)n * D;
     if (a->objective == SF_OBJ_EXACT) fill_one_hot(ws->h[0], n, D);
 
-    sf__mlp_forward(net, k, params, ws, n, K);
+    /* EXACT and SLICED are linear in ṡ with an adjoint dṡ that does not depend on ṡ, so their ṡ term
+     * is ⟨dṡ, ṡ⟩ exactly: with a backward pass, sf__mlp_backward computes it without ṡ itself (see
+     * net/mlp.h), and the forward pass skips the output layer's tangent product. */
+    const int via_backward = grad != NULL && K > 0;
+    sf__mlp_forward(net, k, params, ws, n, K, !via_backward);
 
-    const float *s = ws->h[net->L];  /* (n, D); block k: ṡ_k */
+    const float *s = ws->h[net->L];  /* (n, D); block k: ṡ_k (only when !via_backward) */
     const float *v = ws->h[0];       /* block m: v_m (sliced) */
     float *ds = ws->adj[0];          /* (n, D); block k: dṡ_k */
     const float invN = 1.0f / (float)a->N;
     const float invNM = 1.0f / ((float)a->N * (float)M);
     double loss = 0.0;
+    double sdot = 0.0; /* ⟨dṡ, ṡ⟩ when the backward pass computes it */
 
     switch (a->objective) {
     case SF_OBJ_EXACT:
+        /* L = 1/N Σ [tr + ½‖s‖²], and Σ tr/N = ⟨dṡ, ṡ⟩ with dṡ_k = e_k/N */
         for (long i = 0; i < size; i++) ds[i] = s[i] * invN;
         for (int j = 0; j < n; j++) {
             double tr = 0.0, ss = 0.0;
             for (int d = 0; d < D; d++) {
                 float sd = s[(long)j * D + d];
-                tr += s[(1 + d) * size + (long)j * D + d];
+                if (!via_backward) tr += s[(1 + d) * size + (long)j * D + d];
                 ss += (double)sd * sd;
             }
             loss += tr + 0.5 * ss;
@@ -68,6 +74,7 @@ double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *param
         break;
     case SF_OBJ_SLICED:
     case SF_OBJ_SLICED_VR: {
+        /* L = 1/(NM) Σ [v_mᵀṡ_m + ½(…)²], and Σ v_mᵀṡ_m/(NM) = ⟨dṡ, ṡ⟩ with dṡ_m = v_m/(NM) */
         int vr = a->objective == SF_OBJ_SLICED_VR;
         if (vr)
             for (long i = 0; i < size; i++) ds[i] = s[i] * invN;
@@ -76,20 +83,24 @@ double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *param
         for (int m = 1; m <= M; m++) {
             for (int j = 0; j < n; j++) {
                 const float *vj = v + m * size + (long)j * D, *sj = s + (long)j * D;
-                const float *sdot = s + m * size + (long)j * D;
+                const float *sdotj = s + m * size + (long)j * D;
                 float *dsj = ds + (long)j * D, *dsdot = ds + m * size + (long)j * D;
-                double vjv = 0.0, proj = 0.0, ss = 0.0;
-                for (int d = 0; d < D; d++) {
-                    vjv += (double)vj[d] * sdot[d];
-                    proj += (double)vj[d] * sj[d];
-                    ss += (double)sj[d] * sj[d];
+                double vjv = 0.0, quad = 0.0;
+                if (!via_backward)
+                    for (int d = 0; d < D; d++) vjv += (double)vj[d] * sdotj[d];
+                if (vr) {
+                    for (int d = 0; d < D; d++) quad += (double)sj[d] * sj[d];
+                    for (int d = 0; d < D; d++) dsdot[d] = vj[d] * invNM;
+                } else {
+                    for (int d = 0; d < D; d++) quad += (double)vj[d] * sj[d];
+                    const float c = (float)quad * invNM;
+                    for (int d = 0; d < D; d++) {
+                        dsj[d] += c * vj[d];
+                        dsdot[d] = vj[d] * invNM;
+                    }
+                    quad = quad * quad;
                 }
-                loss += vjv + 0.5 * (vr ? ss : proj * proj);
-                float c = (float)proj * invNM;
-                for (int d = 0; d < D; d++) {
-                    if (!vr) dsj[d] += c * vj[d];
-                    dsdot[d] = vj[d] * invNM;
-                }
+                loss += vjv + 0.5 * quad;
             }
         }
         loss /= (double)a->N * M;
@@ -119,6 +130,6 @@ double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *param
     }
     }
 
-    if (grad) sf__mlp_backward(net, k, params, ws, n, K, grad);
-    return loss;
+    if (grad) sf__mlp_backward(net, k, params, ws, n, K, grad, via_backward ? &sdot : NULL);
+    return loss + sdot;
 }

@@ -81,7 +81,7 @@ void sf__mlp_ws_init(sf_mlp_ws *ws, const sf_mlp *net, int rows, float *mem) {
 }
 
 void sf__mlp_forward(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws,
-                     int n, int K) {
+                     int n, int K, int out_tangents) {
     for (int l = 0; l < net->L; l++) {
         int in = net->in[l], out = net->out[l];
         const float *W = params + net->w_off[l], *b = params + net->b_off[l];
@@ -89,7 +89,8 @@ void sf__mlp_forward(const sf_mlp *net, const sf_kernels *k, const float *params
         float *z = l < net->depth ? ws->zs[l] : ws->h[net->L];    /* (R, out) */
         /* z = x·W + b for the primal block; ż = ẋ·W for the tangent blocks (a bias has no tangent). */
         k->gemm(z, x, W, b, n, out, in, in, 1, out, out, 0);
-        if (K > 0) k->gemm(z + (long)n * out, x + (long)n * in, W, NULL, K * n, out, in, in, 1, out, out, 0);
+        if (K > 0 && (out_tangents || l < net->depth))
+            k->gemm(z + (long)n * out, x + (long)n * in, W, NULL, K * n, out, in, in, 1, out, out, 0);
         if (l == net->depth) break;
         long size = (long)n * out;
         float *h = ws->h[l + 1];
@@ -99,7 +100,7 @@ void sf__mlp_forward(const sf_mlp *net, const sf_kernels *k, const float *params
 }
 
 void sf__mlp_backward(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws,
-                      int n, int K, float *grad) {
+                      int n, int K, float *grad, double *tangent_dot) {
     int rows = (1 + K) * n;
     float *dz = ws->adj[0], *dh = ws->adj[1];
     for (int l = net->L - 1; l >= 0; l--) {
@@ -113,6 +114,10 @@ void sf__mlp_backward(const sf_mlp *net, const sf_kernels *k, const float *param
         /* [dh; dḣ] (rows, in) = [dz; dż]·W_lᵀ */
         k->transpose(ws->wt, params + net->w_off[l], in, out, out, in);
         k->gemm(dh, dz, ws->wt, NULL, rows, in, out, out, 1, in, in, 0);
+        /* ⟨dṡ, ṡ⟩ = ⟨dḣ, ḣ⟩ below the output layer (ṡ = ḣ·W, dḣ = dṡ·Wᵀ): the tangent rows' share of the
+         * output stack's inner product, without the product that would have formed ṡ. */
+        if (tangent_dot && l == net->depth)
+            *tangent_dot = k->dot_rows(ws->h[l] + (long)n * in, dh + (long)n * in, K * n, in, in);
 
         /* Through h_l = softplus(z_{l−1}): zs[l−1] holds σ in block 0 and ż_k in block k; one pass
          * over all blocks gives dz = dh ⊙ σ + (Σₖ dḣ_k ⊙ ż_k) ⊙ σ(1 − σ) and dż_k = dḣ_k ⊙ σ. */

@@ -65,14 +65,20 @@ long long sf__mlp_ws_floats(const sf_mlp *net, int rows);
 void sf__mlp_ws_init(sf_mlp_ws *ws, const sf_mlp *net, int rows, float *mem);
 
 /* Forward pass of a stack of n points and K tangents, (1 + K)·n <= ws->rows. Reads ws->h[0];
- * leaves every activation the backward pass needs in ws, and the outputs in ws->h[L]. */
+ * leaves every activation the backward pass needs in ws, and the outputs in ws->h[L]. With
+ * out_tangents = 0 the output layer forms the primal block only: the tangent blocks of ws->h[L]
+ * (the JVPs ṡ_k) are left unwritten, which saves the output layer's tangent product (4.5 % of the
+ * products of a sliced digits step) when a loss needs ṡ_k only through ⟨dṡ, ṡ⟩ (sf__mlp_backward). */
 void sf__mlp_forward(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws,
-                     int n, int K);
+                     int n, int K, int out_tangents);
 
 /* Backward pass after sf__mlp_forward with the same n and K: reads the output adjoint stack from
  * ws->adj[0] ((1 + K)·n, D) and ADDS the parameter gradient to grad (P). Overwrites ws->adj and
- * ws->wt. */
+ * ws->wt. If tangent_dot is not NULL (and K > 0), it receives ⟨dṡ, ṡ⟩ over the tangent rows of the
+ * output stack, computed as ⟨dḣ, ḣ⟩ over the tangent rows of the last hidden layer (equal since
+ * ṡ = ḣ·W_depth and dḣ = dṡ·W_depthᵀ; the same value up to rounding, in the order of k->dot_rows),
+ * so it needs no ṡ: the forward pass may have run with out_tangents = 0. */
 void sf__mlp_backward(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws,
-                      int n, int K, float *grad);
+                      int n, int K, float *grad, double *tangent_dot);
 
 #endif

@@ -735,6 +735,52 @@ static void test_add_rows_simd128_matches_scalar_and_double(void)
     EXPECT(varied > 1000, "only %d sums changed their output", varied);
 }
 
+/* dot_rows: rows × n with padded row strides whose gaps (and the canaries after the end) hold NaN, so
+ * that reading anything but the rows' n elements shows up; the twins bitwise, and every row's float dot
+ * of the scalar twin within the bound of an n-term sum, n·2⁻²⁴·Σ|xⱼyⱼ| (the products' roundings
+ * and the additions'), of the double dot; the double total of the rows then within their sum. */
+static void test_dot_rows_simd128_matches_scalar_and_double(void)
+{
+    static const int ROWS[] = {0, 1, 2, 3, 4, 5, 7, 9, 128};
+    int nonzero = 0;
+    for (int ir = 0; ir < (int)(sizeof ROWS / sizeof ROWS[0]); ir++) {
+        for (int is = 0; is < N_SIZES; is++) {
+            const int rows = ROWS[ir], n = SIZES[is], ld = n + (ir + is) % 3;
+            const size_t len = (size_t)rows * ld;
+            const uint32_t seed = (uint32_t)(rows * 7919 + n);
+            float *x = in_alloc(len, seed, -2.0f, 2.0f), *y = in_alloc(len, seed + 1, -1.5f, 2.5f);
+            for (size_t i = 0; i < len; i++)
+                if ((int)(i % (size_t)ld) >= n)
+                    fill_bits(x + i, 1, CANARY_BITS), fill_bits(y + i, 1, 0x7FC00000u);
+            double got[N_TWINS];
+            for (int twin = 0; twin < N_TWINS; twin++)
+                got[twin] = twin_table(twin)->dot_rows(x, y, rows, n, ld);
+#if SF_HAVE_SIMD128
+            EXPECT(memcmp(&got[0], &got[1], sizeof got[0]) == 0, "rows=%d n=%d: scalar %.17g simd128 %.17g",
+                   rows, n, got[0], got[1]);
+#endif
+            double total = 0.0, bound = 0.0;
+            for (int r = 0; r < rows; r++) {
+                const float *xr = x + (size_t)r * ld, *yr = y + (size_t)r * ld;
+                double ref = 0.0, mag = 0.0;
+                for (int j = 0; j < n; j++) {
+                    ref += (double)xr[j] * yr[j];
+                    mag += fabs((double)xr[j] * yr[j]);
+                }
+                const double row = sf_f32_dot_rows_scalar(xr, yr, 1, n, ld);
+                EXPECT(fabs(row - ref) <= n * U24 * mag, "rows=%d n=%d: row %d = %.9g, double %.9g", rows, n, r,
+                       row, ref);
+                total += row, bound += fabs(row);
+            }
+            EXPECT(fabs(got[0] - total) <= rows * 0x1p-53 * bound, "rows=%d n=%d: total %.17g, rows add to %.17g",
+                   rows, n, got[0], total);
+            nonzero += got[0] != 0.0;
+            free(x); free(y);
+        }
+    }
+    EXPECT(nonzero == (int)(sizeof ROWS / sizeof ROWS[0] - 1) * N_SIZES, "only %d sums were non-zero", nonzero);
+}
+
 /* transpose: every (rows, cols) from SIZES with padded strides: each element lands where it should,
  * bit for bit, and the gaps between out's rows and the canaries after it are untouched. */
 static void test_transpose_places_every_element(void)
@@ -896,19 +942,20 @@ static int table_is(const sf_kernels *kt, const char *name, const sf_kernels *wa
     return strcmp(kt->name, name) == 0 && kt->gemm == want->gemm &&
            kt->softplus_sigmoid == want->softplus_sigmoid &&
            kt->softplus_backward == want->softplus_backward && kt->mul == want->mul &&
-           kt->add_rows == want->add_rows && kt->transpose == want->transpose && kt->adam == want->adam;
+           kt->add_rows == want->add_rows && kt->transpose == want->transpose &&
+           kt->dot_rows == want->dot_rows && kt->adam == want->adam;
 }
 
 static void test_kernel_tables_point_at_their_twins(void)
 {
     const sf_kernels scalar = {"scalar", sf_f32_gemm_scalar, sf_f32_softplus_sigmoid_scalar,
                                sf_f32_softplus_backward_scalar, sf_f32_mul_scalar, sf_f32_add_rows_scalar,
-                               sf_f32_transpose_scalar, sf_f32_adam_scalar};
+                               sf_f32_transpose_scalar, sf_f32_dot_rows_scalar, sf_f32_adam_scalar};
     EXPECT(table_is(&sf_kernels_scalar, "scalar", &scalar), "the scalar table is wrong");
 #if SF_HAVE_SIMD128
     const sf_kernels simd = {"simd128", sf_f32_gemm_simd128, sf_f32_softplus_sigmoid_simd128,
                              sf_f32_softplus_backward_simd128, sf_f32_mul_simd128, sf_f32_add_rows_simd128,
-                             sf_f32_transpose_simd128, sf_f32_adam_simd128};
+                             sf_f32_transpose_simd128, sf_f32_dot_rows_simd128, sf_f32_adam_simd128};
     EXPECT(table_is(&sf_kernels_simd128, "simd128", &simd), "the simd128 table is wrong");
 #endif
 }
@@ -932,6 +979,7 @@ int main(void)
     RUN(test_mul_exact_and_simd128_matches_scalar_bitwise);
     RUN(test_add_rows_simd128_matches_scalar_and_double);
     RUN(test_transpose_places_every_element);
+    RUN(test_dot_rows_simd128_matches_scalar_and_double);
 #if SF_HAVE_SIMD128
     RUN(test_adam_simd128_matches_scalar_bitwise);
 #endif
