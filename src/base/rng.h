@@ -48,4 +48,9 @@ void sf_rng_fill_normal(sf_rng *r, float *out, int n, float scale);
  * Glorot initialiser. */
 float sf_rng_truncated_normal2(sf_rng *r);
 
+/* Private to rng.c and its test: the ziggurat's wedge test for strip i (1 <= i < 128), the point x in
+ * [x[i+1], x[i]) and the height y, i.e. y < sf__exp(−0.5·x·x), decided without the exponential when
+ * a bracket of it suffices (the same answer either way). */
+int sf__zig_wedge_accept(uint32_t i, double x, double y);
+
 #endif

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fmath.h"
 #include "base/rng.h"
 #include "base/ziggurat_table.h"
 #include "harness.h"
@@ -521,6 +522,64 @@ static void test_normal_golden_values_seed_42(void) {
            (unsigned long long)golden_hash);
 }
 
+/* sf_rng_fill_normal runs its own copy of the fast path (the state in a local): in chunks of uneven
+ * sizes it must give exactly the golden 1e5 normals of sf_rng_normal above, slow paths included, and
+ * leave the generator where sf_rng_normal would. */
+static void test_fill_normal_gives_the_same_normals_as_one_by_one(void) {
+    sf_rng a, b;
+    sf_rng_seed(&a, 42u, 0u);
+    sf_rng_seed(&b, 42u, 0u);
+    static float chunk[257];
+    long bad = -1;
+    for (long done = 0, k = 0; done < 100000; k++) {
+        int n = (int)((k * 37) % 258); /* 0 .. 257, 0 included */
+        if (n > 100000 - done) n = (int)(100000 - done);
+        sf_rng_fill_normal(&a, chunk, n, 1.0f);
+        for (int i = 0; i < n; i++)
+            if (float_bits(chunk[i]) != float_bits(sf_rng_normal(&b)) && bad < 0) bad = done + i;
+        done += n;
+    }
+    EXPECT(bad < 0, "normal %ld differs between sf_rng_fill_normal and sf_rng_normal", bad);
+    EXPECT(a.state == b.state && a.inc == b.inc, "the generators ended in different states");
+}
+
+/* The wedge test's squeeze (rng.c) must decide exactly as y < sf__exp(−0.5·x·x) does: in every strip,
+ * at x on a grid across the wedge (both edges included) and at heights y spread over the strip and
+ * packed around the density itself, from 1 ulp to 1e-2 away on either side. A bracket that is wrong
+ * anywhere (a sign, a coefficient, too little slack) shows up as a disagreement. */
+static void test_wedge_squeeze_decides_like_the_exponential(void) {
+    static const double REL[] = {0x1p-52, 0x1p-50, 1e-14, 1e-13, 5e-13, 1e-12, 2e-12, 1e-11, 1e-9, 1e-6,
+                                 1e-4, 1e-2};
+    enum { XS = 200, YS = 64 };
+    long checked = 0, bad = 0;
+    uint32_t seed = 12345u;
+    for (uint32_t i = 1; i < SF_ZIG_N; i++) {
+        const double lo = sf__zig_x[i + 1], hi = sf__zig_x[i];
+        for (int a = 0; a <= XS; a++) {
+            const double x = lo + (hi - lo) * a / XS;
+            const double e = sf__exp(-0.5 * x * x);
+            double ys[2 * (sizeof REL / sizeof REL[0]) + 1 + YS];
+            int ny = 0;
+            ys[ny++] = e;
+            for (size_t k = 0; k < sizeof REL / sizeof REL[0]; k++) {
+                ys[ny++] = e * (1.0 - REL[k]);
+                ys[ny++] = e * (1.0 + REL[k]);
+            }
+            for (int k = 0; k < YS; k++) {
+                seed = seed * 1664525u + 1013904223u;
+                ys[ny++] = sf__zig_f[i] + (double)seed * 0x1p-32 * (sf__zig_f[i + 1] - sf__zig_f[i]);
+            }
+            for (int k = 0; k < ny; k++) {
+                const int want = ys[k] < e, got = sf__zig_wedge_accept(i, x, ys[k]);
+                if (got != want && bad++ < 5)
+                    printf("  strip %u x %a y %a: squeeze %d, exp %d\n", i, x, ys[k], got, want);
+                checked++;
+            }
+        }
+    }
+    EXPECT(bad == 0, "%ld of %ld wedge decisions differ from the exponential's", bad, checked);
+}
+
 /* ---- the table ------------------------------------------------------------------------------ */
 
 static void test_ziggurat_table_invariants(void) {
@@ -580,5 +639,7 @@ int main(void) {
     RUN(test_fill_normal_scales_and_stays_in_bounds);
     RUN(test_truncated_normal_within_2_with_right_variance);
     RUN(test_normal_golden_values_seed_42);
+    RUN(test_fill_normal_gives_the_same_normals_as_one_by_one);
+    RUN(test_wedge_squeeze_decides_like_the_exponential);
     return TH_EXIT();
 }
