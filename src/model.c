@@ -241,12 +241,12 @@ static double batch_loss_grad(sf_model *m, const sf_loss_args *a, const float *x
         sf_noise_ladder(sigmas, m->tc.levels, m->tc.sigma_max, m->tc.sigma_min);
         for (int l = 0; l < m->tc.levels; l++) log_sigmas[l] = (float)sf__log(sigmas[l]);
     }
-    memset(m->grad, 0, sizeof(float) * (size_t)m->net.P);
+    /* No zeroing of the gradient: the first chunk writes it (acc = 0), the others add to it. */
     for (int n0 = 0; n0 < a->N; n0 += per) {
         int n = a->N - n0 < per ? a->N - n0 : per;
         if (x) fill_from_arrays(m, a->objective, x, aux, a->N, a->M, a->sigma, n0, n);
         else fill_from_rng(m, n, K, sigmas, log_sigmas);
-        loss += sf__loss_chunk(&m->net, m->k, m->p, &m->ws, n, a, m->grad);
+        loss += sf__loss_chunk(&m->net, m->k, m->p, &m->ws, n, a, m->grad, n0 > 0);
     }
     return loss;
 }

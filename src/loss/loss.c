@@ -35,7 +35,7 @@ static void fill_one_hot(float *h0, int n, int D) {
 }
 
 double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws,
-                      int n, const sf_loss_args *a, float *grad) {
+                      int n, const sf_loss_args *a, float *grad, int acc) {
     const int D = net->D, M = a->M;
     const int K = sf__loss_tangents(a->objective, D, M);
     const long size = (long)n * D;
@@ -78,8 +78,6 @@ double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *param
         int vr = a->objective == SF_OBJ_SLICED_VR;
         if (vr)
             for (long i = 0; i < size; i++) ds[i] = s[i] * invN;
-        else
-            memset(ds, 0, sizeof(float) * (size_t)size);
         for (int m = 1; m <= M; m++) {
             for (int j = 0; j < n; j++) {
                 const float *vj = v + m * size + (long)j * D, *sj = s + (long)j * D;
@@ -94,8 +92,8 @@ double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *param
                 } else {
                     for (int d = 0; d < D; d++) quad += (double)vj[d] * sj[d];
                     const float c = (float)quad * invNM;
-                    for (int d = 0; d < D; d++) {
-                        dsj[d] += c * vj[d];
+                    for (int d = 0; d < D; d++) { /* ds starts at +0: 0 + c·v_1, not c·v_1 (−0 → +0) */
+                        dsj[d] = (m == 1 ? 0.0f : dsj[d]) + c * vj[d];
                         dsdot[d] = vj[d] * invNM;
                     }
                     quad = quad * quad;
@@ -130,6 +128,6 @@ double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *param
     }
     }
 
-    if (grad) sf__mlp_backward(net, k, params, ws, n, K, grad, via_backward ? &sdot : NULL);
+    if (grad) sf__mlp_backward(net, k, params, ws, n, K, grad, acc, via_backward ? &sdot : NULL);
     return loss + sdot;
 }

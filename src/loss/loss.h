@@ -26,9 +26,10 @@ typedef struct sf_loss_args {
 /* K, the number of tangent directions per point that an objective needs. */
 int sf__loss_tangents(int objective, int D, int M);
 
-/* Returns the chunk's contribution to the batch loss and adds its gradient to grad (P).
+/* Returns the chunk's contribution to the batch loss and adds its gradient to grad (P), or with
+ * acc = 0 writes it there (the batch's first chunk: grad need not be zeroed first).
  * grad = NULL skips the backward pass (the value alone). */
 double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws,
-                      int n, const sf_loss_args *a, float *grad);
+                      int n, const sf_loss_args *a, float *grad, int acc);
 
 #endif

@@ -100,14 +100,16 @@ void sf__mlp_forward(const sf_mlp *net, const sf_kernels *k, const float *params
 }
 
 void sf__mlp_backward(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws,
-                      int n, int K, float *grad, double *tangent_dot) {
+                      int n, int K, float *grad, int acc, double *tangent_dot) {
     int rows = (1 + K) * n;
     float *dz = ws->adj[0], *dh = ws->adj[1];
     for (int l = net->L - 1; l >= 0; l--) {
         int in = net->in[l], out = net->out[l];
         /* dW_l += [h; ḣ]ᵀ·[dz; dż]: (in, rows)·(rows, out), the stack read transposed. */
-        k->gemm(grad + net->w_off[l], ws->h[l], dz, NULL, in, out, rows, 1, in, out, out, 1);
+        /* (acc = 0: the product starts from +0 instead of from grad, the same bits as zeroing grad first) */
+        k->gemm(grad + net->w_off[l], ws->h[l], dz, NULL, in, out, rows, 1, in, out, out, acc);
         /* db_l += Σ over the primal rows of dz (the tangent rows never saw the bias). */
+        if (!acc) memset(grad + net->b_off[l], 0, sizeof(float) * (size_t)out);
         k->add_rows(grad + net->b_off[l], dz, n, out, out);
         if (l == 0) break; /* nobody needs the adjoint of the input */
 

@@ -73,12 +73,12 @@ void sf__mlp_forward(const sf_mlp *net, const sf_kernels *k, const float *params
                      int n, int K, int out_tangents);
 
 /* Backward pass after sf__mlp_forward with the same n and K: reads the output adjoint stack from
- * ws->adj[0] ((1 + K)·n, D) and ADDS the parameter gradient to grad (P). Overwrites ws->adj and
- * ws->wt. If tangent_dot is not NULL (and K > 0), it receives ⟨dṡ, ṡ⟩ over the tangent rows of the
+ * ws->adj[0] ((1 + K)·n, D) and ADDS the parameter gradient to grad (P), or with acc = 0 stores it
+ * (the same bits as zeroing grad and adding). Overwrites ws->adj and ws->wt. If tangent_dot is not NULL (and K > 0), it receives ⟨dṡ, ṡ⟩ over the tangent rows of the
  * output stack, computed as ⟨dḣ, ḣ⟩ over the tangent rows of the last hidden layer (equal since
  * ṡ = ḣ·W_depth and dḣ = dṡ·W_depthᵀ; the same value up to rounding, in the order of k->dot_rows),
  * so it needs no ṡ: the forward pass may have run with out_tangents = 0. */
 void sf__mlp_backward(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws,
-                      int n, int K, float *grad, double *tangent_dot);
+                      int n, int K, float *grad, int acc, double *tangent_dot);
 
 #endif
