@@ -34,6 +34,28 @@ static void fill_one_hot(float *h0, int n, int D) {
         for (int i = 0; i < n; i++) h0[(1 + k) * size + (long)i * D + k] = 1.0f;
 }
 
+/* q[r] = Σ_d x_r[d]·y_r[d] in double, d in increasing order, for the g <= 4 rows x_r = x + r·D,
+ * y_r = y + r·D. Each row's sum is its own chain of additions; running four side by side lets them
+ * overlap (one chain waits a double addition's latency per element), with the same sums. */
+static void row_dots(double q[4], const float *x, const float *y, int g, int D) {
+    if (g == 4) {
+        double q0 = 0.0, q1 = 0.0, q2 = 0.0, q3 = 0.0;
+        for (int d = 0; d < D; d++) {
+            q0 += (double)x[d] * y[d];
+            q1 += (double)x[D + d] * y[D + d];
+            q2 += (double)x[2 * D + d] * y[2 * D + d];
+            q3 += (double)x[3 * D + d] * y[3 * D + d];
+        }
+        q[0] = q0, q[1] = q1, q[2] = q2, q[3] = q3;
+        return;
+    }
+    for (int r = 0; r < g; r++) {
+        double t = 0.0;
+        for (int d = 0; d < D; d++) t += (double)x[r * D + d] * y[r * D + d];
+        q[r] = t;
+    }
+}
+
 double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws,
                       int n, const sf_loss_args *a, float *grad, int acc) {
     const int D = net->D, M = a->M;
@@ -76,6 +98,7 @@ double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *param
     case SF_OBJ_SLICED_VR: {
         /* L = 1/(NM) Σ [v_mᵀṡ_m + ½(…)²], and Σ v_mᵀṡ_m/(NM) = ⟨dṡ, ṡ⟩ with dṡ_m = v_m/(NM) */
         int vr = a->objective == SF_OBJ_SLICED_VR;
+        double q[4];
         if (vr)
             for (long i = 0; i < size; i++) ds[i] = s[i] * invN;
         for (int m = 1; m <= M; m++) {
@@ -83,14 +106,14 @@ double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *param
                 const float *vj = v + m * size + (long)j * D, *sj = s + (long)j * D;
                 const float *sdotj = s + m * size + (long)j * D;
                 float *dsj = ds + (long)j * D, *dsdot = ds + m * size + (long)j * D;
-                double vjv = 0.0, quad = 0.0;
+                /* ‖s‖² (VR) or v_mᵀs, for rows j .. j+3 at once when j starts a group of 4 */
+                if (j % 4 == 0) row_dots(q, vr ? sj : vj, sj, n - j < 4 ? n - j : 4, D);
+                double vjv = 0.0, quad = q[j % 4];
                 if (!via_backward)
                     for (int d = 0; d < D; d++) vjv += (double)vj[d] * sdotj[d];
                 if (vr) {
-                    for (int d = 0; d < D; d++) quad += (double)sj[d] * sj[d];
                     for (int d = 0; d < D; d++) dsdot[d] = vj[d] * invNM;
                 } else {
-                    for (int d = 0; d < D; d++) quad += (double)vj[d] * sj[d];
                     const float c = (float)quad * invNM;
                     for (int d = 0; d < D; d++) { /* ds starts at +0: 0 + c·v_1, not c·v_1 (−0 → +0) */
                         dsj[d] = (m == 1 ? 0.0f : dsj[d]) + c * vj[d];
