@@ -102,23 +102,24 @@ double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *param
         if (vr)
             for (long i = 0; i < size; i++) ds[i] = s[i] * invN;
         for (int m = 1; m <= M; m++) {
+            const float *vm = v + m * size;
+            float *dsm = ds + m * size;
+            for (long i = 0; i < size; i++) dsm[i] = vm[i] * invNM; /* dṡ_m */
             for (int j = 0; j < n; j++) {
-                const float *vj = v + m * size + (long)j * D, *sj = s + (long)j * D;
+                const float *vj = vm + (long)j * D, *sj = s + (long)j * D;
                 const float *sdotj = s + m * size + (long)j * D;
-                float *dsj = ds + (long)j * D, *dsdot = ds + m * size + (long)j * D;
+                float *dsj = ds + (long)j * D;
                 /* ‖s‖² (VR) or v_mᵀs, for rows j .. j+3 at once when j starts a group of 4 */
                 if (j % 4 == 0) row_dots(q, vr ? sj : vj, sj, n - j < 4 ? n - j : 4, D);
                 double vjv = 0.0, quad = q[j % 4];
                 if (!via_backward)
                     for (int d = 0; d < D; d++) vjv += (double)vj[d] * sdotj[d];
-                if (vr) {
-                    for (int d = 0; d < D; d++) dsdot[d] = vj[d] * invNM;
-                } else {
+                if (!vr) {
                     const float c = (float)quad * invNM;
-                    for (int d = 0; d < D; d++) { /* ds starts at +0: 0 + c·v_1, not c·v_1 (−0 → +0) */
-                        dsj[d] = (m == 1 ? 0.0f : dsj[d]) + c * vj[d];
-                        dsdot[d] = vj[d] * invNM;
-                    }
+                    if (m == 1) /* ds starts at +0: 0 + c·v_1, not c·v_1 (−0 → +0) */
+                        for (int d = 0; d < D; d++) dsj[d] = 0.0f + c * vj[d];
+                    else
+                        for (int d = 0; d < D; d++) dsj[d] = dsj[d] + c * vj[d];
                     quad = quad * quad;
                 }
                 loss += vjv + 0.5 * quad;
