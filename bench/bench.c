@@ -16,8 +16,10 @@
  * FLOP count (written next to the numbers in BENCHMARKS.md): only the layer products are counted,
  * 2 FLOPs per multiply-add. A training step over R = (1 + K)·N stack rows costs, per linear layer
  * l (in_l × out_l), the forward product 2·R·in_l·out_l, the weight-gradient product 2·R·in_l·out_l and,
- * for l > 0, the input-adjoint product 2·R·in_l·out_l:
- *   F_train = Σ_l 2·R·in_l·out_l·(l == 0 ? 2 : 3)
+ * for l > 0, the input-adjoint product 2·R·in_l·out_l, except that the output layer's forward product
+ * covers the N primal rows only (the objectives' tangent term comes out of the backward pass, see
+ * net/mlp.h), which leaves out 2·K·N·H·D:
+ *   F_train = Σ_l 2·R·in_l·out_l·(l == 0 ? 2 : 3) − 2·K·N·H·D
  * and one Langevin step of one chain is a forward pass of the primal row: F_chain = Σ_l 2·in_l·out_l.
  *
  * GEMM time: a second pass after the timed one swaps the model's kernel table for a copy whose gemm
@@ -127,7 +129,8 @@ static double median(double *v, int n)
 static double train_flops(int D, int K, int N)
 {
     const double R = (double)(1 + K) * N;
-    return 2.0 * R * (D * BENCH_H * 2.0 + BENCH_H * BENCH_H * 3.0 + BENCH_H * D * 3.0);
+    return 2.0 * R * (D * BENCH_H * 2.0 + BENCH_H * BENCH_H * 3.0 + BENCH_H * D * 3.0) -
+           2.0 * K * N * BENCH_H * D;
 }
 
 static double chain_flops(int D)

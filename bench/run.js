@@ -362,10 +362,13 @@ calls the same way. Timing happens inside the engine (\`bench/bench.c\`, the sam
 Only the layer products are counted, 2 FLOPs per multiply-add. With R = (1 + K)·N stack rows (primal
 and tangent rows go through each layer as one matrix) and layers l of in_l × out_l:
 
-    training step:   F = Σ_l 2·R·in_l·out_l·(l == 0 ? 2 : 3)   (forward, weight gradient, input adjoint)
+    training step:   F = Σ_l 2·R·in_l·out_l·(l == 0 ? 2 : 3) − 2·K·N·H·D
+                     (forward, weight gradient, input adjoint; the output layer's forward product
+                     runs on the N primal rows only: the tangent term of the loss comes out of the
+                     backward pass)
     Langevin step:   F = n_chains · Σ_l 2·in_l·out_l            (one forward pass of the primal rows)
 
-W1: R = 384, F = 38.7 M; W2: R = 256, F = 25.8 M; W3: R = 256, F = 46.1 M; W4: 65.5 k per chain.
+W1: R = 384, F = 38.6 M; W2: R = 256, F = 25.8 M; W3: R = 256, F = 44.0 M; W4: 65.5 k per chain.
 Everything else (activations, elementwise passes, Adam, data, the loss) is work the count leaves
 out, so GFLOP/s of a whole step is below the GEMM's own rate. The GEMM table counts the FLOPs the
 product kernels are actually called with.
