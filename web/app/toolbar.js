@@ -83,7 +83,7 @@ export class RunToolbar {
       const { step, failedLoss, lr } = run.diverged;
       const fix = this.#fix();
       this.statusText.textContent = `Training diverged at step ${step}: with learning rate ${lr} the loss or the `
-        + `weights stopped being finite numbers (loss ${failedLoss}). That step was undone and training paused.`;
+        + `weights stopped being finite numbers (loss ${Number.isFinite(failedLoss) ? Number(failedLoss.toPrecision(3)) : failedLoss}). That step was undone and training paused.`;
       this.fixButton.textContent = fix.back != null
         ? `Go back to step ${fix.back} and continue with learning rate ${formatLr(fix.lr)}`
         : `Use learning rate ${formatLr(fix.lr)} and continue`;
