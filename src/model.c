@@ -10,6 +10,7 @@
 #include "base/status.h"
 #include "data/data.h"
 #include "loss/loss.h"
+#include "net/cond.h"
 #include "optim/adam.h"
 
 #define SF__TRAIN_DEFAULT_BATCH 128
@@ -82,10 +83,11 @@ sf_status sf_model_create(sf_model **out, const sf_net_config *cfg) {
     sf__mlp_shape(&net, cfg->dim, cfg->hidden, cfg->depth, cfg->noise_conditional);
     int rows = sf__mlp_ws_rows(&net);
     /* One allocation: the struct, then 7 arrays of P floats, the painted points (2-D models), the
-     * per-point noise levels of a chunk, then the workspace. */
+     * per-point noise levels and noisy points of a chunk (noise-conditional nets), then the workspace. */
     size_t head = (sizeof(sf_model) + 15) & ~(size_t)15;
     size_t n_points = cfg->dim == 2 ? 2 * SF_MAX_POINTS : 0;
-    size_t floats = (size_t)7 * net.P + n_points + (size_t)rows + (size_t)sf__mlp_ws_floats(&net, rows);
+    size_t n_rows = cfg->noise_conditional ? (size_t)rows * (size_t)(1 + cfg->dim) : 0;
+    size_t floats = (size_t)7 * net.P + n_points + n_rows + (size_t)sf__mlp_ws_floats(&net, rows);
     sf_model *m = malloc(head + floats * sizeof(float));
     if (!m) return sf__fail(SF_ENOMEM, "could not allocate %zu bytes for the model", head + floats * 4);
     memset(m, 0, sizeof *m);
@@ -97,7 +99,10 @@ sf_status sf_model_create(sf_model **out, const sf_net_config *cfg) {
     float **arrays[] = {&m->p, &m->m1, &m->m2, &m->p_next, &m->m1_next, &m->m2_next, &m->grad};
     for (int i = 0; i < 7; i++) *arrays[i] = mem, mem += net.P;
     m->points = mem, mem += n_points;
-    m->row_sigma = mem, mem += rows;
+    if (cfg->noise_conditional) {
+        m->row_sigma = mem, mem += rows;
+        m->row_x = mem, mem += (size_t)rows * (size_t)cfg->dim;
+    }
     sf__mlp_ws_init(&m->ws, &net, rows, mem);
 
     sf_rng init;
@@ -167,21 +172,22 @@ sf_train_config sf_model_train_config(const sf_model *m) {
 /* Points per chunk so that a point and its K tangents fit the workspace. */
 static int chunk_points(const sf_model *m, int K) { return m->ws.rows / (1 + K); }
 
-/* Row i of a noise-conditional input stack: x̃ = x + σz from x (already in the row), z (D) and the
- * level σ, then log σ in the last column; z goes to the loss's buffer and σ to row_sigma. */
-static void ncsn_row(sf_model *m, int i, const float *z, float sigma, float log_sigma) {
+/* Row i of a noise-conditional input stack: x̃ = x + σz from x (already at the row's start), z (D)
+ * and the level σ, made into net/cond.h's input row; x̃ goes to row_x for the output map, z to the
+ * loss's buffer and σ to row_sigma. */
+static void ncsn_row(sf_model *m, int i, const float *z, float sigma) {
     const int D = m->net.D;
-    float *row = m->ws.h[0] + (long)i * (D + 1);
+    float *row = m->ws.h[0] + (long)i * m->net.in[0], *xt = m->row_x + (long)i * D;
     memcpy(m->ws.adj[0] + (long)i * D, z, sizeof(float) * (size_t)D);
-    for (int d = 0; d < D; d++) row[d] = row[d] + sigma * z[d];
-    row[D] = log_sigma;
+    for (int d = 0; d < D; d++) xt[d] = row[d] + sigma * z[d];
+    sf__cond_input(row, xt, D, sigma);
     m->row_sigma[i] = sigma;
 }
 
 /* Fills the input stack of a training chunk of n points from the generator, point by point (the
  * point, then its projections or noise, or its noise level and noise), so the draws do not depend
  * on the chunk size. */
-static void fill_from_rng(sf_model *m, int n, int K, const float *sigmas, const float *log_sigmas) {
+static void fill_from_rng(sf_model *m, int n, int K, const float *sigmas) {
     const int D = m->net.D, in0 = m->net.in[0];
     const long size = (long)n * D;
     const sf_train_config *tc = &m->tc;
@@ -200,7 +206,7 @@ static void fill_from_rng(sf_model *m, int n, int K, const float *sigmas, const 
             int level = (int)sf_rng_below(&m->rng_train, (uint32_t)tc->levels);
             float zi[SF_MAX_DIM];
             sf_rng_fill_normal(&m->rng_train, zi, D, 1.0f);
-            ncsn_row(m, i, zi, sigmas[level], log_sigmas[level]);
+            ncsn_row(m, i, zi, sigmas[level]);
         }
     }
 }
@@ -214,9 +220,8 @@ static void fill_from_arrays(sf_model *m, int objective, const float *x, const f
     if (objective == SF_OBJ_NCSN) {
         const float *sig = aux + (long)N * D; /* σ_i after z */
         for (int i = 0; i < n; i++) {
-            memcpy(h0 + (long)i * (D + 1), x + (long)(n0 + i) * D, sizeof(float) * (size_t)D);
-            float s = sig[n0 + i];
-            ncsn_row(m, i, aux + (long)(n0 + i) * D, s, (float)sf__log(s));
+            memcpy(h0 + (long)i * m->net.in[0], x + (long)(n0 + i) * D, sizeof(float) * (size_t)D);
+            ncsn_row(m, i, aux + (long)(n0 + i) * D, sig[n0 + i]);
         }
         return;
     }
@@ -236,16 +241,13 @@ static double batch_loss_grad(sf_model *m, const sf_loss_args *a, const float *x
     int K = sf__loss_tangents(a->objective, m->net.D, a->M);
     int per = chunk_points(m, K);
     double loss = 0.0;
-    float sigmas[SF_MAX_LEVELS], log_sigmas[SF_MAX_LEVELS];
-    if (!x && a->objective == SF_OBJ_NCSN) {
-        sf_noise_ladder(sigmas, m->tc.levels, m->tc.sigma_max, m->tc.sigma_min);
-        for (int l = 0; l < m->tc.levels; l++) log_sigmas[l] = (float)sf__log(sigmas[l]);
-    }
+    float sigmas[SF_MAX_LEVELS];
+    if (!x && a->objective == SF_OBJ_NCSN) sf_noise_ladder(sigmas, m->tc.levels, m->tc.sigma_max, m->tc.sigma_min);
     /* No zeroing of the gradient: the first chunk writes it (acc = 0), the others add to it. */
     for (int n0 = 0; n0 < a->N; n0 += per) {
         int n = a->N - n0 < per ? a->N - n0 : per;
         if (x) fill_from_arrays(m, a->objective, x, aux, a->N, a->M, a->sigma, n0, n);
-        else fill_from_rng(m, n, K, sigmas, log_sigmas);
+        else fill_from_rng(m, n, K, sigmas);
         loss += sf__loss_chunk(&m->net, m->k, m->p, &m->ws, n, a, m->grad, n0 > 0);
     }
     return loss;
@@ -277,7 +279,7 @@ sf_status sf_model_loss_grad(sf_model *m, float *loss, int objective, const floa
             if (!(aux[n * D + i] > 0)) return sf__fail(SF_EINVAL, "noise level %d is not > 0", i);
     }
 
-    sf_loss_args a = {objective, n, sliced ? n_proj : 1, sigma, m->row_sigma};
+    sf_loss_args a = {objective, n, sliced ? n_proj : 1, sigma, m->row_sigma, m->row_x};
     *loss = (float)batch_loss_grad(m, &a, x, aux);
     if (!sf__finite(*loss)) return sf__fail(SF_ENONFINITE, "the loss is not finite");
     return SF_OK;
@@ -290,7 +292,7 @@ sf_status sf_model_train(sf_model *m, int steps, float *losses) {
         return sf__fail(SF_EINVAL, "no dataset has dimension %d: set one before training", m->net.D);
     if (m->tc.dataset == SF_DATA_DIGITS && !sf__digits_ready()) return sf__fail(SF_EINVAL, SF__DIGITS_NOT_LOADED);
     const sf_train_config *tc = &m->tc;
-    sf_loss_args a = {tc->objective, tc->batch, tc->n_proj, tc->sigma, m->row_sigma};
+    sf_loss_args a = {tc->objective, tc->batch, tc->n_proj, tc->sigma, m->row_sigma, m->row_x};
     const int P = m->net.P;
     for (int s = 0; s < steps; s++) {
         float loss = (float)batch_loss_grad(m, &a, NULL, NULL);
@@ -314,21 +316,22 @@ sf_status sf_model_train(sf_model *m, int steps, float *losses) {
 }
 
 /* Scores of n points (n <= the workspace's rows) into ws->h[L]; returns that pointer. A
- * noise-conditional net gets log σ as the last column of each input row. */
+ * noise-conditional net gets net/cond.h's input rows, and its output F becomes a·x + b·F. */
 const float *sf__model_score_sigma_chunk(sf_model *m, const float *x, int n, float sigma) {
     const int D = m->net.D;
     if (m->net.cond) {
-        const float log_sigma = (float)sf__log(sigma);
-        for (int i = 0; i < n; i++) {
-            float *row = m->ws.h[0] + (long)i * (D + 1);
-            memcpy(row, x + (long)i * D, sizeof(float) * (size_t)D);
-            row[D] = log_sigma;
-        }
+        for (int i = 0; i < n; i++) sf__cond_input(m->ws.h[0] + (long)i * m->net.in[0], x + (long)i * D, D, sigma);
     } else {
         memcpy(m->ws.h[0], x, sizeof(float) * (size_t)n * (size_t)D);
     }
     sf__mlp_forward(&m->net, m->k, m->p, &m->ws, n, 0, 0);
-    return m->ws.h[m->net.L];
+    float *s = m->ws.h[m->net.L];
+    if (m->net.cond) {
+        float a, b;
+        sf__cond_output(&a, &b, sigma);
+        for (long i = 0; i < (long)n * D; i++) s[i] = a * x[i] + b * s[i];
+    }
+    return s;
 }
 
 const float *sf__model_score_chunk(sf_model *m, const float *x, int n) {

@@ -22,7 +22,8 @@ struct sf_model {
     float *grad;           /* (P) */
     float *points;         /* (SF_MAX_POINTS, 2) painted points for SF_DATA_POINTS, D = 2 only */
     int n_points;
-    float *row_sigma;      /* (ws.rows) NCSN: each chunk point's noise level */
+    float *row_sigma;      /* (ws.rows) NCSN: each chunk point's noise level (noise-conditional nets) */
+    float *row_x;          /* (ws.rows, D) NCSN: each chunk point's noisy x̃, for the output map */
     float sigma_min_score; /* the σ at which sf_model_score evaluates a noise-conditional net */
     sf_mlp_ws ws;
 };

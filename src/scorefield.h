@@ -235,9 +235,9 @@ const char *sf_model_isa_name(const sf_model *m); /* "scalar" or "simd128" */
  * the training generator's state, the parameters and Adam's two moments, with checksums. Saving and
  * loading it lets training go on exactly — bit for bit — as if it had never stopped. The layout is
  * documented in the README ("Weights file format"); every integer and float is little-endian. */
-#define SF_WEIGHTS_VERSION 1 /* the version this library writes, and the newest it reads */
+#define SF_WEIGHTS_VERSION 2 /* the version this library writes, and the newest it reads */
 
-/* The size in bytes of m's weights file: 104 + 12·P. */
+/* The size in bytes of m's weights file: 128 + 12·P + 8·Q (P parameters, Q painted points). */
 size_t sf_model_save_size(const sf_model *m);
 
 /* Writes m's weights file to buf, which holds `size` >= sf_model_save_size(m) bytes. */

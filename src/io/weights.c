@@ -1,19 +1,19 @@
 /* weights.c — the weights file: a model's training state written as bytes, and read back with every
  * field checked before anything in the model changes.
  *
- * Layout, version 1 (all integers unsigned and all floats IEEE binary32, little-endian; P parameters,
+ * Layout, version 2 (all integers unsigned and all floats IEEE binary32, little-endian; P parameters,
  * Q painted points):
  *
  *   offset  bytes  field
  *        0      8  magic "SCOREFLD"
- *        8      4  version (1)
+ *        8      4  version (2; 1 is read too, see below)
  *       12      4  header size in bytes (124)
  *       16      4  D, data dimension
  *       20      4  H, hidden width
  *       24      4  depth, hidden layers
  *       28      4  activation (0 = softplus)
  *       32      4  P, parameter count (implied by the architecture; stored as a check)
- *       36      4  flags: bit 0 = noise-conditional net (input (x, log σ)); other bits 0
+ *       36      4  flags: bit 0 = noise-conditional net (net/cond.h's s(x, σ)); other bits 0
  *       40      4  dataset (an sf_dataset, or 0xFFFFFFFF for none)
  *       44      4  objective (an sf_objective)
  *       48      4  batch size
@@ -36,6 +36,12 @@
  *   124+8P     4P  Adam's second moment
  *  124+12P     8Q  painted points (x, y)
  *  124+12P+8Q   4  CRC-32 of bytes 124 .. 124+12P+8Q
+ *
+ * Versions: 2 differs from 1 only in what a noise-conditional net's parameters mean. Version 1's
+ * net was an MLP on (x, log σ) whose output was the score; version 2's is net/cond.h's (EDM
+ * preconditioning, and Fourier features for D = 2), whose first layer for D = 2 is also wider. So a
+ * version-1 file of a plain net is read as it always was, and one of a noise-conditional net is
+ * refused by name (its parameters would give a wrong field, silently for D != 2).
  *
  * The header has its own checksum so that a damaged header is reported as damaged rather than as a
  * file of some other size; the version comes before it, so that a newer file (whose header may differ)
@@ -182,6 +188,7 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
         return sf__fail(SF_EINVAL, "weights file version %u is newer than this Scorefield reads (version %d)",
                         version, SF_WEIGHTS_VERSION);
     if (version == 0) return corrupted("version 0");
+    int version1 = version == 1;
     if (size < SF__HEADER_BYTES)
         return sf__fail(SF_EINVAL, "truncated weights file: %zu bytes, shorter than the %d-byte header", size,
                         SF__HEADER_BYTES);
@@ -196,6 +203,9 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
     if (get32(p + AT_ACT) != SF__ACT_SOFTPLUS) return corrupted("unknown activation");
     if ((flags & ~SF__FLAG_COND) != 0 || get32(p + AT_PAD) != 0) return corrupted("unknown flags");
     int cond = (flags & SF__FLAG_COND) != 0;
+    if (version1 && cond)
+        return sf__fail(SF_EINVAL, "weights file version 1 holds a noise-conditional net of an older design "
+                        "(input (x, log sigma), no preconditioning) that this Scorefield cannot use: train it again");
     sf_mlp net;
     sf__mlp_shape(&net, (int)D, (int)H, (int)depth, cond);
     if (get32(p + AT_P) != (uint32_t)net.P) return corrupted("the parameter count does not fit the architecture");

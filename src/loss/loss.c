@@ -6,16 +6,20 @@
  *   SLICED     L = 1/(NM) Σ Σ_m [v_mᵀṡ_m + ½(v_mᵀs)²]   ds = Σ_m (v_mᵀs)·v_m/(NM), dṡ_m = v_m/(NM)
  *   SLICED_VR  L = 1/(NM) Σ Σ_m [v_mᵀṡ_m + ½‖s‖²]       ds = s/N,          dṡ_m = v_m/(NM)
  *   DSM        L = 1/N Σ ½‖s(x̃) + z/σ‖²                 ds = (s + z/σ)/N   (no tangents)
- *   NCSN       L = 1/N Σ ½‖σ_i·s(x̃, σ_i) + z‖²          ds = σ_i(σ_i·s + z)/N
+ *   NCSN       L = 1/N Σ ½‖σ_i·s(x̃, σ_i) + z‖²          dF = σ_i·b_i(σ_i·s + z)/N
+ *              with s = a_i·x̃ + b_i·F, F the net's output (net/cond.h)
  * (DSM's target −(x̃ − x)/σ² equals −z/σ since x̃ − x = σz; z is used directly, which is exact.
  * NCSN is DSM at each point's own level σ_i weighted by λ(σ_i) = σ_i², which makes every level's
- * term of order one: σ²‖s + z/σ‖² = ‖σs + z‖².)
+ * term of order one: σ²‖s + z/σ‖² = ‖σs + z‖². σ_i·b_i = σ_d/√(σ_i² + σ_d²) is of order one too, so
+ * every level's gradient reaches the weights at the same scale.)
  * The loss is summed in double so that the value does not depend on how a batch is chunked beyond
  * the last bits; the net's passes are net/'s business.
  */
 #include "loss/loss.h"
 
 #include <string.h>
+
+#include "net/cond.h"
 
 int sf__loss_tangents(int objective, int D, int M) {
     switch (objective) {
@@ -131,11 +135,14 @@ double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *param
     case SF_OBJ_NCSN:
         for (int j = 0; j < n; j++) {
             const float sigma = a->row_sigma[j];
+            float ca, cb;
+            sf__cond_output(&ca, &cb, sigma);
             for (int d = 0; d < D; d++) {
                 long i = (long)j * D + d;
-                float r = sigma * s[i] + ds[i]; /* ds holds z on entry */
+                float score = ca * a->row_x[i] + cb * s[i];
+                float r = sigma * score + ds[i]; /* ds holds z on entry */
                 loss += 0.5 * (double)r * r;
-                ds[i] = sigma * r * invN;
+                ds[i] = sigma * cb * r * invN;
             }
         }
         loss /= a->N;

@@ -4,8 +4,8 @@
  *   EXACT      block 0 = x; the D one-hot tangent blocks are written here
  *   SLICED/VR  block 0 = x, block m = the projections v_m of each point (M blocks)
  *   DSM        block 0 = x̃ = x + σz, and z itself in block 0 of ws->adj[0]
- *   NCSN       block 0 = rows (x̃, log σ_i) of a noise-conditional net, x̃ = x + σ_i·z, z in
- *              ws->adj[0] as for DSM, and σ_i in row_sigma
+ *   NCSN       block 0 = net/cond.h's input rows of x̃ = x + σ_i·z at σ_i, z in ws->adj[0] as for
+ *              DSM, σ_i in row_sigma and x̃ in row_x
  * sf__loss_chunk then runs the forward pass, adds the chunk's share of the batch mean to the loss,
  * writes the adjoints of the outputs and runs the backward pass, adding to the gradient. Summing the
  * chunks of a batch gives exactly the batch objective of scorefield.h and its gradient.
@@ -21,6 +21,7 @@ typedef struct sf_loss_args {
     int M;         /* projections per point (sliced objectives) */
     float sigma;   /* DSM's σ */
     const float *row_sigma; /* NCSN: the σ_i of each point of the chunk (n) */
+    const float *row_x;     /* NCSN: the noisy points x̃ of the chunk (n, D), for the output map */
 } sf_loss_args;
 
 /* K, the number of tangent directions per point that an objective needs. */

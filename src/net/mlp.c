@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "net/cond.h"
+
 /* Widest buffer of the workspace in floats: 2^18 floats = 1 MiB. With H = 128 that is 2048 stack
  * rows — the tutorial's sliced batch (256 rows) and exact 2-D batch (384 rows) in one chunk — while
  * H = 512 nets still fit a workspace of a few MiB in the browser. */
@@ -19,7 +21,7 @@
 
 static int imax(int a, int b) { return a > b ? a : b; }
 
-/* The widest row of any buffer: H, D, or D + 1 for a noise-conditional input. */
+/* The widest row of any buffer: H, D, or a noise-conditional input row (sf__cond_in). */
 static int widest(const sf_mlp *net) { return imax(net->H, net->in[0]); }
 
 void sf__mlp_shape(sf_mlp *net, int D, int H, int depth, int cond) {
@@ -31,7 +33,7 @@ void sf__mlp_shape(sf_mlp *net, int D, int H, int depth, int cond) {
     net->L = depth + 1;
     int off = 0;
     for (int l = 0; l < net->L; l++) {
-        net->in[l] = l == 0 ? D + cond : H;
+        net->in[l] = l == 0 ? (cond ? sf__cond_in(D) : D) : H;
         net->out[l] = l == depth ? D : H;
         net->w_off[l] = off;
         off += net->in[l] * net->out[l];

@@ -30,7 +30,7 @@
 /* The shape of a net and where each layer's parameters sit in the flat array. */
 typedef struct sf_mlp {
     int D, H, depth, L;       /* L = depth + 1 linear layers */
-    int cond;                 /* 1: noise-conditional, the input row is (x, log σ), in_0 = D + 1 */
+    int cond;                 /* 1: noise-conditional, the input row is net/cond.h's, in_0 = sf__cond_in(D) */
     int P;                    /* parameter count */
     int in[SF_MAX_LAYERS];    /* in_l */
     int out[SF_MAX_LAYERS];   /* out_l */
@@ -50,7 +50,8 @@ typedef struct sf_mlp_ws {
     float *wt;                     /* (max(H, D), max(H, D)) a transposed weight */
 } sf_mlp_ws;
 
-/* Fills in the shape of a D (+ cond) → H (× depth) → D net; the caller has checked the ranges. */
+/* Fills in the shape of a D (or a noise-conditional row, cond) → H (× depth) → D net; the caller has
+ * checked the ranges. */
 void sf__mlp_shape(sf_mlp *net, int D, int H, int depth, int cond);
 
 /* Initialises params (P) like stax.Dense: W ~ Glorot normal truncated at ±2 (std

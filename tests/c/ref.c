@@ -76,10 +76,67 @@ static hd hd_softplus(hd x)
     return y;
 }
 
+/* ---- the noise-conditional net's input row and output map (ref.h; src/net/cond.h) ---- */
+
+#define REF_PI 3.14159265358979323846
+
+int ref_input_width(ref_net net)
+{
+    if (!net.cond)
+        return net.D;
+    return net.D + (net.D == 2 ? 2 * REF_FOURIER : 0) + 1;
+}
+
+/* Frequency f of a 2-D net in cycles per unit: radius √(−2 ln(1 − (f + ½)/F)), angle f times the
+ * golden angle π(3 − √5). */
+static void fourier_freq(int f, double *b0, double *b1)
+{
+    double r = sqrt(-2.0 * log(1.0 - (f + 0.5) / REF_FOURIER)), t = f * REF_PI * (3.0 - sqrt(5.0));
+    *b0 = r * cos(t);
+    *b1 = r * sin(t);
+}
+
+/* row (ref_input_width) = the input row of point x (D) at level sigma, as hyper-duals: the ε₁ part
+ * carries the direction u (D, or NULL for none) through the map, so that J·u is that of s(x, σ) with
+ * respect to x. log σ gets no tangent. */
+static void cond_row(ref_net net, const double *x, const double *u, double sigma, hd *row)
+{
+    double c_in = 1.0 / sqrt(sigma * sigma + REF_SIGMA_DATA * REF_SIGMA_DATA);
+    for (int d = 0; d < net.D; d++) {
+        hd v = {c_in * x[d], u ? c_in * u[d] : 0.0, 0.0, 0.0};
+        row[d] = v;
+    }
+    int k = net.D;
+    if (net.D == 2)
+        for (int f = 0; f < REF_FOURIER; f++) {
+            double b0, b1;
+            fourier_freq(f, &b0, &b1);
+            double w = 2.0 * REF_PI * (b0 * x[0] + b1 * x[1]);
+            double w_dot = u ? 2.0 * REF_PI * (b0 * u[0] + b1 * u[1]) : 0.0;
+            hd sn = {sin(w), cos(w) * w_dot, 0.0, 0.0}, cs = {cos(w), -sin(w) * w_dot, 0.0, 0.0};
+            row[k++] = sn;
+            row[k++] = cs;
+        }
+    hd ls = {log(sigma), 0.0, 0.0, 0.0};
+    row[k] = ls;
+}
+
+/* s = a·x + b·F: a = −1/(σ² + σ_d²), b = σ_d/(σ·√(σ² + σ_d²)). F (D) is overwritten by s, all four
+ * parts (a·x has tangent a·u and no ε₂ part: it holds no parameter). */
+static void cond_output(ref_net net, const double *x, const double *u, double sigma, hd *F)
+{
+    double v = sigma * sigma + REF_SIGMA_DATA * REF_SIGMA_DATA;
+    double a = -1.0 / v, b = REF_SIGMA_DATA / (sigma * sqrt(v));
+    for (int j = 0; j < net.D; j++) {
+        hd s = {a * x[j] + b * F[j].a, (u ? a * u[j] : 0.0) + b * F[j].b, b * F[j].c, b * F[j].d};
+        F[j] = s;
+    }
+}
+
 /* Width of the widest layer, the size of each work buffer. */
 static int max_width(ref_net net)
 {
-    int in0 = net.D + net.cond;
+    int in0 = ref_input_width(net);
     return in0 > net.H ? in0 : net.H;
 }
 
@@ -96,29 +153,24 @@ int ref_param_count(ref_net net)
     check_net(net);
     int P = 0;
     for (int l = 0; l <= net.depth; l++) {
-        int in = l == 0 ? net.D + net.cond : net.H;
+        int in = l == 0 ? ref_input_width(net) : net.H;
         int out = l == net.depth ? net.D : net.H;
         P += in * out + out;
     }
     return P;
 }
 
-/* One hyper-dual forward pass for one sample.
- * x (in_0 = D + cond), u (D) or NULL for u = 0 (the log σ input has no tangent); p: the parameter
- * seeded in ε₂, or −1 for none.
- * s (D) receives the output; work0, work1 (max(D, H)) are scratch. */
-static void forward(ref_net net, const double *params, int p, const double *x, const double *u, hd *s,
-                    hd *work0, hd *work1)
+/* One hyper-dual forward pass of the MLP for one sample.
+ * work0 (max(in_0, H)) holds the input row on entry (its ε₁ parts the direction, its ε₂ parts zero);
+ * p: the parameter seeded in ε₂, or −1 for none. s (D) receives the output; work0 and work1
+ * (max(in_0, H)) are scratch. */
+static void mlp_forward(ref_net net, const double *params, int p, hd *s, hd *work0, hd *work1)
 {
     hd *h = work0;
     hd *z = work1;
-    for (int i = 0; i < net.D + net.cond; i++) {
-        hd xi = {x[i], u && i < net.D ? u[i] : 0.0, 0.0, 0.0};
-        h[i] = xi;
-    }
     int off = 0; /* offset of layer l's W_l in params */
     for (int l = 0; l <= net.depth; l++) {
-        int in = l == 0 ? net.D + net.cond : net.H;
+        int in = l == 0 ? ref_input_width(net) : net.H;
         int out = l == net.depth ? net.D : net.H;
         const double *W = params + off;     /* (in, out) */
         const double *b = W + in * out;     /* (out) */
@@ -152,12 +204,30 @@ static void forward(ref_net net, const double *params, int p, const double *x, c
     }
 }
 
+/* The whole score for one sample: x (D), u (D) or NULL for u = 0, sigma the level of a
+ * noise-conditional net (ignored otherwise). s (D) receives s(x[, σ]) and its parts. */
+static void forward(ref_net net, const double *params, int p, const double *x, const double *u,
+                    double sigma, hd *s, hd *work0, hd *work1)
+{
+    if (net.cond) {
+        cond_row(net, x, u, sigma, work0);
+    } else {
+        for (int i = 0; i < net.D; i++) {
+            hd xi = {x[i], u ? u[i] : 0.0, 0.0, 0.0};
+            work0[i] = xi;
+        }
+    }
+    mlp_forward(net, params, p, s, work0, work1);
+    if (net.cond)
+        cond_output(net, x, u, sigma, s);
+}
+
 /* The scratch that every entry point needs: the output and two layer buffers. */
 typedef struct workspace {
     hd *s;     /* (D) */
     hd *w0;    /* (max(D, H)) */
     hd *w1;    /* (max(D, H)) */
-    double *e; /* (D + cond) a unit vector or a perturbed input */
+    double *e; /* (D) a unit vector or a perturbed input */
 } workspace;
 
 static workspace ws_alloc(ref_net net)
@@ -167,7 +237,7 @@ static workspace ws_alloc(ref_net net)
     ws.s = xmalloc((size_t)net.D * sizeof(hd));
     ws.w0 = xmalloc((size_t)W * sizeof(hd));
     ws.w1 = xmalloc((size_t)W * sizeof(hd));
-    ws.e = xmalloc((size_t)(net.D + net.cond) * sizeof(double));
+    ws.e = xmalloc((size_t)net.D * sizeof(double));
     return ws;
 }
 
@@ -184,8 +254,9 @@ void ref_score(ref_net net, const double *params, const double *x, int N, double
     check_net(net);
     require(params && x && s && N >= 0, "ref_score arguments");
     workspace ws = ws_alloc(net);
+    int row = net.D + net.cond;
     for (int n = 0; n < N; n++) {
-        forward(net, params, -1, x + n * (net.D + net.cond), NULL, ws.s, ws.w0, ws.w1);
+        forward(net, params, -1, x + n * row, NULL, net.cond ? x[n * row + net.D] : 0.0, ws.s, ws.w0, ws.w1);
         for (int j = 0; j < net.D; j++)
             s[n * net.D + j] = ws.s[j].a;
     }
@@ -197,8 +268,10 @@ void ref_jvp(ref_net net, const double *params, const double *x, const double *u
     check_net(net);
     require(params && x && u && ju && N >= 0, "ref_jvp arguments");
     workspace ws = ws_alloc(net);
+    int row = net.D + net.cond;
     for (int n = 0; n < N; n++) {
-        forward(net, params, -1, x + n * (net.D + net.cond), u + n * net.D, ws.s, ws.w0, ws.w1);
+        forward(net, params, -1, x + n * row, u + n * net.D, net.cond ? x[n * row + net.D] : 0.0, ws.s, ws.w0,
+                ws.w1);
         for (int j = 0; j < net.D; j++)
             ju[n * net.D + j] = ws.s[j].b;
     }
@@ -234,7 +307,7 @@ static void sample_terms(ref_net net, const double *params, int p, int objective
         for (int i = 0; i < D; i++) {
             for (int j = 0; j < D; j++)
                 ws->e[j] = j == i ? 1.0 : 0.0;
-            forward(net, params, p, x, ws->e, ws->s, ws->w0, ws->w1);
+            forward(net, params, p, x, ws->e, 0.0, ws->s, ws->w0, ws->w1);
             val += ws->s[i].b;
             der += ws->s[i].d;
             if (i == 0)
@@ -248,7 +321,7 @@ static void sample_terms(ref_net net, const double *params, int p, int objective
     case REF_SLICED_VR:
         for (int m = 0; m < M; m++) {
             const double *v = aux + ((size_t)m * N + n) * D; /* (D) */
-            forward(net, params, p, x, v, ws->s, ws->w0, ws->w1);
+            forward(net, params, p, x, v, 0.0, ws->s, ws->w0, ws->w1);
             double vJv = 0.0, dvJv = 0.0, vs = 0.0, dvs = 0.0, ss = 0.0, dss = 0.0;
             for (int j = 0; j < D; j++) {
                 vJv += v[j] * ws->s[j].b;
@@ -274,7 +347,7 @@ static void sample_terms(ref_net net, const double *params, int p, int objective
         const double *z = aux + (size_t)n * D; /* (D) */
         for (int j = 0; j < D; j++)
             ws->e[j] = x[j] + sigma * z[j];
-        forward(net, params, p, ws->e, NULL, ws->s, ws->w0, ws->w1);
+        forward(net, params, p, ws->e, NULL, 0.0, ws->s, ws->w0, ws->w1);
         for (int j = 0; j < D; j++) {
             double r = ws->s[j].a + z[j] / sigma;
             val += 0.5 * r * r;
@@ -283,12 +356,12 @@ static void sample_terms(ref_net net, const double *params, int p, int objective
         break;
     }
     case REF_NCSN: {
-        /* ∂[½‖r‖²] = σ·rᵀ∂s with r = σ·s(x̃, σ) + z. */
+        /* ∂[½‖r‖²] = σ·rᵀ∂s with r = σ·s(x̃, σ) + z; s includes the output map, whose ε₂ part
+         * is b(σ)·∂F/∂p. */
         const double *z = aux + (size_t)n * D, sigma_n = aux[(size_t)N * D + n];
         for (int j = 0; j < D; j++)
             ws->e[j] = x[j] + sigma_n * z[j];
-        ws->e[D] = log(sigma_n);
-        forward(net, params, p, ws->e, NULL, ws->s, ws->w0, ws->w1);
+        forward(net, params, p, ws->e, NULL, sigma_n, ws->s, ws->w0, ws->w1);
         for (int j = 0; j < D; j++) {
             double r = sigma_n * ws->s[j].a + z[j];
             val += 0.5 * r * r;

@@ -230,6 +230,43 @@ static void test_score_matches_reference(void) {
     sf_model_free(m);
 }
 
+/* The score of noise-conditional nets at several levels — the path the samplers take, with
+ * net/cond.h's input row (c_in·x, the Fourier features for D = 2, log σ) and output map a·x + b·F —
+ * against the reference, which writes that map again from its definition. Points reach |x| = 40, far
+ * outside the data, where the Fourier phase is reduced before the sine. */
+static void test_cond_score_matches_reference_at_every_level(void) {
+    const int Ds[] = {2, 3}, N = 300;
+    const float sigmas[] = {0.01f, 0.07f, 0.5f, 3.0f};
+    for (int di = 0; di < 2; di++) {
+        const int D = Ds[di], H = 16, depth = 2;
+        sf_model *m = make_model_cond(D, H, depth, SF_ISA_AUTO, 4, 1);
+        if (!m) return;
+        set_params(m, 1);
+        ref_net net = {D, H, depth, 1};
+        EXPECT(ref_param_count(net) == sf_model_param_count(m), "D=%d: param counts differ", D);
+        int P = sf_model_param_count(m);
+        double *pd = to_double(sf_model_params(m), P);
+        float *x = malloc(sizeof(float) * N * D), *s = malloc(sizeof(float) * N * D);
+        double *rows = malloc(sizeof(double) * N * (D + 1)), *sd = malloc(sizeof(double) * N * D);
+        for (int i = 0; i < N * D; i++) x[i] = (float)(1.5 * sin(i * 0.37)) * (i < N * D - 8 ? 1.0f : 26.0f);
+        for (int li = 0; li < 4; li++) {
+            EXPECT(sf_model_score_sigma(m, s, x, N, sigmas[li]) == SF_OK, "score: %s", sf_error());
+            for (int n = 0; n < N; n++) {
+                for (int d = 0; d < D; d++) rows[n * (D + 1) + d] = x[n * D + d];
+                rows[n * (D + 1) + D] = sigmas[li];
+            }
+            ref_score(net, pd, rows, N, sd);
+            double smax = 0, emax = 0;
+            for (int i = 0; i < N * D; i++) smax = fmax(smax, fabs(sd[i])), emax = fmax(emax, fabs(s[i] - sd[i]));
+            EXPECT(smax > 0.1, "D=%d sigma %g: score is trivially small: %g", D, (double)sigmas[li], smax);
+            EXPECT(emax <= SCORE_RTOL * (smax + 1), "D=%d sigma %g: max score error %g (max |s| %g)", D,
+                   (double)sigmas[li], emax, smax);
+        }
+        free(x), free(s), free(rows), free(sd), free(pd);
+        sf_model_free(m);
+    }
+}
+
 /* A batch split into workspace chunks gives the gradient of the whole batch: the exact objective on
  * the 64-d net needs 65 stack rows per point, so 70 points take several chunks; their gradient must
  * equal the size-weighted mean of the gradients of the pieces computed separately. */
@@ -298,6 +335,7 @@ int main(void) {
     RUN(test_loss_grad_matches_reference_on_small_nets);
     RUN(test_loss_grad_matches_reference_on_digits_net);
     RUN(test_score_matches_reference);
+    RUN(test_cond_score_matches_reference_at_every_level);
     RUN(test_chunked_batch_gives_the_batch_gradient);
     RUN(test_scalar_and_simd128_training_agree_bitwise);
     return TH_EXIT();

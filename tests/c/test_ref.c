@@ -4,7 +4,9 @@
  * What is checked, and against what:
  *   - the parameter layout and forward formula of ref.h, against a plain double forward pass written
  *     here from the header's text;
- *   - ref_jvp and the exact trace, against central differences of ref_score;
+ *   - ref_jvp and the exact trace, against central differences of ref_score, for plain nets and for
+ *     noise-conditional ones (through their input and output maps), and the output map against its
+ *     definition;
  *   - ref_loss, against the objectives' definitions assembled from ref_score and those differences;
  *   - ref_grad, for every parameter of several small nets and all four objectives, against central
  *     differences of ref_loss, with a guard that the gradient is not trivially zero;
@@ -88,7 +90,7 @@ static void fill_params(ref_net net, double *params, test_rng *r)
 {
     int off = 0;
     for (int l = 0; l <= net.depth; l++) {
-        int in = l == 0 ? net.D + net.cond : net.H;
+        int in = l == 0 ? ref_input_width(net) : net.H;
         int out = l == net.depth ? net.D : net.H;
         double a = 1.2 / sqrt((double)in);
         for (int k = 0; k < in * out; k++)
@@ -185,7 +187,7 @@ static void plain_forward(ref_net net, const double *params, const double *x, do
     memcpy(h, x, (size_t)net.D * sizeof(double));
     const double *p = params;
     for (int l = 0; l <= net.depth; l++) {
-        int in = l == 0 ? net.D + net.cond : net.H;
+        int in = l == 0 ? ref_input_width(net) : net.H;
         int out = l == net.depth ? net.D : net.H;
         for (int j = 0; j < out; j++) {
             z[j] = p[in * out + j];
@@ -282,6 +284,80 @@ static void test_ref_jvp_matches_finite_difference_of_score(void)
         problem_free(&pr);
     }
     printf("  # worst |jvp - fd| / tolerance = %.3g, largest |jvp - fd| = %.3g\n", worst, worst_abs);
+}
+
+/* The same for noise-conditional nets, whose J = ∂s(x, σ)/∂x passes through the input map (c_in, and
+ * for D = 2 the Fourier features, whose tangents are 2π·bᵀu·(cos, −sin)) and the output map's a·u.
+ * Rows (x, σ) at levels across a ladder's range; σ is not perturbed. */
+static void test_ref_jvp_of_cond_net_matches_finite_difference_of_score(void)
+{
+    static const ref_net nets[] = {{2, 4, 1, 1}, {3, 5, 2, 1}, {2, 3, 2, 1}};
+    double worst = 0.0, worst_abs = 0.0;
+    for (int t = 0; t < 3; t++) {
+        problem pr = problem_make(nets[t], 4, 1, 250 + t);
+        int N = pr.N, D = pr.net.D, ND = N * D;
+        double *rows = alloc_doubles((size_t)N * (D + 1)), *rp = alloc_doubles((size_t)N * (D + 1));
+        double *rm = alloc_doubles((size_t)N * (D + 1)), *sp = alloc_doubles((size_t)ND);
+        double *sm = alloc_doubles((size_t)ND), *ju = alloc_doubles((size_t)ND);
+        for (int n = 0; n < N; n++) {
+            for (int d = 0; d < D; d++) {
+                rows[n * (D + 1) + d] = pr.x[n * D + d];
+                rp[n * (D + 1) + d] = pr.x[n * D + d] + FD_STEP * pr.v[n * D + d];
+                rm[n * (D + 1) + d] = pr.x[n * D + d] - FD_STEP * pr.v[n * D + d];
+            }
+            rows[n * (D + 1) + D] = rp[n * (D + 1) + D] = rm[n * (D + 1) + D] = pr.z[ND + n];
+        }
+        ref_jvp(pr.net, pr.params, rows, pr.v, N, ju);
+        ref_score(pr.net, pr.params, rp, N, sp);
+        ref_score(pr.net, pr.params, rm, N, sm);
+        double norm = 0.0;
+        for (int k = 0; k < ND; k++) {
+            double fd = (sp[k] - sm[k]) / (2.0 * FD_STEP);
+            EXPECT(within_fd_tol(ju[k], fd), "cond net %d entry %d: jvp %.17g, fd %.17g", t, k, ju[k], fd);
+            worst = fmax(worst, fd_tol_ratio(ju[k], fd));
+            worst_abs = fmax(worst_abs, fabs(ju[k] - fd));
+            norm += ju[k] * ju[k];
+        }
+        EXPECT(sqrt(norm) > GRAD_MIN_NORM, "cond net %d: J·u is nearly zero (%g)", t, sqrt(norm));
+        free(rows), free(rp), free(rm), free(sp), free(sm), free(ju);
+        problem_free(&pr);
+    }
+    printf("  # worst |jvp - fd| / tolerance = %.3g, largest |jvp - fd| = %.3g\n", worst, worst_abs);
+}
+
+/* The output map in its limits, from its definition alone: with the last layer zeroed, F = 0 and
+ * s(x, σ) = −x/(σ² + σ_d²), the score of N(0, (σ² + σ_d²)·I); with only the last bias β set,
+ * s = −x/(σ² + σ_d²) + σ_d·β/(σ·√(σ² + σ_d²)). The input map cannot matter here, so this pins the
+ * output coefficients independently of the Fourier features. */
+static void test_ref_cond_output_map_matches_definition(void)
+{
+    static const ref_net nets[] = {{2, 4, 1, 1}, {3, 5, 2, 1}};
+    for (int t = 0; t < 2; t++) {
+        problem pr = problem_make(nets[t], 3, 1, 270 + t);
+        int N = pr.N, D = pr.net.D, P = pr.P;
+        int last = P - (pr.net.H * D + D); /* the last layer: W (H, D), then b (D) */
+        for (int k = last; k < P; k++)
+            pr.params[k] = 0.0;
+        for (int j = 0; j < D; j++)
+            pr.params[P - D + j] = 0.25 * (j + 1);
+        double *rows = alloc_doubles((size_t)N * (D + 1)), *s = alloc_doubles((size_t)N * D);
+        for (int n = 0; n < N; n++) {
+            for (int d = 0; d < D; d++)
+                rows[n * (D + 1) + d] = pr.x[n * D + d];
+            rows[n * (D + 1) + D] = pr.z[N * D + n];
+        }
+        ref_score(pr.net, pr.params, rows, N, s);
+        for (int n = 0; n < N; n++) {
+            double sg = pr.z[N * D + n], v = sg * sg + 0.49;
+            for (int j = 0; j < D; j++) {
+                double want = -pr.x[n * D + j] / v + 0.7 * 0.25 * (j + 1) / (sg * sqrt(v));
+                EXPECT(fabs(s[n * D + j] - want) <= ROUNDING_TOL * (1.0 + fabs(want)),
+                       "cond net %d sample %d output %d: ref %.17g, definition %.17g", t, n, j, s[n * D + j], want);
+            }
+        }
+        free(rows), free(s);
+        problem_free(&pr);
+    }
 }
 
 /* tr J(xₙ) = Σᵢ (J·eᵢ)ᵢ from ref_jvp; tr (N). */
@@ -424,7 +500,7 @@ static void check_grad_against_central_differences(int objective)
     double worst = 0.0, worst_abs = 0.0;
     for (int t = 0; t < N_SMALL_NETS; t++) {
         ref_net net = SMALL_NETS[t];
-        net.cond = objective == REF_NCSN; /* NCSN needs the (x, log σ) input */
+        net.cond = objective == REF_NCSN; /* NCSN needs a noise-conditional net (ref.h) */
         problem pr = problem_make(net, 3, 2, 500 + 10 * t + objective);
         int P = pr.P;
         int *idx = malloc((size_t)P * sizeof(int));
@@ -685,6 +761,8 @@ int main(void)
     RUN(test_ref_grad_matches_central_differences_sliced_vr);
     RUN(test_ref_grad_matches_central_differences_dsm);
     RUN(test_ref_grad_matches_central_differences_ncsn);
+    RUN(test_ref_jvp_of_cond_net_matches_finite_difference_of_score);
+    RUN(test_ref_cond_output_map_matches_definition);
     RUN(test_ref_sliced_over_tight_frame_equals_exact);
     RUN(test_ref_sliced_vr_minus_sliced_is_half_norm_gap);
     RUN(test_ref_loss_of_known_net);

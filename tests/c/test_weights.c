@@ -144,8 +144,8 @@ static void test_foreign_and_future_files_are_refused(void) {
     memcpy(g, "\x89PNG\r\n\x1a\n", 8);
     expect_refused(m, g, size, "not a Scorefield weights file", "a PNG signature");
     memcpy(g, f, size);
-    put32(g + 8, 2);
-    expect_refused(m, g, size, "version 2 is newer", "version 2");
+    put32(g + 8, SF_WEIGHTS_VERSION + 1);
+    expect_refused(m, g, size, "version 3 is newer", "version 3");
     put32(g + 8, 0);
     expect_refused(m, g, size, "corrupted", "version 0");
     EXPECT(sf_model_load(m, NULL, size) == SF_EINVAL, "NULL buffer accepted");
@@ -311,6 +311,53 @@ static void test_painted_points_and_noise_conditional_nets_round_trip(void) {
     sf_model_free(a);
 }
 
+/* Version 2 changed only what a noise-conditional net's parameters mean (net/cond.h). A version-1
+ * file of a plain net still loads, and is the same model: saved again it differs only in the version
+ * field. A version-1 noise-conditional file is refused by name — for D = 3 its shape fits the new
+ * net exactly (in_0 = D + 1 both times), so nothing but the version can catch it; for D = 2 the
+ * message must be this one rather than a parameter-count mismatch. */
+static void test_version1_plain_files_load_and_noise_conditional_ones_are_refused(void) {
+    sf_model *plain = trained(2, 16, 2, 3, 5);
+    if (!plain) return;
+    size_t size;
+    unsigned char *f = saved(plain, &size);
+    EXPECT(f[8] == 2 && f[9] == 0 && f[10] == 0 && f[11] == 0, "version written: %u", f[8]);
+    put32(f + 8, 1);
+    reseal(f, size);
+    sf_model *b = NULL;
+    EXPECT(sf_model_from_weights(&b, f, size, SF_ISA_AUTO) == SF_OK, "a version-1 plain file: %s", sf_error());
+    if (b) {
+        size_t size_b;
+        unsigned char *again = saved(b, &size_b);
+        put32(again + 8, 1);
+        reseal(again, size_b);
+        EXPECT(size_b == size && memcmp(again, f, size) == 0, "a version-1 plain file did not load unchanged");
+        free(again);
+        sf_model_free(b);
+    }
+    EXPECT(sf_model_load(plain, f, size) == SF_OK, "a version-1 plain file into a model: %s", sf_error());
+    free(f);
+    sf_model_free(plain);
+
+    const int dims[] = {2, 3};
+    for (int di = 0; di < 2; di++) {
+        sf_net_config nc = {dims[di], 16, 2, 11, SF_ISA_AUTO, 1};
+        sf_model *c = NULL;
+        EXPECT(sf_model_create(&c, &nc) == SF_OK, "%s", sf_error());
+        if (!c) continue;
+        unsigned char *g = saved(c, &size);
+        EXPECT(sf_model_from_weights(&b, g, size, SF_ISA_AUTO) == SF_OK, "version 2, D=%d: %s", dims[di], sf_error());
+        sf_model_free(b);
+        put32(g + 8, 1);
+        reseal(g, size);
+        char what[64];
+        snprintf(what, sizeof what, "a version-1 noise-conditional file, D=%d", dims[di]);
+        expect_refused(c, g, size, "version 1 holds a noise-conditional net of an older design", what);
+        free(g);
+        sf_model_free(c);
+    }
+}
+
 int main(void) {
     RUN(test_crc32_matches_the_standard_check_value);
     RUN(test_restored_model_trains_on_bit_for_bit);
@@ -322,5 +369,6 @@ int main(void) {
     RUN(test_invalid_contents_behind_valid_checksums_are_refused);
     RUN(test_a_model_without_dataset_round_trips);
     RUN(test_painted_points_and_noise_conditional_nets_round_trip);
+    RUN(test_version1_plain_files_load_and_noise_conditional_ones_are_refused);
     return TH_EXIT();
 }

@@ -1,8 +1,10 @@
 // gen_corpus.mjs — writes the fuzzer's seed corpus: valid weights files of several shapes (the
 // fuzzer's model is D 2, H 8, depth 1; the others reach sf_model_from_weights' paths), each prefixed
-// with the harness's mode byte (odd: reseal the checksums after mutating). Run from the repository
-// root after ./build-wasm.sh:  node tests/fuzz/gen_corpus.mjs
+// with the harness's mode byte (odd: reseal the checksums after mutating), plus a plain net's file
+// relabelled version 1, which the reader still accepts. Run from the repository root after
+// ./build-wasm.sh:  node tests/fuzz/gen_corpus.mjs
 import { mkdir, writeFile } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
 import { createScorefield } from '../../web/core/scorefield.js';
 
 const dir = new URL('./corpus/', import.meta.url);
@@ -21,6 +23,12 @@ for (const s of shapes) {
   if (s.steps) model.train(s.steps);
   const file = model.save();
   for (const mode of [0, 1]) await writeFile(new URL(`${s.name}-${mode}`, dir), Buffer.concat([Buffer.from([mode]), file]));
+  if (s.name.startsWith('plain')) {
+    const v1 = Buffer.from(file); // version 1 at byte 8; the header's CRC-32 (bytes 0..119) at 120
+    v1.writeUInt32LE(1, 8);
+    v1.writeUInt32LE(crc32(v1.subarray(0, 120)), 120);
+    await writeFile(new URL(`${s.name}-v1-0`, dir), Buffer.concat([Buffer.from([0]), v1]));
+  }
   model.dispose();
 }
-console.log(`wrote ${2 * shapes.length} seeds to ${dir.pathname}`);
+console.log(`wrote ${2 * shapes.length + 1} seeds to ${dir.pathname}`);
