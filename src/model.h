@@ -20,6 +20,7 @@ struct sf_model {
     float *p, *m1, *m2;
     float *p_next, *m1_next, *m2_next;
     float *grad;           /* (P) */
+    float *ema;            /* (P) noise-conditional nets: the moving average of p they sample with */
     float *points;         /* (SF_MAX_POINTS, 2) painted points for SF_DATA_POINTS, D = 2 only */
     int n_points;
     float *row_sigma;      /* (ws.rows) NCSN: each chunk point's noise level (noise-conditional nets) */

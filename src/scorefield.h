@@ -217,7 +217,8 @@ sf_status sf_model_set_points(sf_model *m, const float *points, int n);
 
 /* s (n, D) = the score at noise level sigma: s(x, σ) for a noise-conditional model (sigma finite and
  * > 0). sf_model_score on such a model evaluates it at σ_L, the smallest level of its training ladder;
- * on a plain model sigma is ignored. */
+ * on a plain model sigma is ignored. A noise-conditional model scores, and so samples, with the
+ * moving average of its weights (sf_model_ema_params), a plain one with its weights. */
 sf_status sf_model_score_sigma(sf_model *m, float *s, const float *x, int n, float sigma);
 
 /* Views of the model. The parameter and gradient arrays (P) are laid out layer by layer, l = 0 ..
@@ -225,6 +226,10 @@ sf_status sf_model_score_sigma(sf_model *m, float *s, const float *x, int n, flo
  * each training step (the optimiser is double-buffered): fetch it again rather than keeping it. */
 int sf_model_param_count(const sf_model *m);
 float *sf_model_params(sf_model *m);
+/* The exponential moving average of the parameters (P, same layout, fixed address) that a
+ * noise-conditional model scores with: β = min(0.999, (1 + t)/(10 + t)) after step t, the initial
+ * weights before training; NULL for a plain model. */
+float *sf_model_ema_params(sf_model *m);
 const float *sf_model_grad(const sf_model *m);
 sf_net_config sf_model_net_config(const sf_model *m);
 long long sf_model_step_count(const sf_model *m);

@@ -34,14 +34,16 @@
  *      124     4P  parameters, layer by layer: W_l (in_l, out_l) row-major, then b_l
  *   124+4P     4P  Adam's first moment
  *   124+8P     4P  Adam's second moment
- *  124+12P     8Q  painted points (x, y)
- *  124+12P+8Q   4  CRC-32 of bytes 124 .. 124+12P+8Q
+ *  124+12P    4EP  noise-conditional nets (E = 1, else 0): the parameters' moving average
+ *  124+(12+4E)P  8Q  painted points (x, y)
+ *  end−4        4  CRC-32 of bytes 124 .. end−4
  *
- * Versions: 2 differs from 1 only in what a noise-conditional net's parameters mean. Version 1's
- * net was an MLP on (x, log σ) whose output was the score; version 2's is net/cond.h's (EDM
- * preconditioning, and Fourier features for D = 2), whose first layer for D = 2 is also wider. So a
- * version-1 file of a plain net is read as it always was, and one of a noise-conditional net is
- * refused by name (its parameters would give a wrong field, silently for D != 2).
+ * Versions: 2 differs from 1 only for noise-conditional nets. Version 1's net was an MLP on
+ * (x, log σ) whose output was the score; version 2's is net/cond.h's (EDM preconditioning, and
+ * Fourier features for D = 2), whose first layer for D = 2 is also wider, and its file carries the
+ * moving average of the weights that it samples with. So a version-1 file of a plain net is read as
+ * it always was, and one of a noise-conditional net is refused by name (its parameters would give a
+ * wrong field, silently for D != 2).
  *
  * The header has its own checksum so that a damaged header is reported as damaged rather than as a
  * file of some other size; the version comes before it, so that a newer file (whose header may differ)
@@ -103,17 +105,19 @@ static float getf(const unsigned char *p) {
     return f;
 }
 
-/* Bytes of the data part: three arrays of P floats and Q points. */
-static size_t data_size(int P, int Q) { return (size_t)12 * (size_t)P + (size_t)8 * (size_t)Q; }
-static size_t file_size(int P, int Q) { return SF__HEADER_BYTES + data_size(P, Q) + 4; }
+/* Bytes of the data part: three arrays of P floats (four for a noise-conditional net) and Q points. */
+static size_t data_size(int P, int Q, int cond) {
+    return (size_t)(cond ? 16 : 12) * (size_t)P + (size_t)8 * (size_t)Q;
+}
+static size_t file_size(int P, int Q, int cond) { return SF__HEADER_BYTES + data_size(P, Q, cond) + 4; }
 
-size_t sf_model_save_size(const sf_model *m) { return m ? file_size(m->net.P, m->n_points) : 0; }
+size_t sf_model_save_size(const sf_model *m) { return m ? file_size(m->net.P, m->n_points, m->net.cond) : 0; }
 
 sf_status sf_model_save(const sf_model *m, void *buf, size_t size) {
     if (!m || !buf) return sf__fail(SF_EINVAL, "sf_model_save: model and buffer must not be NULL");
-    const int P = m->net.P, Q = m->n_points;
-    if (size < file_size(P, Q))
-        return sf__fail(SF_EINVAL, "the buffer holds %zu bytes but the weights file needs %zu", size, file_size(P, Q));
+    const int P = m->net.P, Q = m->n_points, E = m->net.cond;
+    if (size < file_size(P, Q, E))
+        return sf__fail(SF_EINVAL, "the buffer holds %zu bytes but the weights file needs %zu", size, file_size(P, Q, E));
     unsigned char *p = buf;
     const sf_train_config *tc = &m->tc;
     memset(p, 0, SF__HEADER_BYTES);
@@ -143,11 +147,11 @@ sf_status sf_model_save(const sf_model *m, void *buf, size_t size) {
     put64(p + AT_RNG_INC, m->rng_train.inc);
     put32(p + SF__HEADER_CRC_AT, sf__crc32(0, p, SF__HEADER_CRC_AT));
     unsigned char *q = p + SF__HEADER_BYTES;
-    const float *arrays[3] = {m->p, m->m1, m->m2};
-    for (int a = 0; a < 3; a++)
+    const float *arrays[4] = {m->p, m->m1, m->m2, m->ema};
+    for (int a = 0; a < 3 + E; a++)
         for (int i = 0; i < P; i++, q += 4) putf(q, arrays[a][i]);
     for (int i = 0; i < 2 * Q; i++, q += 4) putf(q, m->points[i]);
-    put32(q, sf__crc32(0, p + SF__HEADER_BYTES, data_size(P, Q)));
+    put32(q, sf__crc32(0, p + SF__HEADER_BYTES, data_size(P, Q, E)));
     return SF_OK;
 }
 
@@ -161,7 +165,7 @@ typedef struct sf_weights {
     uint64_t seed;
     long long step;
     sf_rng rng;
-    const unsigned char *data; /* the three arrays of P floats, then the Q points */
+    const unsigned char *data; /* the three (cond: four) arrays of P floats, then the Q points */
 } sf_weights;
 
 /* "D=2, H=128, depth 2": how messages name an architecture. */
@@ -210,13 +214,13 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
     sf__mlp_shape(&net, (int)D, (int)H, (int)depth, cond);
     if (get32(p + AT_P) != (uint32_t)net.P) return corrupted("the parameter count does not fit the architecture");
     if (Q > (D == 2 ? SF_MAX_POINTS : 0)) return corrupted("painted point count out of range");
-    size_t want = file_size(net.P, (int)Q);
+    size_t want = file_size(net.P, (int)Q, cond);
     if (size < want)
         return sf__fail(SF_EINVAL, "truncated weights file: " SF__ARCH_FMT " needs %zu bytes, the file has %zu",
                         net.D, net.H, net.depth, SF__ARCH_COND(cond), want, size);
     if (size > want) return corrupted("bytes after the end of the data");
     const unsigned char *data = p + SF__HEADER_BYTES;
-    if (sf__crc32(0, data, data_size(net.P, (int)Q)) != get32(data + data_size(net.P, (int)Q)))
+    if (sf__crc32(0, data, data_size(net.P, (int)Q, cond)) != get32(data + data_size(net.P, (int)Q, cond)))
         return corrupted("the parameters' checksum does not match");
 
     *w = (sf_weights){.D = net.D, .H = net.H, .depth = net.depth, .cond = cond, .P = net.P, .Q = (int)Q,
@@ -244,7 +248,7 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
     w->rng.state = get64(p + AT_RNG_STATE);
     w->rng.inc = get64(p + AT_RNG_INC);
     if ((w->rng.inc & 1u) == 0) return corrupted("the generator's increment is even");
-    long floats = 3L * net.P + 2L * (long)Q;
+    long floats = (3L + cond) * net.P + 2L * (long)Q;
     for (long i = 0; i < floats; i++) {
         float v = getf(data + 4 * i);
         if (!sf__finite(v)) return corrupted("a parameter, moment or point is NaN or infinite");
@@ -255,9 +259,9 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
 
 /* Copies a checked file into a model of its shape. */
 static void restore(sf_model *m, const sf_weights *w) {
-    float *arrays[3] = {m->p, m->m1, m->m2};
+    float *arrays[4] = {m->p, m->m1, m->m2, m->ema};
     const unsigned char *q = w->data;
-    for (int a = 0; a < 3; a++)
+    for (int a = 0; a < 3 + w->cond; a++)
         for (int i = 0; i < w->P; i++, q += 4) arrays[a][i] = getf(q);
     for (int i = 0; i < 2 * w->Q; i++, q += 4) m->points[i] = getf(q);
     m->n_points = w->Q;

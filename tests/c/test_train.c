@@ -234,7 +234,56 @@ static void test_public_api_rejects_bad_input(void) {
     EXPECT(strcmp(sf_status_name(SF_ENONFINITE), "not finite") == 0, "status name");
 }
 
+/* A noise-conditional model samples with the exponential moving average of its weights. Trained
+ * one step at a time, its average equals the recurrence ema ← β·ema + (1 − β)·p after step t,
+ * β = min(0.999, (1 + t)/(10 + t)), from the initial weights, bit for bit (written here again in
+ * float, β and 1 − β rounded once); its scores do not move when the raw weights are overwritten,
+ * and do when the average is; a plain model has no average. */
+static void test_ncsn_scores_with_the_moving_average_of_its_weights(void) {
+    sf_net_config nc = {2, 16, 2, 5, SF_ISA_AUTO, 1};
+    sf_model *m = NULL;
+    EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
+    if (!m) return;
+    const int P = sf_model_param_count(m), STEPS = 1200; /* through the warm-up: β = 0.9925 at the end */
+    float *want = malloc(sizeof(float) * (size_t)P);
+    memcpy(want, sf_model_params(m), sizeof(float) * (size_t)P);
+    EXPECT(memcmp(want, sf_model_ema_params(m), sizeof(float) * (size_t)P) == 0, "the average does not start at the initial weights");
+    for (int t = 1; t <= STEPS; t++) {
+        EXPECT(sf_model_train(m, 1, NULL) == SF_OK, "%s", sf_error());
+        double beta = (1.0 + t) / (10.0 + t);
+        if (beta > 0.999) beta = 0.999;
+        const float b = (float)beta, c = (float)(1.0 - beta), *p = sf_model_params(m);
+        for (int i = 0; i < P; i++) want[i] = b * want[i] + c * p[i];
+    }
+    const float *ema = sf_model_ema_params(m), *p = sf_model_params(m);
+    EXPECT(memcmp(want, ema, sizeof(float) * (size_t)P) == 0, "the average is not the recurrence");
+    double diff = 0;
+    for (int i = 0; i < P; i++) diff = fmax(diff, fabs((double)ema[i] - p[i]));
+    EXPECT(diff > 1e-4, "the average equals the weights (max difference %g): the check would be vacuous", diff);
+
+    enum { N = 64 };
+    float x[2 * N], s0[2 * N], s1[2 * N];
+    for (int i = 0; i < 2 * N; i++) x[i] = (float)(1.2 * sin(i * 0.7));
+    EXPECT(sf_model_score_sigma(m, s0, x, N, 0.1f) == SF_OK, "%s", sf_error());
+    float *saved = malloc(sizeof(float) * (size_t)P);
+    memcpy(saved, p, sizeof(float) * (size_t)P);
+    for (int i = 0; i < P; i++) sf_model_params(m)[i] = 0.5f; /* the raw weights: not used for scores */
+    EXPECT(sf_model_score_sigma(m, s1, x, N, 0.1f) == SF_OK, "%s", sf_error());
+    EXPECT(memcmp(s0, s1, sizeof s0) == 0, "the score follows the raw weights");
+    memcpy(sf_model_ema_params(m), saved, sizeof(float) * (size_t)P); /* the average := the last iterate */
+    EXPECT(sf_model_score_sigma(m, s1, x, N, 0.1f) == SF_OK, "%s", sf_error());
+    EXPECT(memcmp(s0, s1, sizeof s0) != 0, "the score does not follow the average");
+    free(want), free(saved);
+    sf_model_free(m);
+
+    sf_net_config plain = {2, 16, 2, 5, SF_ISA_AUTO, 0};
+    EXPECT(sf_model_create(&m, &plain) == SF_OK, "%s", sf_error());
+    if (m) EXPECT(sf_model_ema_params(m) == NULL, "a plain model has an average");
+    sf_model_free(m);
+}
+
 int main(void) {
+    RUN(test_ncsn_scores_with_the_moving_average_of_its_weights);
     RUN(test_sliced_sm_learns_the_swiss_roll);
     RUN(test_sliced_sm_learns_digits);
     RUN(test_exact_and_sliced_vr_sm_learn_the_swiss_roll);
