@@ -134,6 +134,16 @@ test('ncsn_trains_measures_quality_streams_particles_and_compares_fields', async
   await page.locator('#ncsn-field-true').scrollIntoViewIfNeeded();
   await waitFor(page, () => { const f = window.scorefieldTest.ncsn.fieldsDrawn(); return f.learned && f.exact; });
   for (const id of ['ncsn-field-learned', 'ncsn-field-true']) {
+    // fieldsDrawn() stays true once a field was drawn at any σ; σ follows the sampler, so right after
+    // the flow the canvas may be waiting for the field at the flow's last level ("Computing the
+    // field…", no arrows). Wait for arrows (up to WAIT_MS), then check the count as before.
+    await waitFor(page, (canvasId) => {
+      const canvas = document.getElementById(canvasId);
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      let green = 0;
+      for (let i = 0; i < data.length; i += 4) green += data[i + 3] > 0 && data[i + 1] > 90 && data[i] < 80 && data[i + 2] < 80;
+      return green > 1000;
+    }, id).catch(() => {}); // a timeout leaves the assertion below to report the count
     const ink = await canvasInk(page, id);
     assert.ok(ink.green > 1000, `only ${ink.green} arrow pixels in ${id}`);
   }
