@@ -140,16 +140,23 @@ static double chain_flops(int D)
 
 #define MAX_SEGMENTS 64
 
+/* The tutorial's net for data of dimension D on the given kernels (sf_isa), or NULL. */
+static sf_model *bench_model(int D, int isa)
+{
+    sf_net_config nc = sf_net_config_default(D);
+    nc.hidden = BENCH_H, nc.depth = BENCH_DEPTH, nc.seed = BENCH_SEED, nc.isa = isa;
+    sf_model *m;
+    return sf_model_create(&m, &nc) == SF_OK ? m : NULL;
+}
+
 /* ---- Training workloads ------------------------------------------------------------------------- */
 
 static int run_train(double *r, int isa, int dataset, int objective, int steps, int segments,
                      int instrument_steps)
 {
     const int D = sf_data_dim(dataset);
-    sf_net_config nc = sf_net_config_default(D);
-    nc.hidden = BENCH_H, nc.depth = BENCH_DEPTH, nc.seed = BENCH_SEED, nc.isa = isa;
-    sf_model *m;
-    if (sf_model_create(&m, &nc) != SF_OK)
+    sf_model *m = bench_model(D, isa);
+    if (!m)
         return 1;
     sf_train_config tc = sf_train_config_default(dataset);
     tc.objective = objective;
@@ -195,10 +202,8 @@ static int run_langevin(double *r, int isa, int chains, int calls_per_segment, i
                         int instrument_calls)
 {
     const int D = sf_data_dim(SF_DATA_DIGITS);
-    sf_net_config nc = sf_net_config_default(D);
-    nc.hidden = BENCH_H, nc.depth = BENCH_DEPTH, nc.seed = BENCH_SEED, nc.isa = isa;
-    sf_model *m;
-    if (sf_model_create(&m, &nc) != SF_OK)
+    sf_model *m = bench_model(D, isa);
+    if (!m)
         return 1;
     const sf_langevin_config lc = sf_langevin_config_default(SF_DATA_DIGITS);
     const long frame = (long)chains * D;

@@ -2,15 +2,9 @@
 // GFLOP/s per shape (the median and the best of 7 timed batches after a warm-up; on a busy machine
 // the best is the better guide), for work on the kernels.
 //   node bench/gemm-shapes.js [simd128|scalar] [--dir build/bench]
-import { readFile } from 'node:fs/promises';
-import { instantiate } from './suite.js';
+import { benchModule } from './module.js';
 
-const args = process.argv.slice(2);
-const isa = args[0] ?? 'simd128';
-const i = args.indexOf('--dir');
-const dir = i >= 0 ? args[i + 1] : new URL('../build/bench/', import.meta.url).pathname;
-const ex = await instantiate(await readFile(`${dir}/bench-${isa}.wasm`));
-const ISA = { scalar: 1, simd128: 2 }[isa];
+const { exports: ex, isaId: ISA } = await benchModule(process.argv.slice(2));
 
 // [M, N, K, transposed A, accumulate]: forward (bias), input adjoint, weight gradient (transposed A,
 // accumulating) of W1-W3 (R = 256 or 384 stack rows), and the sampler's M = 1 and M = 1024.

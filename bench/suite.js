@@ -10,7 +10,7 @@ export const WORKLOADS = ['W1', 'W2', 'W3', 'W4a', 'W4b'];
 export const FIELDS = ['stepsPerS', 'msPerStep', 'flops', 'gflops', 'hash', 'segments', 'units',
   'gemmShare', 'gemmGflops', 'gemmFlops'];
 const PEAK_ITERS = 20000000, PEAK_WARMUP = 3, PEAK_RUNS = 5; // keep in sync with bench_native.c
-const ISA_IDS = { scalar: 1, simd128: 2 }; // sf_isa in src/scorefield.h
+export const ISA_IDS = { scalar: 1, simd128: 2 }; // sf_isa in src/scorefield.h
 
 // clock: () => milliseconds; performance.now by default. bench/node-run.js --cpu-clock passes the
 // process's CPU time instead, which a busy machine's preemptions do not inflate (a development aid
