@@ -111,7 +111,7 @@ export class Engine {
   /** The step of the page's last checkpoint of a run's current network, or null when it has none. */
   checkpointStep(run) {
     const record = this.#runs.get(run);
-    return record?.checkpoint && record.checkpoint.generation === record.generation ? record.checkpoint.step : null;
+    return record ? currentCheckpoint(record)?.step ?? null : null;
   }
 
   /**
@@ -217,26 +217,23 @@ export class Engine {
     }
     this.#restarts.push(now);
     this.#startWorker();
-    const restored = [];
+    // What the new worker is sent once its core is loaded (READY); the runs are told at once.
+    const restores = [], restored = [];
     for (const [run, record] of this.#runs) {
-      if (!record.settings) continue; // points painted for a run not configured yet: sent with it below
-      const checkpoint = record.checkpoint?.generation === record.generation ? record.checkpoint : null;
+      if (record.points) restores.push({ type: NCSN_TO_WORKER.POINTS, run, points: record.points });
+      if (!record.settings) continue; // points painted for a run not configured yet: they go ahead of it
+      const checkpoint = currentCheckpoint(record);
       const lost = record.step; // steps of its current network before the worker died
       // Without a checkpoint the network starts afresh: a new generation, so the page forgets the old one.
       record.generation = checkpoint ? record.generation : record.generation + 1;
       record.step = checkpoint ? checkpoint.step : 0;
       record.playing = false;
       record.saving = false;
+      restores.push({ type: TO_WORKER.RESTORE, run, settings: record.settings, generation: record.generation, bytes: checkpoint?.bytes });
       restored.push({ run, step: record.step, restored: !!checkpoint, lost });
     }
-    // The new worker takes messages once its core is loaded (READY); the runs know at once.
     this.#afterReady = () => {
-      for (const [run, record] of this.#runs) {
-        if (record.points) this.#worker.postMessage({ type: NCSN_TO_WORKER.POINTS, run, points: record.points });
-        if (!record.settings) continue;
-        const checkpoint = record.checkpoint?.generation === record.generation ? record.checkpoint : null;
-        this.#worker.postMessage({ type: TO_WORKER.RESTORE, run, settings: record.settings, generation: record.generation, bytes: checkpoint?.bytes });
-      }
+      for (const message of restores) this.#worker.postMessage(message);
     };
     const stopped = `The training worker stopped (${reason}) and was restarted`;
     const said = (r) => (r.restored ? `back at step ${r.step}` : `a fresh network (its ${r.lost} steps were not saved yet)`);
@@ -267,8 +264,8 @@ export class Engine {
   // (with the settings it was trained with).
   #pinSafePoint(run) {
     const record = this.#runs.get(run);
-    const checkpoint = record?.checkpoint;
-    if (checkpoint && checkpoint.generation === record.generation) record.safe = checkpoint;
+    const checkpoint = record && currentCheckpoint(record);
+    if (checkpoint) record.safe = checkpoint;
   }
 
   #observe(msg) {
@@ -363,4 +360,9 @@ export class Engine {
     if (fatal) this.#rejectPending(message);
     this.#onFailure(message, fatal, msg);
   }
+}
+
+// A run's checkpoint if it is of the run's current network (a reset or a new dataset makes it stale).
+function currentCheckpoint(record) {
+  return record.checkpoint?.generation === record.generation ? record.checkpoint : null;
 }
