@@ -74,6 +74,10 @@ const char *sf_status_name(sf_status s);
 #define SF_MAX_STEPS 1000000 /* Langevin steps in one call */
 #define SF_MAX_LEVELS 64     /* noise levels of a ladder */
 #define SF_MAX_POINTS 4096   /* painted points a model holds */
+#define SF_MAX_SEED 9007199254740991ULL /* 2^53 − 1: the largest seed every front end writes exactly (a
+                                           JavaScript number holds integers exactly up to it) */
+/* Every SF_MAX_* above is exported by name to JavaScript (src/wasm/api.c: sfw_limit_*), where the
+ * settings and checks read them; tests/node/enums.test.js compares the two. */
 
 /* ---- Enumerations (keep in sync with web/core/enums.js) -------------------------------------- */
 typedef enum sf_objective {

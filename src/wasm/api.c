@@ -24,7 +24,7 @@
 /* Marks a function as a wasm export under its own name (clang-only; api.c is only built by emcc). */
 #define SFW_EXPORT(name) __attribute__((export_name(#name)))
 
-#define SFW__SEED_LIMIT 9007199254740992.0 /* 2^53: above it, doubles skip integers */
+#define SFW__SEED_LIMIT ((double)SF_MAX_SEED + 1.0) /* 2^53: above it, doubles skip integers */
 
 /* *seed = s when s is an integer in [0, 2^53); else SF_EINVAL naming the argument. The comparisons
  * are written so that NaN fails them. */
@@ -34,6 +34,24 @@ static sf_status sfw__seed(uint64_t *seed, double s, const char *what) {
     *seed = (uint64_t)s;
     return SF_OK;
 }
+
+/* ---- Limits ----------------------------------------------------------------------------------
+ * The SF_MAX_* limits of scorefield.h by name (the macro's suffix in lower case), so that JavaScript
+ * reads them from the library instead of copying them: i = 0, 1, … until sfw_limit_name(i) is 0. */
+static const struct { const char *name; double value; } sfw__limits[] = {
+    {"dim", SF_MAX_DIM},       {"hidden", SF_MAX_HIDDEN}, {"depth", SF_MAX_DEPTH},   {"batch", SF_MAX_BATCH},
+    {"proj", SF_MAX_PROJ},     {"steps", SF_MAX_STEPS},   {"levels", SF_MAX_LEVELS}, {"points", SF_MAX_POINTS},
+    {"seed", (double)SF_MAX_SEED},
+};
+#define SFW__LIMIT_COUNT ((int)(sizeof sfw__limits / sizeof sfw__limits[0]))
+
+/* The name of limit i ("dim", "hidden", …), or 0 past the last. */
+SFW_EXPORT(sfw_limit_name)
+const char *sfw_limit_name(int i) { return i >= 0 && i < SFW__LIMIT_COUNT ? sfw__limits[i].name : 0; }
+
+/* The value of limit i (a double: SF_MAX_SEED needs 53 bits), or −1 past the last. */
+SFW_EXPORT(sfw_limit_value)
+double sfw_limit_value(int i) { return i >= 0 && i < SFW__LIMIT_COUNT ? sfw__limits[i].value : -1.0; }
 
 /* ---- Errors ---------------------------------------------------------------------------------- */
 

@@ -122,6 +122,14 @@ function readDefaults(sf) {
   return deepFreeze({ net, train, langevin, anneal });
 }
 
+// The library's limits (SF_MAX_* of scorefield.h) by name: { dim, hidden, depth, batch, proj, steps,
+// levels, points, seed }. Read from the module (sfw_limit_name/value), never copied into JavaScript.
+function readLimits(sf) {
+  const limits = {};
+  for (let i = 0, name; (name = sf.exports.sfw_limit_name(i)) !== 0; i++) limits[sf.cstr(name)] = sf.exports.sfw_limit_value(i);
+  return Object.freeze(limits);
+}
+
 /**
  * Loads a Scorefield module (options.simd: true/false forces the SIMD128/scalar build, undefined picks;
  * options.digits: false defers the digits table to sf.loadDigits(), for pages that may never need it)
@@ -131,6 +139,7 @@ function readDefaults(sf) {
 export async function createScorefield(options = {}) {
   const sf = await loadScorefield({ simd: options.simd });
   const defaults = readDefaults(sf);
+  const limits = readLimits(sf);
   let digitsLoaded = false, digitsLoading = null;
   // The digits table lives outside the wasm (scorefield-digits.bin, 44 KB gzipped): fetched once per
   // instance, checked by the core against its published check sums.
@@ -150,6 +159,7 @@ export async function createScorefield(options = {}) {
     simdSupported: sf.simdSupported,
     memory: sf.memory, // the instance's WebAssembly.Memory, for tests that watch its size
     defaults, // the library's defaults: { net, train: { <dataset> }, langevin: { <dataset> } }
+    limits, // the library's limits (SF_MAX_*): { dim, hidden, depth, batch, proj, steps, levels, points, seed }
 
     /** Whether the digits table is loaded (createScorefield({ digits: false }) leaves it for later). */
     get digitsLoaded() { return digitsLoaded; },
