@@ -46,9 +46,9 @@
 #include "kernels/simd128.h"
 #endif
 
-#define BENCH_H 128
-#define BENCH_DEPTH 2
-#define BENCH_SEED 42
+#define BENCH_H           128
+#define BENCH_DEPTH       2
+#define BENCH_SEED        42
 #define BENCH_CHAINS_MANY 1024
 
 double bench_results[BENCH_WORKLOADS * BENCH_FIELDS];
@@ -56,32 +56,27 @@ double bench_results[BENCH_WORKLOADS * BENCH_FIELDS];
 /* ---- GEMM timing ------------------------------------------------------------------------------ */
 
 static sf_kernels timed_table;
-static void (*inner_gemm)(float *, const float *, const float *, const float *, int, int, int, int, int,
-                          int, int, int);
+static void (*inner_gemm)(float *, const float *, const float *, const float *, int, int, int, int, int, int, int, int);
 static double gemm_ms, gemm_flops;
 double bench_shapes[BENCH_MAX_SHAPES * BENCH_SHAPE_FIELDS];
 int bench_shape_count;
 
 /* Adds one call to the per-shape table (M, N, K, transposed A, calls, ms, FLOPs). */
-static void count_shape(int M, int N, int K, int trans, double ms)
-{
+static void count_shape(int M, int N, int K, int trans, double ms) {
     double *e = bench_shapes;
     int i = 0;
     for (; i < bench_shape_count; i++, e += BENCH_SHAPE_FIELDS)
-        if (e[0] == M && e[1] == N && e[2] == K && e[3] == trans)
-            break;
+        if (e[0] == M && e[1] == N && e[2] == K && e[3] == trans) break;
     if (i == bench_shape_count) {
-        if (i == BENCH_MAX_SHAPES)
-            return;
+        if (i == BENCH_MAX_SHAPES) return;
         bench_shape_count++;
         e[0] = M, e[1] = N, e[2] = K, e[3] = trans, e[4] = e[5] = e[6] = 0.0;
     }
     e[4] += 1.0, e[5] += ms, e[6] += 2.0 * M * N * K;
 }
 
-static void timed_gemm(float *C, const float *A, const float *B, const float *bias, int M, int N, int K,
-                       int ars, int acs, int ldb, int ldc, int acc)
-{
+static void timed_gemm(float *C, const float *A, const float *B, const float *bias, int M, int N, int K, int ars,
+                       int acs, int ldb, int ldc, int acc) {
     const double t0 = bench_now();
     inner_gemm(C, A, B, bias, M, N, K, ars, acs, ldb, ldc, acc);
     const double ms = bench_now() - t0;
@@ -90,8 +85,7 @@ static void timed_gemm(float *C, const float *A, const float *B, const float *bi
     count_shape(M, N, K, acs != 1, ms);
 }
 
-static const sf_kernels *instrument(sf_model *m)
-{
+static const sf_kernels *instrument(sf_model *m) {
     const sf_kernels *plain = m->k;
     timed_table = *plain;
     inner_gemm = plain->gemm;
@@ -104,45 +98,35 @@ static const sf_kernels *instrument(sf_model *m)
 
 /* ---- Helpers ------------------------------------------------------------------------------------ */
 
-static uint32_t fnv1a(const float *x, long n)
-{
+static uint32_t fnv1a(const float *x, long n) {
     const unsigned char *b = (const unsigned char *)x;
     uint32_t h = 0x811c9dc5u;
-    for (long i = 0; i < 4 * n; i++)
-        h = (h ^ b[i]) * 0x01000193u;
+    for (long i = 0; i < 4 * n; i++) h = (h ^ b[i]) * 0x01000193u;
     return h;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
+static int cmp_double(const void *a, const void *b) {
     const double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
-static double median(double *v, int n)
-{
+static double median(double *v, int n) {
     qsort(v, (size_t)n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 /* The nominal layer-product FLOPs of one step (see the file comment). */
-static double train_flops(int D, int K, int N)
-{
+static double train_flops(int D, int K, int N) {
     const double R = (double)(1 + K) * N;
-    return 2.0 * R * (D * BENCH_H * 2.0 + BENCH_H * BENCH_H * 3.0 + BENCH_H * D * 3.0) -
-           2.0 * K * N * BENCH_H * D;
+    return 2.0 * R * (D * BENCH_H * 2.0 + BENCH_H * BENCH_H * 3.0 + BENCH_H * D * 3.0) - 2.0 * K * N * BENCH_H * D;
 }
 
-static double chain_flops(int D)
-{
-    return 2.0 * (D * BENCH_H + BENCH_H * BENCH_H + BENCH_H * D);
-}
+static double chain_flops(int D) { return 2.0 * (D * BENCH_H + BENCH_H * BENCH_H + BENCH_H * D); }
 
 #define MAX_SEGMENTS 64
 
 /* The tutorial's net for data of dimension D on the given kernels (sf_isa), or NULL. */
-static sf_model *bench_model(int D, int isa)
-{
+static sf_model *bench_model(int D, int isa) {
     sf_net_config nc = sf_net_config_default(D);
     nc.hidden = BENCH_H, nc.depth = BENCH_DEPTH, nc.seed = BENCH_SEED, nc.isa = isa;
     sf_model *m;
@@ -151,13 +135,10 @@ static sf_model *bench_model(int D, int isa)
 
 /* ---- Training workloads ------------------------------------------------------------------------- */
 
-static int run_train(double *r, int isa, int dataset, int objective, int steps, int segments,
-                     int instrument_steps)
-{
+static int run_train(double *r, int isa, int dataset, int objective, int steps, int segments, int instrument_steps) {
     const int D = sf_data_dim(dataset);
     sf_model *m = bench_model(D, isa);
-    if (!m)
-        return 1;
+    if (!m) return 1;
     sf_train_config tc = sf_train_config_default(dataset);
     tc.objective = objective;
     if (sf_model_set_train(m, &tc) != SF_OK) {
@@ -198,26 +179,21 @@ static int run_train(double *r, int isa, int dataset, int objective, int steps, 
 
 /* ---- Sampler workloads -------------------------------------------------------------------------- */
 
-static int run_langevin(double *r, int isa, int chains, int calls_per_segment, int segments,
-                        int instrument_calls)
-{
+static int run_langevin(double *r, int isa, int chains, int calls_per_segment, int segments, int instrument_calls) {
     const int D = sf_data_dim(SF_DATA_DIGITS);
     sf_model *m = bench_model(D, isa);
-    if (!m)
-        return 1;
+    if (!m) return 1;
     const sf_langevin_config lc = sf_langevin_config_default(SF_DATA_DIGITS);
     const long frame = (long)chains * D;
     float *x0 = malloc(sizeof(float) * (size_t)frame);
     float *out = malloc(sizeof(float) * (size_t)(frame * (lc.steps + 1)));
     int st = !x0 || !out;
-    if (!st)
-        st = sf_uniform(x0, (int)frame, 0.0f, 0.1f, 0);
+    if (!st) st = sf_uniform(x0, (int)frame, 0.0f, 0.1f, 0);
 
     double rate[MAX_SEGMENTS];
     for (int s = 0; s < segments && !st; s++) {
         const double t0 = bench_now();
-        for (int c = 0; c < calls_per_segment && !st; c++)
-            st = sf_langevin(m, out, x0, chains, &lc, 1);
+        for (int c = 0; c < calls_per_segment && !st; c++) st = sf_langevin(m, out, x0, chains, &lc, 1);
         rate[s] = (double)calls_per_segment * lc.steps / ((bench_now() - t0) * 1e-3);
     }
     if (!st) {
@@ -232,8 +208,7 @@ static int run_langevin(double *r, int isa, int chains, int calls_per_segment, i
     if (instrument_calls > 0 && !st) {
         const sf_kernels *plain = instrument(m);
         const double t0 = bench_now();
-        for (int c = 0; c < instrument_calls && !st; c++)
-            st = sf_langevin(m, out, x0, chains, &lc, 1);
+        for (int c = 0; c < instrument_calls && !st; c++) st = sf_langevin(m, out, x0, chains, &lc, 1);
         const double total = bench_now() - t0;
         m->k = plain;
         r[BENCH_F_GEMM_SHARE] = gemm_ms / total;
@@ -248,11 +223,9 @@ static int run_langevin(double *r, int isa, int chains, int calls_per_segment, i
 
 /* ---- The suite ---------------------------------------------------------------------------------- */
 
-int bench_run(int workload, int isa, int quick, int instrument_gemm)
-{
+int bench_run(int workload, int isa, int quick, int instrument_gemm) {
     double *r = bench_results + workload * BENCH_FIELDS;
-    for (int f = 0; f < BENCH_FIELDS; f++)
-        r[f] = -1.0;
+    for (int f = 0; f < BENCH_FIELDS; f++) r[f] = -1.0;
     /* Segments: the full tutorial step counts in 10 parts (the first is the warm-up); quick mode runs
      * a fifth of them, for development only (its parameter hashes then differ from the full run's). */
     const int q = quick ? 5 : 1;
@@ -274,12 +247,10 @@ int bench_run(int workload, int isa, int quick, int instrument_gemm)
 
 /* ---- One GEMM shape --------------------------------------------------------------------------- */
 
-double bench_gemm(int isa, int M, int N, int K, int trans, int acc, int calls)
-{
+double bench_gemm(int isa, int M, int N, int K, int trans, int acc, int calls) {
     const sf_kernels *k = &sf_kernels_scalar;
 #if SF_HAVE_SIMD128
-    if (isa == SF_ISA_SIMD128)
-        k = &sf_kernels_simd128;
+    if (isa == SF_ISA_SIMD128) k = &sf_kernels_simd128;
 #else
     (void)isa;
 #endif
@@ -305,18 +276,15 @@ double bench_gemm(int isa, int M, int N, int K, int trans, int acc, int calls)
 
 /* ---- One elementwise kernel -------------------------------------------------------------------- */
 
-double bench_elementwise(int isa, int which, int n, int calls)
-{
+double bench_elementwise(int isa, int which, int n, int calls) {
     const sf_kernels *k = &sf_kernels_scalar;
 #if SF_HAVE_SIMD128
-    if (isa == SF_ISA_SIMD128)
-        k = &sf_kernels_simd128;
+    if (isa == SF_ISA_SIMD128) k = &sf_kernels_simd128;
 #else
     (void)isa;
 #endif
     float *x = malloc(sizeof(float) * (size_t)n * 7);
-    if (!x)
-        return -1.0;
+    if (!x) return -1.0;
     for (long i = 0; i < (long)n * 7; i++) x[i] = (float)((i * 7919) % 2000) * 4e-3f - 4.0f;
     float *y = x + n, *z = y + n, *a = z + n, *b = a + n, *c = b + n, *d = c + n;
     sf_adam_coef ac = {1e-3f, 0.9f, 0.999f, 1e-8f, 1.5f, 1.5f};
@@ -324,9 +292,15 @@ double bench_elementwise(int isa, int which, int n, int calls)
     const double t0 = bench_now();
     for (int r = 0; r < calls; r++) {
         switch (which) {
-        case 0: k->softplus_sigmoid(a, b, x, n); break;
-        case 1: k->mul(c, x, y, n); break;
-        default: k->adam(a, z, c, x, y, b, d, n, ac); break;
+        case 0:
+            k->softplus_sigmoid(a, b, x, n);
+            break;
+        case 1:
+            k->mul(c, x, y, n);
+            break;
+        default:
+            k->adam(a, z, c, x, y, b, d, n, ac);
+            break;
         }
     }
     const double ms = bench_now() - t0;
@@ -353,8 +327,7 @@ double bench_elementwise(int isa, int which, int n, int calls)
  * The peak is the faster of the two (the callers take it after warm-up runs). Each run is one call of
  * its own: V8 cannot switch a running wasm function from its baseline code to its optimised code, so
  * only calls that start after the tier-up measure the optimised loop. */
-__attribute__((noinline)) static float peak_chained(int iters, v128_t a, v128_t b, v128_t d)
-{
+__attribute__((noinline)) static float peak_chained(int iters, v128_t a, v128_t b, v128_t d) {
     v128_t c0 = d, c1 = ADD(c0, d), c2 = ADD(c1, d), c3 = ADD(c2, d), c4 = ADD(c3, d), c5 = ADD(c4, d);
     v128_t c6 = ADD(c5, d), c7 = ADD(c6, d), c8 = ADD(c7, d), c9 = ADD(c8, d), c10 = ADD(c9, d);
     v128_t c11 = ADD(c10, d);
@@ -366,12 +339,11 @@ __attribute__((noinline)) static float peak_chained(int iters, v128_t a, v128_t 
     }
     v128_t s = ADD(ADD(ADD(c0, c1), ADD(c2, c3)), ADD(ADD(c4, c5), ADD(c6, c7)));
     s = ADD(s, ADD(ADD(c8, c9), ADD(c10, c11)));
-    return wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1) +
-           wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3);
+    return wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1) + wasm_f32x4_extract_lane(s, 2) +
+           wasm_f32x4_extract_lane(s, 3);
 }
 
-__attribute__((noinline)) static float peak_split(int iters, v128_t a, v128_t d)
-{
+__attribute__((noinline)) static float peak_split(int iters, v128_t a, v128_t d) {
     v128_t p0 = d, p1 = ADD(p0, d), p2 = ADD(p1, d), p3 = ADD(p2, d), p4 = ADD(p3, d), p5 = ADD(p4, d);
     v128_t p6 = ADD(p5, d);
     v128_t q0 = p0, q1 = p1, q2 = p2, q3 = p3, q4 = p4, q5 = p5, q6 = p6;
@@ -383,13 +355,12 @@ __attribute__((noinline)) static float peak_split(int iters, v128_t a, v128_t d)
     }
     v128_t s = ADD(ADD(ADD(q0, q1), ADD(q2, q3)), ADD(ADD(q4, q5), q6));
     s = ADD(s, ADD(ADD(ADD(p0, p1), ADD(p2, p3)), ADD(ADD(p4, p5), p6)));
-    return wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1) +
-           wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3);
+    return wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1) + wasm_f32x4_extract_lane(s, 2) +
+           wasm_f32x4_extract_lane(s, 3);
 }
 #endif
 
-double bench_peak_gflops(int loop, int iters, float a, float b, float c, float *sink)
-{
+double bench_peak_gflops(int loop, int iters, float a, float b, float c, float *sink) {
 #if SF_HAVE_SIMD128
     const v128_t av = wasm_f32x4_splat(a), bv = wasm_f32x4_splat(b), cv = wasm_f32x4_splat(c);
     const v128_t one = wasm_f32x4_splat(a + (1.0f - a)); /* 1, computed at run time */

@@ -9,16 +9,16 @@
 enum { BENCH_W1, BENCH_W2, BENCH_W3, BENCH_W4_ONE, BENCH_W4_MANY, BENCH_WORKLOADS };
 
 enum {
-    BENCH_F_STEPS_PER_S,  /* median rate of the timed segments: training steps or Langevin steps per s */
-    BENCH_F_MS_PER_STEP,  /* 1000 / that rate */
-    BENCH_F_FLOPS,        /* nominal layer-product FLOPs of one step (bench.c's formula) */
-    BENCH_F_GFLOPS,       /* FLOPS · rate */
-    BENCH_F_HASH,         /* FNV-1a of the parameters after the workload (sampler: of the last frame) */
-    BENCH_F_SEGMENTS,     /* timed segments in the median */
-    BENCH_F_UNITS,        /* steps per workload run */
-    BENCH_F_GEMM_SHARE,   /* instrumented pass: GEMM time / step time */
-    BENCH_F_GEMM_GFLOPS,  /* instrumented pass: GEMM FLOPs / GEMM time */
-    BENCH_F_GEMM_FLOPS,   /* instrumented pass: GEMM FLOPs actually issued per step */
+    BENCH_F_STEPS_PER_S, /* median rate of the timed segments: training steps or Langevin steps per s */
+    BENCH_F_MS_PER_STEP, /* 1000 / that rate */
+    BENCH_F_FLOPS,       /* nominal layer-product FLOPs of one step (bench.c's formula) */
+    BENCH_F_GFLOPS,      /* FLOPS · rate */
+    BENCH_F_HASH,        /* FNV-1a of the parameters after the workload (sampler: of the last frame) */
+    BENCH_F_SEGMENTS,    /* timed segments in the median */
+    BENCH_F_UNITS,       /* steps per workload run */
+    BENCH_F_GEMM_SHARE,  /* instrumented pass: GEMM time / step time */
+    BENCH_F_GEMM_GFLOPS, /* instrumented pass: GEMM FLOPs / GEMM time */
+    BENCH_F_GEMM_FLOPS,  /* instrumented pass: GEMM FLOPs actually issued per step */
     BENCH_FIELDS
 };
 
@@ -48,7 +48,7 @@ extern double bench_results[BENCH_WORKLOADS * BENCH_FIELDS];
 
 /* The instrumented pass of the last bench_run, per GEMM shape: bench_shape_count records of
  * BENCH_SHAPE_FIELDS doubles (M, N, K, transposed A, calls, ms, FLOPs). */
-#define BENCH_MAX_SHAPES 32
+#define BENCH_MAX_SHAPES   32
 #define BENCH_SHAPE_FIELDS 7
 extern double bench_shapes[BENCH_MAX_SHAPES * BENCH_SHAPE_FIELDS];
 extern int bench_shape_count;

@@ -10,16 +10,14 @@ __attribute__((import_module("env"), import_name("bench_now"))) double bench_now
 double bench_now(void) { return bench_now_import(); }
 
 BENCH_EXPORT(bench_run)
-int bench_run_export(int workload, int isa, int quick, int instrument_gemm)
-{
+int bench_run_export(int workload, int isa, int quick, int instrument_gemm) {
     return bench_run(workload, isa, quick, instrument_gemm);
 }
 
 static float peak_sink;
 
 BENCH_EXPORT(bench_peak_gflops)
-double bench_peak_export(int loop, int iters, float a, float b, float c)
-{
+double bench_peak_export(int loop, int iters, float a, float b, float c) {
     return bench_peak_gflops(loop, iters, a, b, c, &peak_sink);
 }
 
@@ -33,13 +31,11 @@ BENCH_EXPORT(bench_shape_count)
 int bench_shape_count_export(void) { return bench_shape_count; }
 
 BENCH_EXPORT(bench_gemm)
-double bench_gemm_export(int isa, int M, int N, int K, int trans, int acc, int calls)
-{
+double bench_gemm_export(int isa, int M, int N, int K, int trans, int acc, int calls) {
     return bench_gemm(isa, M, N, K, trans, acc, calls);
 }
 
 BENCH_EXPORT(bench_elementwise)
-double bench_elementwise_export(int isa, int which, int n, int calls)
-{
+double bench_elementwise_export(int isa, int which, int n, int calls) {
     return bench_elementwise(isa, which, n, calls);
 }

@@ -7,13 +7,24 @@ import { instantiate, runSuite } from './suite.js';
 const args = process.argv.slice(2);
 const isa = args[0];
 if (isa !== 'simd128' && isa !== 'scalar') {
-  console.error('usage: node bench/node-run.js <simd128|scalar> [--quick] [--no-gemm] [--only W1,W3] [--dir DIR] [--cpu-clock]');
+  console.error(
+    'usage: node bench/node-run.js <simd128|scalar> [--quick] [--no-gemm] [--only W1,W3] [--dir DIR] [--cpu-clock]',
+  );
   process.exit(2);
 }
-const opt = (name) => { const i = args.indexOf(name); return i > 0 ? args[i + 1] : undefined; };
+const opt = (name) => {
+  const i = args.indexOf(name);
+  return i > 0 ? args[i + 1] : undefined;
+};
 const dir = opt('--dir') ?? new URL('../build/bench/', import.meta.url).pathname;
-const cpuClock = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
-const exports = await instantiate(await readFile(`${dir}/bench-${isa}.wasm`), args.includes('--cpu-clock') ? cpuClock : undefined);
+const cpuClock = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e3;
+};
+const exports = await instantiate(
+  await readFile(`${dir}/bench-${isa}.wasm`),
+  args.includes('--cpu-clock') ? cpuClock : undefined,
+);
 const result = runSuite(exports, {
   isa,
   quick: args.includes('--quick'),

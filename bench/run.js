@@ -25,7 +25,10 @@ const CHROMIUM = '/usr/bin/chromium';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
-const option = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : fallback; };
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
 const QUICK = flag('--quick');
 const REPEAT = Number(option('--repeat', '1'));
 // CPU time instead of wall-clock time for Node and native (not Chromium, which cannot): steadier on
@@ -46,7 +49,9 @@ const LABELS = {
 // Targets from issue 8, on wasm SIMD128 in Node (steps/s; Langevin steps/s for W4).
 const TARGETS = { W1: 700, W2: 1000, W3: 600, W4a: 100000, W4b: 500 };
 const W3_STRETCH = 800;
-const GEMM_PEAK_SHARE = 0.6, SIMD_OVER_SCALAR_W3 = 3, CHROMIUM_WITHIN = 0.1;
+const GEMM_PEAK_SHARE = 0.6,
+  SIMD_OVER_SCALAR_W3 = 3,
+  CHROMIUM_WITHIN = 0.1;
 
 // ---- Running one build -------------------------------------------------------------------------
 
@@ -54,10 +59,14 @@ function runProcess(cmd, argv) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
     child.stderr.on('data', (d) => process.stderr.write(d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${cmd} exited with ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${cmd} exited with ${code}`)),
+    );
   });
 }
 
@@ -72,15 +81,20 @@ const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'applica
 function serve() {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
-    if (!/^(bench|build\/bench)\/[\w.-]+$/.test(path)) { res.writeHead(404).end(); return; }
+    if (!/^(bench|build\/bench)\/[\w.-]+$/.test(path)) {
+      res.writeHead(404).end();
+      return;
+    }
     try {
       const body = await readFile(join(ROOT, path));
-      res.writeHead(200, {
-        'Content-Type': MIME[extname(path)] ?? 'application/octet-stream',
-        'Cross-Origin-Opener-Policy': 'same-origin',
-        'Cross-Origin-Embedder-Policy': 'require-corp',
-        'Cache-Control': 'no-store',
-      }).end(body);
+      res
+        .writeHead(200, {
+          'Content-Type': MIME[extname(path)] ?? 'application/octet-stream',
+          'Cross-Origin-Opener-Policy': 'same-origin',
+          'Cross-Origin-Embedder-Policy': 'require-corp',
+          'Cache-Control': 'no-store',
+        })
+        .end(body);
     } catch {
       res.writeHead(404).end();
     }
@@ -96,19 +110,33 @@ async function chromiumRun(isa) {
     say('playwright-core is not installed (npm install): no Chromium column');
     return null;
   }
-  if (!existsSync(CHROMIUM)) { say(`${CHROMIUM} not found: no Chromium column`); return null; }
+  if (!existsSync(CHROMIUM)) {
+    say(`${CHROMIUM} not found: no Chromium column`);
+    return null;
+  }
   const server = await serve();
   const browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await browser.newPage();
     const { port } = server.address();
     const q = new URLSearchParams({ isa, quick: QUICK ? '1' : '0' });
     await page.goto(`http://127.0.0.1:${port}/bench/page.html?${q}`);
-    await page.waitForFunction(() => window.benchResult || window.benchError, null, { timeout: 30 * 60e3, polling: 500 });
+    await page.waitForFunction(() => window.benchResult || window.benchError, null, {
+      timeout: 30 * 60e3,
+      polling: 500,
+    });
     const { result, error } = await page.evaluate(() => ({ result: window.benchResult, error: window.benchError }));
     if (error) throw new Error(`Chromium: ${error}`);
     result.engine = `Chromium ${browser.version()}`;
@@ -122,7 +150,11 @@ async function chromiumRun(isa) {
 // The median, field by field, of several results of one build.
 function medianResult(runs) {
   if (runs.length === 1) return runs[0];
-  const med = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+  const med = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  };
   const out = structuredClone(runs[0]);
   out.peakGflops = med(runs.map((r) => r.peakGflops));
   for (const w of Object.keys(out.workloads))
@@ -144,7 +176,8 @@ async function repeated(name, fn) {
 
 // ---- Tables ------------------------------------------------------------------------------------
 
-const fmt = (x, digits = 0) => (x >= 0 ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
+const fmt = (x, digits = 0) =>
+  x >= 0 ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–';
 const rate = (x) => fmt(x, x < 100 ? 1 : 0);
 const mflop = (f) => (f >= 1e6 ? `${fmt(f / 1e6, 1)} M` : `${fmt(f / 1e3, 1)} k`);
 
@@ -172,13 +205,18 @@ function tables(builds) {
   const g = [];
   if (node) {
     const peak = node.peakGflops;
-    g.push(`| workload | GEMM share of the step | GEMM GFLOP/s | of the SIMD128 peak | GEMM FLOPs issued per step |${scalar ? ' wasm scalar GEMM GFLOP/s |' : ''}${nat ? ' native SIMD128 GEMM GFLOP/s |' : ''}`);
+    g.push(
+      `| workload | GEMM share of the step | GEMM GFLOP/s | of the SIMD128 peak | GEMM FLOPs issued per step |${scalar ? ' wasm scalar GEMM GFLOP/s |' : ''}${nat ? ' native SIMD128 GEMM GFLOP/s |' : ''}`,
+    );
     g.push(`| --- | --: | --: | --: | --: |${scalar ? ' --: |' : ''}${nat ? ' --: |' : ''}`);
     for (const w of WORKLOADS) {
       const o = node.workloads[w];
       if (!o || o.gemmShare < 0) continue;
-      g.push(`| ${w} | ${fmt(100 * o.gemmShare, 0)} % | ${fmt(o.gemmGflops, 1)} | ${fmt(100 * o.gemmGflops / peak, 0)} % | ${mflop(o.gemmFlops)} |` +
-        (scalar ? ` ${fmt(scalar.workloads[w]?.gemmGflops ?? -1, 2)} |` : '') + (nat ? ` ${fmt(nat.workloads[w]?.gemmGflops ?? -1, 1)} |` : ''));
+      g.push(
+        `| ${w} | ${fmt(100 * o.gemmShare, 0)} % | ${fmt(o.gemmGflops, 1)} | ${fmt((100 * o.gemmGflops) / peak, 0)} % | ${mflop(o.gemmFlops)} |` +
+          (scalar ? ` ${fmt(scalar.workloads[w]?.gemmGflops ?? -1, 2)} |` : '') +
+          (nat ? ` ${fmt(nat.workloads[w]?.gemmGflops ?? -1, 1)} |` : ''),
+      );
     }
   }
   return { steps, gemm: g.join('\n') };
@@ -186,7 +224,9 @@ function tables(builds) {
 
 function targetRows(builds) {
   const get = (id) => builds.find((b) => b.id === id)?.result;
-  const node = get('node-simd128'), scalar = get('node-scalar'), chrome = get('chromium-simd128');
+  const node = get('node-simd128'),
+    scalar = get('node-scalar'),
+    chrome = get('chromium-simd128');
   const rows = ['| target | measured | met |', '| --- | --: | :-: |'];
   const yes = (ok) => (ok ? 'yes' : '**no**');
   if (!node) return rows.join('\n');
@@ -194,20 +234,31 @@ function targetRows(builds) {
     const o = node.workloads[w];
     if (!o) continue;
     const stretch = w === 'W3' ? ` (stretch ${fmt(W3_STRETCH)}: ${o.stepsPerS >= W3_STRETCH ? 'met' : 'not met'})` : '';
-    rows.push(`| ${w} ≥ ${fmt(TARGETS[w])} ${w.startsWith('W4') ? 'Langevin ' : ''}steps/s (wasm SIMD128, Node) | ${rate(o.stepsPerS)}${stretch} | ${yes(o.stepsPerS >= TARGETS[w])} |`);
+    rows.push(
+      `| ${w} ≥ ${fmt(TARGETS[w])} ${w.startsWith('W4') ? 'Langevin ' : ''}steps/s (wasm SIMD128, Node) | ${rate(o.stepsPerS)}${stretch} | ${yes(o.stepsPerS >= TARGETS[w])} |`,
+    );
   }
-  const shares = WORKLOADS.map((w) => node.workloads[w]).filter((o) => o && o.gemmGflops > 0).map((o) => o.gemmGflops / node.peakGflops);
+  const shares = WORKLOADS.map((w) => node.workloads[w])
+    .filter((o) => o && o.gemmGflops > 0)
+    .map((o) => o.gemmGflops / node.peakGflops);
   if (shares.length)
-    rows.push(`| layer products ≥ ${100 * GEMM_PEAK_SHARE} % of the SIMD128 peak (every workload) | ${fmt(100 * Math.min(...shares), 0)}–${fmt(100 * Math.max(...shares), 0)} % | ${yes(Math.min(...shares) >= GEMM_PEAK_SHARE)} |`);
+    rows.push(
+      `| layer products ≥ ${100 * GEMM_PEAK_SHARE} % of the SIMD128 peak (every workload) | ${fmt(100 * Math.min(...shares), 0)}–${fmt(100 * Math.max(...shares), 0)} % | ${yes(Math.min(...shares) >= GEMM_PEAK_SHARE)} |`,
+    );
   if (scalar?.workloads.W3 && node.workloads.W3) {
     const r = node.workloads.W3.stepsPerS / scalar.workloads.W3.stepsPerS;
-    rows.push(`| SIMD128 ≥ ${SIMD_OVER_SCALAR_W3}× wasm scalar on W3 | ${fmt(r, 2)}× | ${yes(r >= SIMD_OVER_SCALAR_W3)} |`);
+    rows.push(
+      `| SIMD128 ≥ ${SIMD_OVER_SCALAR_W3}× wasm scalar on W3 | ${fmt(r, 2)}× | ${yes(r >= SIMD_OVER_SCALAR_W3)} |`,
+    );
   }
   if (chrome) {
-    const ratios = WORKLOADS.filter((w) => chrome.workloads[w] && node.workloads[w])
-      .map((w) => chrome.workloads[w].stepsPerS / node.workloads[w].stepsPerS);
+    const ratios = WORKLOADS.filter((w) => chrome.workloads[w] && node.workloads[w]).map(
+      (w) => chrome.workloads[w].stepsPerS / node.workloads[w].stepsPerS,
+    );
     const worst = ratios.reduce((a, r) => (Math.abs(r - 1) > Math.abs(a - 1) ? r : a), 1);
-    rows.push(`| Chromium within ${100 * CHROMIUM_WITHIN} % of Node (same SIMD128 build, every workload) | ${fmt(100 * Math.min(...ratios), 0)}–${fmt(100 * Math.max(...ratios), 0)} % of Node | ${yes(Math.abs(worst - 1) <= CHROMIUM_WITHIN)} |`);
+    rows.push(
+      `| Chromium within ${100 * CHROMIUM_WITHIN} % of Node (same SIMD128 build, every workload) | ${fmt(100 * Math.min(...ratios), 0)}–${fmt(100 * Math.max(...ratios), 0)} % of Node | ${yes(Math.abs(worst - 1) <= CHROMIUM_WITHIN)} |`,
+    );
   }
   return rows.join('\n');
 }
@@ -216,29 +267,37 @@ function targetRows(builds) {
 function targetNotes(builds) {
   const node = builds.find((b) => b.id === 'node-simd128')?.result;
   if (!node || !(node.peakGflops > 0)) return '';
-  const peak = node.peakGflops, notes = [];
+  const peak = node.peakGflops,
+    notes = [];
   for (const w of ['W1', 'W2', 'W3']) {
     const o = node.workloads[w];
     if (!o || o.stepsPerS >= TARGETS[w] || !(o.gemmShare > 0)) continue;
-    const gemmMs = o.gemmShare * o.msPerStep, budget = 1e3 / TARGETS[w];
-    notes.push(`- ${w}: ${fmt(TARGETS[w])} steps/s leaves ${fmt(budget, 2)} ms per step. The layer products take ` +
-      `${fmt(gemmMs, 2)} ms of the ${fmt(o.msPerStep, 2)} ms at ${fmt(100 * o.gemmGflops / peak, 0)} % of the peak, so the ` +
-      `rest of the step (activations, Adam, data generation, loss) would have to fit in ${fmt(budget - gemmMs, 2)} ms; it ` +
-      `takes ${fmt(o.msPerStep - gemmMs, 2)} ms.`);
+    const gemmMs = o.gemmShare * o.msPerStep,
+      budget = 1e3 / TARGETS[w];
+    notes.push(
+      `- ${w}: ${fmt(TARGETS[w])} steps/s leaves ${fmt(budget, 2)} ms per step. The layer products take ` +
+        `${fmt(gemmMs, 2)} ms of the ${fmt(o.msPerStep, 2)} ms at ${fmt((100 * o.gemmGflops) / peak, 0)} % of the peak, so the ` +
+        `rest of the step (activations, Adam, data generation, loss) would have to fit in ${fmt(budget - gemmMs, 2)} ms; it ` +
+        `takes ${fmt(o.msPerStep - gemmMs, 2)} ms.`,
+    );
   }
   const many = node.workloads.W4b;
   if (many && many.stepsPerS < TARGETS.W4b) {
-    const floor = many.flops / (peak * 1e9) * 1e3;
-    notes.push(`- W4 with 1024 chains: one Langevin step is ${mflop(many.flops)} FLOP of layer products; at the ` +
-      `peak of ${fmt(peak, 1)} GFLOP/s they alone take ${fmt(floor, 2)} ms, so no SIMD128 code passes ` +
-      `${fmt(1e3 / floor, 0)} steps/s here, and ${fmt(TARGETS.W4b)} is above that ceiling. (Counted per chain, ` +
-      `the run makes ${fmt(many.stepsPerS * 1024, 0)} chain-steps/s.)`);
+    const floor = (many.flops / (peak * 1e9)) * 1e3;
+    notes.push(
+      `- W4 with 1024 chains: one Langevin step is ${mflop(many.flops)} FLOP of layer products; at the ` +
+        `peak of ${fmt(peak, 1)} GFLOP/s they alone take ${fmt(floor, 2)} ms, so no SIMD128 code passes ` +
+        `${fmt(1e3 / floor, 0)} steps/s here, and ${fmt(TARGETS.W4b)} is above that ceiling. (Counted per chain, ` +
+        `the run makes ${fmt(many.stepsPerS * 1024, 0)} chain-steps/s.)`,
+    );
   }
   const one = node.workloads.W4a;
   if (one && one.gemmGflops > 0 && one.gemmGflops < GEMM_PEAK_SHARE * peak)
-    notes.push(`- W4 with 1 chain: its products are a single row times each weight matrix (M = 1), one multiply-add ` +
-      `per weight loaded, so cache bandwidth, not the multiply and add units, bounds them (${fmt(one.gemmGflops, 1)} ` +
-      `GFLOP/s); the steps/s target itself is met ${fmt(one.stepsPerS / TARGETS.W4a, 1)} times over.`);
+    notes.push(
+      `- W4 with 1 chain: its products are a single row times each weight matrix (M = 1), one multiply-add ` +
+        `per weight loaded, so cache bandwidth, not the multiply and add units, bounds them (${fmt(one.gemmGflops, 1)} ` +
+        `GFLOP/s); the steps/s target itself is met ${fmt(one.stepsPerS / TARGETS.W4a, 1)} times over.`,
+    );
   return notes.length ? `\nWhat the misses mean, in this run's numbers:\n\n${notes.join('\n')}\n` : '';
 }
 
@@ -251,23 +310,43 @@ function hashCheck(builds) {
       const o = b.result?.workloads[w];
       if (o && o.status === 0) hs.set(b.name, o.hash >>> 0);
     }
-    if (new Set(hs.values()).size > 1) bad.push(`${w}: ${[...hs].map(([n, h]) => `${n} ${h.toString(16)}`).join(', ')}`);
+    if (new Set(hs.values()).size > 1)
+      bad.push(`${w}: ${[...hs].map(([n, h]) => `${n} ${h.toString(16)}`).join(', ')}`);
   }
   return bad;
 }
 
 function tool(cmd, argv) {
-  try { return execFileSync(cmd, argv, { encoding: 'utf8' }).split('\n')[0].trim(); } catch { return `${cmd}: not found`; }
+  try {
+    return execFileSync(cmd, argv, { encoding: 'utf8' }).split('\n')[0].trim();
+  } catch {
+    return `${cmd}: not found`;
+  }
 }
 
 // ---- Main --------------------------------------------------------------------------------------
 
 const builds = [
   { id: 'node-simd128', name: 'wasm SIMD128, Node', run: () => nodeWasm('simd128') },
-  { id: 'chromium-simd128', name: 'wasm SIMD128, Chromium', run: () => chromiumRun('simd128'), skip: flag('--no-chromium') || CPU_CLOCK },
+  {
+    id: 'chromium-simd128',
+    name: 'wasm SIMD128, Chromium',
+    run: () => chromiumRun('simd128'),
+    skip: flag('--no-chromium') || CPU_CLOCK,
+  },
   { id: 'node-scalar', name: 'wasm scalar, Node', run: () => nodeWasm('scalar'), skip: flag('--no-scalar') },
-  { id: 'native-simd128', name: 'native, SIMD128 kernels (SIMDe)', run: () => native('simd128'), skip: flag('--no-native') },
-  { id: 'native-scalar', name: 'native, scalar kernels', run: () => native('scalar'), skip: flag('--no-native') || flag('--no-scalar') },
+  {
+    id: 'native-simd128',
+    name: 'native, SIMD128 kernels (SIMDe)',
+    run: () => native('simd128'),
+    skip: flag('--no-native'),
+  },
+  {
+    id: 'native-scalar',
+    name: 'native, scalar kernels',
+    run: () => native('scalar'),
+    skip: flag('--no-native') || flag('--no-scalar'),
+  },
 ];
 for (const b of builds) if (!b.skip) b.result = await repeated(b.name, b.run);
 
@@ -283,7 +362,9 @@ function cpuDescription() {
     const flags = field('flags') ?? '';
     const vec = ['avx512f', 'avx2', 'avx', 'sse4_2'].find((f) => flags.split(' ').includes(f)) ?? '';
     extra = ` (family ${field('cpu family')} model ${field('model')}, ${vec}${flags.includes('hypervisor') ? ', virtual machine' : ''})`;
-  } catch { /* not Linux */ }
+  } catch {
+    /* not Linux */
+  }
   return `${cpus()[0].model}${extra}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 0)} GiB`;
 }
 const machine = cpuDescription();
@@ -291,17 +372,23 @@ const date = new Date().toISOString().slice(0, 10);
 const command = `bench/run.sh${QUICK ? ' --quick' : ''}${REPEAT > 1 ? ` --repeat ${REPEAT}` : ''}${CPU_CLOCK ? ' --cpu-clock' : ''}`;
 const t = tables(builds);
 const hashes = hashCheck(builds);
-const peakLine = node && node.peakGflops > 0
-  ? `SIMD128 multiply+add peak in Node on this machine: **${fmt(node.peakGflops, 1)} GFLOP/s** (register-only loops of bench.c, best of 5 runs: chained ${fmt(node.peakChained, 1)}, split ${fmt(node.peakSplit, 1)})`
-  : '';
+const peakLine =
+  node && node.peakGflops > 0
+    ? `SIMD128 multiply+add peak in Node on this machine: **${fmt(node.peakGflops, 1)} GFLOP/s** (register-only loops of bench.c, best of 5 runs: chained ${fmt(node.peakChained, 1)}, split ${fmt(node.peakSplit, 1)})`
+    : '';
 const versions = [
-  `Node ${process.versions.node} (V8 ${process.versions.v8})`, chromeName,
-  `emcc ${tool('emcc', ['--version']).match(/\d+\.\d+\.\d+/)?.[0] ?? '?'}`, tool('gcc', ['--version']),
-].filter(Boolean).join('; ');
+  `Node ${process.versions.node} (V8 ${process.versions.v8})`,
+  chromeName,
+  `emcc ${tool('emcc', ['--version']).match(/\d+\.\d+\.\d+/)?.[0] ?? '?'}`,
+  tool('gcc', ['--version']),
+]
+  .filter(Boolean)
+  .join('; ');
 
-const report = `${QUICK ? '> Quick run (a fifth of the steps): for development, not for the record.\n\n' : ''}` +
-`${CPU_CLOCK ? '> Timed with the processes\' CPU time (--cpu-clock), not wall-clock time; no GEMM pass, no Chromium.\n\n' : ''}` +
-`Machine: ${machine}; load average ${fmt(LOAD_AT_START, 1)} at the start. Date: ${date}. Command: \`${command}\`.
+const report =
+  `${QUICK ? '> Quick run (a fifth of the steps): for development, not for the record.\n\n' : ''}` +
+  `${CPU_CLOCK ? "> Timed with the processes' CPU time (--cpu-clock), not wall-clock time; no GEMM pass, no Chromium.\n\n" : ''}` +
+  `Machine: ${machine}; load average ${fmt(LOAD_AT_START, 1)} at the start. Date: ${date}. Command: \`${command}\`.
 Tools: ${versions}.
 
 ${peakLine}

@@ -7,9 +7,21 @@
 
 // Keep in sync with bench/bench.h (the workload and field enums).
 export const WORKLOADS = ['W1', 'W2', 'W3', 'W4a', 'W4b'];
-export const FIELDS = ['stepsPerS', 'msPerStep', 'flops', 'gflops', 'hash', 'segments', 'units',
-  'gemmShare', 'gemmGflops', 'gemmFlops'];
-const PEAK_ITERS = 20000000, PEAK_WARMUP = 3, PEAK_RUNS = 5; // keep in sync with bench_native.c
+export const FIELDS = [
+  'stepsPerS',
+  'msPerStep',
+  'flops',
+  'gflops',
+  'hash',
+  'segments',
+  'units',
+  'gemmShare',
+  'gemmGflops',
+  'gemmFlops',
+];
+const PEAK_ITERS = 20000000,
+  PEAK_WARMUP = 3,
+  PEAK_RUNS = 5; // keep in sync with bench_native.c
 export const ISA_IDS = { scalar: 1, simd128: 2 }; // sf_isa in src/scorefield.h
 
 // clock: () => milliseconds; performance.now by default. bench/node-run.js --cpu-clock passes the
@@ -37,7 +49,9 @@ export function runSuite(exports, { isa, only = null, quick = false, gemm = true
     // the faster loop.
     const rates = [0, 1].map((loop) => {
       for (let k = 0; k < PEAK_WARMUP; k++) exports.bench_peak_gflops(loop, PEAK_ITERS / 10, 0.999, 1e-3, 0.01);
-      const runs = Array.from({ length: PEAK_RUNS }, () => exports.bench_peak_gflops(loop, PEAK_ITERS, 0.999, 1e-3, 0.01));
+      const runs = Array.from({ length: PEAK_RUNS }, () =>
+        exports.bench_peak_gflops(loop, PEAK_ITERS, 0.999, 1e-3, 0.01),
+      );
       return Math.max(...runs);
     });
     [result.peakChained, result.peakSplit] = rates;
@@ -49,15 +63,20 @@ export function runSuite(exports, { isa, only = null, quick = false, gemm = true
     const status = exports.bench_run(w, ISA_IDS[isa], quick ? 1 : 0, gemm ? 1 : 0);
     const r = new Float64Array(exports.memory.buffer, exports.bench_results() + 8 * w * FIELDS.length, FIELDS.length);
     const o = { status };
-    FIELDS.forEach((f, i) => { o[f] = r[i]; });
+    FIELDS.forEach((f, i) => {
+      o[f] = r[i];
+    });
     const shapes = new Float64Array(exports.memory.buffer, exports.bench_shapes(), 7 * exports.bench_shape_count());
     o.shapes = [];
     for (let i = 0; i < shapes.length; i += 7) {
       const [M, N, K, trans, calls, ms, flops] = shapes.subarray(i, i + 7);
-      o.shapes.push({ M, N, K, trans, calls, ms, gflops: flops / ms * 1e-6 });
+      o.shapes.push({ M, N, K, trans, calls, ms, gflops: (flops / ms) * 1e-6 });
     }
     result.workloads[name] = o;
-    log(`${name} ${isa}: ${o.stepsPerS.toFixed(1)} steps/s` + (o.gemmShare >= 0 ? `, GEMM ${(100 * o.gemmShare).toFixed(0)}% at ${o.gemmGflops.toFixed(2)} GFLOP/s` : ''));
+    log(
+      `${name} ${isa}: ${o.stepsPerS.toFixed(1)} steps/s` +
+        (o.gemmShare >= 0 ? `, GEMM ${(100 * o.gemmShare).toFixed(0)}% at ${o.gemmGflops.toFixed(2)} GFLOP/s` : ''),
+    );
   });
   return result;
 }

@@ -89,7 +89,9 @@ async function handle(req, res) {
     ...(withCsp ? { 'Content-Security-Policy': CSP } : {}),
   });
   if (req.method === 'HEAD') return res.end();
-  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 const server = createServer((req, res) => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test of Scorefield: builds the two WebAssembly modules (build-wasm.sh: with and without
+# Runs every test of Scorefield: the style and static checks (scripts/lint.sh), then builds the two WebAssembly modules (build-wasm.sh: with and without
 # SIMD128, warnings as errors, imports checked), runs the native C tests (Release, and again under
 # AddressSanitizer and UndefinedBehaviorSanitizer), fuzzes the weights-file reader for 20 s, then
 # the Node tests of the wasm modules and the browser tests of the page (headless chromium through
@@ -8,6 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
+
+echo "== style and static checks (scripts/lint.sh: clang-format, Prettier, ESLint, tsc --checkJs)"
+scripts/lint.sh
 
 echo "== WebAssembly modules (SIMD128 and scalar, warnings as errors)"
 ./build-wasm.sh

@@ -14,19 +14,19 @@
 #include "optim/adam.h"
 
 #define SF__TRAIN_DEFAULT_BATCH 128
-#define SF__TRAIN_DEFAULT_LR 1e-3f
+#define SF__TRAIN_DEFAULT_LR    1e-3f
 /* DSM's σ when nothing else is said: about a tenth of each dataset's spread (the 2-D sets span
  * ~2.5; a digit's pixels span 0..1 in 64 dimensions). */
-#define SF__DSM_SIGMA_2D 0.1f
+#define SF__DSM_SIGMA_2D     0.1f
 #define SF__DSM_SIGMA_DIGITS 0.2f
 /* NCSN's ladder (Song & Ermon 2019, §4.2): σ₁ about the largest distance between data points, so
  * that the first level blurs every mode into one (the 2-D sets fit in about [−1.5, 1.5]²: diameter
  * ~3; digits' pixels lie in [0, 1]: distances between images of order 1, as for the paper's images),
  * σ_L small enough that the last level is the data itself, 10 levels as in the paper. */
-#define SF__NCSN_SIGMA_MAX_2D 3.0f
+#define SF__NCSN_SIGMA_MAX_2D     3.0f
 #define SF__NCSN_SIGMA_MAX_DIGITS 1.0f
-#define SF__NCSN_SIGMA_MIN 0.01f
-#define SF__NCSN_LEVELS 10
+#define SF__NCSN_SIGMA_MIN        0.01f
+#define SF__NCSN_LEVELS           10
 
 sf_net_config sf_net_config_default(int dim) {
     sf_net_config c = {dim, 128, 2, 42, SF_ISA_AUTO, 0};
@@ -58,8 +58,7 @@ static sf_status check_net_config(const sf_net_config *c) {
         return sf__fail(SF_EINVAL, "depth must be 1..%d hidden layers, got %d", SF_MAX_DEPTH, c->depth);
     if (c->isa < SF_ISA_AUTO || c->isa > SF_ISA_SIMD128)
         return sf__fail(SF_EINVAL, "unknown instruction set id %d", c->isa);
-    if (c->isa == SF_ISA_SIMD128 && !SF_HAVE_SIMD128)
-        return sf__fail(SF_EINVAL, "this build has no SIMD128 kernels");
+    if (c->isa == SF_ISA_SIMD128 && !SF_HAVE_SIMD128) return sf__fail(SF_EINVAL, "this build has no SIMD128 kernels");
     if (c->noise_conditional != 0 && c->noise_conditional != 1)
         return sf__fail(SF_EINVAL, "noise_conditional must be 0 or 1, got %d", c->noise_conditional);
     return SF_OK;
@@ -197,8 +196,10 @@ static void fill_from_rng(sf_model *m, int n, int K, const float *sigmas) {
     float *h0 = m->ws.h[0], *z = m->ws.adj[0];
     for (int i = 0; i < n; i++) {
         float *xi = h0 + (long)i * in0;
-        if (tc->dataset == SF_DATA_POINTS) sf__points_draw(xi, m->points, m->n_points, 1, tc->data_noise, &m->rng_train);
-        else sf__data_draw(xi, NULL, tc->dataset, 1, tc->data_noise, &m->rng_train);
+        if (tc->dataset == SF_DATA_POINTS)
+            sf__points_draw(xi, m->points, m->n_points, 1, tc->data_noise, &m->rng_train);
+        else
+            sf__data_draw(xi, NULL, tc->dataset, 1, tc->data_noise, &m->rng_train);
         if (tc->objective == SF_OBJ_SLICED || tc->objective == SF_OBJ_SLICED_VR) {
             for (int j = 1; j <= K; j++) sf_rng_fill_normal(&m->rng_train, h0 + j * size + (long)i * D, D, 1.0f);
         } else if (tc->objective == SF_OBJ_DSM) {
@@ -215,8 +216,8 @@ static void fill_from_rng(sf_model *m, int n, int K, const float *sigmas) {
 }
 
 /* The same from caller-given arrays: x (N, D) and aux (see sf_model_loss_grad), points n0 .. n0+n. */
-static void fill_from_arrays(sf_model *m, int objective, const float *x, const float *aux, int N, int M,
-                             float sigma, int n0, int n) {
+static void fill_from_arrays(sf_model *m, int objective, const float *x, const float *aux, int N, int M, float sigma,
+                             int n0, int n) {
     const int D = m->net.D;
     const long size = (long)n * D;
     float *h0 = m->ws.h[0];
@@ -249,18 +250,19 @@ static double batch_loss_grad(sf_model *m, const sf_loss_args *a, const float *x
     /* No zeroing of the gradient: the first chunk writes it (acc = 0), the others add to it. */
     for (int n0 = 0; n0 < a->N; n0 += per) {
         int n = a->N - n0 < per ? a->N - n0 : per;
-        if (x) fill_from_arrays(m, a->objective, x, aux, a->N, a->M, a->sigma, n0, n);
-        else fill_from_rng(m, n, K, sigmas);
+        if (x)
+            fill_from_arrays(m, a->objective, x, aux, a->N, a->M, a->sigma, n0, n);
+        else
+            fill_from_rng(m, n, K, sigmas);
         loss += sf__loss_chunk(&m->net, m->k, m->p, &m->ws, n, a, m->grad, n0 > 0);
     }
     return loss;
 }
 
-sf_status sf_model_loss_grad(sf_model *m, float *loss, int objective, const float *x, const float *aux,
-                             int n, int n_proj, float sigma) {
+sf_status sf_model_loss_grad(sf_model *m, float *loss, int objective, const float *x, const float *aux, int n,
+                             int n_proj, float sigma) {
     if (!m || !loss || !x) return sf__fail(SF_EINVAL, "sf_model_loss_grad: model, loss and x must not be NULL");
-    if (objective < 0 || objective >= SF_OBJ_COUNT)
-        return sf__fail(SF_EINVAL, "unknown objective id %d", objective);
+    if (objective < 0 || objective >= SF_OBJ_COUNT) return sf__fail(SF_EINVAL, "unknown objective id %d", objective);
     if (n < 1 || n > SF_MAX_BATCH) return sf__fail(SF_EINVAL, "batch size must be 1..%d, got %d", SF_MAX_BATCH, n);
     int sliced = objective == SF_OBJ_SLICED || objective == SF_OBJ_SLICED_VR;
     if (sliced && (n_proj < 1 || n_proj > SF_MAX_PROJ))
@@ -305,8 +307,7 @@ static void ema_update(float *ema, const float *p, int P, long long t) {
 sf_status sf_model_train(sf_model *m, int steps, float *losses) {
     if (!m) return sf__fail(SF_EINVAL, "model is NULL");
     if (steps < 0) return sf__fail(SF_EINVAL, "steps must be >= 0, got %d", steps);
-    if (!m->has_dataset)
-        return sf__fail(SF_EINVAL, "no dataset has dimension %d: set one before training", m->net.D);
+    if (!m->has_dataset) return sf__fail(SF_EINVAL, "no dataset has dimension %d: set one before training", m->net.D);
     if (m->tc.dataset == SF_DATA_DIGITS && !sf__digits_ready()) return sf__fail(SF_EINVAL, SF__DIGITS_NOT_LOADED);
     const sf_train_config *tc = &m->tc;
     sf_loss_args a = {tc->objective, tc->batch, tc->n_proj, tc->sigma, m->row_sigma, m->row_x};
@@ -315,14 +316,15 @@ sf_status sf_model_train(sf_model *m, int steps, float *losses) {
         float loss = (float)batch_loss_grad(m, &a, NULL, NULL);
         if (losses) losses[s] = loss;
         if (!sf__finite(loss))
-            return sf__fail(SF_ENONFINITE, "the loss became %g at step %lld; the step was not applied",
-                            (double)loss, m->step + 1);
+            return sf__fail(SF_ENONFINITE, "the loss became %g at step %lld; the step was not applied", (double)loss,
+                            m->step + 1);
         sf_adam_coef c = sf__adam_coef(tc->lr, m->step + 1);
         float check = m->k->adam(m->p_next, m->m1_next, m->m2_next, m->p, m->m1, m->m2, m->grad, P, c);
         if (check != 0.0f)
             return sf__fail(SF_ENONFINITE,
                             "the parameters became non-finite at step %lld (learning rate %g); "
-                            "the step was not applied", m->step + 1, (double)tc->lr);
+                            "the step was not applied",
+                            m->step + 1, (double)tc->lr);
         float *t;
         t = m->p, m->p = m->p_next, m->p_next = t;
         t = m->m1, m->m1 = m->m1_next, m->m1_next = t;
@@ -360,7 +362,8 @@ const float *sf__model_score_chunk(sf_model *m, const float *x, int n) {
 sf_status sf_model_score_sigma(sf_model *m, float *s, const float *x, int n, float sigma) {
     if (!m || (n > 0 && (!s || !x))) return sf__fail(SF_EINVAL, "sf_model_score: NULL argument");
     if (n < 0) return sf__fail(SF_EINVAL, "point count must be >= 0, got %d", n);
-    if (!sf__finite(sigma) || sigma <= 0) return sf__fail(SF_EINVAL, "sigma must be finite and > 0, got %g", (double)sigma);
+    if (!sf__finite(sigma) || sigma <= 0)
+        return sf__fail(SF_EINVAL, "sigma must be finite and > 0, got %g", (double)sigma);
     const long D = m->net.D;
     if (!sf__all_finite(x, n * D)) return sf__fail(SF_EINVAL, "x contains NaN or infinity");
     for (int n0 = 0; n0 < n; n0 += m->ws.rows) {

@@ -12,16 +12,16 @@ struct sf_model {
     const sf_kernels *k;
     sf_net_config nc;
     sf_train_config tc;
-    int has_dataset;       /* tc holds a dataset of dimension D */
+    int has_dataset; /* tc holds a dataset of dimension D */
     sf_rng rng_train;
-    long long step;        /* training steps taken */
+    long long step; /* training steps taken */
     /* Parameters and Adam's moments (P each), double-buffered: a step writes the other set and the
      * sets swap only when the result is finite. */
     float *p, *m1, *m2;
     float *p_next, *m1_next, *m2_next;
-    float *grad;           /* (P) */
-    float *ema;            /* (P) noise-conditional nets: the moving average of p they sample with */
-    float *points;         /* (SF_MAX_POINTS, 2) painted points for SF_DATA_POINTS, D = 2 only */
+    float *grad;   /* (P) */
+    float *ema;    /* (P) noise-conditional nets: the moving average of p they sample with */
+    float *points; /* (SF_MAX_POINTS, 2) painted points for SF_DATA_POINTS, D = 2 only */
     int n_points;
     float *row_sigma;      /* (ws.rows) NCSN: each chunk point's noise level (noise-conditional nets) */
     float *row_x;          /* (ws.rows, D) NCSN: each chunk point's noisy x̃, for the output map */

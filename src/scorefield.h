@@ -53,9 +53,9 @@ extern "C" {
  * Keep in sync with the JavaScript loader's status names. */
 typedef enum sf_status {
     SF_OK = 0,
-    SF_EINVAL = 1,     /* an argument is out of range, NULL or not finite; nothing was changed */
-    SF_ENOMEM = 2,     /* allocation failed; nothing was changed */
-    SF_ENONFINITE = 3  /* a loss, gradient or sample became NaN or infinite (see each function) */
+    SF_EINVAL = 1,    /* an argument is out of range, NULL or not finite; nothing was changed */
+    SF_ENOMEM = 2,    /* allocation failed; nothing was changed */
+    SF_ENONFINITE = 3 /* a loss, gradient or sample became NaN or infinite (see each function) */
 } sf_status;
 
 /* The message of the last call on this thread that did not return SF_OK (a static string,
@@ -66,16 +66,17 @@ const char *sf_error(void);
 const char *sf_status_name(sf_status s);
 
 /* ---- Limits ---------------------------------------------------------------------------------- */
-#define SF_MAX_DIM 256      /* D */
-#define SF_MAX_HIDDEN 512   /* H */
-#define SF_MAX_DEPTH 4      /* hidden layers */
-#define SF_MAX_BATCH 65536  /* batch size; memory does not grow with it (batches run in chunks) */
-#define SF_MAX_PROJ 64      /* projections per sample for sliced score matching */
-#define SF_MAX_STEPS 1000000 /* Langevin steps in one call */
-#define SF_MAX_LEVELS 64     /* noise levels of a ladder */
-#define SF_MAX_POINTS 4096   /* painted points a model holds */
-#define SF_MAX_SEED 9007199254740991ULL /* 2^53 − 1: the largest seed every front end writes exactly (a
-                                           JavaScript number holds integers exactly up to it) */
+#define SF_MAX_DIM    256     /* D */
+#define SF_MAX_HIDDEN 512     /* H */
+#define SF_MAX_DEPTH  4       /* hidden layers */
+#define SF_MAX_BATCH  65536   /* batch size; memory does not grow with it (batches run in chunks) */
+#define SF_MAX_PROJ   64      /* projections per sample for sliced score matching */
+#define SF_MAX_STEPS  1000000 /* Langevin steps in one call */
+#define SF_MAX_LEVELS 64      /* noise levels of a ladder */
+#define SF_MAX_POINTS 4096    /* painted points a model holds */
+/* 2^53 − 1: the largest seed every front end writes exactly (a JavaScript number holds integers
+ * exactly up to it). */
+#define SF_MAX_SEED 9007199254740991ULL
 /* Every SF_MAX_* above is exported by name to JavaScript (src/wasm/api.c: sfw_limit_*), where the
  * settings and checks read them; tests/node/enums.test.js compares the two. */
 
@@ -104,15 +105,15 @@ typedef enum sf_dataset {
 
 /* How much of a sampler's run to keep (see sf_langevin and sf_annealed_langevin). */
 typedef enum sf_keep {
-    SF_KEEP_LAST = 0,   /* (n, D): the chains after the last step */
-    SF_KEEP_ALL = 1,    /* (steps + 1, n, D): every step, frame 0 the start */
-    SF_KEEP_LEVELS = 2  /* annealed only, (levels + 1, n, D): the chains after each noise level */
+    SF_KEEP_LAST = 0,  /* (n, D): the chains after the last step */
+    SF_KEEP_ALL = 1,   /* (steps + 1, n, D): every step, frame 0 the start */
+    SF_KEEP_LEVELS = 2 /* annealed only, (levels + 1, n, D): the chains after each noise level */
 } sf_keep;
 
 typedef enum sf_isa {
-    SF_ISA_AUTO = 0,    /* SIMD128 when this build has it, else scalar */
-    SF_ISA_SCALAR = 1,  /* the scalar twins, on any build */
-    SF_ISA_SIMD128 = 2  /* the SIMD128 twins; SF_EINVAL on a build without them */
+    SF_ISA_AUTO = 0,   /* SIMD128 when this build has it, else scalar */
+    SF_ISA_SCALAR = 1, /* the scalar twins, on any build */
+    SF_ISA_SIMD128 = 2 /* the SIMD128 twins; SF_EINVAL on a build without them */
 } sf_isa;
 
 /* ---- Data ------------------------------------------------------------------------------------ */
@@ -153,11 +154,11 @@ sf_status sf_noise_ladder(float *sigmas, int levels, float sigma_max, float sigm
 typedef struct sf_model sf_model;
 
 typedef struct sf_net_config {
-    int dim;       /* D, 1 .. SF_MAX_DIM */
-    int hidden;    /* H, 1 .. SF_MAX_HIDDEN (tutorial 128) */
-    int depth;     /* hidden layers, 1 .. SF_MAX_DEPTH (tutorial 2) */
-    uint64_t seed; /* seeds initialisation and training batches */
-    int isa;       /* an sf_isa */
+    int dim;               /* D, 1 .. SF_MAX_DIM */
+    int hidden;            /* H, 1 .. SF_MAX_HIDDEN (tutorial 128) */
+    int depth;             /* hidden layers, 1 .. SF_MAX_DEPTH (tutorial 2) */
+    uint64_t seed;         /* seeds initialisation and training batches */
+    int isa;               /* an sf_isa */
     int noise_conditional; /* 1: the net is s(x, σ), taking log σ as one more input (train it with
                               SF_OBJ_NCSN); 0: the tutorial's s(x) */
 } sf_net_config;
@@ -211,8 +212,8 @@ sf_status sf_model_score(sf_model *m, float *s, const float *x, int n);
  * unused for EXACT. *loss receives the loss; the gradient (P) is left in sf_model_grad(m).
  * This is what training computes after drawing its batch; tests check it against a double-precision
  * reference. */
-sf_status sf_model_loss_grad(sf_model *m, float *loss, int objective, const float *x, const float *aux,
-                             int n, int n_proj, float sigma);
+sf_status sf_model_loss_grad(sf_model *m, float *loss, int objective, const float *x, const float *aux, int n,
+                             int n_proj, float sigma);
 
 /* Gives a model of dimension 2 the points a user painted, for SF_DATA_POINTS: points (n, 2) are
  * copied, 1 <= n <= SF_MAX_POINTS, finite. Training on SF_DATA_POINTS draws them uniformly and adds
@@ -280,8 +281,7 @@ sf_langevin_config sf_langevin_config_default(int dataset);
  * keep_all (SF_KEEP_ALL): out is (steps + 1, n, D), frame 0 = x0 and frame t the chains after t
  * steps; otherwise out is (n, D), the chains after the last step. out must not overlap x0.
  * Returns SF_ENONFINITE if a chain became NaN or infinite (out is written all the same). */
-sf_status sf_langevin(sf_model *m, float *out, const float *x0, int n, const sf_langevin_config *lc,
-                      int keep_all);
+sf_status sf_langevin(sf_model *m, float *out, const float *x0, int n, const sf_langevin_config *lc, int keep_all);
 
 /* A score function for sf_langevin_fn: s (n, dim) = score at x (n, dim). Returns 0 on success. */
 typedef int (*sf_score_fn)(void *ctx, float *s, const float *x, int n, int dim);
@@ -312,8 +312,7 @@ sf_anneal_config sf_anneal_config_default(int dataset);
  * NB: the step is α·s with noise √(2α) — Langevin's own convention, which the tutorial's sampler
  * (sf_langevin) writes with ε = 2α as ε/2·s and √ε. keep: an sf_keep (SF_KEEP_ALL gives L·T + 1
  * frames, SF_KEEP_LEVELS gives L + 1). SF_EINVAL for a model that is not noise-conditional. */
-sf_status sf_annealed_langevin(sf_model *m, float *out, const float *x0, int n, const sf_anneal_config *ac,
-                               int keep);
+sf_status sf_annealed_langevin(sf_model *m, float *out, const float *x0, int n, const sf_anneal_config *ac, int keep);
 
 /* A score function of the noise level for sf_annealed_langevin_fn: s (n, dim) = s(x, sigma). */
 typedef int (*sf_score_sigma_fn)(void *ctx, float *s, const float *x, int n, int dim, float sigma);

@@ -27,14 +27,22 @@ const INK = [40, 40, 40];
 
 // A 3 × 5 dot font for the characters numbers need: each glyph is five rows of three bits.
 const GLYPHS = {
-  0: ['111', '101', '101', '101', '111'], 1: ['010', '110', '010', '010', '111'],
-  2: ['111', '001', '111', '100', '111'], 3: ['111', '001', '111', '001', '111'],
-  4: ['101', '101', '111', '001', '001'], 5: ['111', '100', '111', '001', '111'],
-  6: ['111', '100', '111', '101', '111'], 7: ['111', '001', '001', '001', '001'],
-  8: ['111', '101', '111', '101', '111'], 9: ['111', '101', '111', '001', '111'],
-  '.': ['000', '000', '000', '000', '010'], '-': ['000', '000', '111', '000', '000'],
+  0: ['111', '101', '101', '101', '111'],
+  1: ['010', '110', '010', '010', '111'],
+  2: ['111', '001', '111', '100', '111'],
+  3: ['111', '001', '111', '001', '111'],
+  4: ['101', '101', '111', '001', '001'],
+  5: ['111', '100', '111', '001', '111'],
+  6: ['111', '100', '111', '101', '111'],
+  7: ['111', '001', '001', '001', '001'],
+  8: ['111', '101', '111', '101', '111'],
+  9: ['111', '101', '111', '001', '111'],
+  '.': ['000', '000', '000', '000', '010'],
+  '-': ['000', '000', '111', '000', '000'],
 };
-const GLYPH_W = 3, GLYPH_H = 5, GLYPH_ADVANCE = 4; // dots
+const GLYPH_W = 3,
+  GLYPH_H = 5,
+  GLYPH_ADVANCE = 4; // dots
 
 /** The colour maps by name: t in [0, 1] → [r, g, b] bytes (t clamped). */
 export const COLORMAPS = Object.freeze({
@@ -61,7 +69,8 @@ function text(img, width, x0, y0, s) {
     if (!glyph) continue;
     for (let r = 0; r < GLYPH_H; r++) {
       for (let c = 0; c < GLYPH_W; c++) {
-        if (glyph[r][c] === '1') fill(img, width, x0 + (k * GLYPH_ADVANCE + c) * FONT_PX, y0 + r * FONT_PX, FONT_PX, FONT_PX, INK);
+        if (glyph[r][c] === '1')
+          fill(img, width, x0 + (k * GLYPH_ADVANCE + c) * FONT_PX, y0 + r * FONT_PX, FONT_PX, FONT_PX, INK);
       }
     }
   }
@@ -74,18 +83,22 @@ function text(img, width, x0, y0, s) {
  */
 export function digitGrid(frames, n, { vmin = 0, vmax = 1, colormap = 'viridis' } = {}) {
   const D = SIDE * SIDE;
-  if (!(n >= 1) || frames.length % (n * D) !== 0) throw new Error(`digit grid: ${frames.length} floats are not (F, ${n}, ${D})`);
+  if (!(n >= 1) || frames.length % (n * D) !== 0)
+    throw new Error(`digit grid: ${frames.length} floats are not (F, ${n}, ${D})`);
   if (!(vmax > vmin)) throw new Error(`digit grid: colour range must have vmax > vmin, got [${vmin}, ${vmax}]`);
   const cmap = COLORMAPS[colormap];
   if (!cmap) throw new Error(`digit grid: unknown colour map '${colormap}'`);
   const F = frames.length / (n * D);
-  const cell = SIDE * PIXEL_PX, pitch = cell + GAP_PX;
+  const cell = SIDE * PIXEL_PX,
+    pitch = cell + GAP_PX;
   const labelH = GLYPH_H * FONT_PX + GAP_PX * 2;
-  const gridW = F * pitch - GAP_PX, gridH = n * pitch - GAP_PX;
+  const gridW = F * pitch - GAP_PX,
+    gridH = n * pitch - GAP_PX;
   const barH = Math.max(gridH, BAR_MIN_HEIGHT_PX);
   const ticks = niceTicks(vmin, vmax, BAR_TICK_COUNT);
   const tickLabels = ticks.map(String);
-  const barX = MARGIN_PX + gridW + BAR_GAP_PX, top = MARGIN_PX + labelH;
+  const barX = MARGIN_PX + gridW + BAR_GAP_PX,
+    top = MARGIN_PX + labelH;
   const width = barX + BAR_WIDTH_PX + TICK_PX + TICK_GAP_PX + Math.max(...tickLabels.map(textWidth)) + MARGIN_PX;
   const height = top + Math.max(gridH, barH) + MARGIN_PX;
   const img = new Uint8Array(width * height * 3);
@@ -97,7 +110,9 @@ export function digitGrid(frames, n, { vmin = 0, vmax = 1, colormap = 'viridis' 
   }
   for (let t = 0; t < F; t++) {
     for (let i = 0; i < n; i++) {
-      const base = (t * n + i) * D, x0 = MARGIN_PX + t * pitch, y0 = top + i * pitch;
+      const base = (t * n + i) * D,
+        x0 = MARGIN_PX + t * pitch,
+        y0 = top + i * pitch;
       for (let p = 0; p < D; p++) {
         const rgb = cmap((frames[base + p] - vmin) / (vmax - vmin));
         fill(img, width, x0 + (p % SIDE) * PIXEL_PX, y0 + Math.floor(p / SIDE) * PIXEL_PX, PIXEL_PX, PIXEL_PX, rgb);

@@ -17,8 +17,8 @@ int main(int argc, char **argv) {
         return 1;
     }
     size_t px = (size_t)SF_DIGITS_ROWS * SF_DIGITS_PIXELS;
-    int ok = fwrite(sf_digits_pixels, 1, px, f) == px &&
-             fwrite(sf_digits_labels, 1, SF_DIGITS_ROWS, f) == SF_DIGITS_ROWS;
+    int ok =
+        fwrite(sf_digits_pixels, 1, px, f) == px && fwrite(sf_digits_labels, 1, SF_DIGITS_ROWS, f) == SF_DIGITS_ROWS;
     if (fclose(f) != 0 || !ok) {
         perror(argv[1]);
         return 1;

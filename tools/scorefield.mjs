@@ -45,7 +45,11 @@ const CLI_DATASETS = Object.keys(DATASETS).filter((d) => d !== 'points');
 // The figure's region: the tutorial's for the swiss roll, a square around the other 2-D sets.
 const TUTORIAL_BOX = [-1.5, 2, -1.5, 2];
 const TOY_BOX = [-2, 2, -2, 2];
-const TUTORIAL_STARTS = [[-1.5, -1.5], [0, 0], [1.5, 0]]; // the tutorial's three 2-D chains
+const TUTORIAL_STARTS = [
+  [-1.5, -1.5],
+  [0, 0],
+  [1.5, 0],
+]; // the tutorial's three 2-D chains
 // The tutorial runs one digit chain; eight rows make the grid show how different starts end up.
 const DIGITS_CHAINS = 8;
 const DIGITS_START_HI = 0.1; // digit chains start at 0.1·U(0, 1)⁶⁴, as the tutorial's
@@ -63,19 +67,37 @@ const MAX_SEED = 2 ** 53 - 1; // seeds reach the library as doubles, exact below
 const MAX_KEPT_FLOATS = 2 ** 26; // (sampler steps + 1)·chains·D floats kept for the files: 256 MB
 const MAX_CHAINS = 100000;
 const MAX_DATA_POINTS = 100000; // dots in an SVG: beyond this the file is megabytes of overlap
-const DEFAULT_FILES = { losses: 'losses.csv', weights: 'weights.sfw', samples: 'samples.csv', svg: 'figure.svg', png: 'frames.png' };
+const DEFAULT_FILES = {
+  losses: 'losses.csv',
+  weights: 'weights.sfw',
+  samples: 'samples.csv',
+  svg: 'figure.svg',
+  png: 'frames.png',
+};
 
 // Limits mirrored from src/scorefield.h (SF_MAX_*), so that the command line fails as a usage error
 // before anything runs; the library checks again.
-const LIMITS = { hidden: 512, depth: 4, batch: 65536, projections: 64, levels: 64, samplerSteps: 1000000, trainSteps: 100000000 };
+const LIMITS = {
+  hidden: 512,
+  depth: 4,
+  batch: 65536,
+  projections: 64,
+  levels: 64,
+  samplerSteps: 1000000,
+  trainSteps: 100000000,
+};
 
 const COMMANDS = {
   train: 'train a score model, then sample from it and draw it',
   sample: 'run Langevin chains on a saved model and draw them',
   help: 'show this help',
 };
-const T = ['train'], TS = ['train', 'sample'];
-const lib = (part, key) => ({ defaults, dataset }) => (part === 'net' ? defaults.net[key] : defaults[part][dataset][key]);
+const T = ['train'],
+  TS = ['train', 'sample'];
+const lib =
+  (part, key) =>
+  ({ defaults, dataset }) =>
+    part === 'net' ? defaults.net[key] : defaults[part][dataset][key];
 const dimOf = (dataset) => (dataset === 'digits' ? DIGITS_DIM : 2);
 
 /**
@@ -84,77 +106,335 @@ const dimOf = (dataset) => (dataset === 'digits' ? DIGITS_DIM : 2);
  * range, its help line and the help section it is listed in. Parsing, validation and usage read it.
  */
 export const OPTIONS = [
-  { group: 'Training', name: 'dataset', type: 'choice', choices: CLI_DATASETS, commands: T, default: 'swiss_roll',
-    help: 'the data: the tutorial\'s 2-D swiss roll or 8×8 digits (D = 64), or another 2-D set' },
-  { group: 'Training', name: 'objective', type: 'choice', choices: Object.keys(OBJECTIVES), commands: T,
+  {
+    group: 'Training',
+    name: 'dataset',
+    type: 'choice',
+    choices: CLI_DATASETS,
+    commands: T,
+    default: 'swiss_roll',
+    help: "the data: the tutorial's 2-D swiss roll or 8×8 digits (D = 64), or another 2-D set",
+  },
+  {
+    group: 'Training',
+    name: 'objective',
+    type: 'choice',
+    choices: Object.keys(OBJECTIVES),
+    commands: T,
     default: lib('train', 'objective'),
-    help: 'exact, sliced, variance-reduced sliced, denoising, or noise-conditional (NCSN) score matching' },
-  { group: 'Training', name: 'steps', type: 'int', min: 0, max: LIMITS.trainSteps, commands: T,
-    default: ({ dataset }) => TUTORIAL_STEPS[dataset] ?? TUTORIAL_STEPS.swiss_roll, help: 'training steps (the tutorial\'s loops)' },
-  { group: 'Training', name: 'batch', type: 'int', min: 1, max: LIMITS.batch, commands: T, default: lib('train', 'batch'),
-    help: 'points per step' },
-  { group: 'Training', name: 'lr', type: 'number', min: 0, minExclusive: true, commands: T, default: lib('train', 'lr'),
-    help: 'Adam\'s learning rate' },
-  { group: 'Training', name: 'projections', type: 'int', min: 1, max: LIMITS.projections, commands: T,
-    default: lib('train', 'projections'), help: 'random projections per point (sliced objectives)' },
-  { group: 'Training', name: 'sigma', type: 'number', min: 0, minExclusive: true, commands: T, default: lib('train', 'sigma'),
-    help: 'σ of the noise added by denoising score matching (dsm)' },
-  { group: 'Training', name: 'data-noise', key: 'dataNoise', type: 'number', min: 0, commands: T,
-    default: lib('train', 'dataNoise'), help: 'noise of the data generator (swiss roll before /10; digits on X/16)' },
-  { group: 'Training', name: 'sigma-max', key: 'sigmaMax', type: 'number', min: 0, minExclusive: true, commands: T,
-    default: lib('train', 'sigmaMax'), help: 'ncsn: the largest noise level σ₁ of the ladder' },
-  { group: 'Training', name: 'sigma-min', key: 'sigmaMin', type: 'number', min: 0, minExclusive: true, commands: T,
-    default: lib('train', 'sigmaMin'), help: 'ncsn: the smallest noise level σ_L' },
-  { group: 'Training', name: 'levels', type: 'int', min: 1, max: LIMITS.levels, commands: T, default: lib('train', 'levels'),
-    help: 'ncsn: noise levels L, geometric from σ₁ down to σ_L' },
-  { group: 'Training', name: 'resume', type: 'path', metavar: 'FILE', commands: T,
-    help: 'continue training a saved model (its settings unless given; not --dataset, --hidden, --depth, --seed)' },
-  { group: 'Model', name: 'hidden', type: 'int', min: 1, max: LIMITS.hidden, commands: T, default: lib('net', 'hidden'),
-    help: 'hidden width H of the MLP D → H → … → H → D' },
-  { group: 'Model', name: 'depth', type: 'int', min: 1, max: LIMITS.depth, commands: T, default: lib('net', 'depth'),
-    help: 'hidden layers' },
-  { group: 'Model', name: 'seed', type: 'int', min: 0, max: MAX_SEED, commands: T, default: lib('net', 'seed'),
-    help: 'seeds the initial weights and the training batches' },
-  { group: 'Model', name: 'isa', type: 'choice', choices: Object.keys(ISAS), commands: TS, default: 'auto',
-    help: 'kernels: SIMD128 when available, or force one (same numbers either way)' },
-  { group: 'Sampling', name: 'chains', type: 'int', min: 1, max: MAX_CHAINS, commands: TS,
-    default: ({ dataset, annealed }) => (dataset === 'digits' ? DIGITS_CHAINS : annealed ? ANNEALED_CHAINS : TUTORIAL_STARTS.length),
-    help: `chains; 2-D starts are uniform over --box unless --start, digits start at 0.1·U(0,1)^64; 2-D ncsn models ${ANNEALED_CHAINS}` },
-  { group: 'Sampling', name: 'start', type: 'points', metavar: 'X,Y;…', commands: TS,
-    help: '2-D start points (default: the tutorial\'s -1.5,-1.5;0,0;1.5,0)' },
-  { group: 'Sampling', name: 'eps', type: 'number', min: 0, minExclusive: true, commands: TS, default: lib('langevin', 'eps'),
-    help: 'Langevin step ε at the first step' },
-  { group: 'Sampling', name: 'decay', type: 'number', min: 0, minExclusive: true, commands: TS, default: lib('langevin', 'decay'),
-    help: 'ε ← ε·decay after each step' },
-  { group: 'Sampling', name: 'temperature', type: 'number', min: 0, commands: TS, default: lib('langevin', 'temperature'),
-    help: 'T, the scale of the noise √ε·T·z' },
-  { group: 'Sampling', name: 'sampler-steps', key: 'steps', type: 'int', min: 0, max: LIMITS.samplerSteps, commands: TS,
-    default: lib('langevin', 'steps'), help: 'Langevin steps (every frame is kept)' },
-  { group: 'Sampling', name: 'sampler-seed', key: 'seed', type: 'int', min: 0, max: MAX_SEED, commands: TS,
-    default: lib('langevin', 'seed'), help: 'seeds the sampler\'s noise and the random start points' },
-  { group: 'Annealed sampling (ncsn models)', name: 'anneal-steps', key: 'steps', type: 'int', min: 0, max: LIMITS.samplerSteps,
-    commands: TS, default: lib('anneal', 'steps'), help: 'annealed Langevin steps per noise level (the end of each level is kept)' },
-  { group: 'Annealed sampling (ncsn models)', name: 'anneal-eps', key: 'eps', type: 'number', min: 0, minExclusive: true,
-    commands: TS, default: lib('anneal', 'eps'), help: 'ε: the step at level i is ε·σ_i²/σ_L²' },
-  { group: 'Files', name: 'weights', type: 'path', metavar: 'FILE', commands: TS,
-    help: 'train: write the weights file; sample: the weights file to read (required)' },
-  { group: 'Files', name: 'losses', type: 'path', metavar: 'FILE', ext: ['.csv', '.json'], commands: T,
-    help: 'write the loss of every step (.csv or .json)' },
-  { group: 'Files', name: 'samples', type: 'path', metavar: 'FILE', ext: ['.csv', '.json'], commands: TS,
-    help: 'write every frame of the chains (.csv or .json)' },
-  { group: 'Files', name: 'svg', type: 'path', metavar: 'FILE', ext: ['.svg'], commands: TS,
-    help: '2-D: write the figure of data, score field and chains' },
-  { group: 'Files', name: 'png', type: 'path', metavar: 'FILE', ext: ['.png'], commands: TS,
-    help: 'digits: write the frames of every chain as a grid' },
-  { group: 'Files', name: 'out-dir', type: 'path', metavar: 'DIR', commands: TS,
-    help: `write every output not named otherwise into DIR (${Object.values(DEFAULT_FILES).join(', ')})` },
-  { group: 'Figures', name: 'box', type: 'box', metavar: 'X0,X1,Y0,Y1', commands: TS,
+    help: 'exact, sliced, variance-reduced sliced, denoising, or noise-conditional (NCSN) score matching',
+  },
+  {
+    group: 'Training',
+    name: 'steps',
+    type: 'int',
+    min: 0,
+    max: LIMITS.trainSteps,
+    commands: T,
+    default: ({ dataset }) => TUTORIAL_STEPS[dataset] ?? TUTORIAL_STEPS.swiss_roll,
+    help: "training steps (the tutorial's loops)",
+  },
+  {
+    group: 'Training',
+    name: 'batch',
+    type: 'int',
+    min: 1,
+    max: LIMITS.batch,
+    commands: T,
+    default: lib('train', 'batch'),
+    help: 'points per step',
+  },
+  {
+    group: 'Training',
+    name: 'lr',
+    type: 'number',
+    min: 0,
+    minExclusive: true,
+    commands: T,
+    default: lib('train', 'lr'),
+    help: "Adam's learning rate",
+  },
+  {
+    group: 'Training',
+    name: 'projections',
+    type: 'int',
+    min: 1,
+    max: LIMITS.projections,
+    commands: T,
+    default: lib('train', 'projections'),
+    help: 'random projections per point (sliced objectives)',
+  },
+  {
+    group: 'Training',
+    name: 'sigma',
+    type: 'number',
+    min: 0,
+    minExclusive: true,
+    commands: T,
+    default: lib('train', 'sigma'),
+    help: 'σ of the noise added by denoising score matching (dsm)',
+  },
+  {
+    group: 'Training',
+    name: 'data-noise',
+    key: 'dataNoise',
+    type: 'number',
+    min: 0,
+    commands: T,
+    default: lib('train', 'dataNoise'),
+    help: 'noise of the data generator (swiss roll before /10; digits on X/16)',
+  },
+  {
+    group: 'Training',
+    name: 'sigma-max',
+    key: 'sigmaMax',
+    type: 'number',
+    min: 0,
+    minExclusive: true,
+    commands: T,
+    default: lib('train', 'sigmaMax'),
+    help: 'ncsn: the largest noise level σ₁ of the ladder',
+  },
+  {
+    group: 'Training',
+    name: 'sigma-min',
+    key: 'sigmaMin',
+    type: 'number',
+    min: 0,
+    minExclusive: true,
+    commands: T,
+    default: lib('train', 'sigmaMin'),
+    help: 'ncsn: the smallest noise level σ_L',
+  },
+  {
+    group: 'Training',
+    name: 'levels',
+    type: 'int',
+    min: 1,
+    max: LIMITS.levels,
+    commands: T,
+    default: lib('train', 'levels'),
+    help: 'ncsn: noise levels L, geometric from σ₁ down to σ_L',
+  },
+  {
+    group: 'Training',
+    name: 'resume',
+    type: 'path',
+    metavar: 'FILE',
+    commands: T,
+    help: 'continue training a saved model (its settings unless given; not --dataset, --hidden, --depth, --seed)',
+  },
+  {
+    group: 'Model',
+    name: 'hidden',
+    type: 'int',
+    min: 1,
+    max: LIMITS.hidden,
+    commands: T,
+    default: lib('net', 'hidden'),
+    help: 'hidden width H of the MLP D → H → … → H → D',
+  },
+  {
+    group: 'Model',
+    name: 'depth',
+    type: 'int',
+    min: 1,
+    max: LIMITS.depth,
+    commands: T,
+    default: lib('net', 'depth'),
+    help: 'hidden layers',
+  },
+  {
+    group: 'Model',
+    name: 'seed',
+    type: 'int',
+    min: 0,
+    max: MAX_SEED,
+    commands: T,
+    default: lib('net', 'seed'),
+    help: 'seeds the initial weights and the training batches',
+  },
+  {
+    group: 'Model',
+    name: 'isa',
+    type: 'choice',
+    choices: Object.keys(ISAS),
+    commands: TS,
+    default: 'auto',
+    help: 'kernels: SIMD128 when available, or force one (same numbers either way)',
+  },
+  {
+    group: 'Sampling',
+    name: 'chains',
+    type: 'int',
+    min: 1,
+    max: MAX_CHAINS,
+    commands: TS,
+    default: ({ dataset, annealed }) =>
+      dataset === 'digits' ? DIGITS_CHAINS : annealed ? ANNEALED_CHAINS : TUTORIAL_STARTS.length,
+    help: `chains; 2-D starts are uniform over --box unless --start, digits start at 0.1·U(0,1)^64; 2-D ncsn models ${ANNEALED_CHAINS}`,
+  },
+  {
+    group: 'Sampling',
+    name: 'start',
+    type: 'points',
+    metavar: 'X,Y;…',
+    commands: TS,
+    help: "2-D start points (default: the tutorial's -1.5,-1.5;0,0;1.5,0)",
+  },
+  {
+    group: 'Sampling',
+    name: 'eps',
+    type: 'number',
+    min: 0,
+    minExclusive: true,
+    commands: TS,
+    default: lib('langevin', 'eps'),
+    help: 'Langevin step ε at the first step',
+  },
+  {
+    group: 'Sampling',
+    name: 'decay',
+    type: 'number',
+    min: 0,
+    minExclusive: true,
+    commands: TS,
+    default: lib('langevin', 'decay'),
+    help: 'ε ← ε·decay after each step',
+  },
+  {
+    group: 'Sampling',
+    name: 'temperature',
+    type: 'number',
+    min: 0,
+    commands: TS,
+    default: lib('langevin', 'temperature'),
+    help: 'T, the scale of the noise √ε·T·z',
+  },
+  {
+    group: 'Sampling',
+    name: 'sampler-steps',
+    key: 'steps',
+    type: 'int',
+    min: 0,
+    max: LIMITS.samplerSteps,
+    commands: TS,
+    default: lib('langevin', 'steps'),
+    help: 'Langevin steps (every frame is kept)',
+  },
+  {
+    group: 'Sampling',
+    name: 'sampler-seed',
+    key: 'seed',
+    type: 'int',
+    min: 0,
+    max: MAX_SEED,
+    commands: TS,
+    default: lib('langevin', 'seed'),
+    help: "seeds the sampler's noise and the random start points",
+  },
+  {
+    group: 'Annealed sampling (ncsn models)',
+    name: 'anneal-steps',
+    key: 'steps',
+    type: 'int',
+    min: 0,
+    max: LIMITS.samplerSteps,
+    commands: TS,
+    default: lib('anneal', 'steps'),
+    help: 'annealed Langevin steps per noise level (the end of each level is kept)',
+  },
+  {
+    group: 'Annealed sampling (ncsn models)',
+    name: 'anneal-eps',
+    key: 'eps',
+    type: 'number',
+    min: 0,
+    minExclusive: true,
+    commands: TS,
+    default: lib('anneal', 'eps'),
+    help: 'ε: the step at level i is ε·σ_i²/σ_L²',
+  },
+  {
+    group: 'Files',
+    name: 'weights',
+    type: 'path',
+    metavar: 'FILE',
+    commands: TS,
+    help: 'train: write the weights file; sample: the weights file to read (required)',
+  },
+  {
+    group: 'Files',
+    name: 'losses',
+    type: 'path',
+    metavar: 'FILE',
+    ext: ['.csv', '.json'],
+    commands: T,
+    help: 'write the loss of every step (.csv or .json)',
+  },
+  {
+    group: 'Files',
+    name: 'samples',
+    type: 'path',
+    metavar: 'FILE',
+    ext: ['.csv', '.json'],
+    commands: TS,
+    help: 'write every frame of the chains (.csv or .json)',
+  },
+  {
+    group: 'Files',
+    name: 'svg',
+    type: 'path',
+    metavar: 'FILE',
+    ext: ['.svg'],
+    commands: TS,
+    help: '2-D: write the figure of data, score field and chains',
+  },
+  {
+    group: 'Files',
+    name: 'png',
+    type: 'path',
+    metavar: 'FILE',
+    ext: ['.png'],
+    commands: TS,
+    help: 'digits: write the frames of every chain as a grid',
+  },
+  {
+    group: 'Files',
+    name: 'out-dir',
+    type: 'path',
+    metavar: 'DIR',
+    commands: TS,
+    help: `write every output not named otherwise into DIR (${Object.values(DEFAULT_FILES).join(', ')})`,
+  },
+  {
+    group: 'Figures',
+    name: 'box',
+    type: 'box',
+    metavar: 'X0,X1,Y0,Y1',
+    commands: TS,
     default: ({ dataset }) => (dataset === 'swiss_roll' ? TUTORIAL_BOX : TOY_BOX),
-    help: 'the region of the 2-D figure and of its 50×50 quiver' },
-  { group: 'Figures', name: 'data-points', type: 'int', min: 0, max: MAX_DATA_POINTS, commands: TS, default: 2000,
-    help: 'data points drawn under the 2-D figure' },
-  { group: 'Figures', name: 'cmap', type: 'choice', choices: Object.keys(COLORMAPS), commands: TS, default: 'viridis',
-    help: 'colour map of the digit frames (the tutorial\'s imshow uses gray)' },
+    help: 'the region of the 2-D figure and of its 50×50 quiver',
+  },
+  {
+    group: 'Figures',
+    name: 'data-points',
+    type: 'int',
+    min: 0,
+    max: MAX_DATA_POINTS,
+    commands: TS,
+    default: 2000,
+    help: 'data points drawn under the 2-D figure',
+  },
+  {
+    group: 'Figures',
+    name: 'cmap',
+    type: 'choice',
+    choices: Object.keys(COLORMAPS),
+    commands: TS,
+    default: 'viridis',
+    help: "colour map of the digit frames (the tutorial's imshow uses gray)",
+  },
   { group: 'Other', name: 'quiet', type: 'bool', commands: TS, help: 'no progress display' },
   { group: 'Other', name: 'help', type: 'bool', commands: TS, help: 'show this help' },
 ];
@@ -181,7 +461,8 @@ function parseNumber(opt, text) {
 }
 
 function checkRange(opt, v) {
-  const lo = opt.min ?? -Infinity, hi = opt.max ?? Infinity;
+  const lo = opt.min ?? -Infinity,
+    hi = opt.max ?? Infinity;
   const below = opt.minExclusive ? v <= lo : v < lo;
   if (!below && v <= hi) return v;
   const range = hi === Infinity ? `${opt.minExclusive ? '>' : '>='} ${lo}` : `in ${lo}..${hi}`;
@@ -199,7 +480,8 @@ function numberList(opt, text, what) {
 function parseValue(opt, text) {
   switch (opt.type) {
     case 'choice':
-      if (!opt.choices.includes(text)) throw new UsageError(`--${opt.name} must be one of ${opt.choices.join(', ')}; got '${text}'`);
+      if (!opt.choices.includes(text))
+        throw new UsageError(`--${opt.name} must be one of ${opt.choices.join(', ')}; got '${text}'`);
       return text;
     case 'int': {
       const v = parseNumber(opt, text);
@@ -211,11 +493,16 @@ function parseValue(opt, text) {
     case 'path':
       if (text === '') throw new UsageError(`--${opt.name} needs a file name`);
       if (opt.ext && !opt.ext.includes(extname(text).toLowerCase())) {
-        throw new UsageError(`--${opt.name}: the format is chosen by extension, one of ${opt.ext.join(', ')}; got '${text}'`);
+        throw new UsageError(
+          `--${opt.name}: the format is chosen by extension, one of ${opt.ext.join(', ')}; got '${text}'`,
+        );
       }
       return text;
     case 'points': {
-      const pts = text.split(/[;\s]+/).filter(Boolean).map((p) => numberList(opt, p, 'points as x,y;x,y;…'));
+      const pts = text
+        .split(/[;\s]+/)
+        .filter(Boolean)
+        .map((p) => numberList(opt, p, 'points as x,y;x,y;…'));
       if (pts.length === 0 || pts.some((p) => p.length !== 2)) {
         throw new UsageError(`--${opt.name} needs points as x,y;x,y;…, got '${text}'`);
       }
@@ -224,7 +511,8 @@ function parseValue(opt, text) {
     case 'box': {
       const b = numberList(opt, text, 'four numbers xmin,xmax,ymin,ymax');
       if (b.length !== 4) throw new UsageError(`--${opt.name} needs four numbers xmin,xmax,ymin,ymax, got '${text}'`);
-      if (!(b[0] < b[1] && b[2] < b[3])) throw new UsageError(`--${opt.name} needs xmin < xmax and ymin < ymax, got '${text}'`);
+      if (!(b[0] < b[1] && b[2] < b[3]))
+        throw new UsageError(`--${opt.name} needs xmin < xmax and ymin < ymax, got '${text}'`);
       return b;
     }
     default:
@@ -238,12 +526,14 @@ function nearest(name) {
     let row = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
       const next = [i];
-      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] !== b[j - 1]));
+      for (let j = 1; j <= b.length; j++)
+        next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] !== b[j - 1]));
       row = next;
     }
     return row[b.length];
   };
-  let best = null, bestD = 3;
+  let best = null,
+    bestD = 3;
   for (const o of OPTIONS) {
     const d = dist(name, o.name);
     if (d < bestD) [best, bestD] = [o.name, d];
@@ -290,7 +580,8 @@ export function parseArgs(argv) {
     } else {
       text = rest[++i];
       // A value may start with '-' (a negative number) but not with '--': that is the next option.
-      if (text === undefined || text.startsWith('--')) throw new UsageError(`--${name} needs a value (${metavar(opt)})`);
+      if (text === undefined || text.startsWith('--'))
+        throw new UsageError(`--${name} needs a value (${metavar(opt)})`);
     }
     values[name] = parseValue(opt, text);
   }
@@ -301,7 +592,7 @@ export function parseArgs(argv) {
 // ---- Help ---------------------------------------------------------------------------------------
 
 function metavar(opt) {
-  return opt.metavar ?? (opt.type === 'choice' ? opt.choices.join('|') : METAVARS[opt.type] ?? '');
+  return opt.metavar ?? (opt.type === 'choice' ? opt.choices.join('|') : (METAVARS[opt.type] ?? ''));
 }
 
 function shown(v) {
@@ -313,7 +604,7 @@ function shown(v) {
 function defaultText(opt, defaults) {
   if (opt.default === undefined) return '';
   if (typeof opt.default !== 'function') return shown(opt.default);
-  if (!defaults) return 'the library\'s default';
+  if (!defaults) return "the library's default";
   const per = CLI_DATASETS.map((dataset) => [dataset, shown(opt.default({ dataset, defaults }))]);
   const tally = new Map();
   for (const [, v] of per) tally.set(v, (tally.get(v) ?? 0) + 1);
@@ -389,7 +680,8 @@ function outputs(values, command, dataset) {
   for (const key of ['losses', 'weights', 'samples', 'svg', 'png']) {
     if (command === 'sample' && key === 'weights') continue; // sample's --weights is its input
     if (Object.hasOwn(values, key)) out[key] = values[key];
-    else if (values['out-dir'] !== undefined && wanted.includes(key)) out[key] = join(values['out-dir'], DEFAULT_FILES[key]);
+    else if (values['out-dir'] !== undefined && wanted.includes(key))
+      out[key] = join(values['out-dir'], DEFAULT_FILES[key]);
   }
   if (out.svg && dataset === 'digits') throw new UsageError('--svg draws 2-D datasets; the digits get --png');
   if (out.png && dataset !== 'digits') throw new UsageError(`--png draws the digits; ${dataset} gets --svg`);
@@ -408,12 +700,15 @@ function samplerSettings(sf, values, tc, D, annealed) {
   const ctx = { dataset: tc.dataset, defaults: sf.defaults, annealed };
   const wrong = (annealed ? PLAIN_SAMPLER : ANNEALED_SAMPLER).find((name) => Object.hasOwn(values, name));
   if (wrong) {
-    throw new UsageError(annealed
-      ? `--${wrong} sets plain Langevin; an ncsn model samples with annealed Langevin (--anneal-steps, --anneal-eps)`
-      : `--${wrong} sets annealed Langevin, which only ncsn models use`);
+    throw new UsageError(
+      annealed
+        ? `--${wrong} sets plain Langevin; an ncsn model samples with annealed Langevin (--anneal-steps, --anneal-eps)`
+        : `--${wrong} sets annealed Langevin, which only ncsn models use`,
+    );
   }
   const lc = { annealed, seed: setting(values, 'sampler-seed', ctx) };
-  for (const name of annealed ? ANNEALED_SAMPLER : PLAIN_SAMPLER) lc[BY_NAME.get(name).key ?? name] = setting(values, name, ctx);
+  for (const name of annealed ? ANNEALED_SAMPLER : PLAIN_SAMPLER)
+    lc[BY_NAME.get(name).key ?? name] = setting(values, name, ctx);
   // Plain Langevin keeps every step; annealed keeps the end of each noise level (a level runs
   // --anneal-steps steps, too many to draw as arrows).
   lc.frames = annealed ? tc.levels + 1 : lc.steps + 1;
@@ -421,7 +716,8 @@ function samplerSettings(sf, values, tc, D, annealed) {
   if (values.start) {
     if (D !== 2) throw new UsageError(`--start gives 2-D points; ${tc.dataset} has D = ${D}`);
     n = values.start.length;
-    if (values.chains !== undefined && values.chains !== n) throw new UsageError(`--chains ${values.chains} but --start gives ${n} points`);
+    if (values.chains !== undefined && values.chains !== n)
+      throw new UsageError(`--chains ${values.chains} but --start gives ${n} points`);
     start = Float32Array.from(values.start.flat());
   } else if (D === 2 && values.chains === undefined && !annealed) {
     n = TUTORIAL_STARTS.length;
@@ -437,8 +733,10 @@ function samplerSettings(sf, values, tc, D, annealed) {
     }
   }
   if (lc.frames * n * D > MAX_KEPT_FLOATS) {
-    throw new UsageError(`keeping ${n} chains × ${lc.frames} frames × D = ${D} is too much `
-      + `(${lc.frames * n * D} floats, at most ${MAX_KEPT_FLOATS}): use fewer --chains or steps`);
+    throw new UsageError(
+      `keeping ${n} chains × ${lc.frames} frames × D = ${D} is too much ` +
+        `(${lc.frames * n * D} floats, at most ${MAX_KEPT_FLOATS}): use fewer --chains or steps`,
+    );
   }
   return { ...lc, n, start };
 }
@@ -533,7 +831,7 @@ function prepareDirs(out) {
     try {
       makeDirs(dirname(path));
     } catch (err) {
-      throw new Error(`cannot write '${path}': ${reason(err)}`);
+      throw new Error(`cannot write '${path}': ${reason(err)}`, { cause: err });
     }
   }
 }
@@ -543,7 +841,7 @@ function writeOut(path, data) {
     makeDirs(dirname(path));
     writeFileSync(path, data);
   } catch (err) {
-    throw new Error(`cannot write '${path}': ${reason(err)}`);
+    throw new Error(`cannot write '${path}': ${reason(err)}`, { cause: err });
   }
 }
 
@@ -551,7 +849,7 @@ function readWeights(path) {
   try {
     return new Uint8Array(readFileSync(path));
   } catch (err) {
-    throw new Error(`cannot read weights file '${path}': ${reason(err)}`);
+    throw new Error(`cannot read weights file '${path}': ${reason(err)}`, { cause: err });
   }
 }
 
@@ -569,23 +867,27 @@ function writeLosses(path, losses, firstStep, meta) {
 function writeSamples(path, frames, n, D, meta, frameName) {
   const F = frames.length / (n * D);
   if (extname(path).toLowerCase() === '.json') {
-    const nested = Array.from({ length: F }, (_, t) => Array.from({ length: n },
-      (_, i) => Array.from(frames.subarray((t * n + i) * D, (t * n + i + 1) * D), f32)));
+    const nested = Array.from({ length: F }, (_, t) =>
+      Array.from({ length: n }, (_, i) => Array.from(frames.subarray((t * n + i) * D, (t * n + i + 1) * D), f32)),
+    );
     writeOut(path, `${JSON.stringify({ ...meta, chains: n, dim: D, frames: nested })}\n`);
     return;
   }
   const columns = D === 2 ? ['x', 'y'] : Array.from({ length: D }, (_, d) => `p${d}`);
   const rows = [`${frameName},chain,${columns.join(',')}`];
   for (let t = 0; t < F; t++) {
-    for (let i = 0; i < n; i++) rows.push(`${t},${i},${Array.from(frames.subarray((t * n + i) * D, (t * n + i + 1) * D), f32).join(',')}`);
+    for (let i = 0; i < n; i++)
+      rows.push(`${t},${i},${Array.from(frames.subarray((t * n + i) * D, (t * n + i + 1) * D), f32).join(',')}`);
   }
   writeOut(path, `${rows.join('\n')}\n`);
 }
 
 const OBJECTIVE_TITLES = {
   ncsn: 'noise-conditional score matching (NCSN)',
-  exact: 'exact score matching', sliced: 'sliced score matching',
-  sliced_vr: 'sliced score matching (variance reduced)', dsm: 'denoising score matching',
+  exact: 'exact score matching',
+  sliced: 'sliced score matching',
+  sliced_vr: 'sliced score matching (variance reduced)',
+  dsm: 'denoising score matching',
 };
 
 function netText(model) {
@@ -600,8 +902,10 @@ function writeSvg(path, sf, model, tc, lc, frames, values) {
   const arrows = log1pArrows(model.score(points));
   const m = setting(values, 'data-points', {});
   // Painted points ('points', from the page) are not generated, so there is no data to draw.
-  const data = m > 0 && CLI_DATASETS.includes(tc.dataset)
-    ? sf.sampleData({ dataset: tc.dataset, n: m, noise: tc.dataNoise, seed: DATA_PICTURE_SEED }).x : null;
+  const data =
+    m > 0 && CLI_DATASETS.includes(tc.dataset)
+      ? sf.sampleData({ dataset: tc.dataset, n: m, noise: tc.dataNoise, seed: DATA_PICTURE_SEED }).x
+      : null;
   const title = `${tc.dataset.replaceAll('_', ' ')}: ${OBJECTIVE_TITLES[tc.objective]}, ${model.stepCount} steps, net ${netText(model)}`;
   const label = lc.annealed
     ? `annealed Langevin: σ ${tc.sigmaMax} → ${tc.sigmaMin}, ${tc.levels} levels × ${lc.steps} steps, ε ${lc.eps}`
@@ -625,7 +929,8 @@ function trainWithProgress(model, steps, progress) {
   const losses = new Float32Array(steps);
   const offset = model.stepCount;
   const t0 = performance.now();
-  let done = 0, chunk = 1;
+  let done = 0,
+    chunk = 1;
   while (done < steps) {
     const n = Math.max(1, Math.min(chunk, steps - done, progress.limit(done)));
     const tc = performance.now();
@@ -650,14 +955,37 @@ function sampleAndDraw(sf, model, tc, lc, values, out) {
   if (!out.samples && !out.svg && !out.png) return report;
   const frames = lc.annealed
     ? model.annealedLangevin({ start: lc.start, n: lc.n, steps: lc.steps, eps: lc.eps, seed: lc.seed, keep: 'levels' })
-    : model.langevin({ start: lc.start, n: lc.n, eps: lc.eps, decay: lc.decay, temperature: lc.temperature,
-      steps: lc.steps, seed: lc.seed, keepAll: true });
+    : model.langevin({
+        start: lc.start,
+        n: lc.n,
+        eps: lc.eps,
+        decay: lc.decay,
+        temperature: lc.temperature,
+        steps: lc.steps,
+        seed: lc.seed,
+        keepAll: true,
+      });
   const F = lc.frames;
   if (out.samples) {
     const sampler = lc.annealed
-      ? { kind: 'annealed', sigmaMax: tc.sigmaMax, sigmaMin: tc.sigmaMin, levels: tc.levels, steps: lc.steps, eps: lc.eps, seed: lc.seed }
+      ? {
+          kind: 'annealed',
+          sigmaMax: tc.sigmaMax,
+          sigmaMin: tc.sigmaMin,
+          levels: tc.levels,
+          steps: lc.steps,
+          eps: lc.eps,
+          seed: lc.seed,
+        }
       : { kind: 'langevin', eps: lc.eps, decay: lc.decay, temperature: lc.temperature, steps: lc.steps, seed: lc.seed };
-    writeSamples(out.samples, frames, lc.n, model.dim, { dataset: tc.dataset, sampler }, lc.annealed ? 'level' : 'step');
+    writeSamples(
+      out.samples,
+      frames,
+      lc.n,
+      model.dim,
+      { dataset: tc.dataset, sampler },
+      lc.annealed ? 'level' : 'step',
+    );
     report.push(`wrote ${out.samples} (${count(lc.n, 'chain', 'chains')} × ${count(F, 'frame', 'frames')})`);
   }
   if (out.svg) {
@@ -678,7 +1006,8 @@ function progressMode(values, stream) {
 
 async function train(values, stdout, stderr) {
   for (const k of ['dataset', 'hidden', 'depth', 'seed']) {
-    if (values.resume !== undefined && Object.hasOwn(values, k)) throw new UsageError(`--${k} is fixed by the weights file of --resume`);
+    if (values.resume !== undefined && Object.hasOwn(values, k))
+      throw new UsageError(`--${k} is fixed by the weights file of --resume`);
   }
   const isa = setting(values, 'isa', {});
   const sf = await createScorefield();
@@ -688,15 +1017,31 @@ async function train(values, stdout, stderr) {
   } else {
     const dataset = setting(values, 'dataset', {});
     const ctx = { dataset, defaults: sf.defaults };
-    model = sf.createModel({ dim: dimOf(dataset), hidden: setting(values, 'hidden', ctx), depth: setting(values, 'depth', ctx),
-      seed: setting(values, 'seed', ctx), isa, noiseConditional: setting(values, 'objective', ctx) === 'ncsn' });
+    model = sf.createModel({
+      dim: dimOf(dataset),
+      hidden: setting(values, 'hidden', ctx),
+      depth: setting(values, 'depth', ctx),
+      seed: setting(values, 'seed', ctx),
+      isa,
+      noiseConditional: setting(values, 'objective', ctx) === 'ncsn',
+    });
   }
   try {
     const dataset = values.resume !== undefined ? model.trainingConfig().dataset : setting(values, 'dataset', {});
     const out = outputs(values, 'train', dataset);
     prepareDirs(out); // a directory that cannot be made fails now, not after a long run
     const changes = { dataset };
-    for (const name of ['objective', 'batch', 'lr', 'projections', 'sigma', 'data-noise', 'sigma-max', 'sigma-min', 'levels']) {
+    for (const name of [
+      'objective',
+      'batch',
+      'lr',
+      'projections',
+      'sigma',
+      'data-noise',
+      'sigma-max',
+      'sigma-min',
+      'levels',
+    ]) {
       if (Object.hasOwn(values, name)) changes[BY_NAME.get(name).key ?? name] = values[name];
     }
     model.configureTraining(changes);
@@ -719,9 +1064,11 @@ async function train(values, stdout, stderr) {
     }
     const { losses, seconds } = run;
     const rate = seconds > 0 ? (steps / seconds).toFixed(0) : '-';
-    stdout.write(`trained ${dataset}, ${tc.objective}, net ${netText(model)} (${model.isa}): ${steps} steps in `
-      + `${seconds.toFixed(1)} s (${rate} steps/s), loss ${fmtLoss(meanTail(losses, steps))} `
-      + `(mean of the last ${Math.min(LOSS_WINDOW, steps)})\n`);
+    stdout.write(
+      `trained ${dataset}, ${tc.objective}, net ${netText(model)} (${model.isa}): ${steps} steps in ` +
+        `${seconds.toFixed(1)} s (${rate} steps/s), loss ${fmtLoss(meanTail(losses, steps))} ` +
+        `(mean of the last ${Math.min(LOSS_WINDOW, steps)})\n`,
+    );
     if (out.losses) {
       writeLosses(out.losses, losses, firstStep, meta);
       stdout.write(`wrote ${out.losses} (${count(steps, 'loss', 'losses')})\n`);
@@ -733,7 +1080,9 @@ async function train(values, stdout, stderr) {
     }
     for (const line of sampleAndDraw(sf, model, tc, lc, values, out)) stdout.write(`${line}\n`);
     if (Object.keys(out).length === 0) {
-      stderr.write('scorefield: nothing written (give --out-dir DIR or --losses, --weights, --samples, --svg, --png)\n');
+      stderr.write(
+        'scorefield: nothing written (give --out-dir DIR or --losses, --weights, --samples, --svg, --png)\n',
+      );
     }
   } finally {
     model.dispose();
@@ -750,11 +1099,14 @@ async function sample(values, stdout, stderr) {
     if (!tc.dataset) throw new Error(`weights file '${values.weights}' names no dataset to sample`);
     const out = outputs(values, 'sample', tc.dataset);
     prepareDirs(out);
-    stdout.write(`loaded ${values.weights}: ${tc.dataset}, ${tc.objective}, net ${netText(model)}, ${model.stepCount} steps trained\n`);
+    stdout.write(
+      `loaded ${values.weights}: ${tc.dataset}, ${tc.objective}, net ${netText(model)}, ${model.stepCount} steps trained\n`,
+    );
     const lc = samplerSettings(sf, values, tc, model.dim, model.noiseConditional);
     const lines = sampleAndDraw(sf, model, tc, lc, values, out);
     for (const line of lines) stdout.write(`${line}\n`);
-    if (lines.length === 0) stderr.write('scorefield: nothing written (give --out-dir DIR or --samples, --svg, --png)\n');
+    if (lines.length === 0)
+      stderr.write('scorefield: nothing written (give --out-dir DIR or --samples, --svg, --png)\n');
   } finally {
     model.dispose();
   }

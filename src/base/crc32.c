@@ -6,9 +6,9 @@
 #define SF__CRC_POLY 0xEDB88320u /* 0x04C11DB7 bit-reversed: the reflected IEEE polynomial */
 
 /* One bit of the reflected shift register; eight of them make one table entry. */
-#define B(c) (((c) >> 1) ^ (((c) & 1u) ? SF__CRC_POLY : 0u))
-#define E(n) B(B(B(B(B(B(B(B((uint32_t)(n)))))))))
-#define R4(n) E(n), E((n) + 1), E((n) + 2), E((n) + 3)
+#define B(c)   (((c) >> 1) ^ (((c)&1u) ? SF__CRC_POLY : 0u))
+#define E(n)   B(B(B(B(B(B(B(B((uint32_t)(n)))))))))
+#define R4(n)  E(n), E((n) + 1), E((n) + 2), E((n) + 3)
 #define R16(n) R4(n), R4((n) + 4), R4((n) + 8), R4((n) + 12)
 #define R64(n) R16(n), R16((n) + 16), R16((n) + 32), R16((n) + 48)
 

@@ -51,17 +51,15 @@ static double double_of(uint64_t b) {
     return x;
 }
 
-#define BITS_INF 0x7ff0000000000000ull  /* +inf */
-#define BITS_NAN 0x7ff8000000000000ull  /* the default quiet NaN */
-#define BITS_NEG_INF 0xfff0000000000000ull
-#define EXP_BIAS 1023                   /* IEEE double exponent bias */
-#define MANT_MASK 0x000fffffffffffffull /* the 52 stored mantissa bits */
+#define BITS_INF        0x7ff0000000000000ull /* +inf */
+#define BITS_NAN        0x7ff8000000000000ull /* the default quiet NaN */
+#define BITS_NEG_INF    0xfff0000000000000ull
+#define EXP_BIAS        1023                  /* IEEE double exponent bias */
+#define MANT_MASK       0x000fffffffffffffull /* the 52 stored mantissa bits */
 #define MIN_NORMAL_BITS 0x0010000000000000ull /* 2^-1022: bit patterns below it are subnormal */
 
 /* 2^k for a k in the normal exponent range [-1022, 1023], exactly. */
-static double pow2i(int k) {
-    return double_of((uint64_t)(k + EXP_BIAS) << 52);
-}
+static double pow2i(int k) { return double_of((uint64_t)(k + EXP_BIAS) << 52); }
 
 /* s + e = a + b exactly (Knuth's TwoSum: no precondition on the magnitudes; 6 operations). */
 static void two_sum(double a, double b, double *s, double *e) {
@@ -87,35 +85,33 @@ static void two_prod(double a, double b, double *p, double *e) {
 /* Round to nearest integer for |t| < 2^31; ties away from zero. k only needs to be within ±1 of the
  * nearest for the reductions below (their polynomials are accurate a little past |r| = ln2/2 and π/4),
  * so the tie rule does not matter; it is simply the same in every build. */
-static int round_to_int(double t) {
-    return (int)(t < 0 ? t - 0.5 : t + 0.5);
-}
+static int round_to_int(double t) { return (int)(t < 0 ? t - 0.5 : t + 0.5); }
 
 /* ---- exp ------------------------------------------------------------------------------------ */
 
 /* ln 2 = LN2_HI + LN2_LO. LN2_HI keeps 42 significant bits, so k·LN2_HI is exact for |k| < 2^11
  * (exp needs |k| <= 1075; log multiplies it by exponents |e| <= 1075 too); LN2_LO is the rest, rounded,
  * so the pair carries ~95 bits of ln 2 and k·(ln2 − HI − LO) stays below 2^-85. */
-#define LN2_HI 0x1.62e42fefa3800p-1
-#define LN2_LO 0x1.ef35793c76730p-45
+#define LN2_HI  0x1.62e42fefa3800p-1
+#define LN2_LO  0x1.ef35793c76730p-45
 #define INV_LN2 0x1.71547652b82fep+0 /* 1/ln 2, to pick k; its rounding only moves r by < 1e-13 */
 
 /* Beyond these, e^x is +inf or rounds to 0: ln(DBL_MAX) = 709.7827…, ln(2^-1075) = −745.1332…
  * Both thresholds lie a little outside, and the scaling below rounds the last stretch correctly;
  * they exist only to keep k in the range the scaling handles. */
-#define EXP_OVERFLOW_X 709.79
+#define EXP_OVERFLOW_X  709.79
 #define EXP_UNDERFLOW_X (-745.2)
 
 /* Taylor coefficients 1/n!, n = 3 .. 14 (the 1/2 of r² is applied exactly). Degree 14 because at
  * |r| = ln2/2 the first omitted term r^15/15! is 1e-19 (0.001 ulp); stopping at 13 would leave
  * 4e-18, a measurable 0.04 ulp. */
-#define E3 0x1.5555555555555p-3
-#define E4 0x1.5555555555555p-5
-#define E5 0x1.1111111111111p-7
-#define E6 0x1.6c16c16c16c17p-10
-#define E7 0x1.a01a01a01a01ap-13
-#define E8 0x1.a01a01a01a01ap-16
-#define E9 0x1.71de3a556c734p-19
+#define E3  0x1.5555555555555p-3
+#define E4  0x1.5555555555555p-5
+#define E5  0x1.1111111111111p-7
+#define E6  0x1.6c16c16c16c17p-10
+#define E7  0x1.a01a01a01a01ap-13
+#define E8  0x1.a01a01a01a01ap-16
+#define E9  0x1.71de3a556c734p-19
 #define E10 0x1.27e4fb7789f5cp-22
 #define E11 0x1.ae64567f544e4p-26
 #define E12 0x1.1eed8eff8d898p-29
@@ -145,8 +141,11 @@ double sf__exp(double x) {
     two_sum(1.0, r, &a, &b);
     two_prod(r, r, &z, &zl);
     two_sum(a, 0.5 * z, &a2, &b2); /* halving is exact */
-    double q = E3 + r * (E4 + r * (E5 + r * (E6 + r * (E7 + r * (E8 + r * (E9 + r * (E10 + r * (E11
-               + r * (E12 + r * (E13 + r * E14))))))))));
+    double q =
+        E3 +
+        r * (E4 +
+             r * (E5 +
+                  r * (E6 + r * (E7 + r * (E8 + r * (E9 + r * (E10 + r * (E11 + r * (E12 + r * (E13 + r * E14))))))))));
     double rest = b2 + (b + (0.5 * zl + (r * z * q + (c + c * r)))); /* e^r = a2 + rest */
 
     /* (a2 + rest)·2^k. Results in the normal range take one rounding and an exact multiply; near
@@ -172,10 +171,10 @@ double sf__exp(double x) {
 
 /* Series coefficients 2/(2n+1), n = 1 .. 10, of R(z) = Σ 2 z^n/(2n+1), z = s². With |s| <= 0.1716
  * (m at √2 or √½), the first omitted term 2s^23/23 is 6e-19 of the leading 2s: far below an ulp. */
-#define L3 0x1.5555555555555p-1
-#define L5 0x1.999999999999ap-2
-#define L7 0x1.2492492492492p-2
-#define L9 0x1.c71c71c71c71cp-3
+#define L3  0x1.5555555555555p-1
+#define L5  0x1.999999999999ap-2
+#define L7  0x1.2492492492492p-2
+#define L9  0x1.c71c71c71c71cp-3
 #define L11 0x1.745d1745d1746p-3
 #define L13 0x1.3b13b13b13b14p-3
 #define L15 0x1.1111111111111p-3
@@ -217,8 +216,8 @@ double sf__log(double x) {
      * at most 0.0035 (|s| <= 0.1716), so its few roundings cost ~0.02 ulp, and e·LN2_HI (exact) plus
      * 2·s_hi is summed as an exact pair: what remains is essentially the one final rounding. */
     double z = s_hi * s_hi;
-    double R = z * (L3 + z * (L5 + z * (L7 + z * (L9 + z * (L11 + z * (L13 + z * (L15 + z * (L17
-               + z * (L19 + z * L21)))))))));
+    double R =
+        z * (L3 + z * (L5 + z * (L7 + z * (L9 + z * (L11 + z * (L13 + z * (L15 + z * (L17 + z * (L19 + z * L21)))))))));
     double de = (double)e;
     double a, b;
     two_sum(de * LN2_HI, 2.0 * s_hi, &a, &b);
@@ -234,28 +233,28 @@ double sf__log(double x) {
  * at x = 0x1.6c6cbc45dc8dep+5 (≈ 45.5), 2^-60.5 from 29·π/2, and the largest relative error this
  * leaves in r at x = 0x1.65a1dd290660fp+16 (r ≈ 2^-52): 2^-61.3, i.e. < 0.01 ulp. The test checks
  * all those doubles against libm. */
-#define PIO2_1 0x1.921fb54440000p+0
-#define PIO2_2 0x1.68c234c4c0000p-39
-#define PIO2_3 0x1.98a2e03707345p-77
+#define PIO2_1      0x1.921fb54440000p+0
+#define PIO2_2      0x1.68c234c4c0000p-39
+#define PIO2_3      0x1.98a2e03707345p-77
 #define TWO_OVER_PI 0x1.45f306dc9c883p-1 /* to pick k; its rounding only moves r by < 1e-11 */
-#define PIO4 0x1.921fb54442d18p-1        /* |x| <= π/4 needs no reduction */
-#define TRIG_MAX_X 1e5                   /* the contract's range (fmath.h) */
+#define PIO4        0x1.921fb54442d18p-1 /* |x| <= π/4 needs no reduction */
+#define TRIG_MAX_X  1e5                  /* the contract's range (fmath.h) */
 
 /* Taylor coefficients (−1)^n/(2n+1)! for sin, n = 1 .. 8: at |r| = π/4 the first omitted term
  * r^19/19! is 1e-19 relative to r. */
-#define S3 (-0x1.5555555555555p-3)
-#define S5 0x1.1111111111111p-7
-#define S7 (-0x1.a01a01a01a01ap-13)
-#define S9 0x1.71de3a556c734p-19
+#define S3  (-0x1.5555555555555p-3)
+#define S5  0x1.1111111111111p-7
+#define S7  (-0x1.a01a01a01a01ap-13)
+#define S9  0x1.71de3a556c734p-19
 #define S11 (-0x1.ae64567f544e4p-26)
 #define S13 0x1.6124613a86d09p-33
 #define S15 (-0x1.ae7f3e733b81fp-41)
 #define S17 0x1.952c77030ad4ap-49
 
 /* (−1)^n/(2n)! for cos, n = 2 .. 8: at |r| = π/4 the first omitted term r^18/18! is 2e-18. */
-#define C4 0x1.5555555555555p-5
-#define C6 (-0x1.6c16c16c16c17p-10)
-#define C8 0x1.a01a01a01a01ap-16
+#define C4  0x1.5555555555555p-5
+#define C6  (-0x1.6c16c16c16c17p-10)
+#define C8  0x1.a01a01a01a01ap-16
 #define C10 (-0x1.27e4fb7789f5cp-22)
 #define C12 0x1.1eed8eff8d898p-29
 #define C14 (-0x1.93974a8c07c9dp-37)
@@ -314,10 +313,14 @@ double sf__sin(double x) {
     if (x == 0.0) return x; /* keeps the sign of −0, which the kernel's additions would lose */
     double hi, lo;
     switch (reduce_pio2(x, &hi, &lo)) {
-    case 0: return sin_kernel(hi, lo);
-    case 1: return cos_kernel(hi, lo);
-    case 2: return -sin_kernel(hi, lo);
-    default: return -cos_kernel(hi, lo);
+    case 0:
+        return sin_kernel(hi, lo);
+    case 1:
+        return cos_kernel(hi, lo);
+    case 2:
+        return -sin_kernel(hi, lo);
+    default:
+        return -cos_kernel(hi, lo);
     }
 }
 
@@ -325,9 +328,13 @@ double sf__cos(double x) {
     if (!(x <= TRIG_MAX_X && x >= -TRIG_MAX_X)) return x != x ? x + x : double_of(BITS_NAN);
     double hi, lo;
     switch (reduce_pio2(x, &hi, &lo)) {
-    case 0: return cos_kernel(hi, lo);
-    case 1: return -sin_kernel(hi, lo);
-    case 2: return -cos_kernel(hi, lo);
-    default: return sin_kernel(hi, lo);
+    case 0:
+        return cos_kernel(hi, lo);
+    case 1:
+        return -sin_kernel(hi, lo);
+    case 2:
+        return -cos_kernel(hi, lo);
+    default:
+        return sin_kernel(hi, lo);
     }
 }

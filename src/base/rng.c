@@ -76,9 +76,7 @@ double sf_rng_uniform_d(sf_rng *r) {
 
 /* A uniform in (0, 1] from one draw, for logarithms: (u + 1)·2^-32 is never 0. Its 32-bit resolution
  * caps −ln u at 22.2, i.e. tail values at r + 22.2/r ≈ 9.9, a cut at probability 2e-23. */
-static double uniform_open0(sf_rng *r) {
-    return ((double)sf_rng_u32(r) + 1.0) * 0x1p-32;
-}
+static double uniform_open0(sf_rng *r) { return ((double)sf_rng_u32(r) + 1.0) * 0x1p-32; }
 
 /* A point of the tail x > r of the normal, exactly (Marsaglia 1964, as in Marsaglia & Tsang 2000):
  * x = r + E1/r with E1 exponential is a proposal from the density ∝ e^{−r·(x−r)}, which lies above

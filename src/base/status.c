@@ -20,10 +20,14 @@ const char *sf_error(void) { return sf__error_msg; }
 
 const char *sf_status_name(sf_status s) {
     switch (s) {
-    case SF_OK: return "ok";
-    case SF_EINVAL: return "invalid argument";
-    case SF_ENOMEM: return "out of memory";
-    case SF_ENONFINITE: return "not finite";
+    case SF_OK:
+        return "ok";
+    case SF_EINVAL:
+        return "invalid argument";
+    case SF_ENOMEM:
+        return "out of memory";
+    case SF_ENONFINITE:
+        return "not finite";
     }
     return "unknown status";
 }

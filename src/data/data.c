@@ -29,7 +29,7 @@
 #include "base/streams.h"
 #include "data/digits.h"
 
-#define SF__PI 3.14159265358979323846
+#define SF__PI          3.14159265358979323846
 #define SF__SWISS_SCALE 0.1 /* the tutorial divides the roll by 10 */
 
 /* The digits table: built in (digits_table.c), or, in builds compiled with SF_DIGITS_EXTERNAL (the
@@ -66,7 +66,8 @@ sf_status sf_data_load_digits(const unsigned char *table, size_t size) {
     const size_t want = (size_t)SF_DIGITS_ROWS * (SF_DIGITS_PIXELS + 1);
     if (!table) return sf__fail(SF_EINVAL, "the digits table is NULL");
     if (size != want)
-        return sf__fail(SF_EINVAL, "the digits table must be %zu bytes (1797 images of 64 pixels, then 1797 labels), got %zu",
+        return sf__fail(SF_EINVAL,
+                        "the digits table must be %zu bytes (1797 images of 64 pixels, then 1797 labels), got %zu",
                         want, size);
     const unsigned char *labels = table + (size_t)SF_DIGITS_ROWS * SF_DIGITS_PIXELS;
     if (!sf__digits_valid(table, labels))
@@ -76,7 +77,7 @@ sf_status sf_data_load_digits(const unsigned char *table, size_t size) {
     memcpy(digits_labels, labels, sizeof digits_labels);
     digits_loaded = 1;
 #else
-    /* Built in already: a valid table is the same table, so there is nothing to copy. */
+        /* Built in already: a valid table is the same table, so there is nothing to copy. */
 #endif
     return SF_OK;
 }
@@ -92,23 +93,35 @@ int sf_data_dim(int dataset) {
     case SF_DATA_RINGS:
     case SF_DATA_CHECKERBOARD:
     case SF_DATA_MIXTURE:
-    case SF_DATA_POINTS: return 2;
-    case SF_DATA_DIGITS: return SF_DIGITS_PIXELS;
-    default: return 0;
+    case SF_DATA_POINTS:
+        return 2;
+    case SF_DATA_DIGITS:
+        return SF_DIGITS_PIXELS;
+    default:
+        return 0;
     }
 }
 
 float sf_data_default_noise(int dataset) {
     switch (dataset) {
-    case SF_DATA_SWISS_ROLL: return 1.0f;   /* the tutorial's make_swiss_roll(noise=1) */
-    case SF_DATA_DIGITS: return 0.1f;       /* the tutorial's 0.1·N(0, 1) */
-    case SF_DATA_MOONS: return 0.05f;
-    case SF_DATA_EIGHT_GAUSSIANS: return 0.05f;
-    case SF_DATA_RINGS: return 0.03f;
-    case SF_DATA_CHECKERBOARD: return 0.0f;
-    case SF_DATA_MIXTURE: return 0.2f;      /* NCSN's unit variance, scaled */
-    case SF_DATA_POINTS: return 0.03f;      /* a little spread around each painted point */
-    default: return 0.0f;
+    case SF_DATA_SWISS_ROLL:
+        return 1.0f; /* the tutorial's make_swiss_roll(noise=1) */
+    case SF_DATA_DIGITS:
+        return 0.1f; /* the tutorial's 0.1·N(0, 1) */
+    case SF_DATA_MOONS:
+        return 0.05f;
+    case SF_DATA_EIGHT_GAUSSIANS:
+        return 0.05f;
+    case SF_DATA_RINGS:
+        return 0.03f;
+    case SF_DATA_CHECKERBOARD:
+        return 0.0f;
+    case SF_DATA_MIXTURE:
+        return 0.2f; /* NCSN's unit variance, scaled */
+    case SF_DATA_POINTS:
+        return 0.03f; /* a little spread around each painted point */
+    default:
+        return 0.0f;
     }
 }
 
@@ -191,14 +204,29 @@ static void mixture(float *x, int *label, int n, float noise, sf_rng *r) {
 
 void sf__data_draw(float *x, int *label, int dataset, int n, float noise, sf_rng *r) {
     switch (dataset) {
-    case SF_DATA_SWISS_ROLL: swiss_roll(x, label, n, noise, r); break;
-    case SF_DATA_DIGITS: digits(x, label, n, noise, r); break;
-    case SF_DATA_MOONS: moons(x, label, n, noise, r); break;
-    case SF_DATA_EIGHT_GAUSSIANS: eight_gaussians(x, label, n, noise, r); break;
-    case SF_DATA_RINGS: rings(x, label, n, noise, r); break;
-    case SF_DATA_CHECKERBOARD: checkerboard(x, label, n, noise, r); break;
-    case SF_DATA_MIXTURE: mixture(x, label, n, noise, r); break;
-    default: break; /* SF_DATA_POINTS: the model draws from its own points (sf__points_draw) */
+    case SF_DATA_SWISS_ROLL:
+        swiss_roll(x, label, n, noise, r);
+        break;
+    case SF_DATA_DIGITS:
+        digits(x, label, n, noise, r);
+        break;
+    case SF_DATA_MOONS:
+        moons(x, label, n, noise, r);
+        break;
+    case SF_DATA_EIGHT_GAUSSIANS:
+        eight_gaussians(x, label, n, noise, r);
+        break;
+    case SF_DATA_RINGS:
+        rings(x, label, n, noise, r);
+        break;
+    case SF_DATA_CHECKERBOARD:
+        checkerboard(x, label, n, noise, r);
+        break;
+    case SF_DATA_MIXTURE:
+        mixture(x, label, n, noise, r);
+        break;
+    default:
+        break; /* SF_DATA_POINTS: the model draws from its own points (sf__points_draw) */
     }
 }
 
@@ -235,8 +263,8 @@ sf_status sf_data_score(float *s, const float *x, int n, int dataset, float nois
     if (n < 0) return sf__fail(SF_EINVAL, "point count must be >= 0, got %d", n);
     if (n > 0 && (!s || !x)) return sf__fail(SF_EINVAL, "sf_data_score: NULL argument");
     if (!sf__finite(noise) || !sf__finite(sigma) || noise < 0 || sigma < 0 || noise + sigma <= 0)
-        return sf__fail(SF_EINVAL, "noise and sigma must be finite, >= 0 and not both 0, got %g and %g",
-                        (double)noise, (double)sigma);
+        return sf__fail(SF_EINVAL, "noise and sigma must be finite, >= 0 and not both 0, got %g and %g", (double)noise,
+                        (double)sigma);
     if (!sf__all_finite(x, 2L * n)) return sf__fail(SF_EINVAL, "x contains NaN or infinity");
     double mu[SF__MAX_COMPONENTS][2], w[SF__MAX_COMPONENTS], logp[SF__MAX_COMPONENTS];
     int K = mixture_components(dataset, mu, w);

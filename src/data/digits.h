@@ -3,13 +3,14 @@
 #ifndef SF_DIGITS_H
 #define SF_DIGITS_H
 
-#define SF_DIGITS_ROWS 1797
-#define SF_DIGITS_PIXELS 64
+#define SF_DIGITS_ROWS      1797
+#define SF_DIGITS_PIXELS    64
 #define SF_DIGITS_MAX_VALUE 16 /* pixel values are integers 0 .. 16 */
 /* The published check sums of the table (../shared/data/README.md): the sum of all pixels and the
  * images per class 0 .. 9. */
 #define SF_DIGITS_PIXEL_SUM 561718L
-#define SF_DIGITS_CLASS_COUNTS {178, 182, 177, 183, 181, 182, 181, 179, 174, 180}
+#define SF_DIGITS_CLASS_COUNTS                                                                                         \
+    { 178, 182, 177, 183, 181, 182, 181, 179, 174, 180 }
 
 /* The table in the native build. The WebAssembly modules leave it out (it is 44 KB of a 79 KB
  * download) and are given the same bytes at run time: see sf_data_load_digits. */

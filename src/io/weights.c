@@ -58,21 +58,41 @@
 #include "base/status.h"
 #include "model.h"
 
-#define SF__MAGIC "SCOREFLD"
-#define SF__MAGIC_BYTES 8
-#define SF__HEADER_BYTES 124     /* through the header checksum */
+#define SF__MAGIC         "SCOREFLD"
+#define SF__MAGIC_BYTES   8
+#define SF__HEADER_BYTES  124 /* through the header checksum */
 #define SF__HEADER_CRC_AT 120
-#define SF__ACT_SOFTPLUS 0
-#define SF__FLAG_COND 1u
-#define SF__NO_DATASET 0xFFFFFFFFu
-#define SF__STEP_LIMIT (1ull << 53) /* step counts reach JavaScript as doubles */
+#define SF__ACT_SOFTPLUS  0
+#define SF__FLAG_COND     1u
+#define SF__NO_DATASET    0xFFFFFFFFu
+#define SF__STEP_LIMIT    (1ull << 53) /* step counts reach JavaScript as doubles */
 
 /* Field offsets of the header (see the table above). */
 enum {
-    AT_VERSION = 8, AT_HEADER = 12, AT_D = 16, AT_H = 20, AT_DEPTH = 24, AT_ACT = 28, AT_P = 32,
-    AT_FLAGS = 36, AT_DATASET = 40, AT_OBJECTIVE = 44, AT_BATCH = 48, AT_PROJ = 52, AT_LR = 56,
-    AT_SIGMA = 60, AT_NOISE = 64, AT_SIGMA_MAX = 68, AT_SIGMA_MIN = 72, AT_LEVELS = 76, AT_POINTS = 80,
-    AT_PAD = 84, AT_SEED = 88, AT_STEP = 96, AT_RNG_STATE = 104, AT_RNG_INC = 112
+    AT_VERSION = 8,
+    AT_HEADER = 12,
+    AT_D = 16,
+    AT_H = 20,
+    AT_DEPTH = 24,
+    AT_ACT = 28,
+    AT_P = 32,
+    AT_FLAGS = 36,
+    AT_DATASET = 40,
+    AT_OBJECTIVE = 44,
+    AT_BATCH = 48,
+    AT_PROJ = 52,
+    AT_LR = 56,
+    AT_SIGMA = 60,
+    AT_NOISE = 64,
+    AT_SIGMA_MAX = 68,
+    AT_SIGMA_MIN = 72,
+    AT_LEVELS = 76,
+    AT_POINTS = 80,
+    AT_PAD = 84,
+    AT_SEED = 88,
+    AT_STEP = 96,
+    AT_RNG_STATE = 104,
+    AT_RNG_INC = 112
 };
 
 /* ---- Little-endian fields, whatever the host ------------------------------------------------- */
@@ -106,9 +126,7 @@ static float getf(const unsigned char *p) {
 }
 
 /* Bytes of the data part: three arrays of P floats (four for a noise-conditional net) and Q points. */
-static size_t data_size(int P, int Q, int cond) {
-    return (size_t)(cond ? 16 : 12) * (size_t)P + (size_t)8 * (size_t)Q;
-}
+static size_t data_size(int P, int Q, int cond) { return (size_t)(cond ? 16 : 12) * (size_t)P + (size_t)8 * (size_t)Q; }
 static size_t file_size(int P, int Q, int cond) { return SF__HEADER_BYTES + data_size(P, Q, cond) + 4; }
 
 size_t sf_model_save_size(const sf_model *m) { return m ? file_size(m->net.P, m->n_points, m->net.cond) : 0; }
@@ -117,7 +135,8 @@ sf_status sf_model_save(const sf_model *m, void *buf, size_t size) {
     if (!m || !buf) return sf__fail(SF_EINVAL, "sf_model_save: model and buffer must not be NULL");
     const int P = m->net.P, Q = m->n_points, E = m->net.cond;
     if (size < file_size(P, Q, E))
-        return sf__fail(SF_EINVAL, "the buffer holds %zu bytes but the weights file needs %zu", size, file_size(P, Q, E));
+        return sf__fail(SF_EINVAL, "the buffer holds %zu bytes but the weights file needs %zu", size,
+                        file_size(P, Q, E));
     unsigned char *p = buf;
     const sf_train_config *tc = &m->tc;
     memset(p, 0, SF__HEADER_BYTES);
@@ -169,7 +188,7 @@ typedef struct sf_weights {
 } sf_weights;
 
 /* "D=2, H=128, depth 2": how messages name an architecture. */
-#define SF__ARCH_FMT "D=%d, H=%d, depth %d%s"
+#define SF__ARCH_FMT     "D=%d, H=%d, depth %d%s"
 #define SF__ARCH_COND(c) ((c) ? ", noise-conditional" : "")
 
 /* Fails with "corrupted weights file: " and the message of the check that failed. */
@@ -189,8 +208,8 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
         return sf__fail(SF_EINVAL, "truncated weights file: %zu bytes, not even a version", size);
     uint32_t version = get32(p + AT_VERSION);
     if (version > SF_WEIGHTS_VERSION)
-        return sf__fail(SF_EINVAL, "weights file version %u is newer than this Scorefield reads (version %d)",
-                        version, SF_WEIGHTS_VERSION);
+        return sf__fail(SF_EINVAL, "weights file version %u is newer than this Scorefield reads (version %d)", version,
+                        SF_WEIGHTS_VERSION);
     if (version == 0) return corrupted("version 0");
     int version1 = version == 1;
     if (size < SF__HEADER_BYTES)
@@ -208,7 +227,8 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
     if ((flags & ~SF__FLAG_COND) != 0 || get32(p + AT_PAD) != 0) return corrupted("unknown flags");
     int cond = (flags & SF__FLAG_COND) != 0;
     if (version1 && cond)
-        return sf__fail(SF_EINVAL, "weights file version 1 holds a noise-conditional net of an older design "
+        return sf__fail(SF_EINVAL,
+                        "weights file version 1 holds a noise-conditional net of an older design "
                         "(input (x, log sigma), no preconditioning) that this Scorefield cannot use: train it again");
     sf_mlp net;
     sf__mlp_shape(&net, (int)D, (int)H, (int)depth, cond);
@@ -216,15 +236,14 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
     if (Q > (D == 2 ? SF_MAX_POINTS : 0)) return corrupted("painted point count out of range");
     size_t want = file_size(net.P, (int)Q, cond);
     if (size < want)
-        return sf__fail(SF_EINVAL, "truncated weights file: " SF__ARCH_FMT " needs %zu bytes, the file has %zu",
-                        net.D, net.H, net.depth, SF__ARCH_COND(cond), want, size);
+        return sf__fail(SF_EINVAL, "truncated weights file: " SF__ARCH_FMT " needs %zu bytes, the file has %zu", net.D,
+                        net.H, net.depth, SF__ARCH_COND(cond), want, size);
     if (size > want) return corrupted("bytes after the end of the data");
     const unsigned char *data = p + SF__HEADER_BYTES;
     if (sf__crc32(0, data, data_size(net.P, (int)Q, cond)) != get32(data + data_size(net.P, (int)Q, cond)))
         return corrupted("the parameters' checksum does not match");
 
-    *w = (sf_weights){.D = net.D, .H = net.H, .depth = net.depth, .cond = cond, .P = net.P, .Q = (int)Q,
-                      .data = data};
+    *w = (sf_weights){.D = net.D, .H = net.H, .depth = net.depth, .cond = cond, .P = net.P, .Q = (int)Q, .data = data};
     uint32_t dataset = get32(p + AT_DATASET);
     w->has_dataset = dataset != SF__NO_DATASET;
     w->tc = (sf_train_config){
@@ -278,9 +297,9 @@ sf_status sf_model_load(sf_model *m, const void *buf, size_t size) {
     sf_status st = parse(&w, buf, size);
     if (st) return st;
     if (w.D != m->net.D || w.H != m->net.H || w.depth != m->net.depth || w.cond != m->net.cond)
-        return sf__fail(SF_EINVAL, "the weights file holds another architecture: " SF__ARCH_FMT
-                        ", but this model is " SF__ARCH_FMT, w.D, w.H, w.depth, SF__ARCH_COND(w.cond),
-                        m->net.D, m->net.H, m->net.depth, SF__ARCH_COND(m->net.cond));
+        return sf__fail(
+            SF_EINVAL, "the weights file holds another architecture: " SF__ARCH_FMT ", but this model is " SF__ARCH_FMT,
+            w.D, w.H, w.depth, SF__ARCH_COND(w.cond), m->net.D, m->net.H, m->net.depth, SF__ARCH_COND(m->net.cond));
     restore(m, &w);
     return SF_OK;
 }
@@ -291,8 +310,8 @@ sf_status sf_model_from_weights(sf_model **out, const void *buf, size_t size, in
     sf_weights w;
     sf_status st = parse(&w, buf, size);
     if (st) return st;
-    sf_net_config nc = {.dim = w.D, .hidden = w.H, .depth = w.depth, .seed = w.seed, .isa = isa,
-                        .noise_conditional = w.cond};
+    sf_net_config nc = {
+        .dim = w.D, .hidden = w.H, .depth = w.depth, .seed = w.seed, .isa = isa, .noise_conditional = w.cond};
     sf_model *m;
     if ((st = sf_model_create(&m, &nc)) != SF_OK) return st;
     restore(m, &w);

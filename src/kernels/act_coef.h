@@ -36,11 +36,11 @@
  * gradient that only such units carried is below Adam's ε (1e-8) anyway. */
 #define SF__ACT_W_FLUSH (-20.0f)
 
-#define SF__EXP_LOG2E 0x1.715476p+0f    /* log2(e) rounded to float */
-#define SF__EXP_MAGIC 0x1.8p+23f        /* 1.5·2²³: round-to-integer by addition */
-#define SF__EXP_LN2_HI 0x1.63p-1f       /* 0.693359375: ln 2 to 9 bits */
-#define SF__EXP_LN2_LO (-0x1.bd0106p-13f) /* ln 2 − LN2_HI rounded to float */
-#define SF__EXP_ONE_BITS 0x3F800000     /* the bits of 1.0f: exponent bias 127 << 23 */
+#define SF__EXP_LOG2E    0x1.715476p+0f     /* log2(e) rounded to float */
+#define SF__EXP_MAGIC    0x1.8p+23f         /* 1.5·2²³: round-to-integer by addition */
+#define SF__EXP_LN2_HI   0x1.63p-1f         /* 0.693359375: ln 2 to 9 bits */
+#define SF__EXP_LN2_LO   (-0x1.bd0106p-13f) /* ln 2 − LN2_HI rounded to float */
+#define SF__EXP_ONE_BITS 0x3F800000         /* the bits of 1.0f: exponent bias 127 << 23 */
 
 /* 1/k! for k = 2 .. 7, rounded to float (k = 0, 1 are exactly 1). */
 #define SF__EXP_P2 0x1p-1f
@@ -61,19 +61,16 @@
 
 /* One element of sf_f32_softplus_backward (kernels.h): element i of every block, blocks n apart.
  * Shared so that the scalar twin and the SIMD twin's tail run literally the same code. */
-static inline void sf__softplus_backward_1(float *d, const float *zs, ptrdiff_t n, int K, ptrdiff_t i)
-{
+static inline void sf__softplus_backward_1(float *d, const float *zs, ptrdiff_t n, int K, ptrdiff_t i) {
     const float s = zs[i];
     if (K > 0) {
         float t = d[n + i] * zs[n + i];
-        for (int k = 2; k <= K; k++)
-            t = t + d[k * n + i] * zs[k * n + i];
+        for (int k = 2; k <= K; k++) t = t + d[k * n + i] * zs[k * n + i];
         d[i] = d[i] * s + t * (s * (1.0f - s));
     } else {
         d[i] = d[i] * s;
     }
-    for (int k = 1; k <= K; k++)
-        d[k * n + i] = d[k * n + i] * s;
+    for (int k = 1; k <= K; k++) d[k * n + i] = d[k * n + i] * s;
 }
 
 #endif

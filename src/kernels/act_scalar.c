@@ -23,8 +23,7 @@
 #include "act_coef.h"
 #include "kernels.h"
 
-void sf_f32_softplus_sigmoid_scalar(float *a, float *s, const float *z, int n)
-{
+void sf_f32_softplus_sigmoid_scalar(float *a, float *s, const float *z, int n) {
     for (int i = 0; i < n; i++) {
         const float zi = z[i]; /* read before s[i] is written: s may alias z */
 
@@ -79,8 +78,6 @@ void sf_f32_softplus_sigmoid_scalar(float *a, float *s, const float *z, int n)
     }
 }
 
-void sf_f32_softplus_backward_scalar(float *d, const float *zs, int n, int K)
-{
-    for (int i = 0; i < n; i++)
-        sf__softplus_backward_1(d, zs, n, K, i);
+void sf_f32_softplus_backward_scalar(float *d, const float *zs, int n, int K) {
+    for (int i = 0; i < n; i++) sf__softplus_backward_1(d, zs, n, K, i);
 }

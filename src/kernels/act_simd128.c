@@ -26,9 +26,9 @@
 
 /* Shorthands for the lane-wise float operations, so that the formulas below read like the scalar
  * twin's. */
-#define ADD wasm_f32x4_add
-#define SUB wasm_f32x4_sub
-#define MUL wasm_f32x4_mul
+#define ADD   wasm_f32x4_add
+#define SUB   wasm_f32x4_sub
+#define MUL   wasm_f32x4_mul
 #define SPLAT wasm_f32x4_splat
 /* for (u = 0; u < U; u++): each statement for all U vectors before the next statement */
 #define EACH for (int u = 0; u < U; u++)
@@ -38,9 +38,7 @@
  * cycles of latency) of ~60 operations; written statement by statement across U independent vectors, the chains
  * reach the out-of-order core interleaved, so that it overlaps them instead of filling its scheduler
  * with one chain's waiting operations (8 vectors run 1.8 times as fast per element as 1 in V8). */
-static inline __attribute__((always_inline)) void softplus_sigmoid_x(const int U, float *a, float *s,
-                                                                     const float *z)
-{
+static inline __attribute__((always_inline)) void softplus_sigmoid_x(const int U, float *a, float *s, const float *z) {
     const v128_t zero = SPLAT(0.0f), one = SPLAT(1.0f), magic = SPLAT(SF__EXP_MAGIC);
     v128_t zv[8], w[8], t[8], nf[8], r[8], p[8], e[8], u_[8], u2[8], q[8], v[8], l[8], ope[8];
     EACH zv[u] = wasm_v128_load(z + 4 * u);
@@ -78,13 +76,10 @@ static inline __attribute__((always_inline)) void softplus_sigmoid_x(const int U
                          wasm_f32x4_div(wasm_v128_bitselect(one, e[u], wasm_f32x4_ge(zv[u], zero)), ope[u]));
 }
 
-void sf_f32_softplus_sigmoid_simd128(float *a, float *s, const float *z, int n)
-{
+void sf_f32_softplus_sigmoid_simd128(float *a, float *s, const float *z, int n) {
     int i = 0;
-    for (; i + 32 <= n; i += 32)
-        softplus_sigmoid_x(8, a + i, s + i, z + i);
-    for (; i + 4 <= n; i += 4)
-        softplus_sigmoid_x(1, a + i, s + i, z + i);
+    for (; i + 32 <= n; i += 32) softplus_sigmoid_x(8, a + i, s + i, z + i);
+    for (; i + 4 <= n; i += 4) softplus_sigmoid_x(1, a + i, s + i, z + i);
     sf_f32_softplus_sigmoid_scalar(a + i, s + i, z + i, n - i);
 }
 
@@ -93,33 +88,25 @@ void sf_f32_softplus_sigmoid_simd128(float *a, float *s, const float *z, int n)
  * 128 × 128 blocks) a store to d + i followed by a load from d + n + i looks to the CPU like a load
  * from the address just stored (4K aliasing) and waits for the store: loading d + n + i again after
  * storing d + i, as the general loop below does, made the step 2.5 times as slow. */
-static inline __attribute__((always_inline)) void backward_x(const int K, float *d, const float *zs,
-                                                             ptrdiff_t n)
-{
+static inline __attribute__((always_inline)) void backward_x(const int K, float *d, const float *zs, ptrdiff_t n) {
     const v128_t one = wasm_f32x4_splat(1.0f);
     const v128_t s = wasm_v128_load(zs), d0 = wasm_v128_load(d);
     v128_t dk[2], t;
-    for (int k = 1; k <= K; k++)
-        dk[k - 1] = wasm_v128_load(d + k * n);
+    for (int k = 1; k <= K; k++) dk[k - 1] = wasm_v128_load(d + k * n);
     t = wasm_f32x4_mul(dk[0], wasm_v128_load(zs + n));
-    for (int k = 2; k <= K; k++)
-        t = wasm_f32x4_add(t, wasm_f32x4_mul(dk[k - 1], wasm_v128_load(zs + k * n)));
+    for (int k = 2; k <= K; k++) t = wasm_f32x4_add(t, wasm_f32x4_mul(dk[k - 1], wasm_v128_load(zs + k * n)));
     const v128_t curv = wasm_f32x4_mul(s, wasm_f32x4_sub(one, s)); /* s·(1 − s) */
     wasm_v128_store(d, wasm_f32x4_add(wasm_f32x4_mul(d0, s), wasm_f32x4_mul(t, curv)));
-    for (int k = 1; k <= K; k++)
-        wasm_v128_store(d + k * n, wasm_f32x4_mul(dk[k - 1], s));
+    for (int k = 1; k <= K; k++) wasm_v128_store(d + k * n, wasm_f32x4_mul(dk[k - 1], s));
 }
 
-void sf_f32_softplus_backward_simd128(float *d, const float *zs, int n, int K)
-{
+void sf_f32_softplus_backward_simd128(float *d, const float *zs, int n, int K) {
     const v128_t one = wasm_f32x4_splat(1.0f);
     int i = 0;
     if (K == 1) /* the sliced objectives with one projection */
-        for (; i + 4 <= n; i += 4)
-            backward_x(1, d + i, zs + i, n);
+        for (; i + 4 <= n; i += 4) backward_x(1, d + i, zs + i, n);
     else if (K == 2) /* exact SM in 2-D */
-        for (; i + 4 <= n; i += 4)
-            backward_x(2, d + i, zs + i, n);
+        for (; i + 4 <= n; i += 4) backward_x(2, d + i, zs + i, n);
     for (; i + 4 <= n; i += 4) {
         const v128_t s = wasm_v128_load(zs + i);
         if (K > 0) {
@@ -129,8 +116,7 @@ void sf_f32_softplus_backward_simd128(float *d, const float *zs, int n, int K)
                 t = wasm_f32x4_add(t, wasm_f32x4_mul(wasm_v128_load(d + o), wasm_v128_load(zs + o)));
             }
             const v128_t curv = wasm_f32x4_mul(s, wasm_f32x4_sub(one, s)); /* s·(1 − s) */
-            wasm_v128_store(d + i, wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(d + i), s),
-                                                  wasm_f32x4_mul(t, curv)));
+            wasm_v128_store(d + i, wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(d + i), s), wasm_f32x4_mul(t, curv)));
         } else {
             wasm_v128_store(d + i, wasm_f32x4_mul(wasm_v128_load(d + i), s));
         }

@@ -12,9 +12,8 @@
 
 #include "kernels.h"
 
-float sf_f32_adam_scalar(float *p1, float *m1, float *v1, const float *p0, const float *m0,
-                         const float *v0, const float *g, int n, sf_adam_coef c)
-{
+float sf_f32_adam_scalar(float *p1, float *m1, float *v1, const float *p0, const float *m0, const float *v0,
+                         const float *g, int n, sf_adam_coef c) {
     const float ob1 = 1.0f - c.b1;
     const float ob2 = 1.0f - c.b2;
     float bad = 0.0f;

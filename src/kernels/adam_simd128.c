@@ -14,9 +14,8 @@
 
 #include "simd128.h"
 
-float sf_f32_adam_simd128(float *p1, float *m1, float *v1, const float *p0, const float *m0,
-                          const float *v0, const float *g, int n, sf_adam_coef c)
-{
+float sf_f32_adam_simd128(float *p1, float *m1, float *v1, const float *p0, const float *m0, const float *v0,
+                          const float *g, int n, sf_adam_coef c) {
     const v128_t b1 = wasm_f32x4_splat(c.b1), ob1 = wasm_f32x4_splat(1.0f - c.b1);
     const v128_t b2 = wasm_f32x4_splat(c.b2), ob2 = wasm_f32x4_splat(1.0f - c.b2);
     const v128_t lr = wasm_f32x4_splat(c.lr), eps = wasm_f32x4_splat(c.eps);
@@ -25,10 +24,9 @@ float sf_f32_adam_simd128(float *p1, float *m1, float *v1, const float *p0, cons
     int i = 0;
     for (; i + 4 <= n; i += 4) {
         const v128_t gv = wasm_v128_load(g + i);
-        const v128_t m = wasm_f32x4_add(wasm_f32x4_mul(b1, wasm_v128_load(m0 + i)),
-                                        wasm_f32x4_mul(ob1, gv));
-        const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(b2, wasm_v128_load(v0 + i)),
-                                        wasm_f32x4_mul(ob2, wasm_f32x4_mul(gv, gv)));
+        const v128_t m = wasm_f32x4_add(wasm_f32x4_mul(b1, wasm_v128_load(m0 + i)), wasm_f32x4_mul(ob1, gv));
+        const v128_t v =
+            wasm_f32x4_add(wasm_f32x4_mul(b2, wasm_v128_load(v0 + i)), wasm_f32x4_mul(ob2, wasm_f32x4_mul(gv, gv)));
         const v128_t step = wasm_f32x4_div(wasm_f32x4_mul(lr, wasm_f32x4_mul(m, r1)),
                                            wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_mul(v, r2)), eps));
         const v128_t p = wasm_f32x4_sub(wasm_v128_load(p0 + i), step);

@@ -12,18 +12,15 @@
 
 #include "kernels.h"
 
-void sf_f32_gemm_scalar(float *C, const float *A, const float *B, const float *bias,
-                        int M, int N, int K, int ars, int acs, int ldb, int ldc, int acc)
-{
+void sf_f32_gemm_scalar(float *C, const float *A, const float *B, const float *bias, int M, int N, int K, int ars,
+                        int acs, int ldb, int ldc, int acc) {
     for (int i = 0; i < M; i++) {
         float *c = C + (ptrdiff_t)i * ldc; /* row i of C, (N) */
-        for (int j = 0; j < N; j++)
-            c[j] = (acc ? c[j] : 0.0f) + (bias ? bias[j] : 0.0f);
+        for (int j = 0; j < N; j++) c[j] = (acc ? c[j] : 0.0f) + (bias ? bias[j] : 0.0f);
         for (int k = 0; k < K; k++) {
             const float a = A[(ptrdiff_t)i * ars + (ptrdiff_t)k * acs];
             const float *b = B + (ptrdiff_t)k * ldb; /* row k of B, (N) */
-            for (int j = 0; j < N; j++)
-                c[j] = c[j] + a * b[j];
+            for (int j = 0; j < N; j++) c[j] = c[j] + a * b[j];
         }
     }
 }

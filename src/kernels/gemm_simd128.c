@@ -54,9 +54,8 @@
  * pa[k·mr + r]; pb points at B[k0][j], row stride ldb. With cont the block continues a previous run
  * of k: C holds partial sums and is loaded as is. Otherwise it starts at init = (acc ? C : 0) +
  * (bias ? bias : 0), as the scalar twin does (the + 0 turns −0 into +0 in both). */
-SF__INLINE void block(const int mr, const int nv, float *C, ptrdiff_t ldc, const float *pa,
-                      const float *pb, ptrdiff_t ldb, int kc, const float *bias, int acc, int cont)
-{
+SF__INLINE void block(const int mr, const int nv, float *C, ptrdiff_t ldc, const float *pa, const float *pb,
+                      ptrdiff_t ldb, int kc, const float *bias, int acc, int cont) {
     v128_t c[SF__MR][8];
     const v128_t zero = wasm_f32x4_splat(0.0f);
     for (int r = 0; r < mr; r++)
@@ -65,48 +64,39 @@ SF__INLINE void block(const int mr, const int nv, float *C, ptrdiff_t ldc, const
             if (cont)
                 c[r][v] = wasm_v128_load(cr);
             else
-                c[r][v] = wasm_f32x4_add(acc ? wasm_v128_load(cr) : zero,
-                                         bias ? wasm_v128_load(bias + 4 * v) : zero);
+                c[r][v] = wasm_f32x4_add(acc ? wasm_v128_load(cr) : zero, bias ? wasm_v128_load(bias + 4 * v) : zero);
         }
     for (int k = 0; k < kc; k++) {
         v128_t b[8];
-        for (int v = 0; v < nv; v++)
-            b[v] = wasm_v128_load(pb + 4 * v);
+        for (int v = 0; v < nv; v++) b[v] = wasm_v128_load(pb + 4 * v);
         for (int r = 0; r < mr; r++) {
             const v128_t a = wasm_v128_load32_splat(pa + r);
-            for (int v = 0; v < nv; v++)
-                c[r][v] = wasm_f32x4_add(c[r][v], wasm_f32x4_mul(a, b[v]));
+            for (int v = 0; v < nv; v++) c[r][v] = wasm_f32x4_add(c[r][v], wasm_f32x4_mul(a, b[v]));
         }
         pa += mr;
         pb += ldb;
     }
     for (int r = 0; r < mr; r++)
-        for (int v = 0; v < nv; v++)
-            wasm_v128_store(C + r * ldc + 4 * v, c[r][v]);
+        for (int v = 0; v < nv; v++) wasm_v128_store(C + r * ldc + 4 * v, c[r][v]);
 }
 
 /* Columns 0 .. N4−1 (N4 a multiple of 4) of an mr-row panel over one run of k: blocks of 4·nv
  * columns, then of 8 and 4. */
-SF__INLINE void panel(const int mr, const int nv, float *C, ptrdiff_t ldc, const float *pa,
-                      const float *B, ptrdiff_t ldb, int N4, int kc, const float *bias, int acc, int cont)
-{
+SF__INLINE void panel(const int mr, const int nv, float *C, ptrdiff_t ldc, const float *pa, const float *B,
+                      ptrdiff_t ldb, int N4, int kc, const float *bias, int acc, int cont) {
     int j = 0;
     for (; j + 4 * nv <= N4; j += 4 * nv)
         block(mr, nv, C + j, ldc, pa, B + j, ldb, kc, bias ? bias + j : NULL, acc, cont);
     if (nv > 2)
-        for (; j + 8 <= N4; j += 8)
-            block(mr, 2, C + j, ldc, pa, B + j, ldb, kc, bias ? bias + j : NULL, acc, cont);
-    if (j < N4)
-        block(mr, 1, C + j, ldc, pa, B + j, ldb, kc, bias ? bias + j : NULL, acc, cont);
+        for (; j + 8 <= N4; j += 8) block(mr, 2, C + j, ldc, pa, B + j, ldb, kc, bias ? bias + j : NULL, acc, cont);
+    if (j < N4) block(mr, 1, C + j, ldc, pa, B + j, ldb, kc, bias ? bias + j : NULL, acc, cont);
 }
 
 /* Copies mr rows × kc values of k of A, A(i + r, k0 + k) = pa[r·ars + k·acs], to copy[k·mr + r]. */
-static void copy_panel(float *copy, const float *pa, int mr, int kc, ptrdiff_t ars, ptrdiff_t acs)
-{
+static void copy_panel(float *copy, const float *pa, int mr, int kc, ptrdiff_t ars, ptrdiff_t acs) {
     int k = 0;
     if (mr == 4 && ars == 1) { /* the 4 values of one k are adjacent: one vector move per k */
-        for (; k < kc; k++)
-            wasm_v128_store(copy + 4 * k, wasm_v128_load(pa + k * acs));
+        for (; k < kc; k++) wasm_v128_store(copy + 4 * k, wasm_v128_load(pa + k * acs));
     } else if (mr == 4 && acs == 1) { /* row-major A: 4 × 4 tiles transposed in registers */
         for (; k + 4 <= kc; k += 4) {
             v128_t r0 = wasm_v128_load(pa + k), r1 = wasm_v128_load(pa + ars + k);
@@ -119,14 +109,12 @@ static void copy_panel(float *copy, const float *pa, int mr, int kc, ptrdiff_t a
         }
     }
     for (; k < kc; k++)
-        for (int r = 0; r < mr; r++)
-            copy[k * mr + r] = pa[r * ars + k * acs];
+        for (int r = 0; r < mr; r++) copy[k * mr + r] = pa[r * ars + k * acs];
 }
 
 /* The last mr < 4 rows over all k, one run of at most SF__KC values of k at a time. */
-static void rows(int mr, float *C, const float *A, const float *B, const float *bias, int N4, int K,
-                 ptrdiff_t ars, ptrdiff_t acs, ptrdiff_t ldb, ptrdiff_t ldc, int acc)
-{
+static void rows(int mr, float *C, const float *A, const float *B, const float *bias, int N4, int K, ptrdiff_t ars,
+                 ptrdiff_t acs, ptrdiff_t ldb, ptrdiff_t ldc, int acc) {
     float copy[3 * SF__KC];
     for (int k0 = 0; k0 == 0 || k0 < K; k0 += SF__KC) {
         const int kc = K - k0 < SF__KC ? K - k0 : SF__KC;
@@ -134,34 +122,38 @@ static void rows(int mr, float *C, const float *A, const float *B, const float *
         const float *pb = B + k0 * ldb;
         const int cont = k0 > 0;
         switch (mr) {
-        case 1: panel(1, 8, C, ldc, copy, pb, ldb, N4, kc, bias, acc, cont); break;
-        case 2: panel(2, 4, C, ldc, copy, pb, ldb, N4, kc, bias, acc, cont); break;
-        default: panel(3, 2, C, ldc, copy, pb, ldb, N4, kc, bias, acc, cont); break;
+        case 1:
+            panel(1, 8, C, ldc, copy, pb, ldb, N4, kc, bias, acc, cont);
+            break;
+        case 2:
+            panel(2, 4, C, ldc, copy, pb, ldb, N4, kc, bias, acc, cont);
+            break;
+        default:
+            panel(3, 2, C, ldc, copy, pb, ldb, N4, kc, bias, acc, cont);
+            break;
         }
     }
 }
 
 /* np (<= SF__MC) full 4-row panels over all k: per run of k, all np panels are copied first, then
  * each 8-column slice of B is used by all np panels in turn while it is in the L1 cache. */
-static void panels(int np, float *C, const float *A, const float *B, const float *bias, int N4, int K,
-                   ptrdiff_t ars, ptrdiff_t acs, ptrdiff_t ldb, ptrdiff_t ldc, int acc)
-{
+static void panels(int np, float *C, const float *A, const float *B, const float *bias, int N4, int K, ptrdiff_t ars,
+                   ptrdiff_t acs, ptrdiff_t ldb, ptrdiff_t ldc, int acc) {
     float copy[SF__MC][SF__MR * SF__KC];
     for (int k0 = 0; k0 == 0 || k0 < K; k0 += SF__KC) {
         const int kc = K - k0 < SF__KC ? K - k0 : SF__KC;
-        for (int p = 0; p < np; p++)
-            copy_panel(copy[p], A + p * SF__MR * ars + k0 * acs, SF__MR, kc, ars, acs);
+        for (int p = 0; p < np; p++) copy_panel(copy[p], A + p * SF__MR * ars + k0 * acs, SF__MR, kc, ars, acs);
         const float *pb = B + k0 * ldb;
         const int cont = k0 > 0;
         int j = 0;
         for (; j + 8 <= N4; j += 8)
             for (int p = 0; p < np; p++)
-                block(SF__MR, 2, C + p * SF__MR * ldc + j, ldc, copy[p], pb + j, ldb, kc, bias ? bias + j : NULL,
-                      acc, cont);
+                block(SF__MR, 2, C + p * SF__MR * ldc + j, ldc, copy[p], pb + j, ldb, kc, bias ? bias + j : NULL, acc,
+                      cont);
         if (j < N4)
             for (int p = 0; p < np; p++)
-                block(SF__MR, 1, C + p * SF__MR * ldc + j, ldc, copy[p], pb + j, ldb, kc, bias ? bias + j : NULL,
-                      acc, cont);
+                block(SF__MR, 1, C + p * SF__MR * ldc + j, ldc, copy[p], pb + j, ldb, kc, bias ? bias + j : NULL, acc,
+                      cont);
     }
 }
 
@@ -169,25 +161,22 @@ static void panels(int np, float *C, const float *A, const float *B, const float
  * Rows i .. i+4·rv−1 and all nc (< 4) columns: accumulator (v, j) holds C(i+4v .. i+4v+3, j). A's
  * 4 rows at one k are A[k·acs + i ...], one load; B[k][j] is broadcast. C's columns are strided, so
  * init and store go lane by lane, once per block. */
-SF__INLINE void cols_block(const int rv, const int nc, float *C, const float *A, const float *B,
-                           const float *bias, int K, ptrdiff_t acs, ptrdiff_t ldb, ptrdiff_t ldc, int acc)
-{
+SF__INLINE void cols_block(const int rv, const int nc, float *C, const float *A, const float *B, const float *bias,
+                           int K, ptrdiff_t acs, ptrdiff_t ldb, ptrdiff_t ldc, int acc) {
     v128_t c[4][3];
     for (int v = 0; v < rv; v++)
         for (int j = 0; j < nc; j++) {
             const float *cj = C + 4 * v * ldc + j;
-            const v128_t init = acc ? wasm_f32x4_make(cj[0], cj[ldc], cj[2 * ldc], cj[3 * ldc])
-                                    : wasm_f32x4_splat(0.0f);
+            const v128_t init =
+                acc ? wasm_f32x4_make(cj[0], cj[ldc], cj[2 * ldc], cj[3 * ldc]) : wasm_f32x4_splat(0.0f);
             c[v][j] = wasm_f32x4_add(init, wasm_f32x4_splat(bias ? bias[j] : 0.0f));
         }
     for (int k = 0; k < K; k++) {
         v128_t a[4];
-        for (int v = 0; v < rv; v++)
-            a[v] = wasm_v128_load(A + 4 * v);
+        for (int v = 0; v < rv; v++) a[v] = wasm_v128_load(A + 4 * v);
         for (int j = 0; j < nc; j++) {
             const v128_t b = wasm_v128_load32_splat(B + j);
-            for (int v = 0; v < rv; v++)
-                c[v][j] = wasm_f32x4_add(c[v][j], wasm_f32x4_mul(a[v], b));
+            for (int v = 0; v < rv; v++) c[v][j] = wasm_f32x4_add(c[v][j], wasm_f32x4_mul(a[v], b));
         }
         A += acs;
         B += ldb;
@@ -203,15 +192,12 @@ SF__INLINE void cols_block(const int rv, const int nc, float *C, const float *A,
 }
 
 /* All rows of a small-N product with ars == 1; returns the first row not done (M%4 rows are left). */
-SF__INLINE int cols(const int nc, float *C, const float *A, const float *B, const float *bias, int M,
-                    int K, ptrdiff_t acs, ptrdiff_t ldb, ptrdiff_t ldc, int acc)
-{
+SF__INLINE int cols(const int nc, float *C, const float *A, const float *B, const float *bias, int M, int K,
+                    ptrdiff_t acs, ptrdiff_t ldb, ptrdiff_t ldc, int acc) {
     const int rv = nc == 3 ? 3 : 4; /* 4·nc or 9 accumulators and rv A vectors: within 15 registers */
     int i = 0;
-    for (; i + 4 * rv <= M; i += 4 * rv)
-        cols_block(rv, nc, C + i * ldc, A + i, B, bias, K, acs, ldb, ldc, acc);
-    for (; i + 4 <= M; i += 4)
-        cols_block(1, nc, C + i * ldc, A + i, B, bias, K, acs, ldb, ldc, acc);
+    for (; i + 4 * rv <= M; i += 4 * rv) cols_block(rv, nc, C + i * ldc, A + i, B, bias, K, acs, ldb, ldc, acc);
+    for (; i + 4 <= M; i += 4) cols_block(1, nc, C + i * ldc, A + i, B, bias, K, acs, ldb, ldc, acc);
     return i;
 }
 
@@ -219,9 +205,8 @@ SF__INLINE int cols(const int nc, float *C, const float *A, const float *B, cons
  * Rows i .. i+2·np−1: accumulator p holds (C(i+2p,0), C(i+2p,1), C(i+2p+1,0), C(i+2p+1,1)). Per k:
  * (B[k][0], B[k][1]) splat to both halves, and (A(i+2p,k), A(i+2p,k), A(i+2p+1,k), A(i+2p+1,k)) from
  * two broadcasts and one shuffle. */
-SF__INLINE void pairs_block(const int np, float *C, const float *A, const float *B, const float *bias,
-                            int K, ptrdiff_t ars, ptrdiff_t acs, ptrdiff_t ldb, ptrdiff_t ldc, int acc)
-{
+SF__INLINE void pairs_block(const int np, float *C, const float *A, const float *B, const float *bias, int K,
+                            ptrdiff_t ars, ptrdiff_t acs, ptrdiff_t ldb, ptrdiff_t ldc, int acc) {
     v128_t c[2];
     const float *a[4];
     const v128_t b2 = bias ? wasm_v128_load64_splat(bias) : wasm_f32x4_splat(0.0f);
@@ -252,34 +237,35 @@ SF__INLINE void pairs_block(const int np, float *C, const float *A, const float 
     }
 }
 
-void sf_f32_gemm_simd128(float *C, const float *A, const float *B, const float *bias,
-                         int M, int N, int K, int ars, int acs, int ldb, int ldc, int acc)
-{
-    if (M <= 0 || N <= 0)
-        return;
-    if (K < 0)
-        K = 0;
+void sf_f32_gemm_simd128(float *C, const float *A, const float *B, const float *bias, int M, int N, int K, int ars,
+                         int acs, int ldb, int ldc, int acc) {
+    if (M <= 0 || N <= 0) return;
+    if (K < 0) K = 0;
     int i = 0;
     if (N < 4) {
         if (ars == 1) {
             switch (N) {
-            case 1: i = cols(1, C, A, B, bias, M, K, acs, ldb, ldc, acc); break;
-            case 2: i = cols(2, C, A, B, bias, M, K, acs, ldb, ldc, acc); break;
-            default: i = cols(3, C, A, B, bias, M, K, acs, ldb, ldc, acc); break;
+            case 1:
+                i = cols(1, C, A, B, bias, M, K, acs, ldb, ldc, acc);
+                break;
+            case 2:
+                i = cols(2, C, A, B, bias, M, K, acs, ldb, ldc, acc);
+                break;
+            default:
+                i = cols(3, C, A, B, bias, M, K, acs, ldb, ldc, acc);
+                break;
             }
         } else if (N == 2) {
             for (; i + 4 <= M; i += 4)
-                pairs_block(2, C + (ptrdiff_t)i * ldc, A + (ptrdiff_t)i * ars, B, bias, K, ars, acs, ldb,
-                            ldc, acc);
+                pairs_block(2, C + (ptrdiff_t)i * ldc, A + (ptrdiff_t)i * ars, B, bias, K, ars, acs, ldb, ldc, acc);
             if (i + 2 <= M) {
-                pairs_block(1, C + (ptrdiff_t)i * ldc, A + (ptrdiff_t)i * ars, B, bias, K, ars, acs, ldb,
-                            ldc, acc);
+                pairs_block(1, C + (ptrdiff_t)i * ldc, A + (ptrdiff_t)i * ars, B, bias, K, ars, acs, ldb, ldc, acc);
                 i += 2;
             }
         }
         if (i < M)
-            sf_f32_gemm_scalar(C + (ptrdiff_t)i * ldc, A + (ptrdiff_t)i * ars, B, bias, M - i, N, K, ars,
-                               acs, ldb, ldc, acc);
+            sf_f32_gemm_scalar(C + (ptrdiff_t)i * ldc, A + (ptrdiff_t)i * ars, B, bias, M - i, N, K, ars, acs, ldb, ldc,
+                               acc);
         return;
     }
 
@@ -295,8 +281,7 @@ void sf_f32_gemm_simd128(float *C, const float *A, const float *B, const float *
         else
             rows(mr, c, a, B, bias, N4, K, ars, acs, ldb, ldc, acc);
         if (N4 < N)
-            sf_f32_gemm_scalar(c + N4, a, B + N4, bias ? bias + N4 : NULL, mr, N - N4, K, ars, acs, ldb,
-                               ldc, acc);
+            sf_f32_gemm_scalar(c + N4, a, B + N4, bias ? bias + N4 : NULL, mr, N - N4, K, ars, acs, ldb, ldc, acc);
         i += mr;
     }
 }

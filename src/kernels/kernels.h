@@ -42,10 +42,10 @@ typedef struct sf_adam_coef {
  * A(i,k) is A[i*ars + k*acs]: a row-major A has (ars, acs) = (lda, 1); passing (1, lda) multiplies by
  * the transpose of a row-major (K,M) matrix, which is how the backward pass forms Xᵀ·dZ.
  * B and C are row-major with row strides ldb and ldc. C must not overlap A, B or bias. */
-void sf_f32_gemm_scalar(float *C, const float *A, const float *B, const float *bias,
-                        int M, int N, int K, int ars, int acs, int ldb, int ldc, int acc);
-void sf_f32_gemm_simd128(float *C, const float *A, const float *B, const float *bias,
-                         int M, int N, int K, int ars, int acs, int ldb, int ldc, int acc);
+void sf_f32_gemm_scalar(float *C, const float *A, const float *B, const float *bias, int M, int N, int K, int ars,
+                        int acs, int ldb, int ldc, int acc);
+void sf_f32_gemm_simd128(float *C, const float *A, const float *B, const float *bias, int M, int N, int K, int ars,
+                         int acs, int ldb, int ldc, int acc);
 
 /* ---- Activation ------------------------------------------------------------------------------
  * a = softplus(z) = log(1 + eᶻ) and s = sigmoid(z) = 1/(1 + e⁻ᶻ), elementwise, from one exponential
@@ -103,24 +103,24 @@ float sf__f32_dot_row(const float *x, const float *y, int n);
  * Returns Σ (p1 − p1) + (v1 − v1) over all elements: 0 when every new parameter and second moment is
  * finite, a NaN otherwise (a non-finite g always shows up in p1 or v1). NaN inputs give NaN outputs;
  * which NaN bits is not promised. */
-float sf_f32_adam_scalar(float *p1, float *m1, float *v1, const float *p0, const float *m0,
-                         const float *v0, const float *g, int n, sf_adam_coef c);
-float sf_f32_adam_simd128(float *p1, float *m1, float *v1, const float *p0, const float *m0,
-                          const float *v0, const float *g, int n, sf_adam_coef c);
+float sf_f32_adam_scalar(float *p1, float *m1, float *v1, const float *p0, const float *m0, const float *v0,
+                         const float *g, int n, sf_adam_coef c);
+float sf_f32_adam_simd128(float *p1, float *m1, float *v1, const float *p0, const float *m0, const float *v0,
+                          const float *g, int n, sf_adam_coef c);
 
 /* ---- The table the rest of the library calls through -------------------------------------- */
 typedef struct sf_kernels {
     const char *name; /* "scalar" or "simd128" */
-    void (*gemm)(float *C, const float *A, const float *B, const float *bias,
-                 int M, int N, int K, int ars, int acs, int ldb, int ldc, int acc);
+    void (*gemm)(float *C, const float *A, const float *B, const float *bias, int M, int N, int K, int ars, int acs,
+                 int ldb, int ldc, int acc);
     void (*softplus_sigmoid)(float *a, float *s, const float *z, int n);
     void (*softplus_backward)(float *d, const float *zs, int n, int K);
     void (*mul)(float *out, const float *x, const float *y, int n);
     void (*add_rows)(float *out, const float *x, int rows, int n, int ldx);
     void (*transpose)(float *out, const float *in, int rows, int cols, int ldi, int ldo);
     double (*dot_rows)(const float *x, const float *y, int rows, int n, int ld);
-    float (*adam)(float *p1, float *m1, float *v1, const float *p0, const float *m0,
-                  const float *v0, const float *g, int n, sf_adam_coef c);
+    float (*adam)(float *p1, float *m1, float *v1, const float *p0, const float *m0, const float *v0, const float *g,
+                  int n, sf_adam_coef c);
 } sf_kernels;
 
 extern const sf_kernels sf_kernels_scalar;

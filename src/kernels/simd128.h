@@ -22,8 +22,7 @@
 
 /* Transposes the 4 × 4 block whose rows are *r0 .. *r3, in place: two rounds of two-input shuffles
  * (unpack-low/high of 32-bit lanes, then of 64-bit halves), which V8 lowers to one instruction each. */
-static inline void sf__f32x4_transpose4(v128_t *r0, v128_t *r1, v128_t *r2, v128_t *r3)
-{
+static inline void sf__f32x4_transpose4(v128_t *r0, v128_t *r1, v128_t *r2, v128_t *r3) {
     const v128_t ab01 = wasm_i32x4_shuffle(*r0, *r1, 0, 4, 1, 5);
     const v128_t ab23 = wasm_i32x4_shuffle(*r0, *r1, 2, 6, 3, 7);
     const v128_t cd01 = wasm_i32x4_shuffle(*r2, *r3, 0, 4, 1, 5);

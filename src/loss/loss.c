@@ -23,10 +23,13 @@
 
 int sf__loss_tangents(int objective, int D, int M) {
     switch (objective) {
-    case SF_OBJ_EXACT: return D;
+    case SF_OBJ_EXACT:
+        return D;
     case SF_OBJ_SLICED:
-    case SF_OBJ_SLICED_VR: return M;
-    default: return 0;
+    case SF_OBJ_SLICED_VR:
+        return M;
+    default:
+        return 0;
     }
 }
 
@@ -60,8 +63,8 @@ static void row_dots(double q[4], const float *x, const float *y, int g, int D) 
     }
 }
 
-double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws,
-                      int n, const sf_loss_args *a, float *grad, int acc) {
+double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws, int n,
+                      const sf_loss_args *a, float *grad, int acc) {
     const int D = net->D, M = a->M;
     const int K = sf__loss_tangents(a->objective, D, M);
     const long size = (long)n * D;
@@ -73,9 +76,9 @@ double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *param
     const int via_backward = grad != NULL && K > 0;
     sf__mlp_forward(net, k, params, ws, n, K, !via_backward);
 
-    const float *s = ws->h[net->L];  /* (n, D); block k: ṡ_k (only when !via_backward) */
-    const float *v = ws->h[0];       /* block m: v_m (sliced) */
-    float *ds = ws->adj[0];          /* (n, D); block k: dṡ_k */
+    const float *s = ws->h[net->L]; /* (n, D); block k: ṡ_k (only when !via_backward) */
+    const float *v = ws->h[0];      /* block m: v_m (sliced) */
+    float *ds = ws->adj[0];         /* (n, D); block k: dṡ_k */
     const float invN = 1.0f / (float)a->N;
     const float invNM = 1.0f / ((float)a->N * (float)M);
     double loss = 0.0;

@@ -16,10 +16,10 @@
 #include "net/mlp.h"
 
 typedef struct sf_loss_args {
-    int objective; /* an sf_objective */
-    int N;         /* points in the whole batch: the mean divides by it */
-    int M;         /* projections per point (sliced objectives) */
-    float sigma;   /* DSM's σ */
+    int objective;          /* an sf_objective */
+    int N;                  /* points in the whole batch: the mean divides by it */
+    int M;                  /* projections per point (sliced objectives) */
+    float sigma;            /* DSM's σ */
     const float *row_sigma; /* NCSN: the σ_i of each point of the chunk (n) */
     const float *row_x;     /* NCSN: the noisy points x̃ of the chunk (n, D), for the output map */
 } sf_loss_args;
@@ -30,7 +30,7 @@ int sf__loss_tangents(int objective, int D, int M);
 /* Returns the chunk's contribution to the batch loss and adds its gradient to grad (P), or with
  * acc = 0 writes it there (the batch's first chunk: grad need not be zeroed first).
  * grad = NULL skips the backward pass (the value alone). */
-double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws,
-                      int n, const sf_loss_args *a, float *grad, int acc);
+double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws, int n,
+                      const sf_loss_args *a, float *grad, int acc);
 
 #endif

@@ -10,7 +10,7 @@
 
 #include "base/fmath.h"
 
-#define SF__TWO_PI 6.28318530717958647692
+#define SF__TWO_PI       6.28318530717958647692
 #define SF__GOLDEN_ANGLE 2.39996322972865332223 /* π(3 − √5) */
 
 int sf__cond_in(int D) { return D + (D == 2 ? 2 * SF__COND_FOURIER : 0) + 1; }

@@ -24,8 +24,8 @@
 #ifndef SF_COND_H
 #define SF_COND_H
 
-#define SF__COND_SIGMA_DATA 0.7  /* σ_d: the 2-D sets have 0.56 .. 0.83 per coordinate */
-#define SF__COND_FOURIER 32      /* frequencies of a 2-D net: 64 inputs */
+#define SF__COND_SIGMA_DATA 0.7 /* σ_d: the 2-D sets have 0.56 .. 0.83 per coordinate */
+#define SF__COND_FOURIER    32  /* frequencies of a 2-D net: 64 inputs */
 
 /* The width of a noise-conditional net's input row for data of dimension D. */
 int sf__cond_in(int D);

@@ -61,12 +61,12 @@ int sf__mlp_ws_rows(const sf_mlp *net) {
 
 long long sf__mlp_ws_floats(const sf_mlp *net, int rows) {
     long long R = rows, W = widest(net);
-    return R * net->in[0]              /* h[0] */
-         + R * net->H * net->depth     /* h[1 .. depth] */
-         + R * net->D                  /* h[L] */
-         + R * net->H * net->depth     /* zs */
-         + 2 * R * W                   /* adj[0], adj[1] */
-         + W * W;                      /* wt */
+    return R * net->in[0]            /* h[0] */
+           + R * net->H * net->depth /* h[1 .. depth] */
+           + R * net->D              /* h[L] */
+           + R * net->H * net->depth /* zs */
+           + 2 * R * W               /* adj[0], adj[1] */
+           + W * W;                  /* wt */
 }
 
 void sf__mlp_ws_init(sf_mlp_ws *ws, const sf_mlp *net, int rows, float *mem) {
@@ -82,13 +82,13 @@ void sf__mlp_ws_init(sf_mlp_ws *ws, const sf_mlp *net, int rows, float *mem) {
     ws->wt = mem;
 }
 
-void sf__mlp_forward(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws,
-                     int n, int K, int out_tangents) {
+void sf__mlp_forward(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws, int n, int K,
+                     int out_tangents) {
     for (int l = 0; l < net->L; l++) {
         int in = net->in[l], out = net->out[l];
         const float *W = params + net->w_off[l], *b = params + net->b_off[l];
-        const float *x = ws->h[l];                                /* (R, in) */
-        float *z = l < net->depth ? ws->zs[l] : ws->h[net->L];    /* (R, out) */
+        const float *x = ws->h[l];                             /* (R, in) */
+        float *z = l < net->depth ? ws->zs[l] : ws->h[net->L]; /* (R, out) */
         /* z = x·W + b for the primal block; ż = ẋ·W for the tangent blocks (a bias has no tangent). */
         k->gemm(z, x, W, b, n, out, in, in, 1, out, out, 0);
         if (K > 0 && (out_tangents || l < net->depth))
@@ -101,8 +101,8 @@ void sf__mlp_forward(const sf_mlp *net, const sf_kernels *k, const float *params
     }
 }
 
-void sf__mlp_backward(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws,
-                      int n, int K, float *grad, int acc, double *tangent_dot) {
+void sf__mlp_backward(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws, int n, int K,
+                      float *grad, int acc, double *tangent_dot) {
     int rows = (1 + K) * n;
     float *dz = ws->adj[0], *dh = ws->adj[1];
     for (int l = net->L - 1; l >= 0; l--) {

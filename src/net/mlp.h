@@ -41,13 +41,13 @@ typedef struct sf_mlp {
 /* The buffers of the passes over one chunk of at most `rows` stack rows. All point into one
  * allocation owned by the model (see sf__mlp_ws_floats). */
 typedef struct sf_mlp_ws {
-    int rows;                      /* capacity R in stack rows */
-    float *h[SF_MAX_LAYERS + 1];   /* h[0] (R, in_0) input stack, h[l] (R, H) for 1 <= l <= depth,
+    int rows;                    /* capacity R in stack rows */
+    float *h[SF_MAX_LAYERS + 1]; /* h[0] (R, in_0) input stack, h[l] (R, H) for 1 <= l <= depth,
                                       h[L] (R, D) output stack: s in block 0, J·v_k in block k */
-    float *zs[SF_MAX_LAYERS];      /* zs[l] (R, H) for l < depth: σ(z_l) in block 0, ż_l in block k */
-    float *adj[2];                 /* (R, max(H, D)) adjoint stacks, used in turn by the backward
+    float *zs[SF_MAX_LAYERS];    /* zs[l] (R, H) for l < depth: σ(z_l) in block 0, ż_l in block k */
+    float *adj[2];               /* (R, max(H, D)) adjoint stacks, used in turn by the backward
                                       pass; adj[0] receives the output adjoints [ds; dṡ_1 … dṡ_K] */
-    float *wt;                     /* (max(H, D), max(H, D)) a transposed weight */
+    float *wt;                   /* (max(H, D), max(H, D)) a transposed weight */
 } sf_mlp_ws;
 
 /* Fills in the shape of a D (or a noise-conditional row, cond) → H (× depth) → D net; the caller has
@@ -70,8 +70,8 @@ void sf__mlp_ws_init(sf_mlp_ws *ws, const sf_mlp *net, int rows, float *mem);
  * out_tangents = 0 the output layer forms the primal block only: the tangent blocks of ws->h[L]
  * (the JVPs ṡ_k) are left unwritten, which saves the output layer's tangent product (4.5 % of the
  * products of a sliced digits step) when a loss needs ṡ_k only through ⟨dṡ, ṡ⟩ (sf__mlp_backward). */
-void sf__mlp_forward(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws,
-                     int n, int K, int out_tangents);
+void sf__mlp_forward(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws, int n, int K,
+                     int out_tangents);
 
 /* Backward pass after sf__mlp_forward with the same n and K: reads the output adjoint stack from
  * ws->adj[0] ((1 + K)·n, D) and ADDS the parameter gradient to grad (P), or with acc = 0 stores it
@@ -79,7 +79,7 @@ void sf__mlp_forward(const sf_mlp *net, const sf_kernels *k, const float *params
  * output stack, computed as ⟨dḣ, ḣ⟩ over the tangent rows of the last hidden layer (equal since
  * ṡ = ḣ·W_depth and dḣ = dṡ·W_depthᵀ; the same value up to rounding, in the order of k->dot_rows),
  * so it needs no ṡ: the forward pass may have run with out_tangents = 0. */
-void sf__mlp_backward(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws,
-                      int n, int K, float *grad, int acc, double *tangent_dot);
+void sf__mlp_backward(const sf_mlp *net, const sf_kernels *k, const float *params, sf_mlp_ws *ws, int n, int K,
+                      float *grad, int acc, double *tangent_dot);
 
 #endif

@@ -6,8 +6,8 @@
 #include "kernels/kernels.h"
 
 /* Kingma & Ba's defaults, which the tutorial's optimizers.adam(1e-3) uses. */
-#define SF_ADAM_B1 0.9f
-#define SF_ADAM_B2 0.999f
+#define SF_ADAM_B1  0.9f
+#define SF_ADAM_B2  0.999f
 #define SF_ADAM_EPS 1e-8f
 
 /* The coefficients of step t >= 1 with learning rate lr. */

@@ -50,8 +50,8 @@ sf_anneal_config sf_anneal_config_default(int dataset) {
     /* What sets the sampler's stability is ε/σ_L² = α_i/σ_i², the step relative to each level's
      * scale: the paper's toy experiment ran at 0.1 (ε 0.1, σ_L 1) and its images at 0.2 (ε 2e-5,
      * σ_L 0.01). The 2-D sets use 0.1 with their σ_L, the digits the image setting. */
-    sf_anneal_config c = {tc.sigma_max, tc.sigma_min, tc.levels, 100,
-                         (float)(0.1 * (double)tc.sigma_min * tc.sigma_min), 0};
+    sf_anneal_config c = {
+        tc.sigma_max, tc.sigma_min, tc.levels, 100, (float)(0.1 * (double)tc.sigma_min * tc.sigma_min), 0};
     if (dataset == SF_DATA_DIGITS) c.eps = 2e-5f;
     return c;
 }
@@ -117,8 +117,7 @@ static const float *model_chunk(void *ctx, const float *x, int n, float sigma) {
     return sf__model_score_sigma_chunk(ctx, x, n, sigma);
 }
 
-sf_status sf_annealed_langevin(sf_model *m, float *out, const float *x0, int n, const sf_anneal_config *ac,
-                               int keep) {
+sf_status sf_annealed_langevin(sf_model *m, float *out, const float *x0, int n, const sf_anneal_config *ac, int keep) {
     if (!m) return sf__fail(SF_EINVAL, "model is NULL");
     if (!m->nc.noise_conditional)
         return sf__fail(SF_EINVAL, "annealed Langevin needs a noise-conditional model (s(x, sigma))");
@@ -172,7 +171,8 @@ static double mean_distance(const float *a, int na, const float *b, int nb, int 
 
 sf_status sf_energy_distance(double *out, const float *x, int n, const float *y, int m, int D) {
     if (!out || !x || !y) return sf__fail(SF_EINVAL, "sf_energy_distance: NULL argument");
-    if (n < 2 || m < 2) return sf__fail(SF_EINVAL, "energy distance needs at least 2 points a side, got %d and %d", n, m);
+    if (n < 2 || m < 2)
+        return sf__fail(SF_EINVAL, "energy distance needs at least 2 points a side, got %d and %d", n, m);
     if (D < 1 || D > SF_MAX_DIM) return sf__fail(SF_EINVAL, "dimension must be 1..%d, got %d", SF_MAX_DIM, D);
     if (!sf__all_finite(x, (long)n * D) || !sf__all_finite(y, (long)m * D))
         return sf__fail(SF_EINVAL, "the samples contain NaN or infinity");

@@ -67,12 +67,9 @@ static sf_status run(chunk_score score, void *ctx, int D, int chunk, float *out,
     return SF_OK;
 }
 
-static const float *model_chunk(void *ctx, const float *x, int n) {
-    return sf__model_score_chunk(ctx, x, n);
-}
+static const float *model_chunk(void *ctx, const float *x, int n) { return sf__model_score_chunk(ctx, x, n); }
 
-sf_status sf_langevin(sf_model *m, float *out, const float *x0, int n, const sf_langevin_config *lc,
-                      int keep_all) {
+sf_status sf_langevin(sf_model *m, float *out, const float *x0, int n, const sf_langevin_config *lc, int keep_all) {
     if (!m) return sf__fail(SF_EINVAL, "model is NULL");
     sf_status st = check_config(lc, n, out, x0);
     if (st) return st;

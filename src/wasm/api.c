@@ -38,10 +38,13 @@ static sf_status sfw__seed(uint64_t *seed, double s, const char *what) {
 /* ---- Limits ----------------------------------------------------------------------------------
  * The SF_MAX_* limits of scorefield.h by name (the macro's suffix in lower case), so that JavaScript
  * reads them from the library instead of copying them: i = 0, 1, … until sfw_limit_name(i) is 0. */
-static const struct { const char *name; double value; } sfw__limits[] = {
-    {"dim", SF_MAX_DIM},       {"hidden", SF_MAX_HIDDEN}, {"depth", SF_MAX_DEPTH},   {"batch", SF_MAX_BATCH},
-    {"proj", SF_MAX_PROJ},     {"steps", SF_MAX_STEPS},   {"levels", SF_MAX_LEVELS}, {"points", SF_MAX_POINTS},
-    {"seed", (double)SF_MAX_SEED},
+static const struct {
+    const char *name;
+    double value;
+} sfw__limits[] = {
+    {"dim", SF_MAX_DIM},       {"hidden", SF_MAX_HIDDEN}, {"depth", SF_MAX_DEPTH},
+    {"batch", SF_MAX_BATCH},   {"proj", SF_MAX_PROJ},     {"steps", SF_MAX_STEPS},
+    {"levels", SF_MAX_LEVELS}, {"points", SF_MAX_POINTS}, {"seed", (double)SF_MAX_SEED},
 };
 #define SFW__LIMIT_COUNT ((int)(sizeof sfw__limits / sizeof sfw__limits[0]))
 
@@ -126,8 +129,8 @@ int sfw_uniform(float *out, int n, float lo, float hi, double seed) {
  * with sfw_error() set. */
 SFW_EXPORT(sfw_model_create)
 sf_model *sfw_model_create(int dim, int hidden, int depth, double seed, int isa, int noise_conditional) {
-    sf_net_config nc = {.dim = dim, .hidden = hidden, .depth = depth, .isa = isa,
-                        .noise_conditional = noise_conditional};
+    sf_net_config nc = {
+        .dim = dim, .hidden = hidden, .depth = depth, .isa = isa, .noise_conditional = noise_conditional};
     if (sfw__seed(&nc.seed, seed, "model seed") != SF_OK) return 0;
     sf_model *m;
     return sf_model_create(&m, &nc) == SF_OK ? m : 0;
@@ -140,9 +143,16 @@ void sfw_model_free(sf_model *m) { sf_model_free(m); }
 SFW_EXPORT(sfw_model_set_train)
 int sfw_model_set_train(sf_model *m, int dataset, int objective, int batch, int n_proj, float lr, float sigma,
                         float data_noise, float sigma_max, float sigma_min, int levels) {
-    sf_train_config tc = {.dataset = dataset, .objective = objective, .batch = batch, .n_proj = n_proj,
-                          .lr = lr, .sigma = sigma, .data_noise = data_noise, .sigma_max = sigma_max,
-                          .sigma_min = sigma_min, .levels = levels};
+    sf_train_config tc = {.dataset = dataset,
+                          .objective = objective,
+                          .batch = batch,
+                          .n_proj = n_proj,
+                          .lr = lr,
+                          .sigma = sigma,
+                          .data_noise = data_noise,
+                          .sigma_max = sigma_max,
+                          .sigma_min = sigma_min,
+                          .levels = levels};
     return sf_model_set_train(m, &tc);
 }
 
@@ -196,8 +206,8 @@ SFW_EXPORT(sfw_model_train_config)
 int sfw_model_train_config(const sf_model *m, double *out) {
     if (!m || !out) return sf__fail(SF_EINVAL, "sfw_model_train_config: NULL argument");
     sf_train_config tc = sf_model_train_config(m);
-    const double v[10] = {tc.dataset, tc.objective, tc.batch, tc.n_proj, tc.lr, tc.sigma, tc.data_noise,
-                          tc.sigma_max, tc.sigma_min, tc.levels};
+    const double v[10] = {tc.dataset, tc.objective,  tc.batch,     tc.n_proj,    tc.lr,
+                          tc.sigma,   tc.data_noise, tc.sigma_max, tc.sigma_min, tc.levels};
     for (int i = 0; i < 10; i++) out[i] = v[i];
     return SF_OK;
 }
@@ -207,8 +217,8 @@ int sfw_model_train_config(const sf_model *m, double *out) {
 /* sf_langevin with the fields of sf_langevin_config in order. keep_all: out is (steps + 1, n, D),
  * else (n, D). */
 SFW_EXPORT(sfw_langevin)
-int sfw_langevin(sf_model *m, float *out, const float *x0, int n, float eps, float decay, float temperature,
-                 int steps, double seed, int keep_all) {
+int sfw_langevin(sf_model *m, float *out, const float *x0, int n, float eps, float decay, float temperature, int steps,
+                 double seed, int keep_all) {
     sf_langevin_config lc = {.eps = eps, .decay = decay, .temperature = temperature, .steps = steps};
     sf_status st = sfw__seed(&lc.seed, seed, "sampler seed");
     return st != SF_OK ? st : sf_langevin(m, out, x0, n, &lc, keep_all);
@@ -216,10 +226,10 @@ int sfw_langevin(sf_model *m, float *out, const float *x0, int n, float eps, flo
 
 /* sf_annealed_langevin with the fields of sf_anneal_config in order; keep an sf_keep. */
 SFW_EXPORT(sfw_annealed_langevin)
-int sfw_annealed_langevin(sf_model *m, float *out, const float *x0, int n, float sigma_max, float sigma_min,
-                          int levels, int steps, float eps, double seed, int keep) {
-    sf_anneal_config ac = {.sigma_max = sigma_max, .sigma_min = sigma_min, .levels = levels, .steps = steps,
-                           .eps = eps};
+int sfw_annealed_langevin(sf_model *m, float *out, const float *x0, int n, float sigma_max, float sigma_min, int levels,
+                          int steps, float eps, double seed, int keep) {
+    sf_anneal_config ac = {
+        .sigma_max = sigma_max, .sigma_min = sigma_min, .levels = levels, .steps = steps, .eps = eps};
     sf_status st = sfw__seed(&ac.seed, seed, "sampler seed");
     return st != SF_OK ? st : sf_annealed_langevin(m, out, x0, n, &ac, keep);
 }
@@ -239,10 +249,24 @@ int sfw_defaults(float *out, int dataset) {
     sf_train_config tc = sf_train_config_default(dataset);
     sf_langevin_config lc = sf_langevin_config_default(dataset);
     sf_anneal_config ac = sf_anneal_config_default(dataset);
-    const float v[18] = {(float)nc.hidden, (float)nc.depth, (float)nc.seed, (float)tc.objective,
-                         (float)tc.batch, (float)tc.n_proj, tc.lr, tc.sigma, tc.data_noise,
-                         tc.sigma_max, tc.sigma_min, (float)tc.levels,
-                         lc.eps, lc.decay, lc.temperature, (float)lc.steps, (float)ac.steps, ac.eps};
+    const float v[18] = {(float)nc.hidden,
+                         (float)nc.depth,
+                         (float)nc.seed,
+                         (float)tc.objective,
+                         (float)tc.batch,
+                         (float)tc.n_proj,
+                         tc.lr,
+                         tc.sigma,
+                         tc.data_noise,
+                         tc.sigma_max,
+                         tc.sigma_min,
+                         (float)tc.levels,
+                         lc.eps,
+                         lc.decay,
+                         lc.temperature,
+                         (float)lc.steps,
+                         (float)ac.steps,
+                         ac.eps};
     for (int i = 0; i < 18; i++) out[i] = v[i];
     return SF_OK;
 }

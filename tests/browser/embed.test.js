@@ -28,24 +28,35 @@ const state = (target, selector) => target.evaluate((s) => document.querySelecto
 // Waits until a widget's state() matches want: { key: value } for equality (the key may be a path,
 // 'settings.seed'), { key: ['>=', n] }, ['>', n] or ['has', item] (an array that includes it). Data,
 // not code: the page's CSP forbids evaluating strings, so the check is one fixed function.
-const waitState = (target, selector, want) => target.waitForFunction(([sel, spec]) => {
-  const st = document.querySelector(sel)?.state?.();
-  return !!st && Object.entries(spec).every(([key, v]) => {
-    const got = key.split('.').reduce((o, part) => o?.[part], st); // 'settings.seed', 'notices.length'
-    if (!Array.isArray(v)) return got === v;
-    const [op, x] = v;
-    return op === '>=' ? got >= x : op === '>' ? got > x : op === 'has' ? got.includes(x) : false;
-  });
-}, [selector, want], { timeout: WAIT_MS });
+const waitState = (target, selector, want) =>
+  target.waitForFunction(
+    ([sel, spec]) => {
+      const st = document.querySelector(sel)?.state?.();
+      return (
+        !!st &&
+        Object.entries(spec).every(([key, v]) => {
+          const got = key.split('.').reduce((o, part) => o?.[part], st); // 'settings.seed', 'notices.length'
+          if (!Array.isArray(v)) return got === v;
+          const [op, x] = v;
+          return op === '>=' ? got >= x : op === '>' ? got > x : op === 'has' ? got.includes(x) : false;
+        })
+      );
+    },
+    [selector, want],
+    { timeout: WAIT_MS },
+  );
 
 // Widgets made by a test: one element with attributes, appended to the page's body.
 function addWidget(page, id, attributes) {
-  return page.evaluate(([wid, attrs]) => {
-    const w = document.createElement('scorefield-widget');
-    w.id = wid;
-    for (const [k, v] of Object.entries(attrs)) w.setAttribute(k, v);
-    document.body.append(w);
-  }, [id, attributes]);
+  return page.evaluate(
+    ([wid, attrs]) => {
+      const w = document.createElement('scorefield-widget');
+      w.id = wid;
+      for (const [k, v] of Object.entries(attrs)) w.setAttribute(k, v);
+      document.body.append(w);
+    },
+    [id, attributes],
+  );
 }
 
 // Clicks a widget's button and returns the downloaded file's name and bytes.
@@ -65,7 +76,10 @@ function pngSize(bytes) {
 
 test('the_example_page_is_served_with_the_strict_csp', async () => {
   const response = await fetch(`${base}blog.html`);
-  assert.equal(response.headers.get('content-security-policy'), "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'");
+  assert.equal(
+    response.headers.get('content-security-policy'),
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'",
+  );
 });
 
 test('two_widgets_on_the_example_page_train_and_draw_and_the_iframe_waits_to_be_scrolled_to', async (t) => {
@@ -73,13 +87,22 @@ test('two_widgets_on_the_example_page_train_and_draw_and_the_iframe_waits_to_be_
   const frame = () => page.frame({ url: /embed\/frame\.html/ });
   await waitState(page, '#roll', { step: ['>=', 100], lossCount: ['>=', 100] });
   // The iframe is far below the fold: not loaded yet (loading="lazy"), or loaded with its worker idle.
-  const early = await frame()?.evaluate(() => document.querySelector('scorefield-widget')?.state().worker).catch(() => undefined);
+  const early = await frame()
+    ?.evaluate(() => document.querySelector('scorefield-widget')?.state().worker)
+    .catch(() => undefined);
   assert.ok(early === undefined || early === 'idle', `the iframe's worker is ${early} before it was scrolled to`);
   await page.locator('#blobs').scrollIntoViewIfNeeded();
   await waitState(page, '#blobs', { step: ['>=', 100] });
-  for (const [id, canvas] of [['#roll', '.sf-chains canvas'], ['#blobs', '.sf-field canvas']]) {
+  for (const [id, canvas] of [
+    ['#roll', '.sf-chains canvas'],
+    ['#blobs', '.sf-field canvas'],
+  ]) {
     await page.locator(id).scrollIntoViewIfNeeded();
-    await waitFor(page, ([w, c]) => /step [1-9]/.test(document.querySelector(w).shadowRoot.querySelector(c).getAttribute('aria-label')), [id, canvas]);
+    await waitFor(
+      page,
+      ([w, c]) => /step [1-9]/.test(document.querySelector(w).shadowRoot.querySelector(c).getAttribute('aria-label')),
+      [id, canvas],
+    );
     const field = await canvasInk(page, [id, canvas]);
     assert.ok(field.green > 1000, `${id}: only ${field.green} green pixels in the field`);
     const loss = await canvasInk(page, [id, '.sf-loss canvas']);
@@ -87,8 +110,17 @@ test('two_widgets_on_the_example_page_train_and_draw_and_the_iframe_waits_to_be_
   }
   const [roll, blobs] = [await state(page, '#roll'), await state(page, '#blobs')];
   assert.deepEqual([roll.settings.dataset, roll.settings.objective], ['swiss_roll', 'sliced']);
-  assert.deepEqual([blobs.settings.dataset, blobs.settings.objective, blobs.settings.lr], ['eight_gaussians', 'dsm', 0.003]);
-  assert.deepEqual([roll.panels, blobs.panels], [['chains', 'loss'], ['field', 'loss']]);
+  assert.deepEqual(
+    [blobs.settings.dataset, blobs.settings.objective, blobs.settings.lr],
+    ['eight_gaussians', 'dsm', 0.003],
+  );
+  assert.deepEqual(
+    [roll.panels, blobs.panels],
+    [
+      ['chains', 'loss'],
+      ['field', 'loss'],
+    ],
+  );
   await page.locator('#roll').screenshot({ path: join(SHOTS, 'scorefield-widget-light.png') });
   await page.emulateMedia({ colorScheme: 'dark' }); // theme="auto" follows the reader's setting
   await waitFor(page, () => document.getElementById('roll').shadowRoot.querySelector('.sf').dataset.theme === 'dark');
@@ -116,10 +148,11 @@ test('a_widget_pauses_off_screen_and_in_a_hidden_tab_and_resumes_after', async (
   await page.locator(w).scrollIntoViewIfNeeded();
   await waitState(page, w, { playing: true });
   // A hidden tab: the page's visibility says so.
-  const setVisibility = (hidden) => page.evaluate((h) => {
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
-    document.dispatchEvent(new Event('visibilitychange'));
-  }, hidden);
+  const setVisibility = (hidden) =>
+    page.evaluate((h) => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
   await setVisibility(true);
   await waitState(page, w, { playing: false });
   await setVisibility(false);
@@ -132,8 +165,19 @@ test('a_widget_pauses_off_screen_and_in_a_hidden_tab_and_resumes_after', async (
 test('attributes_take_effect_and_train_what_the_node_api_trains', async (t) => {
   const { page } = await openPage(t, browser, `${base}embed/frame.html?autoplay=0&panels=loss`);
   const attrs = {
-    dataset: 'moons', objective: 'dsm', batch: '32', lr: '0.003', width: '32', depth: '1', seed: '3', steps: '40',
-    panels: 'loss', compact: '', theme: 'dark', 'chain-steps': '7', eps: '0.02',
+    dataset: 'moons',
+    objective: 'dsm',
+    batch: '32',
+    lr: '0.003',
+    width: '32',
+    depth: '1',
+    seed: '3',
+    steps: '40',
+    panels: 'loss',
+    compact: '',
+    theme: 'dark',
+    'chain-steps': '7',
+    eps: '0.02',
   };
   await addWidget(page, 'w', attrs);
   await page.locator('#w').scrollIntoViewIfNeeded(); // a widget starts when it comes into view
@@ -141,9 +185,20 @@ test('attributes_take_effect_and_train_what_the_node_api_trains', async (t) => {
   const s = await state(page, '#w');
   assert.deepEqual(s.notices, []);
   assert.deepEqual(
-    [s.settings.dataset, s.settings.objective, s.settings.batch, s.settings.lr, s.settings.width, s.settings.depth, s.settings.seed,
-      s.settings.steps, s.settings.chainSteps, s.settings.eps],
-    ['moons', 'dsm', 32, 0.003, 32, 1, 3, 40, 7, 0.02]);
+    [
+      s.settings.dataset,
+      s.settings.objective,
+      s.settings.batch,
+      s.settings.lr,
+      s.settings.width,
+      s.settings.depth,
+      s.settings.seed,
+      s.settings.steps,
+      s.settings.chainSteps,
+      s.settings.eps,
+    ],
+    ['moons', 'dsm', 32, 0.003, 32, 1, 3, 40, 7, 0.02],
+  );
   const layout = await page.evaluate(() => {
     const root = document.getElementById('w').shadowRoot;
     return {
@@ -160,7 +215,9 @@ test('attributes_take_effect_and_train_what_the_node_api_trains', async (t) => {
   model.configureTraining({ dataset: 'moons', objective: 'dsm', batch: 32, lr: 0.003 });
   const expected = Array.from(new Uint32Array(model.train(40).buffer));
   model.dispose();
-  const got = await page.evaluate(() => Array.from(new Uint32Array(Float32Array.from(document.getElementById('w').losses()).buffer)));
+  const got = await page.evaluate(() =>
+    Array.from(new Uint32Array(Float32Array.from(document.getElementById('w').losses()).buffer)),
+  );
   assert.deepEqual(got, expected);
   // A changed attribute applies to the running widget.
   await page.evaluate(() => document.getElementById('w').setAttribute('steps', '60'));
@@ -176,18 +233,30 @@ test('bad_attributes_and_parameters_give_notices_as_text_and_a_working_widget', 
   assert.equal(framed.settings.lr, 0.001);
   const markup = '<img src=x id=injected onerror="window.injected=1">';
   await addWidget(page, 'bad', {
-    batch: '0', dataset: markup, lr: 'abc', panels: 'bogus', theme: 'purple', steps: '25', objective: 'exact', seed: '-4',
+    batch: '0',
+    dataset: markup,
+    lr: 'abc',
+    panels: 'bogus',
+    theme: 'purple',
+    steps: '25',
+    objective: 'exact',
+    seed: '-4',
   });
   await page.locator('#bad').scrollIntoViewIfNeeded();
   await waitState(page, '#bad', { done: true, playing: false });
   const s = await state(page, '#bad');
   assert.equal(s.notices.length, 6, s.notices.join('\n'));
-  assert.deepEqual([s.settings.batch, s.settings.dataset, s.settings.lr, s.settings.seed, s.settings.objective],
-    [1, 'swiss_roll', 0.001, 0, 'exact']);
+  assert.deepEqual(
+    [s.settings.batch, s.settings.dataset, s.settings.lr, s.settings.seed, s.settings.objective],
+    [1, 'swiss_roll', 0.001, 0, 'exact'],
+  );
   assert.equal(s.lossCount, 25);
   const shown = await page.evaluate(() => {
     const root = document.getElementById('bad').shadowRoot;
-    return { text: root.querySelector('.sf-notices').textContent, injected: !!root.querySelector('#injected') || !!document.getElementById('injected') || !!window.injected };
+    return {
+      text: root.querySelector('.sf-notices').textContent,
+      injected: !!root.querySelector('#injected') || !!document.getElementById('injected') || !!window.injected,
+    };
   });
   assert.ok(shown.text.includes('<img src=x'), 'the bad value is quoted as text');
   assert.equal(shown.injected, false, 'an attribute value became markup');
@@ -200,12 +269,17 @@ test('the_iframe_obeys_allowed_origins_and_ignores_everyone_else', async (t) => 
   const frameUrl = `${base}embed/frame.html?autoplay=0&steps=30&panels=loss&origins=${friendBase.replace(/\/$/, '')}`;
   const hostUrl = (origin) => `${origin}host.html?frame=${encodeURIComponent(frameUrl)}`;
   const frameOf = async (page) => (await page.waitForSelector('iframe')).contentFrame();
-  const post = (page, message) => page.evaluate((m) => document.querySelector('iframe').contentWindow.postMessage(m, '*'), message);
+  const post = (page, message) =>
+    page.evaluate((m) => document.querySelector('iframe').contentWindow.postMessage(m, '*'), message);
 
   const { page: evil } = await openPage(t, browser, hostUrl(evilBase));
   const evilFrame = await frameOf(evil);
   await waitState(evilFrame, 'scorefield-widget', { worker: 'ready', dim: 2 });
-  for (const message of [{ type: 'scorefield:play' }, { type: 'scorefield:set', name: 'steps', value: 5 }, { type: 'scorefield:get-state', id: 1 }]) {
+  for (const message of [
+    { type: 'scorefield:play' },
+    { type: 'scorefield:set', name: 'steps', value: 5 },
+    { type: 'scorefield:get-state', id: 1 },
+  ]) {
     await post(evil, message);
   }
   await waitFor(evilFrame, () => Number(document.documentElement.dataset.ignoredMessages) >= 3);
@@ -218,7 +292,13 @@ test('the_iframe_obeys_allowed_origins_and_ignores_everyone_else', async (t) => 
   await waitState(friendFrame, 'scorefield-widget', { worker: 'ready', dim: 2 });
   await waitFor(friend, () => window.replies.some((r) => r?.type === 'scorefield:ready'));
   // Malformed messages from an allowed origin are ignored too.
-  for (const message of ['scorefield:play', ['scorefield:play'], { type: 7 }, { type: 'scorefield:nope' }, { type: 'scorefield:set', name: 'steps', value: {} }]) {
+  for (const message of [
+    'scorefield:play',
+    ['scorefield:play'],
+    { type: 7 },
+    { type: 'scorefield:nope' },
+    { type: 'scorefield:set', name: 'steps', value: {} },
+  ]) {
     await post(friend, message);
   }
   await waitFor(friendFrame, () => Number(document.documentElement.dataset.ignoredMessages) >= 5);
@@ -251,12 +331,20 @@ test('the_iframe_obeys_allowed_origins_and_ignores_everyone_else', async (t) => 
   assert.match(answer('f').notice, /whole number|integer/);
   for (const id of ['g', 'h', 'i']) {
     assert.equal(answer(id).ok, false, id);
-    assert.ok(answer(id).notice.length > 0 && answer(id).notice.length < 300, `${id}: ${answer(id).notice.slice(0, 300)}`);
+    assert.ok(
+      answer(id).notice.length > 0 && answer(id).notice.length < 300,
+      `${id}: ${answer(id).notice.slice(0, 300)}`,
+    );
   }
   assert.ok(!replies.some((r) => r.id === long), 'an oversized id is not echoed');
-  assert.ok((await friend.evaluate(() => window.replies)).some((r) => r?.id === null && r.type === 'scorefield:state'),
-    'the request with an oversized id is still answered');
-  assert.deepEqual(replies.find((r) => r.id === 'a'), { type: 'scorefield:set-result', id: 'a', ok: true, value: 20, notice: '' });
+  assert.ok(
+    (await friend.evaluate(() => window.replies)).some((r) => r?.id === null && r.type === 'scorefield:state'),
+    'the request with an oversized id is still answered',
+  );
+  assert.deepEqual(
+    replies.find((r) => r.id === 'a'),
+    { type: 'scorefield:set-result', id: 'a', ok: true, value: 20, notice: '' },
+  );
   assert.equal(replies.find((r) => r.id === 'b').value, 1);
   assert.match(replies.find((r) => r.id === 'b').notice, /below the minimum/);
   const reported = replies.find((r) => r.id === 'c').state;
@@ -266,7 +354,11 @@ test('the_iframe_obeys_allowed_origins_and_ignores_everyone_else', async (t) => 
 
 test('exports_download_and_parse_and_an_exported_weights_file_restores_the_same_field', async (t) => {
   const w = 'scorefield-widget';
-  const { page } = await openPage(t, browser, `${base}embed/frame.html?controls=1&steps=60&seed=5&panels=chains,loss&chain-steps=10`);
+  const { page } = await openPage(
+    t,
+    browser,
+    `${base}embed/frame.html?controls=1&steps=60&seed=5&panels=chains,loss&chain-steps=10`,
+  );
   const chainsDrawn = (step) => waitState(page, w, { fieldStep: step, chainsStep: step });
   await waitState(page, w, { done: true, playing: false });
   await chainsDrawn(60);
@@ -274,8 +366,13 @@ test('exports_download_and_parse_and_an_exported_weights_file_restores_the_same_
   const png = await downloadFrom(page, w, 'PNG');
   assert.match(png.name, /^scorefield-swiss_roll-sliced-step60-figure\.png$/);
   const expected = await page.evaluate(() => {
-    const c = [...document.querySelector('scorefield-widget').shadowRoot.querySelectorAll('.sf-panel:not([hidden]) canvas')];
-    return { width: 2 * (c.reduce((s, x) => s + x.clientWidth, 0) + 16 * (c.length - 1)), height: 2 * Math.max(...c.map((x) => x.clientHeight)) };
+    const c = [
+      ...document.querySelector('scorefield-widget').shadowRoot.querySelectorAll('.sf-panel:not([hidden]) canvas'),
+    ];
+    return {
+      width: 2 * (c.reduce((s, x) => s + x.clientWidth, 0) + 16 * (c.length - 1)),
+      height: 2 * Math.max(...c.map((x) => x.clientHeight)),
+    };
   });
   assert.deepEqual(pngSize(png.bytes), expected);
 
@@ -285,13 +382,22 @@ test('exports_download_and_parse_and_an_exported_weights_file_restores_the_same_
     const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
     const root = doc.documentElement;
     return {
-      error: !!doc.querySelector('parsererror'), root: root.localName, viewBox: root.getAttribute('viewBox'),
-      quiver: !!doc.querySelector('path[fill="green"]'), scripts: doc.querySelectorAll('script, foreignObject').length,
-      external: [...doc.querySelectorAll('*')].flatMap((e) => [...e.attributes]).filter((a) => /href$/.test(a.name) || /url\((?!#)/.test(a.value)).length,
-      dots: doc.querySelectorAll('circle').length, title: doc.querySelector('text').textContent,
+      error: !!doc.querySelector('parsererror'),
+      root: root.localName,
+      viewBox: root.getAttribute('viewBox'),
+      quiver: !!doc.querySelector('path[fill="green"]'),
+      scripts: doc.querySelectorAll('script, foreignObject').length,
+      external: [...doc.querySelectorAll('*')]
+        .flatMap((e) => [...e.attributes])
+        .filter((a) => /href$/.test(a.name) || /url\((?!#)/.test(a.value)).length,
+      dots: doc.querySelectorAll('circle').length,
+      title: doc.querySelector('text').textContent,
     };
   }, svgText);
-  assert.deepEqual([parsed.error, parsed.root, parsed.quiver, parsed.scripts, parsed.external], [false, 'svg', true, 0, 0]);
+  assert.deepEqual(
+    [parsed.error, parsed.root, parsed.quiver, parsed.scripts, parsed.external],
+    [false, 'svg', true, 0, 0],
+  );
   assert.match(parsed.title, /swiss roll .*step 60/);
   assert.ok(parsed.dots > 2000, `only ${parsed.dots} dots (data and chains)`);
 
@@ -327,7 +433,10 @@ test('exports_download_and_parse_and_an_exported_weights_file_restores_the_same_
   const quiver = (text) => text.match(/<path fill="green" d="[^"]*"\/>/)[0];
   assert.equal(quiver(svgAgain), quiver(svgText), 'the loaded network draws another field');
   assert.equal(svgAgain, svgText, 'the loaded network draws another figure');
-  assert.ok((await downloadFrom(page, w, 'Weights')).bytes.equals(weights.bytes), 'saving the loaded network gives other bytes');
+  assert.ok(
+    (await downloadFrom(page, w, 'Weights')).bytes.equals(weights.bytes),
+    'saving the loaded network gives other bytes',
+  );
 
   // Bad files: refused with the format's message, the running network untouched.
   const bad = [
@@ -351,8 +460,14 @@ test('the_digit_filmstrip_exports_as_a_png', async (t) => {
   const { page } = await openPage(t, browser, `${base}embed/frame.html?dataset=digits&steps=20&controls=1`);
   const w = 'scorefield-widget';
   await waitState(page, w, { done: true, playing: false, panels: ['has', 'digits'] });
-  await waitFor(page, () => /Filmstrip of all 51 frames/.test(document.querySelector('scorefield-widget').shadowRoot
-    .querySelector('.sf-filmstrip canvas').getAttribute('aria-label')));
+  await waitFor(page, () =>
+    /Filmstrip of all 51 frames/.test(
+      document
+        .querySelector('scorefield-widget')
+        .shadowRoot.querySelector('.sf-filmstrip canvas')
+        .getAttribute('aria-label'),
+    ),
+  );
   const film = await downloadFrom(page, w, 'Filmstrip');
   assert.match(film.name, /filmstrip\.png$/);
   // 51 frames in rows of 17 tiles of 48 px, 4 px apart, 14 px of labels: 880 × 194 CSS px, at 2×.
@@ -364,10 +479,14 @@ test('the_digit_filmstrip_exports_as_a_png', async (t) => {
 async function transferOf(t, url) {
   const files = new Set();
   const { page } = await openPage(t, browser, url, {
-    beforeGoto: (context) => context.on('request', (r) => { if (/\.(js|wasm|bin)$/.test(new URL(r.url()).pathname)) files.add(new URL(r.url()).pathname); }),
+    beforeGoto: (context) =>
+      context.on('request', (r) => {
+        if (/\.(js|wasm|bin)$/.test(new URL(r.url()).pathname)) files.add(new URL(r.url()).pathname);
+      }),
   });
   await waitState(page, 'scorefield-widget', { worker: 'ready', dim: 2 });
-  let gzip = 0, raw = 0;
+  let gzip = 0,
+    raw = 0;
   for (const file of files) {
     const bytes = await readFile(join(ROOT, 'web', file));
     raw += bytes.length;
@@ -383,11 +502,19 @@ test('a_widget_loads_less_than_150_kib_of_wasm_and_js_gzipped', async (t) => {
   const frameJs = gzipSync(await readFile(join(ROOT, 'web/embed/frame.js')), { level: 9 }).length;
   const element = frame.gzip - frameJs;
   const controls = await transferOf(t, `${base}embed/frame.html?autoplay=0&controls=1`);
-  t.diagnostic(`custom element ${kib(element)}, iframe ${kib(frame.gzip)}, with controls ${kib(controls.gzip - frameJs)} `
-    + `(wasm + JS, gzip -9; ${frame.files.length} files, ${kib(frame.raw)} uncompressed)`);
+  t.diagnostic(
+    `custom element ${kib(element)}, iframe ${kib(frame.gzip)}, with controls ${kib(controls.gzip - frameJs)} ` +
+      `(wasm + JS, gzip -9; ${frame.files.length} files, ${kib(frame.raw)} uncompressed)`,
+  );
   assert.ok(frame.files.some((f) => f.endsWith('.wasm')) && frame.files.includes('/embed/scorefield-widget.js'));
-  assert.ok(!frame.files.includes('/app/exports.js') && !frame.files.includes('/app/toolbar.js'), 'a plain widget loads its controls');
+  assert.ok(
+    !frame.files.includes('/app/exports.js') && !frame.files.includes('/app/toolbar.js'),
+    'a plain widget loads its controls',
+  );
   assert.ok(!frame.files.some((f) => f.endsWith('.bin')), 'a 2-D widget does not fetch the digits table');
   assert.ok(element < TRANSFER_BUDGET, `the widget loads ${element} bytes`);
-  assert.ok(controls.gzip - frameJs < TRANSFER_BUDGET, `the widget with controls loads ${controls.gzip - frameJs} bytes`);
+  assert.ok(
+    controls.gzip - frameJs < TRANSFER_BUDGET,
+    `the widget with controls loads ${controls.gzip - frameJs} bytes`,
+  );
 });

@@ -56,28 +56,43 @@ async function trainTo(page, steps) {
   await page.locator('.toolbar[data-run="exact"]').getByLabel('Steps', { exact: true }).fill(String(steps));
   await page.locator('.toolbar[data-run="exact"]').getByLabel('Steps', { exact: true }).press('Enter');
   await page.click('.toolbar[data-run="exact"] button:has-text("Play")');
-  await waitFor(page, (n) => {
-    const r = window.scorefieldTest.run('exact');
-    return r.step === n && !r.playing && r.checkpoint === n;
-  }, steps);
+  await waitFor(
+    page,
+    (n) => {
+      const r = window.scorefieldTest.run('exact');
+      return r.step === n && !r.playing && r.checkpoint === n;
+    },
+    steps,
+  );
 }
 
 // Kills the worker with `how` and resolves with the ms until the page said so.
 async function killAndTime(page, how) {
   const t0 = Date.now();
   kill(page, how);
-  await page.waitForFunction(() => /training worker stopped/.test(document.getElementById('alerts').textContent),
-    null, { timeout: WAIT_MS, polling: 20 });
+  await page.waitForFunction(
+    () => /training worker stopped/.test(document.getElementById('alerts').textContent),
+    null,
+    { timeout: WAIT_MS, polling: 20 },
+  );
   return Date.now() - t0;
 }
 
 for (const [kind, how] of [
   ['closed', () => self.close()],
-  ['hung', () => { for (const end = Date.now() + 5000; Date.now() < end;); }],
-  ['trapped', () => {
-    self.postMessage({ type: 'error', message: 'the wasm core trapped: unreachable', fatal: false, trap: true });
-    self.close();
-  }],
+  [
+    'hung',
+    () => {
+      for (const end = Date.now() + 5000; Date.now() < end;);
+    },
+  ],
+  [
+    'trapped',
+    () => {
+      self.postMessage({ type: 'error', message: 'the wasm core trapped: unreachable', fatal: false, trap: true });
+      self.close();
+    },
+  ],
 ]) {
   test(`a_${kind}_worker_is_noticed_and_restarted_from_the_last_checkpoint`, async (t) => {
     const page = await open(t, '?test=1&autoplay=0&exact.lr=0.002#exact', { allowErrors: kind === 'trapped' });
@@ -89,8 +104,13 @@ for (const [kind, how] of [
     t.diagnostic(`${kind}: noticed after ${noticedMs} ms`);
     assert.ok(noticedMs < NOTICE_BOUND_MS, `noticed after ${noticedMs} ms`);
     assert.match(await alertsText(page), new RegExp(`exact is back at step 200`));
-    await waitFor(page, () => window.scorefieldTest.run('exact').generation >= 0 && document.documentElement.dataset.worker === 'ready'
-      && window.scorefieldTest.run('exact').dim === 2);
+    await waitFor(
+      page,
+      () =>
+        window.scorefieldTest.run('exact').generation >= 0 &&
+        document.documentElement.dataset.worker === 'ready' &&
+        window.scorefieldTest.run('exact').dim === 2,
+    );
 
     // The same network at the same step, the user's settings kept, its status line saying what happened.
     const after = await run(page, 'exact');
@@ -120,7 +140,10 @@ test('a_run_killed_while_training_comes_back_paused_at_a_checkpoint_and_finishes
   await page.click('.toolbar[data-run="exact"] button:has-text("Play")');
   await waitFor(page, () => window.scorefieldTest.run('exact').checkpoint > 0); // a checkpoint taken while playing
   await killAndTime(page, () => self.close());
-  await waitFor(page, () => window.scorefieldTest.run('exact').dim === 2 && !window.scorefieldTest.run('exact').playing);
+  await waitFor(
+    page,
+    () => window.scorefieldTest.run('exact').dim === 2 && !window.scorefieldTest.run('exact').playing,
+  );
   const back = await run(page, 'exact');
   assert.ok(back.step > 0 && back.step < 1500, `back at step ${back.step}`);
   await page.click('.toolbar[data-run="exact"] button:has-text("Play")');
@@ -135,7 +158,11 @@ test('a_worker_that_keeps_dying_is_given_up_on_with_a_message', async (t) => {
     // Untrained, the run has no checkpoint: each restart gives it a fresh network, a new generation.
     const { generation } = await run(page, 'exact');
     kill(page, () => self.close());
-    await waitFor(page, (g) => window.scorefieldTest.run('exact').generation > g && window.scorefieldTest.run('exact').dim === 2, generation);
+    await waitFor(
+      page,
+      (g) => window.scorefieldTest.run('exact').generation > g && window.scorefieldTest.run('exact').dim === 2,
+      generation,
+    );
     await replacement(page);
   }
   kill(page, () => self.close());
@@ -162,7 +189,10 @@ test('diverged_training_is_rolled_back_and_trains_on_after_a_lower_learning_rate
   assert.ok((await page.evaluate(() => window.scorefieldTest.losses('exact'))).every(Number.isFinite));
   // The steps before a divergence have blown the weights up already: the way out goes back to the
   // checkpoint from before the learning rate was raised, with the learning rate used there.
-  await toolbar.locator('.run-status').getByRole('button', { name: 'Go back to step 40 and continue with learning rate 0.001' }).click();
+  await toolbar
+    .locator('.run-status')
+    .getByRole('button', { name: 'Go back to step 40 and continue with learning rate 0.001' })
+    .click();
   assert.equal(await toolbar.getByLabel('Learning rate').inputValue(), '0.001');
   await waitFor(page, () => window.scorefieldTest.run('exact').done && !window.scorefieldTest.run('exact').playing);
   const losses = await page.evaluate(() => window.scorefieldTest.losses('exact'));

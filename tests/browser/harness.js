@@ -17,16 +17,24 @@ import { chromium } from 'playwright-core';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SHOTS = process.env.SCOREFIELD_SCREENSHOTS ?? '/tmp';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SERVER_START_MS = 10000; // ms for serve.mjs to print its URL
 export const WAIT_MS = 60000; // ms for any one condition (short training runs, a loaded 2-core machine)
 export const VIEWPORT = { width: 1200, height: 900 };
 
 /** Starts serve.mjs on a free port (with --csp when csp; serving root, default web/) and resolves with its base URL. */
 export async function startServer({ csp = false, root = join(ROOT, 'web') } = {}) {
-  const server = spawn(process.execPath, [join(ROOT, 'scripts/serve.mjs'), ...(csp ? ['--csp'] : []), '0', root],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [join(ROOT, 'scripts/serve.mjs'), ...(csp ? ['--csp'] : []), '0', root], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   after(() => server.kill());
   process.on('exit', () => server.kill());
   return new Promise((resolve, reject) => {
@@ -35,9 +43,15 @@ export async function startServer({ csp = false, root = join(ROOT, 'web') } = {}
     server.stdout.on('data', (chunk) => {
       out += chunk;
       const match = out.match(/at (http:\/\/127\.0\.0\.1:\d+\/)/);
-      if (match) { clearTimeout(timer); resolve(match[1]); }
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
     });
-    server.on('exit', (code) => { clearTimeout(timer); reject(new Error(`serve.mjs exited with ${code}`)); });
+    server.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve.mjs exited with ${code}`));
+    });
   });
 }
 
@@ -55,7 +69,12 @@ export async function startBrowser() {
  * and requests to hosts other than 127.0.0.1. The test fails at its end on any problem unless
  * allowErrors. beforeGoto(context, page) runs before the page loads (to listen to its requests).
  */
-export async function openPage(t, browser, url, { allowErrors = false, colorScheme = 'light', viewport = VIEWPORT, deviceScaleFactor = 1, beforeGoto } = {}) {
+export async function openPage(
+  t,
+  browser,
+  url,
+  { allowErrors = false, colorScheme = 'light', viewport = VIEWPORT, deviceScaleFactor = 1, beforeGoto } = {},
+) {
   const context = await browser.newContext({ viewport, colorScheme, deviceScaleFactor, acceptDownloads: true });
   const problems = [];
   let page = null;
@@ -70,7 +89,8 @@ export async function openPage(t, browser, url, { allowErrors = false, colorSche
   });
   await context.route('**/*', (route) => {
     const target = new URL(route.request().url());
-    if (target.protocol === 'data:' || target.protocol === 'blob:' || target.hostname === '127.0.0.1') return route.continue();
+    if (target.protocol === 'data:' || target.protocol === 'blob:' || target.hostname === '127.0.0.1')
+      return route.continue();
     problems.push(`request to ${target.href}`);
     return route.abort();
   });
@@ -81,11 +101,15 @@ export async function openPage(t, browser, url, { allowErrors = false, colorSche
     });
   });
   page = await context.newPage();
-  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`); });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('worker', (worker) => worker.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`worker console error: ${msg.text()}`);
-  }));
+  page.on('worker', (worker) =>
+    worker.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`worker console error: ${msg.text()}`);
+    }),
+  );
   if (beforeGoto) await beforeGoto(context, page);
   await page.goto(url);
   return { page, context, problems };
@@ -101,7 +125,8 @@ export function canvasInk(target, selector) {
   return target.evaluate(([host, inner]) => {
     const canvas = document.querySelector(host).shadowRoot.querySelector(inner);
     const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let ink = 0, green = 0;
+    let ink = 0,
+      green = 0;
     for (let i = 0; i < data.length; i += 4) {
       const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
       if (a > 0 && (r < 230 || g < 230 || b < 230)) ink++;

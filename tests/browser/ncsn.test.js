@@ -36,11 +36,15 @@ async function openPage(t, path) {
     return route.abort();
   });
   const page = await context.newPage();
-  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`); });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('worker', (worker) => worker.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`worker console error: ${msg.text()}`);
-  }));
+  page.on('worker', (worker) =>
+    worker.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`worker console error: ${msg.text()}`);
+    }),
+  );
   t.after(() => assert.deepEqual(problems, [], 'the page logged errors or left 127.0.0.1'));
   await page.goto(new URL(path, baseUrl).href);
   await waitFor(page, () => document.documentElement.dataset.worker);
@@ -63,7 +67,10 @@ async function canvasInk(page, id) {
   return page.evaluate((canvasId) => {
     const canvas = document.getElementById(canvasId);
     const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let ink = 0, red = 0, green = 0, hash = 0;
+    let ink = 0,
+      red = 0,
+      green = 0,
+      hash = 0;
     for (let i = 0; i < data.length; i += 4) {
       const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
       if (a > 0 && (r < 230 || g < 230 || b < 230)) ink++;
@@ -83,18 +90,27 @@ test('ncsn_trains_measures_quality_streams_particles_and_compares_fields', async
   const losses = await page.evaluate(() => window.scorefieldTest.losses('ncsn'));
   assert.equal(losses.length, 300);
   assert.ok(losses.every(Number.isFinite), 'a loss is not finite');
-  const first = mean(losses.slice(0, 50)), last = mean(losses.slice(-50));
+  const first = mean(losses.slice(0, 50)),
+    last = mean(losses.slice(-50));
   assert.ok(last < first, `the loss did not fall: ${first} → ${last}`);
 
   // A quality reading at steps 0, 100, 200 and 300, finite, better at the end than at the start.
   await waitFor(page, () => window.scorefieldTest.ncsn.quality().points.length === 4);
   const quality = await page.evaluate(() => window.scorefieldTest.ncsn.quality());
-  assert.deepEqual(quality.points.map((q) => q.step), [0, 100, 200, 300]);
-  assert.ok(quality.points.every((q) => Number.isFinite(q.ed)), JSON.stringify(quality.points));
+  assert.deepEqual(
+    quality.points.map((q) => q.step),
+    [0, 100, 200, 300],
+  );
+  assert.ok(
+    quality.points.every((q) => Number.isFinite(q.ed)),
+    JSON.stringify(quality.points),
+  );
   assert.ok(quality.points[3].ed < quality.points[0].ed, JSON.stringify(quality.points));
   assert.ok(quality.floor > 0 && quality.floor < 0.05, `true-vs-true reference ${quality.floor}`);
   await page.locator('#ncsn-quality').scrollIntoViewIfNeeded();
-  await waitFor(page, () => /energy distance .* at step 300/.test(document.getElementById('ncsn-quality').getAttribute('aria-label')));
+  await waitFor(page, () =>
+    /energy distance .* at step 300/.test(document.getElementById('ncsn-quality').getAttribute('aria-label')),
+  );
 
   // The particles: the flow starts by itself once its view is on screen, moves level by level, and
   // ends with an energy distance.
@@ -104,15 +120,23 @@ test('ncsn_trains_measures_quality_streams_particles_and_compares_fields', async
   assert.equal(flow.error, '');
   assert.equal(flow.level, 10);
   assert.ok(Number.isFinite(flow.ed), `no energy distance at the end of the flow: ${JSON.stringify(flow)}`);
-  await waitFor(page, () => /samples: energy distance/.test(document.getElementById('ncsn-particles').getAttribute('aria-label')));
+  await waitFor(page, () =>
+    /samples: energy distance/.test(document.getElementById('ncsn-particles').getAttribute('aria-label')),
+  );
   // Drawn level by level (the page draws the frames it receives, at most one per display frame) ...
-  assert.ok(flow.framesDrawn >= 10 && flow.levelsDrawn >= 5, `frames drawn ${flow.framesDrawn}, levels ${flow.levelsDrawn}`);
+  assert.ok(
+    flow.framesDrawn >= 10 && flow.levelsDrawn >= 5,
+    `frames drawn ${flow.framesDrawn}, levels ${flow.levelsDrawn}`,
+  );
   const end = await canvasInk(page, 'ncsn-particles');
   assert.ok(end.red > 200, `only ${end.red} particle pixels`);
   // ... and Sample starts again from new starts: a different picture. This flow has the page's default
   // size (2000 particles, 100 steps a level: a few seconds), and the main thread stays smooth meanwhile.
   const sampler = page.locator('#ncsn-sampler');
-  for (const [label, value] of [['Particles', '2000'], ['Steps per level T', '100']]) {
+  for (const [label, value] of [
+    ['Particles', '2000'],
+    ['Steps per level T', '100'],
+  ]) {
     await sampler.getByLabel(label, { exact: true }).fill(value);
     await sampler.getByLabel(label, { exact: true }).press('Enter');
   }
@@ -122,10 +146,14 @@ test('ncsn_trains_measures_quality_streams_particles_and_compares_fields', async
   await waitFor(page, () => window.scorefieldTest.ncsn.flow().done);
   const stats = await page.evaluate(() => window.scorefieldTest.frameStats());
   const draws = await page.evaluate(() => window.scorefieldTest.drawTimes()['ncsn-particles']);
-  await waitFor(page, () => /2000 samples: energy distance/.test(document.getElementById('ncsn-particles').getAttribute('aria-label')));
+  await waitFor(page, () =>
+    /2000 samples: energy distance/.test(document.getElementById('ncsn-particles').getAttribute('aria-label')),
+  );
   assert.notEqual((await canvasInk(page, 'ncsn-particles')).hash, end.hash, 'the particles did not change');
-  t.diagnostic(`frames during the flow ${stats.frames}: p50 ${stats.p50.toFixed(1)} ms, p95 ${stats.p95.toFixed(1)} ms, max ${stats.max.toFixed(1)} ms; `
-    + `particle draws ${draws.draws}: mean ${(draws.totalMs / draws.draws).toFixed(2)} ms, max ${draws.maxMs.toFixed(1)} ms`);
+  t.diagnostic(
+    `frames during the flow ${stats.frames}: p50 ${stats.p50.toFixed(1)} ms, p95 ${stats.p95.toFixed(1)} ms, max ${stats.max.toFixed(1)} ms; ` +
+      `particle draws ${draws.draws}: mean ${(draws.totalMs / draws.draws).toFixed(2)} ms, max ${draws.maxMs.toFixed(1)} ms`,
+  );
   assert.ok(stats.frames > 10 && stats.p95 < 100, `frame times ${JSON.stringify(stats)}`); // generous: a loaded 2-core machine
   await page.locator('#ncsn-toolbar').scrollIntoViewIfNeeded();
   await page.locator('#ncsn-toolbar').screenshot({ path: join(SHOTS, 'scorefield-ncsn-toolbar.png') });
@@ -135,23 +163,39 @@ test('ncsn_trains_measures_quality_streams_particles_and_compares_fields', async
   // canvases as "Computing the field…" (no arrows) until the worker answers, so a count taken at an
   // arbitrary moment raced the flows (seen: 0 arrow pixels in 3 of 3 full runs of scripts/test.sh).
   await page.locator('#ncsn-field-true').scrollIntoViewIfNeeded();
-  await waitFor(page, () => { const f = window.scorefieldTest.ncsn.fieldsDrawn(); return f.learned && f.exact; });
+  await waitFor(page, () => {
+    const f = window.scorefieldTest.ncsn.fieldsDrawn();
+    return f.learned && f.exact;
+  });
   const slider = page.locator('#ncsn-sigma-level');
   await slider.focus();
   await page.keyboard.press('Home');
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight'); // level 3 of 10: σ = 3·(0.01/3)^(2/9) = 0.845
-  await waitFor(page, () => /σ = 0\.84/.test(document.getElementById('ncsn-field-true').getAttribute('aria-label'))
-    && /σ = 0\.84/.test(document.getElementById('ncsn-field-learned').getAttribute('aria-label')));
+  await waitFor(
+    page,
+    () =>
+      /σ = 0\.84/.test(document.getElementById('ncsn-field-true').getAttribute('aria-label')) &&
+      /σ = 0\.84/.test(document.getElementById('ncsn-field-learned').getAttribute('aria-label')),
+  );
   // Both fields drawn at that σ: more than 1000 arrow pixels in each, seen together within WAIT_MS.
   const FIELDS = ['ncsn-field-learned', 'ncsn-field-true'];
-  const drawn = await waitFor(page, (ids) => ids.every((canvasId) => {
-    const canvas = document.getElementById(canvasId);
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let green = 0;
-    for (let i = 0; i < data.length; i += 4) green += data[i + 3] > 0 && data[i + 1] > 90 && data[i] < 80 && data[i + 2] < 80;
-    return green > 1000;
-  }), FIELDS).then(() => true, () => false);
+  const drawn = await waitFor(
+    page,
+    (ids) =>
+      ids.every((canvasId) => {
+        const canvas = document.getElementById(canvasId);
+        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+        let green = 0;
+        for (let i = 0; i < data.length; i += 4)
+          green += data[i + 3] > 0 && data[i + 1] > 90 && data[i] < 80 && data[i + 2] < 80;
+        return green > 1000;
+      }),
+    FIELDS,
+  ).then(
+    () => true,
+    () => false,
+  );
   if (!drawn) {
     for (const id of FIELDS) {
       const ink = await canvasInk(page, id);
@@ -192,7 +236,9 @@ test('painted_points_train_from_pointer_keyboard_and_form', async (t) => {
   await paint.getByLabel('y', { exact: true }).press('Enter');
   await paint.getByRole('button', { name: 'Add points at (x, y)' }).click();
   await waitFor(page, (n) => window.scorefieldTest.ncsn.painted() === n + 26, stroke);
-  await waitFor(page, () => /your drawing: \d+ points/.test(document.getElementById('ncsn-data').getAttribute('aria-label')));
+  await waitFor(page, () =>
+    /your drawing: \d+ points/.test(document.getElementById('ncsn-data').getAttribute('aria-label')),
+  );
 
   await train(page, 'ncsn', '#ncsn-toolbar');
   const losses = await page.evaluate(() => window.scorefieldTest.losses('ncsn'));
@@ -217,9 +263,13 @@ test('digits_annealed_grid_and_mode_weights_render', async (t) => {
   const losses = await page.evaluate(() => window.scorefieldTest.losses('ncsnDigits'));
   assert.ok(losses.length === 40 && losses.every(Number.isFinite));
   await page.locator('#ncsn-digits-levels').scrollIntoViewIfNeeded();
-  await waitFor(page, () => /after each of the 10 noise levels/.test(document.getElementById('ncsn-digits-levels').getAttribute('aria-label')));
+  await waitFor(page, () =>
+    /after each of the 10 noise levels/.test(document.getElementById('ncsn-digits-levels').getAttribute('aria-label')),
+  );
   await page.locator('#ncsn-digits-grid').scrollIntoViewIfNeeded();
-  await waitFor(page, () => /36 digits from the annealed sampler/.test(document.getElementById('ncsn-digits-grid').getAttribute('aria-label')));
+  await waitFor(page, () =>
+    /36 digits from the annealed sampler/.test(document.getElementById('ncsn-digits-grid').getAttribute('aria-label')),
+  );
   for (const id of ['ncsn-digits-levels', 'ncsn-digits-grid']) {
     const ink = await canvasInk(page, id);
     assert.ok(ink.ink > ink.pixels * 0.2, `${id} is nearly blank (${ink.ink} of ${ink.pixels} pixels)`);
@@ -234,6 +284,10 @@ test('digits_annealed_grid_and_mode_weights_render', async (t) => {
   t.diagnostic(`small mode: plain ${plain}, annealed ${annealed}`);
   assert.ok(plain > 0.4 && plain < 0.6, `plain Langevin put ${plain} at the small mode`);
   assert.ok(annealed > 0.15 && annealed < 0.27, `annealed Langevin put ${annealed} at the small mode`);
-  await waitFor(page, () => /annealed Langevin: \d+ % at the small mode/.test(document.getElementById('ncsn-compare-annealed').getAttribute('aria-label')));
+  await waitFor(page, () =>
+    /annealed Langevin: \d+ % at the small mode/.test(
+      document.getElementById('ncsn-compare-annealed').getAttribute('aria-label'),
+    ),
+  );
   assert.ok((await canvasInk(page, 'ncsn-compare-annealed')).red > 200);
 });

@@ -30,8 +30,11 @@ function openPage(t, path, { beforeLoad, ...options } = {}) {
 
 async function waitReady(page) {
   await waitFor(page, () => document.documentElement.dataset.worker);
-  assert.equal(await page.evaluate(() => document.documentElement.dataset.worker), 'ready',
-    await page.evaluate(() => document.getElementById('alerts').textContent));
+  assert.equal(
+    await page.evaluate(() => document.documentElement.dataset.worker),
+    'ready',
+    await page.evaluate(() => document.getElementById('alerts').textContent),
+  );
 }
 
 // Waits until the test hook reports the run finished its steps.
@@ -41,8 +44,11 @@ async function waitDone(page, run) {
 
 // Waits until a canvas's accessible name (kept in step with what it shows) matches pattern.
 function waitForLabel(page, id, pattern) {
-  return waitFor(page, ([canvasId, source]) =>
-    new RegExp(source).test(document.getElementById(canvasId).getAttribute('aria-label') ?? ''), [id, pattern.source]);
+  return waitFor(
+    page,
+    ([canvasId, source]) => new RegExp(source).test(document.getElementById(canvasId).getAttribute('aria-label') ?? ''),
+    [id, pattern.source],
+  );
 }
 
 // Pixels of a canvas that are not (near) white, and a cheap fingerprint of the whole image.
@@ -50,7 +56,9 @@ async function canvasInk(page, id) {
   return page.evaluate((canvasId) => {
     const canvas = document.getElementById(canvasId);
     const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let ink = 0, green = 0, hash = 0;
+    let ink = 0,
+      green = 0,
+      hash = 0;
     for (let i = 0; i < data.length; i += 4) {
       const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
       if (a > 0 && (r < 230 || g < 230 || b < 230)) ink++;
@@ -84,7 +92,8 @@ test('training_lowers_the_loss', async (t) => {
   assert.equal(losses.length, 300);
   assert.ok(losses.every(Number.isFinite));
   const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
-  const first = mean(losses.slice(0, 20)), last = mean(losses.slice(-20));
+  const first = mean(losses.slice(0, 20)),
+    last = mean(losses.slice(-20));
   assert.ok(last < first - 0.5, `loss went from ${first} to ${last}`);
   const readout = await page.textContent('.toolbar[data-run="exact"] .readout:first-child output');
   assert.equal(readout, '300 / 300');
@@ -135,7 +144,10 @@ test('digit_frames_render_play_pause_and_scrub', async (t) => {
   await waitReady(page);
   await page.click('.toolbar[data-run="digits"] button:has-text("Play")');
   await waitDone(page, 'digits');
-  await waitFor(page, () => window.scorefieldTest.digitFrameCount() === 51 && window.scorefieldTest.digitFramesRendered() > 0);
+  await waitFor(
+    page,
+    () => window.scorefieldTest.digitFrameCount() === 51 && window.scorefieldTest.digitFramesRendered() > 0,
+  );
   await page.click('#player-play'); // pause the animation
   await waitFor(page, () => document.getElementById('player-play').textContent === 'Play');
   // Views draw only on screen: bring the image in before scrubbing.
@@ -218,19 +230,24 @@ test('a_core_that_cannot_load_is_reported', async (t) => {
 test('canvases_are_crisp_at_device_pixel_ratio_2_and_follow_resizes', async (t) => {
   const { page } = await openPage(t, '?test=1&autoplay=0#exact', { deviceScaleFactor: 2 });
   await waitReady(page);
-  const size = () => page.evaluate(() => {
-    const c = document.getElementById('exact-quiver');
-    return { backing: c.width, css: c.clientWidth, label: c.getAttribute('aria-label') };
-  });
+  const size = () =>
+    page.evaluate(() => {
+      const c = document.getElementById('exact-quiver');
+      return { backing: c.width, css: c.clientWidth, label: c.getAttribute('aria-label') };
+    });
   await waitForLabel(page, 'exact-quiver', /step 0\b/);
   const wide = await size();
   assert.equal(wide.backing, 2 * wide.css);
   await page.setViewportSize({ width: 640, height: 900 }); // one column: the quiver gets wider
   await page.locator('#exact-quiver').scrollIntoViewIfNeeded(); // views redraw only on screen
-  await waitFor(page, (css) => {
-    const c = document.getElementById('exact-quiver');
-    return c.clientWidth !== css && c.width === 2 * c.clientWidth;
-  }, wide.css);
+  await waitFor(
+    page,
+    (css) => {
+      const c = document.getElementById('exact-quiver');
+      return c.clientWidth !== css && c.width === 2 * c.clientWidth;
+    },
+    wide.css,
+  );
   assert.ok((await canvasInk(page, 'exact-quiver')).green > 1000, 'the quiver was not redrawn after the resize');
 });
 

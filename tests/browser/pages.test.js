@@ -10,7 +10,9 @@ import { join, relative } from 'node:path';
 import { ROOT, openPage, startBrowser, startServer, waitFor } from './harness.js';
 
 const WEB = join(ROOT, 'web');
-const pages = readdirSync(WEB, { recursive: true }).filter((path) => path.endsWith('.html')).sort();
+const pages = readdirSync(WEB, { recursive: true })
+  .filter((path) => path.endsWith('.html'))
+  .sort();
 const base = await startServer({ csp: true });
 const browser = await startBrowser();
 
@@ -26,8 +28,12 @@ for (const path of pages) {
     const { page } = await openPage(t, browser, new URL(path, base).href);
     await page.waitForLoadState('networkidle');
     // The hosted page says its worker is ready on <html>; a page of widgets, in each widget's state.
-    await waitFor(page, () => document.documentElement.dataset.worker === 'ready'
-      || [...document.querySelectorAll('scorefield-widget')].some((w) => w.state().worker === 'ready'));
+    await waitFor(
+      page,
+      () =>
+        document.documentElement.dataset.worker === 'ready' ||
+        [...document.querySelectorAll('scorefield-widget')].some((w) => w.state().worker === 'ready'),
+    );
     // Give it a moment of training, drawing and (for pages with frames) loading them, then let
     // harness.js look at what it recorded.
     await page.mouse.wheel(0, 5000);

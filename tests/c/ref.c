@@ -25,16 +25,14 @@ typedef struct hd {
 } hd;
 
 /* Contract violations are bugs in the calling test: stop loudly rather than return garbage. */
-static void require(int ok, const char *what)
-{
+static void require(int ok, const char *what) {
     if (!ok) {
         fprintf(stderr, "ref.c: contract violation: %s\n", what);
         abort();
     }
 }
 
-static void *xmalloc(size_t n)
-{
+static void *xmalloc(size_t n) {
     void *p = malloc(n);
     require(p != NULL, "out of memory");
     return p;
@@ -42,23 +40,17 @@ static void *xmalloc(size_t n)
 
 /* softplus(z) = log(1 + e^z), written so that e^z never overflows and small results keep their
  * digits: log(1 + e^z) = max(z, 0) + log1p(e^−|z|). */
-static double softplus(double z)
-{
-    return log1p(exp(-fabs(z))) + (z > 0.0 ? z : 0.0);
-}
+static double softplus(double z) { return log1p(exp(-fabs(z))) + (z > 0.0 ? z : 0.0); }
 
 /* σ(z) = 1/(1 + e^−z), with the exponential of a non-positive argument only (no overflow). */
-static double sigmoid(double z)
-{
-    if (z >= 0.0)
-        return 1.0 / (1.0 + exp(-z));
+static double sigmoid(double z) {
+    if (z >= 0.0) return 1.0 / (1.0 + exp(-z));
     double e = exp(z);
     return e / (1.0 + e);
 }
 
 /* y += w·x for a real w: every part scales. */
-static void hd_axpy(hd *y, double w, hd x)
-{
+static void hd_axpy(hd *y, double w, hd x) {
     y->a += w * x.a;
     y->b += w * x.b;
     y->c += w * x.c;
@@ -68,8 +60,7 @@ static void hd_axpy(hd *y, double w, hd x)
 /* f(x) for f = softplus, by Taylor expansion in the two nilpotent units:
  * f(a) + f'(a)b ε₁ + f'(a)c ε₂ + (f'(a)d + f''(a)bc) ε₁ε₂, with f' = σ and f'' = σ(1 − σ).
  * The f''·bc term is the one that carries second-order information into ∂(J·u)/∂p. */
-static hd hd_softplus(hd x)
-{
+static hd hd_softplus(hd x) {
     double f1 = sigmoid(x.a);
     double f2 = f1 * (1.0 - f1);
     hd y = {softplus(x.a), f1 * x.b, f1 * x.c, f1 * x.d + f2 * x.b * x.c};
@@ -80,17 +71,14 @@ static hd hd_softplus(hd x)
 
 #define REF_PI 3.14159265358979323846
 
-int ref_input_width(ref_net net)
-{
-    if (!net.cond)
-        return net.D;
+int ref_input_width(ref_net net) {
+    if (!net.cond) return net.D;
     return net.D + (net.D == 2 ? 2 * REF_FOURIER : 0) + 1;
 }
 
 /* Frequency f of a 2-D net in cycles per unit: radius √(−2 ln(1 − (f + ½)/F)), angle f times the
  * golden angle π(3 − √5). */
-static void fourier_freq(int f, double *b0, double *b1)
-{
+static void fourier_freq(int f, double *b0, double *b1) {
     double r = sqrt(-2.0 * log(1.0 - (f + 0.5) / REF_FOURIER)), t = f * REF_PI * (3.0 - sqrt(5.0));
     *b0 = r * cos(t);
     *b1 = r * sin(t);
@@ -99,8 +87,7 @@ static void fourier_freq(int f, double *b0, double *b1)
 /* row (ref_input_width) = the input row of point x (D) at level sigma, as hyper-duals: the ε₁ part
  * carries the direction u (D, or NULL for none) through the map, so that J·u is that of s(x, σ) with
  * respect to x. log σ gets no tangent. */
-static void cond_row(ref_net net, const double *x, const double *u, double sigma, hd *row)
-{
+static void cond_row(ref_net net, const double *x, const double *u, double sigma, hd *row) {
     double c_in = 1.0 / sqrt(sigma * sigma + REF_SIGMA_DATA * REF_SIGMA_DATA);
     for (int d = 0; d < net.D; d++) {
         hd v = {c_in * x[d], u ? c_in * u[d] : 0.0, 0.0, 0.0};
@@ -123,8 +110,7 @@ static void cond_row(ref_net net, const double *x, const double *u, double sigma
 
 /* s = a·x + b·F: a = −1/(σ² + σ_d²), b = σ_d/(σ·√(σ² + σ_d²)). F (D) is overwritten by s, all four
  * parts (a·x has tangent a·u and no ε₂ part: it holds no parameter). */
-static void cond_output(ref_net net, const double *x, const double *u, double sigma, hd *F)
-{
+static void cond_output(ref_net net, const double *x, const double *u, double sigma, hd *F) {
     double v = sigma * sigma + REF_SIGMA_DATA * REF_SIGMA_DATA;
     double a = -1.0 / v, b = REF_SIGMA_DATA / (sigma * sqrt(v));
     for (int j = 0; j < net.D; j++) {
@@ -134,22 +120,19 @@ static void cond_output(ref_net net, const double *x, const double *u, double si
 }
 
 /* Width of the widest layer, the size of each work buffer. */
-static int max_width(ref_net net)
-{
+static int max_width(ref_net net) {
     int in0 = ref_input_width(net);
     return in0 > net.H ? in0 : net.H;
 }
 
-static void check_net(ref_net net)
-{
+static void check_net(ref_net net) {
     require(net.D >= 1, "D >= 1");
     require(net.cond == 0 || net.cond == 1, "cond is 0 or 1");
     require(net.depth >= 0, "depth >= 0");
     require(net.depth == 0 || net.H >= 1, "H >= 1 when depth >= 1");
 }
 
-int ref_param_count(ref_net net)
-{
+int ref_param_count(ref_net net) {
     check_net(net);
     int P = 0;
     for (int l = 0; l <= net.depth; l++) {
@@ -164,25 +147,22 @@ int ref_param_count(ref_net net)
  * work0 (max(in_0, H)) holds the input row on entry (its ε₁ parts the direction, its ε₂ parts zero);
  * p: the parameter seeded in ε₂, or −1 for none. s (D) receives the output; work0 and work1
  * (max(in_0, H)) are scratch. */
-static void mlp_forward(ref_net net, const double *params, int p, hd *s, hd *work0, hd *work1)
-{
+static void mlp_forward(ref_net net, const double *params, int p, hd *s, hd *work0, hd *work1) {
     hd *h = work0;
     hd *z = work1;
     int off = 0; /* offset of layer l's W_l in params */
     for (int l = 0; l <= net.depth; l++) {
         int in = l == 0 ? ref_input_width(net) : net.H;
         int out = l == net.depth ? net.D : net.H;
-        const double *W = params + off;     /* (in, out) */
-        const double *b = W + in * out;     /* (out) */
-        if (l == net.depth)
-            z = s;
+        const double *W = params + off; /* (in, out) */
+        const double *b = W + in * out; /* (out) */
+        if (l == net.depth) z = s;
         for (int j = 0; j < out; j++) {
             hd bj = {b[j], 0.0, 0.0, 0.0};
             z[j] = bj;
         }
         for (int i = 0; i < in; i++)
-            for (int j = 0; j < out; j++)
-                hd_axpy(&z[j], W[i * out + j], h[i]);
+            for (int j = 0; j < out; j++) hd_axpy(&z[j], W[i * out + j], h[i]);
         /* The seed: replacing parameter p by p + ε₂ adds ε₂·∂z/∂p to z. For W_l[i][j] that is ε₂·h_i
          * on z_j, and ε₂·h_i = h_i.a·ε₂ + h_i.b·ε₁ε₂ because ε₂² = 0; for b_l[j] it is ε₂ on z_j.
          * Doing this once, outside the loop, keeps the loop a real-times-hyper-dual product. */
@@ -195,8 +175,7 @@ static void mlp_forward(ref_net net, const double *params, int p, hd *s, hd *wor
         }
         off += in * out + out;
         if (l < net.depth) {
-            for (int j = 0; j < out; j++)
-                z[j] = hd_softplus(z[j]);
+            for (int j = 0; j < out; j++) z[j] = hd_softplus(z[j]);
             hd *t = h;
             h = z;
             z = t;
@@ -206,9 +185,8 @@ static void mlp_forward(ref_net net, const double *params, int p, hd *s, hd *wor
 
 /* The whole score for one sample: x (D), u (D) or NULL for u = 0, sigma the level of a
  * noise-conditional net (ignored otherwise). s (D) receives s(x[, σ]) and its parts. */
-static void forward(ref_net net, const double *params, int p, const double *x, const double *u,
-                    double sigma, hd *s, hd *work0, hd *work1)
-{
+static void forward(ref_net net, const double *params, int p, const double *x, const double *u, double sigma, hd *s,
+                    hd *work0, hd *work1) {
     if (net.cond) {
         cond_row(net, x, u, sigma, work0);
     } else {
@@ -218,8 +196,7 @@ static void forward(ref_net net, const double *params, int p, const double *x, c
         }
     }
     mlp_forward(net, params, p, s, work0, work1);
-    if (net.cond)
-        cond_output(net, x, u, sigma, s);
+    if (net.cond) cond_output(net, x, u, sigma, s);
 }
 
 /* The scratch that every entry point needs: the output and two layer buffers. */
@@ -230,8 +207,7 @@ typedef struct workspace {
     double *e; /* (D) a unit vector or a perturbed input */
 } workspace;
 
-static workspace ws_alloc(ref_net net)
-{
+static workspace ws_alloc(ref_net net) {
     int W = max_width(net);
     workspace ws;
     ws.s = xmalloc((size_t)net.D * sizeof(hd));
@@ -241,63 +217,51 @@ static workspace ws_alloc(ref_net net)
     return ws;
 }
 
-static void ws_free(workspace *ws)
-{
+static void ws_free(workspace *ws) {
     free(ws->s);
     free(ws->w0);
     free(ws->w1);
     free(ws->e);
 }
 
-void ref_score(ref_net net, const double *params, const double *x, int N, double *s)
-{
+void ref_score(ref_net net, const double *params, const double *x, int N, double *s) {
     check_net(net);
     require(params && x && s && N >= 0, "ref_score arguments");
     workspace ws = ws_alloc(net);
     int row = net.D + net.cond;
     for (int n = 0; n < N; n++) {
         forward(net, params, -1, x + n * row, NULL, net.cond ? x[n * row + net.D] : 0.0, ws.s, ws.w0, ws.w1);
-        for (int j = 0; j < net.D; j++)
-            s[n * net.D + j] = ws.s[j].a;
+        for (int j = 0; j < net.D; j++) s[n * net.D + j] = ws.s[j].a;
     }
     ws_free(&ws);
 }
 
-void ref_jvp(ref_net net, const double *params, const double *x, const double *u, int N, double *ju)
-{
+void ref_jvp(ref_net net, const double *params, const double *x, const double *u, int N, double *ju) {
     check_net(net);
     require(params && x && u && ju && N >= 0, "ref_jvp arguments");
     workspace ws = ws_alloc(net);
     int row = net.D + net.cond;
     for (int n = 0; n < N; n++) {
-        forward(net, params, -1, x + n * row, u + n * net.D, net.cond ? x[n * row + net.D] : 0.0, ws.s, ws.w0,
-                ws.w1);
-        for (int j = 0; j < net.D; j++)
-            ju[n * net.D + j] = ws.s[j].b;
+        forward(net, params, -1, x + n * row, u + n * net.D, net.cond ? x[n * row + net.D] : 0.0, ws.s, ws.w0, ws.w1);
+        for (int j = 0; j < net.D; j++) ju[n * net.D + j] = ws.s[j].b;
     }
     ws_free(&ws);
 }
 
-static void check_objective(int objective, const double *aux, int N, int M, double sigma)
-{
+static void check_objective(int objective, const double *aux, int N, int M, double sigma) {
     require(objective >= REF_EXACT && objective <= REF_NCSN, "known objective");
     require(N >= 1, "N >= 1");
-    if (objective != REF_EXACT)
-        require(aux != NULL, "aux given for sliced and DSM objectives");
-    if (objective == REF_SLICED || objective == REF_SLICED_VR)
-        require(M >= 1, "M >= 1 for sliced objectives");
-    if (objective == REF_DSM)
-        require(sigma > 0.0, "sigma > 0 for DSM");
+    if (objective != REF_EXACT) require(aux != NULL, "aux given for sliced and DSM objectives");
+    if (objective == REF_SLICED || objective == REF_SLICED_VR) require(M >= 1, "M >= 1 for sliced objectives");
+    if (objective == REF_DSM) require(sigma > 0.0, "sigma > 0 for DSM");
 }
 
 /* Per-sample objective terms and their ε₂ derivatives, shared by ref_loss (p = −1, where the c and d
  * parts are zero and only the value is used) and ref_grad (p seeded). Returns the sample's contribution
  * to Σ (before the 1/N or 1/(N·M) mean) in *value and its derivative with respect to p in *deriv.
  * x (D) is sample n; aux is the whole (M, N, D) or (N, D) array. */
-static void sample_terms(ref_net net, const double *params, int p, int objective, const double *x,
-                         const double *aux, int n, int N, int M, double sigma, workspace *ws,
-                         double *value, double *deriv)
-{
+static void sample_terms(ref_net net, const double *params, int p, int objective, const double *x, const double *aux,
+                         int n, int N, int M, double sigma, workspace *ws, double *value, double *deriv) {
     int D = net.D;
     double val = 0.0, der = 0.0;
     switch (objective) {
@@ -305,8 +269,7 @@ static void sample_terms(ref_net net, const double *params, int p, int objective
         /* tr J = Σᵢ (J·eᵢ)ᵢ: D passes with u = eᵢ. s does not depend on u, so ½‖s‖² and its
          * derivative sᵀ·∂s/∂p are read from the first pass. */
         for (int i = 0; i < D; i++) {
-            for (int j = 0; j < D; j++)
-                ws->e[j] = j == i ? 1.0 : 0.0;
+            for (int j = 0; j < D; j++) ws->e[j] = j == i ? 1.0 : 0.0;
             forward(net, params, p, x, ws->e, 0.0, ws->s, ws->w0, ws->w1);
             val += ws->s[i].b;
             der += ws->s[i].d;
@@ -345,8 +308,7 @@ static void sample_terms(ref_net net, const double *params, int p, int objective
     case REF_DSM: {
         /* ∂[½‖r‖²] = rᵀ∂s with r = s(x̃) + z/σ; the direction is irrelevant, so u = 0. */
         const double *z = aux + (size_t)n * D; /* (D) */
-        for (int j = 0; j < D; j++)
-            ws->e[j] = x[j] + sigma * z[j];
+        for (int j = 0; j < D; j++) ws->e[j] = x[j] + sigma * z[j];
         forward(net, params, p, ws->e, NULL, 0.0, ws->s, ws->w0, ws->w1);
         for (int j = 0; j < D; j++) {
             double r = ws->s[j].a + z[j] / sigma;
@@ -359,8 +321,7 @@ static void sample_terms(ref_net net, const double *params, int p, int objective
         /* ∂[½‖r‖²] = σ·rᵀ∂s with r = σ·s(x̃, σ) + z; s includes the output map, whose ε₂ part
          * is b(σ)·∂F/∂p. */
         const double *z = aux + (size_t)n * D, sigma_n = aux[(size_t)N * D + n];
-        for (int j = 0; j < D; j++)
-            ws->e[j] = x[j] + sigma_n * z[j];
+        for (int j = 0; j < D; j++) ws->e[j] = x[j] + sigma_n * z[j];
         forward(net, params, p, ws->e, NULL, sigma_n, ws->s, ws->w0, ws->w1);
         for (int j = 0; j < D; j++) {
             double r = sigma_n * ws->s[j].a + z[j];
@@ -375,16 +336,13 @@ static void sample_terms(ref_net net, const double *params, int p, int objective
 }
 
 /* 1/N, or 1/(N·M) for the sliced objectives. */
-static double mean_scale(int objective, int N, int M)
-{
-    if (objective == REF_SLICED || objective == REF_SLICED_VR)
-        return 1.0 / ((double)N * M);
+static double mean_scale(int objective, int N, int M) {
+    if (objective == REF_SLICED || objective == REF_SLICED_VR) return 1.0 / ((double)N * M);
     return 1.0 / N;
 }
 
-double ref_loss(ref_net net, const double *params, int objective, const double *x, const double *aux,
-                int N, int M, double sigma)
-{
+double ref_loss(ref_net net, const double *params, int objective, const double *x, const double *aux, int N, int M,
+                double sigma) {
     check_net(net);
     check_objective(objective, aux, N, M, sigma);
     require(params && x, "ref_loss arguments");
@@ -399,9 +357,8 @@ double ref_loss(ref_net net, const double *params, int objective, const double *
     return sum * mean_scale(objective, N, M);
 }
 
-void ref_grad(ref_net net, const double *params, int objective, const double *x, const double *aux,
-              int N, int M, double sigma, const int *idx, int n_idx, double *g)
-{
+void ref_grad(ref_net net, const double *params, int objective, const double *x, const double *aux, int N, int M,
+              double sigma, const int *idx, int n_idx, double *g) {
     check_net(net);
     check_objective(objective, aux, N, M, sigma);
     require(params && x && n_idx >= 0 && (n_idx == 0 || (idx && g)), "ref_grad arguments");
@@ -412,8 +369,7 @@ void ref_grad(ref_net net, const double *params, int objective, const double *x,
         double sum = 0.0;
         for (int n = 0; n < N; n++) {
             double val, der;
-            sample_terms(net, params, idx[k], objective, x + n * net.D, aux, n, N, M, sigma, &ws, &val,
-                         &der);
+            sample_terms(net, params, idx[k], objective, x + n * net.D, aux, n, N, M, sigma, &ws, &val, &der);
             sum += der;
         }
         g[k] = sum * mean_scale(objective, N, M);

@@ -40,7 +40,7 @@
 enum { REF_EXACT = 0, REF_SLICED = 1, REF_SLICED_VR = 2, REF_DSM = 3, REF_NCSN = 4 };
 
 #define REF_SIGMA_DATA 0.7 /* σ_d of the noise-conditional net's preconditioning */
-#define REF_FOURIER 32     /* Fourier frequencies of a 2-D noise-conditional net */
+#define REF_FOURIER    32  /* Fourier frequencies of a 2-D noise-conditional net */
 
 typedef struct ref_net {
     int D, H, depth; /* data dimension, hidden width, number of hidden layers */
@@ -60,11 +60,11 @@ void ref_score(ref_net net, const double *params, const double *x, int N, double
 void ref_jvp(ref_net net, const double *params, const double *x, const double *u, int N, double *ju);
 
 /* The objective's value. */
-double ref_loss(ref_net net, const double *params, int objective, const double *x, const double *aux,
-                int N, int M, double sigma);
+double ref_loss(ref_net net, const double *params, int objective, const double *x, const double *aux, int N, int M,
+                double sigma);
 
 /* g[i] = ∂L/∂params[idx[i]] for i in [0, n_idx), exactly, by hyper-dual forward passes. */
-void ref_grad(ref_net net, const double *params, int objective, const double *x, const double *aux,
-              int N, int M, double sigma, const int *idx, int n_idx, double *g);
+void ref_grad(ref_net net, const double *params, int objective, const double *x, const double *aux, int N, int M,
+              double sigma, const int *idx, int n_idx, double *g);
 
 #endif

@@ -9,7 +9,7 @@
 #include "scorefield.h"
 
 #define Z_BOUND 5.0 /* standard errors allowed for a sample moment */
-#define PI 3.14159265358979323846
+#define PI      3.14159265358979323846
 
 /* Check sums from ../shared/data/README.md and the issue: 1797 rows, first row, pixel total,
  * class counts. */
@@ -41,7 +41,10 @@ static void test_digit_batches_are_table_rows_over_16(void) {
         for (int r = 0; r < SF_DIGITS_ROWS; r++) {
             int ok = sf_digits_labels[r] == labels[i];
             for (int d = 0; ok && d < 64; d++) ok = x[i * 64 + d] == sf_digits_pixels[r * 64 + d] / 16.0f;
-            if (ok) { matched++; break; }
+            if (ok) {
+                matched++;
+                break;
+            }
         }
         if (labels[i] >= 0 && labels[i] < 10 && !seen[labels[i]]++) distinct_labels++;
     }
@@ -173,13 +176,16 @@ static void test_toy_sets_lie_on_their_definitions(void) {
     off = 0;
     for (int i = 0; i < N; i++) {
         int c = (int)floor(2 * (x[2 * i] + 1)), r = (int)floor(2 * (x[2 * i + 1] + 1));
-        if (c < 0 || c > 3 || r < 0 || r > 3 || (c + r) % 2) off++;
-        else squares[4 * r + c]++;
+        if (c < 0 || c > 3 || r < 0 || r > 3 || (c + r) % 2)
+            off++;
+        else
+            squares[4 * r + c]++;
     }
     EXPECT(off == 0, "checkerboard: %d points on light squares or outside", off);
     for (int q = 0; q < 16; q++)
         if ((q % 4 + q / 4) % 2 == 0)
-            EXPECT(fabs(squares[q] - N / 8.0) < Z_BOUND * sqrt(N * (1 / 8.0) * (7 / 8.0)), "square %d: %d", q, squares[q]);
+            EXPECT(fabs(squares[q] - N / 8.0) < Z_BOUND * sqrt(N * (1 / 8.0) * (7 / 8.0)), "square %d: %d", q,
+                   squares[q]);
 
     /* NCSN's mixture: weight 0.2 at (−1, −1); with its default noise the per-coordinate variance
      * about each mean is 0.2² = 0.04. */
@@ -204,8 +210,10 @@ static double mixture_log_density(int dataset, double a, double b, double noise,
     double v = noise * noise + sigma * sigma, p = 0;
     for (int k = 0; k < (dataset == SF_DATA_MIXTURE ? 2 : 8); k++) {
         double mx, my, w;
-        if (dataset == SF_DATA_MIXTURE) mx = my = k ? 1.0 : -1.0, w = k ? 0.8 : 0.2;
-        else mx = cos(k * PI / 4), my = sin(k * PI / 4), w = 1.0 / 8;
+        if (dataset == SF_DATA_MIXTURE)
+            mx = my = k ? 1.0 : -1.0, w = k ? 0.8 : 0.2;
+        else
+            mx = cos(k * PI / 4), my = sin(k * PI / 4), w = 1.0 / 8;
         p += w * exp(-((a - mx) * (a - mx) + (b - my) * (b - my)) / (2 * v)) / (2 * PI * v);
     }
     return log(p);
@@ -226,12 +234,15 @@ static void test_closed_form_scores_are_gradients_of_log_density(void) {
             for (int i = 0; i < 50; i++) {
                 double a = x[2 * i], b = x[2 * i + 1];
                 double ga = (mixture_log_density(sets[d], a + h, b, noise, sigmas[k]) -
-                             mixture_log_density(sets[d], a - h, b, noise, sigmas[k])) / (2 * h);
+                             mixture_log_density(sets[d], a - h, b, noise, sigmas[k])) /
+                            (2 * h);
                 double gb = (mixture_log_density(sets[d], a, b + h, noise, sigmas[k]) -
-                             mixture_log_density(sets[d], a, b - h, noise, sigmas[k])) / (2 * h);
+                             mixture_log_density(sets[d], a, b - h, noise, sigmas[k])) /
+                            (2 * h);
                 worst = fmax(worst, fmax(fabs(s[2 * i] - ga), fabs(s[2 * i + 1] - gb)) / (1 + fabs(ga) + fabs(gb)));
             }
-            EXPECT(worst < 1e-4, "dataset %d sigma %g: score vs finite differences %g", sets[d], (double)sigmas[k], worst);
+            EXPECT(worst < 1e-4, "dataset %d sigma %g: score vs finite differences %g", sets[d], (double)sigmas[k],
+                   worst);
         }
     /* Far away, the mixture's score is the nearest mode's pull: at (40, 40), (μ − x)/v toward (1, 1). */
     float far[2] = {40.0f, 40.0f}, s[2];
@@ -273,11 +284,13 @@ static void test_digits_table_bytes_are_checked_on_loading(void) {
     memcpy(t + PX, sf_digits_labels, SF_DIGITS_ROWS);
     EXPECT(sf_data_load_digits(t, SIZE) == SF_OK, "%s", sf_error());
     t[100] = (unsigned char)(t[100] + 1);
-    EXPECT(sf_data_load_digits(t, SIZE) == SF_EINVAL && strstr(sf_error(), "check sums"), "a changed pixel: %s", sf_error());
+    EXPECT(sf_data_load_digits(t, SIZE) == SF_EINVAL && strstr(sf_error(), "check sums"), "a changed pixel: %s",
+           sf_error());
     t[100] = (unsigned char)(t[100] - 1);
     t[PX + 5] = (unsigned char)((t[PX + 5] + 1) % 10);
     EXPECT(sf_data_load_digits(t, SIZE) == SF_EINVAL, "a changed label accepted");
-    EXPECT(sf_data_load_digits(t, SIZE - 1) == SF_EINVAL && strstr(sf_error(), "116805 bytes"), "short: %s", sf_error());
+    EXPECT(sf_data_load_digits(t, SIZE - 1) == SF_EINVAL && strstr(sf_error(), "116805 bytes"), "short: %s",
+           sf_error());
     EXPECT(sf_data_load_digits(NULL, SIZE) == SF_EINVAL, "NULL accepted");
     free(t);
 }

@@ -23,9 +23,9 @@
  * rounding plus small, separately rounded corrections (measured 0.526 / 0.537 / 0.562 / 0.559). 0.6
  * leaves room for that and little more, so a lost hi/lo term or a wrong leading coefficient fails;
  * so does a build that contracts to FMA (measured: up to 1.03 ulp in log, 0.607 in cos). */
-#define EXP_MAX_ULP 0.6
-#define LOG_MAX_ULP 0.6
-#define TRIG_MAX_ULP 0.6
+#define EXP_MAX_ULP   0.6
+#define LOG_MAX_ULP   0.6
+#define TRIG_MAX_ULP  0.6
 #define REF_SLACK_ULP 1.0 /* a double-precision reference's own error, when no better one exists */
 
 static double ref_slack; /* 0 or REF_SLACK_ULP, set by probe_reference() */
@@ -38,8 +38,8 @@ static void probe_reference(void) {
     const long double ln2 = 0.693147180559945309417232121458176568L;
     const long double sin1 = 0.841470984807896506652502321630298999L;
     const long double cos1 = 0.540302305868139717400936607442976603L;
-    long double rel[4] = {fabsl(expl(1.0L) / e - 1), fabsl(logl(2.0L) / ln2 - 1),
-                          fabsl(sinl(1.0L) / sin1 - 1), fabsl(cosl(1.0L) / cos1 - 1)};
+    long double rel[4] = {fabsl(expl(1.0L) / e - 1), fabsl(logl(2.0L) / ln2 - 1), fabsl(sinl(1.0L) / sin1 - 1),
+                          fabsl(cosl(1.0L) / cos1 - 1)};
     ref_slack = 0.0;
     for (int i = 0; i < 4; i++)
         if (!(rel[i] < 0x1p-60L)) ref_slack = REF_SLACK_ULP;
@@ -105,16 +105,14 @@ static void worst_add(worst *w, double err, double x) {
 static void worst_report(const char *fn, const char *set, worst w, double bound) {
     printf("  %-4s %-38s %8ld args  max %.3f ulp  at x = %a\n", fn, set, w.n, w.err, w.x);
     EXPECT(w.n > 0, "%s %s: empty argument set", fn, set);
-    EXPECT(w.err <= bound + ref_slack, "%s %s: %.3f ulp at x = %a (%.17g) exceeds %.2f", fn, set, w.err,
-           w.x, w.x, bound + ref_slack);
+    EXPECT(w.err <= bound + ref_slack, "%s %s: %.3f ulp at x = %a (%.17g) exceeds %.2f", fn, set, w.err, w.x, w.x,
+           bound + ref_slack);
 }
 
 typedef double (*fn_ours)(double);
 typedef long double (*fn_ref)(long double);
 
-static void check(worst *w, fn_ours f, fn_ref g, double x) {
-    worst_add(w, ulp_error(f(x), g((long double)x)), x);
-}
+static void check(worst *w, fn_ours f, fn_ref g, double x) { worst_add(w, ulp_error(f(x), g((long double)x)), x); }
 
 static int same_bits(double a, double b) { return bits_of(a) == bits_of(b); }
 
@@ -167,24 +165,20 @@ static void test_exp_special_values(void) {
     EXPECT(isnan(sf__exp(NAN)), "exp(NaN) = %a", sf__exp(NAN));
     /* ln DBL_MAX = 709.78271289338399678…: the double just below stays finite, the one above is inf. */
     double below = 0x1.62e42fefa39efp+9, above = 0x1.62e42fefa39f0p+9;
-    EXPECT(sf__exp(below) == (double)expl(below) && isfinite(sf__exp(below)), "exp(%a) = %a", below,
-           sf__exp(below));
+    EXPECT(sf__exp(below) == (double)expl(below) && isfinite(sf__exp(below)), "exp(%a) = %a", below, sf__exp(below));
     EXPECT(isinf(sf__exp(above)), "exp(%a) = %a, not inf", above, sf__exp(above));
     EXPECT(isinf(sf__exp(1000.0)) && isinf(sf__exp(DBL_MAX)), "exp(1000) = %a", sf__exp(1000.0));
     /* The smallest subnormal, 2^-1074 = e^−744.44, and its rounding to 0 below ln 2^-1075 =
      * −745.13321910194111. */
     EXPECT(same_bits(sf__exp(-744.44007192138), 0x1p-1074), "exp(-744.44) = %a", sf__exp(-744.44007192138));
-    EXPECT(same_bits(sf__exp(-745.13321910194), 0x1p-1074), "exp(-745.1332191019) = %a",
-           sf__exp(-745.13321910194));
-    EXPECT(same_bits(sf__exp(-745.1332191019412), 0.0), "exp(-745.1332191019412) = %a",
-           sf__exp(-745.1332191019412));
-    EXPECT(same_bits(sf__exp(-1000.0), 0.0) && same_bits(sf__exp(-DBL_MAX), 0.0), "exp(-1000) = %a",
-           sf__exp(-1000.0));
+    EXPECT(same_bits(sf__exp(-745.13321910194), 0x1p-1074), "exp(-745.1332191019) = %a", sf__exp(-745.13321910194));
+    EXPECT(same_bits(sf__exp(-745.1332191019412), 0.0), "exp(-745.1332191019412) = %a", sf__exp(-745.1332191019412));
+    EXPECT(same_bits(sf__exp(-1000.0), 0.0) && same_bits(sf__exp(-DBL_MAX), 0.0), "exp(-1000) = %a", sf__exp(-1000.0));
     /* e^(k ln2) lands on powers of two to within the bound: checks the 2^k scaling at both ends. */
     for (int k = -1074; k <= 1023; k++) {
         double x = (double)(k * 0.693147180559945309417232121458176568L);
-        EXPECT(ulp_error(sf__exp(x), expl((long double)x)) <= EXP_MAX_ULP + ref_slack,
-               "exp(%a) = %a, ref %La", x, sf__exp(x), expl((long double)x));
+        EXPECT(ulp_error(sf__exp(x), expl((long double)x)) <= EXP_MAX_ULP + ref_slack, "exp(%a) = %a, ref %La", x,
+               sf__exp(x), expl((long double)x));
     }
 }
 
@@ -231,8 +225,8 @@ static void test_log_special_values(void) {
     EXPECT(same_bits(sf__log(1.0), 0.0), "log(1) = %a, not +0", sf__log(1.0));
     EXPECT(isinf(sf__log(0.0)) && sf__log(0.0) < 0, "log(0) = %a", sf__log(0.0));
     EXPECT(isinf(sf__log(-0.0)) && sf__log(-0.0) < 0, "log(-0) = %a", sf__log(-0.0));
-    EXPECT(isnan(sf__log(-1.0)) && isnan(sf__log(-0x1p-1074)) && isnan(sf__log(-INFINITY)),
-           "log of a negative = %a", sf__log(-1.0));
+    EXPECT(isnan(sf__log(-1.0)) && isnan(sf__log(-0x1p-1074)) && isnan(sf__log(-INFINITY)), "log of a negative = %a",
+           sf__log(-1.0));
     EXPECT(isinf(sf__log(INFINITY)) && sf__log(INFINITY) > 0, "log(inf) = %a", sf__log(INFINITY));
     EXPECT(isnan(sf__log(NAN)), "log(NaN) = %a", sf__log(NAN));
     EXPECT(same_bits(sf__log(2.0), (double)logl(2.0L)), "log(2) = %a", sf__log(2.0));
@@ -242,8 +236,7 @@ static void test_log_special_values(void) {
     /* log(2^k) = k ln 2 for every exponent: the e·ln2 head/tail sum. */
     for (int k = -1074; k <= 1023; k++) {
         double x = ldexp(1.0, k);
-        EXPECT(ulp_error(sf__log(x), logl((long double)x)) <= LOG_MAX_ULP + ref_slack, "log(2^%d) = %a", k,
-               sf__log(x));
+        EXPECT(ulp_error(sf__log(x), logl((long double)x)) <= LOG_MAX_ULP + ref_slack, "log(2^%d) = %a", k, sf__log(x));
     }
 }
 
@@ -306,17 +299,18 @@ static void test_sin_cos_special_values(void) {
     EXPECT(same_bits(sf__sin(0.0), 0.0), "sin(0) = %a", sf__sin(0.0));
     EXPECT(same_bits(sf__sin(-0.0), -0.0), "sin(-0) = %a, sign lost", sf__sin(-0.0));
     EXPECT(same_bits(sf__cos(0.0), 1.0) && same_bits(sf__cos(-0.0), 1.0), "cos(0) = %a", sf__cos(0.0));
-    EXPECT(same_bits(sf__sin(0x1p-1074), 0x1p-1074) && same_bits(sf__sin(-0x1p-1074), -0x1p-1074),
-           "sin(2^-1074) = %a", sf__sin(0x1p-1074));
+    EXPECT(same_bits(sf__sin(0x1p-1074), 0x1p-1074) && same_bits(sf__sin(-0x1p-1074), -0x1p-1074), "sin(2^-1074) = %a",
+           sf__sin(0x1p-1074));
     EXPECT(same_bits(sf__cos(0x1p-1074), 1.0), "cos(2^-1074) = %a", sf__cos(0x1p-1074));
     EXPECT(isnan(sf__sin(INFINITY)) && isnan(sf__sin(-INFINITY)) && isnan(sf__cos(INFINITY)) &&
-               isnan(sf__cos(-INFINITY)), "sin/cos(inf) not NaN");
+               isnan(sf__cos(-INFINITY)),
+           "sin/cos(inf) not NaN");
     EXPECT(isnan(sf__sin(NAN)) && isnan(sf__cos(NAN)), "sin/cos(NaN) not NaN");
     /* The contract's range ends at exactly 1e5: inside, a value; one ulp beyond, NaN. */
     double past = nextafter(1e5, INFINITY);
     EXPECT(!isnan(sf__sin(1e5)) && !isnan(sf__cos(-1e5)), "sin(1e5) = %a", sf__sin(1e5));
-    EXPECT(isnan(sf__sin(past)) && isnan(sf__cos(-past)) && isnan(sf__sin(1e300)),
-           "sin beyond 1e5 = %a, not NaN", sf__sin(past));
+    EXPECT(isnan(sf__sin(past)) && isnan(sf__cos(-past)) && isnan(sf__sin(1e300)), "sin beyond 1e5 = %a, not NaN",
+           sf__sin(past));
     /* Odd and even symmetry hold bit for bit: the reduction and the kernels are sign-symmetric. */
     sm_state = 5;
     int asym = 0;
@@ -350,8 +344,7 @@ static void test_outputs_match_golden_hash(void) {
     }
     const uint64_t golden = 0xa12abac466b01af2ull;
     printf("  output hash 0x%016llx\n", (unsigned long long)h);
-    EXPECT(h == golden, "hash 0x%016llx, golden 0x%016llx", (unsigned long long)h,
-           (unsigned long long)golden);
+    EXPECT(h == golden, "hash 0x%016llx, golden 0x%016llx", (unsigned long long)h, (unsigned long long)golden);
 }
 
 int main(void) {

@@ -24,10 +24,10 @@
  * max, 5e-14 normalised. The bounds leave a margin of ~15x and ~200x, while a wrong term (a missing
  * second-order tangent term, a bias gradient summed over tangent rows, a wrong 1/N) is off by O(1)
  * — both of those first two mutations were tried and fail this test. */
-#define GRAD_TOL_VS_MAX 5e-6     /* |g − g_ref| <= this · max|g_ref| */
+#define GRAD_TOL_VS_MAX     5e-6  /* |g − g_ref| <= this · max|g_ref| */
 #define GRAD_TOL_NORMALISED 1e-11 /* Σ(g − g_ref)² / Σ g_ref² */
-#define LOSS_RTOL 1e-5           /* |L − L_ref| <= this · (|L_ref| + 1) */
-#define SCORE_RTOL 1e-5          /* |s − s_ref| <= this · (max|s_ref| + 1) */
+#define LOSS_RTOL           1e-5  /* |L − L_ref| <= this · (|L_ref| + 1) */
+#define SCORE_RTOL          1e-5  /* |s − s_ref| <= this · (max|s_ref| + 1) */
 
 /* A gradient that is this small, or mostly zeros, would make the comparison vacuous. */
 #define GRAD_MIN_NORM 1e-3
@@ -102,8 +102,7 @@ static double *to_double(const float *f, long n) {
 }
 
 /* Compares the library's loss and gradient entries idx[] (all if idx is NULL) with the reference. */
-static void compare(sf_model *m, int objective, const problem *pb, const int *idx, int n_idx,
-                    const char *what) {
+static void compare(sf_model *m, int objective, const problem *pb, const int *idx, int n_idx, const char *what) {
     int P = sf_model_param_count(m);
     float loss = 0;
     sf_status st = sf_model_loss_grad(m, &loss, objective, pb->x, pb->aux, pb->N, pb->M, pb->sigma);
@@ -125,8 +124,8 @@ static void compare(sf_model *m, int objective, const problem *pb, const int *id
     double lref = ref_loss(net, pd, objective, xd, ad, pb->N, pb->M, pb->sigma);
     ref_grad(net, pd, objective, xd, ad, pb->N, pb->M, pb->sigma, idx, n_idx, gref);
 
-    EXPECT(fabs(loss - lref) <= LOSS_RTOL * (fabs(lref) + 1), "%s: loss %.9g vs reference %.9g", what,
-           (double)loss, lref);
+    EXPECT(fabs(loss - lref) <= LOSS_RTOL * (fabs(lref) + 1), "%s: loss %.9g vs reference %.9g", what, (double)loss,
+           lref);
 
     const float *g = sf_model_grad(m);
     double gmax = 0, num = 0, den = 0;
@@ -145,7 +144,8 @@ static void compare(sf_model *m, int objective, const problem *pb, const int *id
     EXPECT(sqrt(den) > GRAD_MIN_NORM && nonzero > n_idx / 2,
            "%s: reference gradient is trivially small (norm %g, %d of %d nonzero)", what, sqrt(den), nonzero, n_idx);
     EXPECT(worst_err <= GRAD_TOL_VS_MAX * gmax, "%s: param %d: %.9g vs reference %.9g (max |g| %g)", what,
-           worst >= 0 ? idx[worst] : -1, worst >= 0 ? (double)g[idx[worst]] : 0.0, worst >= 0 ? gref[worst] : 0.0, gmax);
+           worst >= 0 ? idx[worst] : -1, worst >= 0 ? (double)g[idx[worst]] : 0.0, worst >= 0 ? gref[worst] : 0.0,
+           gmax);
     EXPECT(num / den <= GRAD_TOL_NORMALISED, "%s: normalised error %g", what, num / den);
     seen_vs_max = fmax(seen_vs_max, worst_err / gmax);
     seen_normalised = fmax(seen_normalised, num / den);
@@ -157,7 +157,8 @@ static void free_problem(problem *pb) { free(pb->x), free(pb->aux); }
 
 /* Every parameter of three small nets of different depths, every objective, both kernel sets. */
 static void test_loss_grad_matches_reference_on_small_nets(void) {
-    const int shapes[][5] = {/* D, H, depth, N, M */ {3, 5, 2, 5, 2}, {2, 4, 1, 6, 1}, {3, 6, 3, 4, 3}, {1, 7, 2, 5, 2}};
+    const int shapes[][5] = {
+        /* D, H, depth, N, M */ {3, 5, 2, 5, 2}, {2, 4, 1, 6, 1}, {3, 6, 3, 4, 3}, {1, 7, 2, 5, 2}};
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
         for (int obj = 0; obj < SF_OBJ_COUNT; obj++)
             for (int ii = 0; ii < 2; ii++) {
@@ -287,7 +288,8 @@ static void test_chunked_batch_gives_the_batch_gradient(void) {
     const int pieces[] = {1, 20, 49}; /* sizes summing to N, each one chunk */
     for (int k = 0, n0 = 0; k < 3; n0 += pieces[k], k++) {
         float l;
-        EXPECT(sf_model_loss_grad(m, &l, SF_OBJ_EXACT, pb.x + n0 * D, NULL, pieces[k], 1, 0) == SF_OK, "%s", sf_error());
+        EXPECT(sf_model_loss_grad(m, &l, SF_OBJ_EXACT, pb.x + n0 * D, NULL, pieces[k], 1, 0) == SF_OK, "%s",
+               sf_error());
         const float *g = sf_model_grad(m);
         for (int i = 0; i < P; i++) mix[i] += (double)pieces[k] / N * g[i];
         lmix += (double)pieces[k] / N * l;
@@ -316,8 +318,12 @@ static void test_scalar_and_simd128_training_agree_bitwise(void) {
         for (int obj = 0; obj < SF_OBJ_COUNT; obj++) {
             int D = sf_data_dim(datasets[di]);
             int cond = obj == SF_OBJ_NCSN;
-            sf_model *a = make_model_cond(D, 32, 2, SF_ISA_SCALAR, 9, cond), *b = make_model_cond(D, 32, 2, SF_ISA_SIMD128, 9, cond);
-            if (!a || !b) { sf_model_free(a), sf_model_free(b); continue; }
+            sf_model *a = make_model_cond(D, 32, 2, SF_ISA_SCALAR, 9, cond),
+                     *b = make_model_cond(D, 32, 2, SF_ISA_SIMD128, 9, cond);
+            if (!a || !b) {
+                sf_model_free(a), sf_model_free(b);
+                continue;
+            }
             sf_train_config tc = sf_train_config_default(datasets[di]);
             tc.objective = obj, tc.batch = 37, tc.n_proj = 2;
             EXPECT(sf_model_set_train(a, &tc) == SF_OK && sf_model_set_train(b, &tc) == SF_OK, "%s", sf_error());
@@ -327,8 +333,8 @@ static void test_scalar_and_simd128_training_agree_bitwise(void) {
             int P = sf_model_param_count(a);
             EXPECT(memcmp(la, lb, sizeof la) == 0, "%s D=%d: losses differ: %.9g vs %.9g", OBJ_NAMES[obj], D,
                    (double)la[STEPS - 1], (double)lb[STEPS - 1]);
-            EXPECT(memcmp(sf_model_params(a), sf_model_params(b), sizeof(float) * P) == 0,
-                   "%s D=%d: parameters differ", OBJ_NAMES[obj], D);
+            EXPECT(memcmp(sf_model_params(a), sf_model_params(b), sizeof(float) * P) == 0, "%s D=%d: parameters differ",
+                   OBJ_NAMES[obj], D);
             sf_model_free(a), sf_model_free(b);
         }
 }

@@ -34,7 +34,7 @@
  * a derivative at O(1) relative size). FD_ABS_TOL is the floor for derivatives near zero, where a
  * relative bound means nothing: it sits above the rounding term ε·|f|/h ≈ 2e-11·|f| for |f| up to
  * ~100. */
-#define FD_STEP 1e-5
+#define FD_STEP    1e-5
 #define FD_REL_TOL 1e-6
 #define FD_ABS_TOL 1e-8
 
@@ -47,8 +47,8 @@
 /* The non-vacuity guard: a gradient with ‖g‖₂ below GRAD_MIN_NORM, or with fewer than
  * GRAD_MIN_NONZERO_FRAC of its entries above GRAD_NONZERO_EPS in magnitude, would let a reference
  * that returns zeros (or forgets a layer) pass. With generic weights no entry is structurally zero. */
-#define GRAD_MIN_NORM 1e-2
-#define GRAD_NONZERO_EPS 1e-10
+#define GRAD_MIN_NORM         1e-2
+#define GRAD_NONZERO_EPS      1e-10
 #define GRAD_MIN_NONZERO_FRAC 0.9
 
 static const char *const OBJECTIVE_NAME[] = {"exact", "sliced", "sliced_vr", "dsm", "ncsn"};
@@ -60,8 +60,7 @@ typedef struct test_rng {
 } test_rng;
 
 /* splitmix64 (Steele, Lea & Flood 2014): one add, two xor-shift-multiplies; plenty for test data. */
-static uint64_t rng_next(test_rng *r)
-{
+static uint64_t rng_next(test_rng *r) {
     uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
@@ -69,13 +68,11 @@ static uint64_t rng_next(test_rng *r)
 }
 
 /* Uniform in [lo, hi), from the top 53 bits. */
-static double rng_uniform(test_rng *r, double lo, double hi)
-{
+static double rng_uniform(test_rng *r, double lo, double hi) {
     return lo + (hi - lo) * (double)(rng_next(r) >> 11) * 0x1.0p-53;
 }
 
-static double *alloc_doubles(size_t n)
-{
+static double *alloc_doubles(size_t n) {
     double *p = malloc((n ? n : 1) * sizeof(double));
     if (!p) {
         fprintf(stderr, "test_ref: out of memory\n");
@@ -86,17 +83,14 @@ static double *alloc_doubles(size_t n)
 
 /* Weights uniform in ±1.2/√in (so pre-activations land on both sides of the softplus knee, where
  * f'' is largest), biases uniform in ±0.6: varied, nonzero, never all equal. */
-static void fill_params(ref_net net, double *params, test_rng *r)
-{
+static void fill_params(ref_net net, double *params, test_rng *r) {
     int off = 0;
     for (int l = 0; l <= net.depth; l++) {
         int in = l == 0 ? ref_input_width(net) : net.H;
         int out = l == net.depth ? net.D : net.H;
         double a = 1.2 / sqrt((double)in);
-        for (int k = 0; k < in * out; k++)
-            params[off + k] = rng_uniform(r, -a, a);
-        for (int k = 0; k < out; k++)
-            params[off + in * out + k] = rng_uniform(r, -0.6, 0.6);
+        for (int k = 0; k < in * out; k++) params[off + k] = rng_uniform(r, -a, a);
+        for (int k = 0; k < out; k++) params[off + in * out + k] = rng_uniform(r, -0.6, 0.6);
         off += in * out + out;
     }
 }
@@ -112,8 +106,7 @@ typedef struct problem {
     double *z;      /* (N, D) DSM noise, then (N) noise levels σₙ for NCSN */
 } problem;
 
-static problem problem_make(ref_net net, int N, int M, uint64_t seed)
-{
+static problem problem_make(ref_net net, int N, int M, uint64_t seed) {
     problem pr;
     test_rng r = {seed};
     pr.net = net;
@@ -126,49 +119,35 @@ static problem problem_make(ref_net net, int N, int M, uint64_t seed)
     pr.v = alloc_doubles((size_t)M * N * net.D);
     pr.z = alloc_doubles((size_t)N * (net.D + 1));
     fill_params(net, pr.params, &r);
-    for (int k = 0; k < N * net.D; k++)
-        pr.x[k] = rng_uniform(&r, -1.5, 1.5);
+    for (int k = 0; k < N * net.D; k++) pr.x[k] = rng_uniform(&r, -1.5, 1.5);
     /* uniform on ±√3 has variance 1, like the Gaussian or Rademacher v the library draws */
-    for (int k = 0; k < M * N * net.D; k++)
-        pr.v[k] = rng_uniform(&r, -sqrt(3.0), sqrt(3.0));
-    for (int k = 0; k < N * net.D; k++)
-        pr.z[k] = rng_uniform(&r, -1.7, 1.7);
-    for (int k = 0; k < N; k++)
-        pr.z[N * net.D + k] = rng_uniform(&r, 0.05, 2.0); /* levels spanning a ladder's range */
+    for (int k = 0; k < M * N * net.D; k++) pr.v[k] = rng_uniform(&r, -sqrt(3.0), sqrt(3.0));
+    for (int k = 0; k < N * net.D; k++) pr.z[k] = rng_uniform(&r, -1.7, 1.7);
+    for (int k = 0; k < N; k++) pr.z[N * net.D + k] = rng_uniform(&r, 0.05, 2.0); /* levels spanning a ladder's range */
     return pr;
 }
 
-static void problem_free(problem *pr)
-{
+static void problem_free(problem *pr) {
     free(pr->params);
     free(pr->x);
     free(pr->v);
     free(pr->z);
 }
 
-static const double *problem_aux(const problem *pr, int objective)
-{
-    if (objective == REF_SLICED || objective == REF_SLICED_VR)
-        return pr->v;
-    if (objective == REF_DSM || objective == REF_NCSN)
-        return pr->z;
+static const double *problem_aux(const problem *pr, int objective) {
+    if (objective == REF_SLICED || objective == REF_SLICED_VR) return pr->v;
+    if (objective == REF_DSM || objective == REF_NCSN) return pr->z;
     return NULL;
 }
 
-static double problem_loss(const problem *pr, const double *params, int objective)
-{
-    return ref_loss(pr->net, params, objective, pr->x, problem_aux(pr, objective), pr->N, pr->M,
-                    pr->sigma);
+static double problem_loss(const problem *pr, const double *params, int objective) {
+    return ref_loss(pr->net, params, objective, pr->x, problem_aux(pr, objective), pr->N, pr->M, pr->sigma);
 }
 
-static int within_fd_tol(double got, double want)
-{
-    return fabs(got - want) <= FD_ABS_TOL + FD_REL_TOL * fabs(want);
-}
+static int within_fd_tol(double got, double want) { return fabs(got - want) <= FD_ABS_TOL + FD_REL_TOL * fabs(want); }
 
 /* |got − want| as a fraction of the FD tolerance: the margin, reported once per test. */
-static double fd_tol_ratio(double got, double want)
-{
+static double fd_tol_ratio(double got, double want) {
     return fabs(got - want) / (FD_ABS_TOL + FD_REL_TOL * fabs(want));
 }
 
@@ -181,8 +160,7 @@ static const ref_net SMALL_NETS[] = {{3, 5, 2, 0}, {2, 4, 1, 0}, {3, 4, 3, 0}, {
 
 /* The header's forward pass in plain doubles: h_0 = x; z_l = h_l·W_l + b_l with W_l (in_l, out_l)
  * row-major; h_{l+1} = softplus(z_l); s = z_depth. x (D), s (D). */
-static void plain_forward(ref_net net, const double *params, const double *x, double *s)
-{
+static void plain_forward(ref_net net, const double *params, const double *x, double *s) {
     double h[64], z[64]; /* widths up to 64 suffice for the nets used here */
     memcpy(h, x, (size_t)net.D * sizeof(double));
     const double *p = params;
@@ -191,22 +169,19 @@ static void plain_forward(ref_net net, const double *params, const double *x, do
         int out = l == net.depth ? net.D : net.H;
         for (int j = 0; j < out; j++) {
             z[j] = p[in * out + j];
-            for (int i = 0; i < in; i++)
-                z[j] += h[i] * p[i * out + j];
+            for (int i = 0; i < in; i++) z[j] += h[i] * p[i * out + j];
         }
         p += in * out + out;
-        for (int j = 0; j < out; j++)
-            h[j] = l < net.depth ? log(1.0 + exp(z[j])) : z[j];
+        for (int j = 0; j < out; j++) h[j] = l < net.depth ? log(1.0 + exp(z[j])) : z[j];
     }
     memcpy(s, h, (size_t)net.D * sizeof(double));
 }
 
 /* ref_param_count follows the layout: Σ_l (in_l·out_l + out_l). */
-static void test_ref_param_count_matches_layout(void)
-{
-    ref_net one_unit = {1, 1, 1, 0};   /* 1·1+1 + 1·1+1 */
+static void test_ref_param_count_matches_layout(void) {
+    ref_net one_unit = {1, 1, 1, 0}; /* 1·1+1 + 1·1+1 */
     ref_net linear = {3, 7, 0, 0};   /* 3·3+3, H unused */
-    ref_net big = {64, 128, 2, 0};    /* 64·128+128 + 128·128+128 + 128·64+64 */
+    ref_net big = {64, 128, 2, 0};   /* 64·128+128 + 128·128+128 + 128·64+64 */
     EXPECT(ref_param_count(one_unit) == 4, "got %d", ref_param_count(one_unit));
     EXPECT(ref_param_count(linear) == 12, "got %d", ref_param_count(linear));
     EXPECT(ref_param_count(big) == 33088, "got %d", ref_param_count(big));
@@ -215,8 +190,7 @@ static void test_ref_param_count_matches_layout(void)
 /* Central differences cannot see a transposed weight (they only check self-consistency), so the
  * layout the library shares is checked against the header's formula directly. Non-square layers
  * (D ≠ H) make a transposition read the wrong entries. */
-static void test_ref_score_matches_plain_forward_of_layout(void)
-{
+static void test_ref_score_matches_plain_forward_of_layout(void) {
     static const ref_net nets[] = {{3, 5, 2, 0}, {2, 7, 1, 0}, {4, 3, 3, 0}, {3, 1, 0, 0}};
     for (int t = 0; t < 4; t++) {
         problem pr = problem_make(nets[t], 5, 1, 100 + t);
@@ -228,8 +202,7 @@ static void test_ref_score_matches_plain_forward_of_layout(void)
             plain_forward(pr.net, pr.params, pr.x + n * D, want);
             for (int j = 0; j < D; j++)
                 EXPECT(fabs(s[n * D + j] - want[j]) <= ROUNDING_TOL * (1.0 + fabs(want[j])),
-                       "net %d sample %d output %d: ref %.17g, plain %.17g", t, n, j, s[n * D + j],
-                       want[j]);
+                       "net %d sample %d output %d: ref %.17g, plain %.17g", t, n, j, s[n * D + j], want[j]);
         }
         free(s);
         problem_free(&pr);
@@ -239,9 +212,7 @@ static void test_ref_score_matches_plain_forward_of_layout(void)
 /* ---- the Jacobian against finite differences of the score ---- */
 
 /* jfd (N, D) = (s(x + h·u) − s(x − h·u)) / 2h, per sample. */
-static void fd_jvp(ref_net net, const double *params, const double *x, const double *u, int N,
-                   double *jfd)
-{
+static void fd_jvp(ref_net net, const double *params, const double *x, const double *u, int N, double *jfd) {
     int D = net.D;
     double *xp = alloc_doubles((size_t)N * D), *xm = alloc_doubles((size_t)N * D);
     double *sp = alloc_doubles((size_t)N * D), *sm = alloc_doubles((size_t)N * D);
@@ -251,16 +222,14 @@ static void fd_jvp(ref_net net, const double *params, const double *x, const dou
     }
     ref_score(net, params, xp, N, sp);
     ref_score(net, params, xm, N, sm);
-    for (int k = 0; k < N * D; k++)
-        jfd[k] = (sp[k] - sm[k]) / (2.0 * FD_STEP);
+    for (int k = 0; k < N * D; k++) jfd[k] = (sp[k] - sm[k]) / (2.0 * FD_STEP);
     free(xp);
     free(xm);
     free(sp);
     free(sm);
 }
 
-static void test_ref_jvp_matches_finite_difference_of_score(void)
-{
+static void test_ref_jvp_matches_finite_difference_of_score(void) {
     static const ref_net nets[] = {{3, 5, 2, 0}, {2, 4, 1, 0}, {3, 4, 3, 0}, {4, 6, 2, 0}, {2, 3, 0, 0}};
     double worst = 0.0, worst_abs = 0.0;
     for (int t = 0; t < 5; t++) {
@@ -272,8 +241,7 @@ static void test_ref_jvp_matches_finite_difference_of_score(void)
         fd_jvp(pr.net, pr.params, pr.x, pr.v, pr.N, jfd);
         double norm = 0.0;
         for (int k = 0; k < ND; k++) {
-            EXPECT(within_fd_tol(ju[k], jfd[k]), "net %d entry %d: jvp %.17g, fd %.17g", t, k, ju[k],
-                   jfd[k]);
+            EXPECT(within_fd_tol(ju[k], jfd[k]), "net %d entry %d: jvp %.17g, fd %.17g", t, k, ju[k], jfd[k]);
             worst = fmax(worst, fd_tol_ratio(ju[k], jfd[k]));
             worst_abs = fmax(worst_abs, fabs(ju[k] - jfd[k]));
             norm += ju[k] * ju[k];
@@ -289,8 +257,7 @@ static void test_ref_jvp_matches_finite_difference_of_score(void)
 /* The same for noise-conditional nets, whose J = ∂s(x, σ)/∂x passes through the input map (c_in, and
  * for D = 2 the Fourier features, whose tangents are 2π·bᵀu·(cos, −sin)) and the output map's a·u.
  * Rows (x, σ) at levels across a ladder's range; σ is not perturbed. */
-static void test_ref_jvp_of_cond_net_matches_finite_difference_of_score(void)
-{
+static void test_ref_jvp_of_cond_net_matches_finite_difference_of_score(void) {
     static const ref_net nets[] = {{2, 4, 1, 1}, {3, 5, 2, 1}, {2, 3, 2, 1}};
     double worst = 0.0, worst_abs = 0.0;
     for (int t = 0; t < 3; t++) {
@@ -329,21 +296,17 @@ static void test_ref_jvp_of_cond_net_matches_finite_difference_of_score(void)
  * s(x, σ) = −x/(σ² + σ_d²), the score of N(0, (σ² + σ_d²)·I); with only the last bias β set,
  * s = −x/(σ² + σ_d²) + σ_d·β/(σ·√(σ² + σ_d²)). The input map cannot matter here, so this pins the
  * output coefficients independently of the Fourier features. */
-static void test_ref_cond_output_map_matches_definition(void)
-{
+static void test_ref_cond_output_map_matches_definition(void) {
     static const ref_net nets[] = {{2, 4, 1, 1}, {3, 5, 2, 1}};
     for (int t = 0; t < 2; t++) {
         problem pr = problem_make(nets[t], 3, 1, 270 + t);
         int N = pr.N, D = pr.net.D, P = pr.P;
         int last = P - (pr.net.H * D + D); /* the last layer: W (H, D), then b (D) */
-        for (int k = last; k < P; k++)
-            pr.params[k] = 0.0;
-        for (int j = 0; j < D; j++)
-            pr.params[P - D + j] = 0.25 * (j + 1);
+        for (int k = last; k < P; k++) pr.params[k] = 0.0;
+        for (int j = 0; j < D; j++) pr.params[P - D + j] = 0.25 * (j + 1);
         double *rows = alloc_doubles((size_t)N * (D + 1)), *s = alloc_doubles((size_t)N * D);
         for (int n = 0; n < N; n++) {
-            for (int d = 0; d < D; d++)
-                rows[n * (D + 1) + d] = pr.x[n * D + d];
+            for (int d = 0; d < D; d++) rows[n * (D + 1) + d] = pr.x[n * D + d];
             rows[n * (D + 1) + D] = pr.z[N * D + n];
         }
         ref_score(pr.net, pr.params, rows, N, s);
@@ -361,18 +324,14 @@ static void test_ref_cond_output_map_matches_definition(void)
 }
 
 /* tr J(xₙ) = Σᵢ (J·eᵢ)ᵢ from ref_jvp; tr (N). */
-static void trace_by_jvp(ref_net net, const double *params, const double *x, int N, double *tr)
-{
+static void trace_by_jvp(ref_net net, const double *params, const double *x, int N, double *tr) {
     int D = net.D;
     double *u = alloc_doubles((size_t)N * D), *ju = alloc_doubles((size_t)N * D);
-    for (int n = 0; n < N; n++)
-        tr[n] = 0.0;
+    for (int n = 0; n < N; n++) tr[n] = 0.0;
     for (int i = 0; i < D; i++) {
-        for (int k = 0; k < N * D; k++)
-            u[k] = k % D == i ? 1.0 : 0.0;
+        for (int k = 0; k < N * D; k++) u[k] = k % D == i ? 1.0 : 0.0;
         ref_jvp(net, params, x, u, N, ju);
-        for (int n = 0; n < N; n++)
-            tr[n] += ju[n * D + i];
+        for (int n = 0; n < N; n++) tr[n] += ju[n * D + i];
     }
     free(u);
     free(ju);
@@ -380,13 +339,11 @@ static void trace_by_jvp(ref_net net, const double *params, const double *x, int
 
 /* tr J(xₙ) from the full finite-difference Jacobian: column i is (s(x + h·eᵢ) − s(x − h·eᵢ)) / 2h,
  * and only its i-th entry enters the trace; tr (N). */
-static void trace_by_fd_jacobian(ref_net net, const double *params, const double *x, int N, double *tr)
-{
+static void trace_by_fd_jacobian(ref_net net, const double *params, const double *x, int N, double *tr) {
     int D = net.D;
     double *xp = alloc_doubles((size_t)N * D), *xm = alloc_doubles((size_t)N * D);
     double *sp = alloc_doubles((size_t)N * D), *sm = alloc_doubles((size_t)N * D);
-    for (int n = 0; n < N; n++)
-        tr[n] = 0.0;
+    for (int n = 0; n < N; n++) tr[n] = 0.0;
     for (int i = 0; i < D; i++) {
         memcpy(xp, x, (size_t)N * D * sizeof(double));
         memcpy(xm, x, (size_t)N * D * sizeof(double));
@@ -396,8 +353,7 @@ static void trace_by_fd_jacobian(ref_net net, const double *params, const double
         }
         ref_score(net, params, xp, N, sp);
         ref_score(net, params, xm, N, sm);
-        for (int n = 0; n < N; n++)
-            tr[n] += (sp[n * D + i] - sm[n * D + i]) / (2.0 * FD_STEP);
+        for (int n = 0; n < N; n++) tr[n] += (sp[n * D + i] - sm[n * D + i]) / (2.0 * FD_STEP);
     }
     free(xp);
     free(xm);
@@ -405,8 +361,7 @@ static void trace_by_fd_jacobian(ref_net net, const double *params, const double
     free(sm);
 }
 
-static void test_ref_exact_trace_matches_trace_of_fd_jacobian(void)
-{
+static void test_ref_exact_trace_matches_trace_of_fd_jacobian(void) {
     static const ref_net nets[] = {{3, 5, 2, 0}, {2, 4, 1, 0}, {3, 4, 3, 0}, {5, 6, 2, 0}, {2, 3, 0, 0}};
     double worst = 0.0, worst_abs = 0.0;
     for (int t = 0; t < 5; t++) {
@@ -415,8 +370,7 @@ static void test_ref_exact_trace_matches_trace_of_fd_jacobian(void)
         trace_by_jvp(pr.net, pr.params, pr.x, pr.N, tr);
         trace_by_fd_jacobian(pr.net, pr.params, pr.x, pr.N, tr_fd);
         for (int n = 0; n < pr.N; n++) {
-            EXPECT(within_fd_tol(tr[n], tr_fd[n]), "net %d sample %d: tr %.17g, fd %.17g", t, n, tr[n],
-                   tr_fd[n]);
+            EXPECT(within_fd_tol(tr[n], tr_fd[n]), "net %d sample %d: tr %.17g, fd %.17g", t, n, tr[n], tr_fd[n]);
             EXPECT(fabs(tr[n]) > GRAD_MIN_NORM, "net %d sample %d: trace nearly zero (%g)", t, n, tr[n]);
             worst = fmax(worst, fd_tol_ratio(tr[n], tr_fd[n]));
             worst_abs = fmax(worst_abs, fabs(tr[n] - tr_fd[n]));
@@ -430,8 +384,7 @@ static void test_ref_exact_trace_matches_trace_of_fd_jacobian(void)
 
 /* Each objective rebuilt from its definition in ref.h, with ref_score for s and central differences
  * for every J·v, so that nothing of ref_loss's own code is reused. */
-static double loss_by_definition(const problem *pr, int objective)
-{
+static double loss_by_definition(const problem *pr, int objective) {
     ref_net net = pr->net;
     int N = pr->N, M = pr->M, D = net.D;
     double *s = alloc_doubles((size_t)N * D), *jv = alloc_doubles((size_t)N * D);
@@ -442,8 +395,7 @@ static double loss_by_definition(const problem *pr, int objective)
         trace_by_fd_jacobian(net, pr->params, pr->x, N, tr);
         for (int n = 0; n < N; n++) {
             sum += tr[n];
-            for (int j = 0; j < D; j++)
-                sum += 0.5 * s[n * D + j] * s[n * D + j];
+            for (int j = 0; j < D; j++) sum += 0.5 * s[n * D + j] * s[n * D + j];
         }
         sum /= N;
     } else if (objective == REF_SLICED || objective == REF_SLICED_VR) {
@@ -463,8 +415,7 @@ static double loss_by_definition(const problem *pr, int objective)
         sum /= (double)N * M;
     } else {
         double *xt = alloc_doubles((size_t)N * D);
-        for (int k = 0; k < N * D; k++)
-            xt[k] = pr->x[k] + pr->sigma * pr->z[k];
+        for (int k = 0; k < N * D; k++) xt[k] = pr->x[k] + pr->sigma * pr->z[k];
         ref_score(net, pr->params, xt, N, s);
         for (int k = 0; k < N * D; k++) {
             double r = s[k] + pr->z[k] / pr->sigma;
@@ -478,15 +429,14 @@ static double loss_by_definition(const problem *pr, int objective)
     return sum;
 }
 
-static void test_ref_loss_matches_definition_with_fd_jacobian(void)
-{
+static void test_ref_loss_matches_definition_with_fd_jacobian(void) {
     for (int t = 0; t < N_SMALL_NETS; t++) {
         problem pr = problem_make(SMALL_NETS[t], 3, 2, 400 + t);
         for (int obj = REF_EXACT; obj <= REF_DSM; obj++) {
             double got = problem_loss(&pr, pr.params, obj);
             double want = loss_by_definition(&pr, obj);
-            EXPECT(within_fd_tol(got, want), "net %d %s: ref_loss %.17g, definition %.17g", t,
-                   OBJECTIVE_NAME[obj], got, want);
+            EXPECT(within_fd_tol(got, want), "net %d %s: ref_loss %.17g, definition %.17g", t, OBJECTIVE_NAME[obj], got,
+                   want);
         }
         problem_free(&pr);
     }
@@ -495,8 +445,7 @@ static void test_ref_loss_matches_definition_with_fd_jacobian(void)
 /* ---- gradients against central differences of the loss ---- */
 
 /* Every parameter of every small net: ref_grad against (L(θ + h·e_p) − L(θ − h·e_p)) / 2h. */
-static void check_grad_against_central_differences(int objective)
-{
+static void check_grad_against_central_differences(int objective) {
     double worst = 0.0, worst_abs = 0.0;
     for (int t = 0; t < N_SMALL_NETS; t++) {
         ref_net net = SMALL_NETS[t];
@@ -509,10 +458,8 @@ static void check_grad_against_central_differences(int objective)
             fprintf(stderr, "test_ref: out of memory\n");
             exit(1);
         }
-        for (int p = 0; p < P; p++)
-            idx[p] = p;
-        ref_grad(pr.net, pr.params, objective, pr.x, problem_aux(&pr, objective), pr.N, pr.M, pr.sigma,
-                 idx, P, g);
+        for (int p = 0; p < P; p++) idx[p] = p;
+        ref_grad(pr.net, pr.params, objective, pr.x, problem_aux(&pr, objective), pr.N, pr.M, pr.sigma, idx, P, g);
         memcpy(theta, pr.params, (size_t)P * sizeof(double));
         double norm = 0.0;
         int nonzero = 0;
@@ -523,49 +470,37 @@ static void check_grad_against_central_differences(int objective)
             double lm = problem_loss(&pr, theta, objective);
             theta[p] = pr.params[p];
             double fd = (lp - lm) / (2.0 * FD_STEP);
-            EXPECT(within_fd_tol(g[p], fd), "net %d (D=%d H=%d depth=%d) param %d: grad %.17g, fd %.17g",
-                   t, pr.net.D, pr.net.H, pr.net.depth, p, g[p], fd);
+            EXPECT(within_fd_tol(g[p], fd), "net %d (D=%d H=%d depth=%d) param %d: grad %.17g, fd %.17g", t, pr.net.D,
+                   pr.net.H, pr.net.depth, p, g[p], fd);
             worst = fmax(worst, fd_tol_ratio(g[p], fd));
             worst_abs = fmax(worst_abs, fabs(g[p] - fd));
             norm += g[p] * g[p];
             nonzero += fabs(g[p]) > GRAD_NONZERO_EPS;
         }
         EXPECT(sqrt(norm) > GRAD_MIN_NORM, "net %d: gradient norm %g", t, sqrt(norm));
-        EXPECT(nonzero >= GRAD_MIN_NONZERO_FRAC * P, "net %d: only %d of %d entries nonzero", t, nonzero,
-               P);
+        EXPECT(nonzero >= GRAD_MIN_NONZERO_FRAC * P, "net %d: only %d of %d entries nonzero", t, nonzero, P);
         free(idx);
         free(g);
         free(theta);
         problem_free(&pr);
     }
-    printf("  # %s: worst |grad - fd| / tolerance = %.3g, largest |grad - fd| = %.3g\n",
-           OBJECTIVE_NAME[objective], worst, worst_abs);
+    printf("  # %s: worst |grad - fd| / tolerance = %.3g, largest |grad - fd| = %.3g\n", OBJECTIVE_NAME[objective],
+           worst, worst_abs);
 }
 
-static void test_ref_grad_matches_central_differences_exact(void)
-{
-    check_grad_against_central_differences(REF_EXACT);
-}
+static void test_ref_grad_matches_central_differences_exact(void) { check_grad_against_central_differences(REF_EXACT); }
 
-static void test_ref_grad_matches_central_differences_sliced(void)
-{
+static void test_ref_grad_matches_central_differences_sliced(void) {
     check_grad_against_central_differences(REF_SLICED);
 }
 
-static void test_ref_grad_matches_central_differences_sliced_vr(void)
-{
+static void test_ref_grad_matches_central_differences_sliced_vr(void) {
     check_grad_against_central_differences(REF_SLICED_VR);
 }
 
-static void test_ref_grad_matches_central_differences_dsm(void)
-{
-    check_grad_against_central_differences(REF_DSM);
-}
+static void test_ref_grad_matches_central_differences_dsm(void) { check_grad_against_central_differences(REF_DSM); }
 
-static void test_ref_grad_matches_central_differences_ncsn(void)
-{
-    check_grad_against_central_differences(REF_NCSN);
-}
+static void test_ref_grad_matches_central_differences_ncsn(void) { check_grad_against_central_differences(REF_NCSN); }
 
 /* ---- identities between the objectives ---- */
 
@@ -579,10 +514,8 @@ static void test_ref_grad_matches_central_differences_ncsn(void)
  *     off-diagonal entries of J, which must cancel in the sum.
  * Each sample n gets its own frame (rows rotated by n, sign flipped for odd n), which exercises
  * the (M, N, D) indexing of aux. */
-static void test_ref_sliced_over_tight_frame_equals_exact(void)
-{
-    static const double hadamard[4][4] = {
-        {1, 1, 1, 1}, {1, -1, 1, -1}, {1, 1, -1, -1}, {1, -1, -1, 1}};
+static void test_ref_sliced_over_tight_frame_equals_exact(void) {
+    static const double hadamard[4][4] = {{1, 1, 1, 1}, {1, -1, 1, -1}, {1, 1, -1, -1}, {1, -1, -1, 1}};
     ref_net net = {4, 6, 2, 0};
     problem pr = problem_make(net, 3, 4, 600);
     int N = pr.N, M = pr.M, D = net.D, P = pr.P;
@@ -592,13 +525,11 @@ static void test_ref_sliced_over_tight_frame_equals_exact(void)
         fprintf(stderr, "test_ref: out of memory\n");
         exit(1);
     }
-    for (int p = 0; p < P; p++)
-        idx[p] = p;
+    for (int p = 0; p < P; p++) idx[p] = p;
     ref_grad(net, pr.params, REF_EXACT, pr.x, NULL, N, 0, 0.0, idx, P, g_exact);
     double l_exact = ref_loss(net, pr.params, REF_EXACT, pr.x, NULL, N, 0, 0.0);
     double g_scale = 0.0; /* ‖g‖_∞: rounding in each entry is relative to the terms, not the entry */
-    for (int p = 0; p < P; p++)
-        g_scale = fmax(g_scale, fabs(g_exact[p]));
+    for (int p = 0; p < P; p++) g_scale = fmax(g_scale, fabs(g_exact[p]));
 
     for (int frame = 0; frame < 2; frame++) {
         for (int m = 0; m < M; m++)
@@ -611,13 +542,13 @@ static void test_ref_sliced_over_tight_frame_equals_exact(void)
                 }
         for (int obj = REF_SLICED; obj <= REF_SLICED_VR; obj++) {
             double l = ref_loss(net, pr.params, obj, pr.x, pr.v, N, M, 0.0);
-            EXPECT(fabs(l - l_exact) <= ROUNDING_TOL * (1.0 + fabs(l_exact)),
-                   "frame %d %s: loss %.17g, exact %.17g", frame, OBJECTIVE_NAME[obj], l, l_exact);
+            EXPECT(fabs(l - l_exact) <= ROUNDING_TOL * (1.0 + fabs(l_exact)), "frame %d %s: loss %.17g, exact %.17g",
+                   frame, OBJECTIVE_NAME[obj], l, l_exact);
             ref_grad(net, pr.params, obj, pr.x, pr.v, N, M, 0.0, idx, P, g);
             for (int p = 0; p < P; p++)
                 EXPECT(fabs(g[p] - g_exact[p]) <= ROUNDING_TOL * g_scale,
-                       "frame %d %s param %d: grad %.17g, exact %.17g", frame, OBJECTIVE_NAME[obj], p,
-                       g[p], g_exact[p]);
+                       "frame %d %s param %d: grad %.17g, exact %.17g", frame, OBJECTIVE_NAME[obj], p, g[p],
+                       g_exact[p]);
         }
     }
     EXPECT(g_scale > GRAD_MIN_NORM, "exact gradient nearly zero (%g)", g_scale);
@@ -630,8 +561,7 @@ static void test_ref_sliced_over_tight_frame_equals_exact(void)
 /* For any v the two sliced objectives share the vᵀJv term and differ only in the second:
  *     L_VR − L_sliced = 1/(N·M) Σₙ Σₘ ½ (‖sₙ‖² − (vₘₙᵀ sₙ)²),
  * which ref_score gives independently. */
-static void test_ref_sliced_vr_minus_sliced_is_half_norm_gap(void)
-{
+static void test_ref_sliced_vr_minus_sliced_is_half_norm_gap(void) {
     for (int t = 0; t < N_SMALL_NETS; t++) {
         problem pr = problem_make(SMALL_NETS[t], 4, 3, 700 + t);
         int N = pr.N, M = pr.M, D = pr.net.D;
@@ -690,8 +620,7 @@ static void test_ref_sliced_vr_minus_sliced_is_half_norm_gap(void)
  *   exact ½Σₙ(∂Jₙ + sₙ∂sₙ);  sliced ¼Σₙ(Σₘv²)(∂Jₙ + sₙ∂sₙ);  sliced_vr ¼Σₙ((Σₘv²)∂Jₙ + 2sₙ∂sₙ);
  *   dsm ½Σₙ rₙ∂sₙ.
  * σ'' enters ∂J through σ' = σ(1 − σ): this is the second-order path the hyper-duals must get right. */
-static void test_ref_loss_of_known_net(void)
-{
+static void test_ref_loss_of_known_net(void) {
     const ref_net net = {1, 1, 1, 0};
     const double params[4] = {2.0, -2.0, 3.0, -0.5};
     const double ln2 = log(2.0);
@@ -699,8 +628,8 @@ static void test_ref_loss_of_known_net(void)
     const double x[2] = {1.0, x2};
     const double s[2] = {3.0 * ln2 - 0.5, 6.0 * ln2 - 0.5};
     const double J[2] = {3.0, 4.5};
-    const double v[4] = {2.0, 0.5, -1.0, 3.0};   /* (M=2, N=2, D=1) */
-    const double vv[2] = {5.0, 9.25};            /* Σₘ v²ₘₙ */
+    const double v[4] = {2.0, 0.5, -1.0, 3.0}; /* (M=2, N=2, D=1) */
+    const double vv[2] = {5.0, 9.25};          /* Σₘ v²ₘₙ */
     const double z[2] = {1.0, 0.5};
     const double x_dsm[2] = {0.5, x2 - 0.25};
     const double r[2] = {s[0] + 2.0, s[1] + 1.0};
@@ -708,8 +637,7 @@ static void test_ref_loss_of_known_net(void)
     const double ds[2][4] = {{1.5, 1.5, ln2, 1.0}, {2.25 * x2, 2.25, 2.0 * ln2, 1.0}};
 
     double A[2], want_loss[4], want_grad[4][4];
-    for (int n = 0; n < 2; n++)
-        A[n] = J[n] + 0.5 * s[n] * s[n];
+    for (int n = 0; n < 2; n++) A[n] = J[n] + 0.5 * s[n] * s[n];
     want_loss[REF_EXACT] = 0.5 * (A[0] + A[1]);
     want_loss[REF_SLICED] = 0.25 * (vv[0] * A[0] + vv[1] * A[1]);
     want_loss[REF_SLICED_VR] = 0.25 * (vv[0] * J[0] + s[0] * s[0] + vv[1] * J[1] + s[1] * s[1]);
@@ -729,8 +657,7 @@ static void test_ref_loss_of_known_net(void)
     /* the closed forms above, to the digits in the comment: guards the comment and the code alike */
     EXPECT(fabs(want_loss[REF_EXACT] - 7.720515250319888) < 1e-14, "%.17g", want_loss[REF_EXACT]);
     EXPECT(fabs(want_loss[REF_SLICED] - 31.19460787895049) < 1e-13, "%.17g", want_loss[REF_SLICED]);
-    EXPECT(fabs(want_loss[REF_SLICED_VR] - 18.12676525031989) < 1e-13, "%.17g",
-           want_loss[REF_SLICED_VR]);
+    EXPECT(fabs(want_loss[REF_SLICED_VR] - 18.12676525031989) < 1e-13, "%.17g", want_loss[REF_SLICED_VR]);
     EXPECT(fabs(want_loss[REF_DSM] - 8.629398333679560) < 1e-14, "%.17g", want_loss[REF_DSM]);
 
     static const int idx[4] = {0, 1, 2, 3};
@@ -738,19 +665,17 @@ static void test_ref_loss_of_known_net(void)
         const double *xs = obj == REF_DSM ? x_dsm : x;
         const double *aux = obj == REF_DSM ? z : obj == REF_EXACT ? NULL : v;
         double l = ref_loss(net, params, obj, xs, aux, 2, 2, 0.5);
-        EXPECT(fabs(l - want_loss[obj]) <= ROUNDING_TOL * fabs(want_loss[obj]),
-               "%s: loss %.17g, by hand %.17g", OBJECTIVE_NAME[obj], l, want_loss[obj]);
+        EXPECT(fabs(l - want_loss[obj]) <= ROUNDING_TOL * fabs(want_loss[obj]), "%s: loss %.17g, by hand %.17g",
+               OBJECTIVE_NAME[obj], l, want_loss[obj]);
         double g[4];
         ref_grad(net, params, obj, xs, aux, 2, 2, 0.5, idx, 4, g);
         for (int p = 0; p < 4; p++)
             EXPECT(fabs(g[p] - want_grad[obj][p]) <= ROUNDING_TOL * (1.0 + fabs(want_grad[obj][p])),
-                   "%s param %d: grad %.17g, by hand %.17g", OBJECTIVE_NAME[obj], p, g[p],
-                   want_grad[obj][p]);
+                   "%s param %d: grad %.17g, by hand %.17g", OBJECTIVE_NAME[obj], p, g[p], want_grad[obj][p]);
     }
 }
 
-int main(void)
-{
+int main(void) {
     RUN(test_ref_param_count_matches_layout);
     RUN(test_ref_score_matches_plain_forward_of_layout);
     RUN(test_ref_jvp_matches_finite_difference_of_score);

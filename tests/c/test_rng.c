@@ -28,9 +28,9 @@
 
 /* Chi-square upper quantiles at p = 1e-6 for the degrees of freedom used below (regularised upper
  * incomplete gamma Q(df/2, x/2) = 1e-6, solved with mpmath to 10+ digits). */
-#define CHI2_1E6_DF2 27.631
-#define CHI2_1E6_DF6 38.258
-#define CHI2_1E6_DF7 40.522
+#define CHI2_1E6_DF2   27.631
+#define CHI2_1E6_DF6   38.258
+#define CHI2_1E6_DF7   40.522
 #define CHI2_1E6_DF255 377.078
 
 /* Kolmogorov: P(√N·D > 2.7) = 2 Σ (−1)^(k−1) e^(−2k²·2.7²) = 9.3e-7 for large N. */
@@ -152,8 +152,10 @@ static void test_below_unbiased_for_small_n(void) {
         int out_of_range = 0;
         for (long i = 0; i < draws; i++) {
             uint32_t v = sf_rng_below(&r, ns[t]);
-            if (v >= ns[t]) out_of_range++;
-            else count[v]++;
+            if (v >= ns[t])
+                out_of_range++;
+            else
+                count[v]++;
         }
         for (uint32_t v = 0; v < ns[t]; v++) prob[v] = 1.0 / ns[t];
         double chi2 = chi_square(count, prob, (int)ns[t], draws);
@@ -182,7 +184,7 @@ static void big_n_statistics(const uint32_t *v, long draws, double *chi_range, d
         range[(uint64_t)v[i] * 8u / BIG_N]++;
         residue[v[i] % 3u]++;
     }
-    for (int b = 0; b < 8; b++) p_range[b] = 1.0 / 8; /* n = 3·2^29 splits into 8 equal ranges */
+    for (int b = 0; b < 8; b++) p_range[b] = 1.0 / 8;   /* n = 3·2^29 splits into 8 equal ranges */
     for (int b = 0; b < 3; b++) p_residue[b] = 1.0 / 3; /* 3 divides n */
     *chi_range = chi_square(range, p_range, 8, draws);
     *chi_residue = chi_square(residue, p_residue, 3, draws);
@@ -200,8 +202,8 @@ static void test_below_unbiased_for_n_near_2_pow_31(void) {
     }
     double chi_range, chi_residue;
     big_n_statistics(v, DRAWS, &chi_range, &chi_residue);
-    printf("  below(3*2^29): chi2 range %.2f (df 7, limit %.2f), residue %.2f (df 2, limit %.2f)\n",
-           chi_range, CHI2_1E6_DF7, chi_residue, CHI2_1E6_DF2);
+    printf("  below(3*2^29): chi2 range %.2f (df 7, limit %.2f), residue %.2f (df 2, limit %.2f)\n", chi_range,
+           CHI2_1E6_DF7, chi_residue, CHI2_1E6_DF2);
     EXPECT(out_of_range == 0, "%d values >= n", out_of_range);
     EXPECT(chi_range < CHI2_1E6_DF7, "range chi2 %.2f", chi_range);
     EXPECT(chi_residue < CHI2_1E6_DF2, "residue chi2 %.2f", chi_residue);
@@ -214,8 +216,7 @@ static void test_below_unbiased_for_n_near_2_pow_31(void) {
     sf_rng_seed(&twin, 12u, 0u);
     for (long i = 0; i < DRAWS; i++) v[i] = (uint32_t)(((uint64_t)sf_rng_u32(&twin) * BIG_N) >> 32);
     big_n_statistics(v, DRAWS, &chi_range, &chi_residue);
-    EXPECT(chi_residue > CHI2_1E6_DF2, "multiply without rejection not detected: residue chi2 %.2f",
-           chi_residue);
+    EXPECT(chi_residue > CHI2_1E6_DF2, "multiply without rejection not detected: residue chi2 %.2f", chi_residue);
 }
 
 /* ---- uniforms ------------------------------------------------------------------------------- */
@@ -263,9 +264,9 @@ static void test_uniform_d_has_53_bits_and_is_flat(void) {
         outside += !(u >= 0.0 && u < 1.0);
         uint64_t a = sf_rng_u32(&twin) >> 5, b = sf_rng_u32(&twin) >> 6;
         not_formula += u != (double)(a * 67108864u + b) / 9007199254740992.0; /* (a·2^26 + b)/2^53 */
-        double scaled = u * 0x1p53; /* an integer below 2^53 */
-        low_bits_used += fmod(scaled, 0x1p29) != 0.0; /* bits below a float's 24 */
-        odd += fmod(scaled, 2.0) != 0.0;               /* the 53rd bit */
+        double scaled = u * 0x1p53;                                           /* an integer below 2^53 */
+        low_bits_used += fmod(scaled, 0x1p29) != 0.0;                         /* bits below a float's 24 */
+        odd += fmod(scaled, 2.0) != 0.0;                                      /* the 53rd bit */
         sum += u;
         if (u >= 0.0 && u < 1.0) count[(int)(u * 256.0)]++;
     }
@@ -313,8 +314,8 @@ static void test_normal_moments_within_standard_errors(void) {
     double mean = s1 / n, var = s2 / n, skew = s3 / n, kurt = s4 / n;
     double se_mean = sqrt(1.0 / n), se_var = sqrt(2.0 / n);
     double se_skew = sqrt(15.0 / n), se_kurt = sqrt(96.0 / n);
-    printf("  normal: mean %+.5f (%.1f SE), var %.5f (%.1f SE), skew %+.5f (%.1f SE), kurt %.5f (%.1f SE)\n",
-           mean, fabs(mean) / se_mean, var, fabs(var - 1) / se_var, skew, fabs(skew) / se_skew, kurt,
+    printf("  normal: mean %+.5f (%.1f SE), var %.5f (%.1f SE), skew %+.5f (%.1f SE), kurt %.5f (%.1f SE)\n", mean,
+           fabs(mean) / se_mean, var, fabs(var - 1) / se_var, skew, fabs(skew) / se_skew, kurt,
            fabs(kurt - 3) / se_kurt);
     EXPECT(nonfinite == 0, "%d non-finite draws", nonfinite);
     EXPECT(fabs(mean) < N_SIGMA * se_mean, "mean %.6f", mean);
@@ -372,8 +373,10 @@ static void test_normal_fills_every_ziggurat_strip_correctly(void) {
             int lo = 1, hi = SF_ZIG_N;
             while (hi - lo > 1) {
                 int mid = (lo + hi) / 2;
-                if (ax < sf__zig_x[mid]) lo = mid;
-                else hi = mid;
+                if (ax < sf__zig_x[mid])
+                    lo = mid;
+                else
+                    hi = mid;
             }
             i = lo;
         }
@@ -385,8 +388,7 @@ static void test_normal_fills_every_ziggurat_strip_correctly(void) {
         }
     }
     double chi2 = chi_square(count, prob, 2 * SF_ZIG_N, NORMAL_DRAWS);
-    printf("  normal strips: chi2 = %.1f (df 255, limit %.1f), positive %ld\n", chi2, CHI2_1E6_DF255,
-           positive);
+    printf("  normal strips: chi2 = %.1f (df 255, limit %.1f), positive %ld\n", chi2, CHI2_1E6_DF255, positive);
     EXPECT(chi2 < CHI2_1E6_DF255, "strip chi2 %.1f", chi2);
     /* The sign bit: P(x >= 0) = 1/2 (x = +0 is possible but has probability 2^-31). */
     EXPECT(binomial_z(positive, NORMAL_DRAWS, 0.5) < N_SIGMA, "%ld positive of %ld", positive, NORMAL_DRAWS);
@@ -402,8 +404,8 @@ static void test_normal_tail_frequencies_match_exact_values(void) {
         for (long i = 0; i < NORMAL_DRAWS; i++) beyond += fabs(normals[i]) > t[j];
         double p = 2.0 * upper_tail(t[j]);
         double z = binomial_z(beyond, NORMAL_DRAWS, p);
-        printf("  P(|x| > %.4f): %ld of %ld, expected %.1f (%.1f SE)\n", t[j], beyond, NORMAL_DRAWS,
-               p * NORMAL_DRAWS, z);
+        printf("  P(|x| > %.4f): %ld of %ld, expected %.1f (%.1f SE)\n", t[j], beyond, NORMAL_DRAWS, p * NORMAL_DRAWS,
+               z);
         EXPECT(z < N_SIGMA, "P(|x| > %g): %ld draws, expected %.1f", t[j], beyond, p * NORMAL_DRAWS);
     }
 }
@@ -497,7 +499,7 @@ static void test_normal_golden_values_seed_42(void) {
      * slow path: ~2.8% wedges and tails, i.e. sf__exp and sf__log). Printed by this test on gcc -O2
      * x86-64; the generator uses only integer ops, exactly rounded double ops and base/fmath, so
      * every compiler, flag set and target (wasm included) must reproduce them bit for bit. */
-    const uint32_t golden[8] = {0xbde78d09u, 0x3f7ecdb3u, 0xbf6afcc7u, 0xbf0649e6u, /* -0x1.cf1a12p-4 .. */
+    const uint32_t golden[8] = {0xbde78d09u, 0x3f7ecdb3u, 0xbf6afcc7u, 0xbf0649e6u,  /* -0x1.cf1a12p-4 .. */
                                 0x3fa970c8u, 0xbda7a302u, 0x3ecc9766u, 0x3c396a21u}; /* .. 0x1.72d442p-7 */
     const uint64_t golden_hash = 0x94989708e986ab10ull;
     sf_rng r;
@@ -505,8 +507,7 @@ static void test_normal_golden_values_seed_42(void) {
     for (int i = 0; i < 8; i++) {
         float x = sf_rng_normal(&r);
         printf("  normal[%d] = %a (0x%08xu)\n", i, x, float_bits(x));
-        EXPECT(float_bits(x) == golden[i], "normal[%d] = %a (0x%08x), golden 0x%08x", i, x, float_bits(x),
-               golden[i]);
+        EXPECT(float_bits(x) == golden[i], "normal[%d] = %a (0x%08x), golden 0x%08x", i, x, float_bits(x), golden[i]);
     }
     sf_rng_seed(&r, 42u, 0u);
     uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a 64 offset basis */
@@ -548,8 +549,7 @@ static void test_fill_normal_gives_the_same_normals_as_one_by_one(void) {
  * packed around the density itself, from 1 ulp to 1e-2 away on either side. A bracket that is wrong
  * anywhere (a sign, a coefficient, too little slack) shows up as a disagreement. */
 static void test_wedge_squeeze_decides_like_the_exponential(void) {
-    static const double REL[] = {0x1p-52, 0x1p-50, 1e-14, 1e-13, 5e-13, 1e-12, 2e-12, 1e-11, 1e-9, 1e-6,
-                                 1e-4, 1e-2};
+    static const double REL[] = {0x1p-52, 0x1p-50, 1e-14, 1e-13, 5e-13, 1e-12, 2e-12, 1e-11, 1e-9, 1e-6, 1e-4, 1e-2};
     enum { XS = 200, YS = 64 };
     long checked = 0, bad = 0;
     uint32_t seed = 12345u;
@@ -587,8 +587,7 @@ static void test_ziggurat_table_invariants(void) {
     const double r = SF_ZIG_R, v = SF_ZIG_V;
     EXPECT(sf__zig_x[1] == r, "x[1] = %a, r = %a", sf__zig_x[1], r);
     EXPECT(sf__zig_x[SF_ZIG_N] == 0.0 && sf__zig_f[SF_ZIG_N] == 1.0 && sf__zig_f[0] == 0.0,
-           "ends: x[128] = %a, f[128] = %a, f[0] = %a", sf__zig_x[SF_ZIG_N], sf__zig_f[SF_ZIG_N],
-           sf__zig_f[0]);
+           "ends: x[128] = %a, f[128] = %a, f[0] = %a", sf__zig_x[SF_ZIG_N], sf__zig_f[SF_ZIG_N], sf__zig_f[0]);
 
     /* The base strip holds the box [0, r] × [0, f(r)] and the tail: v = r f(r) + √(π/2) erfc(r/√2).
      * libm's erfc and exp are good to a few ulp; 1e-14 relative allows that and catches any r or v
@@ -599,8 +598,7 @@ static void test_ziggurat_table_invariants(void) {
     EXPECT(fabs(v_tail / v - 1.0) < 1e-14, "tail mass %.17g vs v %.17g", v_tail, v);
     EXPECT(fabs(r - 3.442619855899) < 1e-11 && fabs(v - 9.91256303526217e-3) < 1e-11 * 0.0316,
            "r %.15g, v %.15g differ from the published values", r, v);
-    EXPECT(fabs(sf__zig_x[0] * exp(-0.5 * r * r) / v - 1.0) < 8 * eps, "x[0] = %.17g, not v/f(r)",
-           sf__zig_x[0]);
+    EXPECT(fabs(sf__zig_x[0] * exp(-0.5 * r * r) / v - 1.0) < 8 * eps, "x[0] = %.17g, not v/f(r)", sf__zig_x[0]);
 
     for (int i = 0; i < SF_ZIG_N; i++) {
         double x = sf__zig_x[i], f_lo = sf__zig_f[i], f_hi = sf__zig_f[i + 1];

@@ -55,8 +55,8 @@ static void test_langevin_stationary_variance_is_one_over_one_minus_eps_over_4(v
         EXPECT(fabs(var - want) <= Z_BOUND * se, "eps %g T %g: variance %.5f, want %.5f (se %.5f)", (double)eps,
                (double)T, var, want, se);
         /* The naive answer T² must be rejected for the bound to mean anything. */
-        EXPECT(fabs((double)T * T - want) > 2 * Z_BOUND * se, "eps %g: test cannot tell %g from %g", (double)eps,
-               want, (double)T * T);
+        EXPECT(fabs((double)T * T - want) > 2 * Z_BOUND * se, "eps %g: test cannot tell %g from %g", (double)eps, want,
+               (double)T * T);
     }
     free(x0), free(out);
 }
@@ -264,20 +264,24 @@ static void test_annealed_langevin_frames_and_settings(void) {
     sf_uniform(x0, 2 * N, -1, 1, 1);
     sf_anneal_config ac = {2.0f, 0.5f, L, T, 0.01f, 9};
     EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, all, x0, N, &ac, SF_KEEP_ALL) == SF_OK, "%s", sf_error());
-    EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, levels, x0, N, &ac, SF_KEEP_LEVELS) == SF_OK, "%s", sf_error());
+    EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, levels, x0, N, &ac, SF_KEEP_LEVELS) == SF_OK, "%s",
+           sf_error());
     EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, last, x0, N, &ac, SF_KEEP_LAST) == SF_OK, "%s", sf_error());
     EXPECT(memcmp(all, x0, sizeof x0) == 0 && memcmp(levels, x0, sizeof x0) == 0, "frame 0 is not the start");
     for (int l = 1; l <= L; l++)
-        EXPECT(memcmp(levels + l * 2 * N, all + l * T * 2 * N, sizeof x0) == 0, "level frame %d is not step %d", l, l * T);
+        EXPECT(memcmp(levels + l * 2 * N, all + l * T * 2 * N, sizeof x0) == 0, "level frame %d is not step %d", l,
+               l * T);
     EXPECT(memcmp(last, all + L * T * 2 * N, sizeof last) == 0, "the last frame differs");
     sf_anneal_config bad = ac;
     bad.eps = -1;
     EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, last, x0, N, &bad, 0) == SF_EINVAL, "eps < 0 accepted");
     bad = ac, bad.sigma_min = 3.0f;
-    EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, last, x0, N, &bad, 0) == SF_EINVAL, "rising ladder accepted");
+    EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, last, x0, N, &bad, 0) == SF_EINVAL,
+           "rising ladder accepted");
     EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, last, x0, N, &ac, 3) == SF_EINVAL, "keep 3 accepted");
     bad = ac, bad.steps = SF_MAX_STEPS;
-    EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, last, x0, N, &bad, 0) == SF_EINVAL, "too many steps accepted");
+    EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, last, x0, N, &bad, 0) == SF_EINVAL,
+           "too many steps accepted");
     sf_net_config nc = {2, 8, 1, 1, SF_ISA_AUTO, 0};
     sf_model *m = NULL;
     EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
@@ -288,7 +292,9 @@ static void test_annealed_langevin_frames_and_settings(void) {
 
 /* A noise-conditional model's annealed chains equal those of its own score function s(x, σ): the
  * model path and the function path are one sampler. */
-typedef struct cond_ctx { sf_model *m; } cond_ctx;
+typedef struct cond_ctx {
+    sf_model *m;
+} cond_ctx;
 static int model_sigma_score(void *ctx, float *s, const float *x, int n, int dim, float sigma) {
     (void)dim;
     return sf_model_score_sigma(((cond_ctx *)ctx)->m, s, x, n, sigma) != SF_OK;
@@ -311,7 +317,8 @@ static void test_annealed_langevin_on_model_equals_it_on_its_score_function(void
     EXPECT(sf_annealed_langevin_fn(model_sigma_score, &c, 2, b, x0, N, &ac, 0) == SF_OK, "%s", sf_error());
     EXPECT(memcmp(a, b, sizeof a) == 0, "model and score-function paths differ");
     float s1[2], s2[2];
-    EXPECT(sf_model_score(m, s1, x0, 1) == SF_OK && sf_model_score_sigma(m, s2, x0, 1, 0.01f) == SF_OK, "%s", sf_error());
+    EXPECT(sf_model_score(m, s1, x0, 1) == SF_OK && sf_model_score_sigma(m, s2, x0, 1, 0.01f) == SF_OK, "%s",
+           sf_error());
     EXPECT(memcmp(s1, s2, sizeof s1) == 0, "sf_model_score is not the score at the smallest level");
     sf_model_free(m);
 }

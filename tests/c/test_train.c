@@ -103,7 +103,8 @@ static void test_denoising_sm_beats_the_zero_score(void) {
 static void test_same_seed_gives_bit_identical_training(void) {
     enum { STEPS = 50 };
     float la[STEPS], lb[STEPS], lc[STEPS];
-    sf_model *a = tutorial_model(SF_DATA_DIGITS, SF_OBJ_SLICED, 1), *b = tutorial_model(SF_DATA_DIGITS, SF_OBJ_SLICED, 1);
+    sf_model *a = tutorial_model(SF_DATA_DIGITS, SF_OBJ_SLICED, 1),
+             *b = tutorial_model(SF_DATA_DIGITS, SF_OBJ_SLICED, 1);
     sf_model *c = tutorial_model(SF_DATA_DIGITS, SF_OBJ_SLICED, 2);
     if (!a || !b || !c) return;
     EXPECT(sf_model_train(a, STEPS, la) == SF_OK && sf_model_train(b, 20, lb) == SF_OK &&
@@ -170,7 +171,8 @@ static void test_overflowing_update_is_refused(void) {
     EXPECT(memcmp(p, m->p, sizeof(float) * P) == 0, "parameters changed");
     EXPECT(sf_model_step_count(m) == 0, "step counted");
     tc.lr = 1e-3f;
-    EXPECT(sf_model_set_train(m, &tc) == SF_OK && sf_model_train(m, 5, NULL) == SF_OK, "cannot continue: %s", sf_error());
+    EXPECT(sf_model_set_train(m, &tc) == SF_OK && sf_model_train(m, 5, NULL) == SF_OK, "cannot continue: %s",
+           sf_error());
     free(p);
     sf_model_free(m);
 }
@@ -179,9 +181,13 @@ static void test_overflowing_update_is_refused(void) {
 static void test_public_api_rejects_bad_input(void) {
     sf_model *m = NULL;
     sf_net_config nc = sf_net_config_default(2);
-    const struct { int dim, hidden, depth, isa; const char *word; } bad_nets[] = {
-        {0, 128, 2, 0, "dimension"}, {257, 128, 2, 0, "dimension"}, {2, 0, 2, 0, "hidden"}, {2, 513, 2, 0, "hidden"},
-        {2, 128, 0, 0, "depth"},     {2, 128, 5, 0, "depth"},       {2, 128, 2, 9, "instruction"},
+    const struct {
+        int dim, hidden, depth, isa;
+        const char *word;
+    } bad_nets[] = {
+        {0, 128, 2, 0, "dimension"},   {257, 128, 2, 0, "dimension"}, {2, 0, 2, 0, "hidden"},
+        {2, 513, 2, 0, "hidden"},      {2, 128, 0, 0, "depth"},       {2, 128, 5, 0, "depth"},
+        {2, 128, 2, 9, "instruction"},
     };
     for (size_t i = 0; i < sizeof bad_nets / sizeof bad_nets[0]; i++) {
         sf_net_config c = {bad_nets[i].dim, bad_nets[i].hidden, bad_nets[i].depth, 1, bad_nets[i].isa, 0};
@@ -247,7 +253,8 @@ static void test_ncsn_scores_with_the_moving_average_of_its_weights(void) {
     const int P = sf_model_param_count(m), STEPS = 1200; /* through the warm-up: β = 0.9925 at the end */
     float *want = malloc(sizeof(float) * (size_t)P);
     memcpy(want, sf_model_params(m), sizeof(float) * (size_t)P);
-    EXPECT(memcmp(want, sf_model_ema_params(m), sizeof(float) * (size_t)P) == 0, "the average does not start at the initial weights");
+    EXPECT(memcmp(want, sf_model_ema_params(m), sizeof(float) * (size_t)P) == 0,
+           "the average does not start at the initial weights");
     for (int t = 1; t <= STEPS; t++) {
         EXPECT(sf_model_train(m, 1, NULL) == SF_OK, "%s", sf_error());
         double beta = (1.0 + t) / (10.0 + t);

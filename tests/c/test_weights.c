@@ -63,8 +63,8 @@ static void put32(unsigned char *p, uint32_t v) {
 
 /* Loads f into m and expects SF_EINVAL with `needle` in the message and m unchanged; a bad file is
  * refused by sf_model_from_weights too (one of another architecture is not: it makes its own model). */
-static void expect_refused_as(sf_model *m, const unsigned char *f, size_t size, const char *needle,
-                              const char *what, int bad_file) {
+static void expect_refused_as(sf_model *m, const unsigned char *f, size_t size, const char *needle, const char *what,
+                              int bad_file) {
     snapshot before = take(m);
     sf_status st = sf_model_load(m, f, size);
     EXPECT(st == SF_EINVAL, "%s: status %d", what, st);
@@ -72,8 +72,10 @@ static void expect_refused_as(sf_model *m, const unsigned char *f, size_t size, 
     EXPECT(same_as(m, before), "%s: the model changed", what);
     sf_model *fresh = (sf_model *)1;
     st = sf_model_from_weights(&fresh, f, size, SF_ISA_AUTO);
-    if (bad_file) EXPECT(st == SF_EINVAL && fresh == NULL, "%s: sf_model_from_weights accepted it", what);
-    else EXPECT(st == SF_OK && fresh != NULL, "%s: sf_model_from_weights refused it: %s", what, sf_error());
+    if (bad_file)
+        EXPECT(st == SF_EINVAL && fresh == NULL, "%s: sf_model_from_weights accepted it", what);
+    else
+        EXPECT(st == SF_OK && fresh != NULL, "%s: sf_model_from_weights refused it: %s", what, sf_error());
     sf_model_free(st == SF_OK ? fresh : NULL);
     free(before.file);
 }
@@ -225,7 +227,11 @@ static void test_invalid_contents_behind_valid_checksums_are_refused(void) {
     unsigned char *f = saved(m, &size);
     unsigned char *g = malloc(size);
     int P = sf_model_param_count(m);
-    struct { size_t at; uint32_t value; const char *needle; } cases[] = {
+    struct {
+        size_t at;
+        uint32_t value;
+        const char *needle;
+    } cases[] = {
         {16, 0, "architecture out of range"},
         {20, SF_MAX_HIDDEN + 1, "architecture out of range"},
         {28, 1, "unknown activation"},
@@ -238,15 +244,15 @@ static void test_invalid_contents_behind_valid_checksums_are_refused(void) {
         {44, SF_OBJ_NCSN, "needs a noise-conditional net"},
         {48, 0, "batch size"},
         {52, SF_MAX_PROJ + 1, "projections"},
-        {56, 0x7FC00000u, "learning rate"},  /* NaN */
-        {60, 0xBF800000u, "sigma"},          /* −1 */
-        {72, 0, "noise ladder"},             /* σ_L = 0 */
+        {56, 0x7FC00000u, "learning rate"}, /* NaN */
+        {60, 0xBF800000u, "sigma"},         /* −1 */
+        {72, 0, "noise ladder"},            /* σ_L = 0 */
         {76, SF_MAX_LEVELS + 1, "noise levels"},
         {80, SF_MAX_POINTS + 1, "painted point count"},
         {84, 1, "unknown flags"},
         {112, 2, "increment is even"},
         {HEADER_BYTES, 0x7F800000u, "NaN or infinite"},                /* +inf, first parameter */
-        {HEADER_BYTES + 4 * (size_t)(2 * P), 0xBF800000u, "negative"},  /* −1, first second moment */
+        {HEADER_BYTES + 4 * (size_t)(2 * P), 0xBF800000u, "negative"}, /* −1, first second moment */
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         memcpy(g, f, size);
@@ -300,12 +306,15 @@ static void test_painted_points_and_noise_conditional_nets_round_trip(void) {
         float la[5], lb[5];
         EXPECT(sf_model_train(a, 5, la) == SF_OK && sf_model_train(b, 5, lb) == SF_OK, "%s", sf_error());
         EXPECT(memcmp(la, lb, sizeof la) == 0, "training on painted points differs after loading");
-        EXPECT(memcmp(sf_model_ema_params(a), sf_model_ema_params(b), sizeof(float) * (size_t)sf_model_param_count(a)) == 0,
+        EXPECT(memcmp(sf_model_ema_params(a), sf_model_ema_params(b),
+                      sizeof(float) * (size_t)sf_model_param_count(a)) == 0,
                "the weights' moving average differs after loading and training on");
         sf_model *plain = trained(2, 16, 2, 11, 0);
         if (plain) {
-            expect_refused_as(plain, f, size, "another architecture: D=2, H=16, depth 2, noise-conditional, but this "
-                              "model is D=2, H=16, depth 2", "a noise-conditional file into a plain model", 0);
+            expect_refused_as(plain, f, size,
+                              "another architecture: D=2, H=16, depth 2, noise-conditional, but this "
+                              "model is D=2, H=16, depth 2",
+                              "a noise-conditional file into a plain model", 0);
             sf_model_free(plain);
         }
         sf_model_free(b);

@@ -20,7 +20,7 @@
 #include "scorefield.h"
 
 #define HEADER_BYTES 124 /* see the layout in src/io/weights.c */
-#define MAX_INPUT (1 << 20)
+#define MAX_INPUT    (1 << 20)
 
 static void put32(unsigned char *p, uint32_t v) {
     for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size) {
     memcpy(want, f, n);
     as_written(want, n);
     if (st != SF_OK) {
-        if (st != SF_EINVAL || sf_error()[0] == '\0') abort();                  /* refused, with a reason */
+        if (st != SF_EINVAL || sf_error()[0] == '\0') abort();                        /* refused, with a reason */
         if (after_size != before_size || memcmp(after, before, before_size)) abort(); /* and untouched */
     } else if (after_size != n || memcmp(after, want, n)) {
         abort(); /* accepted: the model writes back exactly the file */

@@ -15,8 +15,8 @@ const allFinite = (a) => Array.from(a).every(Number.isFinite);
 // Copied from tests/node/wasm.test.js, golden_losses_match_the_native_build_bit_for_bit: the native
 // build's losses for D = 2, H 128, depth 2, seed 42, swiss roll, sliced defaults, 10 steps.
 const GOLDEN = [
-  0x3f882ab0, 0x3e4843cc, 0xbcd6d9be, 0x3d01dfbf, 0x3da9753c,
-  0x3e1d2a4b, 0x3e54a384, 0x3dbf93ba, 0xbdac3a11, 0xbdebb78f,
+  0x3f882ab0, 0x3e4843cc, 0xbcd6d9be, 0x3d01dfbf, 0x3da9753c, 0x3e1d2a4b, 0x3e54a384, 0x3dbf93ba, 0xbdac3a11,
+  0xbdebb78f,
 ];
 
 async function goldenRun(options) {
@@ -62,7 +62,8 @@ test('train_is_deterministic_and_matches_the_golden_losses', async () => {
 });
 
 test('simd_and_scalar_give_identical_losses', async () => {
-  const simd = await createScorefield({ simd: true }), scalar = await createScorefield({ simd: false });
+  const simd = await createScorefield({ simd: true }),
+    scalar = await createScorefield({ simd: false });
   assert.equal(simd.isa, 'simd128');
   assert.equal(scalar.isa, 'scalar');
   assert.deepEqual(bits(await goldenRun({ simd: false })), GOLDEN);
@@ -88,7 +89,8 @@ test('score_grid_50x50_returns_2500x2_finite_scores', async () => {
 test('langevin_keep_all_has_steps_plus_one_frames_and_frame_0_is_start', async () => {
   const sf = await createScorefield();
   const model = sf.createModel({ dim: 2 });
-  const n = 7, steps = 15;
+  const n = 7,
+    steps = 15;
   const start = sf.uniform(n * 2, -1, 1, 3);
   const all = model.langevin({ start, n, eps: 0.01, decay: 0.9, temperature: 1, steps, seed: 11, keepAll: true });
   assert.equal(all.length, (steps + 1) * n * 2);
@@ -137,8 +139,13 @@ test('bad_input_throws_a_named_error_and_the_model_still_works', async () => {
     assert.ok(losses.length === 1 && allFinite(losses), `the model trains after ${message}`);
   }
   model.dispose();
-  for (const call of [() => model.train(1), () => model.stepCount, () => model.params(),
-    () => model.score(new Float32Array(2), 1), () => model.configureTraining({})]) {
+  for (const call of [
+    () => model.train(1),
+    () => model.stepCount,
+    () => model.params(),
+    () => model.score(new Float32Array(2), 1),
+    () => model.configureTraining({}),
+  ]) {
     assert.throws(call, /model has been disposed/);
   }
   model.dispose(); // a second dispose is a no-op
@@ -151,7 +158,11 @@ test('non_finite_training_throws_with_the_losses_that_ran', async () => {
   model.configureTraining({ lr: 1e35 });
   const before = model.stepCount;
   let err;
-  try { model.train(50); } catch (e) { err = e; }
+  try {
+    model.train(50);
+  } catch (e) {
+    err = e;
+  }
   assert.ok(err instanceof Error, 'lr 1e35 makes training non-finite within 50 steps');
   assert.match(err.message, /not finite/);
   assert.ok(err.losses instanceof Float32Array && err.losses.length < 50);
@@ -166,20 +177,42 @@ test('defaults_come_from_the_c_library', async () => {
   const sf = await createScorefield();
   assert.deepEqual(sf.defaults.net, { hidden: 128, depth: 2, seed: 42 });
   const ladder2d = { sigmaMax: 3, sigmaMin: 0.01, levels: 10 };
-  assert.deepEqual(sf.defaults.train.swiss_roll,
-    { objective: 'sliced', batch: 128, projections: 1, lr: 0.001, sigma: 0.1, dataNoise: 1, ...ladder2d });
-  assert.deepEqual(sf.defaults.train.digits, { objective: 'sliced', batch: 128, projections: 1, lr: 0.001,
-    sigma: 0.2, dataNoise: 0.1, sigmaMax: 1, sigmaMin: 0.01, levels: 10 });
+  assert.deepEqual(sf.defaults.train.swiss_roll, {
+    objective: 'sliced',
+    batch: 128,
+    projections: 1,
+    lr: 0.001,
+    sigma: 0.1,
+    dataNoise: 1,
+    ...ladder2d,
+  });
+  assert.deepEqual(sf.defaults.train.digits, {
+    objective: 'sliced',
+    batch: 128,
+    projections: 1,
+    lr: 0.001,
+    sigma: 0.2,
+    dataNoise: 0.1,
+    sigmaMax: 1,
+    sigmaMin: 0.01,
+    levels: 10,
+  });
   assert.equal(sf.defaults.train.mixture.dataNoise, 0.2);
   assert.deepEqual(sf.defaults.anneal.mixture, { steps: 100, eps: 1e-5, seed: 0 });
   assert.deepEqual(sf.defaults.anneal.digits, { steps: 100, eps: 2e-5, seed: 0 });
   assert.deepEqual(sf.defaults.langevin.swiss_roll, { eps: 0.01, decay: 0.9, temperature: 1, steps: 15, seed: 0 });
   assert.deepEqual(sf.defaults.langevin.digits, { eps: 0.05, decay: 0.98, temperature: 0.02, steps: 50, seed: 0 });
   assert.ok(Object.isFrozen(sf.defaults.train.digits));
-  assert.deepEqual(['swiss_roll', 'digits', 'moons', 'points'].map((d) => sf.dataDim(d)), [2, 64, 2, 2]);
+  assert.deepEqual(
+    ['swiss_roll', 'digits', 'moons', 'points'].map((d) => sf.dataDim(d)),
+    [2, 64, 2, 2],
+  );
   assert.throws(() => sf.dataDim('spirals'), /unknown dataset 'spirals'/);
   const live = sf.heapUsed();
-  assert.throws(() => sf.sampleData({ dataset: 'swiss_roll', n: 1e9, seed: 1 }), /out of memory: a buffer of 8000000000 bytes/);
+  assert.throws(
+    () => sf.sampleData({ dataset: 'swiss_roll', n: 1e9, seed: 1 }),
+    /out of memory: a buffer of 8000000000 bytes/,
+  );
   assert.equal(sf.heapUsed(), live, 'a refused huge request allocates nothing');
   const model = sf.createModel({ dim: 64, hidden: 16 });
   assert.deepEqual(model.trainingConfig(), { dataset: 'digits', ...sf.defaults.train.digits });
@@ -192,8 +225,18 @@ test('configure_training_changes_only_what_it_is_given', async () => {
   const model = sf.createModel({ dim: 2 });
   model.configureTraining({ objective: 'exact', batch: 64 });
   model.configureTraining({ lr: 3e-4 });
-  assert.deepEqual(model.trainingConfig(), { dataset: 'swiss_roll', objective: 'exact', batch: 64, projections: 1,
-    lr: 3e-4, sigma: 0.1, dataNoise: 1, sigmaMax: 3, sigmaMin: 0.01, levels: 10 });
+  assert.deepEqual(model.trainingConfig(), {
+    dataset: 'swiss_roll',
+    objective: 'exact',
+    batch: 64,
+    projections: 1,
+    lr: 3e-4,
+    sigma: 0.1,
+    dataNoise: 1,
+    sigmaMax: 3,
+    sigmaMin: 0.01,
+    levels: 10,
+  });
   model.configureTraining({ dataset: 'moons' });
   assert.equal(model.trainingConfig().dataNoise, 0.05, 'a new dataset brings its own noise');
   assert.equal(model.trainingConfig().objective, 'exact', 'and keeps the objective');
@@ -207,7 +250,8 @@ test('configure_training_changes_only_what_it_is_given', async () => {
 // train 20 more everywhere: the same bits as never stopping, because the file holds the moments, the
 // step count and the training generator's state, and the two builds' kernels agree bit for bit.
 test('weights_round_trip_trains_on_bit_for_bit', async () => {
-  const sf = await createScorefield({ simd: true }), scalar = await createScorefield({ simd: false });
+  const sf = await createScorefield({ simd: true }),
+    scalar = await createScorefield({ simd: false });
   const a = sf.createModel({ dim: 2, hidden: 32, seed: 5 });
   a.configureTraining({ objective: 'exact', lr: 2e-3 });
   a.train(30);
@@ -294,7 +338,8 @@ test('noise_conditional_models_train_and_sample_annealed', async () => {
   model.configureTraining({ dataset: 'mixture', sigmaMax: 4, sigmaMin: 0.2 });
   const losses = model.train(200);
   assert.ok(allFinite(losses));
-  const n = 16, start = sf.uniform(2 * n, -1.6, 1.6, 1);
+  const n = 16,
+    start = sf.uniform(2 * n, -1.6, 1.6, 1);
   const last = model.annealedLangevin({ start, steps: 5 });
   assert.equal(last.length, 2 * n);
   const levels = model.annealedLangevin({ start, steps: 5, keep: 'levels' });
@@ -302,7 +347,8 @@ test('noise_conditional_models_train_and_sample_annealed', async () => {
   assert.deepEqual(bits(levels.subarray(10 * 2 * n)), bits(last), 'the last level frame is the result');
   const all = model.annealedLangevin({ start, steps: 5, keep: 'all', levels: 3 });
   assert.equal(all.length, (3 * 5 + 1) * 2 * n);
-  const atSmall = model.score(start, n), atLarge = model.score(start, n, 4);
+  const atSmall = model.score(start, n),
+    atLarge = model.score(start, n, 4);
   assert.deepEqual(bits(atSmall), bits(model.score(start, n, 0.2)), 'score() is s(x, σ_L)');
   assert.notDeepEqual(bits(atSmall), bits(atLarge));
   assert.throws(() => model.annealedLangevin({ start, keep: 'some' }), /unknown keep 'some'/);
@@ -347,8 +393,10 @@ test('the_digits_table_can_wait_until_a_digits_call_needs_it', async () => {
   assert.equal(sf.digitsLoaded, true);
   assert.equal(model.train(2).length, 2);
   const eager = await createScorefield();
-  assert.deepEqual(bits(eager.sampleData({ dataset: 'digits', n: 3, seed: 4 }).x),
-    bits(sf.sampleData({ dataset: 'digits', n: 3, seed: 4 }).x));
+  assert.deepEqual(
+    bits(eager.sampleData({ dataset: 'digits', n: 3, seed: 4 }).x),
+    bits(sf.sampleData({ dataset: 'digits', n: 3, seed: 4 }).x),
+  );
   model.dispose();
 });
 
@@ -365,5 +413,8 @@ test('closed_form_scores_ladders_and_energy_distance', async () => {
   assert.ok(ladder.every((v, i) => i === 0 || v < ladder[i - 1]));
   assert.throws(() => sf.noiseLadder(10, 0.01, 3), /sigma_max >= sigma_min/);
   assert.equal(sf.energyDistance(new Float32Array([0, 0]), new Float32Array([1, 1, 1]), 1), 2);
-  assert.throws(() => sf.energyDistance(new Float32Array(3), new Float32Array(4), 2), /x.length \/ dim must be an integer/);
+  assert.throws(
+    () => sf.energyDistance(new Float32Array(3), new Float32Array(4), 2),
+    /x.length \/ dim must be an integer/,
+  );
 });

@@ -23,7 +23,8 @@ import { crc32, encodePng } from '../../tools/png.js';
 import { digitGrid } from '../../tools/digit-grid.js';
 
 const CLI = new URL('../../tools/scorefield.mjs', import.meta.url).pathname;
-const EXIT_USAGE = 2, EXIT_RUNTIME = 1;
+const EXIT_USAGE = 2,
+  EXIT_RUNTIME = 1;
 
 const dir = mkdtempSync(join(tmpdir(), 'scorefield-cli-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -84,9 +85,25 @@ function pngChunks(bytes) {
 
 // The two training runs every other test reads; started once, awaited where needed.
 const swiss = run(['train', '--steps', '50', '--out-dir', at('swiss'), '--losses', at('swiss/losses.json')]);
-const digits = run(['train', '--dataset', 'digits', '--hidden', '32', '--steps', '20', '--chains', '3',
-  '--losses', at('digits/losses.csv'), '--weights', at('digits/w.sfw'), '--samples', at('digits/samples.json'),
-  '--png', at('digits/frames.png')]);
+const digits = run([
+  'train',
+  '--dataset',
+  'digits',
+  '--hidden',
+  '32',
+  '--steps',
+  '20',
+  '--chains',
+  '3',
+  '--losses',
+  at('digits/losses.csv'),
+  '--weights',
+  at('digits/w.sfw'),
+  '--samples',
+  at('digits/samples.json'),
+  '--png',
+  at('digits/frames.png'),
+]);
 
 test('train_swiss_roll_writes_losses_weights_samples_and_an_svg', async () => {
   const r = await swiss;
@@ -106,8 +123,8 @@ test('train_swiss_roll_writes_losses_weights_samples_and_an_svg', async () => {
 
   const rows = csvRows(at('swiss/samples.csv'));
   assert.equal(rows[0], 'step,chain,x,y');
-  assert.equal(rows.length, 1 + 16 * 3, 'the tutorial\'s 15 steps + the start, 3 chains');
-  assert.deepEqual(rows.slice(1, 4), ['0,0,-1.5,-1.5', '0,1,0,0', '0,2,1.5,0'], 'the tutorial\'s start points');
+  assert.equal(rows.length, 1 + 16 * 3, "the tutorial's 15 steps + the start, 3 chains");
+  assert.deepEqual(rows.slice(1, 4), ['0,0,-1.5,-1.5', '0,1,0,0', '0,2,1.5,0'], "the tutorial's start points");
 
   const svg = readFileSync(at('swiss/figure.svg'), 'utf8');
   assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 \d+ \d+"/);
@@ -131,11 +148,17 @@ test('train_digits_writes_a_png_grid_of_frames_by_chains', async () => {
   assert.equal(samples.frames.length, 51, 'all 50 steps + the start are kept');
   assert.equal(samples.frames[0].length, 3);
   assert.equal(samples.frames[0][0].length, 64);
-  assert.ok(samples.frames[0].flat().every((v) => v >= 0 && v < 0.1), 'starts are 0.1·U(0, 1)');
+  assert.ok(
+    samples.frames[0].flat().every((v) => v >= 0 && v < 0.1),
+    'starts are 0.1·U(0, 1)',
+  );
 
   const png = new Uint8Array(readFileSync(at('digits/frames.png')));
   const chunks = pngChunks(png);
-  assert.deepEqual(chunks.map((c) => c.type), ['IHDR', 'IDAT', 'IEND']);
+  assert.deepEqual(
+    chunks.map((c) => c.type),
+    ['IHDR', 'IDAT', 'IEND'],
+  );
   const ihdr = new DataView(chunks[0].data.buffer, chunks[0].data.byteOffset, 13);
   const expected = digitGrid(new Float32Array(51 * 3 * 64), 3);
   assert.deepEqual([ihdr.getUint32(0), ihdr.getUint32(4)], [expected.width, expected.height]);
@@ -150,22 +173,59 @@ test('train_digits_writes_a_png_grid_of_frames_by_chains', async () => {
 
 test('sample_from_saved_weights_gives_the_training_runs_chains', async () => {
   assert.equal((await swiss).code, 0);
-  const r = await run(['sample', '--weights', at('swiss/weights.sfw'), '--samples', at('again.csv'), '--svg', at('again.svg')]);
+  const r = await run([
+    'sample',
+    '--weights',
+    at('swiss/weights.sfw'),
+    '--samples',
+    at('again.csv'),
+    '--svg',
+    at('again.svg'),
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(csvRows(at('again.csv')), csvRows(at('swiss/samples.csv')));
   assert.match(r.stdout, /loaded .*swiss_roll, sliced, net 2→128→128→2, 50 steps trained/);
   assertBalancedTags(readFileSync(at('again.svg'), 'utf8'));
 
-  const many = await run(['sample', '--weights', at('swiss/weights.sfw'), '--chains', '40', '--sampler-seed', '3',
-    '--samples', at('many.csv')]);
+  const many = await run([
+    'sample',
+    '--weights',
+    at('swiss/weights.sfw'),
+    '--chains',
+    '40',
+    '--sampler-seed',
+    '3',
+    '--samples',
+    at('many.csv'),
+  ]);
   assert.equal(many.code, 0, many.stderr);
   assert.equal(csvRows(at('many.csv')).length, 1 + 16 * 40);
 });
 
 test('ncsn_trains_a_noise_conditional_net_and_keeps_one_frame_per_level', async () => {
-  const r = await run(['train', '--dataset', 'moons', '--objective', 'ncsn', '--levels', '4', '--steps', '20',
-    '--hidden', '16', '--chains', '5', '--anneal-steps', '3', '--samples', at('ncsn.csv'), '--svg', at('ncsn.svg'),
-    '--weights', at('ncsn.sfw')]);
+  const r = await run([
+    'train',
+    '--dataset',
+    'moons',
+    '--objective',
+    'ncsn',
+    '--levels',
+    '4',
+    '--steps',
+    '20',
+    '--hidden',
+    '16',
+    '--chains',
+    '5',
+    '--anneal-steps',
+    '3',
+    '--samples',
+    at('ncsn.csv'),
+    '--svg',
+    at('ncsn.svg'),
+    '--weights',
+    at('ncsn.sfw'),
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const rows = csvRows(at('ncsn.csv'));
   assert.equal(rows[0], 'level,chain,x,y');
@@ -185,9 +245,22 @@ test('resume_continues_training_exactly', async () => {
   ]);
   assert.equal(straight.code, 0, straight.stderr);
   assert.equal(first.code, 0, first.stderr);
-  const rest = await run(['train', '--resume', at('first.sfw'), '--steps', '18', '--quiet', '--losses', at('rest.csv')]);
+  const rest = await run([
+    'train',
+    '--resume',
+    at('first.sfw'),
+    '--steps',
+    '18',
+    '--quiet',
+    '--losses',
+    at('rest.csv'),
+  ]);
   assert.equal(rest.code, 0, rest.stderr);
-  assert.deepEqual(csvRows(at('rest.csv')).slice(1), csvRows(at('straight.csv')).slice(13), 'steps 13..30, same losses');
+  assert.deepEqual(
+    csvRows(at('rest.csv')).slice(1),
+    csvRows(at('straight.csv')).slice(13),
+    'steps 13..30, same losses',
+  );
 });
 
 test('bad_arguments_exit_2_with_a_usage_message_on_stderr', async () => {
@@ -244,10 +317,19 @@ test('broken_weights_and_non_finite_training_exit_1_with_one_line', async () => 
   writeFileSync(at('flipped.sfw'), flipped);
   writeFileSync(at('short.sfw'), good.subarray(0, 60));
   const cases = [
-    [['sample', '--weights', at('flipped.sfw'), '--svg', at('x.svg')], /^scorefield: cannot load weights: corrupted weights file/],
+    [
+      ['sample', '--weights', at('flipped.sfw'), '--svg', at('x.svg')],
+      /^scorefield: cannot load weights: corrupted weights file/,
+    ],
     [['sample', '--weights', at('short.sfw')], /^scorefield: cannot load weights: truncated weights file/],
-    [['sample', '--weights', at('swiss/losses.json')], /^scorefield: cannot load weights: not a Scorefield weights file/],
-    [['sample', '--weights', at('missing.sfw')], /^scorefield: cannot read weights file '.*missing\.sfw': no such file or directory/],
+    [
+      ['sample', '--weights', at('swiss/losses.json')],
+      /^scorefield: cannot load weights: not a Scorefield weights file/,
+    ],
+    [
+      ['sample', '--weights', at('missing.sfw')],
+      /^scorefield: cannot read weights file '.*missing\.sfw': no such file or directory/,
+    ],
     [['train', '--resume', at('flipped.sfw')], /corrupted weights file/],
     [['train', '--lr', '1e35', '--steps', '50', '--quiet', '--losses', at('nonfinite.csv')], /^scorefield: not finite/],
   ];
@@ -272,8 +354,18 @@ test('progress_is_plain_lines_off_a_terminal_and_a_bar_on_one', async () => {
 
   // On a terminal (a stream that says so) the bar redraws one line with \r and ends with a newline.
   const written = { out: '', err: '' };
-  const stdout = { write: (s) => { written.out += s; } };
-  const stderr = { isTTY: true, columns: 100, write: (s) => { written.err += s; } };
+  const stdout = {
+    write: (s) => {
+      written.out += s;
+    },
+  };
+  const stderr = {
+    isTTY: true,
+    columns: 100,
+    write: (s) => {
+      written.err += s;
+    },
+  };
   const code = await main(['train', '--steps', '40', '--hidden', '8'], { stdout, stderr });
   assert.equal(code, 0, written.err);
   assert.match(written.err, /^\r\[[#.]{24}\] step \d+\/40/);
@@ -289,7 +381,7 @@ test('help_lists_every_option_of_the_table', async () => {
   const s = await run(['sample', '--help']);
   assert.equal(s.code, 0);
   assert.match(s.stdout, /--eps X/);
-  assert.doesNotMatch(s.stdout, /--lr X/, 'sample\'s help leaves out training options');
+  assert.doesNotMatch(s.stdout, /--lr X/, "sample's help leaves out training options");
 });
 
 test('png_encoder_writes_valid_chunks_and_pixels', () => {
@@ -302,7 +394,8 @@ test('png_encoder_writes_valid_chunks_and_pixels', () => {
 
 test('svg_escapes_text_and_balances_tags', () => {
   const svg = figureSvg({
-    title: 'a <b> & "c" \'d\'', box: { xmin: -1, xmax: 1, ymin: -1, ymax: 1 },
+    title: 'a <b> & "c" \'d\'',
+    box: { xmin: -1, xmax: 1, ymin: -1, ymax: 1 },
     data: Float32Array.of(0, 0, 0.5, 0.5),
     quiver: { points: Float32Array.of(0, 0, 0.5, 0), arrows: Float32Array.of(0.1, 0, 0, 0) },
     chains: { frames: Float32Array.of(0, 0, 0.5, 0.5), n: 1, label: '<chain>' },

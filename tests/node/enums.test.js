@@ -34,7 +34,8 @@ test('enums.js mirrors every enumeration of scorefield.h, value for value', () =
 
 test('sf.limits holds every SF_MAX_* of scorefield.h with its value, and nothing else', async () => {
   const header = {};
-  for (const [, name, value] of HEADER.matchAll(/#define SF_MAX_(\w+) (\d+)(ULL)?/g)) header[name.toLowerCase()] = Number(value);
+  for (const [, name, value] of HEADER.matchAll(/#define SF_MAX_(\w+)\s+(\d+)(ULL)?/g))
+    header[name.toLowerCase()] = Number(value);
   assert.ok(Object.keys(header).length >= 9, 'found the SF_MAX_* limits in scorefield.h');
   for (const simd of [true, false]) {
     const sf = await createScorefield({ simd, digits: false });

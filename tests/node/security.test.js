@@ -78,11 +78,24 @@ test('pages_have_no_inline_script_style_or_handler_and_load_nothing_from_elsewhe
 
 test('the_scan_finds_what_it_looks_for', () => {
   // The patterns above must match the real thing, or the two tests above could never fail.
-  const samples = ['eval("1")', 'new Function("a", "b")', "setTimeout('x()', 1)", 'el.innerHTML = s', 'x.outerHTML',
-    'el.insertAdjacentHTML("beforeend", s)', 'document.write(s)', 'import(url)'];
+  const samples = [
+    'eval("1")',
+    'new Function("a", "b")',
+    "setTimeout('x()', 1)",
+    'el.innerHTML = s',
+    'x.outerHTML',
+    'el.insertAdjacentHTML("beforeend", s)',
+    'document.write(s)',
+    'import(url)',
+  ];
   for (const sample of samples) {
-    assert.ok(FORBIDDEN_JS.some(([pattern]) => pattern.test(withoutComments(sample))), sample);
+    assert.ok(
+      FORBIDDEN_JS.some(([pattern]) => pattern.test(withoutComments(sample))),
+      sample,
+    );
   }
-  assert.ok(!FORBIDDEN_JS.some(([pattern]) => pattern.test(withoutComments('// no innerHTML here\nconst a = "http://x";'))));
+  assert.ok(
+    !FORBIDDEN_JS.some(([pattern]) => pattern.test(withoutComments('// no innerHTML here\nconst a = "http://x";'))),
+  );
   assert.ok(!FORBIDDEN_JS.some(([pattern]) => pattern.test(withoutComments("import('./worker.js')"))));
 });

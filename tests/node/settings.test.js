@@ -11,8 +11,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PAGE_OPTIONS, RUNS, SETTINGS, parseSetting } from '../../web/app/settings.js';
 import {
-  MAX_ADDRESS_CHARS, MAX_NOTICES, allowedOrigins, coerceSetting, pageHash, paramName, readAttributes,
-  readFrameAddress, readPageAddress, splitAddress,
+  MAX_ADDRESS_CHARS,
+  MAX_NOTICES,
+  allowedOrigins,
+  coerceSetting,
+  pageHash,
+  paramName,
+  readAttributes,
+  readFrameAddress,
+  readPageAddress,
+  splitAddress,
 } from '../../web/app/share.js';
 import { PANELS, WIDGET_ROWS, resolvePanels } from '../../web/embed/options.js';
 
@@ -34,17 +42,81 @@ function rng(seed) {
 const pick = (r, list) => list[Math.floor(r() * list.length)];
 
 const KEYS = [
-  ...Object.keys(RUNS).flatMap((run) => SETTINGS.flatMap((row) => [`${run}.${row.name}`, `${run}.${paramName(row.name)}`])),
-  ...PAGE_OPTIONS.map((row) => row.name), ...WIDGET_ROWS.map((row) => paramName(row.name)),
-  'exact', 'langevin', 'digits', 'exact.', '.steps', 'exact.nope', '__proto__', 'constructor', 'exact.__proto__', 'origins', '',
+  ...Object.keys(RUNS).flatMap((run) =>
+    SETTINGS.flatMap((row) => [`${run}.${row.name}`, `${run}.${paramName(row.name)}`]),
+  ),
+  ...PAGE_OPTIONS.map((row) => row.name),
+  ...WIDGET_ROWS.map((row) => paramName(row.name)),
+  'exact',
+  'langevin',
+  'digits',
+  'exact.',
+  '.steps',
+  'exact.nope',
+  '__proto__',
+  'constructor',
+  'exact.__proto__',
+  'origins',
+  '',
 ];
 const VALUES = [
-  '0', '1', '-1', '42', '2000', '1e-3', '1e+3', '1e999', '-1e999', '1e-999', 'NaN', 'Infinity', '-0', '0x10', '0b1',
-  '.5', '5.', '2.5', '65536', '65537', '4294967295', '4294967296', '9007199254740993', ' 7 ', '', 'abc', 'true',
-  'false', 'yes', 'off', 'auto', 'dark', 'Dark', 'swiss_roll', 'digits', 'points', 'ncsn', 'exact', 'sliced_vr',
-  'field,loss', 'loss digits', 'field,,bogus', 'chains,field,loss,digits', 'scalar', '%', '%2', '%E0%A4%A', '%zz',
-  '%3Cscript%3Ealert(1)%3C%2Fscript%3E', '<img src=x onerror=alert(1)>', '"\'><', '\u0000\u0007\u001b[31m', 'é',
-  '\ud83d\ude00', '\ud800', '1'.repeat(120), 'x'.repeat(5000),
+  '0',
+  '1',
+  '-1',
+  '42',
+  '2000',
+  '1e-3',
+  '1e+3',
+  '1e999',
+  '-1e999',
+  '1e-999',
+  'NaN',
+  'Infinity',
+  '-0',
+  '0x10',
+  '0b1',
+  '.5',
+  '5.',
+  '2.5',
+  '65536',
+  '65537',
+  '4294967295',
+  '4294967296',
+  '9007199254740993',
+  ' 7 ',
+  '',
+  'abc',
+  'true',
+  'false',
+  'yes',
+  'off',
+  'auto',
+  'dark',
+  'Dark',
+  'swiss_roll',
+  'digits',
+  'points',
+  'ncsn',
+  'exact',
+  'sliced_vr',
+  'field,loss',
+  'loss digits',
+  'field,,bogus',
+  'chains,field,loss,digits',
+  'scalar',
+  '%',
+  '%2',
+  '%E0%A4%A',
+  '%zz',
+  '%3Cscript%3Ealert(1)%3C%2Fscript%3E',
+  '<img src=x onerror=alert(1)>',
+  '"\'><',
+  '\u0000\u0007\u001b[31m',
+  'é',
+  '\ud83d\ude00',
+  '\ud800',
+  '1'.repeat(120),
+  'x'.repeat(5000),
 ];
 const GLUE = ['&', '=', '#', '?', '&&', '==', '+', '%26', '%3D', ';', ' '];
 
@@ -89,18 +161,30 @@ function assertNotices(notices, context) {
 test('random_addresses_never_throw_and_give_only_values_the_table_accepts', () => {
   const r = rng(SEED);
   for (let i = 0; i < CASES; i++) {
-    const search = randomAddress(r), hash = randomAddress(r), context = `case ${i}: ${JSON.stringify([search, hash]).slice(0, 200)}`;
+    const search = randomAddress(r),
+      hash = randomAddress(r),
+      context = `case ${i}: ${JSON.stringify([search, hash]).slice(0, 200)}`;
     const read = readPageAddress(search, hash);
     assertNotices(read.notices, context);
     assert.deepEqual(Object.keys(read.runs).sort(), Object.keys(RUNS).sort(), context);
     for (const values of Object.values(read.runs)) {
-      for (const [name, value] of Object.entries(values)) assertAccepted(SETTINGS.find((row) => row.name === name), value, context);
+      for (const [name, value] of Object.entries(values))
+        assertAccepted(
+          SETTINGS.find((row) => row.name === name),
+          value,
+          context,
+        );
     }
     for (const row of PAGE_OPTIONS) assertAccepted(row, read.page[row.name], context);
     assert.ok(read.anchor === '' || /^[A-Za-z][\w-]*$/.test(read.anchor), context);
     const frame = readFrameAddress(search, hash, WIDGET_ROWS, { ignore: ['origins'] });
     assertNotices(frame.notices, context);
-    for (const [name, value] of Object.entries(frame.values)) assertAccepted(WIDGET_ROWS.find((row) => row.name === name), value, context);
+    for (const [name, value] of Object.entries(frame.values))
+      assertAccepted(
+        WIDGET_ROWS.find((row) => row.name === name),
+        value,
+        context,
+      );
   }
 });
 
@@ -111,7 +195,9 @@ test('nothing_is_clamped_or_dropped_without_a_notice', () => {
     const raw = r() < 0.1 ? pick(r, [42, -3, 1e300, NaN, true, null, undefined, {}, []]) : pick(r, VALUES);
     const context = `case ${i}: ${row.name} = ${JSON.stringify(raw)}`;
     let result;
-    assert.doesNotThrow(() => { result = coerceSetting(row, raw); }, context);
+    assert.doesNotThrow(() => {
+      result = coerceSetting(row, raw);
+    }, context);
     assert.ok('value' in result || result.notice, `${context}: dropped without a notice`);
     if ('value' in result) assertAccepted(row, result.value, context);
     if (result.notice) assertNotices([result.notice], context);
@@ -123,13 +209,17 @@ test('nothing_is_clamped_or_dropped_without_a_notice', () => {
     }
     if (row.type === 'integer' || row.type === 'number') {
       const strict = parseSetting(row, typeof raw === 'string' ? raw : String(raw));
-      if ('error' in strict) assert.ok(result.notice, `${context}: the table refuses it (${strict.error}) but no notice`);
+      if ('error' in strict)
+        assert.ok(result.notice, `${context}: the table refuses it (${strict.error}) but no notice`);
     }
   }
 });
 
 test('out_of_range_numbers_are_clamped_and_malformed_ones_dropped', () => {
-  const read = readPageAddress('', '#exact&exact.batch=0&exact.seed=1e30&exact.lr=abc&exact.steps=2.5&exact.width=513&bogus=1');
+  const read = readPageAddress(
+    '',
+    '#exact&exact.batch=0&exact.seed=1e30&exact.lr=abc&exact.steps=2.5&exact.width=513&bogus=1',
+  );
   assert.equal(read.anchor, 'exact');
   assert.deepEqual(read.runs.exact, { batch: 1, seed: 2 ** 32 - 1, width: 512 });
   assert.equal(read.notices.length, 6);
@@ -142,7 +232,10 @@ test('a_section_anchor_and_state_share_the_hash', () => {
   assert.deepEqual(readPageAddress('', '#langevin').runs.exact, {});
   assert.equal(readPageAddress('', '#langevin').anchor, 'langevin');
   assert.deepEqual(readPageAddress('', '#langevin').notices, []);
-  const both = readPageAddress('?exact.steps=50&test=1', '#exact&exact.steps=500&exact.chain-steps=40&digits.chainSteps=7');
+  const both = readPageAddress(
+    '?exact.steps=50&test=1',
+    '#exact&exact.steps=500&exact.chain-steps=40&digits.chainSteps=7',
+  );
   assert.equal(both.anchor, 'exact');
   assert.deepEqual(both.runs.exact, { steps: 500, chainSteps: 40 }); // the hash wins over the query
   assert.deepEqual(both.runs.digits, { chainSteps: 7 });
@@ -161,7 +254,8 @@ test('the_hash_the_page_writes_reads_back_to_the_same_state', () => {
       for (const row of SETTINGS) {
         if (r() < 0.5) continue;
         if (row.type === 'enum') runs[run][row.name] = pick(r, row.options).value;
-        else if (row.type === 'integer') runs[run][row.name] = row.min + Math.floor(r() * Math.min(row.max - row.min + 1, 1e6));
+        else if (row.type === 'integer')
+          runs[run][row.name] = row.min + Math.floor(r() * Math.min(row.max - row.min + 1, 1e6));
         else runs[run][row.name] = Math.fround(row.min + r() * (Math.min(row.max, 10) - row.min));
       }
     }
@@ -199,9 +293,18 @@ test('widget_attributes_are_checked_like_the_hash', () => {
     for (const row of WIDGET_ROWS) if (r() < 0.4) attrs.set(paramName(row.name), pick(r, VALUES));
     const read = readAttributes((name) => attrs.get(name) ?? null, WIDGET_ROWS);
     assertNotices(read.notices, `case ${i}`);
-    for (const [name, value] of Object.entries(read.values)) assertAccepted(WIDGET_ROWS.find((row) => row.name === name), value, `case ${i}`);
+    for (const [name, value] of Object.entries(read.values))
+      assertAccepted(
+        WIDGET_ROWS.find((row) => row.name === name),
+        value,
+        `case ${i}`,
+      );
   }
-  const read = readAttributes((name) => ({ controls: '', compact: 'no', panels: 'loss,nope', theme: 'purple', 'chain-steps': '40' })[name] ?? null, WIDGET_ROWS);
+  const read = readAttributes(
+    (name) =>
+      ({ controls: '', compact: 'no', panels: 'loss,nope', theme: 'purple', 'chain-steps': '40' })[name] ?? null,
+    WIDGET_ROWS,
+  );
   assert.deepEqual(read.values, { controls: true, compact: false, panels: 'loss', chainSteps: 40 });
   assert.equal(read.notices.length, 2);
 });
@@ -216,7 +319,10 @@ test('panels_resolve_to_known_panels_in_layout_order', () => {
 
 test('the_origin_allow_list_takes_only_http_origins', () => {
   const own = 'http://127.0.0.1:8000';
-  const { origins, notices } = allowedOrigins('https://blog.example, http://localhost:3000/ javascript:alert(1) https://a.example/path null *', own);
+  const { origins, notices } = allowedOrigins(
+    'https://blog.example, http://localhost:3000/ javascript:alert(1) https://a.example/path null *',
+    own,
+  );
   assert.deepEqual([...origins].sort(), [own, 'http://localhost:3000', 'https://blog.example'].sort());
   assert.equal(notices.length, 4);
   const r = rng(SEED + 5);

@@ -9,9 +9,11 @@ import { readFile } from 'node:fs/promises';
 import { loadScorefield, readCoreFile, simdSupported } from '../../web/core/loader.js';
 
 // Keep in sync with src/scorefield.h.
-const SF_OK = 0, SF_EINVAL = 1;
+const SF_OK = 0,
+  SF_EINVAL = 1;
 const SF_OBJ_SLICED = 1;
-const SF_DATA_SWISS_ROLL = 0, SF_DATA_DIGITS = 1;
+const SF_DATA_SWISS_ROLL = 0,
+  SF_DATA_DIGITS = 1;
 const SF_ISA_AUTO = 0;
 
 const ISAS = ['simd128', 'scalar'];
@@ -68,7 +70,11 @@ test('both_modules_load_with_only_the_memory_growth_import', async () => {
   for (const isa of ISAS) {
     const bytes = await readFile(new URL(`../../web/core/scorefield-${isa}.wasm`, import.meta.url));
     const imports = WebAssembly.Module.imports(await WebAssembly.compile(bytes));
-    assert.deepEqual(imports.map((i) => `${i.module}.${i.name}`), ['env.emscripten_notify_memory_growth'], isa);
+    assert.deepEqual(
+      imports.map((i) => `${i.module}.${i.name}`),
+      ['env.emscripten_notify_memory_growth'],
+      isa,
+    );
     const sf = await load(isa);
     assert.equal(sf.isa, isa);
     assert.equal(typeof sf.exports.sfw_model_create, 'function');
@@ -97,14 +103,42 @@ test('same_seed_same_numbers_as_the_native_build', async () => {
 test('simd_and_scalar_modules_train_bit_identically', async () => {
   const [simd, scalar] = await Promise.all(ISAS.map(load));
   const runs = [
-    { dim: 2, hidden: 32, depth: 2, seed: 9, dataset: SF_DATA_SWISS_ROLL, objective: SF_OBJ_SLICED, batch: 37,
-      nProj: 2, lr: 1e-3, sigma: 0.1, noise: 1.0, steps: 20 },
-    { dim: 64, hidden: 32, depth: 2, seed: 9, dataset: SF_DATA_DIGITS, objective: SF_OBJ_SLICED, batch: 37,
-      nProj: 2, lr: 1e-3, sigma: 0.2, noise: 0.1, steps: 5 },
+    {
+      dim: 2,
+      hidden: 32,
+      depth: 2,
+      seed: 9,
+      dataset: SF_DATA_SWISS_ROLL,
+      objective: SF_OBJ_SLICED,
+      batch: 37,
+      nProj: 2,
+      lr: 1e-3,
+      sigma: 0.1,
+      noise: 1.0,
+      steps: 20,
+    },
+    {
+      dim: 64,
+      hidden: 32,
+      depth: 2,
+      seed: 9,
+      dataset: SF_DATA_DIGITS,
+      objective: SF_OBJ_SLICED,
+      batch: 37,
+      nProj: 2,
+      lr: 1e-3,
+      sigma: 0.2,
+      noise: 0.1,
+      steps: 5,
+    },
   ];
   for (const run of runs) {
-    const a = train(simd, run), b = train(scalar, run);
-    assert.ok(a.params.some((u) => u !== 0), 'parameters are not trivially zero');
+    const a = train(simd, run),
+      b = train(scalar, run);
+    assert.ok(
+      a.params.some((u) => u !== 0),
+      'parameters are not trivially zero',
+    );
     assert.deepEqual(a.losses.map(hex), b.losses.map(hex), `losses, D = ${run.dim}`);
     const i = a.params.findIndex((u, k) => u !== b.params[k]);
     assert.equal(i, -1, `D = ${run.dim}: parameter ${i} differs: ${hex(a.params[i] ?? 0)} vs ${hex(b.params[i] ?? 0)}`);
@@ -115,9 +149,12 @@ test('langevin_chains_are_bit_identical_between_modules', async () => {
   const chains = [];
   for (const sf of await Promise.all(ISAS.map(load))) {
     const e = sf.exports;
-    const n = 5, steps = 15, D = 2; // the tutorial's 2-D sampler: ε 0.01, decay 0.9, T 1
+    const n = 5,
+      steps = 15,
+      D = 2; // the tutorial's 2-D sampler: ε 0.01, decay 0.9, T 1
     const m = e.sfw_model_create(D, 32, 2, 3, SF_ISA_AUTO);
-    const x0 = e.malloc(4 * n * D), out = e.malloc(4 * (steps + 1) * n * D);
+    const x0 = e.malloc(4 * n * D),
+      out = e.malloc(4 * (steps + 1) * n * D);
     sf.check(e.sfw_uniform(x0, n * D, -1, 1, 7));
     sf.check(e.sfw_langevin(m, out, x0, n, 0.01, 0.9, 1.0, steps, 11, 1));
     assert.deepEqual(bits(sf.f32(out, n * D)), bits(sf.f32(x0, n * D)), 'keep_all: frame 0 is x0');
@@ -126,7 +163,9 @@ test('langevin_chains_are_bit_identical_between_modules', async () => {
     assert.equal(e.sfw_langevin(m, out, x0, n, 0.01, 0.9, 1.0, steps, -1, 1), SF_EINVAL);
     assert.match(sf.cstr(e.sfw_error()), /sampler seed/);
     chains.push(all);
-    e.free(out); e.free(x0); e.sfw_model_free(m);
+    e.free(out);
+    e.free(x0);
+    e.sfw_model_free(m);
   }
   assert.deepEqual(chains[0].map(hex), chains[1].map(hex));
 });
@@ -138,17 +177,31 @@ test('langevin_chains_are_bit_identical_between_modules', async () => {
 // reason to update them.
 test('golden_losses_match_the_native_build_bit_for_bit', async () => {
   const GOLDEN = [
-    0x3f882ab0, 0x3e4843cc, 0xbcd6d9be, 0x3d01dfbf, 0x3da9753c,
-    0x3e1d2a4b, 0x3e54a384, 0x3dbf93ba, 0xbdac3a11, 0xbdebb78f,
+    0x3f882ab0, 0x3e4843cc, 0xbcd6d9be, 0x3d01dfbf, 0x3da9753c, 0x3e1d2a4b, 0x3e54a384, 0x3dbf93ba, 0xbdac3a11,
+    0xbdebb78f,
   ];
   const GOLDEN_PARAMS_FNV1A = 0x34580445; // FNV-1a of the 17154 parameters' bytes after the 10 steps
   for (const isa of ISAS) {
     const { losses, params } = train(await load(isa), {
-      dim: 2, hidden: 128, depth: 2, seed: 42, dataset: SF_DATA_SWISS_ROLL, objective: SF_OBJ_SLICED,
-      batch: 128, nProj: 1, lr: 1e-3, sigma: 0.1, noise: 1.0, steps: 10,
+      dim: 2,
+      hidden: 128,
+      depth: 2,
+      seed: 42,
+      dataset: SF_DATA_SWISS_ROLL,
+      objective: SF_OBJ_SLICED,
+      batch: 128,
+      nProj: 1,
+      lr: 1e-3,
+      sigma: 0.1,
+      noise: 1.0,
+      steps: 10,
     });
     const step = losses.findIndex((u, k) => u !== GOLDEN[k]);
-    assert.equal(step, -1, `${isa}: loss of step ${step + 1} is ${hex(losses[step] ?? 0)}, native ${hex(GOLDEN[step] ?? 0)}`);
+    assert.equal(
+      step,
+      -1,
+      `${isa}: loss of step ${step + 1} is ${hex(losses[step] ?? 0)}, native ${hex(GOLDEN[step] ?? 0)}`,
+    );
     let h = 0x811c9dc5;
     for (const b of new Uint8Array(new Uint32Array(params).buffer)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
     assert.equal(hex(h), hex(GOLDEN_PARAMS_FNV1A), `${isa}: parameters after 10 steps`);
@@ -190,7 +243,10 @@ test('bad_input_returns_a_status_and_a_message', async () => {
 
   const m = e.sfw_model_create(2, 32, 2, 2 ** 53 - 1, SF_ISA_AUTO);
   assert.notEqual(m, 0, sf.cstr(e.sfw_error()));
-  assert.equal(e.sfw_model_set_train(m, SF_DATA_SWISS_ROLL, SF_OBJ_SLICED, 16, 1, NaN, 0.1, 1.0, 3, 0.01, 10), SF_EINVAL);
+  assert.equal(
+    e.sfw_model_set_train(m, SF_DATA_SWISS_ROLL, SF_OBJ_SLICED, 16, 1, NaN, 0.1, 1.0, 3, 0.01, 10),
+    SF_EINVAL,
+  );
   assert.match(sf.cstr(e.sfw_error()), /learning rate/);
   const losses = e.malloc(4 * 3);
   // Unknown ids (the JS API names them; here they are bare numbers).

@@ -32,7 +32,9 @@ const outbox = [];
 let closed = false;
 const self = new EventTarget();
 self.postMessage = (msg) => outbox.push(structuredClone(msg));
-self.close = () => { closed = true; };
+self.close = () => {
+  closed = true;
+};
 globalThis.self = self;
 await import('../../web/worker/worker.js');
 
@@ -44,14 +46,18 @@ async function next(pred, from, what, timeoutMs = 10000) {
   for (;;) {
     const found = outbox.slice(from).find(pred);
     if (found) return found;
-    if (Date.now() > end) throw new Error(`no ${what} within ${timeoutMs} ms; last messages: ${JSON.stringify(outbox.slice(-3).map((m) => m.type))}`);
+    if (Date.now() > end)
+      throw new Error(
+        `no ${what} within ${timeoutMs} ms; last messages: ${JSON.stringify(outbox.slice(-3).map((m) => m.type))}`,
+      );
     await new Promise((r) => setTimeout(r, 2));
   }
 }
 
 let requestId = 1000;
 async function request(msg, answerType) {
-  const id = requestId++, from = outbox.length;
+  const id = requestId++,
+    from = outbox.length;
   send({ ...msg, requestId: id });
   return next((m) => m.requestId === id && (m.type === answerType || m.type === FROM_WORKER.ERROR), from, answerType);
 }
@@ -64,12 +70,22 @@ async function save(run) {
 
 let pings = 0;
 async function alive() {
-  const seq = ++pings, from = outbox.length;
+  const seq = ++pings,
+    from = outbox.length;
   send({ type: TO_WORKER.PING, seq });
   await next((m) => m.type === FROM_WORKER.PONG && m.seq === seq, from, 'PONG', 2000);
 }
 
-const SETTINGS = { dataset: 'swiss_roll', objective: 'sliced', batch: 128, lr: 0.001, seed: 42, width: 32, depth: 2, steps: 1000 };
+const SETTINGS = {
+  dataset: 'swiss_roll',
+  objective: 'sliced',
+  batch: 128,
+  lr: 0.001,
+  seed: 42,
+  width: 32,
+  depth: 2,
+  steps: 1000,
+};
 
 async function configure(run, settings) {
   const from = outbox.length;
@@ -142,54 +158,158 @@ const BAD = [
   ['CONFIGURE without settings', { type: TO_WORKER.CONFIGURE, run: 'a' }, /settings must be an object/],
   ['STEP without steps', { type: TO_WORKER.STEP, run: 'a' }, /steps must be an integer/],
   ['FIELD without grid', { type: TO_WORKER.FIELD, run: 'a', gridId: 'g' }, /grid must be an object/],
-  ['LOAD without bytes', { type: TO_WORKER.LOAD, run: 'a', requestId: 1, offered: { datasets: [], objectives: [] } }, /bytes must be a Uint8Array/],
+  [
+    'LOAD without bytes',
+    { type: TO_WORKER.LOAD, run: 'a', requestId: 1, offered: { datasets: [], objectives: [] } },
+    /bytes must be a Uint8Array/,
+  ],
   ['PLAY without run', { type: TO_WORKER.PLAY }, /run must be a string/],
   // wrong type
   ['steps as a string', { type: TO_WORKER.STEP, run: 'a', steps: '5' }, /steps must be an integer/],
-  ['settings as a string', { type: TO_WORKER.CONFIGURE, run: 'a', settings: 'swiss_roll' }, /settings must be an object/],
-  ['a setting as an object', { type: TO_WORKER.CONFIGURE, run: 'a', settings: { ...SETTINGS, lr: { value: 1 } } }, /'lr' is not/],
-  ['starts as an Array', { type: TO_WORKER.CHAINS, run: 'a', viewId: 'v', starts: [0, 0], langevin }, /starts must be a Float32Array/],
-  ['bytes as a string', { type: TO_WORKER.LOAD, run: 'a', requestId: 1, bytes: 'SFW1', offered: { datasets: [], objectives: [] } }, /bytes must be a Uint8Array/],
+  [
+    'settings as a string',
+    { type: TO_WORKER.CONFIGURE, run: 'a', settings: 'swiss_roll' },
+    /settings must be an object/,
+  ],
+  [
+    'a setting as an object',
+    { type: TO_WORKER.CONFIGURE, run: 'a', settings: { ...SETTINGS, lr: { value: 1 } } },
+    /'lr' is not/,
+  ],
+  [
+    'starts as an Array',
+    { type: TO_WORKER.CHAINS, run: 'a', viewId: 'v', starts: [0, 0], langevin },
+    /starts must be a Float32Array/,
+  ],
+  [
+    'bytes as a string',
+    { type: TO_WORKER.LOAD, run: 'a', requestId: 1, bytes: 'SFW1', offered: { datasets: [], objectives: [] } },
+    /bytes must be a Uint8Array/,
+  ],
   ['run as a number', { type: TO_WORKER.PAUSE, run: 5 }, /run must be a string/],
   ['a lr the core cannot read', { type: TO_WORKER.CONFIGURE, run: 'a', settings: { ...SETTINGS, lr: '0.1' } }, /lr/],
   // NaN and ±Infinity
-  ['a NaN grid corner', { type: TO_WORKER.FIELD, run: 'a', gridId: 'g', grid: { ...grid, xmin: NaN } }, /grid\.xmin must be a finite number/],
-  ['an infinite step size', { type: TO_WORKER.CHAINS, run: 'a', viewId: 'v', starts: new Float32Array(2), langevin: { ...langevin, eps: Infinity } }, /langevin\.eps must be a finite number/],
+  [
+    'a NaN grid corner',
+    { type: TO_WORKER.FIELD, run: 'a', gridId: 'g', grid: { ...grid, xmin: NaN } },
+    /grid\.xmin must be a finite number/,
+  ],
+  [
+    'an infinite step size',
+    {
+      type: TO_WORKER.CHAINS,
+      run: 'a',
+      viewId: 'v',
+      starts: new Float32Array(2),
+      langevin: { ...langevin, eps: Infinity },
+    },
+    /langevin\.eps must be a finite number/,
+  ],
   ['a NaN learning rate', { type: TO_WORKER.CONFIGURE, run: 'a', settings: { ...SETTINGS, lr: NaN } }, /lr/],
-  ['a NaN start', { type: TO_WORKER.CHAINS, run: 'a', viewId: 'v', starts: new Float32Array([NaN, 0]), langevin }, /finite|NaN/i],
-  ['an infinite σ', { type: NCSN_TO_WORKER.TRUE_FIELD, requestId: 1, dataset: 'mixture', grid, sigma: -Infinity }, /sigma must be a finite number/],
+  [
+    'a NaN start',
+    { type: TO_WORKER.CHAINS, run: 'a', viewId: 'v', starts: new Float32Array([NaN, 0]), langevin },
+    /finite|NaN/i,
+  ],
+  [
+    'an infinite σ',
+    { type: NCSN_TO_WORKER.TRUE_FIELD, requestId: 1, dataset: 'mixture', grid, sigma: -Infinity },
+    /sigma must be a finite number/,
+  ],
   // negative and zero
   ['zero steps', { type: TO_WORKER.STEP, run: 'a', steps: 0 }, /steps must be an integer from 1/],
   ['negative steps', { type: TO_WORKER.STEP, run: 'a', steps: -1 }, /steps must be an integer from 1/],
-  ['zero data points', { type: TO_WORKER.DATA, requestId: 1, dataset: 'swiss_roll', n: 0, seed: 1 }, /n must be an integer from 1/],
-  ['a negative seed', { type: TO_WORKER.SAMPLES, run: 'a', viewId: 'v', n: 2, seed: -1, langevin }, /seed must be an integer from 0/],
+  [
+    'zero data points',
+    { type: TO_WORKER.DATA, requestId: 1, dataset: 'swiss_roll', n: 0, seed: 1 },
+    /n must be an integer from 1/,
+  ],
+  [
+    'a negative seed',
+    { type: TO_WORKER.SAMPLES, run: 'a', viewId: 'v', n: 2, seed: -1, langevin },
+    /seed must be an integer from 0/,
+  ],
   ['batch 0', { type: TO_WORKER.CONFIGURE, run: 'a', settings: { ...SETTINGS, batch: 0 } }, /batch/],
   ['a negative σ', { type: NCSN_TO_WORKER.TRUE_FIELD, requestId: 1, dataset: 'mixture', grid, sigma: -1 }, /sigma|σ/],
   // huge
   ['1e12 steps', { type: TO_WORKER.STEP, run: 'a', steps: 1e12 }, /steps must be an integer from 1 to 1000000/],
-  ['1e9 data points', { type: TO_WORKER.DATA, requestId: 1, dataset: 'swiss_roll', n: 1e9, seed: 1 }, /n must be an integer/],
-  ['a grid of 1e6 × 1e6', { type: TO_WORKER.FIELD, run: 'a', gridId: 'g', grid: { ...grid, nx: 1e6, ny: 1e6 } }, /grid\.nx must be an integer/],
-  ['a billion sampler steps', { type: TO_WORKER.CHAINS, run: 'a', viewId: 'v', starts: new Float32Array(2), langevin: { ...langevin, steps: 1e9 } }, /langevin\.steps must be an integer/],
+  [
+    '1e9 data points',
+    { type: TO_WORKER.DATA, requestId: 1, dataset: 'swiss_roll', n: 1e9, seed: 1 },
+    /n must be an integer/,
+  ],
+  [
+    'a grid of 1e6 × 1e6',
+    { type: TO_WORKER.FIELD, run: 'a', gridId: 'g', grid: { ...grid, nx: 1e6, ny: 1e6 } },
+    /grid\.nx must be an integer/,
+  ],
+  [
+    'a billion sampler steps',
+    {
+      type: TO_WORKER.CHAINS,
+      run: 'a',
+      viewId: 'v',
+      starts: new Float32Array(2),
+      langevin: { ...langevin, steps: 1e9 },
+    },
+    /langevin\.steps must be an integer/,
+  ],
   ['width 1e6', { type: TO_WORKER.CONFIGURE, run: 'a', settings: { ...SETTINGS, width: 1e6 } }, /hidden|width/],
-  ['a 1e9 ms budget', { type: TO_WORKER.MEASURE, requestId: 1, cells: [{ dim: 2, objective: 'sliced' }], budgetMs: 1e9 }, /budgetMs must be/],
+  [
+    'a 1e9 ms budget',
+    { type: TO_WORKER.MEASURE, requestId: 1, cells: [{ dim: 2, objective: 'sliced' }], budgetMs: 1e9 },
+    /budgetMs must be/,
+  ],
   // out of range
   ['depth 5', { type: TO_WORKER.CONFIGURE, run: 'a', settings: { ...SETTINGS, depth: 5 } }, /depth/],
-  ['a cell of dim 0', { type: TO_WORKER.MEASURE, requestId: 1, cells: [{ dim: 0, objective: 'sliced' }], budgetMs: 10 }, /cells must be/],
-  ['a non-integer count', { type: NCSN_TO_WORKER.COMPARE, requestId: 1, n: 2.5, seed: 1, box: grid }, /n must be an integer/],
-  ['starts not in pairs', { type: TO_WORKER.CHAINS, run: 'a', viewId: 'v', starts: new Float32Array(3), langevin }, /multiple of D/],
+  [
+    'a cell of dim 0',
+    { type: TO_WORKER.MEASURE, requestId: 1, cells: [{ dim: 0, objective: 'sliced' }], budgetMs: 10 },
+    /cells must be/,
+  ],
+  [
+    'a non-integer count',
+    { type: NCSN_TO_WORKER.COMPARE, requestId: 1, n: 2.5, seed: 1, box: grid },
+    /n must be an integer/,
+  ],
+  [
+    'starts not in pairs',
+    { type: TO_WORKER.CHAINS, run: 'a', viewId: 'v', starts: new Float32Array(3), langevin },
+    /multiple of D/,
+  ],
   ['4097 painted points', { type: NCSN_TO_WORKER.POINTS, run: 'p', points: new Float32Array(2 * 4097) }, /4096/],
   // unknown names
   ['an unknown type', { type: 'explode' }, /unknown message type 'explode'/],
   ['an unknown run', { type: TO_WORKER.PLAY, run: 'nosuch' }, /no run named 'nosuch'/],
-  ['an unknown dataset', { type: TO_WORKER.CONFIGURE, run: 'a', settings: { ...SETTINGS, dataset: 'spirals' } }, /spirals/],
+  [
+    'an unknown dataset',
+    { type: TO_WORKER.CONFIGURE, run: 'a', settings: { ...SETTINGS, dataset: 'spirals' } },
+    /spirals/,
+  ],
   ['an unknown objective', { type: TO_WORKER.CONFIGURE, run: 'a', settings: { ...SETTINGS, objective: 'ssm' } }, /ssm/],
-  ['points for a plain run', { type: NCSN_TO_WORKER.POINTS, run: 'a', points: new Float32Array(2) }, /not a noise-conditional run/],
+  [
+    'points for a plain run',
+    { type: NCSN_TO_WORKER.POINTS, run: 'a', points: new Float32Array(2) },
+    /not a noise-conditional run/,
+  ],
   ['a second INIT', { type: TO_WORKER.INIT }, /already loaded/],
   // oversized strings and objects
   ['a 100 000-character run name', { type: TO_WORKER.PLAY, run: longName }, /run must be a string of 1 to 256/],
   ['a megabyte type', { type: 't'.repeat(1 << 20) }, /unknown message type 't{40}…'/],
-  ['a long dataset name', { type: TO_WORKER.DATA, requestId: 1, dataset: longName, n: 1, seed: 1 }, /dataset must be a string/],
-  ['settings of 1000 keys', { type: TO_WORKER.CONFIGURE, run: 'a', settings: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, i])) }, /at most 64 settings/],
+  [
+    'a long dataset name',
+    { type: TO_WORKER.DATA, requestId: 1, dataset: longName, n: 1, seed: 1 },
+    /dataset must be a string/,
+  ],
+  [
+    'settings of 1000 keys',
+    {
+      type: TO_WORKER.CONFIGURE,
+      run: 'a',
+      settings: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, i])),
+    },
+    /at most 64 settings/,
+  ],
   // truncated and corrupted files
   ['a truncated weights file', 'truncated', /truncated|short/i],
   ['a weights file with a flipped byte', 'flipped', /corrupt|CRC/i],
@@ -207,16 +327,22 @@ test('every_bad_message_is_answered_by_an_error_and_changes_nothing', async () =
   const offered = { datasets: ['swiss_roll'], objectives: ['sliced', 'exact'] };
   for (const [what, message, pattern] of BAD) {
     let msg = message;
-    if (message === 'truncated') msg = { type: TO_WORKER.LOAD, run: 'a', requestId: 1, bytes: before.slice(0, 100), offered };
+    if (message === 'truncated')
+      msg = { type: TO_WORKER.LOAD, run: 'a', requestId: 1, bytes: before.slice(0, 100), offered };
     if (message === 'flipped') {
       const bytes = before.slice();
       bytes[bytes.length >> 1] ^= 0x10;
       msg = { type: TO_WORKER.LOAD, run: 'a', requestId: 1, bytes, offered };
     }
-    if (message === 'other') msg = { type: TO_WORKER.RESTORE, run: 'a', settings: SETTINGS, generation: 1, bytes: other };
+    if (message === 'other')
+      msg = { type: TO_WORKER.RESTORE, run: 'a', settings: SETTINGS, generation: 1, bytes: other };
     const from = outbox.length;
     send(msg);
-    const error = await next((m) => m.type === FROM_WORKER.ERROR || m.type === FROM_WORKER.STATE || m.type === FROM_WORKER.DATA, from, `an answer to ${what}`);
+    const error = await next(
+      (m) => m.type === FROM_WORKER.ERROR || m.type === FROM_WORKER.STATE || m.type === FROM_WORKER.DATA,
+      from,
+      `an answer to ${what}`,
+    );
     assert.equal(error.type, FROM_WORKER.ERROR, `${what}: answered by ${error.type}, not an ERROR`);
     assert.match(error.message, pattern, `${what}: the message "${error.message.slice(0, 200)}"`);
     assert.equal(error.fatal, false, what);

@@ -27,19 +27,25 @@ export function syncAddress(runs, address) {
     if (hash === location.hash || (hash === '' && location.hash === '')) return;
     history.replaceState(history.state, '', `${location.pathname}${location.search}${hash}`);
   };
-  for (const run of Object.values(runs)) run.subscribe((_, what) => { if (what === 'settings') write(); });
+  for (const run of Object.values(runs))
+    run.subscribe((_, what) => {
+      if (what === 'settings') write();
+    });
 
   // Whether an address names other settings than the ones chosen now (its query string and hash
   // together, as a fresh visit would read them).
-  const differs = (next) => pageHash({ runs: next.runs }) !== pageHash({ runs: chosenAll() })
-    || Object.entries(next.page).some(([name, value]) => value !== address.page[name]);
+  const differs = (next) =>
+    pageHash({ runs: next.runs }) !== pageHash({ runs: chosenAll() }) ||
+    Object.entries(next.page).some(([name, value]) => value !== address.page[name]);
 
   window.addEventListener('hashchange', () => {
     const hashOnly = readPageAddress('', location.hash);
     anchor = hashOnly.anchor;
     // A bare anchor (a link to a section) keeps the settings: they go back after it.
-    const bare = hashOnly.notices.length === 0 && Object.keys(hashOnly.pageGiven).length === 0
-      && Object.values(hashOnly.runs).every((v) => Object.keys(v).length === 0);
+    const bare =
+      hashOnly.notices.length === 0 &&
+      Object.keys(hashOnly.pageGiven).length === 0 &&
+      Object.values(hashOnly.runs).every((v) => Object.keys(v).length === 0);
     const next = readPageAddress(location.search, location.hash);
     if (bare || (next.notices.length === 0 && !differs(next))) {
       write();

@@ -39,7 +39,10 @@ export function readout(label, className = '') {
   return {
     root,
     set(text) {
-      if (text !== shown) { value.textContent = text; shown = text; }
+      if (text !== shown) {
+        value.textContent = text;
+        shown = text;
+      }
     },
   };
 }

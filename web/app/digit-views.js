@@ -32,7 +32,9 @@ export class DigitPlayer {
     this.settingsVersion = 0; // bumped when the sampler's settings change
     this.listeners = new Set();
     this.framesRendered = 0; // counts images drawn (the browser tests read it)
-    run.subscribe((_, what) => { if (what === 'view' || what === 'state') this.#changed(); });
+    run.subscribe((_, what) => {
+      if (what === 'view' || what === 'state') this.#changed();
+    });
   }
 
   subscribe(fn) {
@@ -54,9 +56,13 @@ export class DigitPlayer {
   update(now) {
     const run = this.run;
     if (run.dim === PIXELS) {
-      run.wantView(this.viewId, TO_WORKER.SAMPLES,
+      run.wantView(
+        this.viewId,
+        TO_WORKER.SAMPLES,
         { n: PLAYER_SAMPLES, seed: run.values.chainSeed + this.seedOffset, langevin: run.langevin() },
-        `${this.seedOffset}/${this.settingsVersion}`, SAMPLE_REFRESH_MS);
+        `${this.seedOffset}/${this.settingsVersion}`,
+        SAMPLE_REFRESH_MS,
+      );
     }
     const count = this.frameCount;
     if (count === 0) return;
@@ -108,16 +114,24 @@ export class DigitImageView extends CanvasView {
   }
 
   draw(ctx, width, height) {
-    const { player } = this, samples = player.samples;
+    const { player } = this,
+      samples = player.samples;
     if (!samples) {
-      drawNote(ctx, width, height, [player.run.dim === 0 ? 'Starting the network…' : player.run.dim !== PIXELS
-        ? 'The digits run trains on another dataset.' : 'Sampling…']);
+      drawNote(ctx, width, height, [
+        player.run.dim === 0
+          ? 'Starting the network…'
+          : player.run.dim !== PIXELS
+            ? 'The digits run trains on another dataset.'
+            : 'Sampling…',
+      ]);
       return;
     }
-    const t = player.frame, offset = (t * samples.n) * PIXELS;
+    const t = player.frame,
+      offset = t * samples.n * PIXELS;
     const range = imageRange(samples.frames, offset);
     const side = Math.max(8, Math.min(height - TITLE_H, width - BAR_GAP - BAR_W - BAR_LABELS_W));
-    const x = Math.floor((width - side - BAR_GAP - BAR_W - BAR_LABELS_W) / 2), y = TITLE_H;
+    const x = Math.floor((width - side - BAR_GAP - BAR_W - BAR_LABELS_W) / 2),
+      y = TITLE_H;
     ctx.font = TITLE_FONT;
     ctx.fillStyle = TEXT_COLOR;
     ctx.textBaseline = 'alphabetic';
@@ -157,7 +171,9 @@ export class FilmstripView extends CanvasView {
       return;
     }
     this.layout = drawFilmstrip(ctx, width, height, samples.frames, samples.n, 0, this.player.frame);
-    this.describe(`Filmstrip of all ${this.player.frameCount} frames of the first sample; frame ${this.player.frame} is outlined.`);
+    this.describe(
+      `Filmstrip of all ${this.player.frameCount} frames of the first sample; frame ${this.player.frame} is outlined.`,
+    );
   }
 }
 

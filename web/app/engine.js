@@ -57,9 +57,20 @@ export class Engine {
     this.#onFailure = onFailure;
     this.#options = { simd, digits };
     this.ready = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the training worker did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
-      this.on(FROM_WORKER.READY, (msg) => { clearTimeout(timer); resolve(msg); });
-      this.on(FROM_WORKER.ERROR, (msg) => { if (msg.fatal) { clearTimeout(timer); reject(new Error(msg.message)); } });
+      const timer = setTimeout(
+        () => reject(new Error(`the training worker did not start within ${READY_TIMEOUT_MS / 1000} s`)),
+        READY_TIMEOUT_MS,
+      );
+      this.on(FROM_WORKER.READY, (msg) => {
+        clearTimeout(timer);
+        resolve(msg);
+      });
+      this.on(FROM_WORKER.ERROR, (msg) => {
+        if (msg.fatal) {
+          clearTimeout(timer);
+          reject(new Error(msg.message));
+        }
+      });
     });
     this.ready.catch(() => {}); // the page awaits it; this keeps an early failure from going unhandled
     this.#startWorker();
@@ -111,7 +122,7 @@ export class Engine {
   /** The step of the page's last checkpoint of a run's current network, or null when it has none. */
   checkpointStep(run) {
     const record = this.#runs.get(run);
-    return record ? currentCheckpoint(record)?.step ?? null : null;
+    return record ? (currentCheckpoint(record)?.step ?? null) : null;
   }
 
   /**
@@ -150,7 +161,9 @@ export class Engine {
     this.#worker = worker;
     this.#ready = false;
     this.#startedAt = performance.now();
-    worker.addEventListener('message', (event) => { if (this.#worker === worker) this.#dispatch(event.data); });
+    worker.addEventListener('message', (event) => {
+      if (this.#worker === worker) this.#dispatch(event.data);
+    });
     // A worker script that fails to load or throws outside a handler arrives here, not as a message.
     worker.addEventListener('error', (event) => {
       event.preventDefault();
@@ -160,7 +173,9 @@ export class Engine {
       if (this.#ready) this.#restart(`it failed: ${reason}`);
       else this.#fail(`The training worker stopped: ${reason}.`, true);
     });
-    worker.addEventListener('messageerror', () => this.#fail('A message from the training worker could not be read.', false));
+    worker.addEventListener('messageerror', () =>
+      this.#fail('A message from the training worker could not be read.', false),
+    );
     worker.postMessage({ type: TO_WORKER.INIT, ...this.#options });
     const beat = this.#heartbeat;
     beat.waiting = false;
@@ -178,7 +193,8 @@ export class Engine {
   }
 
   #checkHeartbeat() {
-    const beat = this.#heartbeat, now = performance.now();
+    const beat = this.#heartbeat,
+      now = performance.now();
     const late = now - beat.lastTick > HEARTBEAT_MS + LATE_TIMER_MS;
     beat.lastTick = now;
     if (!this.#ready) {
@@ -190,7 +206,6 @@ export class Engine {
       }
       return;
     }
-    if (beat.waiting) console.log('hb', this.#restarts.length, beat.seq, Math.round(now - beat.sentAt), late, beat.busySince);
     const limit = beat.busySince > 0 ? beat.busySince + BUSY_GRACE_MS : beat.sentAt + DEAD_AFTER_MS;
     if (beat.waiting && !late && now >= limit) {
       this.#restart(`it did not answer for ${((now - beat.sentAt) / 1000).toFixed(1)} s`);
@@ -211,14 +226,19 @@ export class Engine {
     this.#rejectPending(`the training worker stopped (${reason}) before it answered; ask again`);
     if (this.#restarts.length >= MAX_RESTARTS) {
       this.#stopped = true;
-      this.#fail(`the training worker stopped ${MAX_RESTARTS + 1} times within a minute, most recently because ${reason}; `
-        + 'reload the page to try again (exported weights files are not affected)', true, { restarted: true });
+      this.#fail(
+        `the training worker stopped ${MAX_RESTARTS + 1} times within a minute, most recently because ${reason}; ` +
+          'reload the page to try again (exported weights files are not affected)',
+        true,
+        { restarted: true },
+      );
       return;
     }
     this.#restarts.push(now);
     this.#startWorker();
     // What the new worker is sent once its core is loaded (READY); the runs are told at once.
-    const restores = [], restored = [];
+    const restores = [],
+      restored = [];
     for (const [run, record] of this.#runs) {
       if (record.points) restores.push({ type: NCSN_TO_WORKER.POINTS, run, points: record.points });
       if (!record.settings) continue; // points painted for a run not configured yet: they go ahead of it
@@ -229,16 +249,24 @@ export class Engine {
       record.step = checkpoint ? checkpoint.step : 0;
       record.playing = false;
       record.saving = false;
-      restores.push({ type: TO_WORKER.RESTORE, run, settings: record.settings, generation: record.generation, bytes: checkpoint?.bytes });
+      restores.push({
+        type: TO_WORKER.RESTORE,
+        run,
+        settings: record.settings,
+        generation: record.generation,
+        bytes: checkpoint?.bytes,
+      });
       restored.push({ run, step: record.step, restored: !!checkpoint, lost });
     }
     this.#afterReady = () => {
       for (const message of restores) this.#worker.postMessage(message);
     };
     const stopped = `The training worker stopped (${reason}) and was restarted`;
-    const said = (r) => (r.restored ? `back at step ${r.step}` : `a fresh network (its ${r.lost} steps were not saved yet)`);
+    const said = (r) =>
+      r.restored ? `back at step ${r.step}` : `a fresh network (its ${r.lost} steps were not saved yet)`;
     for (const r of restored) {
-      const message = r.lost > 0 ? `${stopped}: this run is ${said(r)}, paused.` : `${stopped}; this run had not trained yet.`;
+      const message =
+        r.lost > 0 ? `${stopped}: this run is ${said(r)}, paused.` : `${stopped}; this run had not trained yet.`;
       this.#deliver({ type: FROM_ENGINE.RESTARTED, run: r.run, step: r.step, restored: r.restored, message });
     }
     const trained = restored.filter((r) => r.lost > 0);
@@ -253,7 +281,16 @@ export class Engine {
     if (typeof payload.run !== 'string' || (type !== TO_WORKER.CONFIGURE && type !== NCSN_TO_WORKER.POINTS)) return;
     let record = this.#runs.get(payload.run);
     if (!record) {
-      record = { settings: null, points: null, generation: -1, step: 0, playing: false, checkpoint: null, safe: null, saving: false };
+      record = {
+        settings: null,
+        points: null,
+        generation: -1,
+        step: 0,
+        playing: false,
+        checkpoint: null,
+        safe: null,
+        saving: false,
+      };
       this.#runs.set(payload.run, record);
     }
     if (type === TO_WORKER.CONFIGURE) record.settings = payload.settings;
@@ -292,10 +329,16 @@ export class Engine {
     if (record.saving || !this.#ready) return;
     record.saving = true;
     const { settings } = record; // the settings that trained the network saved (a rewind offers its lr)
-    this.request(TO_WORKER.SAVE, { run }).then((msg) => {
-      record.saving = false;
-      if (msg.generation === record.generation) record.checkpoint = { generation: msg.generation, step: msg.step, bytes: msg.bytes, settings };
-    }, () => { record.saving = false; }); // the next one will do
+    this.request(TO_WORKER.SAVE, { run }).then(
+      (msg) => {
+        record.saving = false;
+        if (msg.generation === record.generation)
+          record.checkpoint = { generation: msg.generation, step: msg.step, bytes: msg.bytes, settings };
+      },
+      () => {
+        record.saving = false;
+      },
+    ); // the next one will do
   }
 
   // ---- messages from the worker --------------------------------------------------------------------

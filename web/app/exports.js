@@ -38,7 +38,12 @@ export function download(blob, filename) {
 
 /** A file name made of plain words: anything else becomes '-'. */
 export function fileStem(...parts) {
-  return parts.map((p) => String(p)).join('-').replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/-+/g, '-').slice(0, 80);
+  return parts
+    .map((p) => String(p))
+    .join('-')
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/-+/g, '-')
+    .slice(0, 80);
 }
 
 /**
@@ -63,7 +68,9 @@ function surface(w, h) {
 
 function toPng(canvas) {
   if (typeof canvas.convertToBlob === 'function') return canvas.convertToBlob({ type: 'image/png' });
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the image could not be encoded'))), 'image/png'));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the image could not be encoded'))), 'image/png'),
+  );
 }
 
 /**
@@ -82,7 +89,8 @@ export async function viewsPng(views, { scale = EXPORT_SCALE } = {}) {
   ctx.fillRect(0, 0, out.width, out.height);
   let x = 0;
   for (const view of shown) {
-    const w = view.canvas.clientWidth, h = view.canvas.clientHeight;
+    const w = view.canvas.clientWidth,
+      h = view.canvas.clientHeight;
     // Each panel draws on its own surface: views cache layers by surface size (views.js, the data
     // under a field), which assumes the layer's origin is the surface's.
     const panel = surface(Math.round(w * scale), Math.round(h * scale));
@@ -119,7 +127,8 @@ export async function figureSvgText({ title, box, data = null, field = null, cha
  */
 export function filmstripPng(frames, n, sample = 0, { scale = EXPORT_SCALE } = {}) {
   const count = frames.length / (n * 64);
-  const cols = Math.min(FILMSTRIP_COLS, count), rows = Math.ceil(count / cols);
+  const cols = Math.min(FILMSTRIP_COLS, count),
+    rows = Math.ceil(count / cols);
   const width = cols * FILMSTRIP_TILE + (cols - 1) * FILMSTRIP_GAP;
   const height = rows * (FILMSTRIP_TILE + FILMSTRIP_LABEL) + (rows - 1) * FILMSTRIP_GAP;
   const out = surface(Math.round(width * scale), Math.round(height * scale));
@@ -147,7 +156,10 @@ export async function fileBytes(file) {
  * A refused weights file gets the core's message through notice(), and the run keeps its network.
  */
 export class ExportBar {
-  constructor(container, { run, engine, pngViews, figure = () => null, samples = () => null, stem, notice, loaded = () => {}, omit = [] }) {
+  constructor(
+    container,
+    { run, engine, pngViews, figure = () => null, samples = () => null, stem, notice, loaded = () => {}, omit = [] },
+  ) {
     this.run = run;
     this.engine = engine;
     this.figure = figure;
@@ -170,24 +182,39 @@ export class ExportBar {
       if (chosen) act(`Loading '${String(chosen.name).slice(0, 40)}'`, () => this.#load(chosen, loaded))();
     });
     this.buttons = {
-      png: button('PNG', act('PNG export', async () => download(await viewsPng(pngViews()), `${stem()}-figure.png`))),
-      svg: button('SVG', act('SVG export', async () => {
-        const options = figure();
-        if (!options) throw new Error('the SVG figure needs a 2-D dataset and its field');
-        download(new Blob([await figureSvgText(options)], { type: 'image/svg+xml' }), `${stem()}-figure.svg`);
-      })),
-      csv: button('Losses CSV', act('CSV export', () => {
-        download(new Blob([lossesCsv(run.losses, run.count)], { type: 'text/csv' }), `${stem()}-losses.csv`);
-      })),
-      weights: button('Weights', act('Weights export', async () => {
-        const msg = await engine.request(TO_WORKER.SAVE, { run: run.name });
-        download(new Blob([msg.bytes], { type: 'application/octet-stream' }), `${stem()}-weights.sfw`);
-      })),
-      filmstrip: button('Filmstrip', act('Filmstrip export', async () => {
-        const s = samples();
-        if (!s) throw new Error('no digit frames yet');
-        download(await filmstripPng(s.frames, s.n, 0), `${stem()}-filmstrip.png`);
-      })),
+      png: button(
+        'PNG',
+        act('PNG export', async () => download(await viewsPng(pngViews()), `${stem()}-figure.png`)),
+      ),
+      svg: button(
+        'SVG',
+        act('SVG export', async () => {
+          const options = figure();
+          if (!options) throw new Error('the SVG figure needs a 2-D dataset and its field');
+          download(new Blob([await figureSvgText(options)], { type: 'image/svg+xml' }), `${stem()}-figure.svg`);
+        }),
+      ),
+      csv: button(
+        'Losses CSV',
+        act('CSV export', () => {
+          download(new Blob([lossesCsv(run.losses, run.count)], { type: 'text/csv' }), `${stem()}-losses.csv`);
+        }),
+      ),
+      weights: button(
+        'Weights',
+        act('Weights export', async () => {
+          const msg = await engine.request(TO_WORKER.SAVE, { run: run.name });
+          download(new Blob([msg.bytes], { type: 'application/octet-stream' }), `${stem()}-weights.sfw`);
+        }),
+      ),
+      filmstrip: button(
+        'Filmstrip',
+        act('Filmstrip export', async () => {
+          const s = samples();
+          if (!s) throw new Error('no digit frames yet');
+          download(await filmstripPng(s.frames, s.n, 0), `${stem()}-filmstrip.png`);
+        }),
+      ),
       load: button('Load weights…', () => file.click()),
     };
     const b = this.buttons;
@@ -204,8 +231,12 @@ export class ExportBar {
 
   /** Enables what can be exported now (call after changes, e.g. every animation frame). */
   update() {
-    const run = this.run, b = this.buttons, ready = run.dim > 0;
-    const set = (button, disabled) => { if (button.disabled !== disabled) button.disabled = disabled; };
+    const run = this.run,
+      b = this.buttons,
+      ready = run.dim > 0;
+    const set = (button, disabled) => {
+      if (button.disabled !== disabled) button.disabled = disabled;
+    };
     set(b.png, !ready);
     set(b.svg, !ready || run.dim !== 2); // figure() may still say the field is not computed yet
     set(b.csv, !ready || run.count === 0);
@@ -220,7 +251,11 @@ export class ExportBar {
       datasets: settingRow('dataset').options.map((o) => o.value),
       objectives: settingRow('objective').options.map((o) => o.value),
     };
-    const msg = await this.engine.request(TO_WORKER.LOAD, { run: this.run.name, bytes: await fileBytes(file), offered });
+    const msg = await this.engine.request(TO_WORKER.LOAD, {
+      run: this.run.name,
+      bytes: await fileBytes(file),
+      offered,
+    });
     this.run.adopt(msg.settings);
     loaded(msg.settings, msg.step);
   }

@@ -28,8 +28,10 @@ const DATA_SEED = 0;
 // average out timer granularity (Chromium rounds performance.now() to 0.1 ms or coarser).
 const MEASURE_BUDGET_MS = 150; // ms
 const MEASURE_CELLS = [
-  { dim: 2, objective: 'exact' }, { dim: 2, objective: 'sliced' },
-  { dim: 64, objective: 'exact' }, { dim: 64, objective: 'sliced' },
+  { dim: 2, objective: 'exact' },
+  { dim: 2, objective: 'sliced' },
+  { dim: 64, objective: 'exact' },
+  { dim: 64, objective: 'sliced' },
 ];
 // Views a little below the fold start drawing before they scroll in.
 const VISIBILITY_MARGIN = '200px';
@@ -68,8 +70,10 @@ function onFailure(message, fatal, msg) {
   if (fatal) {
     root.dataset.worker = 'failed';
     // A worker that kept dying is not a missing browser feature: say only what happened.
-    const needs = msg?.restarted ? '' : ' It needs a browser with WebAssembly and module Web Workers (current Chrome, '
-      + 'Edge, Firefox or Safari), served over http(s) rather than opened as a file.';
+    const needs = msg?.restarted
+      ? ''
+      : ' It needs a browser with WebAssembly and module Web Workers (current Chrome, ' +
+        'Edge, Firefox or Safari), served over http(s) rather than opened as a file.';
     alerts.show('fatal', `The page cannot train anything: ${message}.${needs}`);
     $('engine-status').textContent = 'Engine failed to load.';
     return;
@@ -87,10 +91,16 @@ for (const name of Object.keys(RUNS)) {
   runs[name] = new (RUNS[name].noiseConditional ? NcsnRun : Run)(name, engine, address.runs[name] ?? {});
 }
 for (const type of RUN_MESSAGES) {
-  engine.on(type, (msg) => { if (msg.run) runs[msg.run]?.receive(msg); });
+  engine.on(type, (msg) => {
+    if (msg.run) runs[msg.run]?.receive(msg);
+  });
 }
 if (settingErrors.length > 0) {
-  alerts.show('settings', `Some settings in the address were adjusted or ignored: ${settingErrors.join(' ')}`, 'is-warning');
+  alerts.show(
+    'settings',
+    `Some settings in the address were adjusted or ignored: ${settingErrors.join(' ')}`,
+    'is-warning',
+  );
 }
 syncAddress(runs, address); // from now on the hash follows every change of a setting
 
@@ -126,7 +136,10 @@ const autoplay = {
     }
   },
 };
-for (const run of Object.values(runs)) run.subscribe((_, what) => { if (what === 'state') autoplay.advance(); });
+for (const run of Object.values(runs))
+  run.subscribe((_, what) => {
+    if (what === 'state') autoplay.advance();
+  });
 
 // ---- views ------------------------------------------------------------------------------------------
 
@@ -138,34 +151,56 @@ const views = [
   new DataView($('data-canvas'), data),
   new LossView($('exact-loss'), runs.exact),
   new FieldView($('exact-quiver'), runs.exact, { id: 'exact/quiver', grid: WIDE_GRID, title: 'score field' }),
-  new FieldView($('field-data-canvas'), runs.exact, { id: 'exact/field-data', grid: DATA_GRID, data, title: 'score field and data' }),
-  new FieldView($('langevin-canvas'), runs.exact, { id: 'exact/langevin', grid: DATA_GRID, data, chains, title: 'Langevin chains' }),
+  new FieldView($('field-data-canvas'), runs.exact, {
+    id: 'exact/field-data',
+    grid: DATA_GRID,
+    data,
+    title: 'score field and data',
+  }),
+  new FieldView($('langevin-canvas'), runs.exact, {
+    id: 'exact/langevin',
+    grid: DATA_GRID,
+    data,
+    chains,
+    title: 'Langevin chains',
+  }),
   new LossView($('sliced-loss'), runs.sliced),
-  new FieldView($('sliced-quiver'), runs.sliced, { id: 'sliced/quiver', grid: WIDE_GRID, title: 'score field (sliced SM)' }),
+  new FieldView($('sliced-quiver'), runs.sliced, {
+    id: 'sliced/quiver',
+    grid: WIDE_GRID,
+    title: 'score field (sliced SM)',
+  }),
   new CostView($('cost-canvas'), costs),
   new LossView($('digits-loss'), runs.digits),
 ];
 const player = new DigitPlayer(runs.digits);
-views.push(new DigitImageView($('digit-image'), player), new SampleGridView($('digit-grid'), player),
-  new FilmstripView($('digit-filmstrip'), player));
+views.push(
+  new DigitImageView($('digit-image'), player),
+  new SampleGridView($('digit-grid'), player),
+  new FilmstripView($('digit-filmstrip'), player),
+);
 const [dataView, , , fieldDataView, langevinView, , , costView] = views;
 // Section 7, NCSN (ncsn-section.js): its views and toolbars join the page's loops.
 const ncsn = buildNcsnSection({ engine, runs, onUserAction: () => autoplay.stop() });
 views.push(...ncsn.views);
 
-const visibility = new IntersectionObserver((entries) => {
-  for (const entry of entries) {
-    const view = views.find((v) => v.canvas === entry.target);
-    view.visible = entry.isIntersecting;
-    if (view.visible) view.invalidate();
-  }
-}, { rootMargin: VISIBILITY_MARGIN });
+const visibility = new IntersectionObserver(
+  (entries) => {
+    for (const entry of entries) {
+      const view = views.find((v) => v.canvas === entry.target);
+      view.visible = entry.isIntersecting;
+      if (view.visible) view.invalidate();
+    }
+  },
+  { rootMargin: VISIBILITY_MARGIN },
+);
 for (const view of views) visibility.observe(view.canvas);
 
 // ---- controls -------------------------------------------------------------------------------------
 
-const toolbars = [...document.querySelectorAll('.toolbar[data-run]')].map((container) =>
-  new RunToolbar(container, runs[container.dataset.run], { onUserAction: () => autoplay.stop() }));
+const toolbars = [...document.querySelectorAll('.toolbar[data-run]')].map(
+  (container) => new RunToolbar(container, runs[container.dataset.run], { onUserAction: () => autoplay.stop() }),
+);
 toolbars.push(...ncsn.toolbars);
 
 // Section 4: the sampler's settings (on the exact run, whose field the chains follow).
@@ -177,12 +212,16 @@ const langevinControls = buildControls(langevinFields, rowsOf('langevin'), runs.
 });
 const langevinButtons = el('div', 'toolbar-buttons');
 langevinButtons.append(
-  button('Resample', () => {
-    const seed = runs.exact.values.chainSeed + 1;
-    runs.exact.set('chainSeed', seed);
-    langevinControls.set('chainSeed', seed);
-    chains.touch();
-  }, 'primary'),
+  button(
+    'Resample',
+    () => {
+      const seed = runs.exact.values.chainSeed + 1;
+      runs.exact.set('chainSeed', seed);
+      langevinControls.set('chainSeed', seed);
+      chains.touch();
+    },
+    'primary',
+  ),
   button('Back to three chains', () => chains.clear()),
 );
 langevinBox.append(langevinButtons, langevinFields, chainStartForm());
@@ -190,12 +229,23 @@ langevinBox.append(langevinButtons, langevinFields, chainStartForm());
 // The keyboard's way to do what a click on the plot does: a start point typed in, then "Add chain".
 function chainStartForm() {
   const form = el('div', 'toolbar-fields chain-start');
-  const rows = [{ name: 'x', label: 'Start x' }, { name: 'y', label: 'Start y' }].map(({ name, label }) => ({
-    name, label, type: 'number', default: 0, min: -10, max: 10, step: 'any',
+  const rows = [
+    { name: 'x', label: 'Start x' },
+    { name: 'y', label: 'Start y' },
+  ].map(({ name, label }) => ({
+    name,
+    label,
+    type: 'number',
+    default: 0,
+    min: -10,
+    max: 10,
+    step: 'any',
     help: `The ${name} coordinate of a new chain's start (a click on the plot sets both).`,
   }));
   const start = { x: 0.5, y: 0.5 };
-  buildControls(form, rows, start, (name, value) => { start[name] = value; });
+  buildControls(form, rows, start, (name, value) => {
+    start[name] = value;
+  });
   const add = button('Add chain', () => chains.add(start.x, start.y));
   add.title = 'Start another chain at (Start x, Start y)';
   form.append(add);
@@ -241,7 +291,9 @@ const digitsSamplerControls = buildControls(digitsSampler, rowsOf('langevin'), r
   player.touch();
 });
 $('digits-sampler').append(digitsSampler);
-const playerPlay = $('player-play'), playerFrame = $('player-frame'), playerOut = $('player-frame-out');
+const playerPlay = $('player-play'),
+  playerFrame = $('player-frame'),
+  playerOut = $('player-frame-out');
 playerPlay.addEventListener('click', () => player.setPlaying(!player.playing));
 playerFrame.addEventListener('input', () => {
   const frame = Number(playerFrame.value); // read first: pausing redraws the slider at the old frame
@@ -267,7 +319,8 @@ const viewOf = (id) => views.find((v) => v.canvas.id === id);
 const toolbarOf = (run) => toolbars.find((t) => t.run === run)?.controls;
 function exportBar(id, run, options) {
   return new ExportBar($(id), {
-    run, engine,
+    run,
+    engine,
     stem: () => fileStem('scorefield', run.name, run.values.dataset, `step${run.step}`),
     notice: (text) => alerts.show('exports', text, 'is-warning'),
     ...options,
@@ -278,13 +331,20 @@ const exportBars = [
     omit: ['filmstrip'],
     pngViews: () => [langevinView],
     figure: () => {
-      const field = runs.exact.fields.get(langevinView.gridId), result = runs.exact.viewResult(langevinView.id);
+      const field = runs.exact.fields.get(langevinView.gridId),
+        result = runs.exact.viewResult(langevinView.id);
       if (runs.exact.dim !== 2 || !field?.scores) return null;
-      return { title: `${datasetLabel(runs.exact.values.dataset)}: Langevin chains at step ${field.step}`, box: DATA_GRID,
-        data: data.points, field: { points: langevinView.points, scores: field.scores }, chains: result?.frames ? result : null };
+      return {
+        title: `${datasetLabel(runs.exact.values.dataset)}: Langevin chains at step ${field.step}`,
+        box: DATA_GRID,
+        data: data.points,
+        field: { points: langevinView.points, scores: field.scores },
+        chains: result?.frames ? result : null,
+      };
     },
     loaded: (settings) => {
-      for (const [name, value] of Object.entries(settings)) for (const c of [toolbarOf(runs.exact), langevinControls]) c?.set(name, value);
+      for (const [name, value] of Object.entries(settings))
+        for (const c of [toolbarOf(runs.exact), langevinControls]) c?.set(name, value);
       chains.touch();
     },
   }),
@@ -293,7 +353,8 @@ const exportBars = [
     pngViews: () => [viewOf('digit-image'), viewOf('digit-grid')],
     samples: () => player.samples ?? null,
     loaded: (settings) => {
-      for (const [name, value] of Object.entries(settings)) for (const c of [toolbarOf(runs.digits), digitsSamplerControls]) c?.set(name, value);
+      for (const [name, value] of Object.entries(settings))
+        for (const c of [toolbarOf(runs.digits), digitsSamplerControls]) c?.set(name, value);
       player.touch();
     },
   }),
@@ -310,45 +371,63 @@ function loadData(dataset) {
   data.dataset = dataset;
   data.points = null;
   data.error = '';
-  engine.request(TO_WORKER.DATA, { dataset, n: DATA_POINTS, seed: DATA_SEED }).then((msg) => {
-    if (msg.dataset !== data.dataset) return; // superseded by a newer choice
-    const dim = msg.x.length / DATA_POINTS;
-    data.points = dim === 2 ? msg.x : null;
-    data.label = datasetLabel(dataset);
-    data.error = dim === 2 ? '' : `${datasetLabel(dataset)} has D = ${dim}: no scatter plot to draw.`;
-    for (const view of [dataView, fieldDataView, langevinView]) view.invalidate();
-  }, (err) => {
-    data.error = `The data could not be drawn: ${err.message}`;
-    dataView.invalidate();
-  });
+  engine.request(TO_WORKER.DATA, { dataset, n: DATA_POINTS, seed: DATA_SEED }).then(
+    (msg) => {
+      if (msg.dataset !== data.dataset) return; // superseded by a newer choice
+      const dim = msg.x.length / DATA_POINTS;
+      data.points = dim === 2 ? msg.x : null;
+      data.label = datasetLabel(dataset);
+      data.error = dim === 2 ? '' : `${datasetLabel(dataset)} has D = ${dim}: no scatter plot to draw.`;
+      for (const view of [dataView, fieldDataView, langevinView]) view.invalidate();
+    },
+    (err) => {
+      data.error = `The data could not be drawn: ${err.message}`;
+      dataView.invalidate();
+    },
+  );
 }
 runs.exact.subscribe((run, what) => {
-  if (what === 'settings' && run.values.dataset !== data.dataset && root.dataset.worker === 'ready') loadData(run.values.dataset);
+  if (what === 'settings' && run.values.dataset !== data.dataset && root.dataset.worker === 'ready')
+    loadData(run.values.dataset);
 });
 
-engine.ready.then((ready) => {
-  performance.mark('scorefield:worker-ready');
-  root.dataset.worker = 'ready';
-  root.dataset.isa = ready.isa;
-  const isaText = ready.isa === 'simd128' ? 'WebAssembly SIMD128' : 'scalar WebAssembly (no SIMD)';
-  $('engine-status').textContent = `Engine: ${isaText}, training in a Web Worker.`;
-  if (!ready.simdSupported) {
-    alerts.show('simd', 'This browser has no WebAssembly SIMD, so the page runs the scalar build of the same core: '
-      + 'the same numbers, computed more slowly.', 'is-warning');
-  } else if (ready.isa === 'scalar') {
-    alerts.show('simd', 'Running the scalar build of the core, as the address asked (simd=scalar): the same numbers, '
-      + 'computed more slowly.', 'is-warning');
-  }
-  for (const [name, run] of Object.entries(runs)) {
-    const changed = run.adoptDefaults(coreDefaults(ready.defaults, run.values.dataset));
-    // Every control showing this run's settings (each ignores names it does not show).
-    const controls = [toolbars.find((t) => t.run === run)?.controls,
-      name === 'exact' ? langevinControls : null, name === 'digits' ? digitsSamplerControls : null];
-    for (const setting of changed) for (const c of controls) c?.set(setting, run.values[setting]);
-  }
-  loadData(runs.exact.values.dataset);
-  for (const run of Object.values(runs)) run.configure();
-}, () => {}); // a failure is already on the page (onFailure)
+engine.ready.then(
+  (ready) => {
+    performance.mark('scorefield:worker-ready');
+    root.dataset.worker = 'ready';
+    root.dataset.isa = ready.isa;
+    const isaText = ready.isa === 'simd128' ? 'WebAssembly SIMD128' : 'scalar WebAssembly (no SIMD)';
+    $('engine-status').textContent = `Engine: ${isaText}, training in a Web Worker.`;
+    if (!ready.simdSupported) {
+      alerts.show(
+        'simd',
+        'This browser has no WebAssembly SIMD, so the page runs the scalar build of the same core: ' +
+          'the same numbers, computed more slowly.',
+        'is-warning',
+      );
+    } else if (ready.isa === 'scalar') {
+      alerts.show(
+        'simd',
+        'Running the scalar build of the core, as the address asked (simd=scalar): the same numbers, ' +
+          'computed more slowly.',
+        'is-warning',
+      );
+    }
+    for (const [name, run] of Object.entries(runs)) {
+      const changed = run.adoptDefaults(coreDefaults(ready.defaults, run.values.dataset));
+      // Every control showing this run's settings (each ignores names it does not show).
+      const controls = [
+        toolbars.find((t) => t.run === run)?.controls,
+        name === 'exact' ? langevinControls : null,
+        name === 'digits' ? digitsSamplerControls : null,
+      ];
+      for (const setting of changed) for (const c of controls) c?.set(setting, run.values[setting]);
+    }
+    loadData(runs.exact.values.dataset);
+    for (const run of Object.values(runs)) run.configure();
+  },
+  () => {},
+); // a failure is already on the page (onFailure)
 
 const frameStats = new FrameStats();
 const drawTimes = new Map(); // canvas id → { draws, totalMs, maxMs }, for the test hook
@@ -361,15 +440,21 @@ function frame(now) {
   ncsn.update(now);
   // Requests first: the worker computes the next field while this frame draws the last one.
   for (const view of views) if (view.visible) view.update(now);
-  const start = performance.now(), first = nextView;
+  const start = performance.now(),
+    first = nextView;
   for (let k = 0; k < views.length && performance.now() - start < DRAW_BUDGET_MS; k++) {
-    const index = (first + k) % views.length, view = views[index];
+    const index = (first + k) % views.length,
+      view = views[index];
     if (!view.dirty || !view.visible) continue;
     const t0 = performance.now();
     view.render();
     const ms = performance.now() - t0;
     const entry = drawTimes.get(view.canvas.id) ?? { draws: 0, totalMs: 0, maxMs: 0 };
-    drawTimes.set(view.canvas.id, { draws: entry.draws + 1, totalMs: entry.totalMs + ms, maxMs: Math.max(entry.maxMs, ms) });
+    drawTimes.set(view.canvas.id, {
+      draws: entry.draws + 1,
+      totalMs: entry.totalMs + ms,
+      maxMs: Math.max(entry.maxMs, ms),
+    });
     nextView = (index + 1) % views.length;
   }
   requestAnimationFrame(frame);
@@ -383,21 +468,40 @@ if (page.values.test === '1') {
   window.scorefieldTest = {
     run: (name) => {
       const r = runs[name];
-      return { step: r.step, count: r.count, playing: r.playing, dim: r.dim, generation: r.generation,
-        done: r.done, diverged: !!r.diverged, error: r.error, notice: r.notice, msPerStep: r.msPerStep, settings: { ...r.values },
-        checkpoint: engine.checkpointStep(name) };
+      return {
+        step: r.step,
+        count: r.count,
+        playing: r.playing,
+        dim: r.dim,
+        generation: r.generation,
+        done: r.done,
+        diverged: !!r.diverged,
+        error: r.error,
+        notice: r.notice,
+        msPerStep: r.msPerStep,
+        settings: { ...r.values },
+        checkpoint: engine.checkpointStep(name),
+      };
     },
     lossBits: (name) => bits(runs[name].history()),
     losses: (name) => Array.from(runs[name].history()),
     chains: () => {
       const result = runs.exact.viewResult('exact/langevin');
-      return { starts: chains.count, drawn: result?.frames ? result.n : 0, version: result?.version, current: chains.version };
+      return {
+        starts: chains.count,
+        drawn: result?.frames ? result.n : 0,
+        version: result?.version,
+        current: chains.version,
+      };
     },
     digitFramesRendered: () => player.framesRendered,
     digitFrameCount: () => player.frameCount,
     costs: () => Object.fromEntries(costs),
     frameStats: () => frameStats.summary(),
-    resetFrameStats: () => { frameStats.reset(); drawTimes.clear(); },
+    resetFrameStats: () => {
+      frameStats.reset();
+      drawTimes.clear();
+    },
     drawTimes: () => Object.fromEntries(drawTimes),
     marks: () => performance.getEntriesByType('mark').map((m) => ({ name: m.name, startTime: m.startTime })),
     ncsn: ncsn.test,

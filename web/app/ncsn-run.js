@@ -7,7 +7,14 @@
 // (ncsn-section.js) decides when to start a flow, the views (ncsn-views.js) draw.
 
 import { Run } from './run.js';
-import { NCSN_DATASET_OPTIONS, RUNS, annealSettings, ncsnCoreDefaults, ncsnTrainingSettings, rowsOf } from './settings.js';
+import {
+  NCSN_DATASET_OPTIONS,
+  RUNS,
+  annealSettings,
+  ncsnCoreDefaults,
+  ncsnTrainingSettings,
+  rowsOf,
+} from './settings.js';
 import { FROM_ENGINE, FROM_WORKER, NCSN_FROM_WORKER, NCSN_TO_WORKER, TO_WORKER } from '../worker/protocol.js';
 
 const NCSN_ROWS = new Set(rowsOf('ncsn').map((row) => row.name));
@@ -15,7 +22,8 @@ const NCSN_ROWS = new Set(rowsOf('ncsn').map((row) => row.name));
 /** The geometric noise ladder σ₁ … σ_L of a run's settings (what sf.noiseLadder computes, for labels). */
 export function ladder({ sigmaMax, sigmaMin, levels }) {
   return Array.from({ length: levels }, (_, i) =>
-    (levels > 1 ? sigmaMax * (sigmaMin / sigmaMax) ** (i / (levels - 1)) : sigmaMax));
+    levels > 1 ? sigmaMax * (sigmaMin / sigmaMax) ** (i / (levels - 1)) : sigmaMax,
+  );
 }
 
 export class NcsnRun extends Run {
@@ -35,7 +43,12 @@ export class NcsnRun extends Run {
     this.flowStep = -1; // the training step the current flow started at
     this.coreDefaults = null;
     this.beforeDataset = null; // (dataset) => void, called before a new dataset is configured
-    engine.ready.then((ready) => { this.coreDefaults = ready.defaults; }, () => {});
+    engine.ready.then(
+      (ready) => {
+        this.coreDefaults = ready.defaults;
+      },
+      () => {},
+    );
   }
 
   /** Training settings with the noise ladder; objective 'ncsn' makes the worker's NcsnTrainer. */
@@ -77,7 +90,15 @@ export class NcsnRun extends Run {
     this.flowId++;
     this.flowing = true;
     this.flowStep = this.step;
-    this.engine.send(NCSN_TO_WORKER.FLOW, { run: this.name, flowId: this.flowId, n, steps, eps, seed: seed + seedOffset, box });
+    this.engine.send(NCSN_TO_WORKER.FLOW, {
+      run: this.name,
+      flowId: this.flowId,
+      n,
+      steps,
+      eps,
+      seed: seed + seedOffset,
+      box,
+    });
   }
 
   /** Stops the flow where it is; its last frame stays on screen. */

@@ -15,7 +15,15 @@ import { LossView } from './views.js';
 import { Painter } from './paint.js';
 import { ladder } from './ncsn-run.js';
 import {
-  CompareView, NCSN_BOX, NCSN_GRID, NcsnDataView, NcsnDigitsView, ParticleView, QualityView, SigmaFieldView, formatDistance,
+  CompareView,
+  NCSN_BOX,
+  NCSN_GRID,
+  NcsnDataView,
+  NcsnDigitsView,
+  ParticleView,
+  QualityView,
+  SigmaFieldView,
+  formatDistance,
   formatSigma,
 } from './ncsn-views.js';
 import { NCSN_DATASET_OPTIONS, rowsOf } from './settings.js';
@@ -52,9 +60,12 @@ function toolbarRows({ dataset, probe }) {
  * Returns { views, toolbars, update(now), test }.
  */
 export function buildNcsnSection({ engine, runs, onUserAction }) {
-  const run = runs.ncsn, digitsRun = runs.ncsnDigits;
+  const run = runs.ncsn,
+    digitsRun = runs.ncsnDigits;
   for (const type of Object.values(NCSN_FROM_WORKER)) {
-    engine.on(type, (msg) => { if (msg.run) runs[msg.run]?.receive(msg); });
+    engine.on(type, (msg) => {
+      if (msg.run) runs[msg.run]?.receive(msg);
+    });
   }
   const data = { dataset: '', points: null, label: '', error: '' };
 
@@ -62,7 +73,13 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
   const painter = new Painter(NCSN_BOX);
   let pointsSent = -1; // the painter version the worker has
   let workerReady = false;
-  engine.ready.then(() => { workerReady = true; sendPoints(); }, () => {});
+  engine.ready.then(
+    () => {
+      workerReady = true;
+      sendPoints();
+    },
+    () => {},
+  );
   function sendPoints() {
     if (!workerReady || pointsSent === painter.version) return; // the worker takes messages once it is READY
     pointsSent = painter.version;
@@ -88,16 +105,33 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
   });
 
   // ---- training toolbars -------------------------------------------------------------------------------
-  const toolbar = new RunToolbar($('ncsn-toolbar'), run, { onUserAction, rows: toolbarRows({ dataset: true, probe: true }) });
-  const digitsToolbar = new RunToolbar($('ncsn-digits-toolbar'), digitsRun, { onUserAction, rows: toolbarRows({ dataset: false, probe: false }) });
+  const toolbar = new RunToolbar($('ncsn-toolbar'), run, {
+    onUserAction,
+    rows: toolbarRows({ dataset: true, probe: true }),
+  });
+  const digitsToolbar = new RunToolbar($('ncsn-digits-toolbar'), digitsRun, {
+    onUserAction,
+    rows: toolbarRows({ dataset: false, probe: false }),
+  });
 
   // ---- sampler bar: Sample again, Stop, the annealed sampler's settings, read-outs ---------------------
   let seedOffset = 0;
   const samplerBox = $('ncsn-sampler');
   const samplerButtons = el('div', 'toolbar-buttons');
-  const sampleButton = button('Sample', () => { onUserAction(); seedOffset++; startFlow(); }, 'primary');
+  const sampleButton = button(
+    'Sample',
+    () => {
+      onUserAction();
+      seedOffset++;
+      startFlow();
+    },
+    'primary',
+  );
   sampleButton.title = 'Run the annealed sampler again from new uniform starts (the next seed)';
-  const stopButton = button('Stop', () => { onUserAction(); run.stopFlow(); });
+  const stopButton = button('Stop', () => {
+    onUserAction();
+    run.stopFlow();
+  });
   stopButton.title = 'Stop the particles where they are';
   samplerButtons.append(sampleButton, stopButton);
   const samplerFields = el('div', 'toolbar-fields');
@@ -107,22 +141,42 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
     startFlow();
   });
   const samplerReadouts = el('div', 'toolbar-readouts');
-  const levelOut = readout('level'), sigmaOut = readout('σ'), edOut = readout('energy distance'), modeOut = readout('small mode');
+  const levelOut = readout('level'),
+    sigmaOut = readout('σ'),
+    edOut = readout('energy distance'),
+    modeOut = readout('small mode');
   samplerReadouts.append(levelOut.root, sigmaOut.root, edOut.root, modeOut.root);
   samplerBox.append(samplerButtons, samplerFields, samplerReadouts);
 
   // ---- paint controls: count, clear, a typed point ----------------------------------------------------------
   const paintBox = $('ncsn-paint');
   const countOut = readout('painted');
-  const clearButton = button('Clear drawing', () => { onUserAction(); painter.clear(); });
+  const clearButton = button('Clear drawing', () => {
+    onUserAction();
+    painter.clear();
+  });
   const typed = { x: 0, y: 0 };
-  const typedRows = [{ name: 'x', label: 'x' }, { name: 'y', label: 'y' }].map(({ name, label }) => ({
-    name, label, type: 'number', default: 0, min: NCSN_BOX.xmin, max: NCSN_BOX.xmax, step: 'any',
+  const typedRows = [
+    { name: 'x', label: 'x' },
+    { name: 'y', label: 'y' },
+  ].map(({ name, label }) => ({
+    name,
+    label,
+    type: 'number',
+    default: 0,
+    min: NCSN_BOX.xmin,
+    max: NCSN_BOX.xmax,
+    step: 'any',
     help: `The ${name} coordinate of a dab of points (the keyboard's way to paint; a drag on the plot does the same).`,
   }));
   const typedFields = el('div', 'toolbar-fields');
-  buildControls(typedFields, typedRows, typed, (name, value) => { typed[name] = value; });
-  const dabButton = button('Add points at (x, y)', () => { onUserAction(); painter.dab(typed.x, typed.y); });
+  buildControls(typedFields, typedRows, typed, (name, value) => {
+    typed[name] = value;
+  });
+  const dabButton = button('Add points at (x, y)', () => {
+    onUserAction();
+    painter.dab(typed.x, typed.y);
+  });
   paintBox.append(countOut.root, typedFields, dabButton, clearButton);
   painter.subscribe(() => countOut.set(`${painter.count} / 4096`));
   countOut.set('0 / 4096');
@@ -148,7 +202,10 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
     follow.checked = false;
     fieldsChanged();
   });
-  follow.addEventListener('change', () => { sigmaState.follow = follow.checked; fieldsChanged(); });
+  follow.addEventListener('change', () => {
+    sigmaState.follow = follow.checked;
+    fieldsChanged();
+  });
   const sigmaOf = () => {
     const sigmas = ladder(run.values);
     return sigmas[Math.min(sigmaState.level, sigmas.length - 1)];
@@ -166,10 +223,20 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
       const key = `${dataset}/${sigma}`;
       if (trueFields.has(key) || pendingTrue.has(key)) return;
       pendingTrue.add(key);
-      engine.request(NCSN_TO_WORKER.TRUE_FIELD, { dataset, grid: NCSN_GRID, sigma }).then(
-        (msg) => { trueFields.set(key, { scores: msg.scores }); },
-        (err) => { trueFields.set(key, { scores: null, error: err.message }); },
-      ).finally(() => { pendingTrue.delete(key); trueView.invalidate(); });
+      engine
+        .request(NCSN_TO_WORKER.TRUE_FIELD, { dataset, grid: NCSN_GRID, sigma })
+        .then(
+          (msg) => {
+            trueFields.set(key, { scores: msg.scores });
+          },
+          (err) => {
+            trueFields.set(key, { scores: null, error: err.message });
+          },
+        )
+        .finally(() => {
+          pendingTrue.delete(key);
+          trueView.invalidate();
+        });
     },
   };
 
@@ -182,16 +249,26 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
     compare.error = '';
     compareButton.disabled = true;
     for (const v of compareViews) v.invalidate();
-    engine.request(NCSN_TO_WORKER.COMPARE, { n: COMPARE_CHAINS, seed: compare.seed, box: NCSN_BOX }).then(
-      (msg) => { compare.result = msg; },
-      (err) => { compare.error = err.message; },
-    ).finally(() => {
-      compare.pending = false;
-      compareButton.disabled = false;
-      for (const v of compareViews) v.invalidate();
-    });
+    engine
+      .request(NCSN_TO_WORKER.COMPARE, { n: COMPARE_CHAINS, seed: compare.seed, box: NCSN_BOX })
+      .then(
+        (msg) => {
+          compare.result = msg;
+        },
+        (err) => {
+          compare.error = err.message;
+        },
+      )
+      .finally(() => {
+        compare.pending = false;
+        compareButton.disabled = false;
+        for (const v of compareViews) v.invalidate();
+      });
   }
-  const compareButton = button('Run again', () => { compare.seed++; runCompare(); });
+  const compareButton = button('Run again', () => {
+    compare.seed++;
+    runCompare();
+  });
   compareButton.title = 'Both samplers again from new uniform starts';
   $('ncsn-compare-controls').append(compareButton);
 
@@ -199,10 +276,28 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
   const digitsState = { seedOffset: 0, version: 0 };
   const digitsBox = $('ncsn-digits-sampler');
   const digitsButtons = el('div', 'toolbar-buttons');
-  digitsButtons.append(button('Resample', () => { digitsState.seedOffset++; digitsState.version++; redrawDigits(); }, 'primary'));
+  digitsButtons.append(
+    button(
+      'Resample',
+      () => {
+        digitsState.seedOffset++;
+        digitsState.version++;
+        redrawDigits();
+      },
+      'primary',
+    ),
+  );
   const digitsFields = el('div', 'toolbar-fields');
-  const digitsControls = buildControls(digitsFields, rowsOf('anneal').filter((row) => row.name !== 'particles'), digitsRun.values,
-    (name, value) => { digitsRun.set(name, value); digitsState.version++; redrawDigits(); });
+  const digitsControls = buildControls(
+    digitsFields,
+    rowsOf('anneal').filter((row) => row.name !== 'particles'),
+    digitsRun.values,
+    (name, value) => {
+      digitsRun.set(name, value);
+      digitsState.version++;
+      redrawDigits();
+    },
+  );
   digitsBox.append(digitsButtons, digitsFields);
 
   // ---- views ----------------------------------------------------------------------------------------------------
@@ -211,12 +306,24 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
   const particleView = new ParticleView($('ncsn-particles'), run, data);
   const learnedView = new SigmaFieldView($('ncsn-field-learned'), run, fieldSection, 'learned');
   const trueView = new SigmaFieldView($('ncsn-field-true'), run, fieldSection, 'true');
-  const compareViews = [new CompareView($('ncsn-compare-plain'), compare, 'plain'),
-    new CompareView($('ncsn-compare-annealed'), compare, 'annealed')];
+  const compareViews = [
+    new CompareView($('ncsn-compare-plain'), compare, 'plain'),
+    new CompareView($('ncsn-compare-annealed'), compare, 'annealed'),
+  ];
   const levelsView = new NcsnDigitsView($('ncsn-digits-levels'), digitsRun, digitsState, 'levels');
   const gridView = new NcsnDigitsView($('ncsn-digits-grid'), digitsRun, digitsState, 'grid');
-  const views = [dataView, particleView, new LossView($('ncsn-loss'), run), new QualityView($('ncsn-quality'), run),
-    learnedView, trueView, ...compareViews, new LossView($('ncsn-digits-loss'), digitsRun), levelsView, gridView];
+  const views = [
+    dataView,
+    particleView,
+    new LossView($('ncsn-loss'), run),
+    new QualityView($('ncsn-quality'), run),
+    learnedView,
+    trueView,
+    ...compareViews,
+    new LossView($('ncsn-digits-loss'), digitsRun),
+    levelsView,
+    gridView,
+  ];
   function fieldsChanged() {
     learnedView.invalidate();
     trueView.invalidate();
@@ -232,26 +339,42 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
     const dataset = run.values.dataset;
     if (dataset === 'points') {
       if (data.dataset === 'points' && data.version === painter.version) return;
-      Object.assign(data, { dataset, points: painter.count > 0 ? painter.snapshot() : null, label: 'your drawing', error: '', version: painter.version });
+      Object.assign(data, {
+        dataset,
+        points: painter.count > 0 ? painter.snapshot() : null,
+        label: 'your drawing',
+        error: '',
+        version: painter.version,
+      });
       for (const v of [particleView, learnedView, trueView]) v.invalidate();
       return;
     }
     if (dataset === data.dataset) return;
     Object.assign(data, { dataset, points: null, error: '' });
-    engine.request(TO_WORKER.DATA, { dataset, n: DATA_POINTS, seed: DATA_SEED }).then((msg) => {
-      if (msg.dataset !== data.dataset) return;
-      data.points = msg.x;
-      data.label = NCSN_DATASET_OPTIONS.find((o) => o.value === dataset)?.label.replace(/ \(D = 2\)$/, '') ?? dataset;
-    }, (err) => {
-      data.error = `The data could not be drawn: ${err.message}`;
-    }).finally(() => { for (const v of [dataView, particleView, learnedView, trueView]) v.invalidate(); });
+    engine
+      .request(TO_WORKER.DATA, { dataset, n: DATA_POINTS, seed: DATA_SEED })
+      .then(
+        (msg) => {
+          if (msg.dataset !== data.dataset) return;
+          data.points = msg.x;
+          data.label =
+            NCSN_DATASET_OPTIONS.find((o) => o.value === dataset)?.label.replace(/ \(D = 2\)$/, '') ?? dataset;
+        },
+        (err) => {
+          data.error = `The data could not be drawn: ${err.message}`;
+        },
+      )
+      .finally(() => {
+        for (const v of [dataView, particleView, learnedView, trueView]) v.invalidate();
+      });
   }
 
   // ---- keeping controls and state in step with the runs ------------------------------------------------------
   let synced = false;
   run.subscribe((_, what) => {
     if (what === 'state') {
-      if (!synced && run.dim > 0) { // the first network: the core's defaults are in, the worker is up
+      if (!synced && run.dim > 0) {
+        // the first network: the core's defaults are in, the worker is up
         synced = true;
         for (const row of rowsOf('anneal')) samplerControls.set(row.name, run.values[row.name]);
         loadData();
@@ -273,7 +396,8 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
   });
 
   // ---- the particle flow --------------------------------------------------------------------------------------
-  let flowEndedAt = -Infinity, wasFlowing = false;
+  let flowEndedAt = -Infinity,
+    wasFlowing = false;
   function startFlow() {
     if (run.dim !== 2) return;
     run.startFlow(NCSN_BOX, seedOffset);
@@ -288,8 +412,16 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
     }
     if (wasFlowing && !run.flowing) flowEndedAt = now;
     wasFlowing = run.flowing;
-    if (particleView.visible && !run.flowing && run.dim === 2 && run.step > 0 && run.step !== run.flowStep
-      && now - flowEndedAt > FLOW_HOLD_MS && !run.error) startFlow();
+    if (
+      particleView.visible &&
+      !run.flowing &&
+      run.dim === 2 &&
+      run.step > 0 &&
+      run.step !== run.flowStep &&
+      now - flowEndedAt > FLOW_HOLD_MS &&
+      !run.error
+    )
+      startFlow();
     const f = run.flow;
     if (sigmaState.follow && f && !f.error && sigmaState.level !== f.level - 1) {
       sigmaState.level = f.level - 1;
@@ -318,14 +450,24 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
       flow: () => {
         const f = run.flow;
         return {
-          flowing: run.flowing, framesDrawn: particleView.framesDrawn, levelsDrawn: particleView.levelsDrawn.size, level: f?.level ?? 0, t: f?.t ?? 0, done: !!f?.done,
-          ed: f?.ed ?? null, floor: f?.floor ?? null, smallMode: f?.smallMode ?? null, error: f?.error ?? '', n: f?.n ?? 0,
+          flowing: run.flowing,
+          framesDrawn: particleView.framesDrawn,
+          levelsDrawn: particleView.levelsDrawn.size,
+          level: f?.level ?? 0,
+          t: f?.t ?? 0,
+          done: !!f?.done,
+          ed: f?.ed ?? null,
+          floor: f?.floor ?? null,
+          smallMode: f?.smallMode ?? null,
+          error: f?.error ?? '',
+          n: f?.n ?? 0,
         };
       },
       quality: () => ({ points: run.quality.map((q) => ({ ...q })), floor: run.qualityFloor }),
       painted: () => painter.count,
       fieldsDrawn: () => ({ learned: !!learnedView.drawnScores, exact: !!trueView.drawnScores, sigma: sigmaOf() }),
-      compare: () => (compare.result ? { plain: compare.result.plainSmall, annealed: compare.result.annealedSmall } : null),
+      compare: () =>
+        compare.result ? { plain: compare.result.plainSmall, annealed: compare.result.annealedSmall } : null,
       digitsRendered: () => levelsView.rendered + gridView.rendered,
     },
   };

@@ -16,9 +16,7 @@ import { drawQuiver } from '../render/quiver.js';
 import { drawParticles } from '../render/particles.js';
 import { drawSeries } from '../render/series.js';
 import { drawDigit, SIDE, tileLayout } from '../render/digits.js';
-import {
-  MODE_LINE_COLOR, MUTED_COLOR, PAINT_ALPHA, TEXT_COLOR, TICK_FONT,
-} from '../render/theme.js';
+import { MODE_LINE_COLOR, MUTED_COLOR, PAINT_ALPHA, TEXT_COLOR, TICK_FONT } from '../render/theme.js';
 import { TO_WORKER } from '../worker/protocol.js';
 
 /** The data box of every 2-D plot of the section: the 2-D sets lie within about ±1.5. */
@@ -93,7 +91,9 @@ export class NcsnDataView extends CanvasView {
     this.painter = painter;
     this.data = data; // { dataset, points, label, error }
     this.view = null;
-    run.subscribe((_, what) => { if (what === 'settings' || what === 'state') this.invalidate(); });
+    run.subscribe((_, what) => {
+      if (what === 'settings' || what === 'state') this.invalidate();
+    });
     painter.subscribe(() => this.invalidate());
   }
 
@@ -101,7 +101,9 @@ export class NcsnDataView extends CanvasView {
   dataAt(clientX, clientY) {
     if (!this.view) return null;
     const rect = this.canvas.getBoundingClientRect();
-    const px = clientX - rect.left, py = clientY - rect.top, { area } = this.view;
+    const px = clientX - rect.left,
+      py = clientY - rect.top,
+      { area } = this.view;
     if (px < area.x || px > area.x + area.w || py < area.y || py > area.y + area.h) return null;
     return {
       x: LIMITS.xmin + ((px - area.x) / area.w) * (LIMITS.xmax - LIMITS.xmin),
@@ -110,26 +112,33 @@ export class NcsnDataView extends CanvasView {
   }
 
   draw(ctx, width, height) {
-    const painted = this.run.values.dataset === 'points', { painter, data } = this;
+    const painted = this.run.values.dataset === 'points',
+      { painter, data } = this;
     const generated = !painted && data.dataset === this.run.values.dataset ? data.points : null;
     const title = painted
       ? `your drawing: ${painter.count} point${painter.count === 1 ? '' : 's'}${painter.full ? ' (full)' : ''}`
-      : generated ? `${data.label}: ${generated.length / 2} points — drag here to draw your own` : 'the data';
+      : generated
+        ? `${data.label}: ${generated.length / 2} points — drag here to draw your own`
+        : 'the data';
     this.view = drawBoxPlot(ctx, width, height, title, (view) => {
       if (painted && painter.count > 0) drawScatter(ctx, view, painter.snapshot(), { alpha: PAINT_ALPHA });
       else if (generated) drawScatter(ctx, view, generated);
       if (painter.cursor.shown) {
-        const x = view.x(painter.cursor.x), y = view.y(painter.cursor.y);
+        const x = view.x(painter.cursor.x),
+          y = view.y(painter.cursor.y);
         ctx.strokeStyle = TEXT_COLOR;
         ctx.lineWidth = 1.5;
         ctx.beginPath();
         ctx.arc(x, y, CURSOR_PX, 0, 2 * Math.PI);
-        ctx.moveTo(x - 2 * CURSOR_PX, y); ctx.lineTo(x + 2 * CURSOR_PX, y);
-        ctx.moveTo(x, y - 2 * CURSOR_PX); ctx.lineTo(x, y + 2 * CURSOR_PX);
+        ctx.moveTo(x - 2 * CURSOR_PX, y);
+        ctx.lineTo(x + 2 * CURSOR_PX, y);
+        ctx.moveTo(x, y - 2 * CURSOR_PX);
+        ctx.lineTo(x, y + 2 * CURSOR_PX);
         ctx.stroke();
       }
     });
-    if (painted && painter.count === 0) drawNote(ctx, width, height, ['Drag on this plot to draw points,', 'or use the arrow keys and Space.']);
+    if (painted && painter.count === 0)
+      drawNote(ctx, width, height, ['Drag on this plot to draw points,', 'or use the arrow keys and Space.']);
     else if (!painted && !generated) drawNote(ctx, width, height, [data.error || 'Drawing the data…']);
     this.describe(`${title}. Drag on the plot, or focus it and use the arrow keys and Space, to paint points.`);
   }
@@ -148,15 +157,22 @@ export class ParticleView extends CanvasView {
     this.framesDrawn = 0; // the browser tests read these two
     this.levelsDrawn = new Set();
     this.inside = 0;
-    run.subscribe((_, what) => { if (what === 'view' || what === 'state' || what === 'settings') this.invalidate(); });
+    run.subscribe((_, what) => {
+      if (what === 'view' || what === 'state' || what === 'settings') this.invalidate();
+    });
   }
 
   draw(ctx, width, height) {
-    const { run } = this, flow = run.flow;
+    const { run } = this,
+      flow = run.flow;
     const dataset = run.values.dataset;
-    const title = !flow ? 'annealed Langevin' : flow.error ? 'annealed Langevin: stopped'
-      : flow.done ? doneTitle(flow)
-      : `level ${flow.level} of ${flow.levels}: σ = ${formatSigma(flow.sigma)}, step ${flow.t} of ${flow.steps}`;
+    const title = !flow
+      ? 'annealed Langevin'
+      : flow.error
+        ? 'annealed Langevin: stopped'
+        : flow.done
+          ? doneTitle(flow)
+          : `level ${flow.level} of ${flow.levels}: σ = ${formatSigma(flow.sigma)}, step ${flow.t} of ${flow.steps}`;
     drawBoxPlot(ctx, width, height, title, (view) => {
       if (this.data.dataset === dataset && this.data.points) drawDataLayer(ctx, view, this.data.points, this.layer);
       if (dataset === 'mixture') drawModeLine(ctx, view);
@@ -167,21 +183,33 @@ export class ParticleView extends CanvasView {
       }
     });
     if (!flow) {
-      drawNote(ctx, width, height, run.dim === 0 ? ['Starting the network…']
-        : run.step === 0 ? ['The particles flow once the network has trained:', 'press Play above, or Sample below.']
-          : run.flowing ? ['Starting the sampler…'] : ['Press Sample to run the annealed sampler.']);
+      drawNote(
+        ctx,
+        width,
+        height,
+        run.dim === 0
+          ? ['Starting the network…']
+          : run.step === 0
+            ? ['The particles flow once the network has trained:', 'press Play above, or Sample below.']
+            : run.flowing
+              ? ['Starting the sampler…']
+              : ['Press Sample to run the annealed sampler.'],
+      );
     } else if (flow.error) {
       drawNote(ctx, width, height, ['The sampler stopped:', flow.error]);
     }
     const outside = flow ? flow.n - this.inside : 0;
-    this.describe(`${title}.${flow ? ` ${flow.n} particles${outside > 0 ? `, ${outside} outside the plot` : ''}.` : ''}`);
+    this.describe(
+      `${title}.${flow ? ` ${flow.n} particles${outside > 0 ? `, ${outside} outside the plot` : ''}.` : ''}`,
+    );
   }
 }
 
 function doneTitle(flow) {
   if (!Number.isFinite(flow.ed)) return `${flow.n} samples`;
   const ed = `${flow.n} samples: energy distance ${formatDistance(flow.ed)}`;
-  return Number.isFinite(flow.smallMode) ? `${ed}, ${Math.round(100 * flow.smallMode)} % at the small mode`
+  return Number.isFinite(flow.smallMode)
+    ? `${ed}, ${Math.round(100 * flow.smallMode)} % at the small mode`
     : `${ed} (true vs true ${formatDistance(flow.floor)})`;
 }
 
@@ -195,18 +223,34 @@ export class QualityView extends CanvasView {
   constructor(canvas, run) {
     super(canvas);
     this.run = run;
-    run.subscribe((_, what) => { if (what === 'quality' || what === 'state' || what === 'settings') this.invalidate(); });
+    run.subscribe((_, what) => {
+      if (what === 'quality' || what === 'state' || what === 'settings') this.invalidate();
+    });
   }
 
   draw(ctx, width, height) {
-    const { run } = this, q = run.quality, last = q[q.length - 1];
-    const title = !last ? 'energy distance to fresh data (measured while training)'
-      : last.ed === null ? `energy distance at step ${last.step}: the sampler failed`
+    const { run } = this,
+      q = run.quality,
+      last = q[q.length - 1];
+    const title = !last
+      ? 'energy distance to fresh data (measured while training)'
+      : last.ed === null
+        ? `energy distance at step ${last.step}: the sampler failed`
         : `energy distance ${formatDistance(last.ed)} at step ${last.step} (true vs true ${formatDistance(run.qualityFloor)})`;
-    drawSeries(ctx, width, height, q.map((p) => ({ x: p.step, y: p.ed })), {
-      xmax: run.values.steps, reference: run.qualityFloor, referenceLabel: 'true vs true', title,
-    });
-    if (q.length === 0) drawNote(ctx, width, height, [run.dim === 2 ? 'A point every few hundred steps of training.' : '']);
+    drawSeries(
+      ctx,
+      width,
+      height,
+      q.map((p) => ({ x: p.step, y: p.ed })),
+      {
+        xmax: run.values.steps,
+        reference: run.qualityFloor,
+        referenceLabel: 'true vs true',
+        title,
+      },
+    );
+    if (q.length === 0)
+      drawNote(ctx, width, height, [run.dim === 2 ? 'A point every few hundred steps of training.' : '']);
     this.describe(`Sample quality of the NCSN run: ${title}; ${q.length} measurements.`);
   }
 }
@@ -225,7 +269,9 @@ export class SigmaFieldView extends CanvasView {
     this.drawnScores = null; // the browser tests read whether a field was drawn
     // Not on 'view': flow frames arrive ~30 times a second and change nothing here (the section
     // invalidates on a new σ).
-    run.subscribe((_, what) => { if (what === 'field' || what === 'state' || what === 'settings' || what === 'status') this.invalidate(); });
+    run.subscribe((_, what) => {
+      if (what === 'field' || what === 'state' || what === 'settings' || what === 'status') this.invalidate();
+    });
   }
 
   #gridId(sigma) {
@@ -240,10 +286,15 @@ export class SigmaFieldView extends CanvasView {
   }
 
   draw(ctx, width, height) {
-    const { run, kind } = this, sigma = this.section.sigma(), dataset = run.values.dataset;
+    const { run, kind } = this,
+      sigma = this.section.sigma(),
+      dataset = run.values.dataset;
     if (kind === 'true' && !this.section.analytic(dataset)) {
-      drawNote(ctx, width, height, ['Only the two Gaussian mixtures have', 'an exact score to compare with:',
-        'choose eight Gaussians or the mixture.']);
+      drawNote(ctx, width, height, [
+        'Only the two Gaussian mixtures have',
+        'an exact score to compare with:',
+        'choose eight Gaussians or the mixture.',
+      ]);
       this.describe('No exact score for this dataset.');
       return;
     }
@@ -260,7 +311,8 @@ export class SigmaFieldView extends CanvasView {
     });
     if (run.dim !== 2) drawNote(ctx, width, height, ['Starting the network…']);
     else if (!entry) drawNote(ctx, width, height, ['Computing the field…']);
-    else if (!entry.scores) drawNote(ctx, width, height, ['The field could not be computed:', entry.error ?? run.error]);
+    else if (!entry.scores)
+      drawNote(ctx, width, height, ['The field could not be computed:', entry.error ?? run.error]);
     this.describe(`${title}.`);
   }
 }
@@ -274,7 +326,8 @@ export class CompareView extends CanvasView {
   }
 
   draw(ctx, width, height) {
-    const { result, error } = this.compare, which = this.which;
+    const { result, error } = this.compare,
+      which = this.which;
     const name = which === 'plain' ? 'plain Langevin' : 'annealed Langevin';
     const small = result?.[`${which}Small`];
     const title = result ? `${name}: ${Math.round(100 * small)} % at the small mode` : name;
@@ -288,8 +341,10 @@ export class CompareView extends CanvasView {
       ctx.font = TICK_FONT;
       ctx.fillStyle = MUTED_COLOR;
       const area = plotArea(width, height);
-      const steps = which === 'plain' ? `${result.plainSteps} steps, α = ${result.plainAlpha}`
-        : `${result.levels} levels × ${result.steps} steps, ε = ${result.eps}`;
+      const steps =
+        which === 'plain'
+          ? `${result.plainSteps} steps, α = ${result.plainAlpha}`
+          : `${result.levels} levels × ${result.steps} steps, ε = ${result.eps}`;
       ctx.fillText(`${result.n} chains, ${steps}; the data: 20 %`, area.x + 6, area.y + 14);
       ctx.restore();
     }
@@ -308,31 +363,44 @@ export class NcsnDigitsView extends CanvasView {
     this.state = state; // { seedOffset, version }, the section's Resample
     this.kind = kind;
     this.rendered = 0; // the browser tests read it
-    run.subscribe((_, what) => { if (what === 'view' || what === 'state') this.invalidate(); });
+    run.subscribe((_, what) => {
+      if (what === 'view' || what === 'state') this.invalidate();
+    });
   }
 
   update() {
     const run = this.run;
     if (run.dim !== SIDE * SIDE) return;
-    run.wantView('ncsn/digits', TO_WORKER.SAMPLES,
+    run.wantView(
+      'ncsn/digits',
+      TO_WORKER.SAMPLES,
       { n: DIGIT_SAMPLES, seed: run.values.annealSeed + this.state.seedOffset, langevin: run.langevin() },
-      this.state.version, DIGITS_REFRESH_MS);
+      this.state.version,
+      DIGITS_REFRESH_MS,
+    );
   }
 
   draw(ctx, width, height) {
     const result = this.run.viewResult('ncsn/digits');
     if (!result?.frames) {
-      drawNote(ctx, width, height, [this.run.dim === 0 ? 'Starting the network…' : result ? `Sampling failed: ${this.run.error}` : 'Sampling…']);
+      drawNote(ctx, width, height, [
+        this.run.dim === 0 ? 'Starting the network…' : result ? `Sampling failed: ${this.run.error}` : 'Sampling…',
+      ]);
       return;
     }
-    const L = result.steps, n = result.n;
+    const L = result.steps,
+      n = result.n;
     if (this.kind === 'grid') {
       drawDigitGridRange(ctx, width, height, result.frames, n, L);
-      this.describe(`${n} digits from the annealed sampler after all ${L} noise levels (network at step ${result.step}).`);
+      this.describe(
+        `${n} digits from the annealed sampler after all ${L} noise levels (network at step ${result.step}).`,
+      );
     } else {
       const sigmas = result.sigmas ?? ladder(this.run.values);
       drawLevelStrip(ctx, width, height, result.frames, n, Math.min(STRIP_ROWS, n), sigmas);
-      this.describe(`The first ${Math.min(STRIP_ROWS, n)} digit chains at the start and after each of the ${L} noise levels, σ from ${formatSigma(sigmas[0])} to ${formatSigma(sigmas[L - 1])}.`);
+      this.describe(
+        `The first ${Math.min(STRIP_ROWS, n)} digit chains at the start and after each of the ${L} noise levels, σ from ${formatSigma(sigmas[0])} to ${formatSigma(sigmas[L - 1])}.`,
+      );
     }
     this.rendered++;
   }
@@ -341,13 +409,17 @@ export class NcsnDigitsView extends CanvasView {
 // Frame t of n digit chains as a grid, on the training images' colour range.
 function drawDigitGridRange(ctx, width, height, frames, n, t) {
   const layout = tileLayout(width, height, n);
-  for (let i = 0; i < n; i++) drawDigit(ctx, frames, (t * n + i) * SIDE * SIDE, layout.x(i), layout.y(i), layout.side, DIGIT_RANGE);
+  for (let i = 0; i < n; i++)
+    drawDigit(ctx, frames, (t * n + i) * SIDE * SIDE, layout.x(i), layout.y(i), layout.side, DIGIT_RANGE);
 }
 
 // rows chains × (L + 1) frames, the start first, each column headed by the σ it ended at.
 function drawLevelStrip(ctx, width, height, frames, n, rows, sigmas) {
-  const cols = sigmas.length + 1, pixels = SIDE * SIDE;
-  const side = Math.floor(Math.min((width - (cols - 1) * TILE_GAP) / cols, (height - STRIP_HEADER_H - (rows - 1) * TILE_GAP) / rows));
+  const cols = sigmas.length + 1,
+    pixels = SIDE * SIDE;
+  const side = Math.floor(
+    Math.min((width - (cols - 1) * TILE_GAP) / cols, (height - STRIP_HEADER_H - (rows - 1) * TILE_GAP) / rows),
+  );
   const left = Math.floor((width - cols * side - (cols - 1) * TILE_GAP) / 2);
   ctx.save();
   ctx.font = TICK_FONT;

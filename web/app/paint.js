@@ -70,7 +70,8 @@ export class Painter {
     this.count = 0;
     for (let i = 0; i < HEART_POINTS; i++) {
       const t = (2 * Math.PI * i) / HEART_POINTS;
-      const x = 16 * Math.sin(t) ** 3, y = 13 * Math.cos(t) - 5 * Math.cos(2 * t) - 2 * Math.cos(3 * t) - Math.cos(4 * t);
+      const x = 16 * Math.sin(t) ** 3,
+        y = 13 * Math.cos(t) - 5 * Math.cos(2 * t) - 2 * Math.cos(3 * t) - Math.cos(4 * t);
       this.add(x * HEART_SCALE, (y + 2) * HEART_SCALE);
     }
     this.#changed(true);
@@ -111,12 +112,19 @@ export class Painter {
     };
     canvas.addEventListener('pointerup', end);
     canvas.addEventListener('pointercancel', end);
-    canvas.addEventListener('focus', () => { this.cursor.shown = true; this.#changed(false); });
-    canvas.addEventListener('blur', () => { this.cursor.shown = false; this.#changed(false); });
+    canvas.addEventListener('focus', () => {
+      this.cursor.shown = true;
+      this.#changed(false);
+    });
+    canvas.addEventListener('blur', () => {
+      this.cursor.shown = false;
+      this.#changed(false);
+    });
     canvas.addEventListener('keydown', (event) => {
       const step = event.shiftKey ? CURSOR_STEP_FAST : CURSOR_STEP;
       const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
-      const b = this.box, c = this.cursor;
+      const b = this.box,
+        c = this.cursor;
       if (moves[event.key]) {
         c.x = Math.min(b.xmax, Math.max(b.xmin, c.x + moves[event.key][0]));
         c.y = Math.min(b.ymax, Math.max(b.ymin, c.y + moves[event.key][1]));

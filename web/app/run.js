@@ -14,8 +14,16 @@ const RATE_WINDOW_MS = 1000; // steps/s is measured over about this much recent 
 const INITIAL_LOSS_CAPACITY = 2048; // floats; the history doubles when full
 
 /** The messages a Run receives (receive()): whoever owns the Engine routes these to runs by msg.run. */
-export const RUN_MESSAGES = Object.freeze([FROM_WORKER.STATE, FROM_WORKER.LOSSES, FROM_WORKER.DIVERGED,
-  FROM_WORKER.FIELD, FROM_WORKER.CHAINS, FROM_WORKER.SAMPLES, FROM_WORKER.ERROR, FROM_ENGINE.RESTARTED]);
+export const RUN_MESSAGES = Object.freeze([
+  FROM_WORKER.STATE,
+  FROM_WORKER.LOSSES,
+  FROM_WORKER.DIVERGED,
+  FROM_WORKER.FIELD,
+  FROM_WORKER.CHAINS,
+  FROM_WORKER.SAMPLES,
+  FROM_WORKER.ERROR,
+  FROM_ENGINE.RESTARTED,
+]);
 
 export class Run {
   constructor(name, engine, overrides = {}) {
@@ -150,9 +158,13 @@ export class Run {
 
   /** Mean of the last k finite losses (the tutorial's title shows k = 32), NaN before any. */
   recentMean(k) {
-    let sum = 0, n = 0;
+    let sum = 0,
+      n = 0;
     for (let i = Math.max(0, this.count - k); i < this.count; i++) {
-      if (Number.isFinite(this.losses[i])) { sum += this.losses[i]; n++; }
+      if (Number.isFinite(this.losses[i])) {
+        sum += this.losses[i];
+        n++;
+      }
     }
     return n > 0 ? sum / n : NaN;
   }
@@ -161,7 +173,8 @@ export class Run {
   stepsPerSecond(now = performance.now()) {
     const recent = this.rateSamples.filter(([t]) => now - t <= RATE_WINDOW_MS);
     if (recent.length < 2) return 0;
-    const [t0, s0] = recent[0], [t1, s1] = recent[recent.length - 1];
+    const [t0, s0] = recent[0],
+      [t1, s1] = recent[recent.length - 1];
     return t1 > t0 ? ((s1 - s0) * 1000) / (t1 - t0) : 0;
   }
 
@@ -257,7 +270,11 @@ export class Run {
           const sent = this.pendingViews.get(msg.viewId);
           this.pendingViews.delete(msg.viewId);
           this.viewResults.set(msg.viewId, {
-            generation: this.generation, step: this.step, frames: null, version: sent?.version, sentAt: sent?.sentAt ?? 0,
+            generation: this.generation,
+            step: this.step,
+            frames: null,
+            version: sent?.version,
+            sentAt: sent?.sentAt ?? 0,
           });
         }
         this.error = msg.message;

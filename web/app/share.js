@@ -69,7 +69,8 @@ export function splitAddress(text, { anchor: withAnchor = false } = {}) {
   for (const part of parts) {
     if (part === '') continue;
     const eq = part.indexOf('=');
-    const key = decode(eq < 0 ? part : part.slice(0, eq)), value = eq < 0 ? '' : decode(part.slice(eq + 1));
+    const key = decode(eq < 0 ? part : part.slice(0, eq)),
+      value = eq < 0 ? '' : decode(part.slice(eq + 1));
     if (key === null || value === null) notices.push(`'${shown(part)}' is not a well-formed setting: ignored.`);
     else entries.push([key, value]);
   }
@@ -82,15 +83,21 @@ export function splitAddress(text, { anchor: withAnchor = false } = {}) {
  * row's range, { notice } when it was dropped. `key` is how the notice names the setting.
  */
 export function coerceSetting(row, raw, key = paramName(row.name)) {
-  const text = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : null;
+  const text =
+    typeof raw === 'string' ? raw.trim() : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : null;
   const name = shown(key);
   if (text === null) return { notice: `${name}: not a value: ignored.` };
-  if (text.length > MAX_VALUE_CHARS) return { notice: `${name}: a value of ${text.length} characters is not a ${row.label.toLowerCase()}: ignored.` };
+  if (text.length > MAX_VALUE_CHARS)
+    return { notice: `${name}: a value of ${text.length} characters is not a ${row.label.toLowerCase()}: ignored.` };
   switch (row.type) {
     case 'enum': {
-      const option = row.options.find((o) => o.value === text) ?? row.options.find((o) => o.value.toLowerCase() === text.toLowerCase());
+      const option =
+        row.options.find((o) => o.value === text) ??
+        row.options.find((o) => o.value.toLowerCase() === text.toLowerCase());
       if (option) return { value: option.value };
-      return { notice: `${name}: '${shown(text)}' is not one of ${row.options.map((o) => o.value).join(', ')}: ignored.` };
+      return {
+        notice: `${name}: '${shown(text)}' is not one of ${row.options.map((o) => o.value).join(', ')}: ignored.`,
+      };
     }
     case 'boolean': {
       const word = text.toLowerCase();
@@ -103,9 +110,11 @@ export function coerceSetting(row, raw, key = paramName(row.name)) {
       const known = row.options.map((o) => o.value);
       const chosen = known.filter((v) => words.some((w) => w.toLowerCase() === v));
       const unknown = words.filter((w) => !known.includes(w.toLowerCase()));
-      if (chosen.length === 0) return { notice: `${name}: '${shown(text)}' names none of ${known.join(', ')}: ignored.` };
+      if (chosen.length === 0)
+        return { notice: `${name}: '${shown(text)}' names none of ${known.join(', ')}: ignored.` };
       const value = chosen.join(',');
-      if (unknown.length > 0) return { value, notice: `${name}: '${shown(unknown.join(', '))}' ignored (not one of ${known.join(', ')}).` };
+      if (unknown.length > 0)
+        return { value, notice: `${name}: '${shown(unknown.join(', '))}' ignored (not one of ${known.join(', ')}).` };
       return { value };
     }
     case 'integer':
@@ -113,9 +122,12 @@ export function coerceSetting(row, raw, key = paramName(row.name)) {
       if (!NUMBER_PATTERN.test(text)) return { notice: `${name}: '${shown(text)}' is not a number: ignored.` };
       const v = Number(text) + 0; // + 0 turns −0 into 0
       if (!Number.isFinite(v)) return { notice: `${name}: '${shown(text)}' is too large a number: ignored.` };
-      if (row.type === 'integer' && !Number.isInteger(v)) return { notice: `${name}: '${shown(text)}' is not a whole number: ignored.` };
-      if (v < row.min) return { value: row.min, notice: `${name}: ${shown(text)} is below the minimum ${row.min}: using ${row.min}.` };
-      if (v > row.max) return { value: row.max, notice: `${name}: ${shown(text)} is above the maximum ${row.max}: using ${row.max}.` };
+      if (row.type === 'integer' && !Number.isInteger(v))
+        return { notice: `${name}: '${shown(text)}' is not a whole number: ignored.` };
+      if (v < row.min)
+        return { value: row.min, notice: `${name}: ${shown(text)} is below the minimum ${row.min}: using ${row.min}.` };
+      if (v > row.max)
+        return { value: row.max, notice: `${name}: ${shown(text)} is above the maximum ${row.max}: using ${row.max}.` };
       return { value: v };
     }
     default:
@@ -142,7 +154,9 @@ function capped(notices) {
  * other unknown key gets a notice.
  */
 export function readEntries(entries, groups, { ignore = [] } = {}) {
-  const keys = new Map(), values = {}, notices = [];
+  const keys = new Map(),
+    values = {},
+    notices = [];
   for (const [id, { prefix, rows }] of Object.entries(groups)) {
     values[id] = {};
     for (const row of rows) {
@@ -169,13 +183,20 @@ export function readEntries(entries, groups, { ignore = [] } = {}) {
  * (the page options the address named), notices }.
  */
 export function readPageAddress(search, hash) {
-  const query = splitAddress(search), fragment = splitAddress(hash, { anchor: true });
+  const query = splitAddress(search),
+    fragment = splitAddress(hash, { anchor: true });
   const groups = { page: { prefix: '', rows: PAGE_OPTIONS } };
   for (const run of Object.keys(RUNS)) groups[run] = { prefix: `${run}.`, rows: SETTINGS };
   const read = readEntries([...query.entries, ...fragment.entries], groups);
   const { page: pageGiven, ...runs } = read.values;
   const page = Object.fromEntries(PAGE_OPTIONS.map((row) => [row.name, pageGiven[row.name] ?? row.default]));
-  return { anchor: fragment.anchor, runs, page, pageGiven, notices: capped([...query.notices, ...fragment.notices, ...read.notices]) };
+  return {
+    anchor: fragment.anchor,
+    runs,
+    page,
+    pageGiven,
+    notices: capped([...query.notices, ...fragment.notices, ...read.notices]),
+  };
 }
 
 // key=value with %-escapes only where an address needs them (',' stays readable in a list).
@@ -194,11 +215,13 @@ function pair(key, value) {
 export function pageHash({ anchor = '', pageGiven = {}, runs = {} }) {
   const parts = anchor ? [anchor] : [];
   for (const row of PAGE_OPTIONS) {
-    if (Object.hasOwn(pageGiven, row.name)) parts.push(pair(paramName(row.name), formatValue(row, pageGiven[row.name])));
+    if (Object.hasOwn(pageGiven, row.name))
+      parts.push(pair(paramName(row.name), formatValue(row, pageGiven[row.name])));
   }
   for (const [run, values] of Object.entries(runs)) {
     for (const row of SETTINGS) {
-      if (Object.hasOwn(values, row.name)) parts.push(pair(`${run}.${paramName(row.name)}`, formatValue(row, values[row.name])));
+      if (Object.hasOwn(values, row.name))
+        parts.push(pair(`${run}.${paramName(row.name)}`, formatValue(row, values[row.name])));
     }
   }
   return parts.length > 0 ? `#${parts.join('&')}` : '';
@@ -210,7 +233,8 @@ export function pageHash({ anchor = '', pageGiven = {}, runs = {} }) {
  * notices }.
  */
 export function readAttributes(get, rows) {
-  const values = {}, notices = [];
+  const values = {},
+    notices = [];
   for (const row of rows) {
     const key = paramName(row.name);
     const raw = get(key);
@@ -227,7 +251,8 @@ export function readAttributes(get, rows) {
  * notices }; keys in `ignore` (the frame's own, like origins) are skipped, others unknown get a notice.
  */
 export function readFrameAddress(search, hash, rows, { ignore = [] } = {}) {
-  const query = splitAddress(search), fragment = splitAddress(hash);
+  const query = splitAddress(search),
+    fragment = splitAddress(hash);
   const read = readEntries([...query.entries, ...fragment.entries], { widget: { prefix: '', rows } }, { ignore });
   return { values: read.values.widget, notices: capped([...query.notices, ...fragment.notices, ...read.notices]) };
 }
@@ -246,7 +271,8 @@ export const MAX_ORIGINS = 16; // an allow-list longer than this is a mistake, n
  * nothing after — as event.origin spells it; `own` (the frame's origin) is always in.
  */
 export function allowedOrigins(param, own) {
-  const origins = new Set([own]), notices = [];
+  const origins = new Set([own]),
+    notices = [];
   const entries = (typeof param === 'string' ? param : '').split(/[\s,]+/).filter((e) => e !== '');
   for (const entry of entries.slice(0, MAX_ORIGINS)) {
     let url = null;

@@ -27,12 +27,14 @@ export class RunToolbar {
     buttons.append(this.playButton, this.stepButton, this.resetButton);
 
     const fields = el('div', 'toolbar-fields');
-    this.controls = buildControls(fields, rows, run.values, (name, value) => this.#act(() => {
-      const wasPlaying = run.playing;
-      run.set(name, value);
-      // A new network (dataset, seed) starts paused in the worker: keep training if it was playing.
-      if (settingRow(name).resets && wasPlaying) run.play();
-    }));
+    this.controls = buildControls(fields, rows, run.values, (name, value) =>
+      this.#act(() => {
+        const wasPlaying = run.playing;
+        run.set(name, value);
+        // A new network (dataset, seed) starts paused in the worker: keep training if it was playing.
+        if (settingRow(name).resets && wasPlaying) run.play();
+      }),
+    );
 
     const readouts = el('div', 'toolbar-readouts');
     this.stepOut = readout('step');
@@ -49,7 +51,9 @@ export class RunToolbar {
     this.status.append(this.statusText, this.fixButton);
 
     container.append(buttons, fields, readouts, this.status);
-    run.subscribe((_, what) => { if (what !== 'losses' && what !== 'field' && what !== 'view') this.#showStatus(); });
+    run.subscribe((_, what) => {
+      if (what !== 'losses' && what !== 'field' && what !== 'view') this.#showStatus();
+    });
     this.#showStatus();
   }
 
@@ -82,11 +86,13 @@ export class RunToolbar {
     if (run.diverged) {
       const { step, failedLoss, lr } = run.diverged;
       const fix = this.#fix();
-      this.statusText.textContent = `Training diverged at step ${step}: with learning rate ${lr} the loss or the `
-        + `weights stopped being finite numbers (loss ${Number.isFinite(failedLoss) ? Number(failedLoss.toPrecision(3)) : failedLoss}). That step was undone and training paused.`;
-      this.fixButton.textContent = fix.back != null
-        ? `Go back to step ${fix.back} and continue with learning rate ${formatLr(fix.lr)}`
-        : `Use learning rate ${formatLr(fix.lr)} and continue`;
+      this.statusText.textContent =
+        `Training diverged at step ${step}: with learning rate ${lr} the loss or the ` +
+        `weights stopped being finite numbers (loss ${Number.isFinite(failedLoss) ? Number(failedLoss.toPrecision(3)) : failedLoss}). That step was undone and training paused.`;
+      this.fixButton.textContent =
+        fix.back != null
+          ? `Go back to step ${fix.back} and continue with learning rate ${formatLr(fix.lr)}`
+          : `Use learning rate ${formatLr(fix.lr)} and continue`;
       this.fixButton.hidden = false;
       this.status.classList.add('is-warning');
     } else if (run.error) {
@@ -107,7 +113,8 @@ export class RunToolbar {
   // there if it was lower, else a tenth. (The steps just before a divergence have usually blown the
   // weights up already: going on from them with any learning rate diverges again.)
   #fix() {
-    const run = this.run, safe = run.safePoint();
+    const run = this.run,
+      safe = run.safePoint();
     const back = safe && safe.step < run.diverged.step ? safe.step : null;
     const lr = back != null && safe.settings.lr < run.values.lr ? safe.settings.lr : run.values.lr / DIVERGED_LR_FACTOR;
     return { back, lr };

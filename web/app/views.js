@@ -82,10 +82,15 @@ export function drawNote(ctx, width, height, lines) {
 
 /** The bounding box of 2-D points, or null when there are none. */
 function bounds(points) {
-  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
+  let xmin = Infinity,
+    xmax = -Infinity,
+    ymin = Infinity,
+    ymax = -Infinity;
   for (let i = 0; i < points.length; i += 2) {
-    xmin = Math.min(xmin, points[i]); xmax = Math.max(xmax, points[i]);
-    ymin = Math.min(ymin, points[i + 1]); ymax = Math.max(ymax, points[i + 1]);
+    xmin = Math.min(xmin, points[i]);
+    xmax = Math.max(xmax, points[i]);
+    ymin = Math.min(ymin, points[i + 1]);
+    ymax = Math.max(ymax, points[i + 1]);
   }
   return xmin <= xmax ? { xmin, xmax, ymin, ymax } : null;
 }
@@ -120,16 +125,21 @@ export class LossView extends CanvasView {
   constructor(canvas, run) {
     super(canvas);
     this.run = run;
-    run.subscribe((_, what) => { if (what === 'losses' || what === 'state' || what === 'settings') this.invalidate(); });
+    run.subscribe((_, what) => {
+      if (what === 'losses' || what === 'state' || what === 'settings') this.invalidate();
+    });
   }
 
   draw(ctx, width, height) {
     const run = this.run;
     const mean = run.recentMean(TITLE_MEAN_LAST);
     // A network loaded from a weights file starts at its step with no losses known (NaN) before it.
-    const title = run.count === 0 ? 'loss (no steps yet)'
-      : !Number.isFinite(mean) ? `loss (loaded at step ${run.count}, none trained since)`
-      : `mean loss of the last ${Math.min(TITLE_MEAN_LAST, run.count)} steps = ${mean.toFixed(3)}`;
+    const title =
+      run.count === 0
+        ? 'loss (no steps yet)'
+        : !Number.isFinite(mean)
+          ? `loss (loaded at step ${run.count}, none trained since)`
+          : `mean loss of the last ${Math.min(TITLE_MEAN_LAST, run.count)} steps = ${mean.toFixed(3)}`;
     drawLoss(ctx, width, height, run.losses, run.count, { steps: run.values.steps, title });
     this.describe(`Loss history of the ${run.name} run: ${run.count} steps, ${title}.`);
   }
@@ -153,7 +163,9 @@ export class FieldView extends CanvasView {
     this.chains = chains; // a ChainSet, or null
     this.title = title;
     this.firstQuiverDrawn = false;
-    run.subscribe((_, what) => { if (what !== 'losses') this.invalidate(); });
+    run.subscribe((_, what) => {
+      if (what !== 'losses') this.invalidate();
+    });
     if (chains) {
       chains.subscribe(() => this.invalidate());
       canvas.addEventListener('click', (event) => this.#click(event));
@@ -165,12 +177,21 @@ export class FieldView extends CanvasView {
     if (run.dim === 2) {
       run.wantField(this.gridId, this.grid);
       if (this.chains && this.chains.count > 0) {
-        run.wantView(this.id, TO_WORKER.CHAINS,
-          { starts: this.chains.starts(), langevin: run.langevin() }, this.chains.version);
+        run.wantView(
+          this.id,
+          TO_WORKER.CHAINS,
+          { starts: this.chains.starts(), langevin: run.langevin() },
+          this.chains.version,
+        );
       }
     } else if (run.dim > 2 && !this.data) {
-      run.wantView(`${this.id}/samples`, TO_WORKER.SAMPLES,
-        { n: PREVIEW_SAMPLES, seed: run.values.chainSeed, langevin: run.langevin() }, 0, SAMPLE_REFRESH_MS);
+      run.wantView(
+        `${this.id}/samples`,
+        TO_WORKER.SAMPLES,
+        { n: PREVIEW_SAMPLES, seed: run.values.chainSeed, langevin: run.langevin() },
+        0,
+        SAMPLE_REFRESH_MS,
+      );
     }
   }
 
@@ -231,8 +252,10 @@ export class FieldView extends CanvasView {
 
   #drawDigitPreview(ctx, width, height) {
     if (this.data) {
-      drawNote(ctx, width, height, [`This run now trains on ${this.run.values.dataset} (D = ${this.run.dim}):`,
-        'the field and the chains need a 2-D dataset.']);
+      drawNote(ctx, width, height, [
+        `This run now trains on ${this.run.values.dataset} (D = ${this.run.dim}):`,
+        'the field and the chains need a 2-D dataset.',
+      ]);
       return;
     }
     const samples = this.run.viewResult(`${this.id}/samples`);
@@ -253,8 +276,10 @@ export class FieldView extends CanvasView {
   #click(event) {
     if (!this.view || this.run.dim !== 2) return;
     const rect = this.canvas.getBoundingClientRect();
-    const px = event.clientX - rect.left, py = event.clientY - rect.top;
-    const { area } = this.view, l = this.limits;
+    const px = event.clientX - rect.left,
+      py = event.clientY - rect.top;
+    const { area } = this.view,
+      l = this.limits;
     if (px < area.x || px > area.x + area.w || py < area.y || py > area.y + area.h) return;
     const x = l.xmin + ((px - area.x) / area.w) * (l.xmax - l.xmin);
     const y = l.ymax - ((py - area.y) / area.h) * (l.ymax - l.ymin);
@@ -264,7 +289,11 @@ export class FieldView extends CanvasView {
 
 /** The start points of the chains view: the tutorial's three, plus one per click. */
 export class ChainSet {
-  static TUTORIAL_STARTS = Object.freeze([[-1.5, -1.5], [0, 0], [1.5, 0]]);
+  static TUTORIAL_STARTS = Object.freeze([
+    [-1.5, -1.5],
+    [0, 0],
+    [1.5, 0],
+  ]);
 
   constructor() {
     this.points = ChainSet.TUTORIAL_STARTS.map((p) => [...p]);
@@ -319,13 +348,16 @@ export class CostView extends CanvasView {
 
   groups() {
     const ratio = (d) => {
-      const e = this.costs.get(`${d}/exact`), s = this.costs.get(`${d}/sliced`);
+      const e = this.costs.get(`${d}/exact`),
+        s = this.costs.get(`${d}/sliced`);
       return e != null && s != null ? ` — exact costs ${(e / s).toFixed(1)}× sliced` : '';
     };
     return [2, 64].map((d) => ({
       title: `D = ${d}${ratio(d)}`,
       bars: ['exact', 'sliced'].map((objective) => ({
-        key: objective, label: objective, value: this.costs.get(`${d}/${objective}`) ?? null,
+        key: objective,
+        label: objective,
+        value: this.costs.get(`${d}/${objective}`) ?? null,
       })),
     }));
   }
@@ -337,6 +369,13 @@ export class CostView extends CanvasView {
       return;
     }
     drawBars(ctx, width, groups);
-    this.describe(groups.map((g) => `${g.title}: ${g.bars.map((b) => `${b.label} ${b.value != null ? formatMs(b.value) : '?'} ms`).join(', ')}`).join('; '));
+    this.describe(
+      groups
+        .map(
+          (g) =>
+            `${g.title}: ${g.bars.map((b) => `${b.label} ${b.value != null ? formatMs(b.value) : '?'} ms`).join(', ')}`,
+        )
+        .join('; '),
+    );
   }
 }

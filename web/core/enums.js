@@ -10,7 +10,14 @@ export const OBJECTIVES = Object.freeze({ exact: 0, sliced: 1, sliced_vr: 2, dsm
 
 /** sf_dataset: the data a model trains on (digits D = 64, all others D = 2; points = painted by a user). */
 export const DATASETS = Object.freeze({
-  swiss_roll: 0, digits: 1, moons: 2, eight_gaussians: 3, rings: 4, checkerboard: 5, mixture: 6, points: 7,
+  swiss_roll: 0,
+  digits: 1,
+  moons: 2,
+  eight_gaussians: 3,
+  rings: 4,
+  checkerboard: 5,
+  mixture: 6,
+  points: 7,
 });
 
 /** sf_keep: how much of a sampler's run comes back (levels: annealed only, one frame per noise level). */
@@ -38,6 +45,8 @@ export function describe(v) {
  */
 export function enumValue(table, kind, name) {
   if (typeof name === 'string' && Object.hasOwn(table, name)) return table[name];
-  const valid = Object.keys(table).map((k) => `'${k}'`).join(', ');
+  const valid = Object.keys(table)
+    .map((k) => `'${k}'`)
+    .join(', ');
   throw new Error(`scorefield: unknown ${kind} ${describe(name)} (valid: ${valid})`);
 }

@@ -8,7 +8,8 @@
  */
 export function gridPoints({ xmin, xmax, ymin, ymax, nx, ny }) {
   const points = new Float32Array(nx * ny * 2);
-  const dx = nx > 1 ? (xmax - xmin) / (nx - 1) : 0, dy = ny > 1 ? (ymax - ymin) / (ny - 1) : 0;
+  const dx = nx > 1 ? (xmax - xmin) / (nx - 1) : 0,
+    dy = ny > 1 ? (ymax - ymin) / (ny - 1) : 0;
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
       points[2 * (j * nx + i)] = xmin + i * dx;

@@ -17,10 +17,35 @@ const FILES = { simd128: 'scorefield-simd128.wasm', scalar: 'scorefield-scalar.w
 
 // (module (func (result v128) i32.const 0 i8x16.splat)): valid only where wasm SIMD128 is supported.
 const SIMD_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
-  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type section: () -> v128
-  0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
-  0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x0f, 0x0b, // code: i32.const 0; i8x16.splat; end
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // magic, version 1
+  0x01,
+  0x05,
+  0x01,
+  0x60,
+  0x00,
+  0x01,
+  0x7b, // type section: () -> v128
+  0x03,
+  0x02,
+  0x01,
+  0x00, // function section: one function of type 0
+  0x0a,
+  0x08,
+  0x01,
+  0x06,
+  0x00,
+  0x41,
+  0x00,
+  0xfd,
+  0x0f,
+  0x0b, // code: i32.const 0; i8x16.splat; end
 ]);
 
 const IS_NODE = typeof process !== 'undefined' && !!process.versions?.node;
@@ -58,9 +83,14 @@ function buildImports(module) {
   for (const { module: mod, name, kind } of WebAssembly.Module.imports(module)) {
     if (kind !== 'function') throw new Error(`scorefield: unexpected ${kind} import ${mod}.${name}`);
     imports[mod] ??= {};
-    imports[mod][name] = mod === 'env' && name === 'emscripten_notify_memory_growth'
-      ? () => {}
-      : () => { throw new Error(`scorefield: the module called its import ${mod}.${name}, which the loader does not provide`); };
+    imports[mod][name] =
+      mod === 'env' && name === 'emscripten_notify_memory_growth'
+        ? () => {}
+        : () => {
+            throw new Error(
+              `scorefield: the module called its import ${mod}.${name}, which the loader does not provide`,
+            );
+          };
   }
   return imports;
 }
@@ -73,7 +103,11 @@ export async function loadScorefield({ simd } = {}) {
   const supported = simdSupported();
   const isa = (simd ?? supported) ? 'simd128' : 'scalar';
   const file = FILES[isa];
-  if (!compiled.has(file)) compiled.set(file, readBytes(file).then((bytes) => WebAssembly.compile(bytes)));
+  if (!compiled.has(file))
+    compiled.set(
+      file,
+      readBytes(file).then((bytes) => WebAssembly.compile(bytes)),
+    );
   let module;
   try {
     module = await compiled.get(file);

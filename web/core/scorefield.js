@@ -31,8 +31,18 @@ const NET_CONFIG_LENGTH = 5; // doubles that sfw_model_net_config writes
 const TRAIN_CONFIG_LENGTH = 10; // doubles that sfw_model_train_config writes
 const MAX_FILE_BYTES = 2 ** 31 - 1; // sfw_model_load takes the size as an int
 const MAX_BUFFER_BYTES = 2 ** 30; // the module's memory stops growing at 1 GiB (build-wasm.sh)
-const TRAINING_KEYS = ['dataset', 'objective', 'batch', 'projections', 'lr', 'sigma', 'dataNoise', 'sigmaMax',
-  'sigmaMin', 'levels'];
+const TRAINING_KEYS = [
+  'dataset',
+  'objective',
+  'batch',
+  'projections',
+  'lr',
+  'sigma',
+  'dataNoise',
+  'sigmaMax',
+  'sigmaMin',
+  'levels',
+];
 // Settings that follow the dataset when it changes and they are not given.
 const PER_DATASET_KEYS = ['sigma', 'dataNoise', 'sigmaMax', 'sigmaMin', 'levels'];
 
@@ -59,7 +69,8 @@ function deepFreeze(o) {
 }
 
 function finite(name, v) {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`scorefield: ${name} must be a finite number, got ${v}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new Error(`scorefield: ${name} must be a finite number, got ${v}`);
   return v;
 }
 
@@ -71,7 +82,8 @@ function integer(name, v, min = -Infinity) {
 
 function bytesOf(name, a) {
   if (a instanceof ArrayBuffer) return new Uint8Array(a);
-  if (!(a instanceof Uint8Array)) throw new Error(`scorefield: ${name} must be a Uint8Array or ArrayBuffer, got ${describe(a)}`);
+  if (!(a instanceof Uint8Array))
+    throw new Error(`scorefield: ${name} must be a Uint8Array or ArrayBuffer, got ${describe(a)}`);
   if (a.length > MAX_FILE_BYTES) throw new Error(`scorefield: ${name} is too large: ${a.length} bytes`);
   return a;
 }
@@ -88,7 +100,8 @@ function withBuffers(sf, sizes, fn) {
   try {
     for (const bytes of sizes) {
       // wasm32 addresses 4 GiB and this build grows to 1 GiB: refuse what malloc's i32 would wrap.
-      if (bytes > MAX_BUFFER_BYTES) throw new Error(`scorefield: out of memory: a buffer of ${bytes} bytes is larger than the module can hold`);
+      if (bytes > MAX_BUFFER_BYTES)
+        throw new Error(`scorefield: out of memory: a buffer of ${bytes} bytes is larger than the module can hold`);
       const p = sf.exports.malloc(Math.max(bytes, F32_BYTES)); // malloc(0) may return 0
       if (p === 0) throw new Error(`scorefield: out of memory: cannot allocate ${bytes} bytes`);
       ptrs.push(p);
@@ -104,16 +117,44 @@ function withBuffers(sf, sizes, fn) {
 //   dataNoise, sigmaMax, sigmaMin, levels } }, langevin: { <dataset>: { eps, decay, temperature, steps,
 //   seed } }, anneal: { <dataset>: { steps, eps, seed } } }.
 function readDefaults(sf) {
-  const train = {}, langevin = {}, anneal = {};
+  const train = {},
+    langevin = {},
+    anneal = {};
   let net;
   withBuffers(sf, [F32_BYTES * DEFAULTS_LENGTH], (out) => {
     for (const [name, id] of Object.entries(DATASETS)) {
       sf.check(sf.exports.sfw_defaults(out, id));
-      const [hidden, depth, seed, objective, batch, projections, lr, sigma, dataNoise, sigmaMax, sigmaMin, levels,
-        eps, decay, temperature, steps, annealSteps, annealEps] = Array.from(sf.f32(out, DEFAULTS_LENGTH), shortestFloat32);
+      const [
+        hidden,
+        depth,
+        seed,
+        objective,
+        batch,
+        projections,
+        lr,
+        sigma,
+        dataNoise,
+        sigmaMax,
+        sigmaMin,
+        levels,
+        eps,
+        decay,
+        temperature,
+        steps,
+        annealSteps,
+        annealEps,
+      ] = Array.from(sf.f32(out, DEFAULTS_LENGTH), shortestFloat32);
       net = { hidden, depth, seed };
       train[name] = {
-        objective: nameOf(OBJECTIVES, objective), batch, projections, lr, sigma, dataNoise, sigmaMax, sigmaMin, levels,
+        objective: nameOf(OBJECTIVES, objective),
+        batch,
+        projections,
+        lr,
+        sigma,
+        dataNoise,
+        sigmaMax,
+        sigmaMin,
+        levels,
       };
       langevin[name] = { eps, decay, temperature, steps, seed: 0 };
       anneal[name] = { steps: annealSteps, eps: annealEps, seed: 0 };
@@ -126,7 +167,8 @@ function readDefaults(sf) {
 // levels, points, seed }. Read from the module (sfw_limit_name/value), never copied into JavaScript.
 function readLimits(sf) {
   const limits = {};
-  for (let i = 0, name; (name = sf.exports.sfw_limit_name(i)) !== 0; i++) limits[sf.cstr(name)] = sf.exports.sfw_limit_value(i);
+  for (let i = 0, name; (name = sf.exports.sfw_limit_name(i)) !== 0; i++)
+    limits[sf.cstr(name)] = sf.exports.sfw_limit_value(i);
   return Object.freeze(limits);
 }
 
@@ -140,19 +182,23 @@ export async function createScorefield(options = {}) {
   const sf = await loadScorefield({ simd: options.simd });
   const defaults = readDefaults(sf);
   const limits = readLimits(sf);
-  let digitsLoaded = false, digitsLoading = null;
+  let digitsLoaded = false,
+    digitsLoading = null;
   // The digits table lives outside the wasm (scorefield-digits.bin, 44 KB gzipped): fetched once per
   // instance, checked by the core against its published check sums.
-  const loadDigits = () => (digitsLoading ??= readCoreFile(DIGITS_FILE).then((bytes) => {
-    withBuffers(sf, [bytes.length], (buf) => {
-      new Uint8Array(sf.memory.buffer, buf, bytes.length).set(bytes);
-      sf.check(sf.exports.sfw_data_load_digits(buf, bytes.length));
-    });
-    digitsLoaded = true;
-  }).catch((err) => {
-    digitsLoading = null; // a later call may try again
-    throw new Error(`scorefield: cannot load the digits table: ${err.message}`);
-  }));
+  const loadDigits = () =>
+    (digitsLoading ??= readCoreFile(DIGITS_FILE)
+      .then((bytes) => {
+        withBuffers(sf, [bytes.length], (buf) => {
+          new Uint8Array(sf.memory.buffer, buf, bytes.length).set(bytes);
+          sf.check(sf.exports.sfw_data_load_digits(buf, bytes.length));
+        });
+        digitsLoaded = true;
+      })
+      .catch((err) => {
+        digitsLoading = null; // a later call may try again
+        throw new Error(`scorefield: cannot load the digits table: ${err.message}`);
+      }));
   if (options.digits ?? true) await loadDigits();
   return {
     isa: sf.isa,
@@ -162,7 +208,9 @@ export async function createScorefield(options = {}) {
     limits, // the library's limits (SF_MAX_*): { dim, hidden, depth, batch, proj, steps, levels, points, seed }
 
     /** Whether the digits table is loaded (createScorefield({ digits: false }) leaves it for later). */
-    get digitsLoaded() { return digitsLoaded; },
+    get digitsLoaded() {
+      return digitsLoaded;
+    },
 
     /** Loads the digits table if it is not yet (a Promise; safe to call again). */
     loadDigits,
@@ -171,12 +219,21 @@ export async function createScorefield(options = {}) {
      * A new Model: createModel({ dim, hidden = 128, depth = 2, seed = 42, isa = 'auto',
      * noiseConditional = false }). A noise-conditional net is s(x, σ), trained with 'ncsn'.
      */
-    createModel({ dim, hidden = defaults.net.hidden, depth = defaults.net.depth, seed = defaults.net.seed,
-      isa = 'auto', noiseConditional = false } = {}) {
-      integer('dim', dim); integer('hidden', hidden); integer('depth', depth);
+    createModel({
+      dim,
+      hidden = defaults.net.hidden,
+      depth = defaults.net.depth,
+      seed = defaults.net.seed,
+      isa = 'auto',
+      noiseConditional = false,
+    } = {}) {
+      integer('dim', dim);
+      integer('hidden', hidden);
+      integer('depth', depth);
       finite('seed', seed);
       const isaId = enumValue(ISAS, 'isa', isa);
-      if (typeof noiseConditional !== 'boolean') throw new Error(`scorefield: noiseConditional must be true or false, got ${describe(noiseConditional)}`);
+      if (typeof noiseConditional !== 'boolean')
+        throw new Error(`scorefield: noiseConditional must be true or false, got ${describe(noiseConditional)}`);
       const ptr = sf.exports.sfw_model_create(dim, hidden, depth, seed, isaId, noiseConditional ? 1 : 0);
       if (ptr === 0) throw new Error(`scorefield: cannot create model: ${sf.cstr(sf.exports.sfw_error())}`);
       return new Model(sf, defaults, ptr);
@@ -219,9 +276,12 @@ export async function createScorefield(options = {}) {
     /** The energy distance between samples x (n, dim) and y (m, dim), Float32Arrays: a number. */
     energyDistance(x, y, dim) {
       integer('dim', dim, 1);
-      const n = x?.length / dim, m = y?.length / dim;
-      integer('x.length / dim', n, 0); integer('y.length / dim', m, 0);
-      floats('x', x, n * dim); floats('y', y, m * dim);
+      const n = x?.length / dim,
+        m = y?.length / dim;
+      integer('x.length / dim', n, 0);
+      integer('y.length / dim', m, 0);
+      floats('x', x, n * dim);
+      floats('y', y, m * dim);
       return withBuffers(sf, [F64_BYTES, F32_BYTES * n * dim, F32_BYTES * m * dim], (out, px, py) => {
         sf.f32(px, n * dim).set(x);
         sf.f32(py, m * dim).set(y);
@@ -233,7 +293,8 @@ export async function createScorefield(options = {}) {
     /** The geometric noise ladder σ₁ = sigmaMax > … > σ_L = sigmaMin as a Float32Array (levels). */
     noiseLadder(levels, sigmaMax, sigmaMin) {
       integer('levels', levels, 1);
-      finite('sigmaMax', sigmaMax); finite('sigmaMin', sigmaMin);
+      finite('sigmaMax', sigmaMax);
+      finite('sigmaMin', sigmaMin);
       return withBuffers(sf, [F32_BYTES * levels], (out) => {
         sf.check(sf.exports.sfw_noise_ladder(out, levels, sigmaMax, sigmaMin));
         return sf.f32(out, levels).slice();
@@ -272,7 +333,9 @@ export async function createScorefield(options = {}) {
     /** n uniform draws in [lo, hi) as a Float32Array, from a generator seeded with `seed`. */
     uniform(n, lo = 0, hi = 1, seed = 0) {
       integer('n', n, 0);
-      finite('lo', lo); finite('hi', hi); finite('seed', seed);
+      finite('lo', lo);
+      finite('hi', hi);
+      finite('seed', seed);
       return withBuffers(sf, [F32_BYTES * n], (out) => {
         sf.check(sf.exports.sfw_uniform(out, n, lo, hi, seed));
         return sf.f32(out, n).slice();
@@ -325,9 +388,16 @@ export class Model {
       const [dataset, objective, batch, projections, lr, sigma, dataNoise, sigmaMax, sigmaMin, levels] =
         new Float64Array(sf.memory.buffer, out, TRAIN_CONFIG_LENGTH);
       return {
-        dataset: nameOf(DATASETS, dataset), objective: nameOf(OBJECTIVES, objective), batch, projections,
-        lr: shortestFloat32(lr), sigma: shortestFloat32(sigma), dataNoise: shortestFloat32(dataNoise),
-        sigmaMax: shortestFloat32(sigmaMax), sigmaMin: shortestFloat32(sigmaMin), levels,
+        dataset: nameOf(DATASETS, dataset),
+        objective: nameOf(OBJECTIVES, objective),
+        batch,
+        projections,
+        lr: shortestFloat32(lr),
+        sigma: shortestFloat32(sigma),
+        dataNoise: shortestFloat32(dataNoise),
+        sigmaMax: shortestFloat32(sigmaMax),
+        sigmaMin: shortestFloat32(sigmaMin),
+        levels,
       };
     });
   }
@@ -340,9 +410,13 @@ export class Model {
    */
   configureTraining(changes = {}) {
     const m = this.#model();
-    if (typeof changes !== 'object' || changes === null) throw new Error(`scorefield: training settings must be an object, got ${changes}`);
+    if (typeof changes !== 'object' || changes === null)
+      throw new Error(`scorefield: training settings must be an object, got ${changes}`);
     const unknown = Object.keys(changes).filter((k) => !TRAINING_KEYS.includes(k));
-    if (unknown.length) throw new Error(`scorefield: unknown training setting ${describe(unknown[0])} (valid: ${TRAINING_KEYS.join(', ')})`);
+    if (unknown.length)
+      throw new Error(
+        `scorefield: unknown training setting ${describe(unknown[0])} (valid: ${TRAINING_KEYS.join(', ')})`,
+      );
     const current = this.trainingConfig();
     const c = { ...current, ...changes };
     const datasetId = enumValue(DATASETS, 'dataset', c.dataset);
@@ -351,10 +425,25 @@ export class Model {
       for (const key of PER_DATASET_KEYS) c[key] = changes[key] ?? d[key];
     }
     const objectiveId = enumValue(OBJECTIVES, 'objective', c.objective);
-    integer('batch', c.batch); integer('projections', c.projections); integer('levels', c.levels);
+    integer('batch', c.batch);
+    integer('projections', c.projections);
+    integer('levels', c.levels);
     for (const key of ['lr', 'sigma', 'dataNoise', 'sigmaMax', 'sigmaMin']) finite(key, c[key]);
-    this.#sf.check(this.#sf.exports.sfw_model_set_train(m, datasetId, objectiveId, c.batch, c.projections, c.lr,
-      c.sigma, c.dataNoise, c.sigmaMax, c.sigmaMin, c.levels));
+    this.#sf.check(
+      this.#sf.exports.sfw_model_set_train(
+        m,
+        datasetId,
+        objectiveId,
+        c.batch,
+        c.projections,
+        c.lr,
+        c.sigma,
+        c.dataNoise,
+        c.sigmaMax,
+        c.sigmaMin,
+        c.levels,
+      ),
+    );
   }
 
   /**
@@ -410,11 +499,15 @@ export class Model {
     integer('n', n, 0);
     floats('points', points, n * this.dim);
     if (sigma !== undefined) finite('sigma', sigma);
-    const sf = this.#sf, bytes = F32_BYTES * n * this.dim;
+    const sf = this.#sf,
+      bytes = F32_BYTES * n * this.dim;
     return withBuffers(sf, [bytes, bytes], (x, s) => {
       sf.f32(x, n * this.dim).set(points);
-      sf.check(sigma === undefined ? sf.exports.sfw_model_score(m, s, x, n)
-        : sf.exports.sfw_model_score_sigma(m, s, x, n, sigma));
+      sf.check(
+        sigma === undefined
+          ? sf.exports.sfw_model_score(m, s, x, n)
+          : sf.exports.sfw_model_score_sigma(m, s, x, n, sigma),
+      );
       return sf.f32(s, n * this.dim).slice();
     });
   }
@@ -426,8 +519,12 @@ export class Model {
   scoreGrid({ xmin, xmax, ymin, ymax, nx, ny, sigma }) {
     this.#model();
     if (this.dim !== 2) throw new Error(`scorefield: scoreGrid needs a model of dim 2, this one has dim ${this.dim}`);
-    finite('xmin', xmin); finite('xmax', xmax); finite('ymin', ymin); finite('ymax', ymax);
-    integer('nx', nx, 1); integer('ny', ny, 1);
+    finite('xmin', xmin);
+    finite('xmax', xmax);
+    finite('ymin', ymin);
+    finite('ymax', ymax);
+    integer('nx', nx, 1);
+    integer('ny', ny, 1);
     const points = gridPoints({ xmin, xmax, ymin, ymax, nx, ny });
     return { points, scores: this.score(points, nx * ny, sigma) };
   }
@@ -443,11 +540,13 @@ export class Model {
     const d = this.#defaults.langevin[this.#datasetName()];
     integer('n', n, 0);
     floats('start', start, n * this.dim);
-    eps = finite('eps', eps ?? d.eps); decay = finite('decay', decay ?? d.decay);
+    eps = finite('eps', eps ?? d.eps);
+    decay = finite('decay', decay ?? d.decay);
     temperature = finite('temperature', temperature ?? d.temperature);
     steps = integer('steps', steps ?? d.steps, 0);
     seed = finite('seed', seed ?? d.seed);
-    const size = n * this.dim, outSize = keepAll ? (steps + 1) * size : size;
+    const size = n * this.dim,
+      outSize = keepAll ? (steps + 1) * size : size;
     const sf = this.#sf;
     return withBuffers(sf, [F32_BYTES * size, F32_BYTES * outSize], (x0, out) => {
       sf.f32(x0, size).set(start);
@@ -462,15 +561,28 @@ export class Model {
    * defaults to the model's training ladder, steps and eps to sf.defaults.anneal. keep: 'last'
    * ((n, D)), 'levels' ((levels + 1, n, D), frame 0 = start) or 'all' ((levels·steps + 1, n, D)).
    */
-  annealedLangevin({ start, n = start?.length / this.dim, sigmaMax, sigmaMin, levels, steps, eps, seed,
-    keep = 'last' } = {}) {
+  annealedLangevin({
+    start,
+    n = start?.length / this.dim,
+    sigmaMax,
+    sigmaMin,
+    levels,
+    steps,
+    eps,
+    seed,
+    keep = 'last',
+  } = {}) {
     const m = this.#model();
-    const t = this.trainingConfig(), d = this.#defaults.anneal[this.#datasetName()];
+    const t = this.trainingConfig(),
+      d = this.#defaults.anneal[this.#datasetName()];
     integer('n', n, 0);
     floats('start', start, n * this.dim);
-    sigmaMax = finite('sigmaMax', sigmaMax ?? t.sigmaMax); sigmaMin = finite('sigmaMin', sigmaMin ?? t.sigmaMin);
-    levels = integer('levels', levels ?? t.levels, 1); steps = integer('steps', steps ?? d.steps, 0);
-    eps = finite('eps', eps ?? d.eps); seed = finite('seed', seed ?? d.seed);
+    sigmaMax = finite('sigmaMax', sigmaMax ?? t.sigmaMax);
+    sigmaMin = finite('sigmaMin', sigmaMin ?? t.sigmaMin);
+    levels = integer('levels', levels ?? t.levels, 1);
+    steps = integer('steps', steps ?? d.steps, 0);
+    eps = finite('eps', eps ?? d.eps);
+    seed = finite('seed', seed ?? d.seed);
     const keepId = enumValue(KEEPS, 'keep', keep);
     const size = n * this.dim;
     const frames = keep === 'all' ? levels * steps + 1 : keep === 'levels' ? levels + 1 : 1;

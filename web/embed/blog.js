@@ -26,7 +26,8 @@ window.addEventListener('message', (event) => {
     frame.height = String(Math.ceil(msg.height));
   } else if (msg?.type === 'scorefield:state' && msg.state) {
     const s = msg.state;
-    state.textContent = s.worker === 'ready' ? `step ${s.step} of ${s.target}${s.playing ? ', training' : ''}` : `worker: ${s.worker}`;
+    state.textContent =
+      s.worker === 'ready' ? `step ${s.step} of ${s.target}${s.playing ? ', training' : ''}` : `worker: ${s.worker}`;
   }
 });
 

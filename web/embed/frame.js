@@ -29,7 +29,8 @@ const allow = allowedOrigins(addressValue(location.search, location.hash, 'origi
 
 const widget = document.createElement('scorefield-widget');
 for (const row of ROWS) {
-  if (Object.hasOwn(read.values, row.name)) widget.setAttribute(paramName(row.name), formatValue(row, read.values[row.name]));
+  if (Object.hasOwn(read.values, row.name))
+    widget.setAttribute(paramName(row.name), formatValue(row, read.values[row.name]));
 }
 document.body.append(widget);
 widget.addNotices([...read.notices, ...allow.notices]);
@@ -63,11 +64,20 @@ const isValue = (v) => typeof v === 'string' || typeof v === 'boolean' || (typeo
 
 window.addEventListener('message', (event) => {
   const msg = event.data;
-  if (!allow.origins.has(event.origin) || !isPlainObject(msg) || typeof msg.type !== 'string' || !msg.type.startsWith(PREFIX)) {
+  if (
+    !allow.origins.has(event.origin) ||
+    !isPlainObject(msg) ||
+    typeof msg.type !== 'string' ||
+    !msg.type.startsWith(PREFIX)
+  ) {
     ignore();
     return;
   }
-  const id = (typeof msg.id === 'string' && msg.id.length <= MAX_ID_CHARS) || (typeof msg.id === 'number' && Number.isFinite(msg.id)) ? msg.id : null;
+  const id =
+    (typeof msg.id === 'string' && msg.id.length <= MAX_ID_CHARS) ||
+    (typeof msg.id === 'number' && Number.isFinite(msg.id))
+      ? msg.id
+      : null;
   const reply = (answer) => event.source?.postMessage({ ...answer, id }, { targetOrigin: event.origin });
   switch (msg.type) {
     case 'scorefield:play':

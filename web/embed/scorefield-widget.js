@@ -31,7 +31,12 @@ import { PANELS, WIDGET_OPTIONS, WIDGET_ROWS, resolvePanels } from './options.js
 // only labels the messages to this widget's own worker.
 const RUN = 'sliced';
 const ROWS = WIDGET_ROWS;
-const ROW_BY_KEY = new Map(ROWS.flatMap((row) => [[row.name, row], [paramName(row.name), row]]));
+const ROW_BY_KEY = new Map(
+  ROWS.flatMap((row) => [
+    [row.name, row],
+    [paramName(row.name), row],
+  ]),
+);
 // The worker starts once the widget is this close to the viewport, so it is ready as it scrolls in.
 const START_MARGIN = '150px';
 const DATA_POINTS = 10000; // the data under the field: the hosted page's 10 000 points
@@ -81,7 +86,10 @@ export class ScorefieldWidget extends HTMLElement {
   connectedCallback() {
     const { values, notices } = readAttributes((name) => this.getAttribute(name), ROWS);
     this.#given = Object.fromEntries(Object.entries(values).filter(([name]) => SETTINGS.some((r) => r.name === name)));
-    this.#options = { ...optionDefaults(), ...Object.fromEntries(Object.entries(values).filter(([name]) => WIDGET_OPTIONS.some((r) => r.name === name))) };
+    this.#options = {
+      ...optionDefaults(),
+      ...Object.fromEntries(Object.entries(values).filter(([name]) => WIDGET_OPTIONS.some((r) => r.name === name))),
+    };
     this.#notices = [];
     this.#build();
     this.addNotices(notices);
@@ -91,7 +99,8 @@ export class ScorefieldWidget extends HTMLElement {
     const onVisibility = () => this.#updateActive();
     document.addEventListener('visibilitychange', onVisibility);
     this.#cleanup.push(() => document.removeEventListener('visibilitychange', onVisibility));
-    const dark = matchMedia(DARK_QUERY), onScheme = () => this.#layout();
+    const dark = matchMedia(DARK_QUERY),
+      onScheme = () => this.#layout();
     dark.addEventListener('change', onScheme);
     this.#cleanup.push(() => dark.removeEventListener('change', onScheme));
   }
@@ -289,8 +298,11 @@ export class ScorefieldWidget extends HTMLElement {
       parent.append(f);
       return f;
     };
-    const field = canvas('score field'), chains = canvas('Langevin chains', 'clickable'), loss = canvas('loss');
-    const digit = canvas('digit'), filmstrip = canvas('filmstrip', 'clickable');
+    const field = canvas('score field'),
+      chains = canvas('Langevin chains', 'clickable'),
+      loss = canvas('loss');
+    const digit = canvas('digit'),
+      filmstrip = canvas('filmstrip', 'clickable');
     figures.field = [figure('field', field)];
     figures.chains = [figure('chains', chains)];
     figures.loss = [figure('loss', loss)];
@@ -314,7 +326,17 @@ export class ScorefieldWidget extends HTMLElement {
     frame.append(notices, panels, strip, bar, controls);
     root.replaceChildren(link, frame);
     this.#ui = {
-      frame, notices, panels, figures, bar, playButton, readout, controls, toolbarBox, sampler, exportsBox,
+      frame,
+      notices,
+      panels,
+      figures,
+      bar,
+      playButton,
+      readout,
+      controls,
+      toolbarBox,
+      sampler,
+      exportsBox,
       canvases: { field, chains, loss, digit, filmstrip },
     };
     this.#showReadout();
@@ -323,7 +345,8 @@ export class ScorefieldWidget extends HTMLElement {
   #layout() {
     const ui = this.#ui;
     if (!ui) return;
-    const theme = this.#options.theme === 'auto' ? (matchMedia(DARK_QUERY).matches ? 'dark' : 'light') : this.#options.theme;
+    const theme =
+      this.#options.theme === 'auto' ? (matchMedia(DARK_QUERY).matches ? 'dark' : 'light') : this.#options.theme;
     ui.frame.dataset.theme = theme;
     ui.frame.classList.toggle('is-compact', this.#options.compact);
     const shown = this.#panels();
@@ -338,10 +361,16 @@ export class ScorefieldWidget extends HTMLElement {
     if (!box) return;
     const items = this.#notices.map((text) => el('p', 'sf-notice', text));
     if (items.length > 0) {
-      items.push(button('Dismiss', () => {
-        this.#notices = [];
-        this.#showNotices();
-      }, 'sf-dismiss'));
+      items.push(
+        button(
+          'Dismiss',
+          () => {
+            this.#notices = [];
+            this.#showNotices();
+          },
+          'sf-dismiss',
+        ),
+      );
     }
     box.replaceChildren(...items);
   }
@@ -409,12 +438,18 @@ export class ScorefieldWidget extends HTMLElement {
     this.#status = 'starting';
     const simd = this.#options.simd === 'auto' ? undefined : this.#options.simd === 'simd128';
     // 'lazy': a widget fetches the digits table (44 KB) only if it trains on the digits.
-    const engine = new Engine({ simd, digits: 'lazy', onFailure: (message, fatal, msg) => this.#onFailure(message, fatal, msg) });
+    const engine = new Engine({
+      simd,
+      digits: 'lazy',
+      onFailure: (message, fatal, msg) => this.#onFailure(message, fatal, msg),
+    });
     this.#engine = engine;
     const run = new Run(RUN, engine, this.#given);
     this.#run = run;
     for (const type of RUN_MESSAGES) {
-      engine.on(type, (msg) => { if (msg.run === RUN) run.receive(msg); });
+      engine.on(type, (msg) => {
+        if (msg.run === RUN) run.receive(msg);
+      });
     }
     this.#buildViews(run);
     this.#loadParts();
@@ -427,30 +462,36 @@ export class ScorefieldWidget extends HTMLElement {
     });
     run.subscribe((_, what) => {
       if (what === 'state' && run.dim > 0 && (this.#autoplayPending || this.#resumeOnShow)) this.#updateActive();
-      if (what === 'state') this.dispatchEvent(new CustomEvent('scorefield-state', { detail: { step: run.step, playing: run.playing } }));
+      if (what === 'state')
+        this.dispatchEvent(new CustomEvent('scorefield-state', { detail: { step: run.step, playing: run.playing } }));
     });
     this.#autoplayPending = this.#autoplayPending || this.#options.autoplay;
-    engine.ready.then((ready) => {
-      if (this.#engine !== engine) return; // removed from the page meanwhile
-      this.#status = 'ready';
-      this.#isa = ready.isa;
-      const changed = run.adoptDefaults(coreDefaults(ready.defaults, run.values.dataset));
-      for (const name of changed) {
-        this.#toolbar?.controls.set(name, run.values[name]);
-        this.#samplerControls?.set(name, run.values[name]);
-      }
-      this.#loadData(run.values.dataset);
-      run.configure();
-      this.dispatchEvent(new CustomEvent('scorefield-ready', { detail: { isa: ready.isa } }));
-    }, () => {});
+    engine.ready.then(
+      (ready) => {
+        if (this.#engine !== engine) return; // removed from the page meanwhile
+        this.#status = 'ready';
+        this.#isa = ready.isa;
+        const changed = run.adoptDefaults(coreDefaults(ready.defaults, run.values.dataset));
+        for (const name of changed) {
+          this.#toolbar?.controls.set(name, run.values[name]);
+          this.#samplerControls?.set(name, run.values[name]);
+        }
+        this.#loadData(run.values.dataset);
+        run.configure();
+        this.dispatchEvent(new CustomEvent('scorefield-ready', { detail: { isa: ready.isa } }));
+      },
+      () => {},
+    );
     this.#updateActive();
   }
 
   #onFailure(message, fatal, msg) {
     if (fatal) {
       this.#status = 'failed';
-      const needs = msg?.restarted ? '' : ' It needs a browser with WebAssembly and module Web Workers, '
-        + 'and its files served from the same origin as this page.';
+      const needs = msg?.restarted
+        ? ''
+        : ' It needs a browser with WebAssembly and module Web Workers, ' +
+          'and its files served from the same origin as this page.';
       this.addNotices([`This widget cannot train: ${message}.${needs}`]);
       return;
     }
@@ -461,8 +502,19 @@ export class ScorefieldWidget extends HTMLElement {
 
   #buildViews(run) {
     const { canvases } = this.#ui;
-    const chainsView = new FieldView(canvases.chains, run, { id: 'chains', grid: DATA_GRID, data: this.#data, chains: this.#chains, title: 'Langevin chains' });
-    const fieldView = new FieldView(canvases.field, run, { id: 'field', grid: DATA_GRID, data: this.#data, title: 'score field' });
+    const chainsView = new FieldView(canvases.chains, run, {
+      id: 'chains',
+      grid: DATA_GRID,
+      data: this.#data,
+      chains: this.#chains,
+      title: 'Langevin chains',
+    });
+    const fieldView = new FieldView(canvases.field, run, {
+      id: 'field',
+      grid: DATA_GRID,
+      data: this.#data,
+      title: 'score field',
+    });
     const lossView = new LossView(canvases.loss, run);
     this.#views = [fieldView, chainsView, lossView];
     this.#viewsByPanel = { field: [fieldView], chains: [chainsView], loss: [lossView], digits: [] };
@@ -476,15 +528,23 @@ export class ScorefieldWidget extends HTMLElement {
     if (!run) return;
     if (!this.#parts.has('digits') && this.#panels().includes('digits')) {
       this.#parts.add('digits');
-      import('../app/digit-views.js').then((m) => { if (this.#run === run) this.#buildDigits(run, m); }, (err) => this.#partFailed(err));
+      import('../app/digit-views.js').then(
+        (m) => {
+          if (this.#run === run) this.#buildDigits(run, m);
+        },
+        (err) => this.#partFailed(err),
+      );
     }
     if (!this.#parts.has('controls') && this.#options.controls) {
       this.#parts.add('controls');
-      Promise.all([import('../app/toolbar.js'), import('../app/exports.js')]).then(([toolbar, exports]) => {
-        if (this.#run !== run) return;
-        this.#buildControls(run, toolbar);
-        this.#buildExports(run, exports);
-      }, (err) => this.#partFailed(err));
+      Promise.all([import('../app/toolbar.js'), import('../app/exports.js')]).then(
+        ([toolbar, exports]) => {
+          if (this.#run !== run) return;
+          this.#buildControls(run, toolbar);
+          this.#buildExports(run, exports);
+        },
+        (err) => this.#partFailed(err),
+      );
     }
   }
 
@@ -535,16 +595,19 @@ export class ScorefieldWidget extends HTMLElement {
     data.dataset = dataset;
     data.points = null;
     data.error = '';
-    this.#engine.request(TO_WORKER.DATA, { dataset, n: DATA_POINTS, seed: DATA_SEED }).then((msg) => {
-      if (msg.dataset !== data.dataset) return; // superseded by a newer choice
-      const dim = msg.x.length / DATA_POINTS;
-      data.points = dim === 2 ? msg.x : null;
-      data.label = datasetLabel(dataset);
-      data.error = dim === 2 ? '' : `${datasetLabel(dataset)} has D = ${dim}: no scatter plot to draw.`;
-      for (const view of this.#views) view.invalidate();
-    }, (err) => {
-      data.error = `The data could not be drawn: ${err.message}`;
-    });
+    this.#engine.request(TO_WORKER.DATA, { dataset, n: DATA_POINTS, seed: DATA_SEED }).then(
+      (msg) => {
+        if (msg.dataset !== data.dataset) return; // superseded by a newer choice
+        const dim = msg.x.length / DATA_POINTS;
+        data.points = dim === 2 ? msg.x : null;
+        data.label = datasetLabel(dataset);
+        data.error = dim === 2 ? '' : `${datasetLabel(dataset)} has D = ${dim}: no scatter plot to draw.`;
+        for (const view of this.#views) view.invalidate();
+      },
+      (err) => {
+        data.error = `The data could not be drawn: ${err.message}`;
+      },
+    );
   }
 
   #tick(now) {
@@ -556,7 +619,8 @@ export class ScorefieldWidget extends HTMLElement {
     for (const view of this.#views) if (view.visible && view.dirty) view.render();
     this.#showReadout();
     this.#exportBar?.update();
-    if (this.#onScreen && document.visibilityState !== 'hidden') this.#frame = requestAnimationFrame((t) => this.#tick(t));
+    if (this.#onScreen && document.visibilityState !== 'hidden')
+      this.#frame = requestAnimationFrame((t) => this.#tick(t));
   }
 
   // ---- exports and imports -----------------------------------------------------------------------

@@ -12,14 +12,17 @@ const AXES_MARGIN = 0.05; // fraction of the box added on each side, like matplo
 /** The plot area { x, y, w, h } (CSS px) of a canvas of width × height with the given margins. */
 export function plotArea(width, height, margin = MARGIN) {
   return {
-    x: margin.left, y: margin.top,
-    w: Math.max(1, width - margin.left - margin.right), h: Math.max(1, height - margin.top - margin.bottom),
+    x: margin.left,
+    y: margin.top,
+    w: Math.max(1, width - margin.left - margin.right),
+    h: Math.max(1, height - margin.top - margin.bottom),
   };
 }
 
 /** The limits a plot of `box` shows: the box widened by 5 % on each side, as matplotlib does. */
 export function plotLimits({ xmin, xmax, ymin, ymax }) {
-  const mx = (xmax - xmin) * AXES_MARGIN, my = (ymax - ymin) * AXES_MARGIN;
+  const mx = (xmax - xmin) * AXES_MARGIN,
+    my = (ymax - ymin) * AXES_MARGIN;
   return { xmin: xmin - mx, xmax: xmax + mx, ymin: ymin - my, ymax: ymax + my };
 }
 
@@ -52,24 +55,46 @@ function tickLabel(t) {
  * left-aligned above the area. formatY turns a y tick into its label (a log axis plots log10 values
  * and labels them 10^t).
  */
-export function drawAxes(ctx, view, limits, { title = '', xTicks = 5, yTicks = 5, grid = true, formatY = tickLabel } = {}) {
+export function drawAxes(
+  ctx,
+  view,
+  limits,
+  { title = '', xTicks = 5, yTicks = 5, grid = true, formatY = tickLabel } = {},
+) {
   const { area } = view;
-  const xs = niceTicks(limits.xmin, limits.xmax, xTicks), ys = niceTicks(limits.ymin, limits.ymax, yTicks);
+  const xs = niceTicks(limits.xmin, limits.xmax, xTicks),
+    ys = niceTicks(limits.ymin, limits.ymax, yTicks);
   ctx.save();
   if (grid) {
     ctx.strokeStyle = GRID_COLOR;
     ctx.lineWidth = 1;
     ctx.beginPath();
-    for (const t of xs) { const x = snap(view.x(t)); ctx.moveTo(x, area.y); ctx.lineTo(x, area.y + area.h); }
-    for (const t of ys) { const y = snap(view.y(t)); ctx.moveTo(area.x, y); ctx.lineTo(area.x + area.w, y); }
+    for (const t of xs) {
+      const x = snap(view.x(t));
+      ctx.moveTo(x, area.y);
+      ctx.lineTo(x, area.y + area.h);
+    }
+    for (const t of ys) {
+      const y = snap(view.y(t));
+      ctx.moveTo(area.x, y);
+      ctx.lineTo(area.x + area.w, y);
+    }
     ctx.stroke();
   }
   ctx.strokeStyle = AXIS_COLOR;
   ctx.lineWidth = 1;
   ctx.strokeRect(snap(area.x), snap(area.y), Math.round(area.w), Math.round(area.h));
   ctx.beginPath();
-  for (const t of xs) { const x = snap(view.x(t)); ctx.moveTo(x, area.y + area.h); ctx.lineTo(x, area.y + area.h + TICK_PX); }
-  for (const t of ys) { const y = snap(view.y(t)); ctx.moveTo(area.x, y); ctx.lineTo(area.x - TICK_PX, y); }
+  for (const t of xs) {
+    const x = snap(view.x(t));
+    ctx.moveTo(x, area.y + area.h);
+    ctx.lineTo(x, area.y + area.h + TICK_PX);
+  }
+  for (const t of ys) {
+    const y = snap(view.y(t));
+    ctx.moveTo(area.x, y);
+    ctx.lineTo(area.x - TICK_PX, y);
+  }
   ctx.stroke();
   ctx.font = TICK_FONT;
   ctx.fillStyle = MUTED_COLOR;

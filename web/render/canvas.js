@@ -15,7 +15,8 @@ const devicePixels = new WeakMap();
  * Clears the canvas.
  */
 export function prepareCanvas(canvas) {
-  const width = Math.max(1, canvas.clientWidth), height = Math.max(1, canvas.clientHeight);
+  const width = Math.max(1, canvas.clientWidth),
+    height = Math.max(1, canvas.clientHeight);
   const dpr = globalThis.devicePixelRatio || 1;
   // The observed size wins when it agrees with CSS size × devicePixelRatio to within a pixel; when
   // it does not (a resize not yet observed, or an emulated ratio the box does not reflect), the

@@ -7,7 +7,8 @@ import { CHAIN_ARROW_COLOR, CHAIN_POINT_COLOR, CHAIN_START_COLOR } from './theme
 const POINT_RADIUS = 2.5; // px
 const START_RADIUS = 5; // px, the ring around a chain's first point
 const ARROW_WIDTH = 1.2; // px, an arrow's shaft
-const HEAD_WIDTH = 6, HEAD_LENGTH = 7; // px
+const HEAD_WIDTH = 6,
+  HEAD_LENGTH = 7; // px
 
 /**
  * Draws n chains from frames (Float32Array (F, n, 2): frame t of chain i at (t·n + i)·2) through
@@ -23,7 +24,8 @@ export function drawChains(ctx, view, frames, n) {
   ctx.fillStyle = CHAIN_ARROW_COLOR;
   for (let i = 0; i < n; i++) {
     for (let t = 0; t + 1 < F; t++) {
-      const [x0, y0] = at(t, i), [x1, y1] = at(t + 1, i);
+      const [x0, y0] = at(t, i),
+        [x1, y1] = at(t + 1, i);
       if (![x0, y0, x1, y1].every(Number.isFinite)) break;
       stepArrow(ctx, x0, y0, x1, y1);
     }
@@ -55,16 +57,19 @@ export function drawChains(ctx, view, frames, n) {
 function stepArrow(ctx, x0, y0, x1, y1) {
   const len = Math.hypot(x1 - x0, y1 - y0);
   if (len < 1e-6) return;
-  const ux = (x1 - x0) / len, uy = (y1 - y0) / len;
+  const ux = (x1 - x0) / len,
+    uy = (y1 - y0) / len;
   const tip = len - POINT_RADIUS;
   ctx.beginPath();
   ctx.moveTo(x0, y0);
-  if (tip < HEAD_LENGTH + POINT_RADIUS) { // too short for a head
+  if (tip < HEAD_LENGTH + POINT_RADIUS) {
+    // too short for a head
     ctx.lineTo(x1, y1);
     ctx.stroke();
     return;
   }
-  const bx = x0 + ux * (tip - HEAD_LENGTH), by = y0 + uy * (tip - HEAD_LENGTH);
+  const bx = x0 + ux * (tip - HEAD_LENGTH),
+    by = y0 + uy * (tip - HEAD_LENGTH);
   ctx.lineTo(bx, by);
   ctx.stroke();
   const hw = HEAD_WIDTH / 2;

@@ -14,7 +14,8 @@ const COLOUR_BAR_STOPS = 32; // gradient stops along the colour bar (viridis is 
 
 /** { lo, hi } of the finite values of one image (64 floats starting at offset); lo < hi always. */
 export function imageRange(frames, offset = 0) {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = offset; i < offset + PIXELS; i++) {
     const v = frames[i];
     if (!Number.isFinite(v)) continue;
@@ -39,9 +40,11 @@ export function drawDigit(ctx, frames, offset, x, y, side, { lo, hi } = imageRan
   const dpr = ctx.getTransform().a;
   const span = hi - lo;
   for (let r = 0; r < SIDE; r++) {
-    const y0 = devicePixel(y + (r * side) / SIDE, dpr), y1 = devicePixel(y + ((r + 1) * side) / SIDE, dpr);
+    const y0 = devicePixel(y + (r * side) / SIDE, dpr),
+      y1 = devicePixel(y + ((r + 1) * side) / SIDE, dpr);
     for (let c = 0; c < SIDE; c++) {
-      const x0 = devicePixel(x + (c * side) / SIDE, dpr), x1 = devicePixel(x + ((c + 1) * side) / SIDE, dpr);
+      const x0 = devicePixel(x + (c * side) / SIDE, dpr),
+        x1 = devicePixel(x + ((c + 1) * side) / SIDE, dpr);
       const [R, G, B] = viridis((frames[offset + r * SIDE + c] - lo) / span);
       ctx.fillStyle = `rgb(${R},${G},${B})`;
       ctx.fillRect(x0, y0, x1 - x0, y1 - y0);
@@ -86,14 +89,20 @@ export function tileLayout(width, height, count, labelPx = 0) {
   let best = { cols: 1, side: 0 };
   for (let cols = 1; cols <= count; cols++) {
     const rows = Math.ceil(count / cols);
-    const side = Math.min((width - (cols - 1) * TILE_GAP) / cols, (height - rows * labelPx - (rows - 1) * TILE_GAP) / rows);
+    const side = Math.min(
+      (width - (cols - 1) * TILE_GAP) / cols,
+      (height - rows * labelPx - (rows - 1) * TILE_GAP) / rows,
+    );
     if (side > best.side) best = { cols, side };
   }
-  const { cols } = best, side = Math.max(0, Math.floor(best.side));
+  const { cols } = best,
+    side = Math.max(0, Math.floor(best.side));
   const rows = Math.ceil(count / cols);
   const left = Math.floor((width - cols * side - (cols - 1) * TILE_GAP) / 2);
   return {
-    cols, rows, side,
+    cols,
+    rows,
+    side,
     x: (i) => left + (i % cols) * (side + TILE_GAP),
     y: (i) => Math.floor(i / cols) * (side + labelPx + TILE_GAP),
   };
@@ -102,7 +111,8 @@ export function tileLayout(width, height, count, labelPx = 0) {
 /** The index of the tile under (px, py) in a tileLayout, or −1. */
 export function tileAt(layout, count, px, py) {
   for (let i = 0; i < count; i++) {
-    const x = layout.x(i), y = layout.y(i);
+    const x = layout.x(i),
+      y = layout.y(i);
     if (px >= x && px < x + layout.side && py >= y && py < y + layout.side) return i;
   }
   return -1;
@@ -120,7 +130,8 @@ export function drawFilmstrip(ctx, width, height, frames, n, sample, current) {
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
   for (let t = 0; t < F; t++) {
-    const x = layout.x(t), y = layout.y(t);
+    const x = layout.x(t),
+      y = layout.y(t);
     drawDigit(ctx, frames, (t * n + sample) * PIXELS, x, y, layout.side);
     ctx.fillStyle = t === current ? HIGHLIGHT_COLOR : MUTED_COLOR;
     ctx.fillText(String(t), x + layout.side / 2, y + layout.side + 1);

@@ -12,7 +12,8 @@ export { gridPoints } from '../core/grid.js';
 export function log1pArrows(scores) {
   const out = new Float32Array(scores.length);
   for (let i = 0; i < scores.length; i += 2) {
-    const sx = scores[i], sy = scores[i + 1];
+    const sx = scores[i],
+      sy = scores[i + 1];
     const norm = Math.hypot(sx, sy);
     const k = norm > 0 ? Math.log1p(norm) / norm : 0;
     out[i] = sx * k;
@@ -33,7 +34,8 @@ export function maxLength(arrows) {
  * y pointing up in data and down on screen: { x(v), y(v), scale } (scale: pixels per data unit in x).
  */
 export function viewport({ xmin, xmax, ymin, ymax }, width, height, pad = 0) {
-  const sx = (width - 2 * pad) / (xmax - xmin), sy = (height - 2 * pad) / (ymax - ymin);
+  const sx = (width - 2 * pad) / (xmax - xmin),
+    sy = (height - 2 * pad) / (ymax - ymin);
   return {
     x: (v) => pad + (v - xmin) * sx,
     y: (v) => height - pad - (v - ymin) * sy,
@@ -58,14 +60,23 @@ export function niceTicks(lo, hi, count = 5) {
 // other choice the views offer), sampled at nine evenly spaced stops; between stops the colour is
 // interpolated linearly in RGB.
 const VIRIDIS = [
-  [68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141],
-  [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37],
+  [68, 1, 84],
+  [71, 44, 122],
+  [59, 81, 139],
+  [44, 113, 142],
+  [33, 144, 141],
+  [39, 173, 129],
+  [92, 200, 99],
+  [170, 220, 50],
+  [253, 231, 37],
 ];
 
 /** The viridis colour of t in [0, 1] (clamped; NaN gives the low end) as [r, g, b] bytes. */
 export function viridis(t) {
   const u = t > 0 ? Math.min(t, 1) * (VIRIDIS.length - 1) : 0;
-  const i = Math.min(Math.floor(u), VIRIDIS.length - 2), f = u - i;
-  const a = VIRIDIS[i], b = VIRIDIS[i + 1];
+  const i = Math.min(Math.floor(u), VIRIDIS.length - 2),
+    f = u - i;
+  const a = VIRIDIS[i],
+    b = VIRIDIS[i + 1];
   return [0, 1, 2].map((c) => Math.round(a[c] + (b[c] - a[c]) * f));
 }

@@ -9,7 +9,8 @@ const AXES_MARGIN = 0.05; // of each axis's span, added on both sides
 
 /** { lo, hi } of the finite values among the first n of losses, or null when there are none. */
 export function finiteRange(losses, n) {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < n; i++) {
     const v = losses[i];
     if (!Number.isFinite(v)) continue;
@@ -27,7 +28,8 @@ export function drawLoss(ctx, width, height, losses, n, { steps = n, title = '' 
   const area = plotArea(width, height);
   const range = finiteRange(losses, n) ?? { lo: 0, hi: 1 };
   // matplotlib's 5 % margins on both axes; a flat history still gets a range.
-  const xmax = Math.max(steps, n, 1), xpad = xmax * AXES_MARGIN;
+  const xmax = Math.max(steps, n, 1),
+    xpad = xmax * AXES_MARGIN;
   const ypad = (range.hi - range.lo) * AXES_MARGIN || Math.abs(range.hi) * AXES_MARGIN || 1;
   const limits = { xmin: -xpad, xmax: xmax + xpad, ymin: range.lo - ypad, ymax: range.hi + ypad };
   const view = areaView(limits, area);

@@ -13,7 +13,12 @@ import { PARTICLE_ALPHA, PARTICLE_COLOR, PARTICLE_PX } from './theme.js';
  * (axes.areaView), in one colour and opacity. Returns how many points were finite and inside the
  * view's area (the rest are skipped).
  */
-export function drawParticles(ctx, view, points, { color = PARTICLE_COLOR, alpha = PARTICLE_ALPHA, size = PARTICLE_PX } = {}) {
+export function drawParticles(
+  ctx,
+  view,
+  points,
+  { color = PARTICLE_COLOR, alpha = PARTICLE_ALPHA, size = PARTICLE_PX } = {},
+) {
   const { x: ax, y: ay, w, h } = view.area;
   const half = size / 2;
   let inside = 0;
@@ -22,7 +27,8 @@ export function drawParticles(ctx, view, points, { color = PARTICLE_COLOR, alpha
   ctx.fillStyle = color;
   ctx.beginPath();
   for (let i = 0; i < points.length; i += 2) {
-    const px = view.x(points[i]), py = view.y(points[i + 1]);
+    const px = view.x(points[i]),
+      py = view.y(points[i + 1]);
     if (!(px >= ax && px <= ax + w && py >= ay && py <= ay + h)) continue; // NaN fails too
     ctx.rect(px - half, py - half, size, size);
     inside++;

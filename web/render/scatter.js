@@ -16,14 +16,16 @@ const masks = new Map();
 function discMask(r) {
   const key = r.toFixed(3);
   if (masks.has(key)) return masks.get(key);
-  const k = Math.ceil(r), side = 2 * k + 1;
+  const k = Math.ceil(r),
+    side = 2 * k + 1;
   const cover = new Float32Array(side * side);
   for (let py = 0; py < side; py++) {
     for (let px = 0; px < side; px++) {
       let inside = 0;
       for (let sy = 0; sy < SUPERSAMPLE; sy++) {
         for (let sx = 0; sx < SUPERSAMPLE; sx++) {
-          const dx = px - k + (sx + 0.5) / SUPERSAMPLE - 0.5, dy = py - k + (sy + 0.5) / SUPERSAMPLE - 0.5;
+          const dx = px - k + (sx + 0.5) / SUPERSAMPLE - 0.5,
+            dy = py - k + (sy + 0.5) / SUPERSAMPLE - 0.5;
           if (dx * dx + dy * dy <= r * r) inside++;
         }
       }
@@ -48,19 +50,23 @@ function rgb(hex) {
  */
 export function drawScatter(ctx, view, points, { color = DATA_COLOR, alpha = DATA_ALPHA, radius = DATA_RADIUS } = {}) {
   const t = ctx.getTransform(); // CSS px → device px, as prepareCanvas set it
-  const W = ctx.canvas.width, H = ctx.canvas.height;
+  const W = ctx.canvas.width,
+    H = ctx.canvas.height;
   const { k, side, cover } = discMask(radius * t.a);
   const coverage = new Float32Array(W * H); // accumulated alpha per device pixel
   for (let i = 0; i < points.length; i += 2) {
-    const cx = Math.round(t.a * view.x(points[i]) + t.e), cy = Math.round(t.d * view.y(points[i + 1]) + t.f);
+    const cx = Math.round(t.a * view.x(points[i]) + t.e),
+      cy = Math.round(t.d * view.y(points[i + 1]) + t.f);
     if (!Number.isFinite(cx) || !Number.isFinite(cy)) continue;
     for (let my = 0; my < side; my++) {
       const y = cy - k + my;
       if (y < 0 || y >= H) continue;
       for (let mx = 0; mx < side; mx++) {
-        const x = cx - k + mx, c = cover[my * side + mx];
+        const x = cx - k + mx,
+          c = cover[my * side + mx];
         if (x < 0 || x >= W || c === 0) continue;
-        const a = alpha * c, j = y * W + x;
+        const a = alpha * c,
+          j = y * W + x;
         coverage[j] = a + coverage[j] * (1 - a);
       }
     }
@@ -69,7 +75,9 @@ export function drawScatter(ctx, view, points, { color = DATA_COLOR, alpha = DAT
   const [r, g, b] = rgb(color);
   for (let j = 0; j < coverage.length; j++) {
     if (coverage[j] === 0) continue;
-    image.data[4 * j] = r; image.data[4 * j + 1] = g; image.data[4 * j + 2] = b;
+    image.data[4 * j] = r;
+    image.data[4 * j + 1] = g;
+    image.data[4 * j + 2] = b;
     image.data[4 * j + 3] = Math.round(255 * coverage[j]);
   }
   const layer = new OffscreenCanvas(W, H);

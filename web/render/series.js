@@ -23,12 +23,23 @@ function powerLabel(t) {
  * as a cross on the top edge: a measurement that failed) over x in [0, xmax], the reference value
  * as a dashed line labelled `referenceLabel`, and the title.
  */
-export function drawSeries(ctx, width, height, points, { xmax = 1, reference = NaN, referenceLabel = '', title = '' } = {}) {
+export function drawSeries(
+  ctx,
+  width,
+  height,
+  points,
+  { xmax = 1, reference = NaN, referenceLabel = '', title = '' } = {},
+) {
   const area = plotArea(width, height);
   const logs = points.filter((p) => p.y > 0).map((p) => Math.log10(p.y));
   if (reference > 0) logs.push(Math.log10(reference));
-  let lo = logs.length ? Math.min(...logs) - LOG_PAD : -3, hi = logs.length ? Math.max(...logs) + LOG_PAD : 0;
-  if (hi - lo < MIN_LOG_SPAN) { const mid = (hi + lo) / 2; lo = mid - MIN_LOG_SPAN / 2; hi = mid + MIN_LOG_SPAN / 2; }
+  let lo = logs.length ? Math.min(...logs) - LOG_PAD : -3,
+    hi = logs.length ? Math.max(...logs) + LOG_PAD : 0;
+  if (hi - lo < MIN_LOG_SPAN) {
+    const mid = (hi + lo) / 2;
+    lo = mid - MIN_LOG_SPAN / 2;
+    hi = mid + MIN_LOG_SPAN / 2;
+  }
   const xm = Math.max(1, xmax, ...points.map((p) => p.x));
   const limits = { xmin: -xm * X_MARGIN, xmax: xm * (1 + X_MARGIN), ymin: lo, ymax: hi };
   const view = areaView(limits, area);
@@ -51,28 +62,38 @@ export function drawSeries(ctx, width, height, points, { xmax = 1, reference = N
     ctx.textBaseline = 'bottom';
     ctx.fillText(referenceLabel, area.x + area.w - 4, y - 3);
   }
-  const yOf = (p) => (p.y > 0 ? view.y(Math.log10(p.y)) : p.y === null ? area.y + MARKER_PX : area.y + area.h - MARKER_PX);
+  const yOf = (p) =>
+    p.y > 0 ? view.y(Math.log10(p.y)) : p.y === null ? area.y + MARKER_PX : area.y + area.h - MARKER_PX;
   ctx.strokeStyle = SERIES_COLOR;
   ctx.fillStyle = SERIES_COLOR;
   ctx.lineWidth = LINE_PX;
   ctx.beginPath();
   let started = false;
   for (const p of points) {
-    if (!(p.y > 0)) { started = false; continue; }
-    if (started) ctx.lineTo(view.x(p.x), yOf(p)); else ctx.moveTo(view.x(p.x), yOf(p));
+    if (!(p.y > 0)) {
+      started = false;
+      continue;
+    }
+    if (started) ctx.lineTo(view.x(p.x), yOf(p));
+    else ctx.moveTo(view.x(p.x), yOf(p));
     started = true;
   }
   ctx.stroke();
   for (const p of points) {
-    const x = view.x(p.x), y = yOf(p);
+    const x = view.x(p.x),
+      y = yOf(p);
     ctx.beginPath();
-    if (p.y === null) { // failed: a cross
-      ctx.moveTo(x - MARKER_PX, y - MARKER_PX); ctx.lineTo(x + MARKER_PX, y + MARKER_PX);
-      ctx.moveTo(x + MARKER_PX, y - MARKER_PX); ctx.lineTo(x - MARKER_PX, y + MARKER_PX);
+    if (p.y === null) {
+      // failed: a cross
+      ctx.moveTo(x - MARKER_PX, y - MARKER_PX);
+      ctx.lineTo(x + MARKER_PX, y + MARKER_PX);
+      ctx.moveTo(x + MARKER_PX, y - MARKER_PX);
+      ctx.lineTo(x - MARKER_PX, y + MARKER_PX);
       ctx.stroke();
     } else {
       ctx.arc(x, y, MARKER_PX, 0, 2 * Math.PI);
-      if (p.y > 0) ctx.fill(); else ctx.stroke();
+      if (p.y > 0) ctx.fill();
+      else ctx.stroke();
     }
   }
   ctx.restore();

@@ -32,17 +32,23 @@ const DATA_R = 2; // px, radius of a data dot
 // matplotlib quiver(width=0.002) as the tutorial calls it: the shaft is 0.002 of the plot width and
 // the head 3 shafts wide and 5 long, its back edge 4.5 shafts from the tip.
 const QUIVER_WIDTH = 0.002; // shaft width as a fraction of the plot width
-const HEAD_WIDTH = 3, HEAD_LENGTH = 5, HEAD_AXIS_LENGTH = 4.5; // in shaft widths
+const HEAD_WIDTH = 3,
+  HEAD_LENGTH = 5,
+  HEAD_AXIS_LENGTH = 4.5; // in shaft widths
 
 const CHAIN_R = 3; // px, radius of a chain point
 const CHAIN_STROKE = 1.2; // px, width of a chain arrow's shaft
-const CHAIN_HEAD_W = 7, CHAIN_HEAD_L = 8; // px, a chain arrow's head
+const CHAIN_HEAD_W = 7,
+  CHAIN_HEAD_L = 8; // px, a chain arrow's head
 const MIN_CHAIN_ARROW = 3; // px: shorter gaps between chain points get no arrow
 const SAMPLE_OPACITY = 0.6; // end points of many chains overlap
 
 /** s with &, <, >, " and ' replaced by entities, safe in text and in attribute values. */
 export function escapeXml(s) {
-  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]);
+  return String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c],
+  );
 }
 
 // A tick value as text, with a true minus sign (U+2212) as matplotlib prints it.
@@ -61,11 +67,14 @@ function num(v) {
 export function axesSvg(limits, w, h) {
   const view = viewport(limits, w, h);
   const parts = [`<rect width="${w}" height="${h}" fill="none" stroke="#000" stroke-width="0.8"/>`];
-  const marks = [], labels = [];
+  const marks = [],
+    labels = [];
   for (const t of niceTicks(limits.xmin, limits.xmax)) {
     const x = num(view.x(t));
     marks.push(`M${x} ${h}v${TICK_PX}`);
-    labels.push(`<text x="${x}" y="${h + TICK_PX + LABEL_PX + 2}" text-anchor="middle">${escapeXml(tickText(t))}</text>`);
+    labels.push(
+      `<text x="${x}" y="${h + TICK_PX + LABEL_PX + 2}" text-anchor="middle">${escapeXml(tickText(t))}</text>`,
+    );
   }
   for (const t of niceTicks(limits.ymin, limits.ymax)) {
     const y = num(view.y(t));
@@ -90,10 +99,19 @@ export function scatterSvg(points, view, { color = DATA_COLOR, opacity = DATA_OP
 // origin, as matplotlib's Quiver._h_arrows: arrows shorter than the head shrink as a whole, and
 // those shorter than one shaft width become a small hexagon.
 function arrowOutline(L) {
-  if (L < 1) return [0, 1, 2, 3, 4, 5].map((k) => [0.5 * Math.cos((k * Math.PI) / 3), 0.5 * Math.sin((k * Math.PI) / 3)]);
-  const s = L < HEAD_LENGTH ? L / HEAD_LENGTH : 1, len = Math.max(L, HEAD_LENGTH);
-  const pts = [[0, 0.5], [len - HEAD_AXIS_LENGTH, 0.5], [len - HEAD_LENGTH, HEAD_WIDTH / 2], [len, 0],
-    [len - HEAD_LENGTH, -HEAD_WIDTH / 2], [len - HEAD_AXIS_LENGTH, -0.5], [0, -0.5]];
+  if (L < 1)
+    return [0, 1, 2, 3, 4, 5].map((k) => [0.5 * Math.cos((k * Math.PI) / 3), 0.5 * Math.sin((k * Math.PI) / 3)]);
+  const s = L < HEAD_LENGTH ? L / HEAD_LENGTH : 1,
+    len = Math.max(L, HEAD_LENGTH);
+  const pts = [
+    [0, 0.5],
+    [len - HEAD_AXIS_LENGTH, 0.5],
+    [len - HEAD_LENGTH, HEAD_WIDTH / 2],
+    [len, 0],
+    [len - HEAD_LENGTH, -HEAD_WIDTH / 2],
+    [len - HEAD_AXIS_LENGTH, -0.5],
+    [0, -0.5],
+  ];
   return pts.map(([x, y]) => [x * s, y * s]);
 }
 
@@ -107,12 +125,17 @@ export function quiverSvg(points, arrows, view, plotWidth, { color = QUIVER_COLO
   const pxPerUnit = quiverScale(arrows, plotWidth);
   const d = [];
   for (let i = 0; i < points.length; i += 2) {
-    const u = arrows[i] * pxPerUnit, v = -arrows[i + 1] * pxPerUnit; // screen y points down
+    const u = arrows[i] * pxPerUnit,
+      v = -arrows[i + 1] * pxPerUnit; // screen y points down
     if (!Number.isFinite(u) || !Number.isFinite(v)) continue; // a non-finite score has no arrow
-    const len = Math.hypot(u, v), c = len > 0 ? u / len : 1, s = len > 0 ? v / len : 0;
-    const x0 = view.x(points[i]), y0 = view.y(points[i + 1]);
-    const outline = arrowOutline(len / shaft)
-      .map(([x, y]) => `${num(x0 + shaft * (x * c - y * s))} ${num(y0 + shaft * (x * s + y * c))}`);
+    const len = Math.hypot(u, v),
+      c = len > 0 ? u / len : 1,
+      s = len > 0 ? v / len : 0;
+    const x0 = view.x(points[i]),
+      y0 = view.y(points[i + 1]);
+    const outline = arrowOutline(len / shaft).map(
+      ([x, y]) => `${num(x0 + shaft * (x * c - y * s))} ${num(y0 + shaft * (x * s + y * c))}`,
+    );
     d.push(`M${outline.join('L')}Z`);
   }
   return `<path fill="${color}" d="${d.join('\n')}"/>`;
@@ -130,7 +153,9 @@ export function chainsSvg(frames, n, view, { paths = true } = {}) {
     const last = frames.subarray((F - 1) * n * 2);
     return scatterSvg(last, view, { color: CHAIN_POINT_COLOR, opacity: SAMPLE_OPACITY, r: CHAIN_R - 0.5 });
   }
-  const shafts = [], heads = [], dots = [];
+  const shafts = [],
+    heads = [],
+    dots = [];
   for (let i = 0; i < n; i++) {
     for (let t = 0; t < F; t++) {
       const [x, y] = at(t, i);
@@ -139,14 +164,21 @@ export function chainsSvg(frames, n, view, { paths = true } = {}) {
       const [x1, y1] = at(t + 1, i);
       // The arrow runs from the edge of one point to just short of the next, so both stay
       // visible; a step too short for a whole head gets a smaller one, and a tiny step none.
-      const len = Math.hypot(x1 - x, y1 - y), room = len - 2 * CHAIN_R - 1;
+      const len = Math.hypot(x1 - x, y1 - y),
+        room = len - 2 * CHAIN_R - 1;
       if (room < MIN_CHAIN_ARROW) continue;
-      const headL = Math.min(CHAIN_HEAD_L, room * 0.6), hw = (CHAIN_HEAD_W / 2) * (headL / CHAIN_HEAD_L);
-      const ux = (x1 - x) / len, uy = (y1 - y) / len, tip = CHAIN_R + room;
-      const bx = x + ux * (tip - headL), by = y + uy * (tip - headL);
+      const headL = Math.min(CHAIN_HEAD_L, room * 0.6),
+        hw = (CHAIN_HEAD_W / 2) * (headL / CHAIN_HEAD_L);
+      const ux = (x1 - x) / len,
+        uy = (y1 - y) / len,
+        tip = CHAIN_R + room;
+      const bx = x + ux * (tip - headL),
+        by = y + uy * (tip - headL);
       shafts.push(`M${num(x + ux * CHAIN_R)} ${num(y + uy * CHAIN_R)}L${num(bx)} ${num(by)}`);
-      heads.push(`M${num(x + ux * tip)} ${num(y + uy * tip)}L${num(bx - uy * hw)} ${num(by + ux * hw)}`
-        + `L${num(bx + uy * hw)} ${num(by - ux * hw)}Z`);
+      heads.push(
+        `M${num(x + ux * tip)} ${num(y + uy * tip)}L${num(bx - uy * hw)} ${num(by + ux * hw)}` +
+          `L${num(bx + uy * hw)} ${num(by - ux * hw)}Z`,
+      );
     }
   }
   return [
@@ -190,10 +222,14 @@ export function figureSvg({ title = '', box, data = null, quiver = null, chains 
   const limits = plotLimits(box);
   const view = viewport(limits, PLOT_PX, PLOT_PX);
   const clip = `${escapeXml(idPrefix)}-plot`;
-  const layers = [], legend = [];
+  const layers = [],
+    legend = [];
   if (quiver) {
     layers.push(quiverSvg(quiver.points, quiver.arrows, view, PLOT_PX));
-    legend.push({ label: quiver.label ?? 'score (log1p-scaled)', swatch: (x, y) => swatchArrow(x, y, 14, QUIVER_COLOR) });
+    legend.push({
+      label: quiver.label ?? 'score (log1p-scaled)',
+      swatch: (x, y) => swatchArrow(x, y, 14, QUIVER_COLOR),
+    });
   }
   if (data) {
     layers.push(scatterSvg(data, view));
@@ -204,12 +240,14 @@ export function figureSvg({ title = '', box, data = null, quiver = null, chains 
     layers.push(chainsSvg(chains.frames, chains.n, view, { paths }));
     legend.push({
       label: chains.label ?? (paths ? 'Langevin chains' : 'Langevin samples'),
-      swatch: (x, y) => swatchDot(x + 3, y, 3, CHAIN_POINT_COLOR, 1) + (paths ? swatchArrow(x + 6, y, 9, CHAIN_ARROW_COLOR) : ''),
+      swatch: (x, y) =>
+        swatchDot(x + 3, y, 3, CHAIN_POINT_COLOR, 1) + (paths ? swatchArrow(x + 6, y, 9, CHAIN_ARROW_COLOR) : ''),
     });
   }
   const key = legendSvg(legend, MARGIN.left, LEGEND_Y, PLOT_PX);
   const top = key.bottom + LEGEND_GAP_PX + LABEL_PX / 2;
-  const width = MARGIN.left + PLOT_PX + MARGIN.right, height = Math.ceil(top + PLOT_PX + MARGIN.bottom);
+  const width = MARGIN.left + PLOT_PX + MARGIN.right,
+    height = Math.ceil(top + PLOT_PX + MARGIN.bottom);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,

@@ -23,15 +23,23 @@ const MAX_SETTINGS = 64; // keys in a settings object
 
 const isPlain = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v);
 
-const name = (v) => (typeof v === 'string' && v.length >= 1 && v.length <= MAX_NAME ? '' : `a string of 1 to ${MAX_NAME} characters`);
-const id = (v) => (Number.isSafeInteger(v) && v >= 0) || name(v) === '' ? '' : 'an id (a non-negative integer or a short string)';
+const name = (v) =>
+  typeof v === 'string' && v.length >= 1 && v.length <= MAX_NAME ? '' : `a string of 1 to ${MAX_NAME} characters`;
+const id = (v) =>
+  (Number.isSafeInteger(v) && v >= 0) || name(v) === '' ? '' : 'an id (a non-negative integer or a short string)';
 const int = (lo, hi) => (v) => (Number.isInteger(v) && v >= lo && v <= hi ? '' : `an integer from ${lo} to ${hi}`);
 const finite = (v) => (Number.isFinite(v) ? '' : 'a finite number');
 const bool = (v) => (typeof v === 'boolean' ? '' : 'true or false');
-const oneOf = (...values) => (v) => (values.includes(v) ? '' : `one of ${values.map((x) => `'${x}'`).join(', ')}`);
-const floats = (v) => (v instanceof Float32Array && v.length <= MAX_FLOATS ? '' : `a Float32Array of at most ${MAX_FLOATS} numbers`);
-const bytes = (v) => (v instanceof Uint8Array && v.length <= MAX_BYTES ? '' : `a Uint8Array of at most ${MAX_BYTES} bytes`);
-const names = (v) => (Array.isArray(v) && v.length <= MAX_SETTINGS && v.every((x) => name(x) === '') ? '' : 'an array of names');
+const oneOf =
+  (...values) =>
+  (v) =>
+    values.includes(v) ? '' : `one of ${values.map((x) => `'${x}'`).join(', ')}`;
+const floats = (v) =>
+  v instanceof Float32Array && v.length <= MAX_FLOATS ? '' : `a Float32Array of at most ${MAX_FLOATS} numbers`;
+const bytes = (v) =>
+  v instanceof Uint8Array && v.length <= MAX_BYTES ? '' : `a Uint8Array of at most ${MAX_BYTES} bytes`;
+const names = (v) =>
+  Array.isArray(v) && v.length <= MAX_SETTINGS && v.every((x) => name(x) === '') ? '' : 'an array of names';
 const optional = (check) => (v) => (v === undefined ? '' : check(v));
 const seed = int(0, Number.MAX_SAFE_INTEGER);
 
@@ -39,8 +47,12 @@ const seed = int(0, Number.MAX_SAFE_INTEGER);
 const settings = (v) => {
   if (!isPlain(v) || Object.keys(v).length > MAX_SETTINGS) return `an object of at most ${MAX_SETTINGS} settings`;
   for (const [key, value] of Object.entries(v)) {
-    const ok = value === undefined || value === null || typeof value === 'boolean' || typeof value === 'number'
-      || (typeof value === 'string' && value.length <= MAX_NAME);
+    const ok =
+      value === undefined ||
+      value === null ||
+      typeof value === 'boolean' ||
+      typeof value === 'number' ||
+      (typeof value === 'string' && value.length <= MAX_NAME);
     if (!ok) return `an object of numbers, strings and booleans (its '${key.slice(0, MAX_NAME)}' is not)`;
   }
   return '';
@@ -51,7 +63,9 @@ const object = (shape) => {
   const check = (v, path) => {
     if (!isPlain(v)) return { path, expected: 'an object' };
     for (const [key, fieldCheck] of Object.entries(shape)) {
-      const inner = fieldCheck.nested ? fieldCheck(v[key], `${path}.${key}`) : fieldMisfit(fieldCheck, v[key], `${path}.${key}`);
+      const inner = fieldCheck.nested
+        ? fieldCheck(v[key], `${path}.${key}`)
+        : fieldMisfit(fieldCheck, v[key], `${path}.${key}`);
       if (inner) return inner;
     }
     return null;
@@ -66,12 +80,33 @@ function fieldMisfit(check, value, path) {
   return expected ? { path, expected } : null;
 }
 
-const grid = object({ xmin: finite, xmax: finite, ymin: finite, ymax: finite, nx: int(1, MAX_GRID), ny: int(1, MAX_GRID) });
-const fieldGrid = object({ xmin: finite, xmax: finite, ymin: finite, ymax: finite, nx: int(1, MAX_GRID), ny: int(1, MAX_GRID), sigma: optional(finite) });
+const grid = object({
+  xmin: finite,
+  xmax: finite,
+  ymin: finite,
+  ymax: finite,
+  nx: int(1, MAX_GRID),
+  ny: int(1, MAX_GRID),
+});
+const fieldGrid = object({
+  xmin: finite,
+  xmax: finite,
+  ymin: finite,
+  ymax: finite,
+  nx: int(1, MAX_GRID),
+  ny: int(1, MAX_GRID),
+  sigma: optional(finite),
+});
 const box = object({ xmin: finite, xmax: finite, ymin: finite, ymax: finite });
 // The plain sampler's settings (CHAINS, SAMPLES), or the annealed sampler's { steps, eps, seed } that
 // an NCSN run's SAMPLES carries in the same place.
-const langevin = object({ eps: finite, steps: int(0, MAX_STEPS), decay: optional(finite), temperature: optional(finite), seed: optional(seed) });
+const langevin = object({
+  eps: finite,
+  steps: int(0, MAX_STEPS),
+  decay: optional(finite),
+  temperature: optional(finite),
+  seed: optional(seed),
+});
 const cell = object({ dim: int(1, 256), objective: name });
 
 // type → { field: checker }. A field not listed is ignored (and never read by the handlers).
@@ -87,15 +122,34 @@ const SHAPES = {
   [TO_WORKER.CHAINS]: { run: name, viewId: id, starts: floats, langevin },
   [TO_WORKER.SAMPLES]: { run: name, viewId: id, n: int(1, MAX_COUNT), seed, langevin },
   [TO_WORKER.MEASURE]: {
-    requestId: id, budgetMs: (v) => (Number.isFinite(v) && v > 0 && v <= MAX_BUDGET_MS ? '' : `a number of ms from 0 to ${MAX_BUDGET_MS}`),
-    cells: (v) => (Array.isArray(v) && v.length >= 1 && v.length <= MAX_CELLS && v.every((c) => !cell(c, '')) ? '' : `an array of 1 to ${MAX_CELLS} { dim, objective } cells`),
+    requestId: id,
+    budgetMs: (v) =>
+      Number.isFinite(v) && v > 0 && v <= MAX_BUDGET_MS ? '' : `a number of ms from 0 to ${MAX_BUDGET_MS}`,
+    cells: (v) =>
+      Array.isArray(v) && v.length >= 1 && v.length <= MAX_CELLS && v.every((c) => !cell(c, ''))
+        ? ''
+        : `an array of 1 to ${MAX_CELLS} { dim, objective } cells`,
   },
   [TO_WORKER.SAVE]: { run: name, requestId: id },
   [TO_WORKER.LOAD]: { run: name, requestId: id, bytes, offered: object({ datasets: names, objectives: names }) },
-  [TO_WORKER.RESTORE]: { run: name, settings, generation: int(0, Number.MAX_SAFE_INTEGER), bytes: optional(bytes), points: optional(floats) },
+  [TO_WORKER.RESTORE]: {
+    run: name,
+    settings,
+    generation: int(0, Number.MAX_SAFE_INTEGER),
+    bytes: optional(bytes),
+    points: optional(floats),
+  },
   [TO_WORKER.PING]: { seq: int(0, Number.MAX_SAFE_INTEGER) },
   [NCSN_TO_WORKER.POINTS]: { run: name, points: floats },
-  [NCSN_TO_WORKER.FLOW]: { run: name, flowId: id, n: int(1, MAX_COUNT), steps: int(1, MAX_STEPS), eps: finite, seed, box },
+  [NCSN_TO_WORKER.FLOW]: {
+    run: name,
+    flowId: id,
+    n: int(1, MAX_COUNT),
+    steps: int(1, MAX_STEPS),
+    eps: finite,
+    seed,
+    box,
+  },
   [NCSN_TO_WORKER.FLOW_STOP]: { run: name },
   [NCSN_TO_WORKER.TRUE_FIELD]: { requestId: id, dataset: name, grid, sigma: finite },
   [NCSN_TO_WORKER.COMPARE]: { requestId: id, n: int(1, MAX_COUNT), seed, box },
@@ -105,7 +159,10 @@ const SHAPES = {
 export function checkMessage(msg) {
   if (!isPlain(msg)) throw new Error('a message to the worker must be an object { type, … }');
   if (typeof msg.type !== 'string' || !Object.hasOwn(SHAPES, msg.type)) {
-    const shown = typeof msg.type === 'string' ? `'${msg.type.slice(0, 40)}${msg.type.length > 40 ? '…' : ''}'` : String(typeof msg.type);
+    const shown =
+      typeof msg.type === 'string'
+        ? `'${msg.type.slice(0, 40)}${msg.type.length > 40 ? '…' : ''}'`
+        : String(typeof msg.type);
     throw new Error(`unknown message type ${shown}`);
   }
   for (const [key, check] of Object.entries(SHAPES[msg.type])) {

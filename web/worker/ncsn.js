@@ -61,7 +61,8 @@ function normals(sf, n, seed) {
   const u = sf.uniform(2 * Math.ceil(n / 2), 0, 1, seed);
   const z = new Float32Array(n);
   for (let i = 0; i < n; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(1 - u[i])), angle = 2 * Math.PI * u[i + 1];
+    const r = Math.sqrt(-2 * Math.log(1 - u[i])),
+      angle = 2 * Math.PI * u[i + 1];
     z[i] = r * Math.cos(angle);
     if (i + 1 < n) z[i + 1] = r * Math.sin(angle);
   }
@@ -83,7 +84,8 @@ function uniformBox(sf, n, { xmin, xmax, ymin, ymax }, seed) {
 // so the reference data for painted points is drawn here, the same way.
 function paintedDraw(sf, points, n, noise, seed) {
   const count = points.length / 2;
-  const pick = sf.uniform(n, 0, count, seed), z = normals(sf, 2 * n, seed + 1);
+  const pick = sf.uniform(n, 0, count, seed),
+    z = normals(sf, 2 * n, seed + 1);
   const x = new Float32Array(2 * n);
   for (let i = 0; i < n; i++) {
     const j = Math.min(count - 1, Math.floor(pick[i]));
@@ -96,7 +98,8 @@ function paintedDraw(sf, points, n, noise, seed) {
 // One Langevin step x ← x + α·s_σ(x) + √(2α)·z on the exact score of a mixture dataset, in place.
 function exactStep(sf, x, dataset, alpha, sigma, seed) {
   const s = sf.dataScore({ dataset, points: x, sigma });
-  const z = normals(sf, x.length, seed), k = Math.sqrt(2 * alpha);
+  const z = normals(sf, x.length, seed),
+    k = Math.sqrt(2 * alpha);
   for (let i = 0; i < x.length; i++) x[i] += alpha * s[i] + k * z[i];
 }
 
@@ -108,11 +111,15 @@ function exactStep(sf, x, dataset, alpha, sigma, seed) {
  * exposes no sampler over a data score, so the two loops are written here over sf.dataScore.
  */
 export function compareSamplers(sf, { n, seed, box }) {
-  const train = sf.defaults.train[COMPARE_DATASET], anneal = sf.defaults.anneal[COMPARE_DATASET];
+  const train = sf.defaults.train[COMPARE_DATASET],
+    anneal = sf.defaults.anneal[COMPARE_DATASET];
   const start = uniformBox(sf, n, box, seed);
   const sigmas = sf.noiseLadder(train.levels, train.sigmaMax, train.sigmaMin);
-  const L = sigmas.length, T = anneal.steps, sigmaL = sigmas[L - 1];
-  const plain = start.slice(), annealed = start.slice();
+  const L = sigmas.length,
+    T = anneal.steps,
+    sigmaL = sigmas[L - 1];
+  const plain = start.slice(),
+    annealed = start.slice();
   // Seeds: 2·L·T draws per comparison, far apart for neighbouring comparison seeds.
   const base = seed * 4 * L * T;
   for (let t = 0; t < L * T; t++) exactStep(sf, plain, COMPARE_DATASET, COMPARE_PLAIN_ALPHA, 0, base + t);
@@ -121,8 +128,17 @@ export function compareSamplers(sf, { n, seed, box }) {
     for (let t = 0; t < T; t++) exactStep(sf, annealed, COMPARE_DATASET, alpha, sigmas[i], base + L * T + i * T + t);
   }
   return {
-    n, start, plain, annealed, plainSmall: smallModeFraction(plain), annealedSmall: smallModeFraction(annealed),
-    plainSteps: L * T, plainAlpha: COMPARE_PLAIN_ALPHA, levels: L, steps: T, eps: anneal.eps,
+    n,
+    start,
+    plain,
+    annealed,
+    plainSmall: smallModeFraction(plain),
+    annealedSmall: smallModeFraction(annealed),
+    plainSteps: L * T,
+    plainAlpha: COMPARE_PLAIN_ALPHA,
+    levels: L,
+    steps: T,
+    eps: anneal.eps,
   };
 }
 
@@ -202,8 +218,10 @@ export class NcsnTrainer extends RunTrainer {
 
   /** Painted points (Float32Array (n, 2), n <= 4096; empty clears them) for this and later networks. */
   setPoints(points) {
-    if (!(points instanceof Float32Array) || points.length % 2 !== 0) throw new Error('painted points must be a Float32Array of (x, y) pairs');
-    if (points.length / 2 > MAX_POINTS) throw new Error(`at most ${MAX_POINTS} painted points, got ${points.length / 2}`);
+    if (!(points instanceof Float32Array) || points.length % 2 !== 0)
+      throw new Error('painted points must be a Float32Array of (x, y) pairs');
+    if (points.length / 2 > MAX_POINTS)
+      throw new Error(`at most ${MAX_POINTS} painted points, got ${points.length / 2}`);
     this.painted.points = points.length > 0 ? points.slice() : null;
     this.painted.pointsVersion++;
     // An empty set cannot be given to the core (it needs 1..4096): training refuses instead (#checkPoints).
@@ -218,7 +236,8 @@ export class NcsnTrainer extends RunTrainer {
     this.#checkPoints();
     if (!this.#probing()) return super.trainFor(budgetMs);
     this.#maybeProbe();
-    const stopAt = this.stopAt, wasPlaying = this.playing;
+    const stopAt = this.stopAt,
+      wasPlaying = this.playing;
     const capped = this.probeAt > this.step && this.probeAt < stopAt;
     if (capped) this.stopAt = this.probeAt;
     let chunk;
@@ -239,7 +258,8 @@ export class NcsnTrainer extends RunTrainer {
    * sampler's T and ε (the page sends them where the plain sampler's go).
    */
   samples(sf, n, seed, { steps, eps }) {
-    const D = this.dim, t = this.model.trainingConfig();
+    const D = this.dim,
+      t = this.model.trainingConfig();
     const start = sf.uniform(n * D, 0, 1, seed);
     const frames = this.model.annealedLangevin({ start, steps, eps, seed, keep: 'levels' });
     return { n, dim: D, steps: t.levels, frames, sigmas: Array.from(sf.noiseLadder(t.levels, t.sigmaMax, t.sigmaMin)) };
@@ -250,11 +270,22 @@ export class NcsnTrainer extends RunTrainer {
   /** Starts a flow: { flowId, n, steps, eps, seed, box } (see protocol.js, NCSN_TO_WORKER.FLOW). */
   startFlow({ flowId, n, steps, eps, seed, box }) {
     if (this.dim !== 2) throw new Error('the particle flow needs a 2-D dataset');
-    if (!Number.isInteger(steps) || steps < 1) throw new Error(`steps per level must be a positive integer, got ${steps}`);
+    if (!Number.isInteger(steps) || steps < 1)
+      throw new Error(`steps per level must be a positive integer, got ${steps}`);
     const t = this.model.trainingConfig();
     const sigmas = this.core.noiseLadder(t.levels, t.sigmaMax, t.sigmaMin);
     this.flow = {
-      flowId, n, steps, eps, seed, sigmas, level: 0, t: 0, chunk: 0, msPerStep: 0, generation: this.generation,
+      flowId,
+      n,
+      steps,
+      eps,
+      seed,
+      sigmas,
+      level: 0,
+      t: 0,
+      chunk: 0,
+      msPerStep: 0,
+      generation: this.generation,
       x: uniformBox(this.core, n, box, seed),
     };
     this.#postFrame(this.flow, { level: 1, t: 0, done: false });
@@ -268,11 +299,14 @@ export class NcsnTrainer extends RunTrainer {
   advanceFlow(budgetMs) {
     const f = this.flow;
     if (!f) return;
-    if (f.generation !== this.generation) { // a reset or a new dataset replaced the network
+    if (f.generation !== this.generation) {
+      // a reset or a new dataset replaced the network
       this.flow = null;
       return;
     }
-    const L = f.sigmas.length, sigma = f.sigmas[f.level], sigmaL = f.sigmas[L - 1];
+    const L = f.sigmas.length,
+      sigma = f.sigmas[f.level],
+      sigmaL = f.sigmas[L - 1];
     const left = f.steps - f.t;
     const k = f.msPerStep > 0 ? Math.max(1, Math.min(left, Math.floor(budgetMs / f.msPerStep))) : 1;
     // One level of the ladder at a time: a one-level ladder at σ_i steps with α = eps·σ_i²/σ_i², so
@@ -281,8 +315,14 @@ export class NcsnTrainer extends RunTrainer {
     const start = performance.now();
     try {
       f.x = this.model.annealedLangevin({
-        start: f.x, sigmaMax: sigma, sigmaMin: sigma, levels: 1, steps: k, eps: alpha,
-        seed: f.seed * CHUNKS_PER_SEED + f.chunk, keep: 'last',
+        start: f.x,
+        sigmaMax: sigma,
+        sigmaMin: sigma,
+        levels: 1,
+        steps: k,
+        eps: alpha,
+        seed: f.seed * CHUNKS_PER_SEED + f.chunk,
+        keep: 'last',
       });
     } catch (err) {
       this.flow = null;
@@ -293,7 +333,8 @@ export class NcsnTrainer extends RunTrainer {
     f.msPerStep = f.msPerStep > 0 ? (1 - MS_PER_STEP_WEIGHT) * f.msPerStep + MS_PER_STEP_WEIGHT * ms : ms;
     f.chunk++;
     f.t += k;
-    const level = f.level + 1, t = f.t;
+    const level = f.level + 1,
+      t = f.t;
     if (f.t >= f.steps) {
       f.level++;
       f.t = 0;
@@ -325,11 +366,25 @@ export class NcsnTrainer extends RunTrainer {
 
   #postFrame(f, { level, t, done, ...rest }) {
     const x = f.x.slice();
-    this.post({
-      type: NCSN_FROM_WORKER.FLOW_FRAME, run: this.name, flowId: f.flowId, generation: this.generation, step: this.step,
-      level, levels: f.sigmas.length, sigma: f.sigmas[Math.min(level, f.sigmas.length) - 1], t, steps: f.steps,
-      n: f.n, x, done, ...rest,
-    }, [x.buffer]);
+    this.post(
+      {
+        type: NCSN_FROM_WORKER.FLOW_FRAME,
+        run: this.name,
+        flowId: f.flowId,
+        generation: this.generation,
+        step: this.step,
+        level,
+        levels: f.sigmas.length,
+        sigma: f.sigmas[Math.min(level, f.sigmas.length) - 1],
+        t,
+        steps: f.steps,
+        n: f.n,
+        x,
+        done,
+        ...rest,
+      },
+      [x.buffer],
+    );
   }
 
   // ---- sample quality while training --------------------------------------------------------------
@@ -354,14 +409,23 @@ export class NcsnTrainer extends RunTrainer {
     this.probeAt = (Math.floor(this.step / every) + 1) * every;
     const ref = this.#reference(PROBE_CHAINS);
     const message = {
-      type: NCSN_FROM_WORKER.QUALITY, run: this.name, generation: this.generation, step: this.step,
-      ed: null, floor: ref.floor, n: PROBE_CHAINS, steps: PROBE_STEPS,
+      type: NCSN_FROM_WORKER.QUALITY,
+      run: this.name,
+      generation: this.generation,
+      step: this.step,
+      ed: null,
+      floor: ref.floor,
+      n: PROBE_CHAINS,
+      steps: PROBE_STEPS,
     };
     try {
       const t = this.model.trainingConfig();
       const start = this.core.uniform(2 * PROBE_CHAINS, -START_BOX, START_BOX, SEEDS.probeStart);
       const x = this.model.annealedLangevin({
-        start, steps: PROBE_STEPS, eps: PROBE_STEP_RATIO * t.sigmaMin * t.sigmaMin, seed: SEEDS.probeSampler,
+        start,
+        steps: PROBE_STEPS,
+        eps: PROBE_STEP_RATIO * t.sigmaMin * t.sigmaMin,
+        seed: SEEDS.probeSampler,
       });
       message.ed = this.core.energyDistance(x, ref.fresh, 2);
     } catch (err) {
@@ -377,9 +441,10 @@ export class NcsnTrainer extends RunTrainer {
     const key = `${dataset}/${n}/${dataset === 'points' ? this.painted.pointsVersion : 0}`;
     let ref = this.references.get(key);
     if (!ref) {
-      const draw = (seed) => (dataset === 'points'
-        ? paintedDraw(this.core, this.painted.points, n, this.model.trainingConfig().dataNoise, seed)
-        : this.core.sampleData({ dataset, n, seed }).x);
+      const draw = (seed) =>
+        dataset === 'points'
+          ? paintedDraw(this.core, this.painted.points, n, this.model.trainingConfig().dataNoise, seed)
+          : this.core.sampleData({ dataset, n, seed }).x;
       let squares = 0;
       for (let k = 0; k < FLOOR_DRAWS; k++) {
         const ed = this.core.energyDistance(draw(SEEDS.floor + 2 * k), draw(SEEDS.floor + 2 * k + 1), 2);
@@ -438,14 +503,19 @@ export function handleNcsn(msg, { sf, trainerOf, post, longJob }) {
       return true;
     case NCSN_TO_WORKER.TRUE_FIELD: {
       const scores = sf.dataScore({ dataset: msg.dataset, points: gridPoints(msg.grid), sigma: msg.sigma });
-      post({ type: NCSN_FROM_WORKER.TRUE_FIELD, requestId: msg.requestId, dataset: msg.dataset, sigma: msg.sigma, scores },
-        [scores.buffer]);
+      post(
+        { type: NCSN_FROM_WORKER.TRUE_FIELD, requestId: msg.requestId, dataset: msg.dataset, sigma: msg.sigma, scores },
+        [scores.buffer],
+      );
       return true;
     }
     case NCSN_TO_WORKER.COMPARE: {
       const result = longJob(msg.type, () => compareSamplers(sf, msg));
-      post({ type: NCSN_FROM_WORKER.COMPARE, requestId: msg.requestId, ...result },
-        [result.start.buffer, result.plain.buffer, result.annealed.buffer]);
+      post({ type: NCSN_FROM_WORKER.COMPARE, requestId: msg.requestId, ...result }, [
+        result.start.buffer,
+        result.plain.buffer,
+        result.annealed.buffer,
+      ]);
       return true;
     }
     default:

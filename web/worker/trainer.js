@@ -41,8 +41,12 @@ export class RunTrainer {
   // initialisation or shape), so those reset the run; the rest keep the parameters and Adam's state.
   configure(settings) {
     const previous = this.settings;
-    const fresh = !this.model || previous.dataset !== settings.dataset || previous.seed !== settings.seed
-      || previous.width !== settings.width || previous.depth !== settings.depth;
+    const fresh =
+      !this.model ||
+      previous.dataset !== settings.dataset ||
+      previous.seed !== settings.seed ||
+      previous.width !== settings.width ||
+      previous.depth !== settings.depth;
     if (fresh) {
       this.#createModel(settings);
     } else {
@@ -78,7 +82,11 @@ export class RunTrainer {
   /** { run, generation, dim, step, playing, target } for a STATE message. */
   state() {
     return {
-      run: this.name, generation: this.generation, dim: this.dim, step: this.step, playing: this.playing,
+      run: this.name,
+      generation: this.generation,
+      dim: this.dim,
+      step: this.step,
+      playing: this.playing,
       target: this.settings.steps,
     };
   }
@@ -97,19 +105,24 @@ export class RunTrainer {
     }
     const steps = this.msPerStep > 0 ? Math.max(1, Math.min(remaining, Math.floor(budgetMs / this.msPerStep))) : 1;
     const start = performance.now();
-    let losses, diverged = null;
+    let losses,
+      diverged = null;
     try {
       losses = this.model.train(steps);
     } catch (err) {
       this.playing = false; // a failing run must not fail again on every chunk
       if (err.status !== STATUS.not_finite) throw err;
       losses = err.losses;
-      diverged = { step: firstStep + losses.length + 1, failedLoss: err.failedLoss, lr: this.settings.lr, message: err.message };
+      diverged = {
+        step: firstStep + losses.length + 1,
+        failedLoss: err.failedLoss,
+        lr: this.settings.lr,
+        message: err.message,
+      };
     }
     const msPerStep = (performance.now() - start) / Math.max(1, losses.length);
-    this.msPerStep = this.msPerStep > 0
-      ? (1 - MS_PER_STEP_WEIGHT) * this.msPerStep + MS_PER_STEP_WEIGHT * msPerStep
-      : msPerStep;
+    this.msPerStep =
+      this.msPerStep > 0 ? (1 - MS_PER_STEP_WEIGHT) * this.msPerStep + MS_PER_STEP_WEIGHT * msPerStep : msPerStep;
     if (this.step >= this.stopAt) this.playing = false;
     return { firstStep, losses, msPerStep, diverged };
   }
@@ -124,12 +137,19 @@ export class RunTrainer {
    * chain does not change the others. Returns { n, steps, frames: Float32Array (steps + 1, n, 2) }.
    */
   chains(starts, { eps, decay, steps, temperature, seed }) {
-    const D = this.dim, n = starts.length / D;
+    const D = this.dim,
+      n = starts.length / D;
     if (!Number.isInteger(n)) throw new Error(`chain starts hold ${starts.length} numbers, not a multiple of D = ${D}`);
     const frames = new Float32Array((steps + 1) * n * D);
     for (let i = 0; i < n; i++) {
       const chain = this.model.langevin({
-        start: starts.slice(i * D, (i + 1) * D), eps, decay, steps, temperature, seed: seed + i, keepAll: true,
+        start: starts.slice(i * D, (i + 1) * D),
+        eps,
+        decay,
+        steps,
+        temperature,
+        seed: seed + i,
+        keepAll: true,
       });
       for (let t = 0; t <= steps; t++) frames.set(chain.subarray(t * D, (t + 1) * D), (t * n + i) * D);
     }
@@ -163,12 +183,25 @@ export class RunTrainer {
     let settings;
     try {
       const t = model.trainingConfig();
-      if (model.noiseConditional) throw new Error('this weights file holds a noise-conditional (NCSN) network, which this view does not train');
-      if (!offered.datasets.includes(t.dataset)) throw new Error(`this weights file was trained on '${t.dataset ?? 'no dataset'}', which this view does not offer`);
-      if (!offered.objectives.includes(t.objective)) throw new Error(`this weights file was trained with the '${t.objective}' objective, which this view does not offer`);
+      if (model.noiseConditional)
+        throw new Error('this weights file holds a noise-conditional (NCSN) network, which this view does not train');
+      if (!offered.datasets.includes(t.dataset))
+        throw new Error(
+          `this weights file was trained on '${t.dataset ?? 'no dataset'}', which this view does not offer`,
+        );
+      if (!offered.objectives.includes(t.objective))
+        throw new Error(
+          `this weights file was trained with the '${t.objective}' objective, which this view does not offer`,
+        );
       settings = {
-        ...this.settings, dataset: t.dataset, objective: t.objective, batch: t.batch, lr: t.lr, seed: model.seed,
-        width: model.hidden, depth: model.depth,
+        ...this.settings,
+        dataset: t.dataset,
+        objective: t.objective,
+        batch: t.batch,
+        lr: t.lr,
+        seed: model.seed,
+        width: model.hidden,
+        depth: model.depth,
       };
     } catch (err) {
       model.dispose();
@@ -194,7 +227,8 @@ export class RunTrainer {
     const model = this.sf.loadModel(bytes);
     try {
       const same = ['dim', 'hidden', 'depth', 'noiseConditional'].every((key) => model[key] === this.model[key]);
-      if (!same) throw new Error(`the checkpoint of run '${this.name}' holds a different network than its settings make`);
+      if (!same)
+        throw new Error(`the checkpoint of run '${this.name}' holds a different network than its settings make`);
       model.configureTraining(trainingOf(this.settings));
     } catch (err) {
       model.dispose();

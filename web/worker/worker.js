@@ -65,7 +65,13 @@ function guarded(context, fn) {
     fn();
   } catch (err) {
     if (err instanceof WebAssembly.RuntimeError) {
-      post({ type: FROM_WORKER.ERROR, message: `the wasm core trapped: ${err.message}`, fatal: false, trap: true, ...context });
+      post({
+        type: FROM_WORKER.ERROR,
+        message: `the wasm core trapped: ${err.message}`,
+        fatal: false,
+        trap: true,
+        ...context,
+      });
       self.close?.();
       return;
     }
@@ -78,7 +84,13 @@ function guarded(context, fn) {
 function contextOf(msg) {
   const context = {};
   const usable = (v) => Number.isSafeInteger(v) || (typeof v === 'string' && v.length <= 256);
-  for (const [key, from] of [['run', 'run'], ['request', 'type'], ['requestId', 'requestId'], ['gridId', 'gridId'], ['viewId', 'viewId']]) {
+  for (const [key, from] of [
+    ['run', 'run'],
+    ['request', 'type'],
+    ['requestId', 'requestId'],
+    ['gridId', 'gridId'],
+    ['viewId', 'viewId'],
+  ]) {
     if (usable(msg?.[from])) context[key] = msg[from];
   }
   return context;
@@ -124,10 +136,18 @@ function trainChunk(trainer) {
     throw err;
   }
   if (chunk.losses.length > 0) {
-    post({
-      type: FROM_WORKER.LOSSES, run: trainer.name, generation: trainer.generation, firstStep: chunk.firstStep,
-      losses: chunk.losses, step: trainer.step, msPerStep: chunk.msPerStep,
-    }, [chunk.losses.buffer]);
+    post(
+      {
+        type: FROM_WORKER.LOSSES,
+        run: trainer.name,
+        generation: trainer.generation,
+        firstStep: chunk.firstStep,
+        losses: chunk.losses,
+        step: trainer.step,
+        msPerStep: chunk.msPerStep,
+      },
+      [chunk.losses.buffer],
+    );
   }
   if (chunk.diverged) {
     post({ type: FROM_WORKER.DIVERGED, run: trainer.name, ...chunk.diverged });
@@ -144,7 +164,9 @@ function serveViews(training) {
   const requests = [...viewQueue.values()];
   viewQueue.clear();
   for (const request of requests) {
-    guarded({ run: request.run, request: request.type, gridId: request.gridId, viewId: request.viewId }, () => serveView(request));
+    guarded({ run: request.run, request: request.type, gridId: request.gridId, viewId: request.viewId }, () =>
+      serveView(request),
+    );
   }
   const spent = performance.now() - start;
   nextViewAt = training ? performance.now() + spent * (1 / VIEW_TIME_FRACTION - 1) : 0;
@@ -172,14 +194,12 @@ function serveView(request) {
     }
     case TO_WORKER.CHAINS: {
       const result = trainer.chains(request.starts, request.langevin);
-      post({ type: FROM_WORKER.CHAINS, ...stamp, viewId: request.viewId, ...result },
-        [result.frames.buffer]);
+      post({ type: FROM_WORKER.CHAINS, ...stamp, viewId: request.viewId, ...result }, [result.frames.buffer]);
       break;
     }
     case TO_WORKER.SAMPLES: {
       const result = longJob(request.type, () => trainer.samples(sf, request.n, request.seed, request.langevin));
-      post({ type: FROM_WORKER.SAMPLES, ...stamp, viewId: request.viewId, ...result },
-        [result.frames.buffer]);
+      post({ type: FROM_WORKER.SAMPLES, ...stamp, viewId: request.viewId, ...result }, [result.frames.buffer]);
       break;
     }
     default:
@@ -282,8 +302,17 @@ function handle(msg) {
     case TO_WORKER.SAVE: {
       const trainer = trainerOf(msg.run);
       const bytes = trainer.save();
-      post({ type: FROM_WORKER.WEIGHTS, requestId: msg.requestId, run: msg.run, generation: trainer.generation,
-        step: trainer.step, bytes }, [bytes.buffer]);
+      post(
+        {
+          type: FROM_WORKER.WEIGHTS,
+          requestId: msg.requestId,
+          run: msg.run,
+          generation: trainer.generation,
+          step: trainer.step,
+          bytes,
+        },
+        [bytes.buffer],
+      );
       break;
     }
     case TO_WORKER.LOAD: {
@@ -342,7 +371,8 @@ function needsDigits(msg) {
 
 function receive(msg) {
   // The heartbeat (web/app/engine.js) is answered at once, before anything can make it wait.
-  if (msg?.type === TO_WORKER.PING && Number.isSafeInteger(msg.seq)) return void post({ type: FROM_WORKER.PONG, seq: msg.seq });
+  if (msg?.type === TO_WORKER.PING && Number.isSafeInteger(msg.seq))
+    return void post({ type: FROM_WORKER.PONG, seq: msg.seq });
   try {
     checkMessage(msg);
   } catch (err) {
@@ -351,7 +381,8 @@ function receive(msg) {
   if (digitsWait) return void waiting.push(msg);
   if (needsDigits(msg)) {
     waiting.push(msg);
-    digitsWait = sf.loadDigits()
+    digitsWait = sf
+      .loadDigits()
       .catch((err) => {
         digitsFailed = true;
         reportError(err, { run: msg.run, request: msg.type, requestId: msg.requestId });
