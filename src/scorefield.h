@@ -159,7 +159,8 @@ typedef struct sf_net_config {
     int depth;             /* hidden layers, 1 .. SF_MAX_DEPTH (tutorial 2) */
     uint64_t seed;         /* seeds initialisation and training batches */
     int isa;               /* an sf_isa */
-    int noise_conditional; /* 1: the net is s(x, σ), taking log σ as one more input (train it with
+    int noise_conditional; /* 1: the net is s(x, σ), an MLP of (c_in·x, Fourier features for D = 2,
+                              log σ) with EDM's output scaling (src/net/cond.h; train it with
                               SF_OBJ_NCSN); 0: the tutorial's s(x) */
 } sf_net_config;
 
@@ -247,7 +248,8 @@ const char *sf_model_isa_name(const sf_model *m); /* "scalar" or "simd128" */
  * documented in the README ("Weights file format"); every integer and float is little-endian. */
 #define SF_WEIGHTS_VERSION 2 /* the version this library writes, and the newest it reads */
 
-/* The size in bytes of m's weights file: 128 + 12·P + 8·Q (P parameters, Q painted points). */
+/* The size in bytes of m's weights file: 128 + (12 + 4E)·P + 8·Q (P parameters, Q painted points,
+ * E = 1 for a noise-conditional net, whose file carries the weights' moving average). */
 size_t sf_model_save_size(const sf_model *m);
 
 /* Writes m's weights file to buf, which holds `size` >= sf_model_save_size(m) bytes. */
