@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential cmake libsimde-dev emscripten wabt nodejs clang libclang-rt-14-dev clang-format chromium)
+packages=(build-essential cmake libsimde-dev emscripten wabt nodejs clang libclang-rt-14-dev clang-format chromium firefox-esr)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
