@@ -245,15 +245,20 @@ int bench_run(int workload, int isa, int quick, int instrument_gemm) {
     }
 }
 
-/* ---- One GEMM shape --------------------------------------------------------------------------- */
-
-double bench_gemm(int isa, int M, int N, int K, int trans, int acc, int calls) {
-    const sf_kernels *k = &sf_kernels_scalar;
+/* The kernel table of an sf_isa (the scalar one where SIMD128 is not built). */
+static const sf_kernels *kernels_for(int isa) {
 #if SF_HAVE_SIMD128
-    if (isa == SF_ISA_SIMD128) k = &sf_kernels_simd128;
+    if (isa == SF_ISA_SIMD128) return &sf_kernels_simd128;
 #else
     (void)isa;
 #endif
+    return &sf_kernels_scalar;
+}
+
+/* ---- One GEMM shape --------------------------------------------------------------------------- */
+
+double bench_gemm(int isa, int M, int N, int K, int trans, int acc, int calls) {
+    const sf_kernels *k = kernels_for(isa);
     const int lda = trans ? M : K;
     float *A = malloc(sizeof(float) * (size_t)M * K), *B = malloc(sizeof(float) * (size_t)K * N);
     float *C = malloc(sizeof(float) * (size_t)M * N), *bias = malloc(sizeof(float) * (size_t)N);
@@ -277,12 +282,7 @@ double bench_gemm(int isa, int M, int N, int K, int trans, int acc, int calls) {
 /* ---- One elementwise kernel -------------------------------------------------------------------- */
 
 double bench_elementwise(int isa, int which, int n, int calls) {
-    const sf_kernels *k = &sf_kernels_scalar;
-#if SF_HAVE_SIMD128
-    if (isa == SF_ISA_SIMD128) k = &sf_kernels_simd128;
-#else
-    (void)isa;
-#endif
+    const sf_kernels *k = kernels_for(isa);
     float *x = malloc(sizeof(float) * (size_t)n * 7);
     if (!x) return -1.0;
     for (long i = 0; i < (long)n * 7; i++) x[i] = (float)((i * 7919) % 2000) * 4e-3f - 4.0f;

@@ -33,23 +33,12 @@
  * the range policy of callers (sin/cos return NaN beyond |x| = 1e5 rather than reduce further).
  */
 #include "base/fmath.h"
+#include "base/bits.h"
 
 #include <stdint.h>
 #include <string.h>
 
 /* ---- bits ----------------------------------------------------------------------------------- */
-
-static uint64_t bits_of(double x) {
-    uint64_t b;
-    memcpy(&b, &x, sizeof b);
-    return b;
-}
-
-static double double_of(uint64_t b) {
-    double x;
-    memcpy(&x, &b, sizeof x);
-    return x;
-}
 
 #define BITS_INF        0x7ff0000000000000ull /* +inf */
 #define BITS_NAN        0x7ff8000000000000ull /* the default quiet NaN */
@@ -59,7 +48,7 @@ static double double_of(uint64_t b) {
 #define MIN_NORMAL_BITS 0x0010000000000000ull /* 2^-1022: bit patterns below it are subnormal */
 
 /* 2^k for a k in the normal exponent range [-1022, 1023], exactly. */
-static double pow2i(int k) { return double_of((uint64_t)(k + EXP_BIAS) << 52); }
+static double pow2i(int k) { return sf__double_of_bits((uint64_t)(k + EXP_BIAS) << 52); }
 
 /* s + e = a + b exactly (Knuth's TwoSum: no precondition on the magnitudes; 6 operations). */
 static void two_sum(double a, double b, double *s, double *e) {
@@ -125,7 +114,7 @@ static int round_to_int(double t) { return (int)(t < 0 ? t - 0.5 : t + 0.5); }
 
 double sf__exp(double x) {
     if (x != x) return x + x; /* NaN in, NaN out (x + x quiets a signalling NaN) */
-    if (x > EXP_OVERFLOW_X) return double_of(BITS_INF);
+    if (x > EXP_OVERFLOW_X) return sf__double_of_bits(BITS_INF);
     if (x < EXP_UNDERFLOW_X) return 0.0;
 
     int k = round_to_int(x * INV_LN2);
@@ -184,19 +173,19 @@ double sf__exp(double x) {
 
 double sf__log(double x) {
     if (x != x) return x + x;
-    if (x < 0.0) return double_of(BITS_NAN);
-    if (x == 0.0) return double_of(BITS_NEG_INF); /* both +0 and −0 */
-    uint64_t bx = bits_of(x);
+    if (x < 0.0) return sf__double_of_bits(BITS_NAN);
+    if (x == 0.0) return sf__double_of_bits(BITS_NEG_INF); /* both +0 and −0 */
+    uint64_t bx = sf__bits_of_double(x);
     if (bx == BITS_INF) return x;
 
     int e = 0;
     if (bx < MIN_NORMAL_BITS) { /* subnormal */
         x *= TWO54;
-        bx = bits_of(x);
+        bx = sf__bits_of_double(x);
         e = -54;
     }
     e += (int)(bx >> 52) - EXP_BIAS;
-    double m = double_of((bx & MANT_MASK) | ((uint64_t)EXP_BIAS << 52)); /* in [1, 2) */
+    double m = sf__double_of_bits((bx & MANT_MASK) | ((uint64_t)EXP_BIAS << 52)); /* in [1, 2) */
     if (m >= SQRT2) {
         m *= 0.5; /* exact */
         e += 1;
@@ -309,7 +298,7 @@ static double cos_kernel(double hi, double lo) {
 }
 
 double sf__sin(double x) {
-    if (!(x <= TRIG_MAX_X && x >= -TRIG_MAX_X)) return x != x ? x + x : double_of(BITS_NAN);
+    if (!(x <= TRIG_MAX_X && x >= -TRIG_MAX_X)) return x != x ? x + x : sf__double_of_bits(BITS_NAN);
     if (x == 0.0) return x; /* keeps the sign of −0, which the kernel's additions would lose */
     double hi, lo;
     switch (reduce_pio2(x, &hi, &lo)) {
@@ -325,7 +314,7 @@ double sf__sin(double x) {
 }
 
 double sf__cos(double x) {
-    if (!(x <= TRIG_MAX_X && x >= -TRIG_MAX_X)) return x != x ? x + x : double_of(BITS_NAN);
+    if (!(x <= TRIG_MAX_X && x >= -TRIG_MAX_X)) return x != x ? x + x : sf__double_of_bits(BITS_NAN);
     double hi, lo;
     switch (reduce_pio2(x, &hi, &lo)) {
     case 0:

@@ -14,28 +14,17 @@
 #error "Scorefield's kernels need FLT_EVAL_METHOD == 0 (SSE2 or wasm float arithmetic)"
 #endif
 
-const sf_kernels sf_kernels_scalar = {
-    .name = "scalar",
-    .gemm = sf_f32_gemm_scalar,
-    .softplus_sigmoid = sf_f32_softplus_sigmoid_scalar,
-    .softplus_backward = sf_f32_softplus_backward_scalar,
-    .mul = sf_f32_mul_scalar,
-    .add_rows = sf_f32_add_rows_scalar,
-    .transpose = sf_f32_transpose_scalar,
-    .dot_rows = sf_f32_dot_rows_scalar,
-    .adam = sf_f32_adam_scalar,
-};
+/* One table per instruction set, every entry the twin of the same name. */
+#define SF_KERNEL_TABLE(isa)                                                                                           \
+    {                                                                                                                  \
+        .name = #isa, .gemm = sf_f32_gemm_##isa, .softplus_sigmoid = sf_f32_softplus_sigmoid_##isa,                    \
+        .softplus_backward = sf_f32_softplus_backward_##isa, .mul = sf_f32_mul_##isa,                                  \
+        .add_rows = sf_f32_add_rows_##isa, .transpose = sf_f32_transpose_##isa, .dot_rows = sf_f32_dot_rows_##isa,     \
+        .adam = sf_f32_adam_##isa,                                                                                     \
+    }
+
+const sf_kernels sf_kernels_scalar = SF_KERNEL_TABLE(scalar);
 
 #if SF_HAVE_SIMD128
-const sf_kernels sf_kernels_simd128 = {
-    .name = "simd128",
-    .gemm = sf_f32_gemm_simd128,
-    .softplus_sigmoid = sf_f32_softplus_sigmoid_simd128,
-    .softplus_backward = sf_f32_softplus_backward_simd128,
-    .mul = sf_f32_mul_simd128,
-    .add_rows = sf_f32_add_rows_simd128,
-    .transpose = sf_f32_transpose_simd128,
-    .dot_rows = sf_f32_dot_rows_simd128,
-    .adam = sf_f32_adam_simd128,
-};
+const sf_kernels sf_kernels_simd128 = SF_KERNEL_TABLE(simd128);
 #endif

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "base/fmath.h"
+#include "base/bits.h"
 #include "harness.h"
 
 /* The bounds asserted, in ulp. The designs (fmath.c) predict ~0.5 + a few hundredths: one final
@@ -62,17 +63,6 @@ static double sm_uniform(double a, double b) { /* uniform double in [a, b) */
     return a + (b - a) * ((double)(sm_next() >> 11) * 0x1p-53);
 }
 
-static uint64_t bits_of(double x) {
-    uint64_t b;
-    memcpy(&b, &x, sizeof b);
-    return b;
-}
-static double double_of(uint64_t b) {
-    double x;
-    memcpy(&x, &b, sizeof x);
-    return x;
-}
-
 /* |got − ref| in ulps of the double nearest ref. Non-finite results count only when they differ. */
 static double ulp_error(double got, long double ref) {
     double refd = (double)ref;
@@ -114,7 +104,7 @@ typedef long double (*fn_ref)(long double);
 
 static void check(worst *w, fn_ours f, fn_ref g, double x) { worst_add(w, ulp_error(f(x), g((long double)x)), x); }
 
-static int same_bits(double a, double b) { return bits_of(a) == bits_of(b); }
+static int same_bits(double a, double b) { return sf__bits_of_double(a) == sf__bits_of_double(b); }
 
 /* ---- exp ------------------------------------------------------------------------------------ */
 
@@ -191,7 +181,7 @@ static void test_log_within_bound_of_libm(void) {
     for (int i = 0; i < 1000000; i++) {
         uint64_t b = sm_next() & 0x7fffffffffffffffull;
         if (b >= 0x7ff0000000000000ull || b == 0) continue; /* inf, NaN, 0: special values below */
-        check(&w, sf__log, logl, double_of(b));
+        check(&w, sf__log, logl, sf__double_of_bits(b));
     }
     worst_report("log", "random bit patterns (all binades)", w, LOG_MAX_ULP);
 
@@ -216,7 +206,7 @@ static void test_log_within_bound_of_libm(void) {
     worst w3 = {0};
     /* Subnormal arguments (the 2^54 lift): random mantissas and the powers of two. */
     for (int i = 0; i < 100000; i++) /* exponent field 0: subnormal (or 0, checked as -inf) */
-        check(&w3, sf__log, logl, double_of(sm_next() & 0x000fffffffffffffull));
+        check(&w3, sf__log, logl, sf__double_of_bits(sm_next() & 0x000fffffffffffffull));
     for (int e = 1023; e <= 1074; e++) check(&w3, sf__log, logl, ldexp(1.0, -e));
     worst_report("log", "subnormal arguments", w3, LOG_MAX_ULP);
 }
@@ -335,7 +325,7 @@ static void test_outputs_match_golden_hash(void) {
         double y[4] = {sf__exp(-745.0 + 1455.0 * t), sf__log(ldexp(0.5 + t, (i % 2148) - 1074)),
                        sf__sin(-1e5 + 2e5 * t), sf__cos(-20.0 + 40.0 * t)};
         for (int j = 0; j < 4; j++) {
-            uint64_t b = bits_of(y[j]);
+            uint64_t b = sf__bits_of_double(y[j]);
             for (int byte = 0; byte < 8; byte++) {
                 h ^= (b >> (8 * byte)) & 0xffu;
                 h *= 0x100000001b3ull; /* FNV-1a 64 prime */

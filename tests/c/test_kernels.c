@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "base/bits.h"
 #include "kernels/kernels.h"
 
 /* ---- Tolerances --------------------------------------------------------------------------------- */
@@ -46,18 +47,6 @@
 
 static const int SIZES[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 67};
 #define N_SIZES ((int)(sizeof SIZES / sizeof SIZES[0]))
-
-static uint32_t bits_of(float x) {
-    uint32_t b;
-    memcpy(&b, &x, sizeof b);
-    return b;
-}
-
-static float float_of(uint32_t b) {
-    float x;
-    memcpy(&x, &b, sizeof x);
-    return x;
-}
 
 /* A small LCG (Numerical Recipes constants): the tests' only randomness, seeded per case. */
 static uint32_t lcg_next(uint32_t *s) {
@@ -105,14 +94,14 @@ static float *in_alloc(size_t n, uint32_t seed, float lo, float hi) {
 
 static int canaries_intact(const float *p, size_t n) {
     for (size_t i = n; i < n + CANARY_N; i++)
-        if (bits_of(p[i]) != CANARY_BITS) return 0;
+        if (sf__bits_of_float(p[i]) != CANARY_BITS) return 0;
     return 1;
 }
 
 /* Index of the first element whose bits differ, or −1. */
 static long first_bit_diff(const float *x, const float *y, size_t n) {
     for (size_t i = 0; i < n; i++)
-        if (bits_of(x[i]) != bits_of(y[i])) return (long)i;
+        if (sf__bits_of_float(x[i]) != sf__bits_of_float(y[i])) return (long)i;
     return -1;
 }
 
@@ -121,7 +110,7 @@ static long first_bit_diff(const float *x, const float *y, size_t n) {
  * not part of the contract), or −1. */
 static long first_diff_nan_equal(const float *x, const float *y, size_t n) {
     for (size_t i = 0; i < n; i++)
-        if (bits_of(x[i]) != bits_of(y[i]) && !(isnan(x[i]) && isnan(y[i]))) return (long)i;
+        if (sf__bits_of_float(x[i]) != sf__bits_of_float(y[i]) && !(isnan(x[i]) && isnan(y[i]))) return (long)i;
     return -1;
 }
 #endif
@@ -163,7 +152,7 @@ static float *gemm_c_alloc(const gemm_case *g, int ldc, uint32_t seed) {
     uint32_t s = seed;
     for (int i = 0; i < g->M; i++)
         for (int j = 0; j < g->N; j++)
-            C[(size_t)i * ldc + j] = g->acc ? lcg_float(&s, -1.0f, 1.0f) : float_of(0x7FC00000u);
+            C[(size_t)i * ldc + j] = g->acc ? lcg_float(&s, -1.0f, 1.0f) : sf__float_of_bits(0x7FC00000u);
     return C;
 }
 
@@ -171,7 +160,8 @@ static float *gemm_c_alloc(const gemm_case *g, int ldc, uint32_t seed) {
 static long gemm_first_bad_canary(const float *C, const gemm_case *g, int ldc) {
     const size_t n = (size_t)g->M * ldc;
     for (size_t idx = 0; idx < n + CANARY_N; idx++)
-        if ((idx >= n || (int)(idx % (size_t)ldc) >= g->N) && bits_of(C[idx]) != CANARY_BITS) return (long)idx;
+        if ((idx >= n || (int)(idx % (size_t)ldc) >= g->N) && sf__bits_of_float(C[idx]) != CANARY_BITS)
+            return (long)idx;
     return -1;
 }
 
@@ -211,15 +201,15 @@ static int gemm_run_case(const gemm_case *g, int check_bound) {
     EXPECT(d < 0,
            "M=%d N=%d K=%d trans=%d acc=%d bias=%d ldc=%d: C[%ld] (row %ld, col %ld) scalar %.9g "
            "(0x%08x) simd128 %.9g (0x%08x)",
-           M, N, K, g->trans, g->acc, g->has_bias, ldc, d, d / ldc, d % ldc, C0[d], bits_of(C0[d]), C1[d],
-           bits_of(C1[d]));
+           M, N, K, g->trans, g->acc, g->has_bias, ldc, d, d / ldc, d % ldc, C0[d], sf__bits_of_float(C0[d]), C1[d],
+           sf__bits_of_float(C1[d]));
     free(C1);
 #endif
 
     int varied = 0;
     for (int i = 0; i < M; i++)
         for (int j = 0; j < N; j++)
-            if (bits_of(C0[(size_t)i * ldc + j]) != bits_of(C0[0])) varied = 1;
+            if (sf__bits_of_float(C0[(size_t)i * ldc + j]) != sf__bits_of_float(C0[0])) varied = 1;
 
     if (check_bound) {
         double worst = 0.0; /* largest |y − ref| / bound */
@@ -341,7 +331,7 @@ static void test_gemm_keeps_negative_zero_across_runs(void) {
             for (int i = 0; i < M * N; i++) C[i] = -0.0f;
             kt->gemm(C, A, B, bias, M, N, K, trans ? 1 : K, trans ? M : 1, N, N, 1);
             int pos = 0;
-            for (int i = 0; i < M * N; i++) pos += bits_of(C[i]) != 0x80000000u;
+            for (int i = 0; i < M * N; i++) pos += sf__bits_of_float(C[i]) != 0x80000000u;
             EXPECT(pos == 0, "%s trans=%d: %d of %d elements lost the sign of −0", kt->name, trans, pos, M * N);
         }
     }
@@ -357,10 +347,12 @@ static void test_gemm_degenerate_sizes(void) {
         fill_bits(C, 6, CANARY_BITS);
         kt->gemm(C, A, B, bias, 0, 3, 2, 2, 1, 3, 3, 0);
         kt->gemm(C, A, B, bias, 2, 0, 2, 2, 1, 3, 3, 0);
-        for (int k = 0; k < 6; k++) EXPECT(bits_of(C[k]) == CANARY_BITS, "%s: M = 0 or N = 0 wrote C[%d]", kt->name, k);
+        for (int k = 0; k < 6; k++)
+            EXPECT(sf__bits_of_float(C[k]) == CANARY_BITS, "%s: M = 0 or N = 0 wrote C[%d]", kt->name, k);
         kt->gemm(C, A, B, bias, 2, 3, 0, 2, 1, 3, 3, 0);
         for (int k = 0; k < 6; k++)
-            EXPECT(bits_of(C[k]) == bits_of(0.0f + bias[k % 3]), "%s: K = 0, acc = 0: C[%d] = %g", kt->name, k, C[k]);
+            EXPECT(sf__bits_of_float(C[k]) == sf__bits_of_float(0.0f + bias[k % 3]), "%s: K = 0, acc = 0: C[%d] = %g",
+                   kt->name, k, C[k]);
         const float c_before[6] = {1.0f, 2.0f, -3.0f, 4.0f, 5.0f, 6.0f};
         memcpy(C, c_before, sizeof C);
         kt->gemm(C, A, B, NULL, 2, 3, 0, 2, 1, 3, 3, 1);
@@ -544,7 +536,7 @@ static void test_softplus_sigmoid_exact_points_and_limits(void) {
         float pa[8], ps[8];
         act(pa, ps, pts, 8);
         EXPECT(ps[0] == 0.5f && ps[1] == 0.5f, "twin %d: sigmoid(±0) = %.9g, %.9g", twin, ps[0], ps[1]);
-        EXPECT(ulp_err(pa[0], log(2.0)) <= 1.0 && bits_of(pa[0]) == bits_of(pa[1]),
+        EXPECT(ulp_err(pa[0], log(2.0)) <= 1.0 && sf__bits_of_float(pa[0]) == sf__bits_of_float(pa[1]),
                "twin %d: softplus(±0) = %.9g, %.9g vs ln 2", twin, pa[0], pa[1]);
         /* softplus(80) = 80 + 1.8e-35: the float is exactly 80; sigmoid(80) rounds to 1 */
         EXPECT(pa[2] == 80.0f && ps[2] == 1.0f, "twin %d: z=80 gave a=%.9g s=%.9g", twin, pa[2], ps[2]);
@@ -599,19 +591,21 @@ static void test_softplus_backward_stack_exact_and_simd128_matches_scalar(void) 
                 const double s = zs[i], curv = s * (1.0 - s);
                 for (int k = 1; k <= K; k++) {
                     const float want = (float)((double)d[k * n + i] * s);
-                    EXPECT(bits_of(y[k * n + i]) == bits_of(want), "K=%d n=%d: d%d[%d] = %.9g, want %.9g", K, n, k, i,
-                           y[k * n + i], want);
+                    EXPECT(sf__bits_of_float(y[k * n + i]) == sf__bits_of_float(want),
+                           "K=%d n=%d: d%d[%d] = %.9g, want %.9g", K, n, k, i, y[k * n + i], want);
                 }
                 if (K == 0) {
                     const float want = (float)((double)d[i] * s);
-                    EXPECT(bits_of(y[i]) == bits_of(want), "K=0 n=%d: d0[%d] = %.9g, want %.9g", n, i, y[i], want);
+                    EXPECT(sf__bits_of_float(y[i]) == sf__bits_of_float(want), "K=0 n=%d: d0[%d] = %.9g, want %.9g", n,
+                           i, y[i], want);
                 } else if (K == 1) {
                     const float t = (float)((double)d[n + i] * zs[n + i]);
                     const float c = (float)(s * (float)(1.0 - s));
                     const float want = (float)((double)(float)((double)d[i] * s) + (double)(float)((double)t * c));
                     const float fused = (float)((double)(float)((double)d[i] * s) + (double)d[n + i] * zs[n + i] * c);
-                    fused_differs += bits_of(fused) != bits_of(want);
-                    EXPECT(bits_of(y[i]) == bits_of(want), "K=1 n=%d: d0[%d] = %.9g, want %.9g", n, i, y[i], want);
+                    fused_differs += sf__bits_of_float(fused) != sf__bits_of_float(want);
+                    EXPECT(sf__bits_of_float(y[i]) == sf__bits_of_float(want), "K=1 n=%d: d0[%d] = %.9g, want %.9g", n,
+                           i, y[i], want);
                 } else {
                     double t = 0.0, mag = 0.0;
                     for (int k = 1; k <= K; k++) {
@@ -646,7 +640,8 @@ static void test_mul_exact_and_simd128_matches_scalar_bitwise(void) {
             kt->mul(mul, x, y, n);
             for (int i = 0; i < n; i++) {
                 const float p = (float)((double)x[i] * y[i]);
-                EXPECT(bits_of(mul[i]) == bits_of(p), "%s n=%d: mul[%d] = %.9g, want %.9g", kt->name, n, i, mul[i], p);
+                EXPECT(sf__bits_of_float(mul[i]) == sf__bits_of_float(p), "%s n=%d: mul[%d] = %.9g, want %.9g",
+                       kt->name, n, i, mul[i], p);
             }
             EXPECT(canaries_intact(mul, (size_t)n), "%s n=%d: canary overwritten", kt->name, n);
             float *xc = out_alloc((size_t)n), *yc = out_alloc((size_t)n);
@@ -767,8 +762,9 @@ static void test_transpose_places_every_element(void) {
                 long bad = -1;
                 for (size_t idx = 0; idx < n_out + CANARY_N && bad < 0; idx++) {
                     const size_t j = idx / ldo, i = idx % ldo;
-                    const uint32_t want = idx < n_out && (int)i < rows ? bits_of(in[i * ldi + j]) : CANARY_BITS;
-                    if (bits_of(out[idx]) != want) bad = (long)idx;
+                    const uint32_t want =
+                        idx < n_out && (int)i < rows ? sf__bits_of_float(in[i * ldi + j]) : CANARY_BITS;
+                    if (sf__bits_of_float(out[idx]) != want) bad = (long)idx;
                 }
                 EXPECT(bad < 0, "%s rows=%d cols=%d: out[%ld] (row %ld, col %ld) is wrong", kt->name, rows, cols, bad,
                        bad / ldo, bad % ldo);
@@ -824,7 +820,7 @@ static void test_adam_simd128_matches_scalar_bitwise(void) {
     for (int n = 0; n <= 67; n++) {
         adam_io a = adam_alloc(n, (uint32_t)(7 * n)), b = adam_alloc(n, (uint32_t)(7 * n));
         const float f0 = adam_run(&sf_kernels_scalar, &a, n), f1 = adam_run(&sf_kernels_simd128, &b, n);
-        EXPECT(bits_of(f0) == 0 && bits_of(f1) == 0, "n=%d: finite step flagged %g, %g", n, f0, f1);
+        EXPECT(sf__bits_of_float(f0) == 0 && sf__bits_of_float(f1) == 0, "n=%d: finite step flagged %g, %g", n, f0, f1);
         long d = first_bit_diff(a.p1, b.p1, (size_t)n);
         EXPECT(d < 0, "n=%d: p1[%ld] scalar %.9g simd128 %.9g", n, d, a.p1[d], b.p1[d]);
         d = first_bit_diff(a.m1, b.m1, (size_t)n);
@@ -885,7 +881,7 @@ static void test_adam_flags_non_finite_steps(void) {
             const sf_kernels *kt = twin_table(twin);
             adam_io io = adam_alloc(n, (uint32_t)(13 * n));
             const float f = adam_run(kt, &io, n);
-            EXPECT(bits_of(f) == 0, "%s n=%d: finite step returned %g", kt->name, n, f);
+            EXPECT(sf__bits_of_float(f) == 0, "%s n=%d: finite step returned %g", kt->name, n, f);
             for (int w = 0; w < 3; w++) {
                 const float saved = io.g[where[w]];
                 io.g[where[w]] = NAN;
