@@ -56,6 +56,8 @@ static sf_status check_net_config(const sf_net_config *c) {
         return sf__fail(SF_EINVAL, "hidden width must be 1..%d, got %d", SF_MAX_HIDDEN, c->hidden);
     if (c->depth < 1 || c->depth > SF_MAX_DEPTH)
         return sf__fail(SF_EINVAL, "depth must be 1..%d hidden layers, got %d", SF_MAX_DEPTH, c->depth);
+    if (c->seed > SF_MAX_SEED)
+        return sf__fail(SF_EINVAL, "seed must be 0..%llu, got %llu", SF_MAX_SEED, (unsigned long long)c->seed);
     if (c->isa < SF_ISA_AUTO || c->isa > SF_ISA_SIMD128)
         return sf__fail(SF_EINVAL, "unknown instruction set id %d", c->isa);
     if (c->isa == SF_ISA_SIMD128 && !SF_HAVE_SIMD128) return sf__fail(SF_EINVAL, "this build has no SIMD128 kernels");
@@ -313,6 +315,11 @@ sf_status sf_model_train(sf_model *m, int steps, float *losses) {
     sf_loss_args a = {tc->objective, tc->batch, tc->n_proj, tc->sigma, m->row_sigma, m->row_x};
     const int P = m->net.P;
     for (int s = 0; s < steps; s++) {
+        if ((unsigned long long)m->step >= SF_MAX_STEP_COUNT)
+            return sf__fail(SF_EINVAL,
+                            "the model has taken %lld steps, the most a weights file counts (2^53 - 1); "
+                            "it cannot train further",
+                            m->step);
         float loss = (float)batch_loss_grad(m, &a, NULL, NULL);
         if (losses) losses[s] = loss;
         if (!sf__finite(loss))

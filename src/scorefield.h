@@ -77,6 +77,10 @@ const char *sf_status_name(sf_status s);
 /* 2^53 − 1: the largest seed every front end writes exactly (a JavaScript number holds integers
  * exactly up to it). */
 #define SF_MAX_SEED 9007199254740991ULL
+/* 2^53 − 1: the most training steps a model counts (a weights file holds the count and JavaScript
+ * reads it as a number); sf_model_train refuses a step past it, so every model it trains still saves
+ * a file the reader accepts. */
+#define SF_MAX_STEP_COUNT 9007199254740991ULL
 /* Every SF_MAX_* above is exported by name to JavaScript (src/wasm/api.c: sfw_limit_*), where the
  * settings and checks read them; tests/node/enums.test.js compares the two. */
 

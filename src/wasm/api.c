@@ -42,9 +42,11 @@ static const struct {
     const char *name;
     double value;
 } sfw__limits[] = {
-    {"dim", SF_MAX_DIM},       {"hidden", SF_MAX_HIDDEN}, {"depth", SF_MAX_DEPTH},
-    {"batch", SF_MAX_BATCH},   {"proj", SF_MAX_PROJ},     {"steps", SF_MAX_STEPS},
-    {"levels", SF_MAX_LEVELS}, {"points", SF_MAX_POINTS}, {"seed", (double)SF_MAX_SEED},
+    {"dim", SF_MAX_DIM},           {"hidden", SF_MAX_HIDDEN},
+    {"depth", SF_MAX_DEPTH},       {"batch", SF_MAX_BATCH},
+    {"proj", SF_MAX_PROJ},         {"steps", SF_MAX_STEPS},
+    {"levels", SF_MAX_LEVELS},     {"points", SF_MAX_POINTS},
+    {"seed", (double)SF_MAX_SEED}, {"step_count", (double)SF_MAX_STEP_COUNT},
 };
 #define SFW__LIMIT_COUNT ((int)(sizeof sfw__limits / sizeof sfw__limits[0]))
 
