@@ -278,6 +278,7 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
 
 /* Copies a checked file into a model of its shape. */
 static void restore(sf_model *m, const sf_weights *w) {
+    sf_model_step_cancel(m);
     float *arrays[4] = {m->p, m->m1, m->m2, m->ema};
     const unsigned char *q = w->data;
     for (int a = 0; a < 3 + w->cond; a++)

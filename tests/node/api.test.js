@@ -541,3 +541,35 @@ test('options_are_read_once_before_the_model_is_touched_and_undefined_is_not_giv
     /disposed/,
   );
 });
+
+// Issue 15: a step in pieces (what the worker runs so that it answers the page during a long step) is
+// the same step as train(1), bit for bit, whatever the size of the pieces.
+test('a_step_in_pieces_gives_the_losses_of_train_bit_for_bit', async () => {
+  const sf = await createScorefield({ digits: false });
+  for (const objective of ['exact', 'sliced', 'dsm']) {
+    const a = sf.createModel({ dim: 2, hidden: 512, depth: 1, seed: 3 });
+    const b = sf.createModel({ dim: 2, hidden: 512, depth: 1, seed: 3 });
+    for (const m of [a, b]) m.configureTraining({ objective, batch: 2000 });
+    const want = a.train(2);
+    const got = [];
+    let pieces = 0;
+    for (let t = 0; t < 2; t++) {
+      b.beginStep();
+      while (!b.stepChunk(100)) {
+        pieces++;
+        b.score(new Float32Array([0.5, 0.5])); // views between the pieces change nothing
+      }
+      got.push(b.endStep());
+    }
+    assert.deepEqual(bits(Float32Array.from(got)), bits(want), objective);
+    assert.deepEqual(bits(b.params()), bits(a.params()), objective);
+    assert.ok(pieces > 2, `${objective}: ${pieces} pieces`);
+    b.beginStep();
+    b.stepChunk(1);
+    b.cancelStep();
+    assert.throws(() => b.endStep(), /not complete/);
+    assert.deepEqual(b.save(), a.save(), `${objective}: a cancelled step changes nothing`);
+    a.dispose();
+    b.dispose();
+  }
+});

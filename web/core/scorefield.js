@@ -510,6 +510,51 @@ export class Model {
   }
 
   /**
+   * One training step in pieces, for a caller with a loop of its own (the worker answers the page
+   * between them): beginStep(), then stepChunk(maxPoints) until it returns true (each processes at
+   * least one of the core's chunks of the batch, otherwise at most maxPoints points), then endStep()
+   * applies the step and returns its loss. The same step, bit for bit, as train(1). Scoring and
+   * sampling may run between the pieces; cancelStep() (or configureTraining, setPoints, load, train)
+   * abandons it and leaves the model as it was.
+   */
+  beginStep() {
+    this.#sf.check(this.#sf.exports.sfw_model_step_begin(this.#model()));
+  }
+
+  /** Processes the next points of the step's batch (see beginStep); returns whether it is complete. */
+  stepChunk(maxPoints) {
+    const m = this.#model();
+    integer('maxPoints', maxPoints, 1);
+    const sf = this.#sf;
+    return withBuffers(sf, [F32_BYTES], (done) => {
+      sf.check(sf.exports.sfw_model_step_chunk(m, maxPoints, done));
+      return new Int32Array(sf.memory.buffer, done, 1)[0] !== 0;
+    });
+  }
+
+  /** Applies the step begun by beginStep and returns its loss (a non-finite step: an Error, rolled back). */
+  endStep() {
+    const m = this.#model();
+    const sf = this.#sf;
+    return withBuffers(sf, [F32_BYTES], (loss) => {
+      const status = sf.exports.sfw_model_step_end(m, loss);
+      const value = sf.f32(loss, 1)[0];
+      try {
+        sf.check(status);
+      } catch (err) {
+        if (status === STATUS.not_finite) err.failedLoss = value;
+        throw err;
+      }
+      return value;
+    });
+  }
+
+  /** Abandons a step begun by beginStep (nothing happens when there is none). */
+  cancelStep() {
+    this.#sf.exports.sfw_model_step_cancel(this.#model());
+  }
+
+  /**
    * The score at n points (Float32Array (n, D)), as a Float32Array (n, D). n defaults to
    * points.length / D. sigma: the noise level of a noise-conditional model (default: the smallest
    * level of its training ladder); ignored by a plain model.
