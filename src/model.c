@@ -3,6 +3,7 @@
  * the objectives loss/'s, the update optim/'s and the kernels', the batches data/'s. */
 #include "model.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,8 @@ static sf_status check_net_config(const sf_net_config *c) {
         return sf__fail(SF_EINVAL, "hidden width must be 1..%d, got %d", SF_MAX_HIDDEN, c->hidden);
     if (c->depth < 1 || c->depth > SF_MAX_DEPTH)
         return sf__fail(SF_EINVAL, "depth must be 1..%d hidden layers, got %d", SF_MAX_DEPTH, c->depth);
+    if (c->seed > SF_MAX_SEED)
+        return sf__fail(SF_EINVAL, "seed must be 0..%llu, got %llu", SF_MAX_SEED, (unsigned long long)c->seed);
     if (c->isa < SF_ISA_AUTO || c->isa > SF_ISA_SIMD128)
         return sf__fail(SF_EINVAL, "unknown instruction set id %d", c->isa);
     if (c->isa == SF_ISA_SIMD128 && !SF_HAVE_SIMD128) return sf__fail(SF_EINVAL, "this build has no SIMD128 kernels");
@@ -162,6 +165,7 @@ sf_status sf_model_set_train(sf_model *m, const sf_train_config *tc) {
     if (tc->dataset == SF_DATA_POINTS && m->n_points == 0)
         return sf__fail(SF_EINVAL, "the painted-points dataset is empty: give the model points first");
     if (tc->dataset == SF_DATA_DIGITS && !sf__digits_ready()) return sf__fail(SF_EINVAL, SF__DIGITS_NOT_LOADED);
+    sf_model_step_cancel(m);
     m->tc = *tc;
     m->has_dataset = 1;
     return SF_OK;
@@ -284,6 +288,7 @@ sf_status sf_model_loss_grad(sf_model *m, float *loss, int objective, const floa
             if (!(aux[n * D + i] > 0)) return sf__fail(SF_EINVAL, "noise level %d is not > 0", i);
     }
 
+    sf_model_step_cancel(m); /* the gradient and the workspace are this call's now */
     sf_loss_args a = {objective, n, sliced ? n_proj : 1, sigma, m->row_sigma, m->row_x};
     *loss = (float)batch_loss_grad(m, &a, x, aux);
     if (!sf__finite(*loss)) return sf__fail(SF_ENONFINITE, "the loss is not finite");
@@ -304,33 +309,94 @@ static void ema_update(float *ema, const float *p, int P, long long t) {
     for (int i = 0; i < P; i++) ema[i] = b * ema[i] + c * p[i];
 }
 
+void sf_model_step_cancel(sf_model *m) {
+    if (!m || !m->pending.active) return;
+    m->rng_train = m->pending.rng_before;
+    m->pending.active = 0;
+}
+
+sf_status sf_model_step_begin(sf_model *m) {
+    if (!m) return sf__fail(SF_EINVAL, "model is NULL");
+    sf_model_step_cancel(m);
+    if (!m->has_dataset) return sf__fail(SF_EINVAL, "no dataset has dimension %d: set one before training", m->net.D);
+    if (m->tc.dataset == SF_DATA_DIGITS && !sf__digits_ready()) return sf__fail(SF_EINVAL, SF__DIGITS_NOT_LOADED);
+    if ((unsigned long long)m->step >= SF_MAX_STEP_COUNT)
+        return sf__fail(SF_EINVAL,
+                        "the model has taken %lld steps, the most a weights file counts (2^53 - 1); "
+                        "it cannot train further",
+                        m->step);
+    const sf_train_config *tc = &m->tc;
+    m->pending.a = (sf_loss_args){tc->objective, tc->batch, tc->n_proj, tc->sigma, m->row_sigma, m->row_x};
+    m->pending.K = sf__loss_tangents(tc->objective, m->net.D, tc->n_proj);
+    m->pending.per = chunk_points(m, m->pending.K);
+    m->pending.n0 = 0;
+    m->pending.loss = 0.0;
+    m->pending.rng_before = m->rng_train;
+    if (tc->objective == SF_OBJ_NCSN) sf_noise_ladder(m->pending.sigmas, tc->levels, tc->sigma_max, tc->sigma_min);
+    m->pending.active = 1;
+    return SF_OK;
+}
+
+sf_status sf_model_step_chunk(sf_model *m, int max_points, int *done) {
+    if (!m || !done) return sf__fail(SF_EINVAL, "sf_model_step_chunk: model and done must not be NULL");
+    if (!m->pending.active) return sf__fail(SF_EINVAL, "no step in progress: call sf_model_step_begin first");
+    if (max_points < 1) return sf__fail(SF_EINVAL, "max_points must be >= 1, got %d", max_points);
+    const int N = m->pending.a.N, per = m->pending.per;
+    /* The batch's chunks are those of sf_model_train whatever max_points (so the sums are the same):
+     * whole chunks, at least one. No zeroing of the gradient: the first chunk writes it (acc = 0),
+     * the others add to it. */
+    int taken = 0;
+    while (m->pending.n0 < N && (taken == 0 || taken + per <= max_points)) {
+        int n0 = m->pending.n0, n = N - n0 < per ? N - n0 : per;
+        fill_from_rng(m, n, m->pending.K, m->pending.sigmas);
+        m->pending.loss += sf__loss_chunk(&m->net, m->k, m->p, &m->ws, n, &m->pending.a, m->grad, n0 > 0);
+        m->pending.n0 += n;
+        taken += n;
+    }
+    *done = m->pending.n0 >= N;
+    return SF_OK;
+}
+
+sf_status sf_model_step_end(sf_model *m, float *loss_out) {
+    if (!m) return sf__fail(SF_EINVAL, "model is NULL");
+    if (!m->pending.active || m->pending.n0 < m->pending.a.N)
+        return sf__fail(SF_EINVAL, "the step's batch is not complete: call sf_model_step_chunk until done");
+    m->pending.active = 0;
+    const sf_train_config *tc = &m->tc;
+    const int P = m->net.P;
+    float loss = (float)m->pending.loss;
+    if (loss_out) *loss_out = loss;
+    if (!sf__finite(loss))
+        return sf__fail(SF_ENONFINITE, "the loss became %g at step %lld; the step was not applied", (double)loss,
+                        m->step + 1);
+    sf_adam_coef c = sf__adam_coef(tc->lr, m->step + 1);
+    float check = m->k->adam(m->p_next, m->m1_next, m->m2_next, m->p, m->m1, m->m2, m->grad, P, c);
+    if (check != 0.0f)
+        return sf__fail(SF_ENONFINITE,
+                        "the parameters became non-finite at step %lld (learning rate %g); "
+                        "the step was not applied",
+                        m->step + 1, (double)tc->lr);
+    float *t;
+    t = m->p, m->p = m->p_next, m->p_next = t;
+    t = m->m1, m->m1 = m->m1_next, m->m1_next = t;
+    t = m->m2, m->m2 = m->m2_next, m->m2_next = t;
+    m->step++;
+    if (m->ema) ema_update(m->ema, m->p, P, m->step);
+    return SF_OK;
+}
+
 sf_status sf_model_train(sf_model *m, int steps, float *losses) {
     if (!m) return sf__fail(SF_EINVAL, "model is NULL");
     if (steps < 0) return sf__fail(SF_EINVAL, "steps must be >= 0, got %d", steps);
+    sf_model_step_cancel(m);
     if (!m->has_dataset) return sf__fail(SF_EINVAL, "no dataset has dimension %d: set one before training", m->net.D);
     if (m->tc.dataset == SF_DATA_DIGITS && !sf__digits_ready()) return sf__fail(SF_EINVAL, SF__DIGITS_NOT_LOADED);
-    const sf_train_config *tc = &m->tc;
-    sf_loss_args a = {tc->objective, tc->batch, tc->n_proj, tc->sigma, m->row_sigma, m->row_x};
-    const int P = m->net.P;
     for (int s = 0; s < steps; s++) {
-        float loss = (float)batch_loss_grad(m, &a, NULL, NULL);
-        if (losses) losses[s] = loss;
-        if (!sf__finite(loss))
-            return sf__fail(SF_ENONFINITE, "the loss became %g at step %lld; the step was not applied", (double)loss,
-                            m->step + 1);
-        sf_adam_coef c = sf__adam_coef(tc->lr, m->step + 1);
-        float check = m->k->adam(m->p_next, m->m1_next, m->m2_next, m->p, m->m1, m->m2, m->grad, P, c);
-        if (check != 0.0f)
-            return sf__fail(SF_ENONFINITE,
-                            "the parameters became non-finite at step %lld (learning rate %g); "
-                            "the step was not applied",
-                            m->step + 1, (double)tc->lr);
-        float *t;
-        t = m->p, m->p = m->p_next, m->p_next = t;
-        t = m->m1, m->m1 = m->m1_next, m->m1_next = t;
-        t = m->m2, m->m2 = m->m2_next, m->m2_next = t;
-        m->step++;
-        if (m->ema) ema_update(m->ema, m->p, P, m->step);
+        int done = 0;
+        sf_status st = sf_model_step_begin(m);
+        while (st == SF_OK && !done) st = sf_model_step_chunk(m, INT_MAX, &done);
+        if (st == SF_OK) st = sf_model_step_end(m, losses ? &losses[s] : NULL);
+        if (st != SF_OK) return st;
     }
     return SF_OK;
 }
@@ -384,6 +450,7 @@ sf_status sf_model_set_points(sf_model *m, const float *points, int n) {
     if (n < 1 || n > SF_MAX_POINTS) return sf__fail(SF_EINVAL, "point count must be 1..%d, got %d", SF_MAX_POINTS, n);
     if (!points) return sf__fail(SF_EINVAL, "sf_model_set_points: points is NULL");
     if (!sf__all_finite(points, 2L * n)) return sf__fail(SF_EINVAL, "the points contain NaN or infinity");
+    sf_model_step_cancel(m);
     memcpy(m->points, points, sizeof(float) * 2 * (size_t)n);
     m->n_points = n;
     return SF_OK;

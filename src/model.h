@@ -4,6 +4,7 @@
 
 #include "base/rng.h"
 #include "base/streams.h"
+#include "loss/loss.h"
 #include "net/mlp.h"
 #include "scorefield.h"
 
@@ -26,6 +27,16 @@ struct sf_model {
     float *row_sigma;      /* (ws.rows) NCSN: each chunk point's noise level (noise-conditional nets) */
     float *row_x;          /* (ws.rows, D) NCSN: each chunk point's noisy x̃, for the output map */
     float sigma_min_score; /* the σ at which sf_model_score evaluates a noise-conditional net */
+    /* A training step taken in pieces (sf_model_step_begin .. _end): the batch's points done so far,
+     * the loss summed over them, and the generator as it was before the step (for _cancel). */
+    struct {
+        int active;
+        int n0, K, per;
+        double loss;
+        sf_loss_args a;
+        sf_rng rng_before;
+        float sigmas[SF_MAX_LEVELS];
+    } pending;
     sf_mlp_ws ws;
 };
 

@@ -77,6 +77,10 @@ const char *sf_status_name(sf_status s);
 /* 2^53 − 1: the largest seed every front end writes exactly (a JavaScript number holds integers
  * exactly up to it). */
 #define SF_MAX_SEED 9007199254740991ULL
+/* 2^53 − 1: the most training steps a model counts (a weights file holds the count and JavaScript
+ * reads it as a number); sf_model_train refuses a step past it, so every model it trains still saves
+ * a file the reader accepts. */
+#define SF_MAX_STEP_COUNT 9007199254740991ULL
 /* Every SF_MAX_* above is exported by name to JavaScript (src/wasm/api.c: sfw_limit_*), where the
  * settings and checks read them; tests/node/enums.test.js compares the two. */
 
@@ -204,6 +208,20 @@ sf_train_config sf_model_train_config(const sf_model *m);
  * Adam's moments and the step count stay exactly as before it, the call stops there and returns
  * SF_ENONFINITE (losses[i] of that step holds the offending loss). Steps before it are kept. */
 sf_status sf_model_train(sf_model *m, int steps, float *losses);
+
+/* One training step in pieces, so that a caller with a loop of its own (a web worker answering the
+ * page) is never inside the library for long: sf_model_step_begin starts the step (the same checks
+ * as sf_model_train); each sf_model_step_chunk processes the next points of the batch, at least one
+ * of the library's chunks and otherwise at most max_points (>= 1), and sets *done when the batch is
+ * complete; sf_model_step_end applies the step and writes its loss (may be NULL), with
+ * sf_model_train's rollback of a non-finite step. The result is the same, bit for bit, as
+ * sf_model_train(m, 1, loss) whatever max_points. Scoring and sampling may run between the pieces;
+ * sf_model_step_cancel (or changing the settings, the points or the weights, or sf_model_train)
+ * abandons the step and leaves the model as it was before it began. */
+sf_status sf_model_step_begin(sf_model *m);
+sf_status sf_model_step_chunk(sf_model *m, int max_points, int *done);
+sf_status sf_model_step_end(sf_model *m, float *loss);
+void sf_model_step_cancel(sf_model *m);
 
 /* s (n, D) = the score at x (n, D), any n >= 0. */
 sf_status sf_model_score(sf_model *m, float *s, const float *x, int n);

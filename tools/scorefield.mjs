@@ -28,6 +28,7 @@ import { pathToFileURL } from 'node:url';
 
 import { createScorefield } from '../web/core/scorefield.js';
 import { DATASETS, ISAS, OBJECTIVES } from '../web/core/enums.js';
+import { integerProblem } from '../web/core/validate.js';
 import { gridPoints, log1pArrows } from '../web/render/geometry.js';
 import { figureSvg } from '../web/render/svg.js';
 import { COLORMAPS, digitGrid } from './digit-grid.js';
@@ -63,7 +64,6 @@ const LOSS_WINDOW = 32; // steps in the shown loss: the tutorial's title is the 
 const PLAIN_REPORTS = 10; // progress lines a run prints when stderr is not a terminal
 const CHUNK_MS = 100; // ms of training between redraws of the bar: smooth, and the call overhead is nil
 const MAX_CHUNK_GROWTH = 4; // a chunk grows at most this much over the previous one (timings are noisy)
-const MAX_SEED = 2 ** 53 - 1; // seeds reach the library as doubles, exact below 2^53
 const MAX_KEPT_FLOATS = 2 ** 26; // (sampler steps + 1)·chains·D floats kept for the files: 256 MB
 const MAX_CHAINS = 100000;
 const MAX_DATA_POINTS = 100000; // dots in an SVG: beyond this the file is megabytes of overlap
@@ -75,17 +75,10 @@ const DEFAULT_FILES = {
   png: 'frames.png',
 };
 
-// Limits mirrored from src/scorefield.h (SF_MAX_*), so that the command line fails as a usage error
-// before anything runs; the library checks again.
-const LIMITS = {
-  hidden: 512,
-  depth: 4,
-  batch: 65536,
-  projections: 64,
-  levels: 64,
-  samplerSteps: 1000000,
-  trainSteps: 100000000,
-};
+// Integer options are bounded by the library's own limits (sf.limits, SF_MAX_* of src/scorefield.h,
+// read from the loaded module: an option's `limit` names one), checked by web/core/validate.js, so
+// that the command line fails as a usage error before anything runs; the library checks again.
+const MAX_TRAIN_STEPS = 100000000; // the command line's own bound: about a day of training
 
 const COMMANDS = {
   train: 'train a score model, then sample from it and draw it',
@@ -129,7 +122,7 @@ export const OPTIONS = [
     name: 'steps',
     type: 'int',
     min: 0,
-    max: LIMITS.trainSteps,
+    max: MAX_TRAIN_STEPS,
     commands: T,
     default: ({ dataset }) => TUTORIAL_STEPS[dataset] ?? TUTORIAL_STEPS.swiss_roll,
     help: "training steps (the tutorial's loops)",
@@ -139,7 +132,7 @@ export const OPTIONS = [
     name: 'batch',
     type: 'int',
     min: 1,
-    max: LIMITS.batch,
+    limit: 'batch',
     commands: T,
     default: lib('train', 'batch'),
     help: 'points per step',
@@ -159,7 +152,7 @@ export const OPTIONS = [
     name: 'projections',
     type: 'int',
     min: 1,
-    max: LIMITS.projections,
+    limit: 'proj',
     commands: T,
     default: lib('train', 'projections'),
     help: 'random projections per point (sliced objectives)',
@@ -211,7 +204,7 @@ export const OPTIONS = [
     name: 'levels',
     type: 'int',
     min: 1,
-    max: LIMITS.levels,
+    limit: 'levels',
     commands: T,
     default: lib('train', 'levels'),
     help: 'ncsn: noise levels L, geometric from σ₁ down to σ_L',
@@ -229,7 +222,7 @@ export const OPTIONS = [
     name: 'hidden',
     type: 'int',
     min: 1,
-    max: LIMITS.hidden,
+    limit: 'hidden',
     commands: T,
     default: lib('net', 'hidden'),
     help: 'hidden width H of the MLP D → H → … → H → D',
@@ -239,7 +232,7 @@ export const OPTIONS = [
     name: 'depth',
     type: 'int',
     min: 1,
-    max: LIMITS.depth,
+    limit: 'depth',
     commands: T,
     default: lib('net', 'depth'),
     help: 'hidden layers',
@@ -249,7 +242,7 @@ export const OPTIONS = [
     name: 'seed',
     type: 'int',
     min: 0,
-    max: MAX_SEED,
+    limit: 'seed',
     commands: T,
     default: lib('net', 'seed'),
     help: 'seeds the initial weights and the training batches',
@@ -317,7 +310,7 @@ export const OPTIONS = [
     key: 'steps',
     type: 'int',
     min: 0,
-    max: LIMITS.samplerSteps,
+    limit: 'steps',
     commands: TS,
     default: lib('langevin', 'steps'),
     help: 'Langevin steps (every frame is kept)',
@@ -328,7 +321,7 @@ export const OPTIONS = [
     key: 'seed',
     type: 'int',
     min: 0,
-    max: MAX_SEED,
+    limit: 'seed',
     commands: TS,
     default: lib('langevin', 'seed'),
     help: "seeds the sampler's noise and the random start points",
@@ -339,7 +332,7 @@ export const OPTIONS = [
     key: 'steps',
     type: 'int',
     min: 0,
-    max: LIMITS.samplerSteps,
+    limit: 'steps',
     commands: TS,
     default: lib('anneal', 'steps'),
     help: 'annealed Langevin steps per noise level (the end of each level is kept)',
@@ -455,9 +448,17 @@ class UsageError extends Error {
 
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i; // no hex, no blanks, no "" (Number() takes all three)
 
+// A number of the command line: decimal, and finite once read (1e999 overflows to Infinity).
+function numberOf(opt, text, what) {
+  if (!NUMBER_RE.test(text.trim())) throw new UsageError(`--${opt.name} needs ${what}, got '${text}'`);
+  const v = Number(text);
+  if (!Number.isFinite(v))
+    throw new UsageError(`--${opt.name}: ${text.trim()} is too large (it overflows to Infinity)`);
+  return v;
+}
+
 function parseNumber(opt, text) {
-  if (!NUMBER_RE.test(text)) throw new UsageError(`--${opt.name} needs a number, got '${text}'`);
-  return Number(text);
+  return numberOf(opt, text, 'a number');
 }
 
 function checkRange(opt, v) {
@@ -472,12 +473,12 @@ function checkRange(opt, v) {
 function numberList(opt, text, what) {
   return text.split(',').map((s) => {
     if (!NUMBER_RE.test(s.trim())) throw new UsageError(`--${opt.name} needs ${what}, got '${text}'`);
-    return Number(s);
+    return numberOf(opt, s, what);
   });
 }
 
-/** The value of one option from its text, by the option's type; throws UsageError. */
-function parseValue(opt, text) {
+/** The value of one option from its text, by the option's type (limits: sf.limits); throws UsageError. */
+function parseValue(opt, text, limits) {
   switch (opt.type) {
     case 'choice':
       if (!opt.choices.includes(text))
@@ -485,8 +486,11 @@ function parseValue(opt, text) {
       return text;
     case 'int': {
       const v = parseNumber(opt, text);
-      if (!Number.isInteger(v)) throw new UsageError(`--${opt.name} must be an integer, got ${text}`);
-      return checkRange(opt, v);
+      const max = opt.limit === undefined ? opt.max : limits?.[opt.limit];
+      if (max === undefined) throw new Error(`the library's limit '${opt.limit}' is not loaded`);
+      const problem = integerProblem(v, opt.min, max);
+      if (problem) throw new UsageError(`--${opt.name} must be ${problem}, got ${text.length > 40 ? v : text}`);
+      return v;
     }
     case 'number':
       return checkRange(opt, parseNumber(opt, text));
@@ -543,9 +547,10 @@ function nearest(name) {
 
 /**
  * The command line (process.argv.slice(2)) as { command, values } with values by option name (only
- * those given), or { command: 'help', topic }. Throws UsageError.
+ * those given), or { command: 'help', topic }. limits: sf.limits, the bounds of integer options.
+ * Throws UsageError.
  */
-export function parseArgs(argv) {
+export function parseArgs(argv, limits) {
   const [command, ...rest] = argv;
   if (command === undefined) throw new UsageError('no command given');
   if (command === 'help' || command === '--help' || command === '-h') {
@@ -583,7 +588,7 @@ export function parseArgs(argv) {
       if (text === undefined || text.startsWith('--'))
         throw new UsageError(`--${name} needs a value (${metavar(opt)})`);
     }
-    values[name] = parseValue(opt, text);
+    values[name] = parseValue(opt, text, limits);
   }
   if (values.help) return { command: 'help', topic: command };
   return { command, values };
@@ -1004,13 +1009,13 @@ function progressMode(values, stream) {
   return stream.isTTY ? 'bar' : 'plain';
 }
 
-async function train(values, stdout, stderr) {
+async function train(sf, values, stdout, stderr) {
   for (const k of ['dataset', 'hidden', 'depth', 'seed']) {
     if (values.resume !== undefined && Object.hasOwn(values, k))
       throw new UsageError(`--${k} is fixed by the weights file of --resume`);
   }
   const isa = setting(values, 'isa', {});
-  const sf = await createScorefield();
+  await sf.loadDigits();
   let model;
   if (values.resume !== undefined) {
     model = sf.loadModel(readWeights(values.resume), { isa });
@@ -1089,10 +1094,10 @@ async function train(values, stdout, stderr) {
   }
 }
 
-async function sample(values, stdout, stderr) {
+async function sample(sf, values, stdout, stderr) {
   if (values.weights === undefined) throw new UsageError('sample needs --weights FILE');
   const bytes = readWeights(values.weights);
-  const sf = await createScorefield();
+  await sf.loadDigits();
   const model = sf.loadModel(bytes, { isa: setting(values, 'isa', {}) });
   try {
     const tc = model.trainingConfig();
@@ -1112,23 +1117,27 @@ async function sample(values, stdout, stderr) {
   }
 }
 
-async function help(topic, stdout) {
-  let defaults = null;
-  try {
-    defaults = (await createScorefield()).defaults;
-  } catch {
-    // Without the wasm modules help still works; per-dataset defaults are then not shown.
-  }
-  stdout.write(`${helpText(topic, defaults)}\n`);
+// Without the wasm modules help still works; per-dataset defaults are then not shown.
+async function help(topic, sf, stdout) {
+  stdout.write(`${helpText(topic, sf?.defaults ?? null)}\n`);
 }
 
 /** Runs the command line argv; returns the exit code. Streams default to the process's. */
 export async function main(argv, { stdout = process.stdout, stderr = process.stderr } = {}) {
   try {
-    const parsed = parseArgs(argv);
-    if (parsed.command === 'help') await help(parsed.topic, stdout);
-    else if (parsed.command === 'train') await train(parsed.values, stdout, stderr);
-    else await sample(parsed.values, stdout, stderr);
+    // The core first: its limits bound the options (the digits table is loaded by the commands).
+    let sf = null,
+      loadError = null;
+    try {
+      sf = await createScorefield({ digits: false });
+    } catch (err) {
+      loadError = err;
+    }
+    const parsed = parseArgs(argv, sf?.limits);
+    if (parsed.command === 'help') await help(parsed.topic, sf, stdout);
+    else if (!sf) throw loadError;
+    else if (parsed.command === 'train') await train(sf, parsed.values, stdout, stderr);
+    else await sample(sf, parsed.values, stdout, stderr);
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {

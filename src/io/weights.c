@@ -65,7 +65,6 @@
 #define SF__ACT_SOFTPLUS  0
 #define SF__FLAG_COND     1u
 #define SF__NO_DATASET    0xFFFFFFFFu
-#define SF__STEP_LIMIT    (1ull << 53) /* step counts reach JavaScript as doubles */
 
 /* Field offsets of the header (see the table above). */
 enum {
@@ -261,8 +260,9 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
     if (sf__check_train_config(&w->tc, net.D, w->has_dataset, cond) != SF_OK) return corrupted(sf_error());
     if (w->tc.dataset == SF_DATA_POINTS && Q == 0) return corrupted("painted-points dataset without points");
     w->seed = get64(p + AT_SEED);
+    if (w->seed > SF_MAX_SEED) return corrupted("seed out of range (more than 2^53 - 1)");
     uint64_t step = get64(p + AT_STEP);
-    if (step >= SF__STEP_LIMIT) return corrupted("step count out of range");
+    if (step > SF_MAX_STEP_COUNT) return corrupted("step count out of range (more than 2^53 - 1)");
     w->step = (long long)step;
     w->rng.state = get64(p + AT_RNG_STATE);
     w->rng.inc = get64(p + AT_RNG_INC);
@@ -278,6 +278,7 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
 
 /* Copies a checked file into a model of its shape. */
 static void restore(sf_model *m, const sf_weights *w) {
+    sf_model_step_cancel(m);
     float *arrays[4] = {m->p, m->m1, m->m2, m->ema};
     const unsigned char *q = w->data;
     for (int a = 0; a < 3 + w->cond; a++)

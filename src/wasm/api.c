@@ -42,9 +42,11 @@ static const struct {
     const char *name;
     double value;
 } sfw__limits[] = {
-    {"dim", SF_MAX_DIM},       {"hidden", SF_MAX_HIDDEN}, {"depth", SF_MAX_DEPTH},
-    {"batch", SF_MAX_BATCH},   {"proj", SF_MAX_PROJ},     {"steps", SF_MAX_STEPS},
-    {"levels", SF_MAX_LEVELS}, {"points", SF_MAX_POINTS}, {"seed", (double)SF_MAX_SEED},
+    {"dim", SF_MAX_DIM},           {"hidden", SF_MAX_HIDDEN},
+    {"depth", SF_MAX_DEPTH},       {"batch", SF_MAX_BATCH},
+    {"proj", SF_MAX_PROJ},         {"steps", SF_MAX_STEPS},
+    {"levels", SF_MAX_LEVELS},     {"points", SF_MAX_POINTS},
+    {"seed", (double)SF_MAX_SEED}, {"step_count", (double)SF_MAX_STEP_COUNT},
 };
 #define SFW__LIMIT_COUNT ((int)(sizeof sfw__limits / sizeof sfw__limits[0]))
 
@@ -159,6 +161,20 @@ int sfw_model_set_train(sf_model *m, int dataset, int objective, int batch, int 
 /* losses (steps) may be 0. */
 SFW_EXPORT(sfw_model_train)
 int sfw_model_train(sf_model *m, int steps, float *losses) { return sf_model_train(m, steps, losses); }
+
+/* One step in pieces (sf_model_step_begin/_chunk/_end/_cancel): *done (an int) is set by _chunk, the
+ * loss (a float, may be 0) by _end. */
+SFW_EXPORT(sfw_model_step_begin)
+int sfw_model_step_begin(sf_model *m) { return sf_model_step_begin(m); }
+
+SFW_EXPORT(sfw_model_step_chunk)
+int sfw_model_step_chunk(sf_model *m, int max_points, int *done) { return sf_model_step_chunk(m, max_points, done); }
+
+SFW_EXPORT(sfw_model_step_end)
+int sfw_model_step_end(sf_model *m, float *loss) { return sf_model_step_end(m, loss); }
+
+SFW_EXPORT(sfw_model_step_cancel)
+void sfw_model_step_cancel(sf_model *m) { sf_model_step_cancel(m); }
 
 /* s (n, D) = the score at x (n, D). */
 SFW_EXPORT(sfw_model_score)

@@ -289,7 +289,56 @@ static void test_ncsn_scores_with_the_moving_average_of_its_weights(void) {
     sf_model_free(m);
 }
 
+/* Three steps of a big batch taken in pieces of max_points (scoring between the pieces, and one step
+ * begun, half done and cancelled first) give the same losses and parameters, bit for bit, as
+ * sf_model_train; for every objective. */
+static void test_a_step_in_pieces_is_the_same_step(void) {
+    const int objectives[] = {SF_OBJ_EXACT, SF_OBJ_SLICED, SF_OBJ_SLICED_VR, SF_OBJ_DSM, SF_OBJ_NCSN};
+    const int pieces[] = {1, 37, 1000000};
+    for (int o = 0; o < 5; o++) {
+        for (int p = 0; p < 3; p++) {
+            sf_net_config nc = {2, 512,         1,
+                                5, SF_ISA_AUTO, objectives[o] == SF_OBJ_NCSN}; /* 512 wide: chunks of <= 512 rows */
+            sf_model *a = NULL, *b = NULL;
+            EXPECT(sf_model_create(&a, &nc) == SF_OK && sf_model_create(&b, &nc) == SF_OK, "%s", sf_error());
+            if (!a || !b) return;
+            sf_train_config tc = sf_train_config_default(SF_DATA_SWISS_ROLL);
+            tc.objective = objectives[o];
+            tc.batch = 1500;
+            EXPECT(sf_model_set_train(a, &tc) == SF_OK && sf_model_set_train(b, &tc) == SF_OK, "%s", sf_error());
+            float want[3], got[3], x[2] = {0.1f, 0.2f}, s[2];
+            EXPECT(sf_model_train(a, 3, want) == SF_OK, "%s", sf_error());
+            int done = 0, chunks = 0;
+            EXPECT(sf_model_step_begin(b) == SF_OK, "%s", sf_error());
+            EXPECT(sf_model_step_chunk(b, pieces[p], &done) == SF_OK, "%s", sf_error());
+            sf_model_step_cancel(b);
+            EXPECT(sf_model_step_end(b, got) == SF_EINVAL, "a cancelled step was applied");
+            for (int t = 0; t < 3; t++) {
+                EXPECT(sf_model_step_begin(b) == SF_OK, "%s", sf_error());
+                done = 0;
+                while (!done) {
+                    EXPECT(sf_model_step_chunk(b, pieces[p], &done) == SF_OK, "%s", sf_error());
+                    EXPECT(sf_model_score(b, s, x, 1) == SF_OK, "%s", sf_error());
+                    if (++chunks > 100000) return;
+                }
+                EXPECT(sf_model_step_end(b, &got[t]) == SF_OK, "%s", sf_error());
+            }
+            EXPECT(memcmp(want, got, sizeof want) == 0, "objective %d, pieces of %d: losses %g %g %g vs %g %g %g",
+                   objectives[o], pieces[p], want[0], want[1], want[2], got[0], got[1], got[2]);
+            int P = sf_model_param_count(a);
+            EXPECT(memcmp(sf_model_params(a), sf_model_params(b), sizeof(float) * (size_t)P) == 0,
+                   "objective %d, pieces of %d: parameters differ", objectives[o], pieces[p]);
+            EXPECT(sf_model_step_count(b) == 3, "step count %lld", sf_model_step_count(b));
+            if (pieces[p] == 1) EXPECT(chunks > 3, "a batch of 1500 came in %d pieces", chunks);
+            sf_model_free(a), sf_model_free(b);
+        }
+    }
+    int done = 0;
+    EXPECT(sf_model_step_chunk(NULL, 1, &done) == SF_EINVAL, "NULL model");
+}
+
 int main(void) {
+    RUN(test_a_step_in_pieces_is_the_same_step);
     RUN(test_ncsn_scores_with_the_moving_average_of_its_weights);
     RUN(test_sliced_sm_learns_the_swiss_roll);
     RUN(test_sliced_sm_learns_digits);

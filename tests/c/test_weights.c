@@ -266,6 +266,46 @@ static void test_invalid_contents_behind_valid_checksums_are_refused(void) {
     sf_model_free(m);
 }
 
+static void put64(unsigned char *p, uint64_t v) {
+    for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Seeds and step counts have one range everywhere, 0 .. 2^53 - 1: a file beyond it is refused, a
+ * model cannot be made with a seed beyond it, and a model at the last step count refuses to train
+ * (so that its own file still loads) and stays as it was. */
+static void test_seeds_and_step_counts_stay_within_2_pow_53(void) {
+    sf_model *m = trained(2, 8, 1, 3, 2);
+    if (!m) return;
+    size_t size;
+    unsigned char *f = saved(m, &size);
+    unsigned char *g = malloc(size);
+    memcpy(g, f, size), put64(g + 88, SF_MAX_SEED + 1), reseal(g, size);
+    expect_refused(m, g, size, "seed out of range", "seed 2^53");
+    memcpy(g, f, size), put64(g + 96, SF_MAX_STEP_COUNT + 1), reseal(g, size);
+    expect_refused(m, g, size, "step count out of range", "step 2^53");
+
+    memcpy(g, f, size), put64(g + 88, SF_MAX_SEED), put64(g + 96, SF_MAX_STEP_COUNT), reseal(g, size);
+    EXPECT(sf_model_load(m, g, size) == SF_OK, "seed and step 2^53 - 1: %s", sf_error());
+    EXPECT(sf_model_net_config(m).seed == SF_MAX_SEED, "seed %llu", (unsigned long long)sf_model_net_config(m).seed);
+    snapshot before = take(m);
+    float loss = -1.0f;
+    EXPECT(sf_model_train(m, 1, &loss) == SF_EINVAL, "a step past 2^53 - 1 was taken");
+    EXPECT(strstr(sf_error(), "cannot train further") != NULL, "message \"%s\"", sf_error());
+    EXPECT(same_as(m, before), "the refused step changed the model");
+    EXPECT(sf_model_load(m, before.file, before.size) == SF_OK, "its own file is refused: %s", sf_error());
+    free(before.file);
+
+    sf_net_config nc = {2, 8, 1, SF_MAX_SEED + 1, SF_ISA_AUTO, 0};
+    sf_model *bad = (sf_model *)1;
+    EXPECT(sf_model_create(&bad, &nc) == SF_EINVAL && bad == NULL, "seed 2^53 accepted by create");
+    EXPECT(strstr(sf_error(), "9007199254740992") != NULL, "message \"%s\"", sf_error());
+    nc.seed = SF_MAX_SEED;
+    EXPECT(sf_model_create(&bad, &nc) == SF_OK, "seed 2^53 - 1 refused: %s", sf_error());
+    sf_model_free(bad);
+    free(g), free(f);
+    sf_model_free(m);
+}
+
 /* A model whose dimension has no dataset saves "no dataset" and comes back without one. */
 static void test_a_model_without_dataset_round_trips(void) {
     sf_model *m = trained(3, 8, 1, 3, 0), *c = NULL;
@@ -379,6 +419,7 @@ int main(void) {
     RUN(test_every_damaged_byte_is_refused);
     RUN(test_another_architecture_is_refused_by_name);
     RUN(test_invalid_contents_behind_valid_checksums_are_refused);
+    RUN(test_seeds_and_step_counts_stay_within_2_pow_53);
     RUN(test_a_model_without_dataset_round_trips);
     RUN(test_painted_points_and_noise_conditional_nets_round_trip);
     RUN(test_version1_plain_files_load_and_noise_conditional_ones_are_refused);

@@ -111,27 +111,31 @@ test('bad_input_throws_a_named_error_and_the_model_still_works', async () => {
     [() => model.configureTraining({ objective: 'slicedVr' }), /unknown objective 'slicedVr'.*'sliced_vr'/],
     [() => model.configureTraining({ dataset: 'digits' }), /dimension 64 but the model's is 2/],
     [() => model.configureTraining({ lr: NaN }), /lr must be a finite number, got NaN/],
-    [() => model.train(-1), /steps must be >= 0, got -1/],
+    [() => model.train(-1), /steps must be an integer from 0 to 2147483647, got -1/],
     [() => model.train(1.5), /steps must be an integer/],
     [() => model.langevin({ start: new Float32Array(5), n: 2 }), /start must hold 4 floats, got 5/],
     [() => model.score([0.5, 0.5], 1), /points must be a Float32Array/],
     [() => sf.createModel({ dim: 2, isa: 'avx' }), /unknown isa 'avx'/],
-    [() => model.configureTraining({ batch: 0 }), /invalid argument/],
-    [() => model.configureTraining({ batch: 1e9 }), /batch size must be 1..65536, got 1000000000/],
+    [() => model.configureTraining({ batch: 0 }), /batch must be an integer from 1 to 65536, got 0/],
+    [() => model.configureTraining({ batch: 1e9 }), /batch must be an integer from 1 to 65536, got 1000000000/],
     [() => model.configureTraining({ lr: 1e300 }), /learning rate must be finite and > 0, got inf/],
     [() => model.configureTraining({ lr: -0.1 }), /learning rate must be finite and > 0/],
     [() => model.configureTraining({ sigma: -1 }), /sigma must be finite and > 0/],
-    [() => model.configureTraining({ lr: '0.1' }), /lr must be a finite number, got 0.1/],
-    [() => model.configureTraining({ levels: 1000 }), /noise levels must be 1..64/],
-    [() => sf.createModel({ dim: 2, hidden: 1e6 }), /hidden width must be 1..512, got 1000000/],
-    [() => sf.createModel({ dim: 0 }), /dimension must be 1..256, got 0/],
-    [() => sf.createModel({ dim: 2, seed: -1 }), /model seed must be an integer in \[0, 2\^53\)/],
+    [() => model.configureTraining({ lr: '0.1' }), /lr must be a finite number, got '0.1'/],
+    [() => model.configureTraining({ levels: 1000 }), /levels must be an integer from 1 to 64, got 1000/],
+    [() => sf.createModel({ dim: 2, hidden: 1e6 }), /hidden must be an integer from 1 to 512, got 1000000/],
+    [() => sf.createModel({ dim: 0 }), /dim must be an integer from 1 to 256, got 0/],
+    [() => sf.createModel({ dim: 2, seed: -1 }), /model seed must be an integer from 0 to 9007199254740991, got -1/],
     [() => sf.createModel({ dim: 2, seed: 2 ** 60 }), /model seed must be an integer/],
     [() => model.langevin({ start: new Float32Array(2), eps: -1 }), /eps must be finite and > 0/],
-    [() => model.langevin({ start: new Float32Array(2), steps: 2e6 }), /sampler steps must be 0..1000000/],
+    [
+      () => model.langevin({ start: new Float32Array(2), steps: 2e6 }),
+      /steps must be an integer from 0 to 1000000, got 2000000/,
+    ],
     [() => model.langevin({ start: new Float32Array([0, Infinity]) }), /start points contain NaN or infinity/],
     [() => model.score(new Float32Array([NaN, 0])), /x contains NaN or infinity/],
     [() => model.train(1e9), /out of memory: a buffer of 4000000000 bytes/],
+    [() => model.train(2 ** 32 + 1), /steps must be an integer from 0 to 2147483647, got 4294967297/],
   ];
   for (const [call, message] of cases) {
     assert.throws(call, message);
@@ -417,4 +421,155 @@ test('closed_form_scores_ladders_and_energy_distance', async () => {
     () => sf.energyDistance(new Float32Array(3), new Float32Array(4), 2),
     /x.length \/ dim must be an integer/,
   );
+});
+
+// Issue 15: integers that a wasm i32 argument would wrap (2^32 + 8 → 8, 2^31 → −2^31) or a double
+// would round (2^53) are refused by name and value at the API, Symbols get the same message as any
+// other wrong type, and the model is untouched.
+test('integers_beyond_the_limits_are_refused_by_value_never_wrapped', async () => {
+  const sf = await createScorefield({ digits: false });
+  const model = sf.createModel({ dim: 2, hidden: 8 });
+  const before = model.save();
+  const start = new Float32Array(2);
+  const cases = [
+    [() => sf.createModel({ dim: 2, hidden: 2 ** 32 + 8 }), /hidden must be an integer from 1 to 512, got 4294967304/],
+    [() => sf.createModel({ dim: 2 ** 31 }), /dim must be an integer from 1 to 256, got 2147483648/],
+    [() => sf.createModel({ dim: 2, depth: 2 ** 32 + 1 }), /depth must be an integer from 1 to 4, got 4294967297/],
+    [
+      () => sf.createModel({ dim: 2, seed: 2 ** 53 }),
+      /model seed must be an integer from 0 to 9007199254740991, got 9007199254740992/,
+    ],
+    [() => sf.createModel({ dim: Symbol('x') }), /dim must be an integer from 1 to 256, got a Symbol/],
+    [
+      () => model.configureTraining({ batch: 2 ** 32 + 16 }),
+      /batch must be an integer from 1 to 65536, got 4294967312/,
+    ],
+    [
+      () => model.configureTraining({ projections: 2 ** 31 }),
+      /projections must be an integer from 1 to 64, got 2147483648/,
+    ],
+    [() => model.configureTraining({ levels: 2 ** 32 + 2 }), /levels must be an integer from 1 to 64, got 4294967298/],
+    [() => model.configureTraining({ lr: Symbol('x') }), /lr must be a finite number, got a Symbol/],
+    [
+      () => model.langevin({ start, steps: 2 ** 32 + 15 }),
+      /steps must be an integer from 0 to 1000000, got 4294967311/,
+    ],
+    [() => model.langevin({ start, seed: 2 ** 53 }), /sampler seed must be an integer from 0 to 9007199254740991/],
+    [() => model.langevin({ start, n: 2 ** 32 + 1 }), /n must be an integer from 0 to 2147483647, got 4294967297/],
+    [() => model.annealedLangevin({ start, levels: 2 ** 32 + 2 }), /levels must be an integer from 1 to 64/],
+    [() => model.annealedLangevin({ start, steps: 2 ** 31 }), /steps must be an integer from 0 to 1000000/],
+    [
+      () => model.scoreGrid({ xmin: 0, xmax: 1, ymin: 0, ymax: 1, nx: 2 ** 16, ny: 2 ** 16 }),
+      /nx \* ny must be an integer from 1 to 2147483647/,
+    ],
+    [() => model.score(start, 2 ** 32 + 1), /n must be an integer from 0 to 2147483647/],
+    [
+      () => sf.sampleData({ dataset: 'swiss_roll', n: 2 ** 32 + 4 }),
+      /n must be an integer from 0 to 2147483647, got 4294967300/,
+    ],
+    [
+      () => sf.sampleData({ dataset: 'swiss_roll', n: 4, seed: 2 ** 53 }),
+      /data seed must be an integer from 0 to 9007199254740991/,
+    ],
+    [() => sf.uniform(4, 0, 1, 2 ** 60), /seed must be an integer from 0 to 9007199254740991/],
+    [() => sf.noiseLadder(2 ** 32 + 3, 1, 0.01), /levels must be an integer from 1 to 64, got 4294967299/],
+    [() => sf.energyDistance(start, start, 2 ** 32 + 2), /dim must be an integer from 1 to 256, got 4294967298/],
+  ];
+  for (const [call, message] of cases) {
+    assert.throws(call, message);
+    assert.deepEqual(model.save(), before, `the model is untouched after ${message}`);
+  }
+  // The largest seed is accepted and read back exactly.
+  const top = sf.createModel({ dim: 2, hidden: 8, seed: 2 ** 53 - 1 });
+  assert.equal(top.seed, 2 ** 53 - 1);
+  assert.equal(sf.loadModel(top.save()).seed, 2 ** 53 - 1);
+  top.dispose();
+  model.dispose();
+});
+
+test('options_are_read_once_before_the_model_is_touched_and_undefined_is_not_given', async () => {
+  const sf = await createScorefield({ digits: false });
+  let model = sf.createModel({ dim: 2, hidden: 8 });
+  // What is given as undefined is not given: lr changes, the dataset stays.
+  model.configureTraining({ lr: 0.01, dataset: undefined });
+  assert.equal(model.trainingConfig().lr, 0.01);
+  assert.equal(model.trainingConfig().dataset, 'swiss_roll');
+
+  // A getter that disposes the model and makes another: the call refuses ('disposed') and the other
+  // model is not written to.
+  let other;
+  const swap = (value) => ({
+    get batch() {
+      model.dispose();
+      other = sf.createModel({ dim: 2, hidden: 8 });
+      return value;
+    },
+  });
+  const first = model;
+  assert.throws(() => first.configureTraining(swap(7)), /disposed/);
+  assert.equal(other.trainingConfig().batch, sf.defaults.train.swiss_roll.batch, 'the other model is untouched');
+  other.dispose();
+
+  // A `length` getter on the points is never consulted: they are copied through their own length.
+  model = sf.createModel({ dim: 2, hidden: 8 });
+  const points = new Float32Array([0, 0, 1, 1]);
+  let asked = 0;
+  Object.defineProperty(points, 'length', {
+    get() {
+      asked++;
+      model.dispose();
+      return 4096;
+    },
+  });
+  model.setPoints(points);
+  model.configureTraining({ dataset: 'points' });
+  assert.equal(model.train(1).length, 1);
+  assert.equal(asked, 0, 'the length getter never ran');
+  model.dispose();
+
+  model = sf.createModel({ dim: 2, hidden: 8 });
+  const third = model;
+  assert.throws(
+    () =>
+      third.langevin({
+        start: new Float32Array(2),
+        get steps() {
+          third.dispose();
+          return 3;
+        },
+      }),
+    /disposed/,
+  );
+});
+
+// Issue 15: a step in pieces (what the worker runs so that it answers the page during a long step) is
+// the same step as train(1), bit for bit, whatever the size of the pieces.
+test('a_step_in_pieces_gives_the_losses_of_train_bit_for_bit', async () => {
+  const sf = await createScorefield({ digits: false });
+  for (const objective of ['exact', 'sliced', 'dsm']) {
+    const a = sf.createModel({ dim: 2, hidden: 512, depth: 1, seed: 3 });
+    const b = sf.createModel({ dim: 2, hidden: 512, depth: 1, seed: 3 });
+    for (const m of [a, b]) m.configureTraining({ objective, batch: 2000 });
+    const want = a.train(2);
+    const got = [];
+    let pieces = 0;
+    for (let t = 0; t < 2; t++) {
+      b.beginStep();
+      while (!b.stepChunk(100)) {
+        pieces++;
+        b.score(new Float32Array([0.5, 0.5])); // views between the pieces change nothing
+      }
+      got.push(b.endStep());
+    }
+    assert.deepEqual(bits(Float32Array.from(got)), bits(want), objective);
+    assert.deepEqual(bits(b.params()), bits(a.params()), objective);
+    assert.ok(pieces > 2, `${objective}: ${pieces} pieces`);
+    b.beginStep();
+    b.stepChunk(1);
+    b.cancelStep();
+    assert.throws(() => b.endStep(), /not complete/);
+    assert.deepEqual(b.save(), a.save(), `${objective}: a cancelled step changes nothing`);
+    a.dispose();
+    b.dispose();
+  }
 });

@@ -273,7 +273,7 @@ test('bad_arguments_exit_2_with_a_usage_message_on_stderr', async () => {
     [['train', '--lr', 'fast'], /--lr needs a number, got 'fast'/],
     [['train', '--lr', '0x10'], /--lr needs a number/],
     [['train', '--lr', '0'], /--lr must be > 0, got 0/],
-    [['train', '--depth', '5'], /--depth must be in 1\.\.4, got 5/],
+    [['train', '--depth', '5'], /--depth must be an integer from 1 to 4, got 5/],
     [['train', '--steps', '2.5'], /--steps must be an integer/],
     [['train', '--dataset', 'spirals'], /--dataset must be one of swiss_roll, digits, .*; got 'spirals'/],
     [['train', '--objective', 'ssm'], /--objective must be one of exact, sliced, sliced_vr, dsm/],
@@ -296,6 +296,18 @@ test('bad_arguments_exit_2_with_a_usage_message_on_stderr', async () => {
     [['train', '--lr', 'NaN'], /--lr needs a number, got 'NaN'/],
     [['train', '--sigma', 'Infinity'], /--sigma needs a number, got 'Infinity'/],
     [['train', '--eps', '-Infinity'], /--eps needs a number/],
+    [['train', '--eps', '1e999'], /--eps: 1e999 is too large \(it overflows to Infinity\)/],
+    [['train', '--box', '0,1e999,0,1'], /--box: 1e999 is too large/],
+    [['train', '--start', '0,0;1e400,1'], /--start: 1e400 is too large/],
+    [['train', '--hidden', String(2 ** 32 + 8)], /--hidden must be an integer from 1 to 512, got 4294967304/],
+    [['train', '--batch', String(2 ** 32 + 16)], /--batch must be an integer from 1 to 65536, got 4294967312/],
+    [['train', '--depth', String(2 ** 31)], /--depth must be an integer from 1 to 4, got 2147483648/],
+    [['train', '--sampler-steps', String(2 ** 32 + 15)], /--sampler-steps must be an integer from 0 to 1000000/],
+    [
+      ['train', '--seed', '9007199254740992'],
+      /--seed must be an integer from 0 to 9007199254740991, got 9007199254740992/,
+    ],
+    [['train', '--sampler-seed', '1e20'], /--sampler-seed must be an integer from 0 to 9007199254740991/],
     [['train', '--dataset', 'x'.repeat(100000)], /^(?![^\n]{500})[^\n]*--dataset must be one of/], // a 100 000-character argument: a short message
     [['train', `--${'y'.repeat(100000)}`, '1'], /unknown option --y{100,400}…$/m],
   ];

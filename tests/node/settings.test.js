@@ -221,7 +221,7 @@ test('out_of_range_numbers_are_clamped_and_malformed_ones_dropped', () => {
     '#exact&exact.batch=0&exact.seed=1e30&exact.lr=abc&exact.steps=2.5&exact.width=513&bogus=1',
   );
   assert.equal(read.anchor, 'exact');
-  assert.deepEqual(read.runs.exact, { batch: 1, seed: 2 ** 32 - 1, width: 512 });
+  assert.deepEqual(read.runs.exact, { batch: 1, seed: 2 ** 53 - 1, width: 512 });
   assert.equal(read.notices.length, 6);
   assert.match(read.notices.join(' '), /batch: 0 is below the minimum 1: using 1/);
   assert.match(read.notices.join(' '), /lr: 'abc' is not a number: ignored/);
@@ -270,6 +270,27 @@ test('the_hash_the_page_writes_reads_back_to_the_same_state', () => {
     assert.ok(hash.length < MAX_ADDRESS_CHARS);
   }
   assert.equal(pageHash({}), '');
+});
+
+// Issue 15: the table's integer ranges are the core's limits (sf.limits), and a seed the core accepts
+// (up to 2^53 − 1, as a weights file may carry) goes into a link and comes back exactly, no notice.
+test('integer_ranges_are_the_cores_limits_and_links_carry_every_seed_exactly', async () => {
+  const { createScorefield } = await import('../../web/core/scorefield.js');
+  const sf = await createScorefield({ digits: false });
+  const limitOf = { batch: 'batch', width: 'hidden', depth: 'depth', levels: 'levels', seed: 'seed' };
+  for (const row of SETTINGS) {
+    if (limitOf[row.name]) assert.equal(row.max, sf.limits[limitOf[row.name]], `${row.name}'s maximum`);
+    if (/seed$/i.test(row.name)) assert.equal(row.max, sf.limits.seed, `${row.name}'s maximum`);
+    if (/steps$/i.test(row.name)) assert.ok(row.max <= sf.limits.steps, `${row.name}'s maximum`);
+  }
+  for (const seed of [2 ** 32, 2 ** 40, 2 ** 53 - 1]) {
+    const hash = pageHash({ anchor: '', pageGiven: {}, runs: { exact: { seed } } });
+    const read = readPageAddress('', hash);
+    assert.deepEqual(read.notices, [], hash);
+    assert.equal(read.runs.exact.seed, seed, hash);
+  }
+  const beyond = readPageAddress('', '#exact.seed=9007199254740992');
+  assert.equal(beyond.notices.length, 1, 'a seed of 2^53 is clamped with a notice');
 });
 
 test('splitting_an_address_never_throws_and_bounds_its_input', () => {

@@ -260,6 +260,53 @@ const BAD = [
     { type: TO_WORKER.MEASURE, requestId: 1, cells: [{ dim: 2, objective: 'sliced' }], budgetMs: 1e9 },
     /budgetMs must be/,
   ],
+  // integers a wasm i32 would wrap (2^32 + n → n, 2^31 → −2^31) or a double would round (2^53)
+  [
+    'width 2^32 + 8',
+    { type: TO_WORKER.CONFIGURE, run: 'a', settings: { ...SETTINGS, width: 2 ** 32 + 8 } },
+    /hidden must be an integer from 1 to 512, got 4294967304/,
+  ],
+  [
+    'batch 2^32 + 16',
+    { type: TO_WORKER.CONFIGURE, run: 'a', settings: { ...SETTINGS, batch: 2 ** 32 + 16 } },
+    /batch must be an integer from 1 to 65536, got 4294967312/,
+  ],
+  [
+    'depth 2^31',
+    { type: TO_WORKER.CONFIGURE, run: 'a', settings: { ...SETTINGS, depth: 2 ** 31 } },
+    /depth must be an integer from 1 to 4, got 2147483648/,
+  ],
+  [
+    'seed 2^53',
+    { type: TO_WORKER.CONFIGURE, run: 'a', settings: { ...SETTINGS, seed: 2 ** 53 } },
+    /seed must be an integer from 0 to 9007199254740991, got 9007199254740992/,
+  ],
+  [
+    '2^32 + 1 steps',
+    { type: TO_WORKER.STEP, run: 'a', steps: 2 ** 32 + 1 },
+    /steps must be an integer from 1 to 1000000/,
+  ],
+  [
+    'a sampler seed of 2^53',
+    { type: TO_WORKER.SAMPLES, run: 'a', viewId: 'v', n: 2, seed: 2 ** 53, langevin },
+    /seed must be an integer from 0 to 9007199254740991/,
+  ],
+  [
+    '2^32 + 15 sampler steps',
+    {
+      type: TO_WORKER.CHAINS,
+      run: 'a',
+      viewId: 'v',
+      starts: new Float32Array(2),
+      langevin: { ...langevin, steps: 2 ** 32 + 15 },
+    },
+    /langevin\.steps must be an integer from 0 to 1000000/,
+  ],
+  [
+    'a cell of dim 2^32 + 2',
+    { type: TO_WORKER.MEASURE, requestId: 1, cells: [{ dim: 2 ** 32 + 2, objective: 'sliced' }], budgetMs: 10 },
+    /cells must be/,
+  ],
   // out of range
   ['depth 5', { type: TO_WORKER.CONFIGURE, run: 'a', settings: { ...SETTINGS, depth: 5 } }, /depth/],
   [

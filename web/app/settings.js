@@ -105,7 +105,7 @@ export const SETTINGS = Object.freeze([
     label: 'Seed',
     default: 42,
     min: 0,
-    max: 2 ** 32 - 1,
+    max: Number.MAX_SAFE_INTEGER, // SF_MAX_SEED (sf.limits.seed): links carry every seed the core takes
     step: 1,
     resets: true,
     help: 'Seeds the initial weights and the training batches: same seed, same losses.',
@@ -186,7 +186,7 @@ export const SETTINGS = Object.freeze([
     label: 'Sampler seed',
     default: 0,
     min: 0,
-    max: 2 ** 32 - 1,
+    max: Number.MAX_SAFE_INTEGER, // SF_MAX_SEED (sf.limits.seed): links carry every seed the core takes
     step: 1,
     help: "Seeds the chains' noise; Resample picks the next one.",
   },
@@ -279,7 +279,7 @@ export const SETTINGS = Object.freeze([
     label: 'Sampler seed',
     default: 0,
     min: 0,
-    max: 2 ** 32 - 1,
+    max: Number.MAX_SAFE_INTEGER, // SF_MAX_SEED (sf.limits.seed): links carry every seed the core takes
     step: 1,
     help: "Seeds the annealed sampler's start and noise; Sample again picks the next one.",
   },

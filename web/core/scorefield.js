@@ -22,6 +22,7 @@
 import { loadScorefield, readCoreFile } from './loader.js';
 import { DATASETS, ISAS, KEEPS, OBJECTIVES, STATUS, describe, enumValue } from './enums.js';
 import { gridPoints } from './grid.js';
+import { MAX_INT32, finiteNumber, integer as checkedInteger, show } from './validate.js';
 
 const F32_BYTES = 4; // bytes per float32 (and per int32)
 const DIGITS_FILE = 'scorefield-digits.bin'; // the digits table, next to the wasm modules
@@ -68,16 +69,27 @@ function deepFreeze(o) {
   return Object.freeze(o);
 }
 
-function finite(name, v) {
-  if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new Error(`scorefield: ${name} must be a finite number, got ${v}`);
-  return v;
+const PREFIX = 'scorefield: ';
+const finite = (name, v) => finiteNumber(name, v, PREFIX);
+// Every integer argument, checked against its range (validate.js): counts the library bounds only by
+// memory go up to MAX_INT32, so that none is wrapped by the i32 conversion of a wasm argument.
+const integer = (name, v, min = 0, max = MAX_INT32) => checkedInteger(name, v, min, max, PREFIX);
+
+// A plain copy of an options object, each property read exactly once (a getter runs once), before any
+// model pointer is taken: what the caller's getters do cannot reach a model mid-call.
+function readOptions(what, options) {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null)
+    throw new Error(`scorefield: ${what} must be an object, got ${show(options)}`);
+  const copy = {};
+  for (const key of Object.keys(options)) copy[key] = options[key];
+  return copy;
 }
 
-function integer(name, v, min = -Infinity) {
-  if (!Number.isInteger(v)) throw new Error(`scorefield: ${name} must be an integer, got ${v}`);
-  if (v < min) throw new Error(`scorefield: ${name} must be >= ${min}, got ${v}`);
-  return v;
+// A Float32Array's own elements, copied through its internal length (a `length` getter on the object
+// cannot change what is read), or the value itself for floats() to refuse.
+function ownFloats(a) {
+  return a instanceof Float32Array ? new Float32Array(a) : a;
 }
 
 function bytesOf(name, a) {
@@ -182,6 +194,7 @@ export async function createScorefield(options = {}) {
   const sf = await loadScorefield({ simd: options.simd });
   const defaults = readDefaults(sf);
   const limits = readLimits(sf);
+  sf.limits = limits; // for the Model's checks
   let digitsLoaded = false,
     digitsLoading = null;
   // The digits table lives outside the wasm (scorefield-digits.bin, 44 KB gzipped): fetched once per
@@ -227,10 +240,10 @@ export async function createScorefield(options = {}) {
       isa = 'auto',
       noiseConditional = false,
     } = {}) {
-      integer('dim', dim);
-      integer('hidden', hidden);
-      integer('depth', depth);
-      finite('seed', seed);
+      integer('dim', dim, 1, limits.dim);
+      integer('hidden', hidden, 1, limits.hidden);
+      integer('depth', depth, 1, limits.depth);
+      integer('model seed', seed, 0, limits.seed);
       const isaId = enumValue(ISAS, 'isa', isa);
       if (typeof noiseConditional !== 'boolean')
         throw new Error(`scorefield: noiseConditional must be true or false, got ${describe(noiseConditional)}`);
@@ -261,6 +274,7 @@ export async function createScorefield(options = {}) {
      */
     dataScore({ dataset, points, noise, sigma = 0 }) {
       const id = enumValue(DATASETS, 'dataset', dataset);
+      points = ownFloats(points);
       const n = points?.length / 2;
       integer('points.length / 2', n, 0);
       floats('points', points, 2 * n);
@@ -275,7 +289,9 @@ export async function createScorefield(options = {}) {
 
     /** The energy distance between samples x (n, dim) and y (m, dim), Float32Arrays: a number. */
     energyDistance(x, y, dim) {
-      integer('dim', dim, 1);
+      integer('dim', dim, 1, limits.dim);
+      x = ownFloats(x);
+      y = ownFloats(y);
       const n = x?.length / dim,
         m = y?.length / dim;
       integer('x.length / dim', n, 0);
@@ -292,7 +308,7 @@ export async function createScorefield(options = {}) {
 
     /** The geometric noise ladder σ₁ = sigmaMax > … > σ_L = sigmaMin as a Float32Array (levels). */
     noiseLadder(levels, sigmaMax, sigmaMin) {
-      integer('levels', levels, 1);
+      integer('levels', levels, 1, limits.levels);
       finite('sigmaMax', sigmaMax);
       finite('sigmaMin', sigmaMin);
       return withBuffers(sf, [F32_BYTES * levels], (out) => {
@@ -319,7 +335,7 @@ export async function createScorefield(options = {}) {
       const id = enumValue(DATASETS, 'dataset', dataset);
       integer('n', n, 0);
       noise = finite('noise', noise ?? defaults.train[dataset].dataNoise);
-      finite('seed', seed);
+      integer('data seed', seed, 0, limits.seed);
       const D = sf.exports.sfw_data_dim(id);
       return withBuffers(sf, [F32_BYTES * n * D, F32_BYTES * n], (x, labels) => {
         sf.check(sf.exports.sfw_data_sample(x, labels, id, n, noise, seed));
@@ -335,7 +351,7 @@ export async function createScorefield(options = {}) {
       integer('n', n, 0);
       finite('lo', lo);
       finite('hi', hi);
-      finite('seed', seed);
+      integer('seed', seed, 0, limits.seed);
       return withBuffers(sf, [F32_BYTES * n], (out) => {
         sf.check(sf.exports.sfw_uniform(out, n, lo, hi, seed));
         return sf.f32(out, n).slice();
@@ -408,10 +424,12 @@ export class Model {
    * its own noise and σ settings (a new model starts with the library's defaults for its dataset). On
    * an Error nothing changes. Parameters and Adam's state are kept.
    */
-  configureTraining(changes = {}) {
+  configureTraining(options = {}) {
+    // Each option read once, before the model is touched; an option given as undefined is not given.
+    const changes = Object.fromEntries(
+      Object.entries(readOptions('training settings', options)).filter(([, v]) => v !== undefined),
+    );
     const m = this.#model();
-    if (typeof changes !== 'object' || changes === null)
-      throw new Error(`scorefield: training settings must be an object, got ${changes}`);
     const unknown = Object.keys(changes).filter((k) => !TRAINING_KEYS.includes(k));
     if (unknown.length)
       throw new Error(
@@ -425,9 +443,10 @@ export class Model {
       for (const key of PER_DATASET_KEYS) c[key] = changes[key] ?? d[key];
     }
     const objectiveId = enumValue(OBJECTIVES, 'objective', c.objective);
-    integer('batch', c.batch);
-    integer('projections', c.projections);
-    integer('levels', c.levels);
+    const limits = this.#sf.limits;
+    integer('batch', c.batch, 1, limits.batch);
+    integer('projections', c.projections, 1, limits.proj);
+    integer('levels', c.levels, 1, limits.levels);
     for (const key of ['lr', 'sigma', 'dataNoise', 'sigmaMax', 'sigmaMin']) finite(key, c[key]);
     this.#sf.check(
       this.#sf.exports.sfw_model_set_train(
@@ -451,9 +470,10 @@ export class Model {
    * on them with configureTraining({ dataset: 'points' }).
    */
   setPoints(points) {
+    points = ownFloats(points); // read before the model is touched
     const m = this.#model();
     const n = points?.length / 2;
-    integer('points.length / 2', n, 0);
+    integer('points.length / 2', n, 0); // the core checks 1 .. SF_MAX_POINTS
     floats('points', points, 2 * n);
     const sf = this.#sf;
     withBuffers(sf, [F32_BYTES * 2 * n], (buf) => {
@@ -490,11 +510,57 @@ export class Model {
   }
 
   /**
+   * One training step in pieces, for a caller with a loop of its own (the worker answers the page
+   * between them): beginStep(), then stepChunk(maxPoints) until it returns true (each processes at
+   * least one of the core's chunks of the batch, otherwise at most maxPoints points), then endStep()
+   * applies the step and returns its loss. The same step, bit for bit, as train(1). Scoring and
+   * sampling may run between the pieces; cancelStep() (or configureTraining, setPoints, load, train)
+   * abandons it and leaves the model as it was.
+   */
+  beginStep() {
+    this.#sf.check(this.#sf.exports.sfw_model_step_begin(this.#model()));
+  }
+
+  /** Processes the next points of the step's batch (see beginStep); returns whether it is complete. */
+  stepChunk(maxPoints) {
+    const m = this.#model();
+    integer('maxPoints', maxPoints, 1);
+    const sf = this.#sf;
+    return withBuffers(sf, [F32_BYTES], (done) => {
+      sf.check(sf.exports.sfw_model_step_chunk(m, maxPoints, done));
+      return new Int32Array(sf.memory.buffer, done, 1)[0] !== 0;
+    });
+  }
+
+  /** Applies the step begun by beginStep and returns its loss (a non-finite step: an Error, rolled back). */
+  endStep() {
+    const m = this.#model();
+    const sf = this.#sf;
+    return withBuffers(sf, [F32_BYTES], (loss) => {
+      const status = sf.exports.sfw_model_step_end(m, loss);
+      const value = sf.f32(loss, 1)[0];
+      try {
+        sf.check(status);
+      } catch (err) {
+        if (status === STATUS.not_finite) err.failedLoss = value;
+        throw err;
+      }
+      return value;
+    });
+  }
+
+  /** Abandons a step begun by beginStep (nothing happens when there is none). */
+  cancelStep() {
+    this.#sf.exports.sfw_model_step_cancel(this.#model());
+  }
+
+  /**
    * The score at n points (Float32Array (n, D)), as a Float32Array (n, D). n defaults to
    * points.length / D. sigma: the noise level of a noise-conditional model (default: the smallest
    * level of its training ladder); ignored by a plain model.
    */
   score(points, n = points?.length / this.dim, sigma = undefined) {
+    points = ownFloats(points);
     const m = this.#model();
     integer('n', n, 0);
     floats('points', points, n * this.dim);
@@ -525,6 +591,7 @@ export class Model {
     finite('ymax', ymax);
     integer('nx', nx, 1);
     integer('ny', ny, 1);
+    integer('nx * ny', nx * ny, 1);
     const points = gridPoints({ xmin, xmax, ymin, ymax, nx, ny });
     return { points, scores: this.score(points, nx * ny, sigma) };
   }
@@ -535,16 +602,22 @@ export class Model {
    * the swiss roll's for a dimension without a dataset). Returns a Float32Array of
    * shape (steps + 1, n, D) with frame 0 = start when keepAll, else (n, D) after the last step.
    */
-  langevin({ start, n = start?.length / this.dim, eps, decay, temperature, steps, seed, keepAll = false } = {}) {
+  langevin(options = {}) {
+    const o = readOptions('sampler settings', options);
+    const start = ownFloats(o.start),
+      keepAll = o.keepAll ?? false;
     const m = this.#model();
     const d = this.#defaults.langevin[this.#datasetName()];
+    const n = o.n ?? start?.length / this.dim;
     integer('n', n, 0);
     floats('start', start, n * this.dim);
-    eps = finite('eps', eps ?? d.eps);
-    decay = finite('decay', decay ?? d.decay);
-    temperature = finite('temperature', temperature ?? d.temperature);
-    steps = integer('steps', steps ?? d.steps, 0);
-    seed = finite('seed', seed ?? d.seed);
+    const eps = finite('eps', o.eps ?? d.eps);
+    const decay = finite('decay', o.decay ?? d.decay);
+    const temperature = finite('temperature', o.temperature ?? d.temperature);
+    const steps = integer('steps', o.steps ?? d.steps, 0, this.#sf.limits.steps);
+    const seed = integer('sampler seed', o.seed ?? d.seed, 0, this.#sf.limits.seed);
+    if (typeof keepAll !== 'boolean')
+      throw new Error(`scorefield: keepAll must be true or false, got ${show(keepAll)}`);
     const size = n * this.dim,
       outSize = keepAll ? (steps + 1) * size : size;
     const sf = this.#sf;
@@ -561,28 +634,23 @@ export class Model {
    * defaults to the model's training ladder, steps and eps to sf.defaults.anneal. keep: 'last'
    * ((n, D)), 'levels' ((levels + 1, n, D), frame 0 = start) or 'all' ((levels·steps + 1, n, D)).
    */
-  annealedLangevin({
-    start,
-    n = start?.length / this.dim,
-    sigmaMax,
-    sigmaMin,
-    levels,
-    steps,
-    eps,
-    seed,
-    keep = 'last',
-  } = {}) {
+  annealedLangevin(options = {}) {
+    const o = readOptions('sampler settings', options);
+    const start = ownFloats(o.start),
+      keep = o.keep ?? 'last';
     const m = this.#model();
     const t = this.trainingConfig(),
-      d = this.#defaults.anneal[this.#datasetName()];
+      d = this.#defaults.anneal[this.#datasetName()],
+      limits = this.#sf.limits;
+    const n = o.n ?? start?.length / this.dim;
     integer('n', n, 0);
     floats('start', start, n * this.dim);
-    sigmaMax = finite('sigmaMax', sigmaMax ?? t.sigmaMax);
-    sigmaMin = finite('sigmaMin', sigmaMin ?? t.sigmaMin);
-    levels = integer('levels', levels ?? t.levels, 1);
-    steps = integer('steps', steps ?? d.steps, 0);
-    eps = finite('eps', eps ?? d.eps);
-    seed = finite('seed', seed ?? d.seed);
+    const sigmaMax = finite('sigmaMax', o.sigmaMax ?? t.sigmaMax);
+    const sigmaMin = finite('sigmaMin', o.sigmaMin ?? t.sigmaMin);
+    const levels = integer('levels', o.levels ?? t.levels, 1, limits.levels);
+    const steps = integer('steps', o.steps ?? d.steps, 0, limits.steps);
+    const eps = finite('eps', o.eps ?? d.eps);
+    const seed = integer('sampler seed', o.seed ?? d.seed, 0, limits.seed);
     const keepId = enumValue(KEEPS, 'keep', keep);
     const size = n * this.dim;
     const frames = keep === 'all' ? levels * steps + 1 : keep === 'levels' ? levels + 1 : 1;

@@ -4,14 +4,16 @@
 // is for everything else that can reach a worker (a script on the page, a bug, a test).
 //
 // Shapes check types, sizes and the bounds the worker itself relies on (array lengths, counts it
-// allocates for); the values the core takes (a learning rate, a dataset name, a seed) the core checks
-// again with its own messages, so those are only required to be of the right type here.
+// allocates for); the values the core takes (a learning rate, a dataset name) the core checks again
+// with its own messages, so those are only required to be of the right type here. Integers are
+// checked by web/core/validate.js against the core's own limits (sf.limits: steps, seeds, dimensions),
+// read from the loaded module and never copied, so no integer of a message can wrap in a wasm i32.
 
+import { integerProblem } from '../core/validate.js';
 import { NCSN_TO_WORKER, TO_WORKER } from './protocol.js';
 
 const MAX_NAME = 256; // characters in a run name, an id, a dataset or objective name
 const MAX_COUNT = 1 << 20; // data points, chains, particles in one request
-const MAX_STEPS = 1000000; // SF_MAX_STEPS: Langevin steps, training steps in one STEP
 const MAX_GRID = 1024; // grid cells along one side
 const MAX_FLOATS = 1 << 24; // numbers in one Float32Array (64 MiB)
 const MAX_BYTES = 1 << 28; // bytes in one weights file (256 MiB)
@@ -27,7 +29,7 @@ const name = (v) =>
   typeof v === 'string' && v.length >= 1 && v.length <= MAX_NAME ? '' : `a string of 1 to ${MAX_NAME} characters`;
 const id = (v) =>
   (Number.isSafeInteger(v) && v >= 0) || name(v) === '' ? '' : 'an id (a non-negative integer or a short string)';
-const int = (lo, hi) => (v) => (Number.isInteger(v) && v >= lo && v <= hi ? '' : `an integer from ${lo} to ${hi}`);
+const int = (lo, hi) => (v) => integerProblem(v, lo, hi);
 const finite = (v) => (Number.isFinite(v) ? '' : 'a finite number');
 const bool = (v) => (typeof v === 'boolean' ? '' : 'true or false');
 const oneOf =
@@ -41,7 +43,6 @@ const bytes = (v) =>
 const names = (v) =>
   Array.isArray(v) && v.length <= MAX_SETTINGS && v.every((x) => name(x) === '') ? '' : 'an array of names';
 const optional = (check) => (v) => (v === undefined ? '' : check(v));
-const seed = int(0, Number.MAX_SAFE_INTEGER);
 
 // A settings object: its values are the core's to check, but they must be plain data of a few keys.
 const settings = (v) => {
@@ -80,92 +81,111 @@ function fieldMisfit(check, value, path) {
   return expected ? { path, expected } : null;
 }
 
-const grid = object({
-  xmin: finite,
-  xmax: finite,
-  ymin: finite,
-  ymax: finite,
-  nx: int(1, MAX_GRID),
-  ny: int(1, MAX_GRID),
-});
-const fieldGrid = object({
-  xmin: finite,
-  xmax: finite,
-  ymin: finite,
-  ymax: finite,
-  nx: int(1, MAX_GRID),
-  ny: int(1, MAX_GRID),
-  sigma: optional(finite),
-});
-const box = object({ xmin: finite, xmax: finite, ymin: finite, ymax: finite });
-// The plain sampler's settings (CHAINS, SAMPLES), or the annealed sampler's { steps, eps, seed } that
-// an NCSN run's SAMPLES carries in the same place.
-const langevin = object({
-  eps: finite,
-  steps: int(0, MAX_STEPS),
-  decay: optional(finite),
-  temperature: optional(finite),
-  seed: optional(seed),
-});
-const cell = object({ dim: int(1, 256), objective: name });
-
-// type → { field: checker }. A field not listed is ignored (and never read by the handlers).
-const SHAPES = {
-  [TO_WORKER.INIT]: { simd: optional(bool), digits: optional(oneOf('eager', 'lazy')) },
-  [TO_WORKER.DATA]: { requestId: id, dataset: name, n: int(1, MAX_COUNT), seed },
-  [TO_WORKER.CONFIGURE]: { run: name, settings },
-  [TO_WORKER.PLAY]: { run: name },
-  [TO_WORKER.PAUSE]: { run: name },
-  [TO_WORKER.STEP]: { run: name, steps: int(1, MAX_STEPS) },
-  [TO_WORKER.RESET]: { run: name },
-  [TO_WORKER.FIELD]: { run: name, gridId: id, grid: fieldGrid },
-  [TO_WORKER.CHAINS]: { run: name, viewId: id, starts: floats, langevin },
-  [TO_WORKER.SAMPLES]: { run: name, viewId: id, n: int(1, MAX_COUNT), seed, langevin },
-  [TO_WORKER.MEASURE]: {
-    requestId: id,
-    budgetMs: (v) =>
-      Number.isFinite(v) && v > 0 && v <= MAX_BUDGET_MS ? '' : `a number of ms from 0 to ${MAX_BUDGET_MS}`,
-    cells: (v) =>
-      Array.isArray(v) && v.length >= 1 && v.length <= MAX_CELLS && v.every((c) => !cell(c, ''))
-        ? ''
-        : `an array of 1 to ${MAX_CELLS} { dim, objective } cells`,
-  },
-  [TO_WORKER.SAVE]: { run: name, requestId: id },
-  [TO_WORKER.LOAD]: { run: name, requestId: id, bytes, offered: object({ datasets: names, objectives: names }) },
-  [TO_WORKER.RESTORE]: {
-    run: name,
-    settings,
-    generation: int(0, Number.MAX_SAFE_INTEGER),
-    bytes: optional(bytes),
-    points: optional(floats),
-  },
-  [TO_WORKER.PING]: { seq: int(0, Number.MAX_SAFE_INTEGER) },
-  [NCSN_TO_WORKER.POINTS]: { run: name, points: floats },
-  [NCSN_TO_WORKER.FLOW]: {
-    run: name,
-    flowId: id,
-    n: int(1, MAX_COUNT),
-    steps: int(1, MAX_STEPS),
+// The shapes of every message type for a module of these limits (sf.limits).
+function shapesFor(limits) {
+  const seed = int(0, limits.seed);
+  const MAX_STEPS = limits.steps; // Langevin steps, training steps in one STEP
+  const grid = object({
+    xmin: finite,
+    xmax: finite,
+    ymin: finite,
+    ymax: finite,
+    nx: int(1, MAX_GRID),
+    ny: int(1, MAX_GRID),
+  });
+  const fieldGrid = object({
+    xmin: finite,
+    xmax: finite,
+    ymin: finite,
+    ymax: finite,
+    nx: int(1, MAX_GRID),
+    ny: int(1, MAX_GRID),
+    sigma: optional(finite),
+  });
+  const box = object({ xmin: finite, xmax: finite, ymin: finite, ymax: finite });
+  // The plain sampler's settings (CHAINS, SAMPLES), or the annealed sampler's { steps, eps, seed } that
+  // an NCSN run's SAMPLES carries in the same place.
+  const langevin = object({
     eps: finite,
-    seed,
-    box,
-  },
-  [NCSN_TO_WORKER.FLOW_STOP]: { run: name },
-  [NCSN_TO_WORKER.TRUE_FIELD]: { requestId: id, dataset: name, grid, sigma: finite },
-  [NCSN_TO_WORKER.COMPARE]: { requestId: id, n: int(1, MAX_COUNT), seed, box },
-};
+    steps: int(0, MAX_STEPS),
+    decay: optional(finite),
+    temperature: optional(finite),
+    seed: optional(seed),
+  });
+  const cell = object({ dim: int(1, limits.dim), objective: name });
 
-/** Throws an Error naming the first thing in msg that does not fit its type's shape. */
-export function checkMessage(msg) {
+  // type → { field: checker }. A field not listed is ignored (and never read by the handlers).
+  return {
+    [TO_WORKER.INIT]: { simd: optional(bool), digits: optional(oneOf('eager', 'lazy')) },
+    [TO_WORKER.DATA]: { requestId: id, dataset: name, n: int(1, MAX_COUNT), seed },
+    [TO_WORKER.CONFIGURE]: { run: name, settings },
+    [TO_WORKER.PLAY]: { run: name },
+    [TO_WORKER.PAUSE]: { run: name },
+    [TO_WORKER.STEP]: { run: name, steps: int(1, MAX_STEPS) },
+    [TO_WORKER.RESET]: { run: name },
+    [TO_WORKER.FIELD]: { run: name, gridId: id, grid: fieldGrid },
+    [TO_WORKER.CHAINS]: { run: name, viewId: id, starts: floats, langevin },
+    [TO_WORKER.SAMPLES]: { run: name, viewId: id, n: int(1, MAX_COUNT), seed, langevin },
+    [TO_WORKER.MEASURE]: {
+      requestId: id,
+      budgetMs: (v) =>
+        Number.isFinite(v) && v > 0 && v <= MAX_BUDGET_MS ? '' : `a number of ms from 0 to ${MAX_BUDGET_MS}`,
+      cells: (v) =>
+        Array.isArray(v) && v.length >= 1 && v.length <= MAX_CELLS && v.every((c) => !cell(c, ''))
+          ? ''
+          : `an array of 1 to ${MAX_CELLS} { dim, objective } cells`,
+    },
+    [TO_WORKER.SAVE]: { run: name, requestId: id },
+    [TO_WORKER.LOAD]: { run: name, requestId: id, bytes, offered: object({ datasets: names, objectives: names }) },
+    [TO_WORKER.RESTORE]: {
+      run: name,
+      settings,
+      generation: int(0, Number.MAX_SAFE_INTEGER),
+      bytes: optional(bytes),
+      points: optional(floats),
+    },
+    [TO_WORKER.PING]: { seq: int(0, Number.MAX_SAFE_INTEGER) },
+    [NCSN_TO_WORKER.POINTS]: { run: name, points: floats },
+    [NCSN_TO_WORKER.FLOW]: {
+      run: name,
+      flowId: id,
+      n: int(1, MAX_COUNT),
+      steps: int(1, MAX_STEPS),
+      eps: finite,
+      seed,
+      box,
+    },
+    [NCSN_TO_WORKER.FLOW_STOP]: { run: name },
+    [NCSN_TO_WORKER.TRUE_FIELD]: { requestId: id, dataset: name, grid, sigma: finite },
+    [NCSN_TO_WORKER.COMPARE]: { requestId: id, n: int(1, MAX_COUNT), seed, box },
+  };
+}
+
+const INIT_SHAPE = { simd: optional(bool), digits: optional(oneOf('eager', 'lazy')) };
+const KNOWN_TYPES = new Set([...Object.values(TO_WORKER), ...Object.values(NCSN_TO_WORKER)]);
+const shapesByLimits = new WeakMap();
+
+/**
+ * Throws an Error naming the first thing in msg that does not fit its type's shape, for a module of
+ * `limits` (sf.limits; null before the core is loaded, when only INIT can be checked).
+ */
+export function checkMessage(msg, limits) {
   if (!isPlain(msg)) throw new Error('a message to the worker must be an object { type, … }');
-  if (typeof msg.type !== 'string' || !Object.hasOwn(SHAPES, msg.type)) {
+  if (typeof msg.type !== 'string' || !KNOWN_TYPES.has(msg.type)) {
     const shown =
       typeof msg.type === 'string'
         ? `'${msg.type.slice(0, 40)}${msg.type.length > 40 ? '…' : ''}'`
         : String(typeof msg.type);
     throw new Error(`unknown message type ${shown}`);
   }
-  for (const [key, check] of Object.entries(SHAPES[msg.type])) {
+  let shape = INIT_SHAPE;
+  if (msg.type !== TO_WORKER.INIT) {
+    if (!limits) throw new Error(`'${msg.type}' arrived before the core was loaded`);
+    if (!shapesByLimits.has(limits)) shapesByLimits.set(limits, shapesFor(limits));
+    shape = shapesByLimits.get(limits)[msg.type];
+    if (!shape) throw new Error(`unknown message type '${msg.type}'`);
+  }
+  for (const [key, check] of Object.entries(shape)) {
     const misfit = fieldMisfit(check, msg[key], key);
     if (misfit) throw new Error(`'${msg.type}' message: ${misfit.path} must be ${misfit.expected}`);
   }

@@ -374,7 +374,7 @@ function receive(msg) {
   if (msg?.type === TO_WORKER.PING && Number.isSafeInteger(msg.seq))
     return void post({ type: FROM_WORKER.PONG, seq: msg.seq });
   try {
-    checkMessage(msg);
+    checkMessage(msg, sf?.limits ?? null);
   } catch (err) {
     return void reportError(err, contextOf(msg));
   }
