@@ -151,6 +151,15 @@ sf_status sf_energy_distance(double *out, const float *x, int n, const float *y,
  * start 0.1·U(0, 1)⁶⁴ is sf_uniform(x0, 64 * n, 0, 0.1f, seed). */
 sf_status sf_uniform(float *out, int n, float lo, float hi, uint64_t seed);
 
+/* out (n, dim) = n points uniform in the box [lo_d, hi_d) of each coordinate d (lo, hi: dim values,
+ * finite, lo <= hi), drawn in order from the generator sf_uniform uses: the start of samplers. */
+sf_status sf_uniform_box(float *out, int n, int dim, const float *lo, const float *hi, uint64_t seed);
+
+/* x (n, 2) = n fresh draws of painted points (count, 2), 1 <= count <= SF_MAX_POINTS, as training on
+ * SF_DATA_POINTS draws them: a point chosen uniformly, plus noise·N(0, I), from a generator seeded
+ * with `seed` (its own stream): the reference data samples of painted points are compared with. */
+sf_status sf_points_sample(float *x, const float *points, int count, int n, float noise, uint64_t seed);
+
 /* ---- Noise ----------------------------------------------------------------------------------- */
 
 /* sigmas (levels) = the geometric ladder from sigma_max down to sigma_min, ends exact. */
