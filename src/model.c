@@ -12,6 +12,7 @@
 #include "data/data.h"
 #include "loss/loss.h"
 #include "net/cond.h"
+#include "noise/noise.h"
 #include "optim/adam.h"
 
 #define SF__TRAIN_DEFAULT_BATCH 128

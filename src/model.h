@@ -50,8 +50,4 @@ const float *sf__model_score_sigma_chunk(sf_model *m, const float *x, int n, flo
  * with_dataset); SF_EINVAL with a message naming the bad field. */
 sf_status sf__check_train_config(const sf_train_config *c, int D, int with_dataset, int cond);
 
-/* Checks a noise ladder's settings (sample/anneal.c): 1 <= levels <= SF_MAX_LEVELS, finite
- * sigma_max >= sigma_min > 0. */
-sf_status sf__check_ladder(int levels, float sigma_max, float sigma_min);
-
 #endif

@@ -151,6 +151,21 @@ sf_status sf_data_score(float *s, const float *x, int n, int dataset, float nois
  * sample-quality number for a sampler against fresh data. n, m >= 2. */
 sf_status sf_energy_distance(double *out, const float *x, int n, const float *y, int m, int D);
 
+/* out (n) = uniform draws in [lo, hi) from a generator seeded with `seed`: the digits sampler's
+ * start 0.1·U(0, 1)⁶⁴ is sf_uniform(x0, 64 * n, 0, 0.1f, seed). */
+sf_status sf_uniform(float *out, int n, float lo, float hi, uint64_t seed);
+
+/* out (n, dim) = n points uniform in the box [lo_d, hi_d) of each coordinate d (lo, hi: dim values,
+ * finite, lo <= hi), drawn in order from the generator sf_uniform uses: the start of samplers. */
+sf_status sf_uniform_box(float *out, int n, int dim, const float *lo, const float *hi, uint64_t seed);
+
+/* x (n, 2) = n fresh draws of painted points (count, 2), 1 <= count <= SF_MAX_POINTS, as training on
+ * SF_DATA_POINTS draws them: a point chosen uniformly, plus noise·N(0, I), from a generator seeded
+ * with `seed` (its own stream): the reference data samples of painted points are compared with. */
+sf_status sf_points_sample(float *x, const float *points, int count, int n, float noise, uint64_t seed);
+
+/* ---- Noise ----------------------------------------------------------------------------------- */
+
 /* sigmas (levels) = the geometric ladder from sigma_max down to sigma_min, ends exact. */
 sf_status sf_noise_ladder(float *sigmas, int levels, float sigma_max, float sigma_min);
 
@@ -340,10 +355,6 @@ typedef int (*sf_score_sigma_fn)(void *ctx, float *s, const float *x, int n, int
 /* The same sampler on any noise-conditional score function (sf_data_score's, for instance). */
 sf_status sf_annealed_langevin_fn(sf_score_sigma_fn fn, void *ctx, int dim, float *out, const float *x0, int n,
                                   const sf_anneal_config *ac, int keep);
-
-/* out (n) = uniform draws in [lo, hi) from a generator seeded with `seed`: the digits sampler's
- * start 0.1·U(0, 1)⁶⁴ is sf_uniform(x0, 64 * n, 0, 0.1f, seed). */
-sf_status sf_uniform(float *out, int n, float lo, float hi, uint64_t seed);
 
 #ifdef __cplusplus
 }

@@ -11,7 +11,8 @@ enum {
     SF__STREAM_TRAIN = 2,   /* training batches, projections and DSM noise */
     SF__STREAM_SAMPLER = 3, /* Langevin noise */
     SF__STREAM_DATA = 4,    /* sf_data_sample */
-    SF__STREAM_UNIFORM = 5  /* sf_uniform */
+    SF__STREAM_UNIFORM = 5, /* sf_uniform, sf_uniform_box */
+    SF__STREAM_POINTS = 6   /* sf_points_sample */
 };
 
 #endif

@@ -237,6 +237,20 @@ void sf__points_draw(float *x, const float *points, int count, int n, float nois
     }
 }
 
+sf_status sf_points_sample(float *x, const float *points, int count, int n, float noise, uint64_t seed) {
+    if (count < 1 || count > SF_MAX_POINTS)
+        return sf__fail(SF_EINVAL, "point count must be 1..%d, got %d", SF_MAX_POINTS, count);
+    if (n < 0) return sf__fail(SF_EINVAL, "draw count must be >= 0, got %d", n);
+    if (!points || (n > 0 && !x)) return sf__fail(SF_EINVAL, "sf_points_sample: NULL argument");
+    if (!sf__finite(noise) || noise < 0)
+        return sf__fail(SF_EINVAL, "data noise must be finite and >= 0, got %g", (double)noise);
+    if (!sf__all_finite(points, 2L * count)) return sf__fail(SF_EINVAL, "the points contain NaN or infinity");
+    sf_rng r;
+    sf_rng_seed(&r, seed, SF__STREAM_POINTS);
+    sf__points_draw(x, points, count, n, noise, &r);
+    return SF_OK;
+}
+
 /* ---- Closed-form scores ----------------------------------------------------------------------
  * A Gaussian mixture Σ w_k N(μ_k, v I) plus independent N(0, σ² I) noise is the mixture with variance
  * v + σ²; its score at x is Σ_k r_k (μ_k − x)/(v + σ²), with responsibilities r_k ∝ w_k N(x; μ_k, ·)

@@ -1,5 +1,5 @@
-/* langevin.c — unadjusted Langevin dynamics for many chains at once, on the model's score or on
- * any score function.
+/* langevin.c — unadjusted Langevin dynamics for many chains at once, on any scorer, and the one
+ * stepper that plain and annealed Langevin share.
  *
  *   x ← x + ε/2·s(x) + √ε·T·z,  z ~ N(0, I),  ε ← ε·decay      (the tutorial's sample_langevin)
  *
@@ -15,14 +15,21 @@
 
 #include "base/status.h"
 #include "base/streams.h"
-#include "model.h"
+#include "sample/sample.h"
 
-#define SF__FN_CHUNK_FLOATS 4096 /* stack buffer for sf_langevin_fn: 16 KiB */
+sf_status sf__langevin_step(const sf__scorer *sc, float *x, int n, float sigma, float drift, float noise, sf_rng *r) {
+    const int D = sc->dim;
+    for (int c0 = 0; c0 < n; c0 += sc->chunk) {
+        int c = n - c0 < sc->chunk ? n - c0 : sc->chunk;
+        float *xc = x + (long)c0 * D;
+        const float *s = sc->score(sc->ctx, xc, c, sigma);
+        if (!s) return SF_EINVAL;
+        for (long i = 0; i < (long)c * D; i++) xc[i] = xc[i] + drift * s[i] + noise * sf_rng_normal(r);
+    }
+    return SF_OK;
+}
 
-/* Scores of n points of a chunk; returns a pointer to them (n, D), or NULL on failure. */
-typedef const float *(*chunk_score)(void *ctx, const float *x, int n);
-
-static sf_status check_config(const sf_langevin_config *lc, int n, const float *out, const float *x0) {
+sf_status sf__langevin_check(const sf_langevin_config *lc, int n, const float *out, const float *x0) {
     if (!lc) return sf__fail(SF_EINVAL, "sampler config is NULL");
     if (n < 0) return sf__fail(SF_EINVAL, "chain count must be >= 0, got %d", n);
     if (n > 0 && (!out || !x0)) return sf__fail(SF_EINVAL, "sampler: out and x0 must not be NULL");
@@ -37,9 +44,9 @@ static sf_status check_config(const sf_langevin_config *lc, int n, const float *
     return SF_OK;
 }
 
-static sf_status run(chunk_score score, void *ctx, int D, int chunk, float *out, const float *x0, int n,
-                     const sf_langevin_config *lc, int keep_all) {
-    const long size = (long)n * D;
+sf_status sf__langevin_run(const sf__scorer *sc, float sigma, float *out, const float *x0, int n,
+                           const sf_langevin_config *lc, int keep_all) {
+    const long size = (long)n * sc->dim;
     if (!sf__all_finite(x0, size)) return sf__fail(SF_EINVAL, "the start points contain NaN or infinity");
 
     sf_rng r;
@@ -53,27 +60,13 @@ static sf_status run(chunk_score score, void *ctx, int D, int chunk, float *out,
             x += size;
         }
         const float half = 0.5f * eps, noise = sqrtf(eps) * lc->temperature;
-        for (int c0 = 0; c0 < n; c0 += chunk) {
-            int c = n - c0 < chunk ? n - c0 : chunk;
-            float *xc = x + (long)c0 * D;
-            const float *s = score(ctx, xc, c);
-            if (!s) return sf__fail(SF_EINVAL, "the score function failed at step %d", t + 1);
-            for (long i = 0; i < (long)c * D; i++) xc[i] = xc[i] + half * s[i] + noise * sf_rng_normal(&r);
-        }
+        if (sf__langevin_step(sc, x, n, sigma, half, noise, &r))
+            return sf__fail(SF_EINVAL, "the score function failed at step %d", t + 1);
         eps *= lc->decay;
         if (!sf__all_finite(x, size))
             return sf__fail(SF_ENONFINITE, "a chain became NaN or infinite at step %d; try a smaller eps", t + 1);
     }
     return SF_OK;
-}
-
-static const float *model_chunk(void *ctx, const float *x, int n) { return sf__model_score_chunk(ctx, x, n); }
-
-sf_status sf_langevin(sf_model *m, float *out, const float *x0, int n, const sf_langevin_config *lc, int keep_all) {
-    if (!m) return sf__fail(SF_EINVAL, "model is NULL");
-    sf_status st = check_config(lc, n, out, x0);
-    if (st) return st;
-    return run(model_chunk, m, m->net.D, m->ws.rows, out, x0, n, lc, keep_all);
 }
 
 typedef struct fn_ctx {
@@ -83,8 +76,9 @@ typedef struct fn_ctx {
     float s[SF__FN_CHUNK_FLOATS];
 } fn_ctx;
 
-static const float *fn_chunk(void *ctx, const float *x, int n) {
+static const float *fn_chunk(void *ctx, const float *x, int n, float sigma) {
     fn_ctx *f = ctx;
+    (void)sigma;
     return f->fn(f->ctx, f->s, x, n, f->dim) == 0 ? f->s : NULL;
 }
 
@@ -92,11 +86,12 @@ sf_status sf_langevin_fn(sf_score_fn fn, void *ctx, int dim, float *out, const f
                          const sf_langevin_config *lc, int keep_all) {
     if (!fn) return sf__fail(SF_EINVAL, "score function is NULL");
     if (dim < 1 || dim > SF_MAX_DIM) return sf__fail(SF_EINVAL, "dimension must be 1..%d, got %d", SF_MAX_DIM, dim);
-    sf_status st = check_config(lc, n, out, x0);
+    sf_status st = sf__langevin_check(lc, n, out, x0);
     if (st) return st;
     fn_ctx f;
     f.fn = fn, f.ctx = ctx, f.dim = dim;
-    return run(fn_chunk, &f, dim, SF__FN_CHUNK_FLOATS / dim, out, x0, n, lc, keep_all);
+    sf__scorer sc = {fn_chunk, &f, dim, SF__FN_CHUNK_FLOATS / dim};
+    return sf__langevin_run(&sc, 0.0f, out, x0, n, lc, keep_all);
 }
 
 sf_langevin_config sf_langevin_config_default(int dataset) {
@@ -105,15 +100,4 @@ sf_langevin_config sf_langevin_config_default(int dataset) {
         c.eps = 0.05f, c.decay = 0.98f, c.temperature = 0.02f, c.steps = 50;
     }
     return c;
-}
-
-sf_status sf_uniform(float *out, int n, float lo, float hi, uint64_t seed) {
-    if (n < 0) return sf__fail(SF_EINVAL, "count must be >= 0, got %d", n);
-    if (n > 0 && !out) return sf__fail(SF_EINVAL, "sf_uniform: out is NULL");
-    if (!sf__finite(lo) || !sf__finite(hi) || !(lo <= hi))
-        return sf__fail(SF_EINVAL, "uniform range must be finite with lo <= hi, got [%g, %g)", (double)lo, (double)hi);
-    sf_rng r;
-    sf_rng_seed(&r, seed, SF__STREAM_UNIFORM);
-    for (int i = 0; i < n; i++) out[i] = lo + (hi - lo) * sf_rng_uniform(&r);
-    return SF_OK;
 }

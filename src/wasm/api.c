@@ -125,6 +125,78 @@ int sfw_uniform(float *out, int n, float lo, float hi, double seed) {
     return st != SF_OK ? st : sf_uniform(out, n, lo, hi, s);
 }
 
+/* out (n, dim) = points uniform in the box [lo_d, hi_d) (lo, hi: dim floats); see sf_uniform_box. */
+SFW_EXPORT(sfw_uniform_box)
+int sfw_uniform_box(float *out, int n, int dim, const float *lo, const float *hi, double seed) {
+    uint64_t s;
+    sf_status st = sfw__seed(&s, seed, "uniform seed");
+    return st != SF_OK ? st : sf_uniform_box(out, n, dim, lo, hi, s);
+}
+
+/* x (n, 2) = fresh draws of the painted points (count, 2); see sf_points_sample. */
+SFW_EXPORT(sfw_points_sample)
+int sfw_points_sample(float *x, const float *points, int count, int n, float noise, double seed) {
+    uint64_t s;
+    sf_status st = sfw__seed(&s, seed, "points seed");
+    return st != SF_OK ? st : sf_points_sample(x, points, count, n, noise, s);
+}
+
+/* ---- Samplers over a dataset's exact score ---------------------------------------------------
+ * sf_langevin_fn and sf_annealed_langevin_fn driven by sf_data_score (the Gaussian mixtures), so that
+ * JavaScript samples a closed-form score without a loop or a random number of its own. */
+
+typedef struct sfw__data_score {
+    int dataset;
+    float noise;
+    float sigma; /* plain Langevin's blur; the annealed sampler passes each level's */
+} sfw__data_score;
+
+static int sfw__data_score_fn(void *ctx, float *s, const float *x, int n, int dim) {
+    const sfw__data_score *d = ctx;
+    (void)dim;
+    return sf_data_score(s, x, n, d->dataset, d->noise, d->sigma);
+}
+
+static int sfw__data_score_sigma_fn(void *ctx, float *s, const float *x, int n, int dim, float sigma) {
+    const sfw__data_score *d = ctx;
+    (void)dim;
+    return sf_data_score(s, x, n, d->dataset, d->noise, sigma);
+}
+
+/* Checks that a dataset has a closed-form score before a sampler runs on it (a clear message, not
+ * "the score function failed"). */
+static sf_status sfw__data_score_check(int dataset, float noise, float sigma) {
+    float s[2], x[2] = {0.0f, 0.0f};
+    return sf_data_score(s, x, 1, dataset, noise, sigma);
+}
+
+/* sf_langevin_fn on the exact score of a mixture dataset drawn with `noise` and blurred by sigma,
+ * then the fields of sf_langevin_config in order; keep_all as in sfw_langevin. */
+SFW_EXPORT(sfw_data_langevin)
+int sfw_data_langevin(float *out, const float *x0, int n, int dataset, float noise, float sigma, float eps, float decay,
+                      float temperature, int steps, double seed, int keep_all) {
+    sf_langevin_config lc = {.eps = eps, .decay = decay, .temperature = temperature, .steps = steps};
+    sf_status st = sfw__seed(&lc.seed, seed, "sampler seed");
+    if (st == SF_OK) st = sfw__data_score_check(dataset, noise, sigma);
+    if (st != SF_OK) return st;
+    sfw__data_score d = {dataset, noise, sigma};
+    return sf_langevin_fn(sfw__data_score_fn, &d, 2, out, x0, n, &lc, keep_all);
+}
+
+/* sf_annealed_langevin_fn on the exact score of a mixture dataset drawn with `noise`, then the fields
+ * of sf_anneal_config in order; keep an sf_keep. */
+SFW_EXPORT(sfw_data_annealed_langevin)
+int sfw_data_annealed_langevin(float *out, const float *x0, int n, int dataset, float noise, float sigma_max,
+                               float sigma_min, int levels, int steps, float eps, double seed, int keep) {
+    sf_anneal_config ac = {
+        .sigma_max = sigma_max, .sigma_min = sigma_min, .levels = levels, .steps = steps, .eps = eps};
+    sf_status st = sfw__seed(&ac.seed, seed, "sampler seed");
+    if (st == SF_OK) st = sfw__data_score_check(dataset, noise, sigma_min);
+    if (st != SF_OK) return st;
+    sfw__data_score d = {dataset, noise, 0.0f};
+    return sf_annealed_langevin_fn(sfw__data_score_sigma_fn, &d, 2, out, x0, n, &ac, keep);
+}
+
 /* ---- The model ------------------------------------------------------------------------------- */
 
 /* A new model (D = dim, H = hidden, `depth` hidden layers, an sf_isa, noise-conditional or not), or 0

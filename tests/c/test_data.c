@@ -295,6 +295,48 @@ static void test_digits_table_bytes_are_checked_on_loading(void) {
     free(t);
 }
 
+/* sf_uniform_box: every coordinate inside its side, the mean of each side at its centre (within
+ * 5 SE of a uniform's (hi − lo)/√12), seeded; sf_points_sample: the draws are the points plus noise
+ * of the asked standard deviation, each point chosen with equal probability; bad input refused. */
+static void test_box_and_painted_point_draws_have_known_moments(void) {
+    enum { N = 20000 };
+    static float x[2 * N], y[2 * N];
+    const float lo[2] = {-2.0f, 0.5f}, hi[2] = {1.0f, 0.75f};
+    EXPECT(sf_uniform_box(x, N, 2, lo, hi, 9) == SF_OK, "%s", sf_error());
+    EXPECT(sf_uniform_box(y, N, 2, lo, hi, 9) == SF_OK && memcmp(x, y, sizeof x) == 0, "seeded draws differ");
+    for (int d = 0; d < 2; d++) {
+        double mean = 0;
+        for (int i = 0; i < N; i++) {
+            float v = x[2 * i + d];
+            EXPECT(v >= lo[d] && v < hi[d], "coordinate %d = %g outside [%g, %g)", d, (double)v, (double)lo[d],
+                   (double)hi[d]);
+            mean += v;
+        }
+        mean /= N;
+        double se = (hi[d] - lo[d]) / sqrt(12.0 * N);
+        EXPECT(fabs(mean - 0.5 * (lo[d] + hi[d])) < 5 * se, "side %d mean %g", d, mean);
+    }
+    const float bad_hi[2] = {1.0f, 0.25f};
+    EXPECT(sf_uniform_box(x, N, 2, lo, bad_hi, 9) == SF_EINVAL && strstr(sf_error(), "box side 1"), "%s", sf_error());
+
+    const float points[4] = {0.0f, 0.0f, 5.0f, 5.0f};
+    const float noise = 0.3f;
+    EXPECT(sf_points_sample(x, points, 2, N, noise, 4) == SF_OK, "%s", sf_error());
+    int first = 0;
+    double ss = 0;
+    for (int i = 0; i < N; i++) {
+        const float *p = x[2 * i] + x[2 * i + 1] < 5.0f ? points : points + 2;
+        first += p == points;
+        for (int d = 0; d < 2; d++) ss += (x[2 * i + d] - p[d]) * (x[2 * i + d] - p[d]);
+    }
+    double var = ss / (2.0 * N), want = (double)noise * noise;
+    EXPECT(fabs(var - want) < 5 * want * sqrt(1.0 / N), "noise variance %g, want %g", var, want);
+    EXPECT(fabs(first - N / 2.0) < 5 * sqrt(N / 4.0), "%d of %d draws at the first point", first, N);
+    EXPECT(sf_points_sample(x, points, 0, N, noise, 4) == SF_EINVAL && strstr(sf_error(), "point count"), "%s",
+           sf_error());
+    EXPECT(sf_points_sample(x, points, 2, N, -1.0f, 4) == SF_EINVAL && strstr(sf_error(), "noise"), "%s", sf_error());
+}
+
 int main(void) {
     RUN(test_digits_table_matches_published_check_sums);
     RUN(test_digit_batches_are_table_rows_over_16);
@@ -306,5 +348,6 @@ int main(void) {
     RUN(test_digits_table_bytes_are_checked_on_loading);
     RUN(test_closed_form_scores_are_gradients_of_log_density);
     RUN(test_energy_distance_has_its_known_values);
+    RUN(test_box_and_painted_point_draws_have_known_moments);
     return TH_EXIT();
 }

@@ -573,3 +573,38 @@ test('a_step_in_pieces_gives_the_losses_of_train_bit_for_bit', async () => {
     b.dispose();
   }
 });
+
+test('samplers_over_a_datasets_exact_score_and_reference_draws_run_in_the_core', async () => {
+  const sf = await createScorefield();
+  const n = 4000;
+  const start = sf.uniformBox({ n, lo: [-2, -1], hi: [2, 1], seed: 3 });
+  assert.equal(start.length, 2 * n);
+  for (let i = 0; i < n; i++) assert.ok(start[2 * i] >= -2 && start[2 * i] < 2 && Math.abs(start[2 * i + 1]) <= 1);
+  assert.deepEqual(bits(start), bits(sf.uniformBox({ n, lo: [-2, -1], hi: [2, 1], seed: 3 })), 'seeded');
+  assert.throws(() => sf.uniformBox({ n: 2, lo: [1], hi: [0] }), /box side 0 must be finite with lo <= hi/);
+
+  // Annealed Langevin on the mixture's exact score puts about 0.2 of the mass at the small mode (−1, −1).
+  const annealed = sf.dataAnnealedLangevin({ dataset: 'mixture', start, seed: 1 });
+  let small = 0;
+  for (let i = 0; i < n; i++) if (annealed[2 * i] + annealed[2 * i + 1] < 0) small++;
+  const se = Math.sqrt((0.2 * 0.8) / n);
+  assert.ok(Math.abs(small / n - 0.2) < 0.03 + 3 * se, `small-mode fraction ${small / n}`);
+  const frames = sf.dataLangevin({ dataset: 'mixture', start, eps: 0.004, steps: 5, seed: 2, keepAll: true });
+  assert.equal(frames.length, 6 * 2 * n);
+  assert.deepEqual(bits(frames.subarray(0, 2 * n)), bits(start), 'frame 0 is the start');
+  assert.throws(() => sf.dataLangevin({ dataset: 'moons', start, eps: 0.01, steps: 1 }), /no closed-form score/);
+  assert.throws(() => sf.dataLangevin({ dataset: 'mixture', start, eps: -1, steps: 1 }), /eps must be finite/);
+
+  // Painted points: each draw is one of the points plus N(0, noise²).
+  const points = new Float32Array([0, 0, 10, 10]);
+  const draws = sf.pointsSample({ points, n: 2000, noise: 0.1, seed: 5 });
+  let near0 = 0;
+  for (let i = 0; i < 2000; i++) {
+    const d0 = Math.hypot(draws[2 * i], draws[2 * i + 1]),
+      d1 = Math.hypot(draws[2 * i] - 10, draws[2 * i + 1] - 10);
+    assert.ok(Math.min(d0, d1) < 1, `draw ${i} is far from every point`);
+    if (d0 < 1) near0++;
+  }
+  assert.ok(Math.abs(near0 / 2000 - 0.5) < 5 * Math.sqrt(0.25 / 2000), `${near0} of 2000 near the first point`);
+  assert.throws(() => sf.pointsSample({ points, n: 2, noise: -1 }), /noise must be finite and >= 0/);
+});

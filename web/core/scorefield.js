@@ -346,6 +346,142 @@ export async function createScorefield(options = {}) {
       });
     },
 
+    /**
+     * n points uniform in a box, Float32Array (n, D) with D = lo.length: coordinate d in [lo[d], hi[d]),
+     * drawn from the generator `uniform` uses, seeded with `seed` (the start of samplers).
+     */
+    uniformBox({ n, lo, hi, seed = 0 } = {}) {
+      integer('n', n, 0);
+      if (!Array.isArray(lo) || !Array.isArray(hi) || lo.length !== hi.length || lo.length < 1)
+        throw new Error(
+          `scorefield: lo and hi must be arrays of the same length >= 1, got ${describe(lo)} and ${describe(hi)}`,
+        );
+      lo.forEach((v, d) => finite(`lo[${d}]`, v));
+      hi.forEach((v, d) => finite(`hi[${d}]`, v));
+      finite('seed', seed);
+      const D = lo.length;
+      return withBuffers(sf, [F32_BYTES * n * D, F32_BYTES * D, F32_BYTES * D], (out, plo, phi) => {
+        sf.f32(plo, D).set(lo);
+        sf.f32(phi, D).set(hi);
+        sf.check(sf.exports.sfw_uniform_box(out, n, D, plo, phi, seed));
+        return sf.f32(out, n * D).slice();
+      });
+    },
+
+    /**
+     * n fresh draws of painted points (Float32Array (count, 2)) as training on them draws: a point
+     * chosen uniformly plus N(0, noise²) on each coordinate. Float32Array (n, 2).
+     */
+    pointsSample({ points, n, noise, seed = 0 } = {}) {
+      integer('n', n, 0);
+      const count = points?.length / 2;
+      integer('points.length / 2', count, 1);
+      floats('points', points, 2 * count);
+      finite('noise', noise);
+      finite('seed', seed);
+      return withBuffers(sf, [F32_BYTES * 2 * n, F32_BYTES * 2 * count], (out, p) => {
+        sf.f32(p, 2 * count).set(points);
+        sf.check(sf.exports.sfw_points_sample(out, p, count, n, noise, seed));
+        return sf.f32(out, 2 * n).slice();
+      });
+    },
+
+    /**
+     * Langevin dynamics x ← x + ε/2·s(x) + √ε·T·z, ε ← ε·decay, on the exact score of a Gaussian-mixture
+     * dataset ('mixture', 'eight_gaussians') blurred by sigma, from start (n, 2). decay and temperature
+     * default to 1, sigma to 0, noise to the dataset's. keepAll: (steps + 1, n, 2), else (n, 2).
+     */
+    dataLangevin({
+      dataset,
+      start,
+      noise,
+      sigma = 0,
+      eps,
+      decay = 1,
+      temperature = 1,
+      steps,
+      seed = 0,
+      keepAll = false,
+    } = {}) {
+      const id = enumValue(DATASETS, 'dataset', dataset);
+      const n = start?.length / 2;
+      integer('start.length / 2', n, 0);
+      floats('start', start, 2 * n);
+      noise = finite('noise', noise ?? defaults.train[dataset].dataNoise);
+      finite('sigma', sigma);
+      finite('eps', eps);
+      finite('decay', decay);
+      finite('temperature', temperature);
+      integer('steps', steps, 0);
+      finite('seed', seed);
+      const size = 2 * n,
+        outSize = keepAll ? (steps + 1) * size : size;
+      return withBuffers(sf, [F32_BYTES * size, F32_BYTES * outSize], (x0, out) => {
+        sf.f32(x0, size).set(start);
+        sf.check(
+          sf.exports.sfw_data_langevin(
+            out,
+            x0,
+            n,
+            id,
+            noise,
+            sigma,
+            eps,
+            decay,
+            temperature,
+            steps,
+            seed,
+            keepAll ? 1 : 0,
+          ),
+        );
+        return sf.f32(out, outSize).slice();
+      });
+    },
+
+    /**
+     * Annealed Langevin (as Model.annealedLangevin) on the exact score of a Gaussian-mixture dataset,
+     * blurred by each level's σ, from start (n, 2). The ladder defaults to the dataset's training
+     * ladder, steps and eps to sf.defaults.anneal; keep 'last', 'levels' or 'all'.
+     */
+    dataAnnealedLangevin({ dataset, start, noise, sigmaMax, sigmaMin, levels, steps, eps, seed, keep = 'last' } = {}) {
+      const id = enumValue(DATASETS, 'dataset', dataset);
+      const t = defaults.train[dataset],
+        d = defaults.anneal[dataset];
+      const n = start?.length / 2;
+      integer('start.length / 2', n, 0);
+      floats('start', start, 2 * n);
+      noise = finite('noise', noise ?? t.dataNoise);
+      sigmaMax = finite('sigmaMax', sigmaMax ?? t.sigmaMax);
+      sigmaMin = finite('sigmaMin', sigmaMin ?? t.sigmaMin);
+      levels = integer('levels', levels ?? t.levels, 1);
+      steps = integer('steps', steps ?? d.steps, 0);
+      eps = finite('eps', eps ?? d.eps);
+      seed = finite('seed', seed ?? d.seed);
+      const keepId = enumValue(KEEPS, 'keep', keep);
+      const size = 2 * n;
+      const frames = keep === 'all' ? levels * steps + 1 : keep === 'levels' ? levels + 1 : 1;
+      return withBuffers(sf, [F32_BYTES * size, F32_BYTES * frames * size], (x0, out) => {
+        sf.f32(x0, size).set(start);
+        sf.check(
+          sf.exports.sfw_data_annealed_langevin(
+            out,
+            x0,
+            n,
+            id,
+            noise,
+            sigmaMax,
+            sigmaMin,
+            levels,
+            steps,
+            eps,
+            seed,
+            keepId,
+          ),
+        );
+        return sf.f32(out, frames * size).slice();
+      });
+    },
+
     /** n uniform draws in [lo, hi) as a Float32Array, from a generator seeded with `seed`. */
     uniform(n, lo = 0, hi = 1, seed = 0) {
       integer('n', n, 0);

@@ -5,8 +5,8 @@
 //
 // The numbers are the core's: training, s(x, σ), annealed Langevin, the mixtures' scores, the noise
 // ladder and the energy distance all come from web/core/scorefield.js. What this module adds is
-// scheduling (a flow advances a few steps per worker tick, between training chunks) and two small
-// samplers over sf.dataScore, which the JS API offers no sampler for (see compareSamplers).
+// scheduling (a flow advances a few steps per worker tick, between training chunks); no random number,
+// sampler loop or distribution maths is written here.
 // worker.js routes the messages named in protocol.js (NCSN_TO_WORKER) here and calls ncsnTick from
 // its work loop; the page decides what to ask for and draws the answers (web/app/ncsn-*.js).
 
@@ -54,78 +54,32 @@ function smallModeFraction(x) {
   return small / (x.length / 2);
 }
 
-// n standard normals from the core's generator (Box–Muller on sf.uniform), so that every random
-// number of the page still comes from its PCG32. 1 − u keeps the logarithm finite.
-function normals(sf, n, seed) {
-  const u = sf.uniform(2 * Math.ceil(n / 2), 0, 1, seed);
-  const z = new Float32Array(n);
-  for (let i = 0; i < n; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(1 - u[i])),
-      angle = 2 * Math.PI * u[i + 1];
-    z[i] = r * Math.cos(angle);
-    if (i + 1 < n) z[i + 1] = r * Math.sin(angle);
-  }
-  return z;
-}
-
-// n points uniform on a box { xmin, xmax, ymin, ymax }, as a Float32Array (n, 2).
+// n points uniform on a box { xmin, xmax, ymin, ymax }, as a Float32Array (n, 2), drawn by the core.
 function uniformBox(sf, n, { xmin, xmax, ymin, ymax }, seed) {
-  const u = sf.uniform(2 * n, 0, 1, seed);
-  for (let i = 0; i < u.length; i += 2) {
-    u[i] = xmin + (xmax - xmin) * u[i];
-    u[i + 1] = ymin + (ymax - ymin) * u[i + 1];
-  }
-  return u;
-}
-
-// n fresh draws of painted points as training draws them (sf_model_set_points): a point chosen
-// uniformly, plus N(0, noise²) on each coordinate. The core draws them only inside a training step,
-// so the reference data for painted points is drawn here, the same way.
-function paintedDraw(sf, points, n, noise, seed) {
-  const count = points.length / 2;
-  const pick = sf.uniform(n, 0, count, seed),
-    z = normals(sf, 2 * n, seed + 1);
-  const x = new Float32Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    const j = Math.min(count - 1, Math.floor(pick[i]));
-    x[2 * i] = points[2 * j] + noise * z[2 * i];
-    x[2 * i + 1] = points[2 * j + 1] + noise * z[2 * i + 1];
-  }
-  return x;
-}
-
-// One Langevin step x ← x + α·s_σ(x) + √(2α)·z on the exact score of a mixture dataset, in place.
-function exactStep(sf, x, dataset, alpha, sigma, seed) {
-  const s = sf.dataScore({ dataset, points: x, sigma });
-  const z = normals(sf, x.length, seed),
-    k = Math.sqrt(2 * alpha);
-  for (let i = 0; i < x.length; i++) x[i] += alpha * s[i] + k * z[i];
+  return sf.uniformBox({ n, lo: [xmin, ymin], hi: [xmax, ymax], seed });
 }
 
 /**
  * Plain against annealed Langevin on the mixture's exact score, from the same n uniform starts on box:
- * plain takes L·T steps at α = COMPARE_PLAIN_ALPHA on the data's own score; annealed walks the
- * library's ladder for the mixture (T steps per level, α_i = ε·σ_i²/σ_L²) on the score blurred by σ_i.
- * The core has sf_langevin_fn and sf_annealed_langevin_fn for exactly this, but the JavaScript API
- * exposes no sampler over a data score, so the two loops are written here over sf.dataScore.
+ * plain takes L·T steps at α = COMPARE_PLAIN_ALPHA on the data's own score (the core's Langevin with
+ * ε = 2α, no decay, T = 1: x ← x + α·s(x) + √(2α)·z); annealed walks the library's ladder for the
+ * mixture (T steps per level, α_i = ε·σ_i²/σ_L²) on the score blurred by σ_i. Both run in the core
+ * (sf.dataLangevin, sf.dataAnnealedLangevin); the two samplers draw with seeds 2·seed and 2·seed + 1.
  */
 export function compareSamplers(sf, { n, seed, box }) {
   const train = sf.defaults.train[COMPARE_DATASET],
     anneal = sf.defaults.anneal[COMPARE_DATASET];
   const start = uniformBox(sf, n, box, seed);
-  const sigmas = sf.noiseLadder(train.levels, train.sigmaMax, train.sigmaMin);
-  const L = sigmas.length,
-    T = anneal.steps,
-    sigmaL = sigmas[L - 1];
-  const plain = start.slice(),
-    annealed = start.slice();
-  // Seeds: 2·L·T draws per comparison, far apart for neighbouring comparison seeds.
-  const base = seed * 4 * L * T;
-  for (let t = 0; t < L * T; t++) exactStep(sf, plain, COMPARE_DATASET, COMPARE_PLAIN_ALPHA, 0, base + t);
-  for (let i = 0; i < L; i++) {
-    const alpha = (anneal.eps * sigmas[i] * sigmas[i]) / (sigmaL * sigmaL);
-    for (let t = 0; t < T; t++) exactStep(sf, annealed, COMPARE_DATASET, alpha, sigmas[i], base + L * T + i * T + t);
-  }
+  const L = train.levels,
+    T = anneal.steps;
+  const plain = sf.dataLangevin({
+    dataset: COMPARE_DATASET,
+    start,
+    eps: 2 * COMPARE_PLAIN_ALPHA,
+    steps: L * T,
+    seed: 2 * seed,
+  });
+  const annealed = sf.dataAnnealedLangevin({ dataset: COMPARE_DATASET, start, seed: 2 * seed + 1 });
   return {
     n,
     start,
@@ -442,7 +396,12 @@ export class NcsnTrainer extends RunTrainer {
     if (!ref) {
       const draw = (seed) =>
         dataset === 'points'
-          ? paintedDraw(this.core, this.painted.points, n, this.model.trainingConfig().dataNoise, seed)
+          ? this.core.pointsSample({
+              points: this.painted.points,
+              n,
+              noise: this.model.trainingConfig().dataNoise,
+              seed,
+            })
           : this.core.sampleData({ dataset, n, seed }).x;
       let squares = 0;
       for (let k = 0; k < FLOOR_DRAWS; k++) {

@@ -1,0 +1,45 @@
+/* sample.h — the samplers' private interface (the public one is scorefield.h's sampling sections).
+ *
+ * A sampler sees the score only through an sf__scorer: a function that scores a chunk of at most
+ * `chunk` points of dimension `dim` at a noise level σ. sample/ knows nothing of models: the adapter
+ * model_sample.c turns a model into a scorer (its workspace is the chunk), and the _fn samplers wrap
+ * a public score function (a stack buffer is the chunk). The layers: noise/ below model/ and sample/;
+ * model_sample.c above both.
+ */
+#ifndef SF_SAMPLE_H
+#define SF_SAMPLE_H
+
+#include "base/rng.h"
+#include "scorefield.h"
+
+/* Scores of n <= chunk points x (n, dim) at level sigma (a scorer without levels ignores it): a
+ * pointer to them (n, dim), valid until the next call, or NULL on failure. */
+typedef const float *(*sf__chunk_score)(void *ctx, const float *x, int n, float sigma);
+
+typedef struct sf__scorer {
+    sf__chunk_score score;
+    void *ctx;
+    int dim;   /* D */
+    int chunk; /* the most points one call of score takes, >= 1 */
+} sf__scorer;
+
+/* Floats of the stack buffer a score-function scorer evaluates into: 16 KiB, 4096/dim points a call. */
+#define SF__FN_CHUNK_FLOATS 4096
+
+/* One Langevin step of all n chains x (n, D), in place, the score evaluated a chunk at a time:
+ *   x ← x + drift·s(x, σ) + noise·z,  z ~ N(0, I) drawn from r chain by chain in order,
+ * so the result does not depend on the chunk size. Plain Langevin (drift ε/2, noise √ε·T) and
+ * annealed Langevin (drift α_i, noise √(2α_i)) both step with it. SF_EINVAL if the scorer fails. */
+sf_status sf__langevin_step(const sf__scorer *sc, float *x, int n, float sigma, float drift, float noise, sf_rng *r);
+
+/* sf_langevin's checks and run on a scorer, the score taken at level sigma. */
+sf_status sf__langevin_check(const sf_langevin_config *lc, int n, const float *out, const float *x0);
+sf_status sf__langevin_run(const sf__scorer *sc, float sigma, float *out, const float *x0, int n,
+                           const sf_langevin_config *lc, int keep_all);
+
+/* sf_annealed_langevin's checks and run on a scorer. */
+sf_status sf__anneal_check(const sf_anneal_config *ac, int n, int keep, const float *out, const float *x0);
+sf_status sf__anneal_run(const sf__scorer *sc, float *out, const float *x0, int n, const sf_anneal_config *ac,
+                         int keep);
+
+#endif
