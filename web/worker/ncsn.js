@@ -14,7 +14,6 @@ import { RunTrainer } from './trainer.js';
 import { NCSN_FROM_WORKER, NCSN_TO_WORKER } from './protocol.js';
 import { gridPoints } from '../core/grid.js';
 
-const MAX_POINTS = 4096; // SF_MAX_POINTS: the most painted points a model holds
 // Chains start uniform on [−START_BOX, START_BOX]² for the quality probe: around every 2-D set.
 const START_BOX = 2;
 // The quality probe during training: PROBE_CHAINS chains of a quick annealed run — PROBE_STEPS steps
@@ -216,15 +215,15 @@ export class NcsnTrainer extends RunTrainer {
     super.stepBy(steps);
   }
 
-  /** Painted points (Float32Array (n, 2), n <= 4096; empty clears them) for this and later networks. */
+  /** Painted points (Float32Array (n, 2), n <= sf.limits.points; empty clears them) for this and later networks. */
   setPoints(points) {
     if (!(points instanceof Float32Array) || points.length % 2 !== 0)
       throw new Error('painted points must be a Float32Array of (x, y) pairs');
-    if (points.length / 2 > MAX_POINTS)
-      throw new Error(`at most ${MAX_POINTS} painted points, got ${points.length / 2}`);
+    if (points.length / 2 > this.sf.limits.points)
+      throw new Error(`at most ${this.sf.limits.points} painted points, got ${points.length / 2}`);
     this.painted.points = points.length > 0 ? points.slice() : null;
     this.painted.pointsVersion++;
-    // An empty set cannot be given to the core (it needs 1..4096): training refuses instead (#checkPoints).
+    // An empty set cannot be given to the core (it needs 1..sf.limits.points): training refuses instead (#checkPoints).
     if (this.painted.points && this.model.dim === 2) this.model.setPoints(this.painted.points);
   }
 
