@@ -27,8 +27,9 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
 import { createScorefield } from '../web/core/scorefield.js';
-import { DATASETS, ISAS, OBJECTIVES } from '../web/core/enums.js';
+import { DATASETS, OBJECTIVES } from '../web/core/enums.js';
 import { integerProblem } from '../web/core/validate.js';
+import { findRow, limit, paramName } from '../web/core/settings.js';
 import { gridPoints, log1pArrows } from '../web/render/geometry.js';
 import { figureSvg } from '../web/render/svg.js';
 import { COLORMAPS, digitGrid } from './digit-grid.js';
@@ -92,6 +93,25 @@ const lib =
   ({ defaults, dataset }) =>
     part === 'net' ? defaults.net[key] : defaults[part][dataset][key];
 const dimOf = (dataset) => (dataset === 'digits' ? DIGITS_DIM : 2);
+const CLI_TYPES = { integer: 'int', number: 'number', enum: 'choice' };
+
+/**
+ * An option that is a row of the settings table (web/core/settings.js): its flag is the row's name in
+ * kebab-case, its older names (the row's aliases) stay valid flags, and its type and range are the
+ * row's — the library's limits where the core bounds it. `cli` adds what only a command line has
+ * (group, commands, default, help) and, where a command line takes a wider range than a page's
+ * control, that range.
+ */
+function fromTable(name, cli) {
+  const row = findRow(name);
+  return {
+    name: paramName(row.name),
+    aliases: (row.aliases ?? []).map(paramName),
+    type: CLI_TYPES[row.type],
+    ...(row.type === 'enum' ? { choices: row.options.map((o) => o.value) } : { min: row.min, max: row.max }),
+    ...cli,
+  };
+}
 
 /**
  * Every option, once: its name (the API's setting in kebab-case), type, the commands it applies to,
@@ -99,60 +119,50 @@ const dimOf = (dataset) => (dataset === 'digits' ? DIGITS_DIM : 2);
  * range, its help line and the help section it is listed in. Parsing, validation and usage read it.
  */
 export const OPTIONS = [
-  {
+  fromTable('dataset', {
     group: 'Training',
-    name: 'dataset',
-    type: 'choice',
     choices: CLI_DATASETS,
     commands: T,
     default: 'swiss_roll',
     help: "the data: the tutorial's 2-D swiss roll or 8×8 digits (D = 64), or another 2-D set",
-  },
-  {
+  }),
+  // Every objective of the core: a command line trains noise-conditional networks too.
+  fromTable('objective', {
     group: 'Training',
-    name: 'objective',
-    type: 'choice',
     choices: Object.keys(OBJECTIVES),
     commands: T,
     default: lib('train', 'objective'),
     help: 'exact, sliced, variance-reduced sliced, denoising, or noise-conditional (NCSN) score matching',
-  },
-  {
+  }),
+  fromTable('steps', {
     group: 'Training',
-    name: 'steps',
-    type: 'int',
     min: 0,
     max: MAX_TRAIN_STEPS,
     commands: T,
     default: ({ dataset }) => TUTORIAL_STEPS[dataset] ?? TUTORIAL_STEPS.swiss_roll,
     help: "training steps (the tutorial's loops)",
-  },
-  {
+  }),
+  fromTable('batch', {
     group: 'Training',
-    name: 'batch',
-    type: 'int',
-    min: 1,
-    limit: 'batch',
     commands: T,
     default: lib('train', 'batch'),
     help: 'points per step',
-  },
-  {
+  }),
+  fromTable('lr', {
     group: 'Training',
-    name: 'lr',
-    type: 'number',
     min: 0,
+    max: undefined,
     minExclusive: true,
     commands: T,
     default: lib('train', 'lr'),
     help: "Adam's learning rate",
-  },
+  }),
   {
     group: 'Training',
     name: 'projections',
     type: 'int',
     min: 1,
-    limit: 'proj',
+    max: limit('proj'),
     commands: T,
     default: lib('train', 'projections'),
     help: 'random projections per point (sliced objectives)',
@@ -177,85 +187,66 @@ export const OPTIONS = [
     default: lib('train', 'dataNoise'),
     help: 'noise of the data generator (swiss roll before /10; digits on X/16)',
   },
-  {
+  fromTable('sigmaMax', {
     group: 'Training',
-    name: 'sigma-max',
     key: 'sigmaMax',
-    type: 'number',
     min: 0,
+    max: undefined,
     minExclusive: true,
     commands: T,
     default: lib('train', 'sigmaMax'),
     help: 'ncsn: the largest noise level σ₁ of the ladder',
-  },
-  {
+  }),
+  fromTable('sigmaMin', {
     group: 'Training',
-    name: 'sigma-min',
     key: 'sigmaMin',
-    type: 'number',
     min: 0,
+    max: undefined,
     minExclusive: true,
     commands: T,
     default: lib('train', 'sigmaMin'),
     help: 'ncsn: the smallest noise level σ_L',
-  },
-  {
+  }),
+  fromTable('levels', {
     group: 'Training',
-    name: 'levels',
-    type: 'int',
-    min: 1,
-    limit: 'levels',
     commands: T,
     default: lib('train', 'levels'),
     help: 'ncsn: noise levels L, geometric from σ₁ down to σ_L',
-  },
+  }),
   {
     group: 'Training',
     name: 'resume',
     type: 'path',
     metavar: 'FILE',
     commands: T,
-    help: 'continue training a saved model (its settings unless given; not --dataset, --hidden, --depth, --seed)',
+    help: 'continue training a saved model (its settings unless given; not --dataset, --width, --depth, --seed)',
   },
-  {
+  fromTable('width', {
     group: 'Model',
-    name: 'hidden',
-    type: 'int',
-    min: 1,
-    limit: 'hidden',
     commands: T,
     default: lib('net', 'hidden'),
     help: 'hidden width H of the MLP D → H → … → H → D',
-  },
-  {
+  }),
+  fromTable('depth', {
     group: 'Model',
-    name: 'depth',
-    type: 'int',
-    min: 1,
-    limit: 'depth',
     commands: T,
     default: lib('net', 'depth'),
     help: 'hidden layers',
-  },
-  {
+  }),
+  // Seeds: the library's whole range (a page's links keep to 32 bits).
+  fromTable('seed', {
     group: 'Model',
-    name: 'seed',
-    type: 'int',
-    min: 0,
-    limit: 'seed',
+    max: limit('seed'),
     commands: T,
     default: lib('net', 'seed'),
     help: 'seeds the initial weights and the training batches',
-  },
-  {
+  }),
+  fromTable('simd', {
     group: 'Model',
-    name: 'isa',
-    type: 'choice',
-    choices: Object.keys(ISAS),
     commands: TS,
     default: 'auto',
     help: 'kernels: SIMD128 when available, or force one (same numbers either way)',
-  },
+  }),
   {
     group: 'Sampling',
     name: 'chains',
@@ -275,79 +266,64 @@ export const OPTIONS = [
     commands: TS,
     help: "2-D start points (default: the tutorial's -1.5,-1.5;0,0;1.5,0)",
   },
-  {
+  fromTable('eps', {
     group: 'Sampling',
-    name: 'eps',
-    type: 'number',
     min: 0,
+    max: undefined,
     minExclusive: true,
     commands: TS,
     default: lib('langevin', 'eps'),
     help: 'Langevin step ε at the first step',
-  },
-  {
+  }),
+  fromTable('decay', {
     group: 'Sampling',
-    name: 'decay',
-    type: 'number',
     min: 0,
+    max: undefined,
     minExclusive: true,
     commands: TS,
     default: lib('langevin', 'decay'),
     help: 'ε ← ε·decay after each step',
-  },
-  {
+  }),
+  fromTable('temperature', {
     group: 'Sampling',
-    name: 'temperature',
-    type: 'number',
     min: 0,
+    max: undefined,
     commands: TS,
     default: lib('langevin', 'temperature'),
     help: 'T, the scale of the noise √ε·T·z',
-  },
-  {
+  }),
+  fromTable('chainSteps', {
     group: 'Sampling',
-    name: 'sampler-steps',
     key: 'steps',
-    type: 'int',
-    min: 0,
-    limit: 'steps',
     commands: TS,
     default: lib('langevin', 'steps'),
     help: 'Langevin steps (every frame is kept)',
-  },
-  {
+  }),
+  fromTable('chainSeed', {
     group: 'Sampling',
-    name: 'sampler-seed',
     key: 'seed',
-    type: 'int',
-    min: 0,
-    limit: 'seed',
+    max: limit('seed'),
     commands: TS,
     default: lib('langevin', 'seed'),
     help: "seeds the sampler's noise and the random start points",
-  },
-  {
+  }),
+  fromTable('annealSteps', {
     group: 'Annealed sampling (ncsn models)',
-    name: 'anneal-steps',
     key: 'steps',
-    type: 'int',
-    min: 0,
-    limit: 'steps',
     commands: TS,
     default: lib('anneal', 'steps'),
     help: 'annealed Langevin steps per noise level (the end of each level is kept)',
-  },
-  {
+  }),
+  fromTable('annealEps', {
     group: 'Annealed sampling (ncsn models)',
-    name: 'anneal-eps',
     key: 'eps',
-    type: 'number',
     min: 0,
+    max: undefined,
     minExclusive: true,
     commands: TS,
     default: lib('anneal', 'eps'),
     help: 'ε: the step at level i is ε·σ_i²/σ_L²',
-  },
+  }),
   {
     group: 'Files',
     name: 'weights',
@@ -432,6 +408,15 @@ export const OPTIONS = [
   { group: 'Other', name: 'help', type: 'bool', commands: TS, help: 'show this help' },
 ];
 const BY_NAME = new Map(OPTIONS.map((o) => [o.name, o]));
+// Every flag, the older names included: name → option.
+const BY_FLAG = new Map(OPTIONS.flatMap((o) => [o.name, ...(o.aliases ?? [])].map((flag) => [flag, o])));
+// parseArgs's values keep, under this key, the flag each option was given as (for messages).
+const FLAGS = Symbol('flags');
+
+/** The flag an option was given as (an older name, if that is what was typed), without the dashes. */
+function flagOf(values, name) {
+  return values[FLAGS]?.[name] ?? name;
+}
 const METAVARS = { int: 'N', number: 'X', choice: 'NAME', path: 'FILE' };
 
 /** A problem with the command line: reported with the usage, exit code 2. */
@@ -538,9 +523,9 @@ function nearest(name) {
   };
   let best = null,
     bestD = 3;
-  for (const o of OPTIONS) {
-    const d = dist(name, o.name);
-    if (d < bestD) [best, bestD] = [o.name, d];
+  for (const flag of BY_FLAG.keys()) {
+    const d = dist(name, flag);
+    if (d < bestD) [best, bestD] = [flag, d];
   }
   return best;
 }
@@ -561,22 +546,25 @@ export function parseArgs(argv, limits) {
   }
   if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command '${command}'`);
   const values = {};
+  Object.defineProperty(values, FLAGS, { value: {} });
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '-h') return { command: 'help', topic: command };
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}' (options start with --)`);
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
-    const opt = BY_NAME.get(name);
-    if (!opt) {
+    const table = BY_FLAG.get(name);
+    if (!table) {
       const guess = nearest(name);
       throw new UsageError(`unknown option --${name}${guess ? ` (did you mean --${guess}?)` : ''}`);
     }
+    const opt = name === table.name ? table : { ...table, name }; // messages name the flag as typed
     if (!opt.commands.includes(command)) throw new UsageError(`--${name} does not apply to '${command}'`);
-    if (Object.hasOwn(values, name)) throw new UsageError(`--${name} is given twice`);
+    if (Object.hasOwn(values, table.name)) throw new UsageError(`--${name} is given twice`);
+    values[FLAGS][table.name] = name;
     if (opt.type === 'bool') {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);
-      values[name] = true;
+      values[table.name] = true;
       continue;
     }
     let text;
@@ -588,7 +576,7 @@ export function parseArgs(argv, limits) {
       if (text === undefined || text.startsWith('--'))
         throw new UsageError(`--${name} needs a value (${metavar(opt)})`);
     }
-    values[name] = parseValue(opt, text, limits);
+    values[table.name] = parseValue(opt, text, limits);
   }
   if (values.help) return { command: 'help', topic: command };
   return { command, values };
@@ -650,7 +638,8 @@ export function helpText(topic, defaults) {
     for (const o of opts.filter((x) => x.group === group)) {
       const d = defaultText(o, defaults);
       const only = !topic && o.commands.length === 1 ? ` [${o.commands[0]} only]` : '';
-      const text = `${o.help}${d ? ` (default ${d})` : ''}${only}`;
+      const also = o.aliases?.length ? ` (also ${o.aliases.map((a) => `--${a}`).join(', ')})` : '';
+      const text = `${o.help}${d ? ` (default ${d})` : ''}${also}${only}`;
       const l = left(o);
       const wrapped = wrap(text, HELP_COLUMNS - width);
       if (l.length >= width) lines.push(l);
@@ -693,7 +682,7 @@ function outputs(values, command, dataset) {
   return out;
 }
 
-const PLAIN_SAMPLER = ['eps', 'decay', 'temperature', 'sampler-steps'];
+const PLAIN_SAMPLER = ['eps', 'decay', 'temperature', 'chain-steps'];
 const ANNEALED_SAMPLER = ['anneal-steps', 'anneal-eps'];
 
 /**
@@ -703,15 +692,16 @@ const ANNEALED_SAMPLER = ['anneal-steps', 'anneal-eps'];
  */
 function samplerSettings(sf, values, tc, D, annealed) {
   const ctx = { dataset: tc.dataset, defaults: sf.defaults, annealed };
-  const wrong = (annealed ? PLAIN_SAMPLER : ANNEALED_SAMPLER).find((name) => Object.hasOwn(values, name));
-  if (wrong) {
+  const given = (annealed ? PLAIN_SAMPLER : ANNEALED_SAMPLER).find((name) => Object.hasOwn(values, name));
+  if (given) {
+    const wrong = flagOf(values, given);
     throw new UsageError(
       annealed
         ? `--${wrong} sets plain Langevin; an ncsn model samples with annealed Langevin (--anneal-steps, --anneal-eps)`
         : `--${wrong} sets annealed Langevin, which only ncsn models use`,
     );
   }
-  const lc = { annealed, seed: setting(values, 'sampler-seed', ctx) };
+  const lc = { annealed, seed: setting(values, 'chain-seed', ctx) };
   for (const name of annealed ? ANNEALED_SAMPLER : PLAIN_SAMPLER)
     lc[BY_NAME.get(name).key ?? name] = setting(values, name, ctx);
   // Plain Langevin keeps every step; annealed keeps the end of each noise level (a level runs
@@ -1010,11 +1000,11 @@ function progressMode(values, stream) {
 }
 
 async function train(sf, values, stdout, stderr) {
-  for (const k of ['dataset', 'hidden', 'depth', 'seed']) {
+  for (const k of ['dataset', 'width', 'depth', 'seed']) {
     if (values.resume !== undefined && Object.hasOwn(values, k))
-      throw new UsageError(`--${k} is fixed by the weights file of --resume`);
+      throw new UsageError(`--${flagOf(values, k)} is fixed by the weights file of --resume`);
   }
-  const isa = setting(values, 'isa', {});
+  const isa = setting(values, 'simd', {});
   await sf.loadDigits();
   let model;
   if (values.resume !== undefined) {
@@ -1024,7 +1014,7 @@ async function train(sf, values, stdout, stderr) {
     const ctx = { dataset, defaults: sf.defaults };
     model = sf.createModel({
       dim: dimOf(dataset),
-      hidden: setting(values, 'hidden', ctx),
+      hidden: setting(values, 'width', ctx),
       depth: setting(values, 'depth', ctx),
       seed: setting(values, 'seed', ctx),
       isa,
@@ -1098,7 +1088,7 @@ async function sample(sf, values, stdout, stderr) {
   if (values.weights === undefined) throw new UsageError('sample needs --weights FILE');
   const bytes = readWeights(values.weights);
   await sf.loadDigits();
-  const model = sf.loadModel(bytes, { isa: setting(values, 'isa', {}) });
+  const model = sf.loadModel(bytes, { isa: setting(values, 'simd', {}) });
   try {
     const tc = model.trainingConfig();
     if (!tc.dataset) throw new Error(`weights file '${values.weights}' names no dataset to sample`);

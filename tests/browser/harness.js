@@ -1,7 +1,8 @@
 // harness.js — what the browser tests share: a static
 // server (scripts/serve.mjs, optionally with its strict Content-Security-Policy header), one headless
-// Chromium, and pages that record console errors, page errors, CSP violations and requests that leave
-// 127.0.0.1, failing the test that caused any of them.
+// Chromium, and pages that record console messages of any kind (log, info, warn, error, debug…), page
+// errors, CSP violations and requests that leave 127.0.0.1, failing the test that caused any of them.
+// The page prints nothing to the console in normal operation: a message there is a bug or debug output.
 //
 // Debian's /usr/bin/chromium through playwright-core (see /work/shared/TOOLCHAIN.md), a free port, every cleanup registered as soon as its resource exists, every wait
 // on a condition with a bounded timeout. Not a test file itself (node --test runs *.test.js).
@@ -64,8 +65,8 @@ export async function startBrowser() {
 }
 
 /**
- * A fresh context and page at url, recording problems: console errors (the page's, its frames' and
- * its workers'), page errors, CSP violations (a listener installed before any script of any frame)
+ * A fresh context and page at url, recording problems: console messages of any type (the page's, its
+ * frames' and its workers'; recordConsole), page errors, CSP violations (a listener installed before any script of any frame)
  * and requests to hosts other than 127.0.0.1. The test fails at its end on any problem unless
  * allowErrors. beforeGoto(context, page) runs before the page loads (to listen to its requests).
  */
@@ -101,18 +102,23 @@ export async function openPage(
     });
   });
   page = await context.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('worker', (worker) =>
-    worker.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`worker console error: ${msg.text()}`);
-    }),
-  );
+  recordConsole(page, problems);
   if (beforeGoto) await beforeGoto(context, page);
   await page.goto(url);
   return { page, context, problems };
+}
+
+/**
+ * Records into `problems` every console message of `page` (its frames' and its workers' too) whatever
+ * its type — log, info, warn, error, debug — and every page error: the page and the widget print
+ * nothing in normal operation (issue 14), so any message fails the test that recorded it.
+ */
+export function recordConsole(page, problems) {
+  page.on('console', (msg) => problems.push(`console ${msg.type()}: ${msg.text()}`));
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('worker', (worker) =>
+    worker.on('console', (msg) => problems.push(`worker console ${msg.type()}: ${msg.text()}`)),
+  );
 }
 
 /** Waits until fn(arg) is truthy in the page or frame. */
@@ -124,7 +130,11 @@ export function waitFor(target, fn, arg) {
 export function canvasInk(target, selector) {
   return target.evaluate(([host, inner]) => {
     const canvas = document.querySelector(host).shadowRoot.querySelector(inner);
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    // Read through a fresh copy: reading the page's own canvas again and again makes Chromium print a
+    // willReadFrequently warning, and any console message fails a test.
+    const copy = new OffscreenCanvas(canvas.width, canvas.height).getContext('2d', { willReadFrequently: true });
+    copy.drawImage(canvas, 0, 0);
+    const { data } = copy.getImageData(0, 0, canvas.width, canvas.height);
     let ink = 0,
       green = 0;
     for (let i = 0; i < data.length; i += 4) {

@@ -55,7 +55,11 @@ function waitForLabel(page, id, pattern) {
 async function canvasInk(page, id) {
   return page.evaluate((canvasId) => {
     const canvas = document.getElementById(canvasId);
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    // Read through a fresh copy: reading the page's own canvas again and again makes Chromium print a
+    // willReadFrequently warning, and any console message fails a test.
+    const copy = new OffscreenCanvas(canvas.width, canvas.height).getContext('2d', { willReadFrequently: true });
+    copy.drawImage(canvas, 0, 0);
+    const { data } = copy.getImageData(0, 0, canvas.width, canvas.height);
     let ink = 0,
       green = 0,
       hash = 0;

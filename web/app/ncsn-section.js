@@ -12,7 +12,7 @@
 import { buildControls, button, el, readout } from './controls.js';
 import { RunToolbar } from './toolbar.js';
 import { LossView } from './views.js';
-import { Painter } from './paint.js';
+import { MAX_POINTS, Painter } from './paint.js';
 import { ladder } from './ncsn-run.js';
 import {
   CompareView,
@@ -178,8 +178,8 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
     painter.dab(typed.x, typed.y);
   });
   paintBox.append(countOut.root, typedFields, dabButton, clearButton);
-  painter.subscribe(() => countOut.set(`${painter.count} / 4096`));
-  countOut.set('0 / 4096');
+  painter.subscribe(() => countOut.set(`${painter.count} / ${MAX_POINTS}`));
+  countOut.set(`0 / ${MAX_POINTS}`);
 
   // ---- σ of the field plots -------------------------------------------------------------------------------
   const sigmaState = { level: 0, follow: true };

@@ -1,12 +1,14 @@
 // paint.js — points a user draws for an NCSN run to learn: a pointer drag lays points along its path,
 // the keyboard moves a brush and drops a dab of points, and a typed (x, y) does the same from a form.
-// At most 4096 points (the most a model holds, SF_MAX_POINTS).
+// At most MAX_POINTS points: the most a model holds (the core's limit, sf.limits.points).
 //
 // It keeps the points and turns input events into them; what the canvas shows is the data view's
 // (ncsn-views.js), and handing the points to the worker is the section's (ncsn-section.js), on
 // onCommit — once per finished stroke or dab, not per pointer move.
 
-export const MAX_POINTS = 4096; // SF_MAX_POINTS
+import { limit } from '../core/settings.js';
+
+export const MAX_POINTS = limit('points');
 const SPACING = 0.03; // data units between the points of a stroke: ~4 px on the page's plots
 const DAB_POINTS = 12; // a dab: its centre and a ring of this many points around it
 const DAB_RADIUS = 0.06; // data units

@@ -1,6 +1,6 @@
 // share.js — settings in addresses and attributes: reads the hosted page's URL hash (and the older
 // query string), the widget's attributes and its iframe's parameters against the settings table
-// (settings.js, and web/embed/options.js for the widget), and writes the page's state back into the
+// (web/core/settings.js: the settings, the page's options and the widget's), and writes the page's state back into the
 // hash, so that a link reproduces what its sender saw.
 //
 // Outside text is data, never markup: every value is checked against its row, a number out of range
@@ -15,6 +15,9 @@
 // hash wins where both name a setting.
 
 import { PAGE_OPTIONS, RUNS, SETTINGS } from './settings.js';
+import { paramName } from '../core/settings.js';
+
+export { paramName };
 
 export const MAX_ADDRESS_CHARS = 4096; // longer query strings or hashes are cut here, with a notice
 export const MAX_VALUE_CHARS = 100; // a longer value is not any setting's: dropped
@@ -25,11 +28,6 @@ const NUMBER_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const ANCHOR_PATTERN = /^[A-Za-z][\w-]*$/;
 const TRUE_WORDS = ['', '1', 'true', 'yes', 'on'];
 const FALSE_WORDS = ['0', 'false', 'no', 'off'];
-
-/** A table name as attributes and addresses spell it: chainSteps → chain-steps. */
-export function paramName(name) {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
 
 // Outside text made fit to quote in a notice: control characters out, cut to SHOWN_CHARS.
 function shown(text) {
@@ -149,7 +147,7 @@ function capped(notices) {
 
 /**
  * Reads [key, value] entries against groups of rows: groups is { id: { prefix, rows } }; a key is
- * prefix + paramName(row.name) or prefix + row.name. Returns { values: { id: { name: value } },
+ * prefix + paramName(name) or prefix + name, for the row's name and its aliases. Returns { values: { id: { name: value } },
  * notices }; a later entry for the same setting wins, keys listed in `ignore` are skipped and any
  * other unknown key gets a notice.
  */
@@ -160,8 +158,10 @@ export function readEntries(entries, groups, { ignore = [] } = {}) {
   for (const [id, { prefix, rows }] of Object.entries(groups)) {
     values[id] = {};
     for (const row of rows) {
-      keys.set(prefix + paramName(row.name), { id, row });
-      keys.set(prefix + row.name, { id, row });
+      for (const name of [row.name, ...(row.aliases ?? [])]) {
+        keys.set(prefix + paramName(name), { id, row });
+        keys.set(prefix + name, { id, row });
+      }
     }
   }
   for (const [key, raw] of entries) {
@@ -236,9 +236,10 @@ export function readAttributes(get, rows) {
   const values = {},
     notices = [];
   for (const row of rows) {
-    const key = paramName(row.name);
+    // The row's own name first, then its aliases (older names an embed may still use).
+    const key = [row.name, ...(row.aliases ?? [])].map(paramName).find((k) => get(k) !== null && get(k) !== undefined);
+    if (key === undefined) continue;
     const raw = get(key);
-    if (raw === null || raw === undefined) continue;
     const result = coerceSetting(row, raw, key);
     if (result.notice) notices.push(result.notice);
     if ('value' in result) values[row.name] = result.value;

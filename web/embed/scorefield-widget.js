@@ -7,8 +7,8 @@
 //   <script type="module" src="/scorefield/embed/scorefield-widget.js"></script>
 //   <scorefield-widget dataset="moons" objective="dsm" steps="1500" panels="chains,loss"></scorefield-widget>
 //
-// Attributes are the settings table's rows (web/app/settings.js, in kebab-case: chain-steps) and the
-// widget's own (web/embed/options.js); web/app/share.js checks them, and a value it clamps or drops is
+// Attributes are the settings table's rows (web/core/settings.js, in kebab-case: chain-steps, and their
+// aliases: sampler-steps) and the widget's own; web/app/share.js checks them, and a value it clamps or drops is
 // named in a notice inside the widget, shown as text. The worker starts when the widget first comes
 // near the viewport; training pauses while the widget is off-screen or the tab is hidden and resumes
 // when it is back. Methods for scripts and the iframe's postMessage bridge (web/embed/frame.js): play(),
@@ -31,11 +31,14 @@ import { PANELS, WIDGET_OPTIONS, WIDGET_ROWS, resolvePanels } from './options.js
 // only labels the messages to this widget's own worker.
 const RUN = 'sliced';
 const ROWS = WIDGET_ROWS;
+// Every name a row answers to: its own and its aliases, as the table spells them and in kebab-case.
 const ROW_BY_KEY = new Map(
-  ROWS.flatMap((row) => [
-    [row.name, row],
-    [paramName(row.name), row],
-  ]),
+  ROWS.flatMap((row) =>
+    [row.name, ...(row.aliases ?? [])].flatMap((name) => [
+      [name, row],
+      [paramName(name), row],
+    ]),
+  ),
 );
 // The worker starts once the widget is this close to the viewport, so it is ready as it scrolls in.
 const START_MARGIN = '150px';
@@ -56,7 +59,7 @@ function datasetLabel(dataset) {
 }
 
 export class ScorefieldWidget extends HTMLElement {
-  static observedAttributes = ROWS.map((row) => paramName(row.name));
+  static observedAttributes = ROWS.flatMap((row) => [row.name, ...(row.aliases ?? [])].map(paramName));
 
   #ui = null; // the shadow DOM's parts, once connected
   #given = {}; // settings from attributes and set(): { name: value }

@@ -169,7 +169,7 @@ export class NcsnTrainer extends RunTrainer {
     super.stepBy(steps);
   }
 
-  /** Painted points (Float32Array (n, 2), n <= 4096; empty clears them) for this and later networks. */
+  /** Painted points (Float32Array (n, 2), n <= sf.limits.points; empty clears them) for this and later networks. */
   setPoints(points) {
     if (!(points instanceof Float32Array) || points.length % 2 !== 0)
       throw new Error('painted points must be a Float32Array of (x, y) pairs');
@@ -177,7 +177,7 @@ export class NcsnTrainer extends RunTrainer {
     if (points.length / 2 > max) throw new Error(`at most ${max} painted points, got ${points.length / 2}`);
     this.painted.points = points.length > 0 ? points.slice() : null;
     this.painted.pointsVersion++;
-    // An empty set cannot be given to the core (it needs 1..4096): training refuses instead (#checkPoints).
+    // An empty set cannot be given to the core (it needs 1..sf.limits.points): training refuses instead (#checkPoints).
     if (this.painted.points && this.model.dim === 2) this.model.setPoints(this.painted.points);
   }
 

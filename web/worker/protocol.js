@@ -113,7 +113,7 @@ export const FROM_ENGINE = Object.freeze({
  * answers with the annealed sampler's frames, one per noise level.
  */
 export const NCSN_TO_WORKER = Object.freeze({
-  // { run, points: Float32Array (n, 2) } — the points a user painted (n <= 4096; n = 0 clears them),
+  // { run, points: Float32Array (n, 2) } — the points a user painted (n <= sf.limits.points; n = 0 clears them),
   // kept for the run's dataset 'points' and for every network it makes later.
   POINTS: 'ncsn-points',
   // { run, flowId, n, steps, eps, seed, box: { xmin, xmax, ymin, ymax } } — start streaming an

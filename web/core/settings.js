@@ -1,0 +1,475 @@
+// settings.js — every setting of every front end as one table: the page's controls and URL hash, the
+// widget's attributes and its iframe's parameters, postMessage `set`, the Node API's option names where
+// they overlap and the command line's flags (tools/scorefield.mjs) all read their name, type, range and
+// label from the rows here. Add a row and all of them gain it (docs/recipes-frontend.md).
+//
+// Ranges that the C core bounds name its limits (SF_MAX_* of scorefield.h, read through the wasm API as
+// sf.limits) instead of copying numbers: setLimits() takes them, and this module loads a throwaway core
+// instance once to give them before anyone reads a row. Names that links, embeds or scripts already
+// use stay valid as a row's `aliases` (hidden → width, sampler-steps → chain-steps, sampler-seed →
+// chain-seed, isa → simd). Range checks here only keep obvious mistakes from reaching the core with a
+// clear message; the core checks every value again. Nothing here touches the DOM.
+
+import { DATASETS, ISAS, OBJECTIVES } from './enums.js';
+import { createScorefield } from './scorefield.js';
+
+let LIMITS = null;
+
+/** Takes the core's limits (sf.limits: { dim, hidden, depth, batch, proj, steps, levels, points, seed }). */
+export function setLimits(limits) {
+  LIMITS = Object.freeze({ ...limits });
+}
+
+/**
+ * One of the core's limits by name (sf.limits). Infinity only when the core could not be loaded at
+ * all: then nothing trains, and the worker reports why.
+ */
+export function limit(name) {
+  if (LIMITS && !Object.hasOwn(LIMITS, name)) throw new Error(`unknown limit '${name}'`);
+  return LIMITS?.[name] ?? Infinity;
+}
+
+try {
+  setLimits((await createScorefield({ digits: false })).limits);
+} catch {
+  // A core that cannot load here cannot load in the worker either, which reports it to the person.
+}
+
+// How the controls name the core's datasets and objectives, in the order they are offered. A name the
+// core has and this list lacks is offered under its own name; one listed as null is not offered
+// (painted points need the NCSN section's drawing tool, and NCSN its noise-conditional network: that
+// section offers them itself).
+const DATASET_LABELS = {
+  swiss_roll: 'swiss roll (D = 2)',
+  moons: 'two moons (D = 2)',
+  eight_gaussians: 'eight Gaussians (D = 2)',
+  rings: 'rings (D = 2)',
+  checkerboard: 'checkerboard (D = 2)',
+  mixture: 'Gaussian mixture (D = 2)',
+  digits: 'digits (D = 64)',
+  points: null,
+};
+const OBJECTIVE_LABELS = {
+  exact: 'exact SM',
+  sliced: 'sliced SM',
+  sliced_vr: 'sliced SM, variance reduced',
+  dsm: 'denoising SM',
+  ncsn: null,
+};
+
+// [{ value, label }] for an enum of the core, in the label table's order, then any others.
+function enumOptions(table, labels) {
+  const names = [
+    ...Object.keys(labels).filter((k) => Object.hasOwn(table, k)),
+    ...Object.keys(table).filter((k) => !Object.hasOwn(labels, k)),
+  ];
+  return names.filter((k) => labels[k] !== null).map((k) => ({ value: k, label: labels[k] ?? k.replaceAll('_', ' ') }));
+}
+
+/**
+ * A setting: { name, group, type: 'enum' | 'integer' | 'number', label, default, min, max, step,
+ * options: [{ value, label }] (enums), unit, help, resets }. `resets`: changing it starts the run over
+ * (a new network), so controls say so. `scale: 'log'` marks settings best moved in factors of ten.
+ */
+export const SETTINGS = Object.freeze([
+  {
+    name: 'dataset',
+    group: 'train',
+    type: 'enum',
+    label: 'Dataset',
+    default: 'swiss_roll',
+    resets: true,
+    options: enumOptions(DATASETS, DATASET_LABELS),
+    help: 'What the network learns: a 2-D point cloud, or the 8×8 digits as 64-d points.',
+  },
+  {
+    name: 'objective',
+    group: 'train',
+    type: 'enum',
+    label: 'Objective',
+    default: 'sliced',
+    options: enumOptions(OBJECTIVES, OBJECTIVE_LABELS),
+    help: 'Exact score matching takes the trace of the Jacobian (D passes); sliced takes one random projection.',
+  },
+  {
+    name: 'lr',
+    group: 'train',
+    type: 'number',
+    label: 'Learning rate',
+    default: 1e-3,
+    min: 1e-7,
+    max: 1e6,
+    step: 'any',
+    scale: 'log',
+    help: "Adam's step size (the tutorial's 1e-3).",
+  },
+  {
+    name: 'batch',
+    group: 'train',
+    type: 'integer',
+    label: 'Batch size',
+    default: 128,
+    min: 1,
+    get max() {
+      return limit('batch');
+    },
+    step: 1,
+    help: "Points per training step (the tutorial's 128).",
+  },
+  {
+    name: 'steps',
+    group: 'train',
+    type: 'integer',
+    label: 'Steps',
+    default: 2000,
+    min: 1,
+    max: 1000000,
+    step: 1,
+    help: 'Play trains until the run has taken this many steps.',
+  },
+  {
+    name: 'seed',
+    group: 'train',
+    type: 'integer',
+    label: 'Seed',
+    default: 42,
+    min: 0,
+    get max() {
+      return limit('seed'); // links, attributes and flags carry every seed the core takes
+    },
+    step: 1,
+    resets: true,
+    help: 'Seeds the initial weights and the training batches: same seed, same losses.',
+  },
+  {
+    name: 'width',
+    group: 'train',
+    type: 'integer',
+    label: 'Width',
+    aliases: ['hidden'],
+    default: 128,
+    min: 1,
+    get max() {
+      return limit('hidden');
+    },
+    step: 1,
+    resets: true,
+    help: "Hidden units per layer, H (the tutorial's 128; the core allows up to 512).",
+  },
+  {
+    name: 'depth',
+    group: 'train',
+    type: 'integer',
+    label: 'Depth',
+    default: 2,
+    min: 1,
+    get max() {
+      return limit('depth');
+    },
+    step: 1,
+    resets: true,
+    help: "Hidden layers (the tutorial's 2; the core allows up to 4).",
+  },
+  {
+    name: 'eps',
+    group: 'langevin',
+    type: 'number',
+    label: 'ε',
+    default: 0.01,
+    min: 1e-6,
+    max: 10,
+    step: 'any',
+    scale: 'log',
+    help: "Langevin's first step size.",
+  },
+  {
+    name: 'decay',
+    group: 'langevin',
+    type: 'number',
+    label: 'Decay',
+    default: 0.9,
+    min: 0.01,
+    max: 2,
+    step: 'any',
+    help: 'ε is multiplied by this after every step.',
+  },
+  {
+    name: 'chainSteps',
+    group: 'langevin',
+    type: 'integer',
+    label: 'Steps',
+    aliases: ['samplerSteps'],
+    default: 15,
+    min: 0,
+    get max() {
+      return limit('steps');
+    },
+    step: 1,
+    help: 'Langevin steps per chain.',
+  },
+  {
+    name: 'temperature',
+    group: 'langevin',
+    type: 'number',
+    label: 'Temperature',
+    default: 1,
+    min: 0,
+    max: 100,
+    step: 'any',
+    help: 'Scales the noise of each step (0: plain gradient ascent on log p).',
+  },
+  {
+    name: 'chainSeed',
+    group: 'langevin',
+    type: 'integer',
+    label: 'Sampler seed',
+    aliases: ['samplerSeed'],
+    default: 0,
+    min: 0,
+    get max() {
+      return limit('seed'); // links, attributes and flags carry every seed the core takes
+    },
+    step: 1,
+    help: "Seeds the chains' noise; Resample picks the next one.",
+  },
+  // The NCSN section's rows (section 7): the noise ladder it trains on ('ncsn') and its annealed
+  // sampler ('anneal'). Defaults are the core's for the 2-D sets (sf.defaults; ncsnCoreDefaults).
+  {
+    name: 'sigmaMax',
+    group: 'ncsn',
+    type: 'number',
+    label: 'σ₁ (largest)',
+    default: 3,
+    min: 1e-4,
+    max: 100,
+    step: 'any',
+    scale: 'log',
+    help: 'The first and largest noise level, about the diameter of the data.',
+  },
+  {
+    name: 'sigmaMin',
+    group: 'ncsn',
+    type: 'number',
+    label: 'σ_L (smallest)',
+    default: 0.01,
+    min: 1e-4,
+    max: 100,
+    step: 'any',
+    scale: 'log',
+    help: 'The last and smallest noise level; the ladder between is geometric.',
+  },
+  {
+    name: 'levels',
+    group: 'ncsn',
+    type: 'integer',
+    label: 'Levels L',
+    default: 10,
+    min: 1,
+    get max() {
+      return limit('levels');
+    },
+    step: 1,
+    help: 'Noise levels of the ladder; training draws one uniformly for every point of a batch.',
+  },
+  {
+    name: 'edEvery',
+    group: 'ncsn',
+    type: 'integer',
+    label: 'Quality every',
+    default: 500,
+    min: 10,
+    max: 1000000,
+    step: 1,
+    help: 'Training steps between two measurements of sample quality (500 quick annealed samples, ~0.1 s each: every 500 steps adds about a third to training).',
+  },
+  {
+    name: 'particles',
+    group: 'anneal',
+    type: 'integer',
+    label: 'Particles',
+    default: 2000,
+    min: 2,
+    max: 10000,
+    step: 1,
+    help: 'Chains the annealed sampler runs at once, drawn as they move.',
+  },
+  {
+    name: 'annealSteps',
+    group: 'anneal',
+    type: 'integer',
+    label: 'Steps per level T',
+    default: 100,
+    min: 0,
+    get max() {
+      return limit('steps');
+    },
+    step: 1,
+    help: 'Langevin steps at each noise level (NCSN: 100).',
+  },
+  {
+    name: 'annealEps',
+    group: 'anneal',
+    type: 'number',
+    label: 'ε',
+    default: 1e-5,
+    min: 1e-9,
+    max: 10,
+    step: 'any',
+    scale: 'log',
+    help: 'Step size: level i steps with α_i = ε·σ_i²/σ_L².',
+  },
+  {
+    name: 'annealSeed',
+    group: 'anneal',
+    type: 'integer',
+    label: 'Sampler seed',
+    default: 0,
+    min: 0,
+    get max() {
+      return limit('seed'); // links, attributes and flags carry every seed the core takes
+    },
+    step: 1,
+    help: "Seeds the annealed sampler's start and noise; Sample again picks the next one.",
+  },
+]);
+
+// The kernels: the core's ISAs (enums.js), 'auto' first.
+const SIMD_ROW = {
+  name: 'simd',
+  aliases: ['isa'],
+  type: 'enum',
+  label: 'Kernels',
+  default: 'auto',
+  options: Object.keys(ISAS).map((value) => ({
+    value,
+    label: { auto: 'SIMD128 when supported', simd128: 'SIMD128' }[value] ?? value,
+  })),
+  help: 'Which build of the core runs (both give the same numbers).',
+};
+
+/**
+ * Options of the hosted page itself, read from its address (e.g. ?simd=scalar&autoplay=0): same row
+ * format, not tied to a run. Types beyond the settings': 'boolean' (an attribute present with no
+ * value, or 1/true/yes/on, is true; 0/false/no/off is false) and 'set' (a comma- or space-separated
+ * subset of the options, in any order).
+ */
+export const PAGE_OPTIONS = Object.freeze([
+  SIMD_ROW,
+  // The page's links spell it 1 or 0 and read back as such (tests/node/settings.test.js); a widget's is
+  // a boolean attribute (WIDGET_OPTIONS).
+  {
+    name: 'autoplay',
+    type: 'enum',
+    label: 'Autoplay',
+    default: '1',
+    options: [
+      { value: '1', label: 'train the runs in order on load' },
+      { value: '0', label: 'wait for Play' },
+    ],
+  },
+  {
+    name: 'test',
+    type: 'enum',
+    label: 'Test hook',
+    default: '0',
+    options: [
+      { value: '0', label: 'off' },
+      { value: '1', label: 'window.scorefieldTest for the browser tests' },
+    ],
+  },
+]);
+
+/** The panels a widget can show, in the order it lays them out. */
+export const PANELS = Object.freeze(['field', 'chains', 'loss', 'digits']);
+
+/** The widget's own options: which panels show, controls, autoplay, compact size, theme, kernels. */
+export const WIDGET_OPTIONS = Object.freeze([
+  {
+    name: 'panels',
+    type: 'set',
+    label: 'Panels',
+    default: 'auto',
+    options: [
+      { value: 'auto', label: 'chains and loss for a 2-D dataset, digits and loss for the digits' },
+      ...PANELS.map((value) => ({ value, label: value })),
+    ],
+    help: 'Which figures show: field (the score field over the data), chains (Langevin chains over it), loss, digits.',
+  },
+  {
+    name: 'controls',
+    type: 'boolean',
+    label: 'Controls',
+    default: false,
+    help: 'Show the training and sampler controls and the export buttons.',
+  },
+  {
+    name: 'autoplay',
+    type: 'boolean',
+    label: 'Autoplay',
+    default: true,
+    help: 'Start training when the widget first scrolls into view.',
+  },
+  {
+    name: 'compact',
+    type: 'boolean',
+    label: 'Compact',
+    default: false,
+    help: 'Smaller figures in one row, for a narrow column.',
+  },
+  {
+    name: 'theme',
+    type: 'enum',
+    label: 'Theme',
+    default: 'auto',
+    options: [
+      { value: 'auto', label: "the reader's system setting" },
+      { value: 'light', label: 'light' },
+      { value: 'dark', label: 'dark' },
+    ],
+    help: 'Light or dark colours around and inside the figures.',
+  },
+  SIMD_ROW,
+]);
+
+const ALL_ROWS = () => [...SETTINGS, ...PAGE_OPTIONS, ...WIDGET_OPTIONS];
+const BY_NAME = new Map(SETTINGS.map((row) => [row.name, row]));
+
+/** The row of a setting name; throws for an unknown one (a programming error, not user input). */
+export function settingRow(name) {
+  const row = BY_NAME.get(name);
+  if (!row) throw new Error(`unknown setting '${name}'`);
+  return row;
+}
+
+/** Rows of one group ('train', 'langevin', 'ncsn', 'anneal'), in table order. */
+export function rowsOf(group) {
+  return SETTINGS.filter((row) => row.group === group);
+}
+
+/** A table name as attributes, addresses and command-line flags spell it: chainSteps → chain-steps. */
+export function paramName(name) {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** A row of any table here (settings, page options, widget options) by its name or an alias, or null. */
+export function findRow(name) {
+  return ALL_ROWS().find((row) => row.name === name || (row.aliases ?? []).includes(name)) ?? null;
+}
+
+/**
+ * Parses and checks one value (a string from a control or the URL, or a number) against its row:
+ * { value } or { error } with a sentence a person can act on.
+ */
+export function parseSetting(row, raw) {
+  if (row.type === 'enum') {
+    const value = String(raw);
+    if (row.options.some((o) => o.value === value)) return { value };
+    return { error: `${row.label} must be one of ${row.options.map((o) => o.value).join(', ')}.` };
+  }
+  const text = typeof raw === 'string' ? raw.trim() : raw;
+  const value = typeof text === 'number' ? text : text === '' ? NaN : Number(text);
+  if (!Number.isFinite(value)) return { error: `${row.label} must be a number.` };
+  if (row.type === 'integer' && !Number.isInteger(value)) return { error: `${row.label} must be a whole number.` };
+  if (value < row.min || value > row.max) return { error: `${row.label} must be between ${row.min} and ${row.max}.` };
+  return { value };
+}
