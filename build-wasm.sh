@@ -4,6 +4,7 @@
 #   web/core/scorefield-simd128.wasm  compiled with -msimd128 (the SIMD128 kernels)
 #   web/core/scorefield-scalar.wasm   the same sources without it (the fallback and benchmark baseline)
 #   web/core/scorefield-digits.bin    the digits table, which the modules load only when digits are used
+#   web/vendor/gifenc.js              the GIF encoder (npm gifenc), for the page and the CLI alike
 # web/core/loader.js picks one and instantiates it, in a Web Worker or in Node.
 # Then checks that each module imports nothing but env.emscripten_notify_memory_growth (a standalone
 # module that printed or aborted would import WASI functions no loader provides) and prints the sizes.
@@ -51,6 +52,12 @@ build() { # build <isa> <extra flags...>
 
 build simd128 -msimd128
 build scalar
+
+# The GIF encoder of web/render/animation.js (npm gifenc, pinned in package.json): its ES-module build,
+# copied where the page can import it (a page cannot reach node_modules/). The CLI imports the same
+# copy, so the page and Node write the same bytes. web/vendor/ is not in git.
+mkdir -p web/vendor
+sed "/sourceMappingURL/d" node_modules/gifenc/dist/gifenc.esm.js >web/vendor/gifenc.js
 
 for f in "$out"/scorefield-simd128.wasm "$out"/scorefield-scalar.wasm "$out"/scorefield-digits.bin; do
   printf '%-36s %8d bytes\n' "$f" "$(stat -c %s "$f")"

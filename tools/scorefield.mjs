@@ -370,6 +370,15 @@ export const OPTIONS = [
   },
   {
     group: 'Files',
+    name: 'gif',
+    type: 'path',
+    metavar: 'FILE',
+    ext: ['.gif'],
+    commands: TS,
+    help: 'write the sampling as a looping GIF (2-D: the chains over the data; digits: the chains denoising)',
+  },
+  {
+    group: 'Files',
     name: 'out-dir',
     type: 'path',
     metavar: 'DIR',
@@ -671,7 +680,7 @@ function outputs(values, command, dataset) {
   const out = {};
   const wanted = command === 'train' ? ['losses', 'weights', 'samples'] : ['samples'];
   wanted.push(dataset === 'digits' ? 'png' : 'svg');
-  for (const key of ['losses', 'weights', 'samples', 'svg', 'png']) {
+  for (const key of ['losses', 'weights', 'samples', 'svg', 'png', 'gif']) {
     if (command === 'sample' && key === 'weights') continue; // sample's --weights is its input
     if (Object.hasOwn(values, key)) out[key] = values[key];
     else if (values['out-dir'] !== undefined && wanted.includes(key))
@@ -911,6 +920,26 @@ function writeSvg(path, sf, model, tc, lc, frames, values) {
   writeOut(path, figureSvg({ title, box, data, quiver: { points, arrows, label: quiverLabel }, chains }));
 }
 
+// The sampling as a looping GIF (web/render/animation.js, loaded on first use: it needs the GIF
+// encoder that build-wasm.sh copies to web/vendor/). Returns the line to print.
+async function writeGif(path, sf, tc, lc, frames, values) {
+  const { animateChains, animateDigits } = await import('../web/render/animation.js');
+  let bytes;
+  if (tc.dataset === 'digits') bytes = animateDigits({ frames, n: lc.n });
+  else {
+    const [xmin, xmax, ymin, ymax] = setting(values, 'box', { dataset: tc.dataset });
+    const m = setting(values, 'data-points', {});
+    const data =
+      m > 0 && CLI_DATASETS.includes(tc.dataset)
+        ? sf.sampleData({ dataset: tc.dataset, n: m, noise: tc.dataNoise, seed: DATA_PICTURE_SEED }).x
+        : null;
+    const trails = !lc.annealed && lc.n <= MAX_PATH_CHAINS;
+    bytes = animateChains({ data, frames, n: lc.n, box: { xmin, xmax, ymin, ymax }, trails });
+  }
+  writeOut(path, bytes);
+  return `wrote ${path} (${count(lc.frames, 'frame', 'frames')}, ${bytes.length} bytes)`;
+}
+
 function writePng(path, frames, n, values) {
   const { width, height, rgb } = digitGrid(frames, n, { colormap: setting(values, 'cmap', {}) });
   writeOut(path, encodePng(width, height, rgb));
@@ -945,9 +974,9 @@ function trainWithProgress(model, steps, progress) {
 
 // Samples with settings lc (samplerSettings), writes the samples file and the picture; returns the
 // lines to print.
-function sampleAndDraw(sf, model, tc, lc, values, out) {
+async function sampleAndDraw(sf, model, tc, lc, values, out) {
   const report = [];
-  if (!out.samples && !out.svg && !out.png) return report;
+  if (!out.samples && !out.svg && !out.png && !out.gif) return report;
   const frames = lc.annealed
     ? model.annealedLangevin({ start: lc.start, n: lc.n, steps: lc.steps, eps: lc.eps, seed: lc.seed, keep: 'levels' })
     : model.langevin({
@@ -991,6 +1020,7 @@ function sampleAndDraw(sf, model, tc, lc, values, out) {
     writePng(out.png, frames, lc.n, values);
     report.push(`wrote ${out.png} (${count(lc.n, 'chain', 'chains')} × ${count(F, 'frame', 'frames')})`);
   }
+  if (out.gif) report.push(await writeGif(out.gif, sf, tc, lc, frames, values));
   return report;
 }
 
@@ -1073,7 +1103,7 @@ async function train(sf, values, stdout, stderr) {
       writeOut(out.weights, bytes);
       stdout.write(`wrote ${out.weights} (${bytes.length} bytes, ${model.stepCount} steps)\n`);
     }
-    for (const line of sampleAndDraw(sf, model, tc, lc, values, out)) stdout.write(`${line}\n`);
+    for (const line of await sampleAndDraw(sf, model, tc, lc, values, out)) stdout.write(`${line}\n`);
     if (Object.keys(out).length === 0) {
       stderr.write(
         'scorefield: nothing written (give --out-dir DIR or --losses, --weights, --samples, --svg, --png)\n',
@@ -1098,7 +1128,7 @@ async function sample(sf, values, stdout, stderr) {
       `loaded ${values.weights}: ${tc.dataset}, ${tc.objective}, net ${netText(model)}, ${model.stepCount} steps trained\n`,
     );
     const lc = samplerSettings(sf, values, tc, model.dim, model.noiseConditional);
-    const lines = sampleAndDraw(sf, model, tc, lc, values, out);
+    const lines = await sampleAndDraw(sf, model, tc, lc, values, out);
     for (const line of lines) stdout.write(`${line}\n`);
     if (lines.length === 0)
       stderr.write('scorefield: nothing written (give --out-dir DIR or --samples, --svg, --png)\n');

@@ -6,8 +6,9 @@
 // (digits); that `sample` from the saved weights gives the training run's chains bit for bit and
 // that --resume continues training exactly; that bad command lines exit 2 with the usage on stderr,
 // and broken weights files or non-finite training exit 1 with one line and no stack; that progress
-// is plain lines off a terminal and a redrawn bar on one. The PNG encoder and the SVG's escaping are
-// checked directly. Run `./build-wasm.sh` first, then `node --test tests/node/`.
+// is plain lines off a terminal and a redrawn bar on one; that --gif writes one frame per step and
+// the same bytes for the same sampler seed (from train and sample). The PNG encoder and the SVG's
+// escaping are checked directly. Run `./build-wasm.sh` first, then `node --test tests/node/`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -416,4 +417,48 @@ test('svg_escapes_text_and_balances_tags', () => {
   assert.match(svg, /&lt;chain&gt;/);
   assert.doesNotMatch(svg, /<b>|<chain>/);
   assertBalancedTags(svg);
+});
+
+test('gif_is_the_sampling_frame_by_frame_and_the_same_for_the_same_seed', async () => {
+  const { GifReader } = await import('omggif');
+  const common = ['--steps', '10', '--hidden', '16', '--quiet'];
+  const [a, b, c, digits] = await runAll([
+    [
+      'train',
+      ...common,
+      '--sampler-steps',
+      '30',
+      '--sampler-seed',
+      '5',
+      '--gif',
+      at('a.gif'),
+      '--weights',
+      at('g.sfw'),
+    ],
+    ['train', ...common, '--sampler-steps', '30', '--sampler-seed', '5', '--gif', at('b.gif')],
+    ['train', ...common, '--sampler-steps', '30', '--sampler-seed', '6', '--gif', at('c.gif')],
+    ['train', ...common, '--dataset', 'digits', '--sampler-steps', '12', '--gif', at('d.gif')],
+  ]);
+  for (const r of [a, b, c, digits]) assert.equal(r.code, 0, r.stderr);
+  assert.match(a.stdout, /wrote .*a\.gif \(31 frames, \d+ bytes\)/);
+  const bytes = (name) => new Uint8Array(readFileSync(at(name)));
+  assert.deepEqual(bytes('a.gif'), bytes('b.gif'));
+  assert.notDeepEqual(bytes('a.gif'), bytes('c.gif'));
+  const gif = new GifReader(bytes('a.gif'));
+  assert.deepEqual([gif.width, gif.height, gif.numFrames(), gif.loopCount()], [480, 480, 31, 0]);
+  assert.equal(new GifReader(bytes('d.gif')).numFrames(), 13);
+  // `sample` from the saved weights with the same sampler seed writes the training run's GIF.
+  const s = await run([
+    'sample',
+    '--weights',
+    at('g.sfw'),
+    '--sampler-steps',
+    '30',
+    '--sampler-seed',
+    '5',
+    '--gif',
+    at('s.gif'),
+  ]);
+  assert.equal(s.code, 0, s.stderr);
+  assert.deepEqual(bytes('s.gif'), bytes('a.gif'));
 });

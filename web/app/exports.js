@@ -1,7 +1,8 @@
 // exports.js — what a reader can take away from a figure: a PNG of the panels as shown (redrawn at
 // twice their size, on white), the 2-D figure as a standalone SVG (web/render/svg.js, the CLI's
-// writer), the losses as CSV, a PNG filmstrip of the digit frames, and the weights file (the core's
-// format, README "Weights file format") to download or load back.
+// writer), the losses as CSV, a PNG filmstrip of the digit frames, the chains or the digit denoising
+// as an animated GIF (web/render/animation.js, the CLI's --gif writer), and the weights file (the
+// core's format, README "Weights file format") to download or load back.
 //
 // The functions build files and start downloads; ExportBar puts them behind buttons for one run, and
 // is the only part that talks to the worker (SAVE and LOAD of the weights file). Everything drawn
@@ -140,14 +141,31 @@ export function filmstripPng(frames, n, sample = 0, { scale = EXPORT_SCALE } = {
   return toPng(out);
 }
 
+/**
+ * The sampling as a looping GIF Blob (a promise: the GIF writer loads on first use): the digit
+ * denoising of samples { frames, n } when given, else the chains of figure (figureSvgText's options)
+ * over its data. The same frames give the same bytes as the CLI's --gif.
+ */
+export async function animationGif({ samples = null, figure = null }) {
+  const { animateChains, animateDigits } = await import('../render/animation.js');
+  let bytes;
+  if (samples) bytes = animateDigits({ frames: samples.frames, n: samples.n });
+  else if (figure?.chains) {
+    const { data, chains, box } = figure;
+    const shown = data ? data.subarray(0, 2 * SVG_DATA_POINTS) : null;
+    bytes = animateChains({ data: shown, frames: chains.frames, n: chains.n, box });
+  } else throw new Error('there are no chains to animate yet');
+  return new Blob([bytes], { type: 'image/gif' });
+}
+
 /** The bytes of a File (an <input type="file"> choice) as a Uint8Array. */
 export async function fileBytes(file) {
   return new Uint8Array(await file.arrayBuffer());
 }
 
 /**
- * The export buttons of one run inside `container`: PNG, SVG, losses CSV, weights, filmstrip, and
- * "Load weights…". The owner says what each export draws from, as functions called at click time:
+ * The export buttons of one run inside `container`: PNG, SVG, losses CSV, weights, filmstrip,
+ * animation (GIF), and "Load weights…". The owner says what each export draws from, as functions called at click time:
  *   pngViews() → the views to export as PNG; figure() → figureSvgText's options, or null when there is
  *   no 2-D figure; samples() → { frames, n } of digit samples, or null; stem() → the file names' stem;
  *   notice(text) shows a sentence; loaded(settings, step) tells the owner the run took a weights
@@ -215,6 +233,13 @@ export class ExportBar {
           download(await filmstripPng(s.frames, s.n, 0), `${stem()}-filmstrip.png`);
         }),
       ),
+      gif: button(
+        'Animation (GIF)',
+        act('GIF export', async () => {
+          const gif = await animationGif({ samples: samples(), figure: figure() });
+          download(gif, `${stem()}-animation.gif`);
+        }),
+      ),
       load: button('Load weights…', () => file.click()),
     };
     const b = this.buttons;
@@ -223,6 +248,7 @@ export class ExportBar {
     b.csv.title = 'The loss of every step, as CSV';
     b.weights.title = 'The network and its optimiser state, as a Scorefield weights file (.sfw)';
     b.filmstrip.title = 'Every Langevin frame of the first digit sample, as a PNG';
+    b.gif.title = 'The Langevin chains step by step (or the digits denoising), as a looping animated GIF';
     b.load.title = 'Replace the network with one from a weights file (.sfw)';
     for (const name of omit) b[name].hidden = true; // exports that mean nothing for this run
     container.append(el('span', 'export-label', 'Export'), ...Object.values(b), file);
@@ -242,6 +268,7 @@ export class ExportBar {
     set(b.csv, !ready || run.count === 0);
     set(b.weights, !ready);
     set(b.filmstrip, !this.samples());
+    set(b.gif, !ready);
     set(b.load, !ready);
   }
 

@@ -492,6 +492,7 @@ if (page.values.test === '1') {
         drawn: result?.frames ? result.n : 0,
         version: result?.version,
         current: chains.version,
+        step: result?.step, // the network step the chains ran on
       };
     },
     digitFramesRendered: () => player.framesRendered,
