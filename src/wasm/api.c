@@ -123,6 +123,34 @@ int sfw_uniform(float *out, int n, float lo, float hi, double seed) {
     return st != SF_OK ? st : sf_uniform(out, n, lo, hi, s);
 }
 
+/* ---- The digit classifier ------------------------------------------------------------------- */
+
+/* probs (n, 10) and labels (n), either may be 0 = sf_classify of images x (n, 64). */
+SFW_EXPORT(sfw_classify)
+int sfw_classify(float *probs, int *labels, const float *x, int n) { return sf_classify(probs, labels, x, n); }
+
+/* out (23 doubles) = sf_digits_quality's fields in order: confident, class_share (10), min_class_share,
+ * accuracy, class_accuracy (10). want (n) may be 0. */
+SFW_EXPORT(sfw_digits_quality)
+int sfw_digits_quality(double *out, const float *x, int n, const int *want) {
+    if (!out) return sf__fail(SF_EINVAL, "sfw_digits_quality: NULL argument");
+    sf_digit_quality q;
+    sf_status st = sf_digits_quality(&q, x, n, want);
+    if (st != SF_OK) return st;
+    out[0] = q.confident;
+    for (int c = 0; c < SF_DIGIT_CLASSES; c++) out[1 + c] = q.class_share[c], out[13 + c] = q.class_accuracy[c];
+    out[11] = q.min_class_share, out[12] = q.accuracy;
+    return SF_OK;
+}
+
+/* x (n, 64) and labels (n, may be 0) = the first n held-out digits with noise. */
+SFW_EXPORT(sfw_digits_heldout)
+int sfw_digits_heldout(float *x, int *labels, int n, float noise, double seed) {
+    uint64_t s;
+    sf_status st = sfw__seed(&s, seed, "held-out seed");
+    return st != SF_OK ? st : sf_digits_heldout(x, labels, n, noise, s);
+}
+
 /* ---- The model ------------------------------------------------------------------------------- */
 
 /* A new model (D = dim, H = hidden, `depth` hidden layers, an sf_isa, noise-conditional or not), or 0

@@ -29,6 +29,10 @@ const F64_BYTES = 8; // bytes per float64
 const DEFAULTS_LENGTH = 18; // floats that sfw_defaults writes
 const NET_CONFIG_LENGTH = 5; // doubles that sfw_model_net_config writes
 const TRAIN_CONFIG_LENGTH = 10; // doubles that sfw_model_train_config writes
+const QUALITY_LENGTH = 23; // doubles that sfw_digits_quality writes
+const DIGIT_PIXELS = 64; // an 8x8 digit
+const DIGIT_CLASSES = 10; // SF_DIGIT_CLASSES
+const DIGITS_HELDOUT = 359; // SF_DIGITS_HELDOUT: the images the classifier is tested on
 const MAX_FILE_BYTES = 2 ** 31 - 1; // sfw_model_load takes the size as an int
 const MAX_BUFFER_BYTES = 2 ** 30; // the module's memory stops growing at 1 GiB (build-wasm.sh)
 const TRAINING_KEYS = [
@@ -326,6 +330,84 @@ export async function createScorefield(options = {}) {
         return {
           x: sf.f32(x, n * D).slice(),
           labels: dataset === 'digits' ? new Int32Array(sf.memory.buffer, labels, n).slice() : null,
+        };
+      });
+    },
+
+    /**
+     * The core's digit classifier on images x (n, 64) on the X/16 scale (Float32Array): { probs:
+     * Float32Array (n, 10) of p(class | image), labels: Int32Array (n) of the most probable class }.
+     * Needs the digits table (the classifier trains on it, deterministically, on first use).
+     */
+    classifyDigits(x) {
+      const n = x?.length / DIGIT_PIXELS;
+      integer('x.length / 64', n, 0);
+      floats('x', x, n * DIGIT_PIXELS);
+      return withBuffers(
+        sf,
+        [F32_BYTES * n * DIGIT_PIXELS, F32_BYTES * n * DIGIT_CLASSES, F32_BYTES * n],
+        (px, probs, labels) => {
+          sf.f32(px, n * DIGIT_PIXELS).set(x);
+          sf.check(sf.exports.sfw_classify(probs, labels, px, n));
+          return {
+            probs: sf.f32(probs, n * DIGIT_CLASSES).slice(),
+            labels: new Int32Array(sf.memory.buffer, labels, n).slice(),
+          };
+        },
+      );
+    },
+
+    /**
+     * The digit-quality measure of images x (n >= 1, 64): { confident (share with top probability
+     * >= 0.9), classShare (10 shares of the top class), minClassShare, accuracy and classAccuracy (10)
+     * — the share classified as the class asked for in want (n classes), null without want or for a
+     * class nobody asked for }.
+     */
+    digitsQuality(x, want = null) {
+      const n = x?.length / DIGIT_PIXELS;
+      integer('x.length / 64', n, 1);
+      floats('x', x, n * DIGIT_PIXELS);
+      if (want !== null) {
+        if (!Array.isArray(want) && !(want instanceof Int32Array))
+          throw new Error(`scorefield: want must be an array of classes, got ${describe(want)}`);
+        if (want.length !== n) throw new Error(`scorefield: want must hold ${n} classes, got ${want.length}`);
+        for (const [i, c] of Array.from(want).entries())
+          if (!Number.isInteger(c) || c < 0 || c >= DIGIT_CLASSES)
+            throw new Error(`scorefield: want[${i}] must be a class 0 .. 9, got ${c}`);
+      }
+      return withBuffers(
+        sf,
+        [F64_BYTES * QUALITY_LENGTH, F32_BYTES * n * DIGIT_PIXELS, F32_BYTES * n],
+        (out, px, pw) => {
+          sf.f32(px, n * DIGIT_PIXELS).set(x);
+          if (want !== null) new Int32Array(sf.memory.buffer, pw, n).set(want);
+          sf.check(sf.exports.sfw_digits_quality(out, px, n, want === null ? 0 : pw));
+          const q = Array.from(new Float64Array(sf.memory.buffer, out, QUALITY_LENGTH));
+          const orNull = (v) => (v < 0 ? null : v);
+          return {
+            confident: q[0],
+            classShare: q.slice(1, 11),
+            minClassShare: q[11],
+            accuracy: orNull(q[12]),
+            classAccuracy: q.slice(13, 23).map(orNull),
+          };
+        },
+      );
+    },
+
+    /**
+     * The first n of the 359 held-out digits the classifier never trained on, as X/16 plus noise
+     * (default the tutorial's 0.1): { x: Float32Array (n, 64), labels: Int32Array (n) }.
+     */
+    heldoutDigits({ n = DIGITS_HELDOUT, noise = defaults.train.digits.dataNoise, seed = 0 } = {}) {
+      integer('n', n, 0);
+      finite('noise', noise);
+      finite('seed', seed);
+      return withBuffers(sf, [F32_BYTES * n * DIGIT_PIXELS, F32_BYTES * n], (x, labels) => {
+        sf.check(sf.exports.sfw_digits_heldout(x, labels, n, noise, seed));
+        return {
+          x: sf.f32(x, n * DIGIT_PIXELS).slice(),
+          labels: new Int32Array(sf.memory.buffer, labels, n).slice(),
         };
       });
     },
