@@ -26,13 +26,13 @@
 #define D SF_DIGITS_PIXELS
 #define C SF_DIGIT_CLASSES
 
-#define SF__CLS_EPOCHS   40    /* passes over the training rows */
-#define SF__CLS_BATCH    32    /* images per SGD step */
-#define SF__CLS_LR       0.2   /* SGD's step at the start, decayed linearly to 0 */
-#define SF__CLS_MOMENTUM 0.9   /* heavy-ball momentum */
-#define SF__CLS_L2       1e-4  /* weight decay on W */
-#define SF__CLS_NOISE    0.1   /* the tutorial's noise on X/16 */
-#define SF__CLS_SEED     17    /* the classifier's own generator: seed, stream */
+#define SF__CLS_EPOCHS   40   /* passes over the training rows */
+#define SF__CLS_BATCH    32   /* images per SGD step */
+#define SF__CLS_LR       0.2  /* SGD's step at the start, decayed linearly to 0 */
+#define SF__CLS_MOMENTUM 0.9  /* heavy-ball momentum */
+#define SF__CLS_L2       1e-4 /* weight decay on W */
+#define SF__CLS_NOISE    0.1  /* the tutorial's noise on X/16 */
+#define SF__CLS_SEED     17   /* the classifier's own generator: seed, stream */
 #define SF__CLS_STREAM   0xc1a55
 
 static double cls_w[D * C], cls_b[C];

@@ -104,6 +104,21 @@ int sf_data_dim(int dataset) {
     }
 }
 
+int sf_data_classes(int dataset) {
+    switch (dataset) {
+    case SF_DATA_DIGITS:
+        return 10;
+    case SF_DATA_MOONS:
+    case SF_DATA_RINGS:
+    case SF_DATA_MIXTURE:
+        return 2;
+    case SF_DATA_EIGHT_GAUSSIANS:
+        return 8;
+    default:
+        return 0;
+    }
+}
+
 float sf_data_default_noise(int dataset) {
     switch (dataset) {
     case SF_DATA_SWISS_ROLL:

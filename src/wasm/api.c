@@ -42,9 +42,10 @@ static const struct {
     const char *name;
     double value;
 } sfw__limits[] = {
-    {"dim", SF_MAX_DIM},       {"hidden", SF_MAX_HIDDEN}, {"depth", SF_MAX_DEPTH},
-    {"batch", SF_MAX_BATCH},   {"proj", SF_MAX_PROJ},     {"steps", SF_MAX_STEPS},
-    {"levels", SF_MAX_LEVELS}, {"points", SF_MAX_POINTS}, {"seed", (double)SF_MAX_SEED},
+    {"dim", SF_MAX_DIM},         {"hidden", SF_MAX_HIDDEN},     {"depth", SF_MAX_DEPTH},
+    {"batch", SF_MAX_BATCH},     {"proj", SF_MAX_PROJ},         {"steps", SF_MAX_STEPS},
+    {"levels", SF_MAX_LEVELS},   {"points", SF_MAX_POINTS},     {"seed", (double)SF_MAX_SEED},
+    {"classes", SF_MAX_CLASSES}, {"guidance", SF_MAX_GUIDANCE},
 };
 #define SFW__LIMIT_COUNT ((int)(sizeof sfw__limits / sizeof sfw__limits[0]))
 
@@ -77,6 +78,10 @@ double sfw_heap_used(void) { return (double)(emmalloc_dynamic_heap_size() - emma
 
 SFW_EXPORT(sfw_data_dim)
 int sfw_data_dim(int dataset) { return sf_data_dim(dataset); }
+
+/* sf_data_classes(dataset): the label count of a dataset, 0 for none. */
+SFW_EXPORT(sfw_data_classes)
+int sfw_data_classes(int dataset) { return sf_data_classes(dataset); }
 
 /* Gives the module the digits table (scorefield-digits.bin, size bytes); see sf_data_load_digits. */
 SFW_EXPORT(sfw_data_load_digits)
@@ -153,12 +158,16 @@ int sfw_digits_heldout(float *x, int *labels, int n, float noise, double seed) {
 
 /* ---- The model ------------------------------------------------------------------------------- */
 
-/* A new model (D = dim, H = hidden, `depth` hidden layers, an sf_isa, noise-conditional or not), or 0
- * with sfw_error() set. */
+/* A new model (D = dim, H = hidden, `depth` hidden layers, an sf_isa, noise-conditional or not, 0 or
+ * 2 .. SF_MAX_CLASSES classes), or 0 with sfw_error() set. */
 SFW_EXPORT(sfw_model_create)
-sf_model *sfw_model_create(int dim, int hidden, int depth, double seed, int isa, int noise_conditional) {
-    sf_net_config nc = {
-        .dim = dim, .hidden = hidden, .depth = depth, .isa = isa, .noise_conditional = noise_conditional};
+sf_model *sfw_model_create(int dim, int hidden, int depth, double seed, int isa, int noise_conditional, int classes) {
+    sf_net_config nc = {.dim = dim,
+                        .hidden = hidden,
+                        .depth = depth,
+                        .isa = isa,
+                        .noise_conditional = noise_conditional,
+                        .classes = classes};
     if (sfw__seed(&nc.seed, seed, "model seed") != SF_OK) return 0;
     sf_model *m;
     return sf_model_create(&m, &nc) == SF_OK ? m : 0;
@@ -198,6 +207,13 @@ int sfw_model_score_sigma(sf_model *m, float *s, const float *x, int n, float si
     return sf_model_score_sigma(m, s, x, n, sigma);
 }
 
+/* s (n, D) = the guided score (1 + w)·s(x, σ, c) − w·s(x, σ, ∅) of a class-conditional model; cls −1
+ * for the unconditional score. */
+SFW_EXPORT(sfw_model_score_guided)
+int sfw_model_score_guided(sf_model *m, float *s, const float *x, int n, float sigma, int cls, float w) {
+    return sf_model_score_guided(m, s, x, n, sigma, cls, w);
+}
+
 /* The painted points (n, 2) of SF_DATA_POINTS, copied into the model. */
 SFW_EXPORT(sfw_model_set_points)
 int sfw_model_set_points(sf_model *m, const float *points, int n) { return sf_model_set_points(m, points, n); }
@@ -217,14 +233,14 @@ double sfw_model_step_count(const sf_model *m) { return (double)sf_model_step_co
 SFW_EXPORT(sfw_model_isa_name)
 const char *sfw_model_isa_name(const sf_model *m) { return sf_model_isa_name(m); }
 
-/* out (5 doubles) = sf_model_net_config's dim, hidden, depth, seed (exact below 2^53) and
- * noise_conditional. */
+/* out (6 doubles) = sf_model_net_config's dim, hidden, depth, seed (exact below 2^53),
+ * noise_conditional and classes. */
 SFW_EXPORT(sfw_model_net_config)
 int sfw_model_net_config(const sf_model *m, double *out) {
     if (!m || !out) return sf__fail(SF_EINVAL, "sfw_model_net_config: NULL argument");
     sf_net_config nc = sf_model_net_config(m);
     out[0] = nc.dim, out[1] = nc.hidden, out[2] = nc.depth, out[3] = (double)nc.seed;
-    out[4] = nc.noise_conditional;
+    out[4] = nc.noise_conditional, out[5] = nc.classes;
     return SF_OK;
 }
 
@@ -260,6 +276,16 @@ int sfw_annealed_langevin(sf_model *m, float *out, const float *x0, int n, float
         .sigma_max = sigma_max, .sigma_min = sigma_min, .levels = levels, .steps = steps, .eps = eps};
     sf_status st = sfw__seed(&ac.seed, seed, "sampler seed");
     return st != SF_OK ? st : sf_annealed_langevin(m, out, x0, n, &ac, keep);
+}
+
+/* sfw_annealed_langevin of a class-conditional model for class cls (−1: any) with guidance w. */
+SFW_EXPORT(sfw_annealed_langevin_guided)
+int sfw_annealed_langevin_guided(sf_model *m, float *out, const float *x0, int n, float sigma_max, float sigma_min,
+                                 int levels, int steps, float eps, double seed, int keep, int cls, float w) {
+    sf_anneal_config ac = {
+        .sigma_max = sigma_max, .sigma_min = sigma_min, .levels = levels, .steps = steps, .eps = eps};
+    sf_status st = sfw__seed(&ac.seed, seed, "sampler seed");
+    return st != SF_OK ? st : sf_annealed_langevin_guided(m, out, x0, n, &ac, keep, cls, w);
 }
 
 /* ---- Defaults -------------------------------------------------------------------------------- */

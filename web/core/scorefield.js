@@ -27,7 +27,7 @@ const F32_BYTES = 4; // bytes per float32 (and per int32)
 const DIGITS_FILE = 'scorefield-digits.bin'; // the digits table, next to the wasm modules
 const F64_BYTES = 8; // bytes per float64
 const DEFAULTS_LENGTH = 18; // floats that sfw_defaults writes
-const NET_CONFIG_LENGTH = 5; // doubles that sfw_model_net_config writes
+const NET_CONFIG_LENGTH = 6; // doubles that sfw_model_net_config writes
 const TRAIN_CONFIG_LENGTH = 10; // doubles that sfw_model_train_config writes
 const QUALITY_LENGTH = 23; // doubles that sfw_digits_quality writes
 const DIGIT_PIXELS = 64; // an 8x8 digit
@@ -221,7 +221,10 @@ export async function createScorefield(options = {}) {
 
     /**
      * A new Model: createModel({ dim, hidden = 128, depth = 2, seed = 42, isa = 'auto',
-     * noiseConditional = false }). A noise-conditional net is s(x, σ), trained with 'ncsn'.
+     * noiseConditional = false, classes = 0 }). A noise-conditional net is s(x, σ), trained with 'ncsn';
+     * with classes (2 .. limits.classes; noiseConditional: true) it is class-conditional, s(x, σ, c),
+     * trained with labels dropped 20 % of the time and sampled with guidance (annealedLangevin's class
+     * and guidance).
      */
     createModel({
       dim,
@@ -230,6 +233,7 @@ export async function createScorefield(options = {}) {
       seed = defaults.net.seed,
       isa = 'auto',
       noiseConditional = false,
+      classes = 0,
     } = {}) {
       integer('dim', dim);
       integer('hidden', hidden);
@@ -238,7 +242,8 @@ export async function createScorefield(options = {}) {
       const isaId = enumValue(ISAS, 'isa', isa);
       if (typeof noiseConditional !== 'boolean')
         throw new Error(`scorefield: noiseConditional must be true or false, got ${describe(noiseConditional)}`);
-      const ptr = sf.exports.sfw_model_create(dim, hidden, depth, seed, isaId, noiseConditional ? 1 : 0);
+      integer('classes', classes, 0);
+      const ptr = sf.exports.sfw_model_create(dim, hidden, depth, seed, isaId, noiseConditional ? 1 : 0, classes);
       if (ptr === 0) throw new Error(`scorefield: cannot create model: ${sf.cstr(sf.exports.sfw_error())}`);
       return new Model(sf, defaults, ptr);
     },
@@ -308,6 +313,11 @@ export async function createScorefield(options = {}) {
     /** Bytes of the wasm heap held by live allocations: back to its old value once models are disposed. */
     heapUsed() {
       return sf.exports.sfw_heap_used();
+    },
+
+    /** The number of classes of a dataset's labels ('digits' 10, 'moons' 2, …), 0 for one without. */
+    dataClasses(dataset) {
+      return sf.exports.sfw_data_classes(enumValue(DATASETS, 'dataset', dataset));
     },
 
     /** D, the dimension of a dataset's points ('digits' 64, every other dataset 2). */
@@ -453,7 +463,11 @@ export class Model {
     withBuffers(sf, [F64_BYTES * NET_CONFIG_LENGTH], (out) => {
       sf.check(sf.exports.sfw_model_net_config(this.#ptr, out));
       let cond;
-      [this.dim, this.hidden, this.depth, this.seed, cond] = new Float64Array(sf.memory.buffer, out, NET_CONFIG_LENGTH);
+      [this.dim, this.hidden, this.depth, this.seed, cond, this.classes] = new Float64Array(
+        sf.memory.buffer,
+        out,
+        NET_CONFIG_LENGTH,
+      );
       this.noiseConditional = cond === 1;
     });
   }
@@ -653,8 +667,14 @@ export class Model {
     eps,
     seed,
     keep = 'last',
+    class: cls = 'any',
+    guidance = 0,
   } = {}) {
     const m = this.#model();
+    const classId = this.#classId(cls);
+    finite('guidance', guidance);
+    if (this.classes === 0 && guidance !== 0)
+      throw new Error(`scorefield: guidance needs a class-conditional model (classes > 0), got ${guidance}`);
     const t = this.trainingConfig(),
       d = this.#defaults.anneal[this.#datasetName()];
     integer('n', n, 0);
@@ -671,9 +691,29 @@ export class Model {
     const sf = this.#sf;
     return withBuffers(sf, [F32_BYTES * size, F32_BYTES * frames * size], (x0, out) => {
       sf.f32(x0, size).set(start);
-      sf.check(sf.exports.sfw_annealed_langevin(m, out, x0, n, sigmaMax, sigmaMin, levels, steps, eps, seed, keepId));
+      if (this.classes > 0)
+        sf.check(
+          sf.exports.sfw_annealed_langevin_guided(
+            ...[m, out, x0, n, sigmaMax, sigmaMin, levels, steps, eps, seed, keepId, classId, guidance],
+          ),
+        );
+      else
+        sf.check(sf.exports.sfw_annealed_langevin(m, out, x0, n, sigmaMax, sigmaMin, levels, steps, eps, seed, keepId));
       return sf.f32(out, frames * size).slice();
     });
+  }
+
+  // The class a sampler is asked for as the core's id: 'any' is −1; a class-conditional model takes
+  // 0 .. classes − 1, any other model only 'any'.
+  #classId(cls) {
+    if (cls === 'any' || cls === null) return -1;
+    if (!Number.isInteger(cls) || cls < 0 || cls >= this.classes)
+      throw new Error(
+        this.classes > 0
+          ? `scorefield: class must be 'any' or an integer 0 .. ${this.classes - 1}, got ${describe(cls)}`
+          : `scorefield: this model has no classes (it is not class-conditional): class must be 'any', got ${describe(cls)}`,
+      );
+    return cls;
   }
 
   // The dataset whose sampler defaults apply: the training dataset's, the swiss roll's for none.
