@@ -29,9 +29,12 @@
 #define SF__NCSN_SIGMA_MAX_DIGITS 1.0f
 #define SF__NCSN_SIGMA_MIN        0.01f
 #define SF__NCSN_LEVELS           10
+/* Classifier-free guidance (Ho & Salimans 2022): a class-conditional net sees the null token instead
+ * of the label for this share of its training points, their choice of 0.1 .. 0.2. */
+#define SF__LABEL_DROP 0.2f
 
 sf_net_config sf_net_config_default(int dim) {
-    sf_net_config c = {dim, 128, 2, 42, SF_ISA_AUTO, 0};
+    sf_net_config c = {dim, 128, 2, 42, SF_ISA_AUTO, 0, 0};
     return c;
 }
 
@@ -65,6 +68,10 @@ static sf_status check_net_config(const sf_net_config *c) {
     if (c->isa == SF_ISA_SIMD128 && !SF_HAVE_SIMD128) return sf__fail(SF_EINVAL, "this build has no SIMD128 kernels");
     if (c->noise_conditional != 0 && c->noise_conditional != 1)
         return sf__fail(SF_EINVAL, "noise_conditional must be 0 or 1, got %d", c->noise_conditional);
+    if (c->classes != 0 && (c->classes < 2 || c->classes > SF_MAX_CLASSES))
+        return sf__fail(SF_EINVAL, "classes must be 0 (unconditional) or 2..%d, got %d", SF_MAX_CLASSES, c->classes);
+    if (c->classes && !c->noise_conditional)
+        return sf__fail(SF_EINVAL, "a class-conditional net (classes %d) must be noise-conditional", c->classes);
     return SF_OK;
 }
 
@@ -83,7 +90,7 @@ sf_status sf_model_create(sf_model **out, const sf_net_config *cfg) {
     if (st) return st;
 
     sf_mlp net;
-    sf__mlp_shape(&net, cfg->dim, cfg->hidden, cfg->depth, cfg->noise_conditional);
+    sf__mlp_shape(&net, cfg->dim, cfg->hidden, cfg->depth, cfg->noise_conditional, cfg->classes);
     int rows = sf__mlp_ws_rows(&net);
     /* One allocation: the struct, then 7 arrays of P floats, the painted points (2-D models), the
      * weights' average and the per-point noise levels and noisy points of a chunk (noise-conditional
@@ -100,6 +107,7 @@ sf_status sf_model_create(sf_model **out, const sf_net_config *cfg) {
     m->net = net;
     m->nc = *cfg;
     m->k = pick_kernels(cfg->isa);
+    m->score_class = -1;
     float **arrays[] = {&m->p, &m->m1, &m->m2, &m->p_next, &m->m1_next, &m->m2_next, &m->grad};
     for (int i = 0; i < 7; i++) *arrays[i] = mem, mem += net.P;
     m->points = mem, mem += n_points;
@@ -166,6 +174,13 @@ sf_status sf_model_set_train(sf_model *m, const sf_train_config *tc) {
     if (tc->dataset == SF_DATA_POINTS && m->n_points == 0)
         return sf__fail(SF_EINVAL, "the painted-points dataset is empty: give the model points first");
     if (tc->dataset == SF_DATA_DIGITS && !sf__digits_ready()) return sf__fail(SF_EINVAL, SF__DIGITS_NOT_LOADED);
+    if (m->net.classes) {
+        int k = sf_data_classes(tc->dataset);
+        if (k == 0)
+            return sf__fail(SF_EINVAL, "dataset %d has no labels for a class-conditional net to learn", tc->dataset);
+        if (k > m->net.classes)
+            return sf__fail(SF_EINVAL, "dataset %d has %d classes but the net only %d", tc->dataset, k, m->net.classes);
+    }
     sf_model_step_cancel(m);
     m->tc = *tc;
     m->has_dataset = 1;
@@ -180,14 +195,16 @@ sf_train_config sf_model_train_config(const sf_model *m) {
 static int chunk_points(const sf_model *m, int K) { return m->ws.rows / (1 + K); }
 
 /* Row i of a noise-conditional input stack: x̃ = x + σz from x (already at the row's start), z (D)
- * and the level σ, made into net/cond.h's input row; x̃ goes to row_x for the output map, z to the
- * loss's buffer and σ to row_sigma. */
-static void ncsn_row(sf_model *m, int i, const float *z, float sigma) {
+ * and the level σ, made into net/cond.h's input row (with the label's one-hot for a class-conditional
+ * net; −1 is the null token); x̃ goes to row_x for the output map, z to the loss's buffer and σ to
+ * row_sigma. */
+static void ncsn_row(sf_model *m, int i, const float *z, float sigma, int label) {
     const int D = m->net.D;
     float *row = m->ws.h[0] + (long)i * m->net.in[0], *xt = m->row_x + (long)i * D;
     memcpy(m->ws.adj[0] + (long)i * D, z, sizeof(float) * (size_t)D);
     for (int d = 0; d < D; d++) xt[d] = row[d] + sigma * z[d];
     sf__cond_input(row, xt, D, sigma);
+    if (m->net.classes) sf__cond_label(row + sf__cond_in(D, 0), m->net.classes, label);
     m->row_sigma[i] = sigma;
 }
 
@@ -201,10 +218,11 @@ static void fill_from_rng(sf_model *m, int n, int K, const float *sigmas) {
     float *h0 = m->ws.h[0], *z = m->ws.adj[0];
     for (int i = 0; i < n; i++) {
         float *xi = h0 + (long)i * in0;
+        int label = -1;
         if (tc->dataset == SF_DATA_POINTS)
             sf__points_draw(xi, m->points, m->n_points, 1, tc->data_noise, &m->rng_train);
         else
-            sf__data_draw(xi, NULL, tc->dataset, 1, tc->data_noise, &m->rng_train);
+            sf__data_draw(xi, m->net.classes ? &label : NULL, tc->dataset, 1, tc->data_noise, &m->rng_train);
         if (tc->objective == SF_OBJ_SLICED || tc->objective == SF_OBJ_SLICED_VR) {
             for (int j = 1; j <= K; j++) sf_rng_fill_normal(&m->rng_train, h0 + j * size + (long)i * D, D, 1.0f);
         } else if (tc->objective == SF_OBJ_DSM) {
@@ -215,7 +233,10 @@ static void fill_from_rng(sf_model *m, int n, int K, const float *sigmas) {
             int level = (int)sf_rng_below(&m->rng_train, (uint32_t)tc->levels);
             float zi[SF_MAX_DIM];
             sf_rng_fill_normal(&m->rng_train, zi, D, 1.0f);
-            ncsn_row(m, i, zi, sigmas[level]);
+            /* Classifier-free guidance's training: the label is dropped (the null token) with
+             * probability SF__LABEL_DROP, so one net learns s(x, σ, c) and s(x, σ, ∅). */
+            if (m->net.classes && sf_rng_uniform(&m->rng_train) < SF__LABEL_DROP) label = -1;
+            ncsn_row(m, i, zi, sigmas[level], label);
         }
     }
 }
@@ -227,10 +248,10 @@ static void fill_from_arrays(sf_model *m, int objective, const float *x, const f
     const long size = (long)n * D;
     float *h0 = m->ws.h[0];
     if (objective == SF_OBJ_NCSN) {
-        const float *sig = aux + (long)N * D; /* σ_i after z */
+        const float *sig = aux + (long)N * D, *lab = sig + N; /* σ_i after z, then the labels */
         for (int i = 0; i < n; i++) {
             memcpy(h0 + (long)i * m->net.in[0], x + (long)(n0 + i) * D, sizeof(float) * (size_t)D);
-            ncsn_row(m, i, aux + (long)(n0 + i) * D, sig[n0 + i]);
+            ncsn_row(m, i, aux + (long)(n0 + i) * D, sig[n0 + i], m->net.classes ? (int)lab[n0 + i] : -1);
         }
         return;
     }
@@ -281,12 +302,18 @@ sf_status sf_model_loss_grad(sf_model *m, float *loss, int objective, const floa
         return sf__fail(SF_EINVAL, "this objective needs aux (projections or noise), got NULL");
     const long D = m->net.D;
     if (!sf__all_finite(x, n * D)) return sf__fail(SF_EINVAL, "x contains NaN or infinity");
-    long aux_len = objective == SF_OBJ_NCSN ? n * (D + 1) : (sliced ? n_proj : 1) * n * D;
+    long aux_len = objective == SF_OBJ_NCSN ? n * (D + 1 + (m->net.classes > 0)) : (sliced ? n_proj : 1) * n * D;
     if (aux && objective != SF_OBJ_EXACT && !sf__all_finite(aux, aux_len))
         return sf__fail(SF_EINVAL, "aux contains NaN or infinity");
     if (objective == SF_OBJ_NCSN) {
         for (int i = 0; i < n; i++)
             if (!(aux[n * D + i] > 0)) return sf__fail(SF_EINVAL, "noise level %d is not > 0", i);
+        for (int i = 0; i < n && m->net.classes; i++) {
+            float c = aux[n * (D + 1) + i];
+            if (c != (float)(int)c || c < -1 || c >= m->net.classes)
+                return sf__fail(SF_EINVAL, "label %d must be -1 (none) or a class 0..%d, got %g", i, m->net.classes - 1,
+                                (double)c);
+        }
     }
 
     sf_model_step_cancel(m); /* the gradient and the workspace are this call's now */
@@ -408,7 +435,11 @@ sf_status sf_model_train(sf_model *m, int steps, float *losses) {
 const float *sf__model_score_sigma_chunk(sf_model *m, const float *x, int n, float sigma) {
     const int D = m->net.D;
     if (m->net.cond) {
-        for (int i = 0; i < n; i++) sf__cond_input(m->ws.h[0] + (long)i * m->net.in[0], x + (long)i * D, D, sigma);
+        for (int i = 0; i < n; i++) {
+            float *row = m->ws.h[0] + (long)i * m->net.in[0];
+            sf__cond_input(row, x + (long)i * D, D, sigma);
+            if (m->net.classes) sf__cond_label(row + sf__cond_in(D, 0), m->net.classes, m->score_class);
+        }
     } else {
         memcpy(m->ws.h[0], x, sizeof(float) * (size_t)n * (size_t)D);
     }
@@ -439,6 +470,13 @@ sf_status sf_model_score_sigma(sf_model *m, float *s, const float *x, int n, flo
     }
     if (!sf__all_finite(s, n * D)) return sf__fail(SF_ENONFINITE, "the score is not finite at some point");
     return SF_OK;
+}
+
+sf_status sf__model_score_class(sf_model *m, float *s, const float *x, int n, float sigma, int cls) {
+    m->score_class = cls;
+    sf_status st = sf_model_score_sigma(m, s, x, n, sigma);
+    m->score_class = -1;
+    return st;
 }
 
 sf_status sf_model_score(sf_model *m, float *s, const float *x, int n) {

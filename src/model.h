@@ -26,6 +26,7 @@ struct sf_model {
     int n_points;
     float *row_sigma;      /* (ws.rows) NCSN: each chunk point's noise level (noise-conditional nets) */
     float *row_x;          /* (ws.rows, D) NCSN: each chunk point's noisy x̃, for the output map */
+    int score_class;       /* the label a class-conditional net scores with: −1 the null token ∅ */
     float sigma_min_score; /* the σ at which sf_model_score evaluates a noise-conditional net */
     /* A training step taken in pieces (sf_model_step_begin .. _end): the batch's points done so far,
      * the loss summed over them, and the generator as it was before the step (for _cancel). */
@@ -45,6 +46,9 @@ struct sf_model {
  * smallest level of the training ladder). */
 const float *sf__model_score_chunk(sf_model *m, const float *x, int n);
 const float *sf__model_score_sigma_chunk(sf_model *m, const float *x, int n, float sigma);
+
+/* sf_model_score_sigma with the label's one-hot of a class-conditional net set to cls (−1: ∅). */
+sf_status sf__model_score_class(sf_model *m, float *s, const float *x, int n, float sigma, int cls);
 
 /* Checks training settings for a net of dimension D, noise-conditional or not (the dataset too when
  * with_dataset); SF_EINVAL with a message naming the bad field. */

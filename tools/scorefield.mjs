@@ -81,9 +81,12 @@ const DEFAULT_FILES = {
 // that the command line fails as a usage error before anything runs; the library checks again.
 const MAX_TRAIN_STEPS = 100000000; // the command line's own bound: about a day of training
 
+const MAX_CLASSES = 16; // SF_MAX_CLASSES
+const REPORT_CHAINS = 500; // digits-report's unconditional samples (and as many again over the classes)
 const COMMANDS = {
   train: 'train a score model, then sample from it and draw it',
   sample: 'run Langevin chains on a saved model and draw them',
+  'digits-report': 'measure digit samples: confident share, class shares, conditional accuracy, energy distance',
   help: 'show this help',
 };
 const T = ['train'],
@@ -413,9 +416,42 @@ export const OPTIONS = [
     default: 'viridis',
     help: "colour map of the digit frames (the tutorial's imshow uses gray)",
   },
+  {
+    group: 'Classes',
+    name: 'conditional',
+    type: 'bool',
+    commands: T,
+    help: "train a class-conditional ncsn net on the dataset's labels (20 % dropped, for guidance)",
+  },
+  {
+    group: 'Classes',
+    name: 'class',
+    type: 'class',
+    metavar: 'K|any',
+    commands: TS,
+    default: 'any',
+    help: 'the class a class-conditional model samples, or any',
+  },
+  {
+    group: 'Classes',
+    name: 'guidance',
+    type: 'number',
+    min: 0,
+    max: limit('guidance'),
+    commands: TS,
+    default: 0,
+    help: 'classifier-free guidance w: (1 + w)·s(x, σ, c) − w·s(x, σ, ∅)',
+  },
   { group: 'Other', name: 'quiet', type: 'bool', commands: TS, help: 'no progress display' },
   { group: 'Other', name: 'help', type: 'bool', commands: TS, help: 'show this help' },
 ];
+// digits-report trains like train (or loads --weights) and samples like sample, but writes no files
+// and draws nothing: it takes these options.
+const REPORT_OPTIONS = [
+  ...['steps', 'lr', 'batch', 'width', 'depth', 'seed', 'sigma-max', 'sigma-min', 'levels', 'conditional'],
+  ...['simd', 'chains', 'anneal-steps', 'anneal-eps', 'chain-seed', 'guidance', 'weights', 'quiet', 'help'],
+];
+for (const o of OPTIONS) if (REPORT_OPTIONS.includes(o.name)) o.commands = [...o.commands, 'digits-report'];
 const BY_NAME = new Map(OPTIONS.map((o) => [o.name, o]));
 // Every flag, the older names included: name → option.
 const BY_FLAG = new Map(OPTIONS.flatMap((o) => [o.name, ...(o.aliases ?? [])].map((flag) => [flag, o])));
@@ -488,6 +524,13 @@ function parseValue(opt, text, limits) {
     }
     case 'number':
       return checkRange(opt, parseNumber(opt, text));
+    case 'class': {
+      if (text === 'any') return text;
+      const v = parseNumber(opt, text);
+      if (!Number.isInteger(v) || v < 0 || v >= MAX_CLASSES)
+        throw new UsageError(`--${opt.name} must be any or a class 0..${MAX_CLASSES - 1}, got '${text}'`);
+      return v;
+    }
     case 'path':
       if (text === '') throw new UsageError(`--${opt.name} needs a file name`);
       if (opt.ext && !opt.ext.includes(extname(text).toLowerCase())) {
@@ -710,7 +753,14 @@ function samplerSettings(sf, values, tc, D, annealed) {
         : `--${wrong} sets annealed Langevin, which only ncsn models use`,
     );
   }
-  const lc = { annealed, seed: setting(values, 'chain-seed', ctx) };
+  const lc = {
+    annealed,
+    seed: setting(values, 'chain-seed', ctx),
+    cls: setting(values, 'class', ctx),
+    guidance: setting(values, 'guidance', ctx),
+  };
+  if (!annealed && (lc.cls !== 'any' || lc.guidance !== 0))
+    throw new UsageError('--class and --guidance need a class-conditional ncsn model (train it with --conditional)');
   for (const name of annealed ? ANNEALED_SAMPLER : PLAIN_SAMPLER)
     lc[BY_NAME.get(name).key ?? name] = setting(values, name, ctx);
   // Plain Langevin keeps every step; annealed keeps the end of each noise level (a level runs
@@ -977,8 +1027,17 @@ function trainWithProgress(model, steps, progress) {
 async function sampleAndDraw(sf, model, tc, lc, values, out) {
   const report = [];
   if (!out.samples && !out.svg && !out.png && !out.gif) return report;
+  const guided = { class: lc.cls, guidance: lc.guidance };
   const frames = lc.annealed
-    ? model.annealedLangevin({ start: lc.start, n: lc.n, steps: lc.steps, eps: lc.eps, seed: lc.seed, keep: 'levels' })
+    ? model.annealedLangevin({
+        start: lc.start,
+        n: lc.n,
+        steps: lc.steps,
+        eps: lc.eps,
+        seed: lc.seed,
+        keep: 'levels',
+        ...guided,
+      })
     : model.langevin({
         start: lc.start,
         n: lc.n,
@@ -1000,6 +1059,7 @@ async function sampleAndDraw(sf, model, tc, lc, values, out) {
           steps: lc.steps,
           eps: lc.eps,
           seed: lc.seed,
+          ...guided,
         }
       : { kind: 'langevin', eps: lc.eps, decay: lc.decay, temperature: lc.temperature, steps: lc.steps, seed: lc.seed };
     writeSamples(
@@ -1029,8 +1089,42 @@ function progressMode(values, stream) {
   return stream.isTTY ? 'bar' : 'plain';
 }
 
+// A model for train and digits-report: loaded from --resume, or new with the command line's net
+// (class-conditional with --conditional, which needs a labelled dataset and the ncsn objective).
+function newModel(sf, values, dataset, isa) {
+  const ctx = { dataset, defaults: sf.defaults };
+  let noiseConditional = setting(values, 'objective', ctx) === 'ncsn',
+    classes = 0;
+  if (values.conditional) {
+    if (Object.hasOwn(values, 'objective') && values.objective !== 'ncsn')
+      throw new UsageError(
+        `--conditional trains a noise-conditional net: --objective must be ncsn, got ${values.objective}`,
+      );
+    classes = sf.dataClasses(dataset);
+    if (classes === 0) throw new UsageError(`--conditional needs a dataset with labels; ${dataset} has none`);
+    noiseConditional = true;
+  }
+  return sf.createModel({
+    dim: dimOf(dataset),
+    hidden: setting(values, 'width', ctx),
+    depth: setting(values, 'depth', ctx),
+    seed: setting(values, 'seed', ctx),
+    isa,
+    noiseConditional,
+    classes,
+  });
+}
+
+// --class and --guidance need a class-conditional model: a usage error before anything samples.
+function checkGuided(model, lc) {
+  if (model.classes === 0 && (lc.cls !== 'any' || lc.guidance !== 0))
+    throw new UsageError('--class and --guidance need a class-conditional model (train it with --conditional)');
+  if (lc.cls !== 'any' && lc.cls >= model.classes)
+    throw new UsageError(`--class must be any or 0..${model.classes - 1} for this model, got ${lc.cls}`);
+}
+
 async function train(sf, values, stdout, stderr) {
-  for (const k of ['dataset', 'width', 'depth', 'seed']) {
+  for (const k of ['dataset', 'width', 'depth', 'seed', 'conditional']) {
     if (values.resume !== undefined && Object.hasOwn(values, k))
       throw new UsageError(`--${flagOf(values, k)} is fixed by the weights file of --resume`);
   }
@@ -1040,16 +1134,7 @@ async function train(sf, values, stdout, stderr) {
   if (values.resume !== undefined) {
     model = sf.loadModel(readWeights(values.resume), { isa });
   } else {
-    const dataset = setting(values, 'dataset', {});
-    const ctx = { dataset, defaults: sf.defaults };
-    model = sf.createModel({
-      dim: dimOf(dataset),
-      hidden: setting(values, 'width', ctx),
-      depth: setting(values, 'depth', ctx),
-      seed: setting(values, 'seed', ctx),
-      isa,
-      noiseConditional: setting(values, 'objective', ctx) === 'ncsn',
-    });
+    model = newModel(sf, values, setting(values, 'dataset', {}), isa);
   }
   try {
     const dataset = values.resume !== undefined ? model.trainingConfig().dataset : setting(values, 'dataset', {});
@@ -1073,8 +1158,16 @@ async function train(sf, values, stdout, stderr) {
     const tc = model.trainingConfig();
     const steps = setting(values, 'steps', { dataset, defaults: sf.defaults });
     const lc = samplerSettings(sf, values, tc, model.dim, model.noiseConditional); // checked now, not after training
+    checkGuided(model, lc);
     const firstStep = model.stepCount + 1;
-    const meta = { ...tc, hidden: model.hidden, depth: model.depth, seed: model.seed, isa: model.isa };
+    const meta = {
+      ...tc,
+      hidden: model.hidden,
+      depth: model.depth,
+      seed: model.seed,
+      isa: model.isa,
+      classes: model.classes,
+    };
     const progress = new Progress(steps, progressMode(values, stderr), stderr);
     let run;
     try {
@@ -1128,6 +1221,7 @@ async function sample(sf, values, stdout, stderr) {
       `loaded ${values.weights}: ${tc.dataset}, ${tc.objective}, net ${netText(model)}, ${model.stepCount} steps trained\n`,
     );
     const lc = samplerSettings(sf, values, tc, model.dim, model.noiseConditional);
+    checkGuided(model, lc);
     const lines = await sampleAndDraw(sf, model, tc, lc, values, out);
     for (const line of lines) stdout.write(`${line}\n`);
     if (lines.length === 0)
@@ -1140,6 +1234,102 @@ async function sample(sf, values, stdout, stderr) {
 // Without the wasm modules help still works; per-dataset defaults are then not shown.
 async function help(topic, sf, stdout) {
   stdout.write(`${helpText(topic, sf?.defaults ?? null)}\n`);
+}
+
+const pct = (v) => (v === null ? '-' : `${(100 * v).toFixed(1)} %`);
+
+/**
+ * digits-report: a digits ncsn model (--weights, or trained now with the training options) sampled
+ * with annealed Langevin and measured by the core's digit classifier, beside the same measures of
+ * real held-out digits: the share of confident samples (top probability >= 0.9), the class shares
+ * (smallest first), the energy distance to held-out digits against the real-vs-real floor, and for a
+ * class-conditional model the conditional accuracy per class at --guidance.
+ */
+async function digitsReport(sf, values, stdout, stderr) {
+  const isa = setting(values, 'simd', {});
+  await sf.loadDigits();
+  let model;
+  if (values.weights !== undefined) {
+    for (const k of REPORT_OPTIONS.slice(0, 10))
+      if (Object.hasOwn(values, k)) throw new UsageError(`--${k} trains a model; --weights loads one`);
+    model = sf.loadModel(readWeights(values.weights), { isa });
+  } else {
+    model = newModel(sf, { ...values, objective: 'ncsn' }, 'digits', isa);
+  }
+  try {
+    if (model.dim !== DIGITS_DIM || !model.noiseConditional)
+      throw new Error('digits-report needs a noise-conditional (ncsn) digits model');
+    if (values.weights === undefined) {
+      const changes = { dataset: 'digits', objective: 'ncsn' };
+      for (const name of ['batch', 'lr', 'sigma-max', 'sigma-min', 'levels'])
+        if (Object.hasOwn(values, name)) changes[BY_NAME.get(name).key ?? name] = values[name];
+      model.configureTraining(changes);
+      const steps = setting(values, 'steps', { dataset: 'digits', defaults: sf.defaults });
+      const { seconds } = trainWithProgress(model, steps, new Progress(steps, progressMode(values, stderr), stderr));
+      stdout.write(
+        `trained digits, ncsn, net ${netText(model)}, ${model.classes} classes: ${steps} steps in ${seconds.toFixed(1)} s\n`,
+      );
+    }
+    const tc = model.trainingConfig();
+    const n = values.chains ?? REPORT_CHAINS;
+    const seed = setting(values, 'chain-seed', { dataset: 'digits', defaults: sf.defaults });
+    const guidance = setting(values, 'guidance', {});
+    if (model.classes === 0 && guidance !== 0)
+      throw new UsageError('--guidance needs a class-conditional model (train it with --conditional)');
+    const d = sf.defaults.anneal.digits;
+    const run = (start, k, cls) =>
+      model.annealedLangevin({
+        start,
+        n: k,
+        steps: values['anneal-steps'] ?? d.steps,
+        eps: values['anneal-eps'] ?? d.eps,
+        seed,
+        ...(model.classes > 0 ? { class: cls, guidance: cls === 'any' ? 0 : guidance } : {}),
+      });
+    const t0 = performance.now();
+    const samples = run(sf.uniform(DIGITS_DIM * n, 0, DIGITS_START_HI, seed), n, 'any');
+    const real = sf.heldoutDigits({ noise: tc.dataNoise });
+    const train = sf.sampleData({ dataset: 'digits', n: real.labels.length, noise: tc.dataNoise, seed: 1 });
+    const q = sf.digitsQuality(samples);
+    const qr = sf.digitsQuality(real.x, real.labels);
+    const m = Math.min(n, real.labels.length);
+    const ed = sf.energyDistance(samples.subarray(0, m * DIGITS_DIM), real.x.subarray(0, m * DIGITS_DIM), DIGITS_DIM);
+    const floor = sf.energyDistance(
+      train.x.subarray(0, m * DIGITS_DIM),
+      real.x.subarray(0, m * DIGITS_DIM),
+      DIGITS_DIM,
+    );
+    const shares = (s) => s.map((v, c) => `${c}:${(100 * v).toFixed(0)}`).join(' ');
+    const lines = [
+      `                         samples    held-out real digits`,
+      `confident (p >= 0.9)     ${pct(q.confident).padStart(7)}    ${pct(qr.confident).padStart(7)}`,
+      `smallest class share     ${pct(q.minClassShare).padStart(7)}    ${pct(qr.minClassShare).padStart(7)}`,
+      `energy distance          ${ed.toFixed(4).padStart(7)}    ${floor.toFixed(4).padStart(7)} (training vs held-out digits, ${m} each)`,
+      `class shares (%)         ${shares(q.classShare)}`,
+      `classifier accuracy on the held-out digits: ${pct(qr.accuracy)}`,
+    ];
+    if (model.classes > 0) {
+      const per = Math.max(1, Math.round(n / model.classes));
+      const x = new Float32Array(per * model.classes * DIGITS_DIM);
+      const want = [];
+      for (let c = 0; c < model.classes; c++) {
+        x.set(run(sf.uniform(DIGITS_DIM * per, 0, DIGITS_START_HI, seed + 1 + c), per, c), c * per * DIGITS_DIM);
+        for (let i = 0; i < per; i++) want.push(c);
+      }
+      const qc = sf.digitsQuality(x, want);
+      lines.push(
+        `conditional accuracy at guidance ${guidance} (${per} samples per class): ${pct(qc.accuracy)}, ` +
+          `confident ${pct(qc.confident)}`,
+        `  per class (%)          ${qc.classAccuracy.map((v, c) => `${c}:${v === null ? '-' : (100 * v).toFixed(0)}`).join(' ')}`,
+      );
+    }
+    lines.push(
+      `sampled ${n} chains in ${((performance.now() - t0) / 1000).toFixed(1)} s (annealed Langevin, ${tc.levels} levels)`,
+    );
+    stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    model.dispose();
+  }
 }
 
 /** Runs the command line argv; returns the exit code. Streams default to the process's. */
@@ -1157,6 +1347,7 @@ export async function main(argv, { stdout = process.stdout, stderr = process.std
     if (parsed.command === 'help') await help(parsed.topic, sf, stdout);
     else if (!sf) throw loadError;
     else if (parsed.command === 'train') await train(sf, parsed.values, stdout, stderr);
+    else if (parsed.command === 'digits-report') await digitsReport(sf, parsed.values, stdout, stderr);
     else await sample(sf, parsed.values, stdout, stderr);
     return 0;
   } catch (err) {

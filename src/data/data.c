@@ -61,6 +61,8 @@ int sf__digits_valid(const unsigned char *pixels, const unsigned char *labels) {
 }
 
 int sf__digits_ready(void) { return digits_loaded; }
+const unsigned char *sf__digits_pixels(void) { return digits_loaded ? digits_pixels : NULL; }
+const unsigned char *sf__digits_labels(void) { return digits_loaded ? digits_labels : NULL; }
 
 sf_status sf_data_load_digits(const unsigned char *table, size_t size) {
     const size_t want = (size_t)SF_DIGITS_ROWS * (SF_DIGITS_PIXELS + 1);
@@ -97,6 +99,21 @@ int sf_data_dim(int dataset) {
         return 2;
     case SF_DATA_DIGITS:
         return SF_DIGITS_PIXELS;
+    default:
+        return 0;
+    }
+}
+
+int sf_data_classes(int dataset) {
+    switch (dataset) {
+    case SF_DATA_DIGITS:
+        return 10;
+    case SF_DATA_MOONS:
+    case SF_DATA_RINGS:
+    case SF_DATA_MIXTURE:
+        return 2;
+    case SF_DATA_EIGHT_GAUSSIANS:
+        return 8;
     default:
         return 0;
     }

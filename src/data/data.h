@@ -14,6 +14,9 @@ void sf__points_draw(float *x, const float *points, int count, int n, float nois
 
 /* 1 once the digits table is there (always in the native build; see sf_data_load_digits). */
 int sf__digits_ready(void);
+/* The digits table's pixels (rows, 64) and labels (rows), or NULL while it is not loaded. */
+const unsigned char *sf__digits_pixels(void);
+const unsigned char *sf__digits_labels(void);
 #define SF__DIGITS_NOT_LOADED "the digits table is not loaded: give it to sf_data_load_digits first"
 
 #endif

@@ -1,12 +1,12 @@
 /* weights.c — the weights file: a model's training state written as bytes, and read back with every
  * field checked before anything in the model changes.
  *
- * Layout, version 2 (all integers unsigned and all floats IEEE binary32, little-endian; P parameters,
+ * Layout, version 3 (all integers unsigned and all floats IEEE binary32, little-endian; P parameters,
  * Q painted points):
  *
  *   offset  bytes  field
  *        0      8  magic "SCOREFLD"
- *        8      4  version (2; 1 is read too, see below)
+ *        8      4  version (3; 1 and 2 are read too, see below)
  *       12      4  header size in bytes (124)
  *       16      4  D, data dimension
  *       20      4  H, hidden width
@@ -25,7 +25,7 @@
  *       72      4  NCSN ladder: σ_L (float)
  *       76      4  NCSN ladder: levels
  *       80      4  Q, painted points (0 .. 4096; 0 unless D = 2)
- *       84      4  zero (aligns what follows)
+ *       84      4  classes of a class-conditional net (0 = unconditional; version 3, zero before)
  *       88      8  seed of the net's initialisation and training
  *       96      8  training steps taken
  *      104      8  training generator: PCG32 state
@@ -38,7 +38,8 @@
  *  124+(12+4E)P  8Q  painted points (x, y)
  *  end−4        4  CRC-32 of bytes 124 .. end−4
  *
- * Versions: 2 differs from 1 only for noise-conditional nets. Version 1's net was an MLP on
+ * Versions: 3 adds the label count at byte 84, which versions 1 and 2 kept zero: every file of theirs
+ * is an unconditional net and reads as one. 2 differs from 1 only for noise-conditional nets. Version 1's net was an MLP on
  * (x, log σ) whose output was the score; version 2's is net/cond.h's (EDM preconditioning, and
  * Fourier features for D = 2), whose first layer for D = 2 is also wider, and its file carries the
  * moving average of the weights that it samples with. So a version-1 file of a plain net is read as
@@ -87,7 +88,7 @@ enum {
     AT_SIGMA_MIN = 72,
     AT_LEVELS = 76,
     AT_POINTS = 80,
-    AT_PAD = 84,
+    AT_CLASSES = 84,
     AT_SEED = 88,
     AT_STEP = 96,
     AT_RNG_STATE = 104,
@@ -159,6 +160,7 @@ sf_status sf_model_save(const sf_model *m, void *buf, size_t size) {
     putf(p + AT_SIGMA_MIN, tc->sigma_min);
     put32(p + AT_LEVELS, (uint32_t)tc->levels);
     put32(p + AT_POINTS, (uint32_t)Q);
+    put32(p + AT_CLASSES, (uint32_t)m->net.classes);
     put64(p + AT_SEED, m->nc.seed);
     put64(p + AT_STEP, (uint64_t)m->step);
     put64(p + AT_RNG_STATE, m->rng_train.state);
@@ -177,7 +179,7 @@ sf_status sf_model_save(const sf_model *m, void *buf, size_t size) {
 
 /* What a checked file says, before any of it is copied into a model. */
 typedef struct sf_weights {
-    int D, H, depth, cond, P, Q;
+    int D, H, depth, cond, classes, P, Q;
     int has_dataset;
     sf_train_config tc;
     uint64_t seed;
@@ -187,8 +189,9 @@ typedef struct sf_weights {
 } sf_weights;
 
 /* "D=2, H=128, depth 2": how messages name an architecture. */
-#define SF__ARCH_FMT     "D=%d, H=%d, depth %d%s"
+#define SF__ARCH_FMT     "D=%d, H=%d, depth %d%s%s"
 #define SF__ARCH_COND(c) ((c) ? ", noise-conditional" : "")
+#define SF__ARCH_CLS(k)  ((k) ? ", class-conditional" : "")
 
 /* Fails with "corrupted weights file: " and the message of the check that failed. */
 static sf_status corrupted(const char *why) {
@@ -223,26 +226,37 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
     if (D < 1 || D > SF_MAX_DIM || H < 1 || H > SF_MAX_HIDDEN || depth < 1 || depth > SF_MAX_DEPTH)
         return corrupted("architecture out of range");
     if (get32(p + AT_ACT) != SF__ACT_SOFTPLUS) return corrupted("unknown activation");
-    if ((flags & ~SF__FLAG_COND) != 0 || get32(p + AT_PAD) != 0) return corrupted("unknown flags");
+    if ((flags & ~SF__FLAG_COND) != 0) return corrupted("unknown flags");
     int cond = (flags & SF__FLAG_COND) != 0;
+    uint32_t classes = get32(p + AT_CLASSES);
+    if (version < 3 && classes != 0) return corrupted("a version-1 or 2 file with a nonzero byte 84");
+    if (classes != 0 && (classes < 2 || classes > SF_MAX_CLASSES || !cond))
+        return corrupted("label count out of range, or labels on a net that is not noise-conditional");
     if (version1 && cond)
         return sf__fail(SF_EINVAL,
                         "weights file version 1 holds a noise-conditional net of an older design "
                         "(input (x, log sigma), no preconditioning) that this Scorefield cannot use: train it again");
     sf_mlp net;
-    sf__mlp_shape(&net, (int)D, (int)H, (int)depth, cond);
+    sf__mlp_shape(&net, (int)D, (int)H, (int)depth, cond, (int)classes);
     if (get32(p + AT_P) != (uint32_t)net.P) return corrupted("the parameter count does not fit the architecture");
     if (Q > (D == 2 ? SF_MAX_POINTS : 0)) return corrupted("painted point count out of range");
     size_t want = file_size(net.P, (int)Q, cond);
     if (size < want)
         return sf__fail(SF_EINVAL, "truncated weights file: " SF__ARCH_FMT " needs %zu bytes, the file has %zu", net.D,
-                        net.H, net.depth, SF__ARCH_COND(cond), want, size);
+                        net.H, net.depth, SF__ARCH_COND(cond), SF__ARCH_CLS(net.classes), want, size);
     if (size > want) return corrupted("bytes after the end of the data");
     const unsigned char *data = p + SF__HEADER_BYTES;
     if (sf__crc32(0, data, data_size(net.P, (int)Q, cond)) != get32(data + data_size(net.P, (int)Q, cond)))
         return corrupted("the parameters' checksum does not match");
 
-    *w = (sf_weights){.D = net.D, .H = net.H, .depth = net.depth, .cond = cond, .P = net.P, .Q = (int)Q, .data = data};
+    *w = (sf_weights){.D = net.D,
+                      .H = net.H,
+                      .depth = net.depth,
+                      .cond = cond,
+                      .classes = net.classes,
+                      .P = net.P,
+                      .Q = (int)Q,
+                      .data = data};
     uint32_t dataset = get32(p + AT_DATASET);
     w->has_dataset = dataset != SF__NO_DATASET;
     w->tc = (sf_train_config){
@@ -259,6 +273,9 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
     };
     if (sf__check_train_config(&w->tc, net.D, w->has_dataset, cond) != SF_OK) return corrupted(sf_error());
     if (w->tc.dataset == SF_DATA_POINTS && Q == 0) return corrupted("painted-points dataset without points");
+    if (classes && w->has_dataset &&
+        (sf_data_classes(w->tc.dataset) == 0 || sf_data_classes(w->tc.dataset) > (int)classes))
+        return corrupted("the dataset's labels do not fit the net's classes");
     w->seed = get64(p + AT_SEED);
     if (w->seed > SF_MAX_SEED) return corrupted("seed out of range (more than 2^53 - 1)");
     uint64_t step = get64(p + AT_STEP);
@@ -297,10 +314,12 @@ sf_status sf_model_load(sf_model *m, const void *buf, size_t size) {
     sf_weights w;
     sf_status st = parse(&w, buf, size);
     if (st) return st;
-    if (w.D != m->net.D || w.H != m->net.H || w.depth != m->net.depth || w.cond != m->net.cond)
+    if (w.D != m->net.D || w.H != m->net.H || w.depth != m->net.depth || w.cond != m->net.cond ||
+        w.classes != m->net.classes)
         return sf__fail(
             SF_EINVAL, "the weights file holds another architecture: " SF__ARCH_FMT ", but this model is " SF__ARCH_FMT,
-            w.D, w.H, w.depth, SF__ARCH_COND(w.cond), m->net.D, m->net.H, m->net.depth, SF__ARCH_COND(m->net.cond));
+            w.D, w.H, w.depth, SF__ARCH_COND(w.cond), SF__ARCH_CLS(w.classes), m->net.D, m->net.H, m->net.depth,
+            SF__ARCH_COND(m->net.cond), SF__ARCH_CLS(m->net.classes));
     restore(m, &w);
     return SF_OK;
 }
@@ -311,8 +330,13 @@ sf_status sf_model_from_weights(sf_model **out, const void *buf, size_t size, in
     sf_weights w;
     sf_status st = parse(&w, buf, size);
     if (st) return st;
-    sf_net_config nc = {
-        .dim = w.D, .hidden = w.H, .depth = w.depth, .seed = w.seed, .isa = isa, .noise_conditional = w.cond};
+    sf_net_config nc = {.dim = w.D,
+                        .hidden = w.H,
+                        .depth = w.depth,
+                        .seed = w.seed,
+                        .isa = isa,
+                        .noise_conditional = w.cond,
+                        .classes = w.classes};
     sf_model *m;
     if ((st = sf_model_create(&m, &nc)) != SF_OK) return st;
     restore(m, &w);

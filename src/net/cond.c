@@ -13,7 +13,14 @@
 #define SF__TWO_PI       6.28318530717958647692
 #define SF__GOLDEN_ANGLE 2.39996322972865332223 /* π(3 − √5) */
 
-int sf__cond_in(int D) { return D + (D == 2 ? 2 * SF__COND_FOURIER : 0) + 1; }
+static int cond_x_in(int D) { return D + (D == 2 ? 2 * SF__COND_FOURIER : 0) + 1; }
+
+int sf__cond_in(int D, int classes) { return cond_x_in(D) + (classes > 0 ? classes + 1 : 0); }
+
+void sf__cond_label(float *onehot, int classes, int label) {
+    for (int c = 0; c <= classes; c++) onehot[c] = 0.0f;
+    onehot[label >= 0 && label < classes ? label : classes] = 1.0f;
+}
 
 /* The frequencies b_f (cycles per unit), computed once: fmath's functions are deterministic, so the
  * table is the same on every build and in every run. */

@@ -27,10 +27,14 @@
 #define SF__COND_SIGMA_DATA 0.7 /* σ_d: the 2-D sets have 0.56 .. 0.83 per coordinate */
 #define SF__COND_FOURIER    32  /* frequencies of a 2-D net: 64 inputs */
 
-/* The width of a noise-conditional net's input row for data of dimension D. */
-int sf__cond_in(int D);
+/* The width of a noise-conditional net's input row for data of dimension D: the row below, then for a
+ * class-conditional net (classes > 0) the label one-hot, classes + 1 entries (the last the null token). */
+int sf__cond_in(int D, int classes);
 
-/* row (sf__cond_in(D)) = the input row of point x (D) at level sigma > 0. Same bits on every build. */
+/* onehot (classes + 1) = the one-hot of label (0 .. classes − 1), or of the null token ∅ for any other. */
+void sf__cond_label(float *onehot, int classes, int label);
+
+/* row (sf__cond_in(D, 0)) = the input row of point x (D) at level sigma > 0. Same bits on every build. */
 void sf__cond_input(float *row, const float *x, int D, float sigma);
 
 /* The output map's coefficients at level sigma: s = (*a)·x + (*b)·F. */

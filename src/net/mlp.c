@@ -24,16 +24,17 @@ static int imax(int a, int b) { return a > b ? a : b; }
 /* The widest row of any buffer: H, D, or a noise-conditional input row (sf__cond_in). */
 static int widest(const sf_mlp *net) { return imax(net->H, net->in[0]); }
 
-void sf__mlp_shape(sf_mlp *net, int D, int H, int depth, int cond) {
+void sf__mlp_shape(sf_mlp *net, int D, int H, int depth, int cond, int classes) {
     memset(net, 0, sizeof *net);
     net->D = D;
     net->cond = cond;
+    net->classes = classes;
     net->H = H;
     net->depth = depth;
     net->L = depth + 1;
     int off = 0;
     for (int l = 0; l < net->L; l++) {
-        net->in[l] = l == 0 ? (cond ? sf__cond_in(D) : D) : H;
+        net->in[l] = l == 0 ? (cond ? sf__cond_in(D, classes) : D) : H;
         net->out[l] = l == depth ? D : H;
         net->w_off[l] = off;
         off += net->in[l] * net->out[l];

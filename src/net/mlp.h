@@ -30,7 +30,8 @@
 /* The shape of a net and where each layer's parameters sit in the flat array. */
 typedef struct sf_mlp {
     int D, H, depth, L;       /* L = depth + 1 linear layers */
-    int cond;                 /* 1: noise-conditional, the input row is net/cond.h's, in_0 = sf__cond_in(D) */
+    int cond;                 /* 1: noise-conditional, the input row is net/cond.h's, in_0 = sf__cond_in(D, classes) */
+    int classes;              /* 0, or the labels of a class-conditional net (one-hot of classes + 1 inputs) */
     int P;                    /* parameter count */
     int in[SF_MAX_LAYERS];    /* in_l */
     int out[SF_MAX_LAYERS];   /* out_l */
@@ -52,7 +53,7 @@ typedef struct sf_mlp_ws {
 
 /* Fills in the shape of a D (or a noise-conditional row, cond) → H (× depth) → D net; the caller has
  * checked the ranges. */
-void sf__mlp_shape(sf_mlp *net, int D, int H, int depth, int cond);
+void sf__mlp_shape(sf_mlp *net, int D, int H, int depth, int cond, int classes);
 
 /* Initialises params (P) like stax.Dense: W ~ Glorot normal truncated at ±2 (std
  * sqrt(2/(in + out)) / 0.8796..., as jax.nn.initializers.glorot_normal), b ~ N(0, 0.01²). */

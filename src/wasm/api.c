@@ -47,6 +47,7 @@ static const struct {
     {"proj", SF_MAX_PROJ},         {"steps", SF_MAX_STEPS},
     {"levels", SF_MAX_LEVELS},     {"points", SF_MAX_POINTS},
     {"seed", (double)SF_MAX_SEED}, {"step_count", (double)SF_MAX_STEP_COUNT},
+    {"classes", SF_MAX_CLASSES},   {"guidance", SF_MAX_GUIDANCE},
 };
 #define SFW__LIMIT_COUNT ((int)(sizeof sfw__limits / sizeof sfw__limits[0]))
 
@@ -79,6 +80,10 @@ double sfw_heap_used(void) { return (double)(emmalloc_dynamic_heap_size() - emma
 
 SFW_EXPORT(sfw_data_dim)
 int sfw_data_dim(int dataset) { return sf_data_dim(dataset); }
+
+/* sf_data_classes(dataset): the label count of a dataset, 0 for none. */
+SFW_EXPORT(sfw_data_classes)
+int sfw_data_classes(int dataset) { return sf_data_classes(dataset); }
 
 /* Gives the module the digits table (scorefield-digits.bin, size bytes); see sf_data_load_digits. */
 SFW_EXPORT(sfw_data_load_digits)
@@ -197,14 +202,46 @@ int sfw_data_annealed_langevin(float *out, const float *x0, int n, int dataset, 
     return sf_annealed_langevin_fn(sfw__data_score_sigma_fn, &d, 2, out, x0, n, &ac, keep);
 }
 
+/* ---- The digit classifier ------------------------------------------------------------------- */
+
+/* probs (n, 10) and labels (n), either may be 0 = sf_classify of images x (n, 64). */
+SFW_EXPORT(sfw_classify)
+int sfw_classify(float *probs, int *labels, const float *x, int n) { return sf_classify(probs, labels, x, n); }
+
+/* out (23 doubles) = sf_digits_quality's fields in order: confident, class_share (10), min_class_share,
+ * accuracy, class_accuracy (10). want (n) may be 0. */
+SFW_EXPORT(sfw_digits_quality)
+int sfw_digits_quality(double *out, const float *x, int n, const int *want) {
+    if (!out) return sf__fail(SF_EINVAL, "sfw_digits_quality: NULL argument");
+    sf_digit_quality q;
+    sf_status st = sf_digits_quality(&q, x, n, want);
+    if (st != SF_OK) return st;
+    out[0] = q.confident;
+    for (int c = 0; c < SF_DIGIT_CLASSES; c++) out[1 + c] = q.class_share[c], out[13 + c] = q.class_accuracy[c];
+    out[11] = q.min_class_share, out[12] = q.accuracy;
+    return SF_OK;
+}
+
+/* x (n, 64) and labels (n, may be 0) = the first n held-out digits with noise. */
+SFW_EXPORT(sfw_digits_heldout)
+int sfw_digits_heldout(float *x, int *labels, int n, float noise, double seed) {
+    uint64_t s;
+    sf_status st = sfw__seed(&s, seed, "held-out seed");
+    return st != SF_OK ? st : sf_digits_heldout(x, labels, n, noise, s);
+}
+
 /* ---- The model ------------------------------------------------------------------------------- */
 
-/* A new model (D = dim, H = hidden, `depth` hidden layers, an sf_isa, noise-conditional or not), or 0
- * with sfw_error() set. */
+/* A new model (D = dim, H = hidden, `depth` hidden layers, an sf_isa, noise-conditional or not, 0 or
+ * 2 .. SF_MAX_CLASSES classes), or 0 with sfw_error() set. */
 SFW_EXPORT(sfw_model_create)
-sf_model *sfw_model_create(int dim, int hidden, int depth, double seed, int isa, int noise_conditional) {
-    sf_net_config nc = {
-        .dim = dim, .hidden = hidden, .depth = depth, .isa = isa, .noise_conditional = noise_conditional};
+sf_model *sfw_model_create(int dim, int hidden, int depth, double seed, int isa, int noise_conditional, int classes) {
+    sf_net_config nc = {.dim = dim,
+                        .hidden = hidden,
+                        .depth = depth,
+                        .isa = isa,
+                        .noise_conditional = noise_conditional,
+                        .classes = classes};
     if (sfw__seed(&nc.seed, seed, "model seed") != SF_OK) return 0;
     sf_model *m;
     return sf_model_create(&m, &nc) == SF_OK ? m : 0;
@@ -258,6 +295,13 @@ int sfw_model_score_sigma(sf_model *m, float *s, const float *x, int n, float si
     return sf_model_score_sigma(m, s, x, n, sigma);
 }
 
+/* s (n, D) = the guided score (1 + w)·s(x, σ, c) − w·s(x, σ, ∅) of a class-conditional model; cls −1
+ * for the unconditional score. */
+SFW_EXPORT(sfw_model_score_guided)
+int sfw_model_score_guided(sf_model *m, float *s, const float *x, int n, float sigma, int cls, float w) {
+    return sf_model_score_guided(m, s, x, n, sigma, cls, w);
+}
+
 /* The painted points (n, 2) of SF_DATA_POINTS, copied into the model. */
 SFW_EXPORT(sfw_model_set_points)
 int sfw_model_set_points(sf_model *m, const float *points, int n) { return sf_model_set_points(m, points, n); }
@@ -277,14 +321,14 @@ double sfw_model_step_count(const sf_model *m) { return (double)sf_model_step_co
 SFW_EXPORT(sfw_model_isa_name)
 const char *sfw_model_isa_name(const sf_model *m) { return sf_model_isa_name(m); }
 
-/* out (5 doubles) = sf_model_net_config's dim, hidden, depth, seed (exact below 2^53) and
- * noise_conditional. */
+/* out (6 doubles) = sf_model_net_config's dim, hidden, depth, seed (exact below 2^53),
+ * noise_conditional and classes. */
 SFW_EXPORT(sfw_model_net_config)
 int sfw_model_net_config(const sf_model *m, double *out) {
     if (!m || !out) return sf__fail(SF_EINVAL, "sfw_model_net_config: NULL argument");
     sf_net_config nc = sf_model_net_config(m);
     out[0] = nc.dim, out[1] = nc.hidden, out[2] = nc.depth, out[3] = (double)nc.seed;
-    out[4] = nc.noise_conditional;
+    out[4] = nc.noise_conditional, out[5] = nc.classes;
     return SF_OK;
 }
 
@@ -320,6 +364,16 @@ int sfw_annealed_langevin(sf_model *m, float *out, const float *x0, int n, float
         .sigma_max = sigma_max, .sigma_min = sigma_min, .levels = levels, .steps = steps, .eps = eps};
     sf_status st = sfw__seed(&ac.seed, seed, "sampler seed");
     return st != SF_OK ? st : sf_annealed_langevin(m, out, x0, n, &ac, keep);
+}
+
+/* sfw_annealed_langevin of a class-conditional model for class cls (−1: any) with guidance w. */
+SFW_EXPORT(sfw_annealed_langevin_guided)
+int sfw_annealed_langevin_guided(sf_model *m, float *out, const float *x0, int n, float sigma_max, float sigma_min,
+                                 int levels, int steps, float eps, double seed, int keep, int cls, float w) {
+    sf_anneal_config ac = {
+        .sigma_max = sigma_max, .sigma_min = sigma_min, .levels = levels, .steps = steps, .eps = eps};
+    sf_status st = sfw__seed(&ac.seed, seed, "sampler seed");
+    return st != SF_OK ? st : sf_annealed_langevin_guided(m, out, x0, n, &ac, keep, cls, w);
 }
 
 /* ---- Defaults -------------------------------------------------------------------------------- */

@@ -52,7 +52,7 @@ typedef struct problem {
 } problem;
 
 static sf_model *make_model_cond(int D, int H, int depth, int isa, uint64_t seed, int cond) {
-    sf_net_config nc = {D, H, depth, seed, isa, cond};
+    sf_net_config nc = {D, H, depth, seed, isa, cond, 0};
     sf_model *m = NULL;
     EXPECT(sf_model_create(&m, &nc) == SF_OK, "create: %s", sf_error());
     return m;
@@ -308,7 +308,7 @@ static void test_chunked_batch_gives_the_batch_gradient(void) {
  * parameters, for every objective (the kernels' contract, seen through the whole library). */
 static void test_scalar_and_simd128_training_agree_bitwise(void) {
     if (!SF_HAVE_SIMD128) {
-        sf_net_config nc = {2, 8, 1, 1, SF_ISA_SIMD128, 0};
+        sf_net_config nc = {2, 8, 1, 1, SF_ISA_SIMD128, 0, 0};
         sf_model *m = NULL;
         EXPECT(sf_model_create(&m, &nc) == SF_EINVAL, "a scalar-only build accepted SF_ISA_SIMD128");
         return;

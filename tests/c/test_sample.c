@@ -84,7 +84,7 @@ static void test_langevin_noise_follows_the_decaying_step_size(void) {
  * chains. (That the chunk size does not change the chains is the next test's.) */
 static void test_langevin_is_deterministic_per_seed(void) {
     enum { N = 5000, DIM = 3 };
-    sf_net_config nc = {DIM, 128, 2, 4, SF_ISA_AUTO, 0};
+    sf_net_config nc = {DIM, 128, 2, 4, SF_ISA_AUTO, 0, 0};
     sf_model *m;
     EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
     if (!m) return;
@@ -114,7 +114,7 @@ static int model_score_fn(void *ctx, float *s, const float *x, int n, int dim) {
  * chain by chain, so both give the same bits. */
 static void test_langevin_on_model_equals_langevin_on_its_score_function(void) {
     enum { N = 5000, DIM = 3 };
-    sf_net_config nc = {DIM, 128, 2, 4, SF_ISA_AUTO, 0};
+    sf_net_config nc = {DIM, 128, 2, 4, SF_ISA_AUTO, 0, 0};
     sf_model *m;
     EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
     if (!m) return;
@@ -134,7 +134,7 @@ static void test_langevin_on_model_equals_langevin_on_its_score_function(void) {
  * gradient, within Z_BOUND standard errors estimated from independent repeats. */
 static void test_sliced_objectives_average_to_the_exact_one(void) {
     enum { D = 3, N = 8, M = 64, REPEATS = 400 };
-    sf_net_config nc = {D, 6, 2, 8, SF_ISA_AUTO, 0};
+    sf_net_config nc = {D, 6, 2, 8, SF_ISA_AUTO, 0, 0};
     sf_model *m;
     EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
     if (!m) return;
@@ -282,7 +282,7 @@ static void test_annealed_langevin_frames_and_settings(void) {
     bad = ac, bad.steps = SF_MAX_STEPS;
     EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, last, x0, N, &bad, 0) == SF_EINVAL,
            "too many steps accepted");
-    sf_net_config nc = {2, 8, 1, 1, SF_ISA_AUTO, 0};
+    sf_net_config nc = {2, 8, 1, 1, SF_ISA_AUTO, 0, 0};
     sf_model *m = NULL;
     EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
     EXPECT(sf_annealed_langevin(m, last, x0, N, &ac, 0) == SF_EINVAL && strstr(sf_error(), "noise-conditional"),
@@ -301,7 +301,7 @@ static int model_sigma_score(void *ctx, float *s, const float *x, int n, int dim
 }
 
 static void test_annealed_langevin_on_model_equals_it_on_its_score_function(void) {
-    sf_net_config nc = {2, 16, 2, 3, SF_ISA_AUTO, 1};
+    sf_net_config nc = {2, 16, 2, 3, SF_ISA_AUTO, 1, 0};
     sf_model *m = NULL;
     EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
     if (!m) return;

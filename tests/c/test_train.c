@@ -190,7 +190,7 @@ static void test_public_api_rejects_bad_input(void) {
         {2, 128, 2, 9, "instruction"},
     };
     for (size_t i = 0; i < sizeof bad_nets / sizeof bad_nets[0]; i++) {
-        sf_net_config c = {bad_nets[i].dim, bad_nets[i].hidden, bad_nets[i].depth, 1, bad_nets[i].isa, 0};
+        sf_net_config c = {bad_nets[i].dim, bad_nets[i].hidden, bad_nets[i].depth, 1, bad_nets[i].isa, 0, 0};
         m = (sf_model *)&c; /* must be reset to NULL on failure */
         EXPECT(sf_model_create(&m, &c) == SF_EINVAL && m == NULL, "bad net %zu accepted", i);
         EXPECT(strstr(sf_error(), bad_nets[i].word) != NULL, "message for bad net %zu: %s", i, sf_error());
@@ -246,7 +246,7 @@ static void test_public_api_rejects_bad_input(void) {
  * float, β and 1 − β rounded once); its scores do not move when the raw weights are overwritten,
  * and do when the average is; a plain model has no average. */
 static void test_ncsn_scores_with_the_moving_average_of_its_weights(void) {
-    sf_net_config nc = {2, 16, 2, 5, SF_ISA_AUTO, 1};
+    sf_net_config nc = {2, 16, 2, 5, SF_ISA_AUTO, 1, 0};
     sf_model *m = NULL;
     EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
     if (!m) return;
@@ -283,7 +283,7 @@ static void test_ncsn_scores_with_the_moving_average_of_its_weights(void) {
     free(want), free(saved);
     sf_model_free(m);
 
-    sf_net_config plain = {2, 16, 2, 5, SF_ISA_AUTO, 0};
+    sf_net_config plain = {2, 16, 2, 5, SF_ISA_AUTO, 0, 0};
     EXPECT(sf_model_create(&m, &plain) == SF_OK, "%s", sf_error());
     if (m) EXPECT(sf_model_ema_params(m) == NULL, "a plain model has an average");
     sf_model_free(m);
@@ -297,8 +297,8 @@ static void test_a_step_in_pieces_is_the_same_step(void) {
     const int pieces[] = {1, 37, 1000000};
     for (int o = 0; o < 5; o++) {
         for (int p = 0; p < 3; p++) {
-            sf_net_config nc = {2, 512,         1,
-                                5, SF_ISA_AUTO, objectives[o] == SF_OBJ_NCSN}; /* 512 wide: chunks of <= 512 rows */
+            /* 512 wide: chunks of <= 512 rows */
+            sf_net_config nc = {2, 512, 1, 5, SF_ISA_AUTO, objectives[o] == SF_OBJ_NCSN, 0};
             sf_model *a = NULL, *b = NULL;
             EXPECT(sf_model_create(&a, &nc) == SF_OK && sf_model_create(&b, &nc) == SF_OK, "%s", sf_error());
             if (!a || !b) return;

@@ -13,7 +13,7 @@
 #define HEADER_BYTES 124 /* the header through its checksum (see src/io/weights.c) */
 
 static sf_model *trained(int dim, int hidden, int depth, uint64_t seed, int steps) {
-    sf_net_config nc = {dim, hidden, depth, seed, SF_ISA_AUTO, 0};
+    sf_net_config nc = {dim, hidden, depth, seed, SF_ISA_AUTO, 0, 0};
     sf_model *m = NULL;
     EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
     if (m && steps > 0) EXPECT(sf_model_train(m, steps, NULL) == SF_OK, "%s", sf_error());
@@ -147,7 +147,7 @@ static void test_foreign_and_future_files_are_refused(void) {
     expect_refused(m, g, size, "not a Scorefield weights file", "a PNG signature");
     memcpy(g, f, size);
     put32(g + 8, SF_WEIGHTS_VERSION + 1);
-    expect_refused(m, g, size, "version 3 is newer", "version 3");
+    expect_refused(m, g, size, "version 4 is newer", "version 4");
     put32(g + 8, 0);
     expect_refused(m, g, size, "corrupted", "version 0");
     EXPECT(sf_model_load(m, NULL, size) == SF_EINVAL, "NULL buffer accepted");
@@ -249,7 +249,7 @@ static void test_invalid_contents_behind_valid_checksums_are_refused(void) {
         {72, 0, "noise ladder"},            /* σ_L = 0 */
         {76, SF_MAX_LEVELS + 1, "noise levels"},
         {80, SF_MAX_POINTS + 1, "painted point count"},
-        {84, 1, "unknown flags"},
+        {84, 1, "label count out of range"},
         {112, 2, "increment is even"},
         {HEADER_BYTES, 0x7F800000u, "NaN or infinite"},                /* +inf, first parameter */
         {HEADER_BYTES + 4 * (size_t)(2 * P), 0xBF800000u, "negative"}, /* −1, first second moment */
@@ -295,7 +295,7 @@ static void test_seeds_and_step_counts_stay_within_2_pow_53(void) {
     EXPECT(sf_model_load(m, before.file, before.size) == SF_OK, "its own file is refused: %s", sf_error());
     free(before.file);
 
-    sf_net_config nc = {2, 8, 1, SF_MAX_SEED + 1, SF_ISA_AUTO, 0};
+    sf_net_config nc = {2, 8, 1, SF_MAX_SEED + 1, SF_ISA_AUTO, 0, 0};
     sf_model *bad = (sf_model *)1;
     EXPECT(sf_model_create(&bad, &nc) == SF_EINVAL && bad == NULL, "seed 2^53 accepted by create");
     EXPECT(strstr(sf_error(), "9007199254740992") != NULL, "message \"%s\"", sf_error());
@@ -325,7 +325,7 @@ static void test_a_model_without_dataset_round_trips(void) {
 /* A noise-conditional model trained on painted points keeps both through a file: the points travel
  * with it, and training goes on identically. */
 static void test_painted_points_and_noise_conditional_nets_round_trip(void) {
-    sf_net_config nc = {2, 16, 2, 11, SF_ISA_AUTO, 1};
+    sf_net_config nc = {2, 16, 2, 11, SF_ISA_AUTO, 1, 0};
     sf_model *a = NULL, *b = NULL;
     EXPECT(sf_model_create(&a, &nc) == SF_OK, "%s", sf_error());
     if (!a) return;
@@ -373,7 +373,7 @@ static void test_version1_plain_files_load_and_noise_conditional_ones_are_refuse
     if (!plain) return;
     size_t size;
     unsigned char *f = saved(plain, &size);
-    EXPECT(f[8] == 2 && f[9] == 0 && f[10] == 0 && f[11] == 0, "version written: %u", f[8]);
+    EXPECT(f[8] == 3 && f[9] == 0 && f[10] == 0 && f[11] == 0, "version written: %u", f[8]);
     put32(f + 8, 1);
     reseal(f, size);
     sf_model *b = NULL;
@@ -393,7 +393,7 @@ static void test_version1_plain_files_load_and_noise_conditional_ones_are_refuse
 
     const int dims[] = {2, 3};
     for (int di = 0; di < 2; di++) {
-        sf_net_config nc = {dims[di], 16, 2, 11, SF_ISA_AUTO, 1};
+        sf_net_config nc = {dims[di], 16, 2, 11, SF_ISA_AUTO, 1, 0};
         sf_model *c = NULL;
         EXPECT(sf_model_create(&c, &nc) == SF_OK, "%s", sf_error());
         if (!c) continue;
@@ -410,6 +410,52 @@ static void test_version1_plain_files_load_and_noise_conditional_ones_are_refuse
     }
 }
 
+/* Version 3: a class-conditional net stores its label count at byte 84 and round-trips bit for bit; a
+ * plain file relabelled version 2 still loads; a version-2 file with labels (byte 84 was zero then) and
+ * a conditional file into a model without labels are refused by name. */
+static void test_class_conditional_files_round_trip_and_version2_loads(void) {
+    sf_net_config nc = {2, 16, 2, 11, SF_ISA_AUTO, 1, 8};
+    sf_model *m = NULL;
+    EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
+    if (!m) return;
+    sf_train_config tc = sf_train_config_default(SF_DATA_EIGHT_GAUSSIANS);
+    tc.objective = SF_OBJ_NCSN;
+    EXPECT(sf_model_set_train(m, &tc) == SF_OK, "%s", sf_error());
+    EXPECT(sf_model_train(m, 3, NULL) == SF_OK, "%s", sf_error());
+    size_t size;
+    unsigned char *f = saved(m, &size);
+    EXPECT(f[8] == 3 && f[84] == 8, "version %u, classes %u", f[8], f[84]);
+    sf_model *b = NULL;
+    EXPECT(sf_model_from_weights(&b, f, size, SF_ISA_AUTO) == SF_OK, "%s", sf_error());
+    if (b) {
+        size_t size2;
+        unsigned char *g = saved(b, &size2);
+        EXPECT(size2 == size && memcmp(f, g, size) == 0, "a class-conditional file does not round-trip");
+        EXPECT(sf_model_net_config(b).classes == 8, "classes %d", sf_model_net_config(b).classes);
+        free(g);
+        sf_model_free(b);
+    }
+    put32(f + 8, 2);
+    reseal(f, size);
+    EXPECT(sf_model_from_weights(&b, f, size, SF_ISA_AUTO) == SF_EINVAL && strstr(sf_error(), "nonzero byte 84"), "%s",
+           sf_error());
+    put32(f + 8, 3);
+    reseal(f, size);
+    sf_model *plain = trained(2, 16, 2, 3, 5);
+    if (plain) {
+        expect_refused_as(plain, f, size, "class-conditional", "a class-conditional file into a plain model", 0);
+        size_t ps;
+        unsigned char *p = saved(plain, &ps);
+        put32(p + 8, 2);
+        reseal(p, ps);
+        EXPECT(sf_model_load(plain, p, ps) == SF_OK, "a version-2 plain file: %s", sf_error());
+        free(p);
+        sf_model_free(plain);
+    }
+    free(f);
+    sf_model_free(m);
+}
+
 int main(void) {
     RUN(test_crc32_matches_the_standard_check_value);
     RUN(test_restored_model_trains_on_bit_for_bit);
@@ -423,5 +469,6 @@ int main(void) {
     RUN(test_a_model_without_dataset_round_trips);
     RUN(test_painted_points_and_noise_conditional_nets_round_trip);
     RUN(test_version1_plain_files_load_and_noise_conditional_ones_are_refused);
+    RUN(test_class_conditional_files_round_trip_and_version2_loads);
     return TH_EXIT();
 }

@@ -5,7 +5,8 @@
  *   - a refused file leaves the model byte for byte as it was (its own saved file is unchanged);
  *   - an accepted file is exactly what saving the restored model writes back (load ∘ save = id), so
  *     nothing is read that is not kept, and nothing is kept that was not checked — except that an
- *     accepted version-1 file (a plain net) comes back as version 2, its header checksum redone;
+ *     accepted version-1 or 2 file (an unconditional net) comes back as the current version, its header
+ *     checksum redone;
  *   - sf_model_from_weights agrees with sf_model_load about which files are acceptable.
  * Random bytes almost never pass two CRC-32s, so when the first input byte is odd the harness first
  * rewrites both checksums of the rest: that half of the inputs exercises the field checks behind
@@ -33,11 +34,11 @@ static void reseal(unsigned char *f, size_t size) {
     put32(f + size - 4, sf__crc32(0, f + HEADER_BYTES, size - HEADER_BYTES - 4));
 }
 
-/* What saving a model restored from f must write: f itself, or for a version-1 file, f relabelled
+/* What saving a model restored from f must write: f itself, or for a version-1 or 2 file, f relabelled
  * with the current version (only a noise-conditional net's meaning changed in version 2, and those
- * version-1 files are refused). */
+ * version-1 files are refused; version 3 only gave byte 84, zero before, the label count). */
 static void as_written(unsigned char *f, size_t size) {
-    if (size < HEADER_BYTES || f[8] != 1 || f[9] || f[10] || f[11]) return;
+    if (size < HEADER_BYTES || (f[8] != 1 && f[8] != 2) || f[9] || f[10] || f[11]) return;
     put32(f + 8, SF_WEIGHTS_VERSION);
     put32(f + HEADER_BYTES - 4, sf__crc32(0, f, HEADER_BYTES - 4));
 }
@@ -52,7 +53,7 @@ static unsigned char *save(sf_model *m, size_t *size) {
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size) {
     static sf_model *m; /* the tutorial's 2-D shape, small: D 2, H 8, depth 1 */
     if (!m) {
-        sf_net_config nc = {2, 8, 1, 7, SF_ISA_AUTO, 0};
+        sf_net_config nc = {2, 8, 1, 7, SF_ISA_AUTO, 0, 0};
         if (sf_model_create(&m, &nc) != SF_OK) abort();
     }
     if (size < 1 || size > MAX_INPUT) return 0;

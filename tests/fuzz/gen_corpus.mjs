@@ -15,6 +15,7 @@ const shapes = [
   { name: 'ncsn-2x8x1', net: { dim: 2, hidden: 8, depth: 1, noiseConditional: true }, train: { dataset: 'mixture' }, steps: 2 },
   { name: 'points-2x8x1', net: { dim: 2, hidden: 8, depth: 1 }, points: [0, 0, 0.5, 0.5, -0.5, 1], train: { dataset: 'points', objective: 'exact' }, steps: 1 },
   { name: 'none-3x4x2', net: { dim: 3, hidden: 4, depth: 2 }, steps: 0 },
+  { name: 'class-2x8x1', net: { dim: 2, hidden: 8, depth: 1, noiseConditional: true, classes: 2 }, train: { dataset: 'moons' }, steps: 2 },
 ];
 for (const s of shapes) {
   const model = sf.createModel(s.net);

@@ -289,12 +289,12 @@ test('bad_weights_files_throw_a_named_error_and_change_nothing', async () => {
   const damaged = file.slice();
   damaged[200] ^= 0x10;
   const newer = file.slice();
-  newer[8] = 3;
+  newer[8] = 4;
   const cases = [
     [file.subarray(0, 57), /truncated weights file/],
     [file.subarray(0, file.length - 1), /truncated weights file: D=2, H=16, depth 2 needs \d+ bytes/],
     [damaged, /corrupted weights file: the parameters' checksum does not match/],
-    [newer, /version 3 is newer than this Scorefield reads \(version 2\)/],
+    [newer, /version 4 is newer than this Scorefield reads \(version 3\)/],
     [new TextEncoder().encode('{"weights": [1, 2, 3]}'), /not a Scorefield weights file/],
     [new Uint8Array(0), /truncated weights file: 0 bytes/],
     [otherFile, /another architecture: D=2, H=8, depth 2, but this model is D=2, H=16, depth 2/],

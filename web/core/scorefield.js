@@ -28,8 +28,12 @@ const F32_BYTES = 4; // bytes per float32 (and per int32)
 const DIGITS_FILE = 'scorefield-digits.bin'; // the digits table, next to the wasm modules
 const F64_BYTES = 8; // bytes per float64
 const DEFAULTS_LENGTH = 18; // floats that sfw_defaults writes
-const NET_CONFIG_LENGTH = 5; // doubles that sfw_model_net_config writes
+const NET_CONFIG_LENGTH = 6; // doubles that sfw_model_net_config writes
 const TRAIN_CONFIG_LENGTH = 10; // doubles that sfw_model_train_config writes
+const QUALITY_LENGTH = 23; // doubles that sfw_digits_quality writes
+const DIGIT_PIXELS = 64; // an 8x8 digit
+const DIGIT_CLASSES = 10; // SF_DIGIT_CLASSES
+const DIGITS_HELDOUT = 359; // SF_DIGITS_HELDOUT: the images the classifier is tested on
 const MAX_FILE_BYTES = 2 ** 31 - 1; // sfw_model_load takes the size as an int
 const MAX_BUFFER_BYTES = 2 ** 30; // the module's memory stops growing at 1 GiB (build-wasm.sh)
 const TRAINING_KEYS = [
@@ -230,7 +234,10 @@ export async function createScorefield(options = {}) {
 
     /**
      * A new Model: createModel({ dim, hidden = 128, depth = 2, seed = 42, isa = 'auto',
-     * noiseConditional = false }). A noise-conditional net is s(x, σ), trained with 'ncsn'.
+     * noiseConditional = false, classes = 0 }). A noise-conditional net is s(x, σ), trained with 'ncsn';
+     * with classes (2 .. limits.classes; noiseConditional: true) it is class-conditional, s(x, σ, c),
+     * trained with labels dropped 20 % of the time and sampled with guidance (annealedLangevin's class
+     * and guidance).
      */
     createModel({
       dim,
@@ -239,6 +246,7 @@ export async function createScorefield(options = {}) {
       seed = defaults.net.seed,
       isa = 'auto',
       noiseConditional = false,
+      classes = 0,
     } = {}) {
       integer('dim', dim, 1, limits.dim);
       integer('hidden', hidden, 1, limits.hidden);
@@ -247,7 +255,8 @@ export async function createScorefield(options = {}) {
       const isaId = enumValue(ISAS, 'isa', isa);
       if (typeof noiseConditional !== 'boolean')
         throw new Error(`scorefield: noiseConditional must be true or false, got ${describe(noiseConditional)}`);
-      const ptr = sf.exports.sfw_model_create(dim, hidden, depth, seed, isaId, noiseConditional ? 1 : 0);
+      integer('classes', classes, 0);
+      const ptr = sf.exports.sfw_model_create(dim, hidden, depth, seed, isaId, noiseConditional ? 1 : 0, classes);
       if (ptr === 0) throw new Error(`scorefield: cannot create model: ${sf.cstr(sf.exports.sfw_error())}`);
       return new Model(sf, defaults, ptr);
     },
@@ -320,6 +329,11 @@ export async function createScorefield(options = {}) {
     /** Bytes of the wasm heap held by live allocations: back to its old value once models are disposed. */
     heapUsed() {
       return sf.exports.sfw_heap_used();
+    },
+
+    /** The number of classes of a dataset's labels ('digits' 10, 'moons' 2, …), 0 for one without. */
+    dataClasses(dataset) {
+      return sf.exports.sfw_data_classes(enumValue(DATASETS, 'dataset', dataset));
     },
 
     /** D, the dimension of a dataset's points ('digits' 64, every other dataset 2). */
@@ -482,6 +496,84 @@ export async function createScorefield(options = {}) {
       });
     },
 
+    /**
+     * The core's digit classifier on images x (n, 64) on the X/16 scale (Float32Array): { probs:
+     * Float32Array (n, 10) of p(class | image), labels: Int32Array (n) of the most probable class }.
+     * Needs the digits table (the classifier trains on it, deterministically, on first use).
+     */
+    classifyDigits(x) {
+      const n = x?.length / DIGIT_PIXELS;
+      integer('x.length / 64', n, 0);
+      floats('x', x, n * DIGIT_PIXELS);
+      return withBuffers(
+        sf,
+        [F32_BYTES * n * DIGIT_PIXELS, F32_BYTES * n * DIGIT_CLASSES, F32_BYTES * n],
+        (px, probs, labels) => {
+          sf.f32(px, n * DIGIT_PIXELS).set(x);
+          sf.check(sf.exports.sfw_classify(probs, labels, px, n));
+          return {
+            probs: sf.f32(probs, n * DIGIT_CLASSES).slice(),
+            labels: new Int32Array(sf.memory.buffer, labels, n).slice(),
+          };
+        },
+      );
+    },
+
+    /**
+     * The digit-quality measure of images x (n >= 1, 64): { confident (share with top probability
+     * >= 0.9), classShare (10 shares of the top class), minClassShare, accuracy and classAccuracy (10)
+     * — the share classified as the class asked for in want (n classes), null without want or for a
+     * class nobody asked for }.
+     */
+    digitsQuality(x, want = null) {
+      const n = x?.length / DIGIT_PIXELS;
+      integer('x.length / 64', n, 1);
+      floats('x', x, n * DIGIT_PIXELS);
+      if (want !== null) {
+        if (!Array.isArray(want) && !(want instanceof Int32Array))
+          throw new Error(`scorefield: want must be an array of classes, got ${describe(want)}`);
+        if (want.length !== n) throw new Error(`scorefield: want must hold ${n} classes, got ${want.length}`);
+        for (const [i, c] of Array.from(want).entries())
+          if (!Number.isInteger(c) || c < 0 || c >= DIGIT_CLASSES)
+            throw new Error(`scorefield: want[${i}] must be a class 0 .. 9, got ${c}`);
+      }
+      return withBuffers(
+        sf,
+        [F64_BYTES * QUALITY_LENGTH, F32_BYTES * n * DIGIT_PIXELS, F32_BYTES * n],
+        (out, px, pw) => {
+          sf.f32(px, n * DIGIT_PIXELS).set(x);
+          if (want !== null) new Int32Array(sf.memory.buffer, pw, n).set(want);
+          sf.check(sf.exports.sfw_digits_quality(out, px, n, want === null ? 0 : pw));
+          const q = Array.from(new Float64Array(sf.memory.buffer, out, QUALITY_LENGTH));
+          const orNull = (v) => (v < 0 ? null : v);
+          return {
+            confident: q[0],
+            classShare: q.slice(1, 11),
+            minClassShare: q[11],
+            accuracy: orNull(q[12]),
+            classAccuracy: q.slice(13, 23).map(orNull),
+          };
+        },
+      );
+    },
+
+    /**
+     * The first n of the 359 held-out digits the classifier never trained on, as X/16 plus noise
+     * (default the tutorial's 0.1): { x: Float32Array (n, 64), labels: Int32Array (n) }.
+     */
+    heldoutDigits({ n = DIGITS_HELDOUT, noise = defaults.train.digits.dataNoise, seed = 0 } = {}) {
+      integer('n', n, 0);
+      finite('noise', noise);
+      finite('seed', seed);
+      return withBuffers(sf, [F32_BYTES * n * DIGIT_PIXELS, F32_BYTES * n], (x, labels) => {
+        sf.check(sf.exports.sfw_digits_heldout(x, labels, n, noise, seed));
+        return {
+          x: sf.f32(x, n * DIGIT_PIXELS).slice(),
+          labels: new Int32Array(sf.memory.buffer, labels, n).slice(),
+        };
+      });
+    },
+
     /** n uniform draws in [lo, hi) as a Float32Array, from a generator seeded with `seed`. */
     uniform(n, lo = 0, hi = 1, seed = 0) {
       integer('n', n, 0);
@@ -523,7 +615,11 @@ export class Model {
     withBuffers(sf, [F64_BYTES * NET_CONFIG_LENGTH], (out) => {
       sf.check(sf.exports.sfw_model_net_config(this.#ptr, out));
       let cond;
-      [this.dim, this.hidden, this.depth, this.seed, cond] = new Float64Array(sf.memory.buffer, out, NET_CONFIG_LENGTH);
+      [this.dim, this.hidden, this.depth, this.seed, cond, this.classes] = new Float64Array(
+        sf.memory.buffer,
+        out,
+        NET_CONFIG_LENGTH,
+      );
       this.noiseConditional = cond === 1;
     });
   }
@@ -773,8 +869,14 @@ export class Model {
   annealedLangevin(options = {}) {
     const o = readOptions('sampler settings', options);
     const start = ownFloats(o.start),
-      keep = o.keep ?? 'last';
+      keep = o.keep ?? 'last',
+      cls = o.class ?? 'any',
+      guidance = o.guidance ?? 0;
     const m = this.#model();
+    const classId = this.#classId(cls);
+    finite('guidance', guidance);
+    if (this.classes === 0 && guidance !== 0)
+      throw new Error(`scorefield: guidance needs a class-conditional model (classes > 0), got ${guidance}`);
     const t = this.trainingConfig(),
       d = this.#defaults.anneal[this.#datasetName()],
       limits = this.#sf.limits;
@@ -793,9 +895,29 @@ export class Model {
     const sf = this.#sf;
     return withBuffers(sf, [F32_BYTES * size, F32_BYTES * frames * size], (x0, out) => {
       sf.f32(x0, size).set(start);
-      sf.check(sf.exports.sfw_annealed_langevin(m, out, x0, n, sigmaMax, sigmaMin, levels, steps, eps, seed, keepId));
+      if (this.classes > 0)
+        sf.check(
+          sf.exports.sfw_annealed_langevin_guided(
+            ...[m, out, x0, n, sigmaMax, sigmaMin, levels, steps, eps, seed, keepId, classId, guidance],
+          ),
+        );
+      else
+        sf.check(sf.exports.sfw_annealed_langevin(m, out, x0, n, sigmaMax, sigmaMin, levels, steps, eps, seed, keepId));
       return sf.f32(out, frames * size).slice();
     });
+  }
+
+  // The class a sampler is asked for as the core's id: 'any' is −1; a class-conditional model takes
+  // 0 .. classes − 1, any other model only 'any'.
+  #classId(cls) {
+    if (cls === 'any' || cls === null) return -1;
+    if (!Number.isInteger(cls) || cls < 0 || cls >= this.classes)
+      throw new Error(
+        this.classes > 0
+          ? `scorefield: class must be 'any' or an integer 0 .. ${this.classes - 1}, got ${describe(cls)}`
+          : `scorefield: this model has no classes (it is not class-conditional): class must be 'any', got ${describe(cls)}`,
+      );
+    return cls;
   }
 
   // The dataset whose sampler defaults apply: the training dataset's, the swiss roll's for none.
