@@ -1,8 +1,8 @@
 // animation.test.js — the page's "Animation (GIF)" exports (web/app/exports.js, web/render/animation.js)
 // downloaded as a visitor gets them, under the strict CSP, and decoded with omggif: the chains GIF
 // of section 4 has a frame per Langevin step plus the start, the digits GIF of section 6 a frame per
-// step of the denoising, and so does a widget's with controls (the same ExportBar); all are 480 px, loop forever and stay under 2 MB. The encoder is the copy
-// build-wasm.sh puts in web/vendor/.
+// step of the denoising, and so does a widget's with controls (the same ExportBar); all are 480 px,
+// loop forever and stay under 2 MB. The encoder is the copy build-wasm.sh puts in web/vendor/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
