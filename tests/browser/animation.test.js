@@ -1,8 +1,8 @@
 // animation.test.js — the page's "Animation (GIF)" exports (web/app/exports.js, web/render/animation.js)
 // downloaded as a visitor gets them, under the strict CSP, and decoded with omggif: the chains GIF
 // of section 4 has a frame per Langevin step plus the start, the digits GIF of section 6 a frame per
-// step of the denoising; both are 480 px, loop forever and stay under 2 MB. The encoder is the copy
-// build-wasm.sh puts in web/vendor/.
+// step of the denoising, and so does a widget's with controls (the same ExportBar); all are 480 px,
+// loop forever and stay under 2 MB. The encoder is the copy build-wasm.sh puts in web/vendor/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -59,5 +59,28 @@ test('the_digit_denoising_exports_as_a_gif_with_a_frame_per_step', async (t) => 
   await waitFor(page, () => window.scorefieldTest.digitFrameCount() > 1);
   const count = await page.evaluate(() => window.scorefieldTest.digitFrameCount());
   const { frames } = await downloadGif(page, '#digits-exports');
+  assert.equal(frames, count);
+});
+
+test('a_widget_with_controls_exports_its_digit_denoising_as_a_gif', async (t) => {
+  const { page } = await openPage(t, browser, `${base}embed/frame.html?dataset=digits&steps=20&controls=1`);
+  const filmstripLabel = () =>
+    page.evaluate(
+      () =>
+        document
+          .querySelector('scorefield-widget')
+          ?.shadowRoot?.querySelector('.sf-filmstrip canvas')
+          ?.getAttribute('aria-label') ?? '',
+    );
+  await waitFor(page, () =>
+    /Filmstrip of all \d+ frames/.test(
+      document
+        .querySelector('scorefield-widget')
+        ?.shadowRoot?.querySelector('.sf-filmstrip canvas')
+        ?.getAttribute('aria-label') ?? '',
+    ),
+  );
+  const count = Number(/Filmstrip of all (\d+) frames/.exec(await filmstripLabel())[1]);
+  const { frames } = await downloadGif(page, 'scorefield-widget');
   assert.equal(frames, count);
 });

@@ -113,6 +113,12 @@ test('bad_input_is_refused_with_a_message_naming_the_value', () => {
   assert.throws(() => animateChains({ ...ok, frames: nan }), /frames\[5\] is NaN \(frame 1, chain 0\)/);
   assert.throws(() => animateChains({ ...ok, size: 0 }), /size must be a whole number from 16 to 2048 px, got 0/);
   assert.throws(() => animateChains({ ...ok, fps: 0 }), /fps must be a number above 0 and at most 50, got 0/);
+  assert.throws(() => animateChains({ ...ok, size: 4096 }), /size must be .* got 4096/);
+  assert.throws(() => animateChains({ ...ok, fps: 1e6 }), /fps must be .* got 1000000/);
+  assert.throws(
+    () => animateChains({ ...ok, frames: new Float32Array(2 * 10002), n: 1 }),
+    /10002 frames, more than the 10001/,
+  );
   assert.throws(() => animateChains({ ...ok, n: 5 }), /not a whole number \(at least 1\) of frames of 5 chains/);
   assert.throws(() => animateChains({ ...ok, box: { xmin: 1, xmax: 0, ymin: 0, ymax: 1 } }), /box must be/);
   assert.throws(() => animateChains({ ...ok, data: Float32Array.of(0, Infinity) }), /data\[1\] is Infinity/);
