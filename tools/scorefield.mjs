@@ -21,7 +21,7 @@
 //   node tools/scorefield.mjs train --dataset swiss_roll --objective exact --out-dir runs/swiss
 //   node tools/scorefield.mjs sample --weights runs/swiss/weights.sfw --chains 500 --svg samples.svg
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -1362,6 +1362,8 @@ export async function main(argv, { stdout = process.stdout, stderr = process.std
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Run as a program (not imported by the tests). Installed, the command is a symlink in
+// node_modules/.bin: Node runs this file by its real path, so the symlink's path is resolved first.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   process.exitCode = await main(process.argv.slice(2));
 }

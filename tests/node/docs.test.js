@@ -32,6 +32,15 @@ function blocks() {
 }
 
 const ALL = blocks();
+
+// Imports of the npm package ('scorefield', 'scorefield/enums' …) point at this checkout's files, by
+// package.json's "exports" (tests/node/package.test.js runs an installed package).
+const EXPORTS = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).exports;
+const PACKAGE_IMPORT = /(['"])scorefield(\/[\w-]+)?\1/g;
+function fromPackage(match, quote, sub = '') {
+  const file = EXPORTS[`.${sub}`];
+  return file ? `${quote}${pathToFileURL(join(ROOT, file)).href}${quote}` : match;
+}
 const where = (b) => `${b.file}:${b.line}`;
 
 test('the docs have examples in C, JavaScript and for the command line', () => {
@@ -83,7 +92,7 @@ test('every JavaScript example runs in Node (browser examples are parsed)', () =
     const examples = ALL.filter((b) => b.lang === 'js');
     for (const [i, b] of examples.entries()) {
       const file = join(dir, `example${i}.mjs`);
-      writeFileSync(file, b.code.replaceAll(/(['"])\.\/web\//g, `$1${web}/`));
+      writeFileSync(file, b.code.replaceAll(/(['"])\.\/web\//g, `$1${web}/`).replaceAll(PACKAGE_IMPORT, fromPackage));
       const browser = /\b(document|window)\./.test(b.code);
       const run = spawnSync(process.execPath, browser ? ['--check', file] : [file], {
         cwd: dir,

@@ -1,0 +1,90 @@
+// firefox-harness.js — what firefox.test.js needs to drive Debian's firefox-esr: one headless Firefox
+// through puppeteer-core over WebDriver BiDi, and pages that record every console message (of any
+// type: log, info, warn, error — the page's, its frames' and its workers'), page errors, CSP
+// violations (a listener installed before any script of any frame) and requests to hosts other than
+// 127.0.0.1, failing the test that caused any of them. The server is harness.js's (serve.mjs).
+//
+// FIREFOX (env) names the browser, else /usr/bin/firefox-esr. If it is not there the tests fail and
+// say so (scripts/setup.sh installs it): a run without Firefox must not pass as a run with it. Not a
+// test file itself (node --test runs *.test.js).
+
+import { after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import puppeteer from 'puppeteer-core';
+import { VIEWPORT, WAIT_MS } from './harness.js';
+
+export { ROOT, SHOTS, WAIT_MS, startServer } from './harness.js';
+export const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
+
+/** The shared headless Firefox, closed after the file's tests; throws a clear error if it is missing. */
+export async function startFirefox() {
+  if (!existsSync(FIREFOX))
+    throw new Error(
+      `Firefox is not installed: no ${FIREFOX} (set FIREFOX to another path). scripts/setup.sh installs Debian's firefox-esr.`,
+    );
+  let browser;
+  try {
+    browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: FIREFOX,
+      headless: true,
+      protocol: 'webDriverBiDi',
+    });
+  } catch (err) {
+    throw new Error(`Firefox (${FIREFOX}) did not start under puppeteer-core: ${err.message}`, { cause: err });
+  }
+  after(() => browser.close());
+  return browser;
+}
+
+/**
+ * A fresh browser context and page at url, recording problems (above); the test fails at its end on
+ * any of them unless allowErrors. trackWorkers keeps every Worker the page makes in
+ * window.testWorkers, so a test can terminate one as the browser would kill it (the BiDi driver
+ * cannot run code inside a worker).
+ */
+export async function openPage(t, browser, url, { allowErrors = false, trackWorkers = false } = {}) {
+  const context = await browser.createBrowserContext();
+  const problems = [];
+  let page = null;
+  t.after(async () => {
+    for (const frame of page && !page.isClosed() ? page.frames() : []) {
+      const violations = await frame.evaluate(() => window.cspViolations ?? []).catch(() => []);
+      problems.push(...violations.map((v) => `CSP violation in ${frame.url()}: ${v}`));
+    }
+    await context.close();
+    if (!allowErrors) assert.deepEqual(problems, [], 'the page logged, failed, violated its CSP or left 127.0.0.1');
+  });
+  page = await context.newPage();
+  await page.setViewport(VIEWPORT);
+  page.on('console', (msg) => problems.push(`console ${msg.type()}: ${msg.text()}`));
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('request', (request) => {
+    const target = new URL(request.url());
+    if (target.protocol !== 'data:' && target.protocol !== 'blob:' && target.hostname !== '127.0.0.1')
+      problems.push(`request to ${target.href}`);
+  });
+  await page.evaluateOnNewDocument((track) => {
+    window.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`);
+    });
+    if (!track) return;
+    const NativeWorker = window.Worker;
+    window.testWorkers = [];
+    window.Worker = class extends NativeWorker {
+      constructor(...args) {
+        super(...args);
+        window.testWorkers.push(this);
+      }
+    };
+  }, trackWorkers);
+  await page.goto(url);
+  return { page, context, problems };
+}
+
+/** Waits until fn(arg) is truthy in the page or frame. */
+export function waitFor(target, fn, arg) {
+  return target.waitForFunction(fn, { timeout: WAIT_MS, polling: 50 }, arg);
+}
