@@ -27,10 +27,10 @@ import {
   formatSigma,
 } from './ncsn-views.js';
 import { NCSN_DATASET_OPTIONS, rowsOf } from './settings.js';
-import { NCSN_FROM_WORKER, NCSN_TO_WORKER, TO_WORKER } from '../worker/protocol.js';
+import { loadDataset } from './figures.js';
+import { NCSN_FROM_WORKER, NCSN_TO_WORKER } from '../worker/protocol.js';
 
 const DATA_POINTS = 2000; // the generated data drawn under the particles and fields
-const DATA_SEED = 0;
 const ANALYTIC = new Set(['mixture', 'eight_gaussians']); // datasets with sf.dataScore
 // After a flow ends its last frame stays this long before a changed network is sampled again.
 const FLOW_HOLD_MS = 1500; // ms
@@ -350,23 +350,13 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
       return;
     }
     if (dataset === data.dataset) return;
-    Object.assign(data, { dataset, points: null, error: '' });
-    engine
-      .request(TO_WORKER.DATA, { dataset, n: DATA_POINTS, seed: DATA_SEED })
-      .then(
-        (msg) => {
-          if (msg.dataset !== data.dataset) return;
-          data.points = msg.x;
-          data.label =
-            NCSN_DATASET_OPTIONS.find((o) => o.value === dataset)?.label.replace(/ \(D = 2\)$/, '') ?? dataset;
-        },
-        (err) => {
-          data.error = `The data could not be drawn: ${err.message}`;
-        },
-      )
-      .finally(() => {
+    loadDataset(engine, data, dataset, {
+      n: DATA_POINTS,
+      label: (name) => NCSN_DATASET_OPTIONS.find((o) => o.value === name)?.label.replace(/ \(D = 2\)$/, '') ?? name,
+      onChange: () => {
         for (const v of [dataView, particleView, learnedView, trueView]) v.invalidate();
-      });
+      },
+    });
   }
 
   // ---- keeping controls and state in step with the runs ------------------------------------------------------

@@ -345,6 +345,17 @@ const SIMD_ROW = {
   help: 'Which build of the core runs (both give the same numbers).',
 };
 
+// A page option of a few spelled-out values ([[value, label]]), the first the default.
+function switchRow(name, label, values) {
+  return {
+    name,
+    type: 'enum',
+    label,
+    default: values[0][0],
+    options: values.map(([value, l]) => ({ value, label: l })),
+  };
+}
+
 /**
  * Options of the hosted page itself, read from its address (e.g. ?simd=scalar&autoplay=0): same row
  * format, not tied to a run. Types beyond the settings': 'boolean' (an attribute present with no
@@ -353,28 +364,16 @@ const SIMD_ROW = {
  */
 export const PAGE_OPTIONS = Object.freeze([
   SIMD_ROW,
-  // The page's links spell it 1 or 0 and read back as such (tests/node/settings.test.js); a widget's is
-  // a boolean attribute (WIDGET_OPTIONS).
-  {
-    name: 'autoplay',
-    type: 'enum',
-    label: 'Autoplay',
-    default: '1',
-    options: [
-      { value: '1', label: 'train the runs in order on load' },
-      { value: '0', label: 'wait for Play' },
-    ],
-  },
-  {
-    name: 'test',
-    type: 'enum',
-    label: 'Test hook',
-    default: '0',
-    options: [
-      { value: '0', label: 'off' },
-      { value: '1', label: 'window.scorefieldTest for the browser tests' },
-    ],
-  },
+  // The page's links spell autoplay 1 or 0 and read it back as such (tests/node/settings.test.js); a
+  // widget's is a boolean attribute (WIDGET_OPTIONS).
+  switchRow('autoplay', 'Autoplay', [
+    ['1', 'train the runs in order on load'],
+    ['0', 'wait for Play'],
+  ]),
+  switchRow('test', 'Test hook', [
+    ['0', 'off'],
+    ['1', 'window.scorefieldTest for the browser tests'],
+  ]),
 ]);
 
 /** The panels a widget can show, in the order it lays them out. */
