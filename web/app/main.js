@@ -22,6 +22,7 @@ import { ExportBar, fileStem } from './exports.js';
 import { NcsnRun } from './ncsn-run.js';
 import { buildNcsnSection } from './ncsn-section.js';
 import { datasetLabel, loadDataset } from './figures.js';
+import { RUN_EVENTS } from './events.js';
 
 // Each cost cell trains for about this long after a warm-up step (at least two steps): enough to
 // average out timer granularity (Chromium rounds performance.now() to 0.1 ms or coarser).
@@ -137,7 +138,7 @@ const autoplay = {
 };
 for (const run of Object.values(runs))
   run.subscribe((_, what) => {
-    if (what === 'state') autoplay.advance();
+    if (what === RUN_EVENTS.STATE) autoplay.advance();
   });
 
 // ---- views ------------------------------------------------------------------------------------------
@@ -370,7 +371,7 @@ function loadData(dataset) {
   });
 }
 runs.exact.subscribe((run, what) => {
-  if (what === 'settings' && run.values.dataset !== data.dataset && root.dataset.worker === 'ready')
+  if (what === RUN_EVENTS.SETTINGS && run.values.dataset !== data.dataset && root.dataset.worker === 'ready')
     loadData(run.values.dataset);
 });
 

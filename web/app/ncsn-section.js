@@ -29,6 +29,7 @@ import {
 import { NCSN_DATASET_OPTIONS, rowsOf } from './settings.js';
 import { loadDataset } from './figures.js';
 import { NCSN_FROM_WORKER, NCSN_TO_WORKER } from '../worker/protocol.js';
+import { RUN_EVENTS } from './events.js';
 
 const DATA_POINTS = 2000; // the generated data drawn under the particles and fields
 const ANALYTIC = new Set(['mixture', 'eight_gaussians']); // datasets with sf.dataScore
@@ -362,7 +363,7 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
   // ---- keeping controls and state in step with the runs ------------------------------------------------------
   let synced = false;
   run.subscribe((_, what) => {
-    if (what === 'state') {
+    if (what === RUN_EVENTS.STATE) {
       if (!synced && run.dim > 0) {
         // the first network: the core's defaults are in, the worker is up
         synced = true;
@@ -371,7 +372,7 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
       }
       sendPoints();
     }
-    if (what === 'settings') {
+    if (what === RUN_EVENTS.SETTINGS) {
       loadData();
       fieldsChanged();
       sigmaInput.max = String(run.values.levels);
@@ -379,7 +380,7 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
   });
   let digitsSynced = false;
   digitsRun.subscribe((_, what) => {
-    if (what === 'state' && !digitsSynced && digitsRun.dim > 0) {
+    if (what === RUN_EVENTS.STATE && !digitsSynced && digitsRun.dim > 0) {
       digitsSynced = true;
       for (const row of rowsOf('anneal')) digitsControls.set(row.name, digitsRun.values[row.name]);
     }

@@ -4,39 +4,31 @@
 // label from the rows here. Add a row and all of them gain it (docs/recipes-frontend.md).
 //
 // Ranges that the C core bounds name its limits (SF_MAX_* of scorefield.h, read through the wasm API as
-// sf.limits) instead of copying numbers: setLimits() takes them, and this module loads a throwaway core
-// instance once to give them before anyone reads a row. Names that links, embeds or scripts already
+// sf.limits) instead of copying numbers: web/core/limits.js is generated from the built core
+// (scripts/gen-limits.mjs) and tested against it, so that a page can read a row before any core has
+// loaded; setLimits() takes a loaded core's own. Names that links, embeds or scripts already
 // use stay valid as a row's `aliases` (hidden → width, sampler-steps → chain-steps, sampler-seed →
 // chain-seed, isa → simd). Range checks here only keep obvious mistakes from reaching the core with a
 // clear message; the core checks every value again. Nothing here touches the DOM.
 
 import { DATASETS, ISAS, OBJECTIVES } from './enums.js';
-import { createScorefield } from './scorefield.js';
+import { CORE_LIMITS } from './limits.js';
 
 // Seeds in links, attributes and flags are 32-bit: enough for any run, and short in an address (the
 // core itself takes up to sf.limits.seed).
 const MAX_LINK_SEED = 2 ** 32 - 1;
 
-let LIMITS = null;
+let LIMITS = CORE_LIMITS;
 
-/** Takes the core's limits (sf.limits: { dim, hidden, depth, batch, proj, steps, levels, points, seed }). */
+/** Takes a loaded core's limits (sf.limits: { dim, hidden, depth, batch, proj, steps, levels, points, seed }). */
 export function setLimits(limits) {
   LIMITS = Object.freeze({ ...limits });
 }
 
-/**
- * One of the core's limits by name (sf.limits). Infinity only when the core could not be loaded at
- * all: then nothing trains, and the worker reports why.
- */
+/** One of the core's limits by name (sf.limits). */
 export function limit(name) {
-  if (LIMITS && !Object.hasOwn(LIMITS, name)) throw new Error(`unknown limit '${name}'`);
-  return LIMITS?.[name] ?? Infinity;
-}
-
-try {
-  setLimits((await createScorefield({ digits: false })).limits);
-} catch {
-  // A core that cannot load here cannot load in the worker either, which reports it to the person.
+  if (!Object.hasOwn(LIMITS, name)) throw new Error(`unknown limit '${name}'`);
+  return LIMITS[name];
 }
 
 // How the controls name the core's datasets and objectives, in the order they are offered. A name the

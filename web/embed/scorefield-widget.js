@@ -26,6 +26,7 @@ import { ChainSet, DATA_GRID, FieldView, LossView } from '../app/views.js';
 import { gridPoints } from '../render/geometry.js';
 import { PANELS, WIDGET_OPTIONS, WIDGET_ROWS, resolvePanels } from './options.js';
 import { datasetLabel, loadDataset } from '../app/figures.js';
+import { RUN_EVENTS } from '../app/events.js';
 
 // The widget's run takes the table's own defaults, which are those of the page's 'sliced' run; the name
 // only labels the messages to this widget's own worker.
@@ -452,14 +453,15 @@ export class ScorefieldWidget extends HTMLElement {
     this.#loadParts();
     // Settings applied by the toolbar, set() or a loaded file: a new dataset needs its data drawn.
     run.subscribe((_, what) => {
-      if (what === 'settings' && run.values.dataset !== this.#data.dataset && this.#status === 'ready') {
+      if (what === RUN_EVENTS.SETTINGS && run.values.dataset !== this.#data.dataset && this.#status === 'ready') {
         this.#loadData(run.values.dataset);
         this.#layout();
       }
     });
     run.subscribe((_, what) => {
-      if (what === 'state' && run.dim > 0 && (this.#autoplayPending || this.#resumeOnShow)) this.#updateActive();
-      if (what === 'state')
+      if (what === RUN_EVENTS.STATE && run.dim > 0 && (this.#autoplayPending || this.#resumeOnShow))
+        this.#updateActive();
+      if (what === RUN_EVENTS.STATE)
         this.dispatchEvent(new CustomEvent('scorefield-state', { detail: { step: run.step, playing: run.playing } }));
     });
     this.#autoplayPending = this.#autoplayPending || this.#options.autoplay;
