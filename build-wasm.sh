@@ -62,4 +62,5 @@ sed "/sourceMappingURL/d" node_modules/gifenc/dist/gifenc.esm.js >web/vendor/gif
 for f in "$out"/scorefield-simd128.wasm "$out"/scorefield-scalar.wasm "$out"/scorefield-digits.bin; do
   printf '%-36s %8d bytes\n' "$f" "$(stat -c %s "$f")"
 done
+node scripts/gen-limits.mjs # the settings table's ranges (web/core/settings.js)
 echo "build-wasm: ok (imports: env.emscripten_notify_memory_growth only)"

@@ -1,11 +1,13 @@
 // settings-table.test.js — the one settings table (web/core/settings.js) that every front end reads:
-// its ranges that the C core bounds are the core's limits (sf.limits), not copies; the older names
+// its ranges that the C core bounds are the core's limits (sf.limits, through the generated
+// web/core/limits.js, which must equal them); the older names
 // (hidden, sampler-steps, sampler-seed, isa) still work in links, attributes and command-line flags;
 // and the CLI's options that are settings take their name, type and range from the table.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createScorefield } from '../../web/core/scorefield.js';
+import { CORE_LIMITS } from '../../web/core/limits.js';
 import { PAGE_OPTIONS, WIDGET_OPTIONS, findRow, limit, paramName, settingRow } from '../../web/core/settings.js';
 import { readAttributes, readFrameAddress, readPageAddress } from '../../web/app/share.js';
 import { WIDGET_ROWS } from '../../web/embed/options.js';
@@ -13,6 +15,14 @@ import { MAX_POINTS } from '../../web/app/paint.js';
 import { OPTIONS, main } from '../../tools/scorefield.mjs';
 
 const sf = await createScorefield({ digits: false });
+
+test('the_generated_limits_are_the_cores', () => {
+  assert.deepEqual(
+    { ...CORE_LIMITS },
+    { ...sf.limits },
+    'web/core/limits.js is stale: run node scripts/gen-limits.mjs',
+  );
+});
 
 test('ranges_the_core_bounds_are_its_limits', () => {
   const bound = { batch: 'batch', width: 'hidden', depth: 'depth', levels: 'levels', chainSteps: 'steps' };

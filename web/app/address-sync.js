@@ -8,6 +8,7 @@
 // `location` and `history`, and knows runs only through values and subscribe().
 
 import { readPageAddress, pageHash } from './share.js';
+import { RUN_EVENTS } from './events.js';
 
 /**
  * Starts syncing: runs is { name: Run }, address what readPageAddress read at load. Scrolls to the
@@ -29,7 +30,7 @@ export function syncAddress(runs, address) {
   };
   for (const run of Object.values(runs))
     run.subscribe((_, what) => {
-      if (what === 'settings') write();
+      if (what === RUN_EVENTS.SETTINGS) write();
     });
 
   // Whether an address names other settings than the ones chosen now (its query string and hash

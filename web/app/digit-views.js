@@ -10,6 +10,7 @@ import { CanvasView, drawNote } from './views.js';
 import { drawColourBar, drawDigit, drawDigitGrid, drawFilmstrip, imageRange, tileAt } from '../render/digits.js';
 import { TEXT_COLOR, TITLE_FONT } from '../render/theme.js';
 import { TO_WORKER } from '../worker/protocol.js';
+import { RUN_EVENTS } from './events.js';
 
 export const PLAYER_SAMPLES = 16; // chains sampled at once: sample 0 is the big image, all 16 the grid
 const FRAME_MS = 120; // ms per frame while playing: 51 frames in about 6 s
@@ -33,7 +34,7 @@ export class DigitPlayer {
     this.listeners = new Set();
     this.framesRendered = 0; // counts images drawn (the browser tests read it)
     run.subscribe((_, what) => {
-      if (what === 'view' || what === 'state') this.#changed();
+      if (what === RUN_EVENTS.VIEW || what === RUN_EVENTS.STATE) this.#changed();
     });
   }
 

@@ -9,7 +9,7 @@
 
 import { Engine } from './engine.js';
 import { Run, RUN_MESSAGES } from './run.js';
-import { RUNS, coreDefaults, rowsOf, settingRow } from './settings.js';
+import { RUNS, coreDefaults, rowsOf } from './settings.js';
 import { RunToolbar } from './toolbar.js';
 import { buildControls, button, el } from './controls.js';
 import { ChainSet, CostView, DATA_GRID, DataView, FieldView, LossView, WIDE_GRID } from './views.js';
@@ -21,9 +21,9 @@ import { syncAddress } from './address-sync.js';
 import { ExportBar, fileStem } from './exports.js';
 import { NcsnRun } from './ncsn-run.js';
 import { buildNcsnSection } from './ncsn-section.js';
+import { datasetLabel, loadDataset } from './figures.js';
+import { RUN_EVENTS } from './events.js';
 
-const DATA_POINTS = 10000; // the tutorial's scatter of 10 000 points
-const DATA_SEED = 0;
 // Each cost cell trains for about this long after a warm-up step (at least two steps): enough to
 // average out timer granularity (Chromium rounds performance.now() to 0.1 ms or coarser).
 const MEASURE_BUDGET_MS = 150; // ms
@@ -138,7 +138,7 @@ const autoplay = {
 };
 for (const run of Object.values(runs))
   run.subscribe((_, what) => {
-    if (what === 'state') autoplay.advance();
+    if (what === RUN_EVENTS.STATE) autoplay.advance();
   });
 
 // ---- views ------------------------------------------------------------------------------------------
@@ -362,32 +362,16 @@ const exportBars = [
 
 // ---- start ----------------------------------------------------------------------------------------
 
-function datasetLabel(dataset) {
-  return settingRow('dataset').options.find((o) => o.value === dataset)?.label ?? dataset;
-}
-
 // Asks the worker for the points of a dataset; a 64-d dataset has no scatter to draw.
 function loadData(dataset) {
-  data.dataset = dataset;
-  data.points = null;
-  data.error = '';
-  engine.request(TO_WORKER.DATA, { dataset, n: DATA_POINTS, seed: DATA_SEED }).then(
-    (msg) => {
-      if (msg.dataset !== data.dataset) return; // superseded by a newer choice
-      const dim = msg.x.length / DATA_POINTS;
-      data.points = dim === 2 ? msg.x : null;
-      data.label = datasetLabel(dataset);
-      data.error = dim === 2 ? '' : `${datasetLabel(dataset)} has D = ${dim}: no scatter plot to draw.`;
+  loadDataset(engine, data, dataset, {
+    onChange: () => {
       for (const view of [dataView, fieldDataView, langevinView]) view.invalidate();
     },
-    (err) => {
-      data.error = `The data could not be drawn: ${err.message}`;
-      dataView.invalidate();
-    },
-  );
+  });
 }
 runs.exact.subscribe((run, what) => {
-  if (what === 'settings' && run.values.dataset !== data.dataset && root.dataset.worker === 'ready')
+  if (what === RUN_EVENTS.SETTINGS && run.values.dataset !== data.dataset && root.dataset.worker === 'ready')
     loadData(run.values.dataset);
 });
 

@@ -16,6 +16,7 @@ import {
   rowsOf,
 } from './settings.js';
 import { FROM_ENGINE, FROM_WORKER, NCSN_FROM_WORKER, NCSN_TO_WORKER, TO_WORKER } from '../worker/protocol.js';
+import { RUN_EVENTS } from './events.js';
 
 const NCSN_ROWS = new Set(rowsOf('ncsn').map((row) => row.name));
 
@@ -64,7 +65,7 @@ export class NcsnRun extends Run {
     // writes run.explicit), so a link made while drawing opens on the default dataset.
     if (name === 'dataset' && value === 'points') {
       this.explicit.delete('dataset');
-      this.#notify('settings');
+      this.#notify(RUN_EVENTS.SETTINGS);
     }
   }
 
@@ -106,7 +107,7 @@ export class NcsnRun extends Run {
     this.flowId++;
     this.flowing = false;
     this.engine.send(NCSN_TO_WORKER.FLOW_STOP, { run: this.name });
-    this.#notify('view');
+    this.#notify(RUN_EVENTS.VIEW);
   }
 
   receive(msg) {
@@ -125,13 +126,13 @@ export class NcsnRun extends Run {
         this.quality = this.quality.filter((q) => q.step < msg.step);
         this.quality.push({ step: msg.step, ed: msg.ed, error: msg.error ?? '' });
         this.qualityFloor = msg.floor;
-        this.#notify('quality');
+        this.#notify(RUN_EVENTS.QUALITY);
         return true;
       case NCSN_FROM_WORKER.FLOW_FRAME:
         if (msg.flowId !== this.flowId) return true; // from a flow since replaced or stopped
         this.flow = msg;
         if (msg.done) this.flowing = false;
-        this.#notify('view'); // as frequent as frames: the toolbar ignores 'view'
+        this.#notify(RUN_EVENTS.VIEW); // as frequent as frames: the toolbar ignores 'view'
         return true;
       default:
         return super.receive(msg);

@@ -27,10 +27,11 @@ import {
   formatSigma,
 } from './ncsn-views.js';
 import { NCSN_DATASET_OPTIONS, rowsOf } from './settings.js';
-import { NCSN_FROM_WORKER, NCSN_TO_WORKER, TO_WORKER } from '../worker/protocol.js';
+import { loadDataset } from './figures.js';
+import { NCSN_FROM_WORKER, NCSN_TO_WORKER } from '../worker/protocol.js';
+import { RUN_EVENTS } from './events.js';
 
 const DATA_POINTS = 2000; // the generated data drawn under the particles and fields
-const DATA_SEED = 0;
 const ANALYTIC = new Set(['mixture', 'eight_gaussians']); // datasets with sf.dataScore
 // After a flow ends its last frame stays this long before a changed network is sampled again.
 const FLOW_HOLD_MS = 1500; // ms
@@ -350,29 +351,19 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
       return;
     }
     if (dataset === data.dataset) return;
-    Object.assign(data, { dataset, points: null, error: '' });
-    engine
-      .request(TO_WORKER.DATA, { dataset, n: DATA_POINTS, seed: DATA_SEED })
-      .then(
-        (msg) => {
-          if (msg.dataset !== data.dataset) return;
-          data.points = msg.x;
-          data.label =
-            NCSN_DATASET_OPTIONS.find((o) => o.value === dataset)?.label.replace(/ \(D = 2\)$/, '') ?? dataset;
-        },
-        (err) => {
-          data.error = `The data could not be drawn: ${err.message}`;
-        },
-      )
-      .finally(() => {
+    loadDataset(engine, data, dataset, {
+      n: DATA_POINTS,
+      label: (name) => NCSN_DATASET_OPTIONS.find((o) => o.value === name)?.label.replace(/ \(D = 2\)$/, '') ?? name,
+      onChange: () => {
         for (const v of [dataView, particleView, learnedView, trueView]) v.invalidate();
-      });
+      },
+    });
   }
 
   // ---- keeping controls and state in step with the runs ------------------------------------------------------
   let synced = false;
   run.subscribe((_, what) => {
-    if (what === 'state') {
+    if (what === RUN_EVENTS.STATE) {
       if (!synced && run.dim > 0) {
         // the first network: the core's defaults are in, the worker is up
         synced = true;
@@ -381,7 +372,7 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
       }
       sendPoints();
     }
-    if (what === 'settings') {
+    if (what === RUN_EVENTS.SETTINGS) {
       loadData();
       fieldsChanged();
       sigmaInput.max = String(run.values.levels);
@@ -389,7 +380,7 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
   });
   let digitsSynced = false;
   digitsRun.subscribe((_, what) => {
-    if (what === 'state' && !digitsSynced && digitsRun.dim > 0) {
+    if (what === RUN_EVENTS.STATE && !digitsSynced && digitsRun.dim > 0) {
       digitsSynced = true;
       for (const row of rowsOf('anneal')) digitsControls.set(row.name, digitsRun.values[row.name]);
     }

@@ -18,6 +18,7 @@ import { drawSeries } from '../render/series.js';
 import { drawDigit, SIDE, tileLayout } from '../render/digits.js';
 import { MODE_LINE_COLOR, MUTED_COLOR, PAINT_ALPHA, TEXT_COLOR, TICK_FONT } from '../render/theme.js';
 import { TO_WORKER } from '../worker/protocol.js';
+import { RUN_EVENTS } from './events.js';
 
 /** The data box of every 2-D plot of the section: the 2-D sets lie within about ±1.5. */
 export const NCSN_BOX = Object.freeze({ xmin: -2, xmax: 2, ymin: -2, ymax: 2 });
@@ -92,7 +93,7 @@ export class NcsnDataView extends CanvasView {
     this.data = data; // { dataset, points, label, error }
     this.view = null;
     run.subscribe((_, what) => {
-      if (what === 'settings' || what === 'state') this.invalidate();
+      if (what === RUN_EVENTS.SETTINGS || what === RUN_EVENTS.STATE) this.invalidate();
     });
     painter.subscribe(() => this.invalidate());
   }
@@ -158,7 +159,7 @@ export class ParticleView extends CanvasView {
     this.levelsDrawn = new Set();
     this.inside = 0;
     run.subscribe((_, what) => {
-      if (what === 'view' || what === 'state' || what === 'settings') this.invalidate();
+      if (what === RUN_EVENTS.VIEW || what === RUN_EVENTS.STATE || what === RUN_EVENTS.SETTINGS) this.invalidate();
     });
   }
 
@@ -224,7 +225,7 @@ export class QualityView extends CanvasView {
     super(canvas);
     this.run = run;
     run.subscribe((_, what) => {
-      if (what === 'quality' || what === 'state' || what === 'settings') this.invalidate();
+      if (what === RUN_EVENTS.QUALITY || what === RUN_EVENTS.STATE || what === RUN_EVENTS.SETTINGS) this.invalidate();
     });
   }
 
@@ -270,7 +271,13 @@ export class SigmaFieldView extends CanvasView {
     // Not on 'view': flow frames arrive ~30 times a second and change nothing here (the section
     // invalidates on a new σ).
     run.subscribe((_, what) => {
-      if (what === 'field' || what === 'state' || what === 'settings' || what === 'status') this.invalidate();
+      if (
+        what === RUN_EVENTS.FIELD ||
+        what === RUN_EVENTS.STATE ||
+        what === RUN_EVENTS.SETTINGS ||
+        what === RUN_EVENTS.STATUS
+      )
+        this.invalidate();
     });
   }
 
@@ -364,7 +371,7 @@ export class NcsnDigitsView extends CanvasView {
     this.kind = kind;
     this.rendered = 0; // the browser tests read it
     run.subscribe((_, what) => {
-      if (what === 'view' || what === 'state') this.invalidate();
+      if (what === RUN_EVENTS.VIEW || what === RUN_EVENTS.STATE) this.invalidate();
     });
   }
 

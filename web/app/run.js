@@ -9,6 +9,7 @@
 
 import { FROM_ENGINE, FROM_WORKER, TO_WORKER } from '../worker/protocol.js';
 import { langevinSettings, runDefaults, trainingSettings } from './settings.js';
+import { RUN_EVENTS } from './events.js';
 
 const RATE_WINDOW_MS = 1000; // steps/s is measured over about this much recent time
 const INITIAL_LOSS_CAPACITY = 2048; // floats; the history doubles when full
@@ -88,7 +89,7 @@ export class Run {
       this.diverged = name === 'lr' ? null : this.diverged;
       this.configure();
     }
-    this.#emit('settings');
+    this.#emit(RUN_EVENTS.SETTINGS);
   }
 
   /**
@@ -101,7 +102,7 @@ export class Run {
       this.values[name] = value;
       this.explicit.add(name);
     }
-    this.#emit('settings');
+    this.#emit(RUN_EVENTS.SETTINGS);
   }
 
   play() {
@@ -109,7 +110,7 @@ export class Run {
     this.error = '';
     this.notice = '';
     this.engine.send(TO_WORKER.PLAY, { run: this.name });
-    this.#emit('status');
+    this.#emit(RUN_EVENTS.STATUS);
   }
 
   pause() {
@@ -126,7 +127,7 @@ export class Run {
     this.error = '';
     this.notice = '';
     this.engine.send(TO_WORKER.RESET, { run: this.name });
-    this.#emit('status');
+    this.#emit(RUN_EVENTS.STATUS);
   }
 
   /**
@@ -142,7 +143,7 @@ export class Run {
     if (!this.engine.rewind(this.name)) return false;
     this.diverged = null;
     this.error = '';
-    this.#emit('status');
+    this.#emit(RUN_EVENTS.STATUS);
     return true;
   }
 
@@ -226,29 +227,29 @@ export class Run {
         this.step = msg.step;
         this.dim = msg.dim;
         this.playing = msg.playing;
-        this.#emit('state');
+        this.#emit(RUN_EVENTS.STATE);
         return true;
       case FROM_WORKER.LOSSES:
         if (msg.generation !== this.generation) return true; // from a network since replaced
         this.#record(msg);
-        this.#emit('losses');
+        this.#emit(RUN_EVENTS.LOSSES);
         return true;
       case FROM_WORKER.DIVERGED:
         this.diverged = msg;
         this.playing = false;
-        this.#emit('status');
+        this.#emit(RUN_EVENTS.STATUS);
         return true;
       case FROM_WORKER.FIELD:
         this.pendingFields.delete(msg.gridId);
         this.fields.set(msg.gridId, { generation: msg.generation, step: msg.step, scores: msg.scores });
-        this.#emit('field');
+        this.#emit(RUN_EVENTS.FIELD);
         return true;
       case FROM_WORKER.CHAINS:
       case FROM_WORKER.SAMPLES: {
         const sent = this.pendingViews.get(msg.viewId);
         this.pendingViews.delete(msg.viewId);
         this.viewResults.set(msg.viewId, { ...msg, version: sent?.version, sentAt: sent?.sentAt ?? 0 });
-        this.#emit('view');
+        this.#emit(RUN_EVENTS.VIEW);
         return true;
       }
       case FROM_ENGINE.RESTARTED:
@@ -257,7 +258,7 @@ export class Run {
         this.pendingViews.clear();
         this.playing = false;
         this.notice = msg.message;
-        this.#emit('status');
+        this.#emit(RUN_EVENTS.STATUS);
         return true;
       case FROM_WORKER.ERROR:
         // The request that failed will not be answered: mark it answered for this network and step,
@@ -278,7 +279,7 @@ export class Run {
           });
         }
         this.error = msg.message;
-        this.#emit('status');
+        this.#emit(RUN_EVENTS.STATUS);
         return true;
       default:
         return false;

@@ -7,6 +7,7 @@
 
 import { buildControls, button, el, readout } from './controls.js';
 import { rowsOf, settingRow } from './settings.js';
+import { RUN_EVENTS } from './events.js';
 
 const DIVERGED_LR_FACTOR = 10; // the learning rate the page offers after a divergence: ÷10
 
@@ -52,7 +53,7 @@ export class RunToolbar {
 
     container.append(buttons, fields, readouts, this.status);
     run.subscribe((_, what) => {
-      if (what !== 'losses' && what !== 'field' && what !== 'view') this.#showStatus();
+      if (what !== RUN_EVENTS.LOSSES && what !== RUN_EVENTS.FIELD && what !== RUN_EVENTS.VIEW) this.#showStatus();
     });
     this.#showStatus();
   }

@@ -17,6 +17,7 @@ import { drawDigitGrid } from '../render/digits.js';
 import { drawBars, formatMs } from '../render/bars.js';
 import { MUTED_COLOR, NOTE_FONT, TITLE_FONT, TEXT_COLOR } from '../render/theme.js';
 import { TO_WORKER } from '../worker/protocol.js';
+import { RUN_EVENTS } from './events.js';
 
 const TITLE_MEAN_LAST = 32; // the tutorial's loss title: mean of the last 32 losses
 // While training, a D = 64 run's sample grid refreshes at most this often: 16 chains of 50 steps
@@ -126,7 +127,7 @@ export class LossView extends CanvasView {
     super(canvas);
     this.run = run;
     run.subscribe((_, what) => {
-      if (what === 'losses' || what === 'state' || what === 'settings') this.invalidate();
+      if (what === RUN_EVENTS.LOSSES || what === RUN_EVENTS.STATE || what === RUN_EVENTS.SETTINGS) this.invalidate();
     });
   }
 
@@ -164,7 +165,7 @@ export class FieldView extends CanvasView {
     this.title = title;
     this.firstQuiverDrawn = false;
     run.subscribe((_, what) => {
-      if (what !== 'losses') this.invalidate();
+      if (what !== RUN_EVENTS.LOSSES) this.invalidate();
     });
     if (chains) {
       chains.subscribe(() => this.invalidate());

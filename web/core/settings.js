@@ -4,35 +4,27 @@
 // label from the rows here. Add a row and all of them gain it (docs/recipes-frontend.md).
 //
 // Ranges that the C core bounds name its limits (SF_MAX_* of scorefield.h, read through the wasm API as
-// sf.limits) instead of copying numbers: setLimits() takes them, and this module loads a throwaway core
-// instance once to give them before anyone reads a row. Names that links, embeds or scripts already
+// sf.limits) instead of copying numbers: web/core/limits.js is generated from the built core
+// (scripts/gen-limits.mjs) and tested against it, so that a page can read a row before any core has
+// loaded; setLimits() takes a loaded core's own. Names that links, embeds or scripts already
 // use stay valid as a row's `aliases` (hidden → width, sampler-steps → chain-steps, sampler-seed →
 // chain-seed, isa → simd). Range checks here only keep obvious mistakes from reaching the core with a
 // clear message; the core checks every value again. Nothing here touches the DOM.
 
 import { DATASETS, ISAS, OBJECTIVES } from './enums.js';
-import { createScorefield } from './scorefield.js';
+import { CORE_LIMITS } from './limits.js';
 
-let LIMITS = null;
+let LIMITS = CORE_LIMITS;
 
-/** Takes the core's limits (sf.limits: { dim, hidden, depth, batch, proj, steps, levels, points, seed }). */
+/** Takes a loaded core's limits (sf.limits: { dim, hidden, depth, batch, proj, steps, levels, points, seed }). */
 export function setLimits(limits) {
   LIMITS = Object.freeze({ ...limits });
 }
 
-/**
- * One of the core's limits by name (sf.limits). Infinity only when the core could not be loaded at
- * all: then nothing trains, and the worker reports why.
- */
+/** One of the core's limits by name (sf.limits). */
 export function limit(name) {
-  if (LIMITS && !Object.hasOwn(LIMITS, name)) throw new Error(`unknown limit '${name}'`);
-  return LIMITS?.[name] ?? Infinity;
-}
-
-try {
-  setLimits((await createScorefield({ digits: false })).limits);
-} catch {
-  // A core that cannot load here cannot load in the worker either, which reports it to the person.
+  if (!Object.hasOwn(LIMITS, name)) throw new Error(`unknown limit '${name}'`);
+  return LIMITS[name];
 }
 
 // How the controls name the core's datasets and objectives, in the order they are offered. A name the
@@ -347,6 +339,17 @@ const SIMD_ROW = {
   help: 'Which build of the core runs (both give the same numbers).',
 };
 
+// A page option of a few spelled-out values ([[value, label]]), the first the default.
+function switchRow(name, label, values) {
+  return {
+    name,
+    type: 'enum',
+    label,
+    default: values[0][0],
+    options: values.map(([value, l]) => ({ value, label: l })),
+  };
+}
+
 /**
  * Options of the hosted page itself, read from its address (e.g. ?simd=scalar&autoplay=0): same row
  * format, not tied to a run. Types beyond the settings': 'boolean' (an attribute present with no
@@ -355,28 +358,16 @@ const SIMD_ROW = {
  */
 export const PAGE_OPTIONS = Object.freeze([
   SIMD_ROW,
-  // The page's links spell it 1 or 0 and read back as such (tests/node/settings.test.js); a widget's is
-  // a boolean attribute (WIDGET_OPTIONS).
-  {
-    name: 'autoplay',
-    type: 'enum',
-    label: 'Autoplay',
-    default: '1',
-    options: [
-      { value: '1', label: 'train the runs in order on load' },
-      { value: '0', label: 'wait for Play' },
-    ],
-  },
-  {
-    name: 'test',
-    type: 'enum',
-    label: 'Test hook',
-    default: '0',
-    options: [
-      { value: '0', label: 'off' },
-      { value: '1', label: 'window.scorefieldTest for the browser tests' },
-    ],
-  },
+  // The page's links spell autoplay 1 or 0 and read it back as such (tests/node/settings.test.js); a
+  // widget's is a boolean attribute (WIDGET_OPTIONS).
+  switchRow('autoplay', 'Autoplay', [
+    ['1', 'train the runs in order on load'],
+    ['0', 'wait for Play'],
+  ]),
+  switchRow('test', 'Test hook', [
+    ['0', 'off'],
+    ['1', 'window.scorefieldTest for the browser tests'],
+  ]),
 ]);
 
 /** The panels a widget can show, in the order it lays them out. */

@@ -24,8 +24,9 @@ import { coerceSetting, paramName, readAttributes } from '../app/share.js';
 import { buildControls, button, el } from '../app/controls.js';
 import { ChainSet, DATA_GRID, FieldView, LossView } from '../app/views.js';
 import { gridPoints } from '../render/geometry.js';
-import { TO_WORKER } from '../worker/protocol.js';
 import { PANELS, WIDGET_OPTIONS, WIDGET_ROWS, resolvePanels } from './options.js';
+import { datasetLabel, loadDataset } from '../app/figures.js';
+import { RUN_EVENTS } from '../app/events.js';
 
 // The widget's run takes the table's own defaults, which are those of the page's 'sliced' run; the name
 // only labels the messages to this widget's own worker.
@@ -42,8 +43,6 @@ const ROW_BY_KEY = new Map(
 );
 // The worker starts once the widget is this close to the viewport, so it is ready as it scrolls in.
 const START_MARGIN = '150px';
-const DATA_POINTS = 10000; // the data under the field: the hosted page's 10 000 points
-const DATA_SEED = 0;
 const MAX_NOTICES_SHOWN = 8; // older notices give way to newer ones
 const STYLESHEET = new URL('widget.css', import.meta.url).href;
 const DARK_QUERY = '(prefers-color-scheme: dark)';
@@ -52,10 +51,6 @@ let widgetCount = 0; // numbers the widgets of a page, for ids and file names
 
 function optionDefaults() {
   return Object.fromEntries(WIDGET_OPTIONS.map((row) => [row.name, row.default]));
-}
-
-function datasetLabel(dataset) {
-  return settingRow('dataset').options.find((o) => o.value === dataset)?.label ?? dataset;
 }
 
 export class ScorefieldWidget extends HTMLElement {
@@ -458,14 +453,15 @@ export class ScorefieldWidget extends HTMLElement {
     this.#loadParts();
     // Settings applied by the toolbar, set() or a loaded file: a new dataset needs its data drawn.
     run.subscribe((_, what) => {
-      if (what === 'settings' && run.values.dataset !== this.#data.dataset && this.#status === 'ready') {
+      if (what === RUN_EVENTS.SETTINGS && run.values.dataset !== this.#data.dataset && this.#status === 'ready') {
         this.#loadData(run.values.dataset);
         this.#layout();
       }
     });
     run.subscribe((_, what) => {
-      if (what === 'state' && run.dim > 0 && (this.#autoplayPending || this.#resumeOnShow)) this.#updateActive();
-      if (what === 'state')
+      if (what === RUN_EVENTS.STATE && run.dim > 0 && (this.#autoplayPending || this.#resumeOnShow))
+        this.#updateActive();
+      if (what === RUN_EVENTS.STATE)
         this.dispatchEvent(new CustomEvent('scorefield-state', { detail: { step: run.step, playing: run.playing } }));
     });
     this.#autoplayPending = this.#autoplayPending || this.#options.autoplay;
@@ -594,23 +590,11 @@ export class ScorefieldWidget extends HTMLElement {
   }
 
   #loadData(dataset) {
-    const data = this.#data;
-    data.dataset = dataset;
-    data.points = null;
-    data.error = '';
-    this.#engine.request(TO_WORKER.DATA, { dataset, n: DATA_POINTS, seed: DATA_SEED }).then(
-      (msg) => {
-        if (msg.dataset !== data.dataset) return; // superseded by a newer choice
-        const dim = msg.x.length / DATA_POINTS;
-        data.points = dim === 2 ? msg.x : null;
-        data.label = datasetLabel(dataset);
-        data.error = dim === 2 ? '' : `${datasetLabel(dataset)} has D = ${dim}: no scatter plot to draw.`;
+    loadDataset(this.#engine, this.#data, dataset, {
+      onChange: () => {
         for (const view of this.#views) view.invalidate();
       },
-      (err) => {
-        data.error = `The data could not be drawn: ${err.message}`;
-      },
-    );
+    });
   }
 
   #tick(now) {
