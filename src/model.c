@@ -365,8 +365,8 @@ sf_status sf_model_step_begin(sf_model *m) {
     return SF_OK;
 }
 
-sf_status sf_model_step_chunk(sf_model *m, int max_points, int *done) {
-    if (!m || !done) return sf__fail(SF_EINVAL, "sf_model_step_chunk: model and done must not be NULL");
+sf_status sf_model_step_chunk(sf_model *m, int max_points, int *points_done) {
+    if (!m || !points_done) return sf__fail(SF_EINVAL, "sf_model_step_chunk: model and points_done must not be NULL");
     if (!m->pending.active) return sf__fail(SF_EINVAL, "no step in progress: call sf_model_step_begin first");
     if (max_points < 1) return sf__fail(SF_EINVAL, "max_points must be >= 1, got %d", max_points);
     const int N = m->pending.a.N, per = m->pending.per;
@@ -381,7 +381,7 @@ sf_status sf_model_step_chunk(sf_model *m, int max_points, int *done) {
         m->pending.n0 += n;
         taken += n;
     }
-    *done = m->pending.n0 >= N;
+    *points_done = m->pending.n0;
     return SF_OK;
 }
 
@@ -422,7 +422,7 @@ sf_status sf_model_train(sf_model *m, int steps, float *losses) {
     for (int s = 0; s < steps; s++) {
         int done = 0;
         sf_status st = sf_model_step_begin(m);
-        while (st == SF_OK && !done) st = sf_model_step_chunk(m, INT_MAX, &done);
+        while (st == SF_OK && done < m->tc.batch) st = sf_model_step_chunk(m, INT_MAX, &done);
         if (st == SF_OK) st = sf_model_step_end(m, losses ? &losses[s] : NULL);
         if (st != SF_OK) return st;
     }

@@ -265,14 +265,15 @@ sf_status sf_model_train(sf_model *m, int steps, float *losses);
 /* One training step in pieces, so that a caller with a loop of its own (a web worker answering the
  * page) is never inside the library for long: sf_model_step_begin starts the step (the same checks
  * as sf_model_train); each sf_model_step_chunk processes the next points of the batch, at least one
- * of the library's chunks and otherwise at most max_points (>= 1), and sets *done when the batch is
- * complete; sf_model_step_end applies the step and writes its loss (may be NULL), with
+ * of the library's chunks and otherwise at most max_points (>= 1), and sets *points_done to the
+ * points of the batch processed so far (the batch is complete at the batch size); sf_model_step_end applies the step and writes its loss (may be NULL), with
  * sf_model_train's rollback of a non-finite step. The result is the same, bit for bit, as
  * sf_model_train(m, 1, loss) whatever max_points. Scoring and sampling may run between the pieces;
  * sf_model_step_cancel (or changing the settings, the points or the weights, or sf_model_train)
- * abandons the step and leaves the model as it was before it began. */
+ * abandons the step and leaves the model as it was before it began; sf_model_save meanwhile saves
+ * the model as it was before the step. */
 sf_status sf_model_step_begin(sf_model *m);
-sf_status sf_model_step_chunk(sf_model *m, int max_points, int *done);
+sf_status sf_model_step_chunk(sf_model *m, int max_points, int *points_done);
 sf_status sf_model_step_end(sf_model *m, float *loss);
 void sf_model_step_cancel(sf_model *m);
 

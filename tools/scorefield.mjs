@@ -21,7 +21,7 @@
 //   node tools/scorefield.mjs train --dataset swiss_roll --objective exact --out-dir runs/swiss
 //   node tools/scorefield.mjs sample --weights runs/swiss/weights.sfw --chains 500 --svg samples.svg
 
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -33,6 +33,7 @@ import { findRow, limit, paramName } from '../web/core/settings.js';
 import { gridPoints, log1pArrows } from '../web/render/geometry.js';
 import { figureSvg } from '../web/render/svg.js';
 import { COLORMAPS, digitGrid } from './digit-grid.js';
+import { OutputError, checkOutputs, makeDirs, writeAtomic } from './outputs.js';
 import { encodePng } from './png.js';
 
 const PROG = 'node tools/scorefield.mjs';
@@ -871,16 +872,18 @@ function reason(err) {
   return err.code ? err.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '') : err.message;
 }
 
-// mkdir -p, one level at a time: Node 20's mkdirSync(…, { recursive: true }) loops forever when a
-// level fails with ENOENT although its parent exists (a path under /proc, for one).
-function makeDirs(dir) {
-  if (existsSync(dir)) return;
-  if (dirname(dir) !== dir) makeDirs(dirname(dir));
-  mkdirSync(dir);
-}
-
-// Makes the directories of every output file.
-function prepareDirs(out) {
+// Checks every output before anything runs (tools/outputs.js: collisions, paths that cannot be
+// written: a usage error, exit 2), then makes their directories.
+function prepareDirs(out, values) {
+  const labels = {};
+  for (const key of Object.keys(out))
+    if (!Object.hasOwn(values, key)) labels[key] = `--out-dir's ${DEFAULT_FILES[key]}`;
+  try {
+    checkOutputs(out, labels);
+  } catch (err) {
+    if (err instanceof OutputError) throw new UsageError(err.message);
+    throw err;
+  }
   for (const path of Object.values(out)) {
     try {
       makeDirs(dirname(path));
@@ -890,13 +893,9 @@ function prepareDirs(out) {
   }
 }
 
+// Every output is written whole or not at all (a temporary file renamed into place).
 function writeOut(path, data) {
-  try {
-    makeDirs(dirname(path));
-    writeFileSync(path, data);
-  } catch (err) {
-    throw new Error(`cannot write '${path}': ${reason(err)}`, { cause: err });
-  }
+  writeAtomic(path, data);
 }
 
 function readWeights(path) {
@@ -1139,7 +1138,7 @@ async function train(sf, values, stdout, stderr) {
   try {
     const dataset = values.resume !== undefined ? model.trainingConfig().dataset : setting(values, 'dataset', {});
     const out = outputs(values, 'train', dataset);
-    prepareDirs(out); // a directory that cannot be made fails now, not after a long run
+    prepareDirs(out, values); // an output that cannot be written fails now, not after a long run
     const changes = { dataset };
     for (const name of [
       'objective',
@@ -1187,14 +1186,15 @@ async function train(sf, values, stdout, stderr) {
         `${seconds.toFixed(1)} s (${rate} steps/s), loss ${fmtLoss(meanTail(losses, steps))} ` +
         `(mean of the last ${Math.min(LOSS_WINDOW, steps)})\n`,
     );
-    if (out.losses) {
-      writeLosses(out.losses, losses, firstStep, meta);
-      stdout.write(`wrote ${out.losses} (${count(steps, 'loss', 'losses')})\n`);
-    }
+    // The weights first: the trained network is what a later failure must not lose.
     if (out.weights) {
       const bytes = model.save();
       writeOut(out.weights, bytes);
       stdout.write(`wrote ${out.weights} (${bytes.length} bytes, ${model.stepCount} steps)\n`);
+    }
+    if (out.losses) {
+      writeLosses(out.losses, losses, firstStep, meta);
+      stdout.write(`wrote ${out.losses} (${count(steps, 'loss', 'losses')})\n`);
     }
     for (const line of await sampleAndDraw(sf, model, tc, lc, values, out)) stdout.write(`${line}\n`);
     if (Object.keys(out).length === 0) {
@@ -1216,7 +1216,7 @@ async function sample(sf, values, stdout, stderr) {
     const tc = model.trainingConfig();
     if (!tc.dataset) throw new Error(`weights file '${values.weights}' names no dataset to sample`);
     const out = outputs(values, 'sample', tc.dataset);
-    prepareDirs(out);
+    prepareDirs(out, values);
     stdout.write(
       `loaded ${values.weights}: ${tc.dataset}, ${tc.objective}, net ${netText(model)}, ${model.stepCount} steps trained\n`,
     );

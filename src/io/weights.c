@@ -163,8 +163,10 @@ sf_status sf_model_save(const sf_model *m, void *buf, size_t size) {
     put32(p + AT_CLASSES, (uint32_t)m->net.classes);
     put64(p + AT_SEED, m->nc.seed);
     put64(p + AT_STEP, (uint64_t)m->step);
-    put64(p + AT_RNG_STATE, m->rng_train.state);
-    put64(p + AT_RNG_INC, m->rng_train.inc);
+    /* A step in pieces has drawn from the generator: the file is the model before that step. */
+    const sf_rng *rng = m->pending.active ? &m->pending.rng_before : &m->rng_train;
+    put64(p + AT_RNG_STATE, rng->state);
+    put64(p + AT_RNG_INC, rng->inc);
     put32(p + SF__HEADER_CRC_AT, sf__crc32(0, p, SF__HEADER_CRC_AT));
     unsigned char *q = p + SF__HEADER_BYTES;
     const float *arrays[4] = {m->p, m->m1, m->m2, m->ema};

@@ -271,13 +271,15 @@ int sfw_model_set_train(sf_model *m, int dataset, int objective, int batch, int 
 SFW_EXPORT(sfw_model_train)
 int sfw_model_train(sf_model *m, int steps, float *losses) { return sf_model_train(m, steps, losses); }
 
-/* One step in pieces (sf_model_step_begin/_chunk/_end/_cancel): *done (an int) is set by _chunk, the
- * loss (a float, may be 0) by _end. */
+/* One step in pieces (sf_model_step_begin/_chunk/_end/_cancel): *points_done (an int) is set by
+ * _chunk, the loss (a float, may be 0) by _end. */
 SFW_EXPORT(sfw_model_step_begin)
 int sfw_model_step_begin(sf_model *m) { return sf_model_step_begin(m); }
 
 SFW_EXPORT(sfw_model_step_chunk)
-int sfw_model_step_chunk(sf_model *m, int max_points, int *done) { return sf_model_step_chunk(m, max_points, done); }
+int sfw_model_step_chunk(sf_model *m, int max_points, int *points_done) {
+    return sf_model_step_chunk(m, max_points, points_done);
+}
 
 SFW_EXPORT(sfw_model_step_end)
 int sfw_model_step_end(sf_model *m, float *loss) { return sf_model_step_end(m, loss); }

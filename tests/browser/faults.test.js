@@ -71,7 +71,7 @@ async function killAndTime(page, how) {
   const t0 = Date.now();
   kill(page, how);
   await page.waitForFunction(
-    () => /training worker stopped/.test(document.getElementById('alerts').textContent),
+    () => /training worker (stopped|was stopped by the page)/.test(document.getElementById('alerts').textContent),
     null,
     { timeout: WAIT_MS, polling: 20 },
   );
@@ -116,8 +116,14 @@ for (const [kind, how] of [
     const after = await run(page, 'exact');
     assert.deepEqual([after.step, after.generation, after.playing], [200, before.generation, false]);
     assert.equal(after.settings.lr, 0.002);
-    assert.match(after.notice, /training worker stopped.*this run is back at step 200, paused/);
-    assert.match(await page.textContent('.toolbar[data-run="exact"] .run-status'), /training worker stopped/);
+    assert.match(
+      after.notice,
+      /training worker (stopped|was stopped by the page).*this run is back at step 200, paused/,
+    );
+    assert.match(
+      await page.textContent('.toolbar[data-run="exact"] .run-status'),
+      /training worker (stopped|was stopped by the page)/,
+    );
 
     // It trains on: the history up to the checkpoint kept, the new steps appended.
     await trainTo(page, 260);
@@ -167,8 +173,15 @@ test('a_worker_that_keeps_dying_is_given_up_on_with_a_message', async (t) => {
   }
   kill(page, () => self.close());
   await waitFor(page, () => document.documentElement.dataset.worker === 'failed');
-  assert.match(await alertsText(page), /stopped 4 times within a minute.*reload the page/);
+  assert.match(await alertsText(page), /stopped 4 times within a minute.*can still be exported.*Try again/);
   assert.doesNotMatch(await alertsText(page), /needs a browser/);
+  // Try again: a new worker without a reload, the run restored on it.
+  await page.click('#alerts button.retry');
+  await waitFor(
+    page,
+    () => document.documentElement.dataset.worker === 'ready' && window.scorefieldTest.run('exact').dim === 2,
+  );
+  assert.doesNotMatch(await alertsText(page), /cannot train anything/);
 });
 
 test('diverged_training_is_rolled_back_and_trains_on_after_a_lower_learning_rate', async (t) => {

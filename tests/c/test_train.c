@@ -311,12 +311,20 @@ static void test_a_step_in_pieces_is_the_same_step(void) {
             int done = 0, chunks = 0;
             EXPECT(sf_model_step_begin(b) == SF_OK, "%s", sf_error());
             EXPECT(sf_model_step_chunk(b, pieces[p], &done) == SF_OK, "%s", sf_error());
+            EXPECT(done >= 1 && done <= tc.batch, "points done %d", done);
+            size_t before_size = sf_model_save_size(a), size = before_size;
+            unsigned char *mid = malloc(size), *fresh = malloc(size);
+            sf_model *c = NULL;
+            EXPECT(sf_model_create(&c, &nc) == SF_OK && sf_model_set_train(c, &tc) == SF_OK, "%s", sf_error());
+            EXPECT(sf_model_save(b, mid, size) == SF_OK && sf_model_save(c, fresh, size) == SF_OK, "%s", sf_error());
+            EXPECT(memcmp(mid, fresh, size) == 0, "a file saved mid-step is not the model before the step");
+            free(mid), free(fresh), sf_model_free(c);
             sf_model_step_cancel(b);
             EXPECT(sf_model_step_end(b, got) == SF_EINVAL, "a cancelled step was applied");
             for (int t = 0; t < 3; t++) {
                 EXPECT(sf_model_step_begin(b) == SF_OK, "%s", sf_error());
                 done = 0;
-                while (!done) {
+                while (done < tc.batch) {
                     EXPECT(sf_model_step_chunk(b, pieces[p], &done) == SF_OK, "%s", sf_error());
                     EXPECT(sf_model_score(b, s, x, 1) == SF_OK, "%s", sf_error());
                     if (++chunks > 100000) return;

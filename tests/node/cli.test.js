@@ -12,7 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
@@ -461,4 +461,42 @@ test('gif_is_the_sampling_frame_by_frame_and_the_same_for_the_same_seed', async 
   ]);
   assert.equal(s.code, 0, s.stderr);
   assert.deepEqual(bytes('s.gif'), bytes('a.gif'));
+});
+
+// Issue 15: outputs are checked before the first step. Each case would train 10⁶ steps (hours): it
+// must end at once, with exit 2, a message naming the outputs, and nothing written.
+test('unusable_or_colliding_outputs_are_refused_before_training', async () => {
+  writeFileSync(at('a-file'), 'x');
+  mkdirSync(at('a-dir'), { recursive: true });
+  const long = ['train', '--steps', '1000000', '--quiet'];
+  const cases = [
+    [['--out-dir', at('a-file')], /'.*a-file' is a file, not a directory/],
+    [['--weights', at('a-dir')], /--weights: '.*a-dir' is a directory, not a file/],
+    [['--weights', at('a-file/w.sfw')], /--weights: cannot write .*is a file, not a directory/],
+    [['--out-dir', at('od'), '--weights', at('od/losses.csv')], /--out-dir's losses.csv and --weights both name/],
+    [['--losses', at('same.csv'), '--samples', at('same.csv')], /--losses and --samples both name '.*same.csv'/],
+  ];
+  const started = Date.now();
+  const results = await runAll(cases.map(([args]) => [...long, ...args]));
+  results.forEach((r, k) => {
+    const [args, message] = cases[k];
+    assert.equal(r.code, EXIT_USAGE, `exit code of ${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message, `message of ${args.join(' ')}`);
+    assert.equal(r.stdout, '', `nothing trained or written for ${args.join(' ')}`);
+  });
+  assert.ok(Date.now() - started < 30000, 'refused before training');
+  assert.ok(!existsSync(at('same.csv')) && !existsSync(at('od/losses.csv')));
+  assert.equal(readFileSync(at('a-file'), 'utf8'), 'x', 'the file in the way is untouched');
+});
+
+test('outputs_are_written_whole_weights_first_through_a_temporary_name', async () => {
+  const r = await run(['train', '--steps', '5', '--quiet', '--out-dir', at('whole'), '--svg', at('whole/f.svg')]);
+  assert.equal(r.code, 0, r.stderr);
+  const wrote = r.stdout.split('\n').filter((l) => l.startsWith('wrote '));
+  assert.match(wrote[0], /weights\.sfw/, 'the weights are written first');
+  assert.deepEqual(
+    readdirSync(at('whole')).filter((f) => f.endsWith('.tmp')),
+    [],
+    'no temporary file is left behind',
+  );
 });

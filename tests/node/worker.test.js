@@ -10,20 +10,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FROM_WORKER, TO_WORKER, NCSN_TO_WORKER } from '../../web/worker/protocol.js';
 
-// A trap on demand: the core's training export throws WebAssembly.RuntimeError once when asked.
+// A trap on demand: the core's training exports (whole steps, or a step's pieces) throw
+// WebAssembly.RuntimeError once when asked.
 const realInstantiate = WebAssembly.instantiate;
 let trapNextTrain = false;
 WebAssembly.instantiate = async (...args) => {
   const instance = await realInstantiate.apply(WebAssembly, args);
-  const train = instance.exports.sfw_model_train;
+  const trapping =
+    (f) =>
+    (...a) => {
+      if (!trapNextTrain) return f(...a);
+      trapNextTrain = false;
+      throw new WebAssembly.RuntimeError('unreachable');
+    };
   return {
     exports: {
       ...instance.exports,
-      sfw_model_train: (...a) => {
-        if (!trapNextTrain) return train(...a);
-        trapNextTrain = false;
-        throw new WebAssembly.RuntimeError('unreachable');
-      },
+      sfw_model_train: trapping(instance.exports.sfw_model_train),
+      sfw_model_step_chunk: trapping(instance.exports.sfw_model_step_chunk),
     },
   };
 };
@@ -399,6 +403,34 @@ test('every_bad_message_is_answered_by_an_error_and_changes_nothing', async () =
   }
   await step('a', 1); // and it still trains
   assert.ok(!closed);
+});
+
+// Issue 15: a step of seconds runs in pieces between which the worker returns to its loop: it posts
+// PROGRESS, answers a ping sent mid-step at once, and the step's loss is train(1)'s, bit for bit.
+test('a_long_step_runs_in_pieces_with_progress_and_the_same_loss', async () => {
+  const heavy = { ...SETTINGS, objective: 'exact', batch: 8192, width: 512, depth: 2, steps: 10 };
+  await configure('h', heavy);
+  const from = outbox.length;
+  send({ type: TO_WORKER.STEP, run: 'h', steps: 1 });
+  await next((m) => m.type === FROM_WORKER.PROGRESS && m.run === 'h', from, 'PROGRESS');
+  const sentAt = outbox.length;
+  send({ type: TO_WORKER.PING, seq: 424242 });
+  assert.equal(outbox[sentAt]?.type, FROM_WORKER.PONG, 'a ping mid-step is answered at once');
+  const losses = await next((m) => m.type === FROM_WORKER.LOSSES && m.run === 'h', from, 'LOSSES', 60000);
+  const progress = outbox.slice(from).filter((m) => m.type === FROM_WORKER.PROGRESS && m.run === 'h');
+  assert.ok(progress.length >= 2, `${progress.length} PROGRESS messages`);
+  assert.ok(
+    progress.every(
+      (m, i) => m.total === 8192 && m.done > 0 && m.done < 8192 && (i === 0 || m.done > progress[i - 1].done),
+    ),
+    'progress rises through the batch',
+  );
+  const { createScorefield } = await import('../../web/core/scorefield.js');
+  const sf = await createScorefield({ digits: false });
+  const model = sf.createModel({ dim: 2, hidden: 512, depth: 2, seed: heavy.seed });
+  model.configureTraining({ dataset: 'swiss_roll', objective: 'exact', batch: 8192, lr: heavy.lr });
+  assert.deepEqual(losses.losses, model.train(1), 'the loss of train(1)');
+  model.dispose();
 });
 
 test('a_wasm_trap_is_reported_and_closes_the_worker', async () => {

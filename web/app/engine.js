@@ -3,9 +3,12 @@
 // — an ERROR message, a script that does not load, a message that cannot be decoded, a core that does
 // not answer — ends in one onFailure(message, fatal) call, so nothing fails silently.
 //
-// Supervision: the Engine pings the worker every HEARTBEAT_MS; a worker that has not answered a ping
-// within DEAD_AFTER_MS (hung, crashed, out of memory, terminated) or that reports a wasm trap is
-// replaced by a new one, and every run is restored from the page's last checkpoint of it: a weights
+// Supervision by progress, not silence: the Engine pings the worker every HEARTBEAT_MS, and any sign of
+// progress (a PONG, a PROGRESS of a step in pieces, the end of an announced long job) counts. The
+// worker computes long steps in pieces and answers between them, so a busy worker is never taken for a
+// dead one; a worker with no progress for DEAD_AFTER_MS (hung, crashed, out of memory, terminated) is
+// stopped by the page ("stopped by the page after N s without progress"), and one that reports a wasm
+// trap is replaced too: a new worker starts, and every run is restored from the page's last checkpoint of it: a weights
 // file the Engine asks for every CHECKPOINT_MS while a run trains and whenever it stops. Settings and
 // painted points are the page's own and are sent again. Runs hear FROM_ENGINE.RESTARTED.
 //
@@ -41,6 +44,7 @@ export class Engine {
   #pending = new Map(); // requestId → { resolve, reject }
   #ready = false; // the current worker said READY
   #stopped = false; // terminate() was called, or restarting gave up
+  #gaveUp = false; // restarting gave up (retry() tries again; checkpoints stay exportable)
   #runs = new Map(); // run name → { settings, points, generation, step, playing, checkpoint, safe, saving }
   #heartbeat = { timer: 0, seq: 0, sentAt: 0, waiting: false, lastTick: 0, busySince: 0 };
   #checkpointTimer = 0;
@@ -102,6 +106,9 @@ export class Engine {
   request(type, payload = {}) {
     const requestId = this.#nextRequestId++;
     return new Promise((resolve, reject) => {
+      // After the page gave up on the worker, a run's checkpoint is still the page's to export.
+      const held = type === TO_WORKER.SAVE && this.#gaveUp ? this.#heldWeights(payload.run) : null;
+      if (held) return void resolve(held);
       if (this.#stopped) return void reject(new Error('the training worker was stopped'));
       this.#pending.set(requestId, { resolve, reject });
       this.send(type, { ...payload, requestId });
@@ -117,6 +124,40 @@ export class Engine {
     this.#stopWorker();
     this.#rejectPending('the training worker was stopped');
     this.#listeners.clear();
+  }
+
+  /**
+   * After the page gave up restarting the worker (it kept dying): starts a new one and restores every
+   * run from the page's checkpoints, as a restart does, with a fresh count of restarts. Returns
+   * whether it tried (false when the page had not given up, or the Engine was terminated).
+   */
+  retry() {
+    if (!this.#gaveUp) return false;
+    this.#gaveUp = false;
+    this.#stopped = false;
+    this.#restarts = [];
+    this.#restart('the page was asked to try again', { retry: true });
+    return true;
+  }
+
+  /** Whether the page gave up restarting the worker (retry() tries again). */
+  get gaveUp() {
+    return this.#gaveUp;
+  }
+
+  // A WEIGHTS-shaped answer from a run's checkpoint held by the page, or null when it holds none.
+  #heldWeights(run) {
+    const record = this.#runs.get(run);
+    const checkpoint = record && currentCheckpoint(record);
+    if (!checkpoint) return null;
+    return {
+      type: FROM_WORKER.WEIGHTS,
+      run,
+      generation: checkpoint.generation,
+      step: checkpoint.step,
+      bytes: checkpoint.bytes.slice(),
+      fromCheckpoint: true,
+    };
   }
 
   /** The step of the page's last checkpoint of a run's current network, or null when it has none. */
@@ -208,7 +249,8 @@ export class Engine {
     }
     const limit = beat.busySince > 0 ? beat.busySince + BUSY_GRACE_MS : beat.sentAt + DEAD_AFTER_MS;
     if (beat.waiting && !late && now >= limit) {
-      this.#restart(`it did not answer for ${((now - beat.sentAt) / 1000).toFixed(1)} s`);
+      const silent = ((now - Math.max(beat.sentAt, beat.busySince)) / 1000).toFixed(1);
+      this.#restart(`stopped by the page after ${silent} s without progress`, { byPage: true });
       return;
     }
     if (beat.waiting && !late) return;
@@ -219,18 +261,22 @@ export class Engine {
   }
 
   // Replaces a dead worker and restores every run from its checkpoint (see the file's comment).
-  #restart(reason) {
+  // byPage: the page stopped a worker without progress (reason says so); retry: retry() asked for it.
+  #restart(reason, { byPage = false, retry = false } = {}) {
     const now = performance.now();
     this.#restarts = this.#restarts.filter((t) => now - t < RESTART_WINDOW_MS);
     this.#stopWorker();
-    this.#rejectPending(`the training worker stopped (${reason}) before it answered; ask again`);
+    const what = byPage ? `The training worker was ${reason}` : `The training worker stopped (${reason})`;
+    this.#rejectPending(`${what} before it answered; ask again`);
     if (this.#restarts.length >= MAX_RESTARTS) {
       this.#stopped = true;
+      this.#gaveUp = true;
       this.#fail(
-        `the training worker stopped ${MAX_RESTARTS + 1} times within a minute, most recently because ${reason}; ` +
-          'reload the page to try again (exported weights files are not affected)',
+        `the training worker stopped ${MAX_RESTARTS + 1} times within a minute, most recently ` +
+          `${byPage ? `when it was ${reason}` : `because ${reason}`}; the page's checkpoints of every run ` +
+          'can still be exported, and Try again starts a new worker from them without a reload',
         true,
-        { restarted: true },
+        { restarted: true, gaveUp: true },
       );
       return;
     }
@@ -261,7 +307,7 @@ export class Engine {
     this.#afterReady = () => {
       for (const message of restores) this.#worker.postMessage(message);
     };
-    const stopped = `The training worker stopped (${reason}) and was restarted`;
+    const stopped = retry ? 'A new training worker was started' : `${what} and was restarted`;
     const said = (r) =>
       r.restored ? `back at step ${r.step}` : `a fresh network (its ${r.lost} steps were not saved yet)`;
     for (const r of restored) {
@@ -348,6 +394,11 @@ export class Engine {
       if (msg.seq === this.#heartbeat.seq) this.#heartbeat.waiting = false;
       this.#heartbeat.busySince = 0;
       return;
+    }
+    if (msg?.type === FROM_WORKER.PROGRESS) {
+      // A piece of a long step is done: progress, whatever ping is outstanding.
+      this.#heartbeat.waiting = false;
+      this.#heartbeat.busySince = 0;
     }
     if (msg?.type === FROM_WORKER.BUSY) {
       this.#heartbeat.busySince = performance.now();

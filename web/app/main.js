@@ -76,11 +76,33 @@ function onFailure(message, fatal, msg) {
         'Edge, Firefox or Safari), served over http(s) rather than opened as a file.';
     alerts.show('fatal', `The page cannot train anything: ${message}.${needs}`);
     $('engine-status').textContent = 'Engine failed to load.';
+    if (msg?.gaveUp) offerRetry();
     return;
   }
   if (msg?.restarted) return void alerts.show('restarted', message, 'is-warning');
   if (msg?.run && runs[msg.run]) return; // shown in that run's status line (run.js, toolbar.js)
   alerts.show(`error:${message}`, `Something went wrong: ${message}`);
+}
+
+// After the page gave up on a worker that kept dying: a button that starts a new one from the page's
+// checkpoints (engine.retry()), without a reload that would lose them.
+function offerRetry() {
+  const node = alerts.shown.get('fatal');
+  if (!node || node.querySelector('.retry')) return;
+  node.append(
+    ' ',
+    button(
+      'Try again',
+      () => {
+        alerts.shown.delete('fatal');
+        node.remove();
+        root.dataset.worker = 'ready';
+        $('engine-status').textContent = 'Engine: starting a new training worker.';
+        engine.retry();
+      },
+      'retry',
+    ),
+  );
 }
 
 const simd = page.values.simd === 'auto' ? undefined : page.values.simd === 'simd128';

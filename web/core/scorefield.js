@@ -743,24 +743,25 @@ export class Model {
 
   /**
    * One training step in pieces, for a caller with a loop of its own (the worker answers the page
-   * between them): beginStep(), then stepChunk(maxPoints) until it returns true (each processes at
-   * least one of the core's chunks of the batch, otherwise at most maxPoints points), then endStep()
+   * between them): beginStep(), then stepChunk(maxPoints) until it returns the batch size (each
+   * processes at least one of the core's chunks of the batch, otherwise at most maxPoints points, and
+   * returns the batch's points done so far), then endStep()
    * applies the step and returns its loss. The same step, bit for bit, as train(1). Scoring and
    * sampling may run between the pieces; cancelStep() (or configureTraining, setPoints, load, train)
-   * abandons it and leaves the model as it was.
+   * abandons it and leaves the model as it was; save() meanwhile saves the model before the step.
    */
   beginStep() {
     this.#sf.check(this.#sf.exports.sfw_model_step_begin(this.#model()));
   }
 
-  /** Processes the next points of the step's batch (see beginStep); returns whether it is complete. */
+  /** Processes the next points of the step's batch (see beginStep); returns the points done so far. */
   stepChunk(maxPoints) {
     const m = this.#model();
     integer('maxPoints', maxPoints, 1);
     const sf = this.#sf;
     return withBuffers(sf, [F32_BYTES], (done) => {
       sf.check(sf.exports.sfw_model_step_chunk(m, maxPoints, done));
-      return new Int32Array(sf.memory.buffer, done, 1)[0] !== 0;
+      return new Int32Array(sf.memory.buffer, done, 1)[0];
     });
   }
 

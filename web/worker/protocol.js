@@ -92,6 +92,10 @@ export const FROM_WORKER = Object.freeze({
   BUSY: 'busy',
   // { what } — that job ended.
   IDLE: 'idle',
+  // { run, generation, step, done, total } — a step too long for one chunk runs in pieces between
+  // which the worker returns to its loop (answering pings); after each, this many of the batch's
+  // `total` points are done. The step's LOSSES follow when it is complete.
+  PROGRESS: 'progress',
 });
 
 /**

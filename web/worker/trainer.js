@@ -14,6 +14,11 @@ const MS_PER_STEP_WEIGHT = 0.3;
 // The digit sampler's start, 0.1·U(0, 1)^D, as the tutorial draws it.
 const SAMPLE_START_LO = 0;
 const SAMPLE_START_HI = 0.1;
+// A step whose cost is unknown (the first of a network) or longer than a chunk's budget runs in
+// pieces (the core's beginStep/stepChunk/endStep) that return to the worker's loop, so that the page
+// hears from the worker (PONG, PROGRESS) during a step of seconds. The first piece of such a step
+// takes this many of the batch's points; later ones size themselves from the measured ms per point.
+const FIRST_PIECE_POINTS = 64;
 
 export class RunTrainer {
   constructor(sf, name, settings) {
@@ -26,6 +31,7 @@ export class RunTrainer {
     this.untilSetting = false; // playing towards settings.steps (PLAY) rather than a STEP's own end
     this.msPerStep = 0; // running estimate; 0 until the first chunk
     this.generation = 0; // counts the networks this run has had, so the page can tell them apart
+    this.pieces = null; // a step in pieces: { total, done, msPerPoint, ms }, or null
     this.configure(settings);
   }
 
@@ -50,7 +56,8 @@ export class RunTrainer {
     if (fresh) {
       this.#createModel(settings);
     } else {
-      this.model.configureTraining(trainingOf(settings));
+      this.model.configureTraining(trainingOf(settings)); // abandons a step in pieces (the core's rule)
+      this.pieces = null;
       this.settings = { ...settings };
     }
     // A run playing to its `steps` setting follows a changed setting; a single step keeps its own end.
@@ -70,6 +77,13 @@ export class RunTrainer {
 
   pause() {
     this.playing = false;
+    this.#cancelPieces();
+  }
+
+  // Abandons a step in pieces: the model is as it was before it.
+  #cancelPieces() {
+    if (this.pieces) this.model?.cancelStep();
+    this.pieces = null;
   }
 
   stepBy(steps) {
@@ -101,8 +115,10 @@ export class RunTrainer {
     const remaining = this.stopAt - firstStep;
     if (remaining <= 0) {
       this.playing = false;
+      this.#cancelPieces();
       return { firstStep, losses: new Float32Array(0), msPerStep: this.msPerStep, diverged: null };
     }
+    if (this.pieces || !(this.msPerStep > 0) || this.msPerStep > budgetMs) return this.#trainPieces(budgetMs);
     const steps = this.msPerStep > 0 ? Math.max(1, Math.min(remaining, Math.floor(budgetMs / this.msPerStep))) : 1;
     const start = performance.now();
     let losses,
@@ -125,6 +141,54 @@ export class RunTrainer {
       this.msPerStep > 0 ? (1 - MS_PER_STEP_WEIGHT) * this.msPerStep + MS_PER_STEP_WEIGHT * msPerStep : msPerStep;
     if (this.step >= this.stopAt) this.playing = false;
     return { firstStep, losses, msPerStep, diverged };
+  }
+
+  /**
+   * Works about budgetMs on one step in pieces (see FIRST_PIECE_POINTS), beginning it if none is under
+   * way. Returns trainFor's result, with no losses and `progress: { done, total }` (points of the batch)
+   * while the step is not complete.
+   */
+  #trainPieces(budgetMs) {
+    const firstStep = this.step;
+    if (!this.pieces) {
+      this.model.beginStep();
+      this.pieces = { total: this.model.trainingConfig().batch, done: 0, msPerPoint: 0, ms: 0 };
+    }
+    const p = this.pieces,
+      start = performance.now();
+    for (;;) {
+      const left = budgetMs - (performance.now() - start);
+      const maxPoints = p.msPerPoint > 0 ? Math.max(1, Math.floor(left / p.msPerPoint)) : FIRST_PIECE_POINTS;
+      const t0 = performance.now(),
+        before = p.done;
+      p.done = this.model.stepChunk(Math.min(maxPoints, p.total));
+      const dt = performance.now() - t0;
+      p.ms += dt;
+      p.msPerPoint = dt / Math.max(1, p.done - before);
+      if (p.done >= p.total || performance.now() - start >= budgetMs) break;
+    }
+    if (p.done < p.total)
+      return {
+        firstStep,
+        losses: new Float32Array(0),
+        msPerStep: this.msPerStep,
+        diverged: null,
+        progress: { done: p.done, total: p.total },
+      };
+    this.pieces = null;
+    let losses,
+      diverged = null;
+    try {
+      losses = Float32Array.of(this.model.endStep());
+    } catch (err) {
+      this.playing = false;
+      if (err.status !== STATUS.not_finite) throw err;
+      losses = new Float32Array(0);
+      diverged = { step: firstStep + 1, failedLoss: err.failedLoss, lr: this.settings.lr, message: err.message };
+    }
+    this.msPerStep = p.ms;
+    if (this.step >= this.stopAt) this.playing = false;
+    return { firstStep, losses, msPerStep: p.ms, diverged };
   }
 
   /** The score on a grid (D = 2), Float32Array (ny·nx, 2). */
@@ -214,6 +278,7 @@ export class RunTrainer {
     this.playing = false;
     this.stopAt = 0;
     this.msPerStep = 0;
+    this.pieces = null; // the old model's step, if any, went with it
     return { ...settings };
   }
 
@@ -239,6 +304,7 @@ export class RunTrainer {
     this.playing = false;
     this.stopAt = 0;
     this.msPerStep = 0;
+    this.pieces = null; // the old model's step, if any, went with it
   }
 
   /** Frees the run's network (a run replaced by RESTORE). */
@@ -246,6 +312,7 @@ export class RunTrainer {
     this.model?.dispose();
     this.model = null;
     this.playing = false;
+    this.pieces = null;
   }
 
   #createModel(settings) {
@@ -266,6 +333,7 @@ export class RunTrainer {
     this.playing = false;
     this.stopAt = 0;
     this.msPerStep = 0;
+    this.pieces = null; // the old model's step, if any, went with it
   }
 }
 

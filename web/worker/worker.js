@@ -135,6 +135,15 @@ function trainChunk(trainer) {
     postState(trainer); // trainFor paused the run: the page must not keep showing it as playing
     throw err;
   }
+  if (chunk.progress) {
+    post({
+      type: FROM_WORKER.PROGRESS,
+      run: trainer.name,
+      generation: trainer.generation,
+      step: trainer.step,
+      ...chunk.progress,
+    });
+  }
   if (chunk.losses.length > 0) {
     post(
       {
