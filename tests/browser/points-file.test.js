@@ -1,5 +1,5 @@
 // points-file.test.js — "Your own data" on the page: a CSV picked with the NCSN paint controls' file
-// input replaces the drawing and switches the run to it; a bad file shows its message naming the line
+// input or dropped on the data plot replaces the drawing and switches the run to it; a bad file shows its message naming the line
 // and changes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,5 +30,13 @@ test('a_picked_points_file_replaces_the_drawing_and_a_bad_one_changes_nothing', 
   await error.getByText('line 2, column 2: "abc" is not a number').waitFor({ timeout: WAIT_MS });
   assert.match(await error.textContent(), /^bad\.csv: points file:/);
   assert.equal(await page.evaluate(() => window.scorefieldTest.ncsn.painted()), 4);
+  // A drop on the data plot does the same as a pick.
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['[[0,0],[0.25,0.25],[0.5,0]]'], 'pts.json', { type: 'application/json' }));
+    document.getElementById('ncsn-data').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true }));
+  });
+  await page.waitForFunction(() => window.scorefieldTest.ncsn.painted() === 3, null, { timeout: WAIT_MS });
+  assert.equal(await error.textContent(), '');
   assert.deepEqual(problems, []);
 });

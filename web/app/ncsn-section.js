@@ -187,9 +187,7 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
   const fileError = el('output', 'points-file-error');
   fileError.id = 'ncsn-points-file-error';
   fileError.setAttribute('role', 'status');
-  fileInput.addEventListener('change', async () => {
-    const file = fileInput.files?.[0];
-    if (!file) return;
+  async function loadPointsFile(file) {
     try {
       checkPointsFileSize(file.size);
       const points = parsePoints(new Uint8Array(await file.arrayBuffer()), { maxPoints: MAX_POINTS });
@@ -198,9 +196,21 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
       painter.replace(points);
     } catch (err) {
       fileError.textContent = `${file.name}: ${err.message}`;
-    } finally {
-      fileInput.value = '';
     }
+  }
+  fileInput.addEventListener('change', async () => {
+    const file = fileInput.files?.[0];
+    fileInput.value = '';
+    if (file) await loadPointsFile(file);
+  });
+  // The same by a drop on the data plot.
+  const dataCanvas = $('ncsn-data');
+  dataCanvas.addEventListener('dragover', (event) => event.preventDefault());
+  dataCanvas.addEventListener('drop', (event) => {
+    const file = event.dataTransfer?.files?.[0];
+    if (!file) return;
+    event.preventDefault();
+    loadPointsFile(file);
   });
   paintBox.append(countOut.root, typedFields, dabButton, clearButton, fileLabel, fileInput, fileError);
   painter.subscribe(() => countOut.set(`${painter.count} / ${MAX_POINTS}`));
