@@ -21,12 +21,13 @@
 //   node tools/scorefield.mjs train --dataset swiss_roll --objective exact --out-dir runs/swiss
 //   node tools/scorefield.mjs sample --weights runs/swiss/weights.sfw --chains 500 --svg samples.svg
 
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
 import { createScorefield } from '../web/core/scorefield.js';
+import { checkPointsFileSize } from '../web/core/points-file.js';
 import { DATASETS, OBJECTIVES } from '../web/core/enums.js';
 import { integerProblem } from '../web/core/validate.js';
 import { findRow, limit, paramName } from '../web/core/settings.js';
@@ -217,6 +218,14 @@ export const OPTIONS = [
     default: lib('train', 'levels'),
     help: 'ncsn: noise levels L, geometric from σ₁ down to σ_L',
   }),
+  {
+    group: 'Training',
+    name: 'data',
+    type: 'path',
+    metavar: 'FILE',
+    commands: T,
+    help: 'train on your own 2-D points: CSV/TSV (header optional) or a JSON array of [x, y] (not with --dataset)',
+  },
   {
     group: 'Training',
     name: 'resume',
@@ -1122,10 +1131,25 @@ function checkGuided(model, lc) {
     throw new UsageError(`--class must be any or 0..${model.classes - 1} for this model, got ${lc.cls}`);
 }
 
+// --data FILE: the points of a CSV/TSV/JSON file (web/core/points-file.js), its size checked before
+// it is read; a bad file is a usage error naming the file, the line and the problem.
+function readPointsFile(sf, path) {
+  try {
+    checkPointsFileSize(statSync(path).size);
+    return sf.readPoints(readFileSync(path));
+  } catch (err) {
+    throw new UsageError(`--data ${path}: ${err.message}`);
+  }
+}
+
 async function train(sf, values, stdout, stderr) {
   for (const k of ['dataset', 'width', 'depth', 'seed', 'conditional']) {
     if (values.resume !== undefined && Object.hasOwn(values, k))
       throw new UsageError(`--${flagOf(values, k)} is fixed by the weights file of --resume`);
+  }
+  if (values.data !== undefined) {
+    for (const k of ['dataset', 'resume', 'conditional'])
+      if (Object.hasOwn(values, k)) throw new UsageError(`--data cannot be given with --${flagOf(values, k)}`);
   }
   const isa = setting(values, 'simd', {});
   await sf.loadDigits();
@@ -1133,10 +1157,16 @@ async function train(sf, values, stdout, stderr) {
   if (values.resume !== undefined) {
     model = sf.loadModel(readWeights(values.resume), { isa });
   } else {
-    model = newModel(sf, values, setting(values, 'dataset', {}), isa);
+    model = newModel(sf, values, values.data !== undefined ? 'points' : setting(values, 'dataset', {}), isa);
   }
   try {
-    const dataset = values.resume !== undefined ? model.trainingConfig().dataset : setting(values, 'dataset', {});
+    if (values.data !== undefined) model.setPoints(readPointsFile(sf, values.data));
+    const dataset =
+      values.data !== undefined
+        ? 'points'
+        : values.resume !== undefined
+          ? model.trainingConfig().dataset
+          : setting(values, 'dataset', {});
     const out = outputs(values, 'train', dataset);
     prepareDirs(out, values); // an output that cannot be written fails now, not after a long run
     const changes = { dataset };

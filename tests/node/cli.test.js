@@ -500,3 +500,19 @@ test('outputs_are_written_whole_weights_first_through_a_temporary_name', async (
     'no temporary file is left behind',
   );
 });
+
+test('train_data_reads_a_points_file_and_refuses_a_bad_one', async () => {
+  writeFileSync(at('pts.csv'), 'x,y\n0,0\n0.5,0.5\n-0.5,0.5\n1,-1\n');
+  writeFileSync(at('bad.csv'), '1,2\n3,abc\n');
+  const [good, bad, both] = await runAll([
+    ['train', '--data', at('pts.csv'), '--steps', '5', '--quiet', '--losses', at('data-losses.csv')],
+    ['train', '--data', at('bad.csv'), '--steps', '5', '--quiet', '--losses', at('bad-losses.csv')],
+    ['train', '--data', at('pts.csv'), '--dataset', 'moons', '--steps', '5', '--quiet'],
+  ]);
+  assert.equal(good.code, 0, good.stderr);
+  assert.equal(csvRows(at('data-losses.csv')).length, 6);
+  assert.equal(bad.code, EXIT_USAGE);
+  assert.match(bad.stderr, /--data .*bad\.csv: points file: line 2, column 2: "abc" is not a number/);
+  assert.equal(both.code, EXIT_USAGE);
+  assert.match(both.stderr, /--data cannot be given with --dataset/);
+});

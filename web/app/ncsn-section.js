@@ -13,6 +13,7 @@ import { buildControls, button, el, readout } from './controls.js';
 import { RunToolbar } from './toolbar.js';
 import { LossView } from './views.js';
 import { MAX_POINTS, Painter } from './paint.js';
+import { checkPointsFileSize, parsePoints } from '../core/points-file.js';
 import { ladder } from './ncsn-run.js';
 import {
   CompareView,
@@ -178,7 +179,41 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
     onUserAction();
     painter.dab(typed.x, typed.y);
   });
-  paintBox.append(countOut.root, typedFields, dabButton, clearButton);
+  // A points file (CSV/TSV/JSON, web/core/points-file.js) replaces the drawing; a bad one shows its
+  // message and changes nothing.
+  const fileLabel = el('label', 'field-label', 'Your own data (CSV, TSV or JSON)');
+  const fileInput = el('input');
+  Object.assign(fileInput, { type: 'file', id: 'ncsn-points-file', accept: '.csv,.tsv,.txt,.json,text/*' });
+  fileLabel.htmlFor = fileInput.id;
+  const fileError = el('output', 'points-file-error');
+  fileError.id = 'ncsn-points-file-error';
+  fileError.setAttribute('role', 'status');
+  async function loadPointsFile(file) {
+    try {
+      checkPointsFileSize(file.size);
+      const points = parsePoints(new Uint8Array(await file.arrayBuffer()), { maxPoints: MAX_POINTS });
+      fileError.textContent = '';
+      onUserAction();
+      painter.replace(points);
+    } catch (err) {
+      fileError.textContent = `${file.name}: ${err.message}`;
+    }
+  }
+  fileInput.addEventListener('change', async () => {
+    const file = fileInput.files?.[0];
+    fileInput.value = '';
+    if (file) await loadPointsFile(file);
+  });
+  // The same by a drop on the data plot.
+  const dataCanvas = $('ncsn-data');
+  dataCanvas.addEventListener('dragover', (event) => event.preventDefault());
+  dataCanvas.addEventListener('drop', (event) => {
+    const file = event.dataTransfer?.files?.[0];
+    if (!file) return;
+    event.preventDefault();
+    loadPointsFile(file);
+  });
+  paintBox.append(countOut.root, typedFields, dabButton, clearButton, fileLabel, fileInput, fileError);
   painter.subscribe(() => countOut.set(`${painter.count} / ${MAX_POINTS}`));
   countOut.set(`0 / ${MAX_POINTS}`);
 

@@ -67,6 +67,13 @@ export class Painter {
     this.#changed(true);
   }
 
+  /** Replaces the points by `points` (Float32Array (n, 2), from a points file; clamped to the box); then commits. */
+  replace(points) {
+    this.count = 0;
+    for (let i = 0; i + 1 < points.length; i += 2) this.add(points[i], points[i + 1]);
+    this.#changed(true);
+  }
+
   /** Replaces the points by a heart, a drawing to start from; then commits. */
   fillExample() {
     this.count = 0;

@@ -22,6 +22,7 @@
 import { loadScorefield, readCoreFile } from './loader.js';
 import { DATASETS, ISAS, KEEPS, OBJECTIVES, STATUS, describe, enumValue } from './enums.js';
 import { gridPoints } from './grid.js';
+import { parsePoints } from './points-file.js';
 import { MAX_INT32, finiteNumber, integer as checkedInteger, show } from './validate.js';
 
 const F32_BYTES = 4; // bytes per float32 (and per int32)
@@ -223,6 +224,14 @@ export async function createScorefield(options = {}) {
     memory: sf.memory, // the instance's WebAssembly.Memory, for tests that watch its size
     defaults, // the library's defaults: { net, train: { <dataset> }, langevin: { <dataset> } }
     limits, // the library's limits (SF_MAX_*): { dim, hidden, depth, batch, proj, steps, levels, points, seed }
+
+    /**
+     * Parses a points file's text (CSV/TSV with or without a header, or a JSON array of [x, y]) into a
+     * Float32Array (n, 2) for model.setPoints; a bad file throws an Error naming the line and the problem.
+     */
+    readPoints(text) {
+      return parsePoints(text, { maxPoints: limits.points });
+    },
 
     /** Whether the digits table is loaded (createScorefield({ digits: false }) leaves it for later). */
     get digitsLoaded() {
