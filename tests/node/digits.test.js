@@ -127,3 +127,30 @@ test('the_pretrained_digits_model_is_what_its_command_writes', async () => {
   assert.equal(model.stepCount, 4000);
   model.dispose();
 });
+
+// The 2-D sets with natural labels take the same nets: eight Gaussians, one class per component. After
+// 1500 steps the samples asked for component k land nearest to it 86 % of the time unguided and
+// 99.5 % with w = 1 (checked: >= 90 %, and guidance helps).
+test('eight_gaussians_conditional_samples_land_in_the_component_asked_for', async () => {
+  const sf = await createScorefield();
+  assert.equal(sf.dataClasses('eight_gaussians'), 8);
+  assert.equal(sf.dataClasses('swiss_roll'), 0);
+  const m = sf.createModel({ dim: 2, seed: 3, noiseConditional: true, classes: 8 });
+  m.configureTraining({ dataset: 'eight_gaussians' });
+  m.train(1500);
+  const share = (w) => {
+    let hit = 0;
+    for (let k = 0; k < 8; k++) {
+      const x = m.annealedLangevin({ start: sf.uniform(100, -2, 2, k), class: k, guidance: w, steps: 50 });
+      for (let i = 0; i < 50; i++) {
+        const turn = Math.round(Math.atan2(x[2 * i + 1], x[2 * i]) / (Math.PI / 4));
+        hit += (((turn % 8) + 8) % 8 === k) | 0;
+      }
+    }
+    return hit / 400;
+  };
+  const [w0, w1] = [share(0), share(1)];
+  assert.ok(w1 >= 0.9, `guided: ${w1} in the component asked for`);
+  assert.ok(w1 > w0, `guidance does not help: ${w0} unguided, ${w1} guided`);
+  m.dispose();
+});
