@@ -44,3 +44,30 @@ sf_anneal_config sf_anneal_config_default(int dataset) {
     if (dataset == SF_DATA_DIGITS) c.eps = 2e-5f;
     return c;
 }
+
+static sf_status check_sde_model(const sf_model *m) {
+    if (!m) return sf__fail(SF_EINVAL, "model is NULL");
+    if (!m->nc.noise_conditional)
+        return sf__fail(SF_EINVAL, "the SDE samplers need a noise-conditional model (s(x, sigma))");
+    return SF_OK;
+}
+
+sf_status sf_sde_step(sf_sde_run *r, sf_model *m, float *x, int steps) {
+    sf_status st = check_sde_model(m);
+    if (st) return st;
+    if (!r || (r->n > 0 && !x)) return sf__fail(SF_EINVAL, "sf_sde_step: NULL argument");
+    if (r->dim != m->net.D)
+        return sf__fail(SF_EINVAL, "the run has dimension %d but the model's is %d", r->dim, m->net.D);
+    sf__scorer sc = model_scorer(m);
+    return sf__sde_advance(r, &sc, x, steps);
+}
+
+sf_status sf_sde_sample(sf_model *m, float *out, const float *x0, int n, const sf_sde_config *c, int keep_all,
+                        long long *nfe) {
+    sf_status st = check_sde_model(m);
+    if (st) return st;
+    st = sf__sde_check(c, m->net.D, out, x0, n);
+    if (st) return st;
+    sf__scorer sc = model_scorer(m);
+    return sf__sde_sample(&sc, out, x0, n, c, keep_all, nfe);
+}

@@ -25,7 +25,7 @@
  *       72      4  NCSN ladder: σ_L (float)
  *       76      4  NCSN ladder: levels
  *       80      4  Q, painted points (0 .. 4096; 0 unless D = 2)
- *       84      4  zero (aligns what follows)
+ *       84      4  VESDE σ distribution (an sf_sigma_dist; zero in files of older builds: log-uniform)
  *       88      8  seed of the net's initialisation and training
  *       96      8  training steps taken
  *      104      8  training generator: PCG32 state
@@ -88,7 +88,7 @@ enum {
     AT_SIGMA_MIN = 72,
     AT_LEVELS = 76,
     AT_POINTS = 80,
-    AT_PAD = 84,
+    AT_SIGMA_DIST = 84,
     AT_SEED = 88,
     AT_STEP = 96,
     AT_RNG_STATE = 104,
@@ -159,6 +159,7 @@ sf_status sf_model_save(const sf_model *m, void *buf, size_t size) {
     putf(p + AT_SIGMA_MAX, tc->sigma_max);
     putf(p + AT_SIGMA_MIN, tc->sigma_min);
     put32(p + AT_LEVELS, (uint32_t)tc->levels);
+    put32(p + AT_SIGMA_DIST, (uint32_t)tc->sigma_dist);
     put32(p + AT_POINTS, (uint32_t)Q);
     put64(p + AT_SEED, m->nc.seed);
     put64(p + AT_STEP, (uint64_t)m->step);
@@ -224,7 +225,7 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
     if (D < 1 || D > SF_MAX_DIM || H < 1 || H > SF_MAX_HIDDEN || depth < 1 || depth > SF_MAX_DEPTH)
         return corrupted("architecture out of range");
     if (get32(p + AT_ACT) != SF__ACT_SOFTPLUS) return corrupted("unknown activation");
-    if ((flags & ~SF__FLAG_COND) != 0 || get32(p + AT_PAD) != 0) return corrupted("unknown flags");
+    if ((flags & ~SF__FLAG_COND) != 0) return corrupted("unknown flags");
     int cond = (flags & SF__FLAG_COND) != 0;
     if (version1 && cond)
         return sf__fail(SF_EINVAL,
@@ -257,6 +258,7 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
         .sigma_max = getf(p + AT_SIGMA_MAX),
         .sigma_min = getf(p + AT_SIGMA_MIN),
         .levels = (int)get32(p + AT_LEVELS),
+        .sigma_dist = (int)get32(p + AT_SIGMA_DIST),
     };
     if (sf__check_train_config(&w->tc, net.D, w->has_dataset, cond) != SF_OK) return corrupted(sf_error());
     if (w->tc.dataset == SF_DATA_POINTS && Q == 0) return corrupted("painted-points dataset without points");

@@ -42,4 +42,10 @@ sf_status sf__anneal_check(const sf_anneal_config *ac, int n, int keep, const fl
 sf_status sf__anneal_run(const sf__scorer *sc, float *out, const float *x0, int n, const sf_anneal_config *ac,
                          int keep);
 
+/* The SDE samplers on a scorer (sde.c): the checks of sf_sde_begin, steps of a run, a whole run. */
+sf_status sf__sde_check(const sf_sde_config *c, int dim, float *x, const float *x0, int n);
+sf_status sf__sde_advance(sf_sde_run *r, const sf__scorer *sc, float *x, int steps);
+sf_status sf__sde_sample(const sf__scorer *sc, float *out, const float *x0, int n, const sf_sde_config *c, int keep_all,
+                         long long *nfe);
+
 #endif

@@ -249,7 +249,7 @@ static void test_invalid_contents_behind_valid_checksums_are_refused(void) {
         {72, 0, "noise ladder"},            /* σ_L = 0 */
         {76, SF_MAX_LEVELS + 1, "noise levels"},
         {80, SF_MAX_POINTS + 1, "painted point count"},
-        {84, 1, "unknown flags"},
+        {84, 2, "sigma distribution must be 0"},
         {112, 2, "increment is even"},
         {HEADER_BYTES, 0x7F800000u, "NaN or infinite"},                /* +inf, first parameter */
         {HEADER_BYTES + 4 * (size_t)(2 * P), 0xBF800000u, "negative"}, /* −1, first second moment */
