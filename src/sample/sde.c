@@ -63,7 +63,8 @@ sf_status sf__sde_check(const sf_sde_config *c, int dim, float *x, const float *
     if (st) return st;
     if (dim < 1 || dim > SF_MAX_DIM) return sf__fail(SF_EINVAL, "dimension must be 1..%d, got %d", SF_MAX_DIM, dim);
     if (n > 0 && !x) return sf__fail(SF_EINVAL, "sampler: x must not be NULL");
-    if (x0 && !sf__all_finite(x0, (long)n * dim)) return sf__fail(SF_EINVAL, "the start points contain NaN or infinity");
+    if (x0 && !sf__all_finite(x0, (long)n * dim))
+        return sf__fail(SF_EINVAL, "the start points contain NaN or infinity");
     return SF_OK;
 }
 
@@ -173,8 +174,8 @@ sf_status sf__sde_advance(sf_sde_run *r, const sf__scorer *sc, float *x, int ste
     return SF_OK;
 }
 
-sf_status sf__sde_sample(const sf__scorer *sc, float *out, const float *x0, int n, const sf_sde_config *c,
-                         int keep_all, long long *nfe) {
+sf_status sf__sde_sample(const sf__scorer *sc, float *out, const float *x0, int n, const sf_sde_config *c, int keep_all,
+                         long long *nfe) {
     sf_sde_run r;
     sf_status st = sf_sde_begin(&r, c, sc->dim, out, x0, n);
     if (st) return st;
