@@ -50,6 +50,7 @@ sf_train_config sf_train_config_default(int dataset) {
     c.sigma_max = dataset == SF_DATA_DIGITS ? SF__NCSN_SIGMA_MAX_DIGITS : SF__NCSN_SIGMA_MAX_2D;
     c.sigma_min = SF__NCSN_SIGMA_MIN;
     c.levels = SF__NCSN_LEVELS;
+    c.sigma_dist = SF_SIGMA_LOG_UNIFORM;
     return c;
 }
 
@@ -160,10 +161,14 @@ sf_status sf__check_train_config(const sf_train_config *c, int D, int with_datas
         return sf__fail(SF_EINVAL, "data noise must be finite and >= 0, got %g", (double)c->data_noise);
     sf_status st = sf__check_ladder(c->levels, c->sigma_max, c->sigma_min);
     if (st) return st;
-    if (cond && c->objective != SF_OBJ_NCSN)
-        return sf__fail(SF_EINVAL, "a noise-conditional net trains with the ncsn objective only");
-    if (!cond && c->objective == SF_OBJ_NCSN)
-        return sf__fail(SF_EINVAL, "the ncsn objective needs a noise-conditional net (s(x, sigma))");
+    if (c->sigma_dist != SF_SIGMA_LOG_UNIFORM && c->sigma_dist != SF_SIGMA_EDM)
+        return sf__fail(SF_EINVAL, "sigma distribution must be 0 (log-uniform) or 1 (EDM log-normal), got %d",
+                        c->sigma_dist);
+    if (cond && !SF__OBJ_CONDITIONAL(c->objective))
+        return sf__fail(SF_EINVAL, "a noise-conditional net trains with the ncsn objective only (or vesde)");
+    if (!cond && SF__OBJ_CONDITIONAL(c->objective))
+        return sf__fail(SF_EINVAL, "the %s objective needs a noise-conditional net (s(x, sigma))",
+                        c->objective == SF_OBJ_NCSN ? "ncsn" : "vesde");
     return SF_OK;
 }
 
@@ -208,6 +213,23 @@ static void ncsn_row(sf_model *m, int i, const float *z, float sigma, int label)
     m->row_sigma[i] = sigma;
 }
 
+/* VESDE's continuous σ (Song et al. 2021; Karras et al. 2022): log-uniform on [σ_min, σ_max], or EDM's
+ * log-normal ln σ ~ N(P_mean, P_std²) clamped to [σ_min, σ_max]. Our own exp (same bits everywhere). */
+#define SF__EDM_P_MEAN (-1.2)
+#define SF__EDM_P_STD  1.2
+static float draw_sigma(sf_model *m) {
+    const sf_train_config *tc = &m->tc;
+    double lmin = sf__log(tc->sigma_min), lmax = sf__log(tc->sigma_max), l;
+    if (tc->sigma_dist == SF_SIGMA_EDM) {
+        l = SF__EDM_P_MEAN + SF__EDM_P_STD * (double)sf_rng_normal(&m->rng_train);
+        l = l < lmin ? lmin : l > lmax ? lmax : l;
+    } else {
+        l = lmin + (lmax - lmin) * sf_rng_uniform_d(&m->rng_train);
+    }
+    float sigma = (float)sf__exp(l);
+    return sigma < tc->sigma_min ? tc->sigma_min : sigma > tc->sigma_max ? tc->sigma_max : sigma;
+}
+
 /* Fills the input stack of a training chunk of n points from the generator, point by point (the
  * point, then its projections or noise, or its noise level and noise), so the draws do not depend
  * on the chunk size. */
@@ -237,6 +259,11 @@ static void fill_from_rng(sf_model *m, int n, int K, const float *sigmas) {
              * probability SF__LABEL_DROP, so one net learns s(x, σ, c) and s(x, σ, ∅). */
             if (m->net.classes && sf_rng_uniform(&m->rng_train) < SF__LABEL_DROP) label = -1;
             ncsn_row(m, i, zi, sigmas[level], label);
+        } else if (tc->objective == SF_OBJ_VESDE) {
+            float sigma = draw_sigma(m), zi[SF_MAX_DIM];
+            sf_rng_fill_normal(&m->rng_train, zi, D, 1.0f);
+            if (m->net.classes && sf_rng_uniform(&m->rng_train) < SF__LABEL_DROP) label = -1;
+            ncsn_row(m, i, zi, sigma, label);
         }
     }
 }
@@ -247,7 +274,7 @@ static void fill_from_arrays(sf_model *m, int objective, const float *x, const f
     const int D = m->net.D;
     const long size = (long)n * D;
     float *h0 = m->ws.h[0];
-    if (objective == SF_OBJ_NCSN) {
+    if (SF__OBJ_CONDITIONAL(objective)) {
         const float *sig = aux + (long)N * D, *lab = sig + N; /* σ_i after z, then the labels */
         for (int i = 0; i < n; i++) {
             memcpy(h0 + (long)i * m->net.in[0], x + (long)(n0 + i) * D, sizeof(float) * (size_t)D);
@@ -295,17 +322,18 @@ sf_status sf_model_loss_grad(sf_model *m, float *loss, int objective, const floa
         return sf__fail(SF_EINVAL, "projections must be 1..%d, got %d", SF_MAX_PROJ, n_proj);
     if (objective == SF_OBJ_DSM && (!sf__finite(sigma) || sigma <= 0))
         return sf__fail(SF_EINVAL, "sigma must be finite and > 0, got %g", (double)sigma);
-    if ((objective == SF_OBJ_NCSN) != m->net.cond)
-        return sf__fail(SF_EINVAL, m->net.cond ? "a noise-conditional net trains with the ncsn objective only"
-                                               : "the ncsn objective needs a noise-conditional net (s(x, sigma))");
+    if (SF__OBJ_CONDITIONAL(objective) != m->net.cond)
+        return sf__fail(SF_EINVAL, m->net.cond
+                                       ? "a noise-conditional net trains with the ncsn objective only (or vesde)"
+                                       : "the ncsn or vesde objective needs a noise-conditional net (s(x, sigma))");
     if (objective != SF_OBJ_EXACT && !aux)
         return sf__fail(SF_EINVAL, "this objective needs aux (projections or noise), got NULL");
     const long D = m->net.D;
     if (!sf__all_finite(x, n * D)) return sf__fail(SF_EINVAL, "x contains NaN or infinity");
-    long aux_len = objective == SF_OBJ_NCSN ? n * (D + 1 + (m->net.classes > 0)) : (sliced ? n_proj : 1) * n * D;
+    long aux_len = SF__OBJ_CONDITIONAL(objective) ? n * (D + 1 + (m->net.classes > 0)) : (sliced ? n_proj : 1) * n * D;
     if (aux && objective != SF_OBJ_EXACT && !sf__all_finite(aux, aux_len))
         return sf__fail(SF_EINVAL, "aux contains NaN or infinity");
-    if (objective == SF_OBJ_NCSN) {
+    if (SF__OBJ_CONDITIONAL(objective)) {
         for (int i = 0; i < n; i++)
             if (!(aux[n * D + i] > 0)) return sf__fail(SF_EINVAL, "noise level %d is not > 0", i);
         for (int i = 0; i < n && m->net.classes; i++) {
@@ -317,7 +345,7 @@ sf_status sf_model_loss_grad(sf_model *m, float *loss, int objective, const floa
     }
 
     sf_model_step_cancel(m); /* the gradient and the workspace are this call's now */
-    sf_loss_args a = {objective, n, sliced ? n_proj : 1, sigma, m->row_sigma, m->row_x};
+    sf_loss_args a = {objective, n, sliced ? n_proj : 1, sigma, m->row_sigma, m->row_x, m->tc.sigma_dist};
     *loss = (float)batch_loss_grad(m, &a, x, aux);
     if (!sf__finite(*loss)) return sf__fail(SF_ENONFINITE, "the loss is not finite");
     return SF_OK;
@@ -354,7 +382,8 @@ sf_status sf_model_step_begin(sf_model *m) {
                         "it cannot train further",
                         m->step);
     const sf_train_config *tc = &m->tc;
-    m->pending.a = (sf_loss_args){tc->objective, tc->batch, tc->n_proj, tc->sigma, m->row_sigma, m->row_x};
+    m->pending.a =
+        (sf_loss_args){tc->objective, tc->batch, tc->n_proj, tc->sigma, m->row_sigma, m->row_x, tc->sigma_dist};
     m->pending.K = sf__loss_tangents(tc->objective, m->net.D, tc->n_proj);
     m->pending.per = chunk_points(m, m->pending.K);
     m->pending.n0 = 0;

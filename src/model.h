@@ -41,6 +41,9 @@ struct sf_model {
     sf_mlp_ws ws;
 };
 
+/* 1 for the objectives of a noise-conditional net. */
+#define SF__OBJ_CONDITIONAL(o) ((o) == SF_OBJ_NCSN || (o) == SF_OBJ_VESDE)
+
 /* The scores of n <= ws.rows points, left in the workspace: returns ws.h[L] (n, D). A
  * noise-conditional net is evaluated at level sigma (ignored otherwise; the _chunk form uses the
  * smallest level of the training ladder). */

@@ -94,6 +94,9 @@ typedef enum sf_objective {
     SF_OBJ_DSM = 3,       /* mean of ½‖s(x̃) + (x̃ − x)/σ²‖², x̃ = x + σz, z ~ N(0, I) */
     SF_OBJ_NCSN = 4,      /* DSM over a noise ladder σ₁ > … > σ_L, a level i uniform per sample, weighted
                              λ(σ) = σ²: mean of ½‖σ_i·s(x̃, σ_i) + z‖² (a noise-conditional net only) */
+    SF_OBJ_VESDE = 5,     /* the VE SDE's continuous-σ DSM (Song et al. 2021): NCSN's term with σ drawn per
+                             sample from sigma_dist between sigma_min and sigma_max (a noise-conditional
+                             net only; sample it with the sf_sde samplers) */
     SF_OBJ_COUNT
 } sf_objective;
 
@@ -108,6 +111,13 @@ typedef enum sf_dataset {
     SF_DATA_POINTS = 7,          /* D = 2: points a user painted, given to the model (sf_model_set_points) */
     SF_DATA_COUNT
 } sf_dataset;
+
+/* SF_OBJ_VESDE's distribution of σ (sf_train_config.sigma_dist). */
+typedef enum sf_sigma_dist {
+    SF_SIGMA_LOG_UNIFORM = 0, /* log σ uniform on [log σ_min, log σ_max] (Song et al. 2021) */
+    SF_SIGMA_EDM = 1          /* EDM: ln σ ~ N(−1.2, 1.2²) clamped to [σ_min, σ_max], each term weighted by
+                                 (σ² + σ_d²)/σ_d² (Karras et al. 2022) */
+} sf_sigma_dist;
 
 /* How much of a sampler's run to keep (see sf_langevin and sf_annealed_langevin). */
 typedef enum sf_keep {
@@ -244,6 +254,7 @@ typedef struct sf_train_config {
     float sigma_max;  /* SF_OBJ_NCSN's ladder: σ₁ >= σ_L > 0, finite */
     float sigma_min;  /* σ_L */
     int levels;       /* L, 1 .. SF_MAX_LEVELS */
+    int sigma_dist;   /* SF_OBJ_VESDE: an sf_sigma_dist (σ between sigma_min and sigma_max) */
 } sf_train_config;
 
 /* The tutorial's settings for a dataset: sliced SM, batch 128, 1 projection, lr 1e-3, σ 0.1 for the
@@ -419,6 +430,93 @@ sf_status sf_annealed_langevin_fn(sf_score_sigma_fn fn, void *ctx, int dim, floa
  * sf_guided_score: sf_annealed_langevin_fn(sf_guided_score, &(sf_guide){m, cls, w}, …). */
 sf_status sf_annealed_langevin_guided(sf_model *m, float *out, const float *x0, int n, const sf_anneal_config *ac,
                                       int keep, int cls, float w);
+
+/* ---- Score-SDE samplers (Song et al. 2021; Karras et al. 2022) ------------------------------
+ * The variance-exploding SDE: data blurred by N(0, σ² I) with σ growing from σ_min to σ_max. Samplers
+ * walk σ back down from the prior N(0, σ_max² I) on a noise-conditional score s(x, σ) (a model trained
+ * with SF_OBJ_NCSN or SF_OBJ_VESDE, or a score function). Keep in sync with web/core/enums.js. */
+typedef enum sf_sampler {
+    SF_SAMPLER_ANNEALED = 0,  /* annealed Langevin (sf_annealed_langevin; not an sf_sde sampler) */
+    SF_SAMPLER_SDE = 1,       /* reverse-time VE SDE, Euler–Maruyama on the geometric σ grid:
+                                 x ← x + (σ_i² − σ_{i+1}²)·s(x, σ_i) + √(σ_i² − σ_{i+1}²)·z, no noise at
+                                 the last step (σ_N = 0). NFE = steps */
+    SF_SAMPLER_PC = 2,        /* predictor–corrector: before each SDE step one Langevin corrector step
+                                 x ← x + ε·s + √(2ε)·z at σ_i with ε = 2(snr·σ_i)² (Song et al.'s
+                                 2(snr·‖z‖/‖s‖)² at the norms' expectations). NFE = 2·steps */
+    SF_SAMPLER_ODE_EULER = 3, /* probability-flow ODE dx/dσ = −σ·s(x, σ), Euler on EDM's ρ grid. NFE = steps */
+    SF_SAMPLER_ODE_HEUN = 4,  /* the same ODE, Heun (Karras Alg. 1): NFE = 2·steps − 1 */
+    SF_SAMPLER_EDM = 5,       /* Karras Alg. 2: Heun with churn γ = min(churn/steps, √2 − 1) (noise added
+                                 to raise σ_i to σ_i(1 + γ) before each step). NFE = 2·steps − 1 */
+    SF_SAMPLER_COUNT
+} sf_sampler;
+
+typedef struct sf_sde_config {
+    int sampler;     /* an sf_sampler other than SF_SAMPLER_ANNEALED */
+    int steps;       /* N, 1 .. SF_MAX_STEPS */
+    float sigma_max; /* σ_max >= sigma_min > 0, finite: the prior's scale and the first level */
+    float sigma_min; /* the last level before σ = 0 */
+    float snr;       /* PC's corrector signal-to-noise ratio, finite and > 0 (Song et al.: 0.16) */
+    float rho;       /* EDM's grid σ_i = (σ_max^(1/ρ) + i/(N−1)·(σ_min^(1/ρ) − σ_max^(1/ρ)))^ρ, >= 1 (7) */
+    float churn;     /* EDM's S_churn, finite and >= 0 */
+    uint64_t seed;   /* seeds the prior draw and the sampler's noise */
+} sf_sde_config;
+
+/* The defaults: the dataset's training ladder ends (sf_train_config_default), 100 steps, snr 0.16,
+ * ρ 7, churn 10, seed 0. */
+sf_sde_config sf_sde_config_default(int dataset, int sampler);
+
+/* A sampler run that advances a chunk of steps at a time (a page's worker runs it between frames).
+ * Fill it with sf_sde_begin; the fields are read-only for the caller. */
+typedef struct sf_sde_run {
+    sf_sde_config c;
+    int dim, n;      /* D and the chain count */
+    int step;        /* steps done, 0 .. c.steps */
+    long long nfe;   /* score evaluations per chain so far */
+    uint64_t rng[2]; /* the sampler's generator */
+} sf_sde_run;
+
+/* Checks c and starts a run of n chains of dimension dim in x (n, D): x0 (n, D) copied, or with x0
+ * NULL drawn from the prior N(0, σ_max² I) with the run's generator. */
+sf_status sf_sde_begin(sf_sde_run *r, const sf_sde_config *c, int dim, float *x, const float *x0, int n);
+
+/* Advances the run by up to `steps` steps (fewer at its end) on x in place; a model must be
+ * noise-conditional and of dimension r->dim. The result does not depend on how a run is cut into
+ * chunks. SF_ENONFINITE if a chain became NaN or infinite. */
+sf_status sf_sde_step(sf_sde_run *r, sf_model *m, float *x, int steps);
+sf_status sf_sde_step_fn(sf_sde_run *r, sf_score_sigma_fn fn, void *ctx, float *x, int steps);
+
+/* The whole run at once: out (n, D), or with keep_all (steps + 1, n, D), frame 0 the start; x0 as in
+ * sf_sde_begin. *nfe (may be NULL) receives the score evaluations per chain. */
+sf_status sf_sde_sample(sf_model *m, float *out, const float *x0, int n, const sf_sde_config *c, int keep_all,
+                        long long *nfe);
+sf_status sf_sde_sample_fn(sf_score_sigma_fn fn, void *ctx, int dim, float *out, const float *x0, int n,
+                           const sf_sde_config *c, int keep_all, long long *nfe);
+
+/* ---- Likelihood through the probability-flow ODE (Song et al. 2021, §4.3) ---------------------
+ * log p_σmin(x) = log N(x(σ_max); 0, σ_max² I) − ∫ σ·∇·s(x(σ), σ) dσ from σ_min to σ_max along the ODE
+ * dx/dσ = −σ·s(x, σ) started at x: the density of the data blurred by σ_min (the data noise a model
+ * learned with is part of the density it reports). Heun on EDM's ρ grid, 2·steps score evaluations
+ * with their divergence. Nats per point; bits per dimension are −log p/(D·ln 2). */
+typedef struct sf_likelihood_config {
+    int steps;       /* 1 .. SF_MAX_STEPS */
+    float sigma_max; /* the prior's scale, finite, >= sigma_min */
+    float sigma_min; /* > 0 */
+    float rho;       /* EDM's grid exponent, >= 1 */
+    int probes;      /* 0: the exact divergence (D tangents); else Hutchinson with this many Gaussian
+                        probes per point, 1 .. SF_MAX_PROJ, fixed along each point's path */
+    uint64_t seed;   /* seeds the probes */
+} sf_likelihood_config;
+
+/* The training ladder's ends, 100 steps, ρ 7, exact divergence for D <= 8 else 1 probe, seed 0. */
+sf_likelihood_config sf_likelihood_config_default(int dataset);
+
+/* out (n) = log p(x_i) in nats for x (n, D) on a noise-conditional model. */
+sf_status sf_log_likelihood(sf_model *m, double *out, const float *x, int n, const sf_likelihood_config *c);
+
+/* The same on a score function; its divergence by central differences (step 2e-3 of each coordinate's
+ * scale), so probes must be 0. */
+sf_status sf_log_likelihood_fn(sf_score_sigma_fn fn, void *ctx, int dim, double *out, const float *x, int n,
+                               const sf_likelihood_config *c);
 
 #ifdef __cplusplus
 }

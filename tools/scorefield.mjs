@@ -946,6 +946,7 @@ function writeSamples(path, frames, n, D, meta, frameName) {
 
 const OBJECTIVE_TITLES = {
   ncsn: 'noise-conditional score matching (NCSN)',
+  vesde: 'continuous-noise score matching (VE SDE)',
   exact: 'exact score matching',
   sliced: 'sliced score matching',
   sliced_vr: 'sliced score matching (variance reduced)',

@@ -13,7 +13,8 @@
  *       24      4  depth, hidden layers
  *       28      4  activation (0 = softplus)
  *       32      4  P, parameter count (implied by the architecture; stored as a check)
- *       36      4  flags: bit 0 = noise-conditional net (net/cond.h's s(x, σ)); other bits 0
+ *       36      4  flags: bit 0 = noise-conditional net (net/cond.h's s(x, σ)); bit 1 = VESDE σ from EDM's
+ *                  log-normal (SF_SIGMA_EDM; clear: log-uniform, and in every file before it); other bits 0
  *       40      4  dataset (an sf_dataset, or 0xFFFFFFFF for none)
  *       44      4  objective (an sf_objective)
  *       48      4  batch size
@@ -59,13 +60,14 @@
 #include "base/status.h"
 #include "model.h"
 
-#define SF__MAGIC         "SCOREFLD"
-#define SF__MAGIC_BYTES   8
-#define SF__HEADER_BYTES  124 /* through the header checksum */
-#define SF__HEADER_CRC_AT 120
-#define SF__ACT_SOFTPLUS  0
-#define SF__FLAG_COND     1u
-#define SF__NO_DATASET    0xFFFFFFFFu
+#define SF__MAGIC          "SCOREFLD"
+#define SF__MAGIC_BYTES    8
+#define SF__HEADER_BYTES   124 /* through the header checksum */
+#define SF__HEADER_CRC_AT  120
+#define SF__ACT_SOFTPLUS   0
+#define SF__FLAG_COND      1u
+#define SF__FLAG_EDM_SIGMA 2u /* VESDE's σ drawn from EDM's log-normal (SF_SIGMA_EDM); else log-uniform */
+#define SF__NO_DATASET     0xFFFFFFFFu
 
 /* Field offsets of the header (see the table above). */
 enum {
@@ -148,7 +150,8 @@ sf_status sf_model_save(const sf_model *m, void *buf, size_t size) {
     put32(p + AT_DEPTH, (uint32_t)m->net.depth);
     put32(p + AT_ACT, SF__ACT_SOFTPLUS);
     put32(p + AT_P, (uint32_t)P);
-    put32(p + AT_FLAGS, m->net.cond ? SF__FLAG_COND : 0u);
+    put32(p + AT_FLAGS,
+          (m->net.cond ? SF__FLAG_COND : 0u) | (tc->sigma_dist == SF_SIGMA_EDM ? SF__FLAG_EDM_SIGMA : 0u));
     put32(p + AT_DATASET, m->has_dataset ? (uint32_t)tc->dataset : SF__NO_DATASET);
     put32(p + AT_OBJECTIVE, (uint32_t)tc->objective);
     put32(p + AT_BATCH, (uint32_t)tc->batch);
@@ -228,7 +231,7 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
     if (D < 1 || D > SF_MAX_DIM || H < 1 || H > SF_MAX_HIDDEN || depth < 1 || depth > SF_MAX_DEPTH)
         return corrupted("architecture out of range");
     if (get32(p + AT_ACT) != SF__ACT_SOFTPLUS) return corrupted("unknown activation");
-    if ((flags & ~SF__FLAG_COND) != 0) return corrupted("unknown flags");
+    if ((flags & ~(SF__FLAG_COND | SF__FLAG_EDM_SIGMA)) != 0) return corrupted("unknown flags");
     int cond = (flags & SF__FLAG_COND) != 0;
     uint32_t classes = get32(p + AT_CLASSES);
     if (version < 3 && classes != 0) return corrupted("a version-1 or 2 file with a nonzero byte 84");
@@ -272,6 +275,7 @@ static sf_status parse(sf_weights *w, const unsigned char *p, size_t size) {
         .sigma_max = getf(p + AT_SIGMA_MAX),
         .sigma_min = getf(p + AT_SIGMA_MIN),
         .levels = (int)get32(p + AT_LEVELS),
+        .sigma_dist = (flags & SF__FLAG_EDM_SIGMA) ? SF_SIGMA_EDM : SF_SIGMA_LOG_UNIFORM,
     };
     if (sf__check_train_config(&w->tc, net.D, w->has_dataset, cond) != SF_OK) return corrupted(sf_error());
     if (w->tc.dataset == SF_DATA_POINTS && Q == 0) return corrupted("painted-points dataset without points");

@@ -7,6 +7,8 @@
  *   SLICED_VR  L = 1/(NM) Σ Σ_m [v_mᵀṡ_m + ½‖s‖²]       ds = s/N,          dṡ_m = v_m/(NM)
  *   DSM        L = 1/N Σ ½‖s(x̃) + z/σ‖²                 ds = (s + z/σ)/N   (no tangents)
  *   NCSN       L = 1/N Σ ½‖σ_i·s(x̃, σ_i) + z‖²          dF = σ_i·b_i(σ_i·s + z)/N
+ *   VESDE      the same with σ_i continuous; with EDM's σ distribution each term is weighted by
+ *              w_i = (σ_i² + σ_d²)/σ_d² (EDM's λ(σ)·c_out² = 1 on F)
  *              with s = a_i·x̃ + b_i·F, F the net's output (net/cond.h)
  * (DSM's target −(x̃ − x)/σ² equals −z/σ since x̃ − x = σz; z is used directly, which is exact.
  * NCSN is DSM at each point's own level σ_i weighted by λ(σ_i) = σ_i², which makes every level's
@@ -17,6 +19,7 @@
  */
 #include "loss/loss.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "net/cond.h"
@@ -136,16 +139,23 @@ double sf__loss_chunk(const sf_mlp *net, const sf_kernels *k, const float *param
         break;
     }
     case SF_OBJ_NCSN:
+    case SF_OBJ_VESDE:
         for (int j = 0; j < n; j++) {
             const float sigma = a->row_sigma[j];
             float ca, cb;
             sf__cond_output(&ca, &cb, sigma);
+            /* VESDE with EDM's σ distribution takes EDM's weighting: λ(σ)·c_out² = 1 on F, i.e. the
+             * NCSN term times (σ² + σ_d²)/σ_d² (folded into r's scale as √w). */
+            const float w = a->objective == SF_OBJ_VESDE && a->sigma_dist == SF_SIGMA_EDM
+                                ? sqrtf((float)((sigma * sigma + SF__COND_SIGMA_DATA * SF__COND_SIGMA_DATA) /
+                                                (SF__COND_SIGMA_DATA * SF__COND_SIGMA_DATA)))
+                                : 1.0f;
             for (int d = 0; d < D; d++) {
                 long i = (long)j * D + d;
                 float score = ca * a->row_x[i] + cb * s[i];
-                float r = sigma * score + ds[i]; /* ds holds z on entry */
+                float r = w * (sigma * score + ds[i]); /* ds holds z on entry */
                 loss += 0.5 * (double)r * r;
-                ds[i] = sigma * cb * r * invN;
+                ds[i] = w * sigma * cb * r * invN;
             }
         }
         loss /= a->N;

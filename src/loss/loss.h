@@ -22,6 +22,7 @@ typedef struct sf_loss_args {
     float sigma;            /* DSM's σ */
     const float *row_sigma; /* NCSN: the σ_i of each point of the chunk (n) */
     const float *row_x;     /* NCSN: the noisy points x̃ of the chunk (n, D), for the output map */
+    int sigma_dist;         /* VESDE: an sf_sigma_dist (EDM's weights the terms) */
 } sf_loss_args;
 
 /* K, the number of tangent directions per point that an objective needs. */

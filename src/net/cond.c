@@ -60,3 +60,21 @@ void sf__cond_output(float *a, float *b, float sigma) {
     *a = (float)(-1.0 / v);
     *b = (float)(sd / (s * sqrt(v)));
 }
+
+void sf__cond_input_tangent(float *row, const float *primal, const float *v, int D, float sigma) {
+    const double s = sigma, sd = SF__COND_SIGMA_DATA, c_in = 1.0 / sqrt(s * s + sd * sd);
+    for (int d = 0; d < D; d++) row[d] = (float)(c_in * v[d]);
+    float *fourier = row + D;
+    const float *pf = primal + D;
+    if (D == 2) {
+        if (!freq_ready) make_freq();
+        for (int f = 0; f < SF__COND_FOURIER; f++) {
+            /* d sin(2πt) = 2π·cos(2πt)·dt and d cos(2πt) = −2π·sin(2πt)·dt, dt = bᵀv. */
+            const double dt = SF__TWO_PI * (freq[f][0] * v[0] + freq[f][1] * v[1]);
+            fourier[2 * f] = (float)(dt * pf[2 * f + 1]);
+            fourier[2 * f + 1] = (float)(-dt * pf[2 * f]);
+        }
+        fourier += 2 * SF__COND_FOURIER;
+    }
+    fourier[0] = 0.0f;
+}

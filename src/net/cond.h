@@ -37,6 +37,10 @@ void sf__cond_label(float *onehot, int classes, int label);
 /* row (sf__cond_in(D, 0)) = the input row of point x (D) at level sigma > 0. Same bits on every build. */
 void sf__cond_input(float *row, const float *x, int D, float sigma);
 
+/* row (sf__cond_in(D)) = the derivative of point x's input row along direction v (D): the tangent a
+ * forward-mode pass needs for the Jacobian of s(x, σ) in x. primal is x's row (sf__cond_input). */
+void sf__cond_input_tangent(float *row, const float *primal, const float *v, int D, float sigma);
+
 /* The output map's coefficients at level sigma: s = (*a)·x + (*b)·F. */
 void sf__cond_output(float *a, float *b, float sigma);
 

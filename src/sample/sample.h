@@ -42,4 +42,24 @@ sf_status sf__anneal_check(const sf_anneal_config *ac, int n, int keep, const fl
 sf_status sf__anneal_run(const sf__scorer *sc, float *out, const float *x0, int n, const sf_anneal_config *ac,
                          int keep);
 
+/* The SDE samplers on a scorer (sde.c): the checks of sf_sde_begin, steps of a run, a whole run. */
+sf_status sf__sde_check(const sf_sde_config *c, int dim, float *x, const float *x0, int n);
+sf_status sf__sde_advance(sf_sde_run *r, const sf__scorer *sc, float *x, int steps);
+sf_status sf__sde_sample(const sf__scorer *sc, float *out, const float *x0, int n, const sf_sde_config *c, int keep_all,
+                         long long *nfe);
+
+/* A scorer with divergence (likelihood.c): s (n, D) and div (n) at level sigma for n <= chunk points;
+ * v NULL: the exact divergence; else v (K, n, D) probes and div = mean over k of v_kᵀ(∂s/∂x)v_k.
+ * Returns 0 on success. */
+typedef struct sf__div_scorer {
+    int (*eval)(void *ctx, const float *x, int n, float sigma, const float *v, int K, float *s, float *div);
+    void *ctx;
+    int dim;
+    int chunk;
+} sf__div_scorer;
+
+sf_status sf__likelihood_check(const sf_likelihood_config *c, int dim, const double *out, const float *x, int n);
+sf_status sf__log_likelihood(const sf__div_scorer *sc, double *out, const float *x, int n,
+                             const sf_likelihood_config *c);
+
 #endif

@@ -249,7 +249,7 @@ void ref_jvp(ref_net net, const double *params, const double *x, const double *u
 }
 
 static void check_objective(int objective, const double *aux, int N, int M, double sigma) {
-    require(objective >= REF_EXACT && objective <= REF_NCSN, "known objective");
+    require(objective >= REF_EXACT && objective <= REF_VESDE, "known objective");
     require(N >= 1, "N >= 1");
     if (objective != REF_EXACT) require(aux != NULL, "aux given for sliced and DSM objectives");
     if (objective == REF_SLICED || objective == REF_SLICED_VR) require(M >= 1, "M >= 1 for sliced objectives");
@@ -317,7 +317,8 @@ static void sample_terms(ref_net net, const double *params, int p, int objective
         }
         break;
     }
-    case REF_NCSN: {
+    case REF_NCSN:
+    case REF_VESDE: { /* VESDE's term is NCSN's at a continuous σ (log-uniform: no weight) */
         /* ∂[½‖r‖²] = σ·rᵀ∂s with r = σ·s(x̃, σ) + z; s includes the output map, whose ε₂ part
          * is b(σ)·∂F/∂p. */
         const double *z = aux + (size_t)n * D, sigma_n = aux[(size_t)N * D + n];

@@ -22,6 +22,7 @@
  *   REF_SLICED_VR (2)  L = 1/(N·M) Σₙ Σₘ [ vₘₙᵀ J(xₙ) vₘₙ + ½‖s(xₙ)‖² ]
  *   REF_DSM       (3)  L = 1/N Σₙ ½‖s(x̃ₙ) + zₙ/σ‖²,  x̃ₙ = xₙ + σ·zₙ
  *   REF_NCSN      (4)  L = 1/N Σₙ ½‖σₙ·s(x̃ₙ, σₙ) + zₙ‖²,  x̃ₙ = xₙ + σₙ·zₙ  (a cond net)
+ *   REF_VESDE     (5)  the same (σₙ continuous, log-uniform: unweighted)
  * `aux` holds the projections v for the sliced objectives, as (M, N, D): v[(m·N + n)·D + d], the
  * noise z for DSM, as (N, D), and for NCSN z (N, D) followed by each sample's σₙ (N). It is ignored
  * (may be NULL) for REF_EXACT; M and sigma are ignored where they do not appear.
@@ -37,7 +38,7 @@
 #ifndef SF_TESTS_REF_H
 #define SF_TESTS_REF_H
 
-enum { REF_EXACT = 0, REF_SLICED = 1, REF_SLICED_VR = 2, REF_DSM = 3, REF_NCSN = 4 };
+enum { REF_EXACT = 0, REF_SLICED = 1, REF_SLICED_VR = 2, REF_DSM = 3, REF_NCSN = 4, REF_VESDE = 5 };
 
 #define REF_SIGMA_DATA 0.7 /* σ_d of the noise-conditional net's preconditioning */
 #define REF_FOURIER    32  /* Fourier frequencies of a 2-D noise-conditional net */

@@ -12,6 +12,7 @@
 #include "base/rng.h"
 #include "harness.h"
 #include "kernels/kernels.h"
+#include "model.h"
 #include "ref.h"
 #include "scorefield.h"
 
@@ -32,7 +33,7 @@
 /* A gradient that is this small, or mostly zeros, would make the comparison vacuous. */
 #define GRAD_MIN_NORM 1e-3
 
-static const char *OBJ_NAMES[] = {"exact", "sliced", "sliced_vr", "dsm", "ncsn"};
+static const char *OBJ_NAMES[] = {"exact", "sliced", "sliced_vr", "dsm", "ncsn", "vesde"};
 /* The kernel sets of this build (SF_FORCE_SCALAR builds have only the scalar one). */
 static const int ISAS[] = {SF_ISA_SCALAR, SF_HAVE_SIMD128 ? SF_ISA_SIMD128 : SF_ISA_SCALAR};
 
@@ -78,7 +79,7 @@ static void set_params(sf_model *m, int small) {
 static long aux_length(const problem *pb, int objective) {
     long nd = (long)pb->N * pb->D;
     if (objective == SF_OBJ_DSM) return nd;
-    if (objective == SF_OBJ_NCSN) return nd + pb->N;
+    if (SF__OBJ_CONDITIONAL(objective)) return nd + pb->N;
     return (long)pb->M * nd;
 }
 
@@ -91,7 +92,7 @@ static void make_problem(problem *pb, int objective, uint64_t seed) {
     long na = aux_length(pb, objective);
     pb->aux = malloc(sizeof(float) * na);
     sf_rng_fill_normal(&r, pb->aux, (int)na, 1.0f);
-    if (objective == SF_OBJ_NCSN) /* each point's noise level, across a ladder's range */
+    if (SF__OBJ_CONDITIONAL(objective)) /* each point's noise level, across a ladder's range */
         for (int i = 0; i < pb->N; i++) pb->aux[nd + i] = 0.05f + 1.9f * sf_rng_uniform(&r);
 }
 
@@ -108,7 +109,7 @@ static void compare(sf_model *m, int objective, const problem *pb, const int *id
     sf_status st = sf_model_loss_grad(m, &loss, objective, pb->x, pb->aux, pb->N, pb->M, pb->sigma);
     EXPECT(st == SF_OK, "%s: loss_grad: %s", what, sf_error());
 
-    ref_net net = {pb->D, pb->H, pb->depth, objective == SF_OBJ_NCSN};
+    ref_net net = {pb->D, pb->H, pb->depth, SF__OBJ_CONDITIONAL(objective)};
     EXPECT(ref_param_count(net) == P, "%s: param counts differ %d vs %d", what, ref_param_count(net), P);
     double *pd = to_double(sf_model_params(m), P);
     long nd = (long)pb->N * pb->D;
@@ -164,7 +165,7 @@ static void test_loss_grad_matches_reference_on_small_nets(void) {
             for (int ii = 0; ii < 2; ii++) {
                 problem pb = {shapes[s][0], shapes[s][1], shapes[s][2], shapes[s][3], shapes[s][4], 0.3f, 0, 0};
                 make_problem(&pb, obj, 100 + s);
-                sf_model *m = make_model_cond(pb.D, pb.H, pb.depth, ISAS[ii], 1, obj == SF_OBJ_NCSN);
+                sf_model *m = make_model_cond(pb.D, pb.H, pb.depth, ISAS[ii], 1, SF__OBJ_CONDITIONAL(obj));
                 if (!m) continue;
                 set_params(m, 1);
                 char what[96];
@@ -183,7 +184,7 @@ static void test_loss_grad_matches_reference_on_digits_net(void) {
     for (int obj = 0; obj < SF_OBJ_COUNT; obj++) {
         problem pb = {64, 128, 2, obj == SF_OBJ_EXACT ? 2 : 4, 2, 0.2f, 0, 0};
         make_problem(&pb, obj, 200 + obj);
-        int cond = obj == SF_OBJ_NCSN;
+        int cond = SF__OBJ_CONDITIONAL(obj);
         sf_model *m = make_model_cond(64, 128, 2, SF_ISA_AUTO, 42, cond);
         if (!m) continue;
         set_params(m, 0);
@@ -317,7 +318,7 @@ static void test_scalar_and_simd128_training_agree_bitwise(void) {
     for (int di = 0; di < 2; di++)
         for (int obj = 0; obj < SF_OBJ_COUNT; obj++) {
             int D = sf_data_dim(datasets[di]);
-            int cond = obj == SF_OBJ_NCSN;
+            int cond = SF__OBJ_CONDITIONAL(obj);
             sf_model *a = make_model_cond(D, 32, 2, SF_ISA_SCALAR, 9, cond),
                      *b = make_model_cond(D, 32, 2, SF_ISA_SIMD128, 9, cond);
             if (!a || !b) {

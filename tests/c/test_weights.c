@@ -236,7 +236,7 @@ static void test_invalid_contents_behind_valid_checksums_are_refused(void) {
         {20, SF_MAX_HIDDEN + 1, "architecture out of range"},
         {28, 1, "unknown activation"},
         {32, 7, "parameter count"},
-        {36, 2, "unknown flags"},
+        {36, 4, "unknown flags"},
         {40, 99, "unknown dataset"},
         {40, SF_DATA_DIGITS, "dimension 64"},
         {40, SF_DATA_POINTS, "without points"},

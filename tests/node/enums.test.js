@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createScorefield } from '../../web/core/scorefield.js';
-import { DATASETS, ISAS, KEEPS, OBJECTIVES, STATUS } from '../../web/core/enums.js';
+import { DATASETS, ISAS, KEEPS, OBJECTIVES, SAMPLERS, SIGMA_DISTS, STATUS } from '../../web/core/enums.js';
 
 const HEADER = readFileSync(new URL('../../src/scorefield.h', import.meta.url), 'utf8');
 
@@ -25,6 +25,8 @@ test('enums.js mirrors every enumeration of scorefield.h, value for value', () =
   assert.deepEqual({ ...DATASETS }, enumerators('SF_DATA'));
   assert.deepEqual({ ...KEEPS }, enumerators('SF_KEEP'));
   assert.deepEqual({ ...ISAS }, enumerators('SF_ISA'));
+  assert.deepEqual({ ...SAMPLERS }, enumerators('SF_SAMPLER'));
+  assert.deepEqual({ ...SIGMA_DISTS }, enumerators('SF_SIGMA'));
   // STATUS names sf_status by sf_status_name's words ('invalid_argument'), not by the enumerators':
   // the values must be the header's, in its order.
   const status = [...HEADER.matchAll(/\b(SF_OK|SF_E[A-Z]+)\s*=\s*(\d+)/g)].map((m) => Number(m[2]));

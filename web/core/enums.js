@@ -6,7 +6,13 @@
 // One spelling per name (snake_case, as the C enumerators), so a URL or a saved setting has one form.
 
 /** sf_objective: the score-matching objective trained. */
-export const OBJECTIVES = Object.freeze({ exact: 0, sliced: 1, sliced_vr: 2, dsm: 3, ncsn: 4 });
+export const OBJECTIVES = Object.freeze({ exact: 0, sliced: 1, sliced_vr: 2, dsm: 3, ncsn: 4, vesde: 5 });
+
+/** sf_sigma_dist: how the vesde objective draws σ between sigmaMin and sigmaMax. */
+export const SIGMA_DISTS = Object.freeze({ log_uniform: 0, edm: 1 });
+
+/** sf_sampler: how a noise-conditional model is sampled (annealed Langevin, or a score-SDE sampler). */
+export const SAMPLERS = Object.freeze({ annealed: 0, sde: 1, pc: 2, ode_euler: 3, ode_heun: 4, edm: 5 });
 
 /** sf_dataset: the data a model trains on (digits D = 64, all others D = 2; points = painted by a user). */
 export const DATASETS = Object.freeze({

@@ -11,4 +11,7 @@ export const CORE_LIMITS = Object.freeze({
   levels: 64,
   points: 4096,
   seed: 9007199254740991,
+  step_count: 9007199254740991,
+  classes: 16,
+  guidance: 20,
 });

@@ -47,6 +47,7 @@ const OBJECTIVE_LABELS = {
   sliced_vr: 'sliced SM, variance reduced',
   dsm: 'denoising SM',
   ncsn: null,
+  vesde: null, // the score-SDE objective (a noise-conditional net), not offered for plain nets
 };
 
 // [{ value, label }] for an enum of the core, in the label table's order, then any others.
