@@ -175,7 +175,9 @@ test('a_dead_worker_is_noticed_and_restarted_from_the_last_checkpoint_in_firefox
     if (window.testWorkers.length !== 1) throw new Error(`${window.testWorkers.length} workers, not 1`);
     window.testWorkers.pop().terminate();
   });
-  await waitFor(page, () => /training worker stopped/.test(document.getElementById('alerts').textContent));
+  await waitFor(page, () =>
+    /training worker (stopped|was stopped by the page)/.test(document.getElementById('alerts').textContent),
+  );
   assert.match(await page.evaluate(() => document.getElementById('alerts').textContent), /exact is back at step 200/);
   await waitFor(
     page,
@@ -186,6 +188,6 @@ test('a_dead_worker_is_noticed_and_restarted_from_the_last_checkpoint_in_firefox
   );
   const after = await page.evaluate(() => window.scorefieldTest.run('exact'));
   assert.deepEqual([after.step, after.playing], [200, false]);
-  assert.match(after.notice, /training worker stopped.*this run is back at step 200, paused/);
+  assert.match(after.notice, /training worker (stopped|was stopped by the page).*this run is back at step 200, paused/);
   assert.deepEqual(await page.evaluate(() => window.scorefieldTest.lossBits('exact')), losses);
 });

@@ -52,6 +52,7 @@ const IS_NODE = typeof process !== 'undefined' && !!process.versions?.node;
 
 // Compiled modules by file name: compiling is the slow part, so each file is compiled once per
 // worker or process, and every loadScorefield() call gets a fresh instance (its own memory).
+/** @type {Map<string, Promise<WebAssembly.Module>>} */
 const compiled = new Map();
 
 /** True when this engine supports WebAssembly SIMD128. */
@@ -78,7 +79,12 @@ async function readBytes(file) {
 // The module's imports: the memory-growth notification needs no answer (views are re-created by the
 // caller after any call that may allocate); anything else means the build pulled in code we did not
 // mean to ship (printf, abort …), so it fails loudly the moment it is called.
+/**
+ * @param {WebAssembly.Module} module
+ * @returns {WebAssembly.Imports}
+ */
 function buildImports(module) {
+  /** @type {Record<string, Record<string, () => void>>} */
   const imports = {};
   for (const { module: mod, name, kind } of WebAssembly.Module.imports(module)) {
     if (kind !== 'function') throw new Error(`scorefield: unexpected ${kind} import ${mod}.${name}`);
@@ -96,8 +102,29 @@ function buildImports(module) {
 }
 
 /**
+ * The module's exports: its memory, and functions of numbers (pointers, sizes, values) that return a
+ * number (a pointer, a count or an sf_status).
+ * @typedef {{ memory: WebAssembly.Memory } & Record<string, (...args: number[]) => number>} CoreExports
+ */
+
+/**
+ * A loaded module with its helpers; createScorefield adds `limits` (sf.limits).
+ * @typedef {object} Core
+ * @property {CoreExports} exports
+ * @property {WebAssembly.Memory} memory
+ * @property {'simd128' | 'scalar'} isa
+ * @property {boolean} simdSupported
+ * @property {(ptr: number, n: number) => Float32Array} f32
+ * @property {(ptr: number) => string} cstr
+ * @property {(status: number) => number} check
+ * @property {Record<string, number>} [limits]
+ */
+
+/**
  * Instantiates Scorefield. `simd`: true or false forces the SIMD128 or scalar build; undefined picks
  * SIMD128 when supported. Returns { exports, memory, isa, simdSupported, f32, cstr, check }.
+ * @param {{ simd?: boolean }} [options]
+ * @returns {Promise<Core>}
  */
 export async function loadScorefield({ simd } = {}) {
   const supported = simdSupported();
@@ -116,7 +143,7 @@ export async function loadScorefield({ simd } = {}) {
     throw err;
   }
   const instance = await WebAssembly.instantiate(module, buildImports(module));
-  const { exports } = instance;
+  const exports = /** @type {CoreExports} */ (/** @type {unknown} */ (instance.exports));
   exports._initialize(); // --no-entry builds a reactor: run its static constructors once
   const memory = exports.memory;
   const utf8 = new TextDecoder();
@@ -132,7 +159,9 @@ export async function loadScorefield({ simd } = {}) {
   // Throws sfw_error()'s message for a status other than 0 (SF_OK); returns 0 otherwise.
   const check = (status) => {
     if (status === 0) return status;
-    const err = new Error(`scorefield: ${cstr(exports.sfw_status_name(status))}: ${cstr(exports.sfw_error())}`);
+    const err = /** @type {Error & { status?: number }} */ (
+      new Error(`scorefield: ${cstr(exports.sfw_status_name(status))}: ${cstr(exports.sfw_error())}`)
+    );
     err.status = status;
     throw err;
   };

@@ -89,6 +89,8 @@ function readDelimited(text, maxPoints) {
 /**
  * Parses `text` (a string or bytes) into a Float32Array (2n). options.maxPoints: the core's point limit
  * (sf.limits.points); required.
+ * @param {any} text a string or a Uint8Array; anything else is refused
+ * @param {{ maxPoints?: number }} [options]
  */
 export function parsePoints(text, { maxPoints } = {}) {
   if (!Number.isInteger(maxPoints) || maxPoints < 1)

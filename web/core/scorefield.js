@@ -82,10 +82,16 @@ const integer = (name, v, min = 0, max = MAX_INT32) => checkedInteger(name, v, m
 
 // A plain copy of an options object, each property read exactly once (a getter runs once), before any
 // model pointer is taken: what the caller's getters do cannot reach a model mid-call.
+/**
+ * @param {string} what
+ * @param {unknown} options
+ * @returns {Record<string, any>}
+ */
 function readOptions(what, options) {
   if (options === undefined) return {};
   if (typeof options !== 'object' || options === null)
     throw new Error(`scorefield: ${what} must be an object, got ${show(options)}`);
+  /** @type {Record<string, any>} */
   const copy = {};
   for (const key of Object.keys(options)) copy[key] = options[key];
   return copy;
@@ -182,12 +188,51 @@ function readDefaults(sf) {
 
 // The library's limits (SF_MAX_* of scorefield.h) by name: { dim, hidden, depth, batch, proj, steps,
 // levels, points, seed }. Read from the module (sfw_limit_name/value), never copied into JavaScript.
+/** @returns {Readonly<Record<string, number>>} */
 function readLimits(sf) {
+  /** @type {Record<string, number>} */
   const limits = {};
   for (let i = 0, name; (name = sf.exports.sfw_limit_name(i)) !== 0; i++)
     limits[sf.cstr(name)] = sf.exports.sfw_limit_value(i);
   return Object.freeze(limits);
 }
+
+/**
+ * @typedef {object} CreateModelOptions
+ * @property {number} [dim] D, the data dimension (required)
+ * @property {number} [hidden] H, the hidden width
+ * @property {number} [depth] hidden layers
+ * @property {number} [seed] seeds the initial weights and the training batches
+ * @property {'auto' | 'simd128' | 'scalar'} [isa]
+ * @property {boolean} [noiseConditional] s(x, σ) rather than s(x)
+ * @property {number} [classes] labels of a class-conditional net (0: none)
+ */
+/**
+ * @typedef {object} DataLangevinOptions
+ * @property {string} [dataset] a mixture with a closed-form score (required)
+ * @property {Float32Array} [start] (n, 2), required
+ * @property {number} [noise]
+ * @property {number} [sigma]
+ * @property {number} [eps]
+ * @property {number} [decay]
+ * @property {number} [temperature]
+ * @property {number} [steps]
+ * @property {number} [seed]
+ * @property {boolean} [keepAll]
+ */
+/**
+ * @typedef {object} DataAnnealOptions
+ * @property {string} [dataset]
+ * @property {Float32Array} [start] (n, 2), required
+ * @property {number} [noise]
+ * @property {number} [sigmaMax]
+ * @property {number} [sigmaMin]
+ * @property {number} [levels]
+ * @property {number} [steps]
+ * @property {number} [eps]
+ * @property {number} [seed]
+ * @property {'last' | 'levels' | 'all'} [keep]
+ */
 
 /**
  * Loads a Scorefield module (options.simd: true/false forces the SIMD128/scalar build, undefined picks;
@@ -247,6 +292,7 @@ export async function createScorefield(options = {}) {
      * with classes (2 .. limits.classes; noiseConditional: true) it is class-conditional, s(x, σ, c),
      * trained with labels dropped 20 % of the time and sampled with guidance (annealedLangevin's class
      * and guidance).
+     * @param {CreateModelOptions} [options]
      */
     createModel({
       dim,
@@ -353,6 +399,7 @@ export async function createScorefield(options = {}) {
     /**
      * n points of a dataset: { x: Float32Array (n, D), labels: Int32Array (n) for digits, else null }.
      * noise defaults to the tutorial's (swiss_roll 1.0, digits 0.1), seed to 0.
+     * @param {{ dataset?: string, n?: number, noise?: number, seed?: number }} [options]
      */
     sampleData({ dataset, n, noise, seed = 0 } = {}) {
       const id = enumValue(DATASETS, 'dataset', dataset);
@@ -372,6 +419,7 @@ export async function createScorefield(options = {}) {
     /**
      * n points uniform in a box, Float32Array (n, D) with D = lo.length: coordinate d in [lo[d], hi[d]),
      * drawn from the generator `uniform` uses, seeded with `seed` (the start of samplers).
+     * @param {{ n?: number, lo?: number[], hi?: number[], seed?: number }} [options]
      */
     uniformBox({ n, lo, hi, seed = 0 } = {}) {
       integer('n', n, 0);
@@ -394,6 +442,7 @@ export async function createScorefield(options = {}) {
     /**
      * n fresh draws of painted points (Float32Array (count, 2)) as training on them draws: a point
      * chosen uniformly plus N(0, noise²) on each coordinate. Float32Array (n, 2).
+     * @param {{ points?: Float32Array, n?: number, noise?: number, seed?: number }} [options]
      */
     pointsSample({ points, n, noise, seed = 0 } = {}) {
       integer('n', n, 0);
@@ -413,6 +462,7 @@ export async function createScorefield(options = {}) {
      * Langevin dynamics x ← x + ε/2·s(x) + √ε·T·z, ε ← ε·decay, on the exact score of a Gaussian-mixture
      * dataset ('mixture', 'eight_gaussians') blurred by sigma, from start (n, 2). decay and temperature
      * default to 1, sigma to 0, noise to the dataset's. keepAll: (steps + 1, n, 2), else (n, 2).
+     * @param {DataLangevinOptions} [options]
      */
     dataLangevin({
       dataset,
@@ -465,6 +515,7 @@ export async function createScorefield(options = {}) {
      * Annealed Langevin (as Model.annealedLangevin) on the exact score of a Gaussian-mixture dataset,
      * blurred by each level's σ, from start (n, 2). The ladder defaults to the dataset's training
      * ladder, steps and eps to sf.defaults.anneal; keep 'last', 'levels' or 'all'.
+     * @param {DataAnnealOptions} [options]
      */
     dataAnnealedLangevin({ dataset, start, noise, sigmaMax, sigmaMin, levels, steps, eps, seed, keep = 'last' } = {}) {
       const id = enumValue(DATASETS, 'dataset', dataset);
@@ -605,6 +656,20 @@ export class Model {
   #sf;
   #defaults;
   #ptr;
+  /** D, the data dimension. @type {number} */
+  dim;
+  /** H, the hidden width. @type {number} */
+  hidden;
+  /** Hidden layers. @type {number} */
+  depth;
+  /** The seed of the initial weights and the training batches. @type {number} */
+  seed;
+  /** Labels of a class-conditional net (0: none). @type {number} */
+  classes;
+  /** s(x, σ) rather than s(x). @type {boolean} */
+  noiseConditional;
+  /** The kernels it runs on: 'simd128' or 'scalar'. @type {string} */
+  isa;
 
   constructor(sf, defaults, ptr) {
     this.#sf = sf;
@@ -823,6 +888,7 @@ export class Model {
   /**
    * The score on an nx × ny grid over [xmin, xmax] × [ymin, ymax] (D = 2 only), ends included:
    * { points, scores }, both Float32Array (ny·nx, 2), point j·nx + i at (x_i, y_j).
+   * @param {{ xmin: number, xmax: number, ymin: number, ymax: number, nx: number, ny: number, sigma?: number }} box
    */
   scoreGrid({ xmin, xmax, ymin, ymax, nx, ny, sigma }) {
     this.#model();

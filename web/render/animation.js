@@ -215,6 +215,7 @@ function encode(size, count, fps, draw) {
  * trails: false draws the current points only (many chains, e.g. annealed samples).
  * Non-finite values, a size or fps out of range and frames of the wrong shape are refused with a
  * message naming the value.
+ * @param {{ data?: Float32Array | null, frames?: Float32Array, n?: number, box?: { xmin: number, xmax: number, ymin: number, ymax: number }, size?: number, fps?: number, trails?: boolean }} [options]
  */
 export function animateChains({
   data = null,
@@ -269,6 +270,7 @@ export function animateChains({
  * as a grid of 8×8 images, each pixel a square of viridis over range [lo, hi] (default [0, 1], the
  * training images' range; values outside take the end colours), in a size × size image at fps
  * frames per second. frames: Float32Array (steps + 1, n, 64). Bad input is refused as animateChains'.
+ * @param {{ frames?: Float32Array, n?: number, size?: number, fps?: number, range?: number[] }} [options]
  */
 export function animateDigits({ frames, n = 1, size = DEFAULT_SIZE, fps = DEFAULT_FPS, range = [0, 1] } = {}) {
   const who = 'animateDigits';

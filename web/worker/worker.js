@@ -42,7 +42,7 @@ wake.port1.onmessage = () => {
   guarded(null, tick);
 };
 // In Node, where tests load this file, the channel must not keep the process alive by itself.
-wake.port1.unref?.();
+/** @type {MessagePort & { unref?: () => void }} */ (wake.port1).unref?.();
 function schedule() {
   if (scheduled) return;
   scheduled = true;
