@@ -53,11 +53,7 @@ build() { # build <isa> <extra flags...>
 build simd128 -msimd128
 build scalar
 
-# The GIF encoder of web/render/animation.js (npm gifenc, pinned in package.json): its ES-module build,
-# copied where the page can import it (a page cannot reach node_modules/). The CLI imports the same
-# copy, so the page and Node write the same bytes. web/vendor/ is not in git.
-mkdir -p web/vendor
-sed "/sourceMappingURL/d" node_modules/gifenc/dist/gifenc.esm.js >web/vendor/gifenc.js
+scripts/vendor.sh # web/vendor/gifenc.js, the GIF encoder of the page and the CLI
 
 for f in "$out"/scorefield-simd128.wasm "$out"/scorefield-scalar.wasm "$out"/scorefield-digits.bin; do
   printf '%-36s %8d bytes\n' "$f" "$(stat -c %s "$f")"

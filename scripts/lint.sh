@@ -27,5 +27,6 @@ else
 fi
 if [ -f tsconfig.json ]; then
   echo "tsc --checkJs"
+  scripts/vendor.sh # the type check follows web/render/animation.js into web/vendor/
   npx tsc -p tsconfig.json
 fi
