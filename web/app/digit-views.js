@@ -7,7 +7,15 @@
 // web/render/digits.js's, the frames are the worker's.
 
 import { CanvasView, drawNote } from './views.js';
-import { drawColourBar, drawDigit, drawDigitGrid, drawFilmstrip, imageRange, tileAt } from '../render/digits.js';
+import {
+  drawColourBar,
+  drawDigit,
+  drawDigitGrid,
+  drawFilmstripCursor,
+  filmstripLayer,
+  imageRange,
+  tileAt,
+} from '../render/digits.js';
 import { TEXT_COLOR, TITLE_FONT } from '../render/theme.js';
 import { TO_WORKER } from '../worker/protocol.js';
 import { RUN_EVENTS } from './events.js';
@@ -145,21 +153,27 @@ export class DigitImageView extends CanvasView {
   }
 }
 
-/** Every frame of sample 0 as a filmstrip; clicking a tile shows that frame. */
+/**
+ * Every frame of sample 0 as a filmstrip (every k-th when they do not fit); clicking a tile shows that
+ * frame. The tiles are drawn once per set of samples and canvas size into a layer; a frame of the
+ * animation copies it and outlines the current tile.
+ */
 export class FilmstripView extends CanvasView {
   constructor(canvas, player) {
     super(canvas);
     this.player = player;
-    this.layout = null;
+    this.layer = null; // the tiles of `layerSamples` at the canvas's size
+    this.layerSamples = null;
     player.subscribe(() => this.invalidate());
     canvas.addEventListener('click', (event) => {
       const samples = player.samples;
-      if (!samples || !this.layout) return;
+      const layer = this.layer;
+      if (!samples || !layer) return;
       const rect = canvas.getBoundingClientRect();
-      const t = tileAt(this.layout, player.frameCount, event.clientX - rect.left, event.clientY - rect.top);
-      if (t >= 0) {
+      const i = tileAt(layer.layout, layer.shown.length, event.clientX - rect.left, event.clientY - rect.top);
+      if (i >= 0) {
         player.setPlaying(false);
-        player.show(t);
+        player.show(layer.shown[i]);
       }
     });
   }
@@ -167,14 +181,29 @@ export class FilmstripView extends CanvasView {
   draw(ctx, width, height) {
     const samples = this.player.samples;
     if (!samples) {
-      this.layout = null;
+      this.layer = null;
+      this.layerSamples = null;
       drawNote(ctx, width, height, ['The filmstrip appears with the first samples.']);
       return;
     }
-    this.layout = drawFilmstrip(ctx, width, height, samples.frames, samples.n, 0, this.player.frame);
-    this.describe(
-      `Filmstrip of all ${this.player.frameCount} frames of the first sample; frame ${this.player.frame} is outlined.`,
-    );
+    const { canvas } = ctx,
+      layer = this.layer;
+    if (
+      !layer ||
+      this.layerSamples !== samples ||
+      layer.width !== width ||
+      layer.height !== height ||
+      layer.canvas.width !== canvas.width ||
+      layer.canvas.height !== canvas.height
+    ) {
+      this.layer = filmstripLayer(width, height, samples.frames, samples.n, 0, canvas.width, canvas.height);
+      this.layerSamples = samples;
+    }
+    drawFilmstripCursor(ctx, this.layer, this.player.frame);
+    const count = this.player.frameCount,
+      shown = this.layer.shown.length;
+    const which = shown === count ? `all ${count} frames` : `${shown} of ${count} frames, evenly spaced,`;
+    this.describe(`Filmstrip of ${which} of the first sample; frame ${this.player.frame} is outlined.`);
   }
 }
 

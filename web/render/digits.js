@@ -118,31 +118,102 @@ export function tileAt(layout, count, px, py) {
   return -1;
 }
 
+const MIN_TILE_PX = 8; // px: below one CSS px per image pixel, the filmstrip shows every k-th frame
+
 /**
- * The filmstrip: frame t of sample `sample` for every t (frames: Float32Array (F, n, 64)), in
- * tiles with their step numbers, the `current` frame outlined.
+ * Which frames a filmstrip of F frames shows in a width × height box: all of them when their tiles
+ * are at least MIN_TILE_PX, otherwise as many as fit at that size, evenly spaced from the first to the
+ * last. Returns the frame index of each tile, increasing.
  */
-export function drawFilmstrip(ctx, width, height, frames, n, sample, current) {
+export function filmstripFrames(width, height, F) {
+  const perRow = Math.max(1, Math.floor((width + TILE_GAP) / (MIN_TILE_PX + TILE_GAP)));
+  const rows = Math.max(1, Math.floor((height + TILE_GAP) / (MIN_TILE_PX + LABEL_PX + TILE_GAP)));
+  const shown = Math.max(1, Math.min(F, perRow * rows));
+  if (shown === F) return Array.from({ length: F }, (_, t) => t);
+  if (shown === 1) return [F - 1];
+  return Array.from({ length: shown }, (_, i) => Math.round((i * (F - 1)) / (shown - 1)));
+}
+
+/**
+ * The filmstrip's tiles and their step numbers (frame t of sample `sample` for the frames
+ * filmstripFrames picks; frames: Float32Array (F, n, 64)), drawn once into an offscreen canvas of
+ * width × height CSS px drawn at pixelWidth × pixelHeight device px (the target canvas's size, so
+ * that the copy is pixel for pixel): { canvas, layout, shown, width, height }.
+ * drawFilmstripCursor blits it and outlines the current frame, so playing costs a copy per frame.
+ */
+export function filmstripLayer(width, height, frames, n, sample, pixelWidth = width, pixelHeight = height) {
   const F = frames.length / (n * PIXELS);
-  const layout = tileLayout(width, height, F, LABEL_PX);
-  ctx.save();
+  const shown = filmstripFrames(width, height, F);
+  const layout = tileLayout(width, height, shown.length, LABEL_PX);
+  const canvas = new OffscreenCanvas(Math.max(1, pixelWidth), Math.max(1, pixelHeight));
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(canvas.width / width, 0, 0, canvas.height / height, 0, 0);
   ctx.font = TICK_FONT;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (let t = 0; t < F; t++) {
-    const x = layout.x(t),
-      y = layout.y(t);
+  ctx.fillStyle = MUTED_COLOR;
+  shown.forEach((t, i) => {
+    const x = layout.x(i),
+      y = layout.y(i);
     drawDigit(ctx, frames, (t * n + sample) * PIXELS, x, y, layout.side);
-    ctx.fillStyle = t === current ? HIGHLIGHT_COLOR : MUTED_COLOR;
+    ctx.fillStyle = MUTED_COLOR;
     ctx.fillText(String(t), x + layout.side / 2, y + layout.side + 1);
-  }
-  if (current >= 0 && current < F) {
-    ctx.strokeStyle = HIGHLIGHT_COLOR;
-    ctx.lineWidth = 2;
-    ctx.strokeRect(layout.x(current) - 1, layout.y(current) - 1, layout.side + 2, layout.side + 2);
+  });
+  return { canvas, layout, shown, width, height };
+}
+
+/** The tile of a filmstrip layer that shows frame `current` (the nearest shown frame), or −1. */
+export function filmstripTile(layer, current) {
+  const { shown } = layer;
+  if (!(current >= 0) || current > shown[shown.length - 1]) return -1;
+  let best = 0;
+  for (let i = 1; i < shown.length; i++) if (Math.abs(shown[i] - current) < Math.abs(shown[best] - current)) best = i;
+  return best;
+}
+
+/**
+ * A filmstrip layer into ctx (its CSS px box from (0, 0)), with the tile of frame `current` outlined
+ * and its step number highlighted: the same pixels as drawing every tile, for the cost of one copy.
+ */
+export function drawFilmstripCursor(ctx, layer, current) {
+  const { layout, shown } = layer;
+  ctx.drawImage(layer.canvas, 0, 0, layer.width, layer.height);
+  const i = filmstripTile(layer, current);
+  if (i < 0) return;
+  const x = layout.x(i),
+    y = layout.y(i);
+  ctx.save();
+  // The step number again in the highlight colour, over a cleared label cell (its neighbours' labels,
+  // which may reach into the cell when tiles are narrow, redrawn inside it).
+  ctx.beginPath();
+  ctx.rect(x - TILE_GAP / 2, y + layout.side, layout.side + TILE_GAP, LABEL_PX);
+  ctx.clip();
+  ctx.clearRect(x - TILE_GAP / 2, y + layout.side, layout.side + TILE_GAP, LABEL_PX);
+  ctx.font = TICK_FONT;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const j of [i - 1, i, i + 1]) {
+    if (j < 0 || j >= shown.length) continue;
+    ctx.fillStyle = j === i ? HIGHLIGHT_COLOR : MUTED_COLOR;
+    ctx.fillText(String(shown[j]), layout.x(j) + layout.side / 2, layout.y(j) + layout.side + 1);
   }
   ctx.restore();
-  return layout;
+  ctx.save();
+  ctx.strokeStyle = HIGHLIGHT_COLOR;
+  ctx.lineWidth = 2;
+  ctx.strokeRect(x - 1, y - 1, layout.side + 2, layout.side + 2);
+  ctx.restore();
+}
+
+/**
+ * The filmstrip in one call: frame t of sample `sample` for every t (frames: Float32Array (F, n, 64)),
+ * in tiles with their step numbers, the `current` frame outlined. Returns the layer (its `layout` and
+ * `shown` frames); views that redraw often keep the layer and call drawFilmstripCursor.
+ */
+export function drawFilmstrip(ctx, width, height, frames, n, sample, current) {
+  const layer = filmstripLayer(width, height, frames, n, sample, ctx.canvas.width, ctx.canvas.height);
+  drawFilmstripCursor(ctx, layer, current);
+  return layer;
 }
 
 /** Frame t of every one of n samples (frames: Float32Array (F, n, 64)) as a grid of tiles. */
