@@ -139,11 +139,25 @@ sf_status sf_model_create(sf_model **out, const sf_net_config *cfg) {
 
 void sf_model_free(sf_model *m) { free(m); }
 
+static int any_dataset_has_dim(int D) {
+    for (int id = 0; id < SF_DATA_COUNT; id++)
+        if (sf_data_dim(id) == D) return 1;
+    return 0;
+}
+
+/* Why a model without a training dataset cannot train: none of its dimension exists, or (a model read
+ * from a file saved without one) none was set. */
+static sf_status no_dataset(const sf_model *m) {
+    if (!any_dataset_has_dim(m->net.D)) return sf__fail(SF_EINVAL, SF__NO_DATASET_FMT, m->net.D);
+    return sf__fail(SF_EINVAL, "the model has no training dataset: set one with sf_model_set_train");
+}
+
 sf_status sf__check_train_config(const sf_train_config *c, int D, int with_dataset, int cond) {
     if (!c) return sf__fail(SF_EINVAL, "train config is NULL");
     if (with_dataset) {
         int dim = sf_data_dim(c->dataset);
         if (dim == 0) return sf__fail(SF_EINVAL, "unknown dataset id %d", c->dataset);
+        if (dim != D && !any_dataset_has_dim(D)) return sf__fail(SF_EINVAL, SF__NO_DATASET_FMT, D);
         if (dim != D)
             return sf__fail(SF_EINVAL, "dataset %d has dimension %d but the model's is %d", c->dataset, dim, D);
     }
@@ -374,7 +388,7 @@ void sf_model_step_cancel(sf_model *m) {
 sf_status sf_model_step_begin(sf_model *m) {
     if (!m) return sf__fail(SF_EINVAL, "model is NULL");
     sf_model_step_cancel(m);
-    if (!m->has_dataset) return sf__fail(SF_EINVAL, "no dataset has dimension %d: set one before training", m->net.D);
+    if (!m->has_dataset) return no_dataset(m);
     if (m->tc.dataset == SF_DATA_DIGITS && !sf__digits_ready()) return sf__fail(SF_EINVAL, SF__DIGITS_NOT_LOADED);
     if ((unsigned long long)m->step >= SF_MAX_STEP_COUNT)
         return sf__fail(SF_EINVAL,
@@ -446,7 +460,7 @@ sf_status sf_model_train(sf_model *m, int steps, float *losses) {
     if (!m) return sf__fail(SF_EINVAL, "model is NULL");
     if (steps < 0) return sf__fail(SF_EINVAL, "steps must be >= 0, got %d", steps);
     sf_model_step_cancel(m);
-    if (!m->has_dataset) return sf__fail(SF_EINVAL, "no dataset has dimension %d: set one before training", m->net.D);
+    if (!m->has_dataset) return no_dataset(m);
     if (m->tc.dataset == SF_DATA_DIGITS && !sf__digits_ready()) return sf__fail(SF_EINVAL, SF__DIGITS_NOT_LOADED);
     for (int s = 0; s < steps; s++) {
         int done = 0;

@@ -17,6 +17,11 @@ int sf__digits_ready(void);
 /* The digits table's pixels (rows, 64) and labels (rows), or NULL while it is not loaded. */
 const unsigned char *sf__digits_pixels(void);
 const unsigned char *sf__digits_labels(void);
+/* The one message for a model whose dimension D no dataset has (a printf format taking D): the same
+ * from sf_model_set_train, sf_model_train and sf_model_step_begin, and from the JS API. */
+#define SF__NO_DATASET_FMT                                                                                             \
+    "no dataset has dimension %d (the datasets have D = 2, digits D = 64; painted points D = 2): "                     \
+    "train this model with sf_model_loss_grad on your own data"
 #define SF__DIGITS_NOT_LOADED "the digits table is not loaded: give it to sf_data_load_digits first"
 
 #endif

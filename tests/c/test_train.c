@@ -235,7 +235,15 @@ static void test_public_api_rejects_bad_input(void) {
     /* A model of a dimension no dataset has trains only after a dataset is set — and none fits. */
     sf_net_config odd = sf_net_config_default(5);
     EXPECT(sf_model_create(&m, &odd) == SF_OK, "%s", sf_error());
-    EXPECT(sf_model_train(m, 1, NULL) == SF_EINVAL && strstr(sf_error(), "dataset"), "trained without a dataset");
+    /* One message wherever it is met, naming D and the way out. */
+    const char *no_dataset = "no dataset has dimension 5 (the datasets have D = 2, digits D = 64; painted points "
+                             "D = 2): train this model with sf_model_loss_grad on your own data";
+    EXPECT(sf_model_train(m, 1, NULL) == SF_EINVAL && strcmp(sf_error(), no_dataset) == 0, "train: %s", sf_error());
+    EXPECT(sf_model_step_begin(m) == SF_EINVAL && strcmp(sf_error(), no_dataset) == 0, "step: %s", sf_error());
+    sf_train_config five = sf_train_config_default(SF_DATA_SWISS_ROLL);
+    EXPECT(sf_model_set_train(m, &five) == SF_EINVAL && strcmp(sf_error(), no_dataset) == 0, "set: %s", sf_error());
+    five.dataset = SF_DATA_POINTS;
+    EXPECT(sf_model_set_train(m, &five) == SF_EINVAL && strcmp(sf_error(), no_dataset) == 0, "set: %s", sf_error());
     sf_model_free(m);
     EXPECT(strcmp(sf_status_name(SF_ENONFINITE), "not finite") == 0, "status name");
 }

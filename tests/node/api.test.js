@@ -608,3 +608,22 @@ test('samplers_over_a_datasets_exact_score_and_reference_draws_run_in_the_core',
   assert.ok(Math.abs(near0 / 2000 - 0.5) < 5 * Math.sqrt(0.25 / 2000), `${near0} of 2000 near the first point`);
   assert.throws(() => sf.pointsSample({ points, n: 2, noise: -1 }), /noise must be finite and >= 0/);
 });
+
+test('a_model_of_a_dimension_no_dataset_has_says_so_the_same_way_everywhere', async () => {
+  const sf = await createScorefield();
+  const model = sf.createModel({ dim: 3 });
+  const message =
+    'scorefield: invalid argument: no dataset has dimension 3 (the datasets have D = 2, digits D = 64; ' +
+    'painted points D = 2): train this model with sf_model_loss_grad on your own data';
+  // Every way towards training it: train, a step in pieces, a setting changed, a dataset of another D.
+  assert.throws(() => model.train(1), { message });
+  assert.throws(() => model.beginStep(), { message });
+  assert.throws(() => model.configureTraining({ lr: 0.01 }), { message });
+  assert.throws(() => model.configureTraining({ dataset: 'swiss_roll' }), { message });
+  assert.throws(() => model.configureTraining({ dataset: 'points' }), { message });
+  assert.equal(model.trainingConfig().dataset, null);
+  assert.equal(model.stepCount, 0);
+  // It still scores and samples.
+  assert.equal(model.score(new Float32Array(6)).length, 6);
+  model.dispose();
+});

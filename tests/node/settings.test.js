@@ -356,3 +356,45 @@ test('the_origin_allow_list_takes_only_http_origins', () => {
   }
   assert.deepEqual([...allowedOrigins(undefined, own).origins], [own]);
 });
+
+// Issue 15: integers a wasm i32 argument would wrap (2^31, 2^32 + 8 arrives as 8) or a double would
+// round (2^53 + 2) never pass as something else. In a link, an iframe's address, a widget attribute, a
+// postMessage `set` (a number: the widget's set() coerces it, web/embed/scorefield-widget.js) and the
+// page's own form: the value is the row's maximum with a notice naming the number, or refused.
+test('integers_of_2_pow_31_32_and_53_are_clamped_by_value_in_links_attributes_and_messages_never_wrapped', () => {
+  const BIG = [2 ** 31, 2 ** 32, 2 ** 32 + 8, 2 ** 53, 2 ** 53 + 2];
+  const expect = (row, big, read, where) => {
+    const context = `${where}: ${row.name} = ${big}`;
+    assert.equal(read.value, Math.min(big, row.max), context);
+    if (big > row.max)
+      assert.ok(
+        read.notices.some((n) => n.includes(String(big))),
+        `${context}: ${read.notices}`,
+      );
+    else assert.deepEqual(read.notices, [], context);
+  };
+  let checked = 0;
+  for (const row of SETTINGS.filter((r) => r.type === 'integer')) {
+    for (const big of BIG) {
+      const link = readPageAddress('', `#exact.${paramName(row.name)}=${big}`);
+      expect(row, big, { value: link.runs.exact?.[row.name], notices: link.notices }, 'link');
+      const form = parseSetting(row, big);
+      if (big > row.max) assert.match(form.error, /must be between/, `form: ${row.name} = ${big}`);
+      else assert.equal(form.value, big);
+      checked++;
+    }
+  }
+  for (const row of WIDGET_ROWS.filter((r) => r.type === 'integer')) {
+    const key = paramName(row.name);
+    for (const big of BIG) {
+      const frame = readFrameAddress('', `#${key}=${big}`, WIDGET_ROWS);
+      expect(row, big, { value: frame.values[row.name], notices: frame.notices }, 'iframe address');
+      const attrs = readAttributes((name) => (name === key ? String(big) : null), WIDGET_ROWS);
+      expect(row, big, { value: attrs.values[row.name], notices: attrs.notices }, 'attribute');
+      const message = coerceSetting(row, big, key);
+      expect(row, big, { value: message.value, notices: message.notice ? [message.notice] : [] }, 'postMessage');
+      checked++;
+    }
+  }
+  assert.ok(checked >= 20, `${checked} cases`);
+});

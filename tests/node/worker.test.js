@@ -8,7 +8,7 @@
 // through structuredClone as they would between threads. Run `./build-wasm.sh` first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FROM_WORKER, TO_WORKER, NCSN_TO_WORKER } from '../../web/worker/protocol.js';
+import { FROM_WORKER, TO_WORKER, NCSN_TO_WORKER, NCSN_FROM_WORKER } from '../../web/worker/protocol.js';
 
 // A trap on demand: the core's training exports (whole steps, or a step's pieces) throw
 // WebAssembly.RuntimeError once when asked.
@@ -431,6 +431,51 @@ test('a_long_step_runs_in_pieces_with_progress_and_the_same_loss', async () => {
   model.configureTraining({ dataset: 'swiss_roll', objective: 'exact', batch: 8192, lr: heavy.lr });
   assert.deepEqual(losses.losses, model.train(1), 'the loss of train(1)');
   model.dispose();
+});
+
+// Work whose cost grows with a setting (a field's grid, chains × steps, a quality reading over the
+// ladder's levels, the true score's grid) is announced: BUSY, then IDLE, then the answer, so the
+// page's heartbeat (web/app/engine.js) never stops a worker doing it. BUSY and IDLE pair up, never nested.
+function assertAnnounced(from, answer, what) {
+  const after = outbox.slice(from);
+  const at = after.indexOf(answer);
+  const busy = after.findIndex((m) => m.type === FROM_WORKER.BUSY && m.what === what);
+  const idle = after.findIndex((m, i) => i > busy && m.type === FROM_WORKER.IDLE && m.what === what);
+  assert.ok(busy >= 0 && busy < idle && idle < at, `${what}: BUSY, IDLE, answer (${after.map((m) => m.type)})`);
+  let depth = 0;
+  for (const m of after) {
+    if (m.type === FROM_WORKER.BUSY) depth++;
+    if (m.type === FROM_WORKER.IDLE) depth--;
+    assert.ok(depth === 0 || depth === 1, `${what}: BUSY and IDLE pair up`);
+  }
+}
+
+test('views_and_quality_readings_are_announced_as_long_jobs', async () => {
+  await configure('v', SETTINGS);
+  let from = outbox.length;
+  send({ type: TO_WORKER.FIELD, run: 'v', gridId: 'g', grid: { ...grid, nx: 64, ny: 64 } });
+  let answer = await next((m) => m.type === FROM_WORKER.FIELD && m.run === 'v', from, 'FIELD');
+  assert.equal(answer.scores.length, 2 * 64 * 64);
+  assertAnnounced(from, answer, TO_WORKER.FIELD);
+
+  from = outbox.length;
+  const starts = new Float32Array(2 * 50);
+  send({ type: TO_WORKER.CHAINS, run: 'v', viewId: 'c', starts, langevin: { ...langevin, steps: 200 } });
+  answer = await next((m) => m.type === FROM_WORKER.CHAINS && m.run === 'v', from, 'CHAINS');
+  assertAnnounced(from, answer, TO_WORKER.CHAINS);
+
+  from = outbox.length;
+  send({ type: NCSN_TO_WORKER.TRUE_FIELD, requestId: 77, dataset: 'mixture', grid, sigma: 0.1 });
+  answer = await next((m) => m.type === NCSN_FROM_WORKER.TRUE_FIELD && m.requestId === 77, from, 'TRUE_FIELD');
+  assertAnnounced(from, answer, NCSN_TO_WORKER.TRUE_FIELD);
+
+  const ncsn = { ...SETTINGS, dataset: 'moons', objective: 'ncsn', sigmaMax: 1, sigmaMin: 0.05, levels: 10 };
+  assert.equal((await configure('n', { ...ncsn, edEvery: 5 })).type, FROM_WORKER.STATE);
+  from = outbox.length;
+  await step('n', 5);
+  answer = await next((m) => m.type === NCSN_FROM_WORKER.QUALITY && m.run === 'n' && m.step === 5, from, 'QUALITY');
+  assertAnnounced(from, answer, NCSN_FROM_WORKER.QUALITY);
+  await alive();
 });
 
 test('a_wasm_trap_is_reported_and_closes_the_worker', async () => {

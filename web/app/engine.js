@@ -26,8 +26,9 @@ const READY_TIMEOUT_MS = 20000; // ms
 const HEARTBEAT_MS = 200;
 const DEAD_AFTER_MS = 600; // a dead worker is noticed within HEARTBEAT_MS + DEAD_AFTER_MS
 const LATE_TIMER_MS = 500;
-// A worker that announced a long job (FROM_WORKER.BUSY: digit samples, the sampler comparison) has
-// this long before its silence counts; IDLE (the job ended) or its next PONG ends the grace.
+// A worker that announced a long job (FROM_WORKER.BUSY: a field, chains, digit samples, a quality
+// reading, the sampler comparison; web/worker/long-job.js) has this long before its silence counts;
+// IDLE (the job ended) or its next PONG ends the grace.
 const BUSY_GRACE_MS = 30000;
 const CHECKPOINT_MS = 2000; // a weights file of every training run this often
 // More restarts than this within RESTART_WINDOW_MS means the worker dies of something it meets again

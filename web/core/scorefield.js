@@ -743,6 +743,9 @@ export class Model {
       );
     const current = this.trainingConfig();
     const c = { ...current, ...changes };
+    // A model with no dataset (one of a dimension no dataset has) meets the core's own message, the
+    // one train() gives: 0 steps check the dataset first and change nothing.
+    if (c.dataset === null) this.#sf.check(this.#sf.exports.sfw_model_train(m, 0, 0));
     const datasetId = enumValue(DATASETS, 'dataset', c.dataset);
     if (changes.dataset !== undefined && changes.dataset !== current.dataset) {
       const d = this.#defaults.train[c.dataset];

@@ -124,7 +124,8 @@ function noiseConditionalCore(sf, state) {
  * overrides below must not depend on anything set there (the painted points are captured in the core).
  */
 export class NcsnTrainer extends RunTrainer {
-  constructor(sf, name, settings, post) {
+  /** post: the worker's postMessage; longJob(what, fn): runs fn announced to the heartbeat (long-job.js). */
+  constructor(sf, name, settings, post, longJob = (what, fn) => fn()) {
     const pending = pendingPoints.get(name);
     pendingPoints.delete(name);
     const state = { points: pending?.length > 0 ? pending.slice() : null, pointsVersion: 0 };
@@ -132,6 +133,7 @@ export class NcsnTrainer extends RunTrainer {
     this.core = sf;
     this.painted = state; // not `state`: that is RunTrainer's STATE message
     this.post = post;
+    this.longJob = longJob;
     this.flow = null;
     this.references = new Map(); // cache key → { fresh, floor }
   }
@@ -360,6 +362,12 @@ export class NcsnTrainer extends RunTrainer {
     const every = this.settings.edEvery;
     this.lastProbeStep = this.step;
     this.probeAt = (Math.floor(this.step / every) + 1) * every;
+    // Its cost grows with the ladder's levels (PROBE_STEPS each): announced as a long job.
+    this.post(this.longJob(NCSN_FROM_WORKER.QUALITY, () => this.#probe()));
+  }
+
+  // The quality reading at this step: a QUALITY message (with `error` when the chains diverged).
+  #probe() {
     const ref = this.#reference(PROBE_CHAINS);
     const message = {
       type: NCSN_FROM_WORKER.QUALITY,
@@ -384,7 +392,7 @@ export class NcsnTrainer extends RunTrainer {
     } catch (err) {
       message.error = err.message; // an untrained network can send chains off to infinity: say so, train on
     }
-    this.post(message);
+    return message;
   }
 
   // Fresh data of the run's dataset (n points) and the true-vs-true floor, cached per dataset, size
@@ -460,7 +468,9 @@ export function handleNcsn(msg, { sf, trainerOf, post, longJob }) {
       ncsnTrainer(trainerOf(msg.run)).stopFlow();
       return true;
     case NCSN_TO_WORKER.TRUE_FIELD: {
-      const scores = sf.dataScore({ dataset: msg.dataset, points: gridPoints(msg.grid), sigma: msg.sigma });
+      const scores = longJob(msg.type, () =>
+        sf.dataScore({ dataset: msg.dataset, points: gridPoints(msg.grid), sigma: msg.sigma }),
+      );
       post(
         { type: NCSN_FROM_WORKER.TRUE_FIELD, requestId: msg.requestId, dataset: msg.dataset, sigma: msg.sigma, scores },
         [scores.buffer],

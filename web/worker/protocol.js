@@ -86,9 +86,9 @@ export const FROM_WORKER = Object.freeze({
   LOADED: 'loaded',
   // { seq } — the answer to PING.
   PONG: 'pong',
-  // { what } — a job that may block the worker for seconds starts (digit samples, the sampler
-  // comparison): pings wait until it ends, so the Engine gives the heartbeat more time until the
-  // next PONG.
+  // { what } — a job whose cost grows with a setting starts (a field, chains, digit samples, a quality
+  // reading, the true score's field, the sampler comparison; web/worker/long-job.js): pings wait until
+  // it ends, so the Engine gives the heartbeat more time until IDLE or the next PONG.
   BUSY: 'busy',
   // { what } — that job ended.
   IDLE: 'idle',

@@ -11,6 +11,7 @@ import { createScorefield } from '../core/scorefield.js';
 import { TO_WORKER, FROM_WORKER } from './protocol.js';
 import { checkMessage } from './check.js';
 import { RunTrainer } from './trainer.js';
+import { longJobs } from './long-job.js';
 import { NcsnTrainer, handleNcsn, isNcsnSettings, ncsnTick } from './ncsn.js';
 
 // One training chunk lasts about this long: short enough that PAUSE, settings and view requests are
@@ -181,28 +182,22 @@ function serveViews(training) {
   nextViewAt = training ? performance.now() + spent * (1 / VIEW_TIME_FRACTION - 1) : 0;
 }
 
-// Jobs that may block for seconds (hundreds of annealed steps on many digit chains): the page's
-// heartbeat is told first, so that it does not take the silence for a dead worker.
-function longJob(what, fn) {
-  post({ type: FROM_WORKER.BUSY, what });
-  try {
-    return fn();
-  } finally {
-    post({ type: FROM_WORKER.IDLE, what });
-  }
-}
+// Jobs whose cost grows with a setting (a field's grid, chains × steps, digit samples, a quality
+// reading, the sampler comparison) may block for seconds: the page's heartbeat is told first
+// (BUSY, then IDLE), so that it does not take the silence for a dead worker (long-job.js).
+const longJob = longJobs(post);
 
 function serveView(request) {
   const trainer = trainerOf(request.run);
   const stamp = { run: request.run, generation: trainer.generation, step: trainer.step };
   switch (request.type) {
     case TO_WORKER.FIELD: {
-      const scores = trainer.field(request.grid);
+      const scores = longJob(request.type, () => trainer.field(request.grid));
       post({ type: FROM_WORKER.FIELD, ...stamp, gridId: request.gridId, scores }, [scores.buffer]);
       break;
     }
     case TO_WORKER.CHAINS: {
-      const result = trainer.chains(request.starts, request.langevin);
+      const result = longJob(request.type, () => trainer.chains(request.starts, request.langevin));
       post({ type: FROM_WORKER.CHAINS, ...stamp, viewId: request.viewId, ...result }, [result.frames.buffer]);
       break;
     }
@@ -252,7 +247,9 @@ async function init({ simd, digits }) {
 }
 
 function newTrainer(name, settings) {
-  return isNcsnSettings(settings) ? new NcsnTrainer(sf, name, settings, post) : new RunTrainer(sf, name, settings);
+  return isNcsnSettings(settings)
+    ? new NcsnTrainer(sf, name, settings, post, longJob)
+    : new RunTrainer(sf, name, settings);
 }
 
 function handle(msg) {
