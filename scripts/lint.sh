@@ -2,7 +2,8 @@
 # The checks that keep the code in one style and catch what a compiler would: clang-format over the
 # C (src/, tests/, bench/, tools/*.c; the generated tables excepted), Prettier and ESLint over the
 # JavaScript, and TypeScript's checker over the JSDoc types of web/core/, web/worker/ and tools/
-# (tsconfig.json). All from Debian's clang-format and the npm packages pinned in package-lock.json.
+# (tsconfig.json), with the worker messages' types checked against check.js (scripts/gen-messages.mjs).
+# All from Debian's clang-format and the npm packages pinned in package-lock.json.
 # `scripts/lint.sh --fix` rewrites the files instead of failing on them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,5 +29,6 @@ fi
 if [ -f tsconfig.json ]; then
   echo "tsc --checkJs"
   scripts/vendor.sh # the type check follows web/render/animation.js into web/vendor/
+  node scripts/gen-messages.mjs --check # the worker messages' types, generated from check.js's shapes
   npx tsc -p tsconfig.json
 fi

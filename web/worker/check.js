@@ -22,30 +22,45 @@ const MAX_BUDGET_MS = 10000; // a MEASURE cell's time budget
 const MAX_SETTINGS = 64; // keys in a settings object
 
 // ---- field checkers: each returns '' when the value fits, else what it should be --------------------
+// Each also carries `.ts`, the TypeScript type of what it accepts: scripts/gen-messages.mjs writes the
+// message types (web/worker/messages.d.ts) from these shapes, so the types and the checks are one copy.
+
+/** @template {Function} F @param {string} ts @param {F} check @returns {F & { ts: string }} */
+const typed = (ts, check) => Object.assign(check, { ts });
 
 const isPlain = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v);
 
-const name = (v) =>
-  typeof v === 'string' && v.length >= 1 && v.length <= MAX_NAME ? '' : `a string of 1 to ${MAX_NAME} characters`;
-const id = (v) =>
-  (Number.isSafeInteger(v) && v >= 0) || name(v) === '' ? '' : 'an id (a non-negative integer or a short string)';
-const int = (lo, hi) => (v) => integerProblem(v, lo, hi);
-const finite = (v) => (Number.isFinite(v) ? '' : 'a finite number');
-const bool = (v) => (typeof v === 'boolean' ? '' : 'true or false');
-const oneOf =
-  (...values) =>
-  (v) =>
-    values.includes(v) ? '' : `one of ${values.map((x) => `'${x}'`).join(', ')}`;
-const floats = (v) =>
-  v instanceof Float32Array && v.length <= MAX_FLOATS ? '' : `a Float32Array of at most ${MAX_FLOATS} numbers`;
-const bytes = (v) =>
-  v instanceof Uint8Array && v.length <= MAX_BYTES ? '' : `a Uint8Array of at most ${MAX_BYTES} bytes`;
-const names = (v) =>
-  Array.isArray(v) && v.length <= MAX_SETTINGS && v.every((x) => name(x) === '') ? '' : 'an array of names';
-const optional = (check) => (v) => (v === undefined ? '' : check(v));
+const name = typed('string', (v) =>
+  typeof v === 'string' && v.length >= 1 && v.length <= MAX_NAME ? '' : `a string of 1 to ${MAX_NAME} characters`,
+);
+const id = typed('number | string', (v) =>
+  (Number.isSafeInteger(v) && v >= 0) || name(v) === '' ? '' : 'an id (a non-negative integer or a short string)',
+);
+const int = (lo, hi) => typed('number', (v) => integerProblem(v, lo, hi));
+const finite = typed('number', (v) => (Number.isFinite(v) ? '' : 'a finite number'));
+const bool = typed('boolean', (v) => (typeof v === 'boolean' ? '' : 'true or false'));
+const oneOf = (...values) =>
+  typed(values.map((x) => `'${x}'`).join(' | '), (v) =>
+    values.includes(v) ? '' : `one of ${values.map((x) => `'${x}'`).join(', ')}`,
+  );
+const floats = typed('Float32Array', (v) =>
+  v instanceof Float32Array && v.length <= MAX_FLOATS ? '' : `a Float32Array of at most ${MAX_FLOATS} numbers`,
+);
+const bytes = typed('Uint8Array', (v) =>
+  v instanceof Uint8Array && v.length <= MAX_BYTES ? '' : `a Uint8Array of at most ${MAX_BYTES} bytes`,
+);
+const names = typed('string[]', (v) =>
+  Array.isArray(v) && v.length <= MAX_SETTINGS && v.every((x) => name(x) === '') ? '' : 'an array of names',
+);
+const optional = (check) =>
+  Object.assign((v, path) => (v === undefined ? '' : check(v, path)), {
+    ts: check.ts,
+    optional: true,
+    nested: check.nested,
+  });
 
 // A settings object: its values are the core's to check, but they must be plain data of a few keys.
-const settings = (v) => {
+const settings = typed('Record<string, number | string | boolean | null | undefined>', (v) => {
   if (!isPlain(v) || Object.keys(v).length > MAX_SETTINGS) return `an object of at most ${MAX_SETTINGS} settings`;
   for (const [key, value] of Object.entries(v)) {
     const ok =
@@ -57,7 +72,7 @@ const settings = (v) => {
     if (!ok) return `an object of numbers, strings and booleans (its '${key.slice(0, MAX_NAME)}' is not)`;
   }
   return '';
-};
+});
 
 // A nested object, checked field by field; the first misfit names its path.
 const object = (shape) => {
@@ -71,9 +86,16 @@ const object = (shape) => {
     }
     return null;
   };
-  check.nested = true;
-  return check;
+  return Object.assign(check, { nested: true, ts: tsObject(shape) });
 };
+
+/** The TypeScript text of an object type of these fields (`{ a: number; b?: string }`). */
+export function tsObject(shape, indent = '') {
+  const fields = Object.entries(shape).map(
+    ([key, check]) => `${indent}  ${key}${check.optional ? '?' : ''}: ${check.ts};`,
+  );
+  return `{\n${fields.join('\n')}\n${indent}}`;
+}
 
 function fieldMisfit(check, value, path) {
   if (check.nested) return check(value, path);
@@ -81,8 +103,8 @@ function fieldMisfit(check, value, path) {
   return expected ? { path, expected } : null;
 }
 
-// The shapes of every message type for a module of these limits (sf.limits).
-function shapesFor(limits) {
+/** The shapes of every message type for a module of these limits (sf.limits): type → { field: checker }. */
+export function shapesFor(limits) {
   const seed = int(0, limits.seed);
   const MAX_STEPS = limits.steps; // Langevin steps, training steps in one STEP
   const grid = object({
@@ -128,12 +150,14 @@ function shapesFor(limits) {
     [TO_WORKER.SAMPLES]: { run: name, viewId: id, n: int(1, MAX_COUNT), seed, langevin },
     [TO_WORKER.MEASURE]: {
       requestId: id,
-      budgetMs: (v) =>
+      budgetMs: typed('number', (v) =>
         Number.isFinite(v) && v > 0 && v <= MAX_BUDGET_MS ? '' : `a number of ms from 0 to ${MAX_BUDGET_MS}`,
-      cells: (v) =>
+      ),
+      cells: typed(`Array<${cell.ts}>`, (v) =>
         Array.isArray(v) && v.length >= 1 && v.length <= MAX_CELLS && v.every((c) => !cell(c, ''))
           ? ''
           : `an array of 1 to ${MAX_CELLS} { dim, objective } cells`,
+      ),
     },
     [TO_WORKER.SAVE]: { run: name, requestId: id },
     [TO_WORKER.LOAD]: { run: name, requestId: id, bytes, offered: object({ datasets: names, objectives: names }) },

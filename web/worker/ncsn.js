@@ -447,6 +447,8 @@ export function isNcsnSettings(settings) {
  * Handles an NCSN_TO_WORKER message; returns false for any other type. ctx: { sf, trainerOf, post,
  * longJob } (longJob(what, fn): runs fn after telling the page's heartbeat it may take seconds).
  * Throws (the worker reports it as ERROR naming the request) on bad input.
+ * @param {import('./messages.js').ToWorkerMessage} msg a message check.js has accepted
+ * @param {{ sf: any, trainerOf: (run: string) => any, post: Function, longJob: Function }} ctx
  */
 export function handleNcsn(msg, { sf, trainerOf, post, longJob }) {
   switch (msg.type) {

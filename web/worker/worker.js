@@ -187,6 +187,7 @@ function serveViews(training) {
 // (BUSY, then IDLE), so that it does not take the silence for a dead worker (long-job.js).
 const longJob = longJobs(post);
 
+/** @param {import('./messages.js').FieldMessage | import('./messages.js').ChainsMessage | import('./messages.js').SamplesMessage} request */
 function serveView(request) {
   const trainer = trainerOf(request.run);
   const stamp = { run: request.run, generation: trainer.generation, step: trainer.step };
@@ -207,7 +208,7 @@ function serveView(request) {
       break;
     }
     default:
-      throw new Error(`unknown view request '${request.type}'`);
+      throw new Error(`unknown view request '${/** @type {{ type: string }} */ (request).type}'`);
   }
 }
 
@@ -236,6 +237,7 @@ function measureOne() {
 
 // ---- messages from the page -----------------------------------------------------------------------
 
+/** @param {import('./messages.js').InitMessage} msg */
 async function init({ simd, digits }) {
   try {
     sf = await createScorefield({ simd, digits: digits !== 'lazy' });
@@ -252,6 +254,7 @@ function newTrainer(name, settings) {
     : new RunTrainer(sf, name, settings);
 }
 
+/** @param {import('./messages.js').ToWorkerMessage} msg a message check.js has accepted */
 function handle(msg) {
   if (msg.type === TO_WORKER.INIT) {
     if (sf || initStarted) throw new Error('the core is already loaded (INIT comes once)');
