@@ -57,6 +57,7 @@ const optional = (check) =>
     ts: check.ts,
     optional: true,
     nested: check.nested,
+    inner: check,
   });
 
 // A settings object: its values are the core's to check, but they must be plain data of a few keys.
@@ -74,8 +75,11 @@ const settings = typed('Record<string, number | string | boolean | null | undefi
   return '';
 });
 
-// A nested object, checked field by field; the first misfit names its path.
-const object = (shape) => {
+// A nested object, checked field by field; the first misfit names its path. A `typeName` makes it a
+// named type of messages.d.ts (shared by the messages that carry it) instead of an inline one, and a
+// named `base` object lends it its fields (the type `extends` it).
+const object = (ownShape, typeName = '', base = null) => {
+  const shape = { ...base?.shape, ...ownShape };
   const check = (v, path) => {
     if (!isPlain(v)) return { path, expected: 'an object' };
     for (const [key, fieldCheck] of Object.entries(shape)) {
@@ -86,7 +90,7 @@ const object = (shape) => {
     }
     return null;
   };
-  return Object.assign(check, { nested: true, ts: tsObject(shape) });
+  return Object.assign(check, { nested: true, shape, ownShape, base, typeName, ts: typeName || tsObject(shape) });
 };
 
 /** The TypeScript text of an object type of these fields (`{ a: number; b?: string }`). */
@@ -107,34 +111,22 @@ function fieldMisfit(check, value, path) {
 export function shapesFor(limits) {
   const seed = int(0, limits.seed);
   const MAX_STEPS = limits.steps; // Langevin steps, training steps in one STEP
-  const grid = object({
-    xmin: finite,
-    xmax: finite,
-    ymin: finite,
-    ymax: finite,
-    nx: int(1, MAX_GRID),
-    ny: int(1, MAX_GRID),
-  });
-  const fieldGrid = object({
-    xmin: finite,
-    xmax: finite,
-    ymin: finite,
-    ymax: finite,
-    nx: int(1, MAX_GRID),
-    ny: int(1, MAX_GRID),
-    sigma: optional(finite),
-  });
-  const box = object({ xmin: finite, xmax: finite, ymin: finite, ymax: finite });
+  const box = object({ xmin: finite, xmax: finite, ymin: finite, ymax: finite }, 'Box');
+  const grid = object({ nx: int(1, MAX_GRID), ny: int(1, MAX_GRID) }, 'Grid', box);
+  const fieldGrid = object({ sigma: optional(finite) }, 'FieldGrid', grid);
   // The plain sampler's settings (CHAINS, SAMPLES), or the annealed sampler's { steps, eps, seed } that
   // an NCSN run's SAMPLES carries in the same place.
-  const langevin = object({
-    eps: finite,
-    steps: int(0, MAX_STEPS),
-    decay: optional(finite),
-    temperature: optional(finite),
-    seed: optional(seed),
-  });
-  const cell = object({ dim: int(1, limits.dim), objective: name });
+  const langevin = object(
+    {
+      eps: finite,
+      steps: int(0, MAX_STEPS),
+      decay: optional(finite),
+      temperature: optional(finite),
+      seed: optional(seed),
+    },
+    'LangevinSettings',
+  );
+  const cell = object({ dim: int(1, limits.dim), objective: name }, 'MeasureCell');
 
   // type → { field: checker }. A field not listed is ignored (and never read by the handlers).
   return {
@@ -153,10 +145,13 @@ export function shapesFor(limits) {
       budgetMs: typed('number', (v) =>
         Number.isFinite(v) && v > 0 && v <= MAX_BUDGET_MS ? '' : `a number of ms from 0 to ${MAX_BUDGET_MS}`,
       ),
-      cells: typed(`Array<${cell.ts}>`, (v) =>
-        Array.isArray(v) && v.length >= 1 && v.length <= MAX_CELLS && v.every((c) => !cell(c, ''))
-          ? ''
-          : `an array of 1 to ${MAX_CELLS} { dim, objective } cells`,
+      cells: Object.assign(
+        typed(`Array<${cell.ts}>`, (v) =>
+          Array.isArray(v) && v.length >= 1 && v.length <= MAX_CELLS && v.every((c) => !cell(c, ''))
+            ? ''
+            : `an array of 1 to ${MAX_CELLS} { dim, objective } cells`,
+        ),
+        { inner: cell },
       ),
     },
     [TO_WORKER.SAVE]: { run: name, requestId: id },
