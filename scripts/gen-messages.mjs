@@ -69,5 +69,7 @@ if (process.argv.includes('--check')) {
   }
 } else {
   writeFileSync(target, text);
-  process.stdout.write(`web/worker/messages.d.ts: ${text.match(/^export interface \w+Message /gm).length} message types\n`);
+  process.stdout.write(
+    `web/worker/messages.d.ts: ${text.match(/^export interface \w+Message /gm).length} message types\n`,
+  );
 }
