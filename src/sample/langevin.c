@@ -69,28 +69,14 @@ sf_status sf__langevin_run(const sf__scorer *sc, float sigma, float *out, const 
     return SF_OK;
 }
 
-typedef struct fn_ctx {
-    sf_score_fn fn;
-    void *ctx;
-    int dim;
-    float s[SF__FN_CHUNK_FLOATS];
-} fn_ctx;
-
-static const float *fn_chunk(void *ctx, const float *x, int n, float sigma) {
-    fn_ctx *f = ctx;
-    (void)sigma;
-    return f->fn(f->ctx, f->s, x, n, f->dim) == 0 ? f->s : NULL;
-}
-
 sf_status sf_langevin_fn(sf_score_fn fn, void *ctx, int dim, float *out, const float *x0, int n,
                          const sf_langevin_config *lc, int keep_all) {
     if (!fn) return sf__fail(SF_EINVAL, "score function is NULL");
     if (dim < 1 || dim > SF_MAX_DIM) return sf__fail(SF_EINVAL, "dimension must be 1..%d, got %d", SF_MAX_DIM, dim);
     sf_status st = sf__langevin_check(lc, n, out, x0);
     if (st) return st;
-    fn_ctx f;
-    f.fn = fn, f.ctx = ctx, f.dim = dim;
-    sf__scorer sc = {fn_chunk, &f, dim, SF__FN_CHUNK_FLOATS / dim};
+    sf__fn_scorer f;
+    sf__scorer sc = sf__fn_scorer_init(&f, NULL, fn, ctx, dim);
     return sf__langevin_run(&sc, 0.0f, out, x0, n, lc, keep_all);
 }
 

@@ -26,6 +26,19 @@ typedef struct sf__scorer {
 /* Floats of the stack buffer a score-function scorer evaluates into: 16 KiB, 4096/dim points a call. */
 #define SF__FN_CHUNK_FLOATS 4096
 
+/* A public score function as a scorer (fn_scorer.c): fn with noise levels, or plain without (the other
+ * NULL), scoring into s. Lives in the caller's frame for the duration of one sampler call. */
+typedef struct sf__fn_scorer {
+    sf_score_sigma_fn fn;
+    sf_score_fn plain;
+    void *ctx;
+    int dim;
+    float s[SF__FN_CHUNK_FLOATS];
+} sf__fn_scorer;
+
+/* The scorer over f, after filling f (dim 1..SF_MAX_DIM: the caller has checked it). */
+sf__scorer sf__fn_scorer_init(sf__fn_scorer *f, sf_score_sigma_fn fn, sf_score_fn plain, void *ctx, int dim);
+
 /* One Langevin step of all n chains x (n, D), in place, the score evaluated a chunk at a time:
  *   x ← x + drift·s(x, σ) + noise·z,  z ~ N(0, I) drawn from r chain by chain in order,
  * so the result does not depend on the chunk size. Plain Langevin (drift ε/2, noise √ε·T) and

@@ -193,23 +193,10 @@ sf_status sf__sde_sample(const sf__scorer *sc, float *out, const float *x0, int 
     return st;
 }
 
-typedef struct fn_ctx {
-    sf_score_sigma_fn fn;
-    void *ctx;
-    int dim;
-    float s[SF__FN_CHUNK_FLOATS];
-} fn_ctx;
-
-static const float *fn_chunk(void *ctx, const float *x, int n, float sigma) {
-    fn_ctx *f = ctx;
-    return f->fn(f->ctx, f->s, x, n, f->dim, sigma) == 0 ? f->s : NULL;
-}
-
 sf_status sf_sde_step_fn(sf_sde_run *r, sf_score_sigma_fn fn, void *ctx, float *x, int steps) {
     if (!r || !fn || (r->n > 0 && !x)) return sf__fail(SF_EINVAL, "sf_sde_step_fn: NULL argument");
-    fn_ctx f;
-    f.fn = fn, f.ctx = ctx, f.dim = r->dim;
-    sf__scorer sc = {fn_chunk, &f, r->dim, SF__FN_CHUNK_FLOATS / r->dim};
+    sf__fn_scorer f;
+    sf__scorer sc = sf__fn_scorer_init(&f, fn, NULL, ctx, r->dim);
     return sf__sde_advance(r, &sc, x, steps);
 }
 
@@ -218,8 +205,7 @@ sf_status sf_sde_sample_fn(sf_score_sigma_fn fn, void *ctx, int dim, float *out,
     if (!fn) return sf__fail(SF_EINVAL, "score function is NULL");
     sf_status st = sf__sde_check(c, dim, out, x0, n);
     if (st) return st;
-    fn_ctx f;
-    f.fn = fn, f.ctx = ctx, f.dim = dim;
-    sf__scorer sc = {fn_chunk, &f, dim, SF__FN_CHUNK_FLOATS / dim};
+    sf__fn_scorer f;
+    sf__scorer sc = sf__fn_scorer_init(&f, fn, NULL, ctx, dim);
     return sf__sde_sample(&sc, out, x0, n, c, keep_all, nfe);
 }

@@ -1,0 +1,20 @@
+/* fn_scorer.c — a public score function (sf_score_fn or sf_score_sigma_fn) as a scorer: the adapter
+ * every _fn sampler (plain, annealed, SDE) stands on, its chunk a buffer the caller owns. */
+#include "sample/sample.h"
+
+static const float *score_sigma_chunk(void *ctx, const float *x, int n, float sigma) {
+    sf__fn_scorer *f = ctx;
+    return f->fn(f->ctx, f->s, x, n, f->dim, sigma) == 0 ? f->s : NULL;
+}
+
+static const float *score_plain_chunk(void *ctx, const float *x, int n, float sigma) {
+    sf__fn_scorer *f = ctx;
+    (void)sigma;
+    return f->plain(f->ctx, f->s, x, n, f->dim) == 0 ? f->s : NULL;
+}
+
+sf__scorer sf__fn_scorer_init(sf__fn_scorer *f, sf_score_sigma_fn fn, sf_score_fn plain, void *ctx, int dim) {
+    f->fn = fn, f->plain = plain, f->ctx = ctx, f->dim = dim;
+    sf__scorer sc = {fn ? score_sigma_chunk : score_plain_chunk, f, dim, SF__FN_CHUNK_FLOATS / dim};
+    return sc;
+}
