@@ -135,6 +135,12 @@ function withBuffers(sf, sizes, fn) {
   }
 }
 
+// The fields of sfw_defaults' output, in its order.
+const DEFAULT_FIELDS = [
+  ...['hidden', 'depth', 'seed', 'objective', 'batch', 'projections', 'lr', 'sigma', 'dataNoise'],
+  ...['sigmaMax', 'sigmaMin', 'levels', 'eps', 'decay', 'temperature', 'steps', 'annealSteps', 'annealEps'],
+];
+
 // The library's defaults (sfw_defaults) for every dataset, by name:
 // { net: { hidden, depth, seed }, train: { <dataset>: { objective, batch, projections, lr, sigma,
 //   dataNoise, sigmaMax, sigmaMin, levels } }, langevin: { <dataset>: { eps, decay, temperature, steps,
@@ -147,40 +153,16 @@ function readDefaults(sf) {
   withBuffers(sf, [F32_BYTES * DEFAULTS_LENGTH], (out) => {
     for (const [name, id] of Object.entries(DATASETS)) {
       sf.check(sf.exports.sfw_defaults(out, id));
-      const [
-        hidden,
-        depth,
-        seed,
-        objective,
-        batch,
-        projections,
-        lr,
-        sigma,
-        dataNoise,
-        sigmaMax,
-        sigmaMin,
-        levels,
-        eps,
-        decay,
-        temperature,
-        steps,
-        annealSteps,
-        annealEps,
-      ] = Array.from(sf.f32(out, DEFAULTS_LENGTH), shortestFloat32);
-      net = { hidden, depth, seed };
+      const values = Array.from(sf.f32(out, DEFAULTS_LENGTH), shortestFloat32);
+      const v = Object.fromEntries(DEFAULT_FIELDS.map((field, i) => [field, values[i]]));
+      const pick = (...fields) => Object.fromEntries(fields.map((field) => [field, v[field]]));
+      net = pick('hidden', 'depth', 'seed');
       train[name] = {
-        objective: nameOf(OBJECTIVES, objective),
-        batch,
-        projections,
-        lr,
-        sigma,
-        dataNoise,
-        sigmaMax,
-        sigmaMin,
-        levels,
+        objective: nameOf(OBJECTIVES, v.objective),
+        ...pick('batch', 'projections', 'lr', 'sigma', 'dataNoise', 'sigmaMax', 'sigmaMin', 'levels'),
       };
-      langevin[name] = { eps, decay, temperature, steps, seed: 0 };
-      anneal[name] = { steps: annealSteps, eps: annealEps, seed: 0 };
+      langevin[name] = { ...pick('eps', 'decay', 'temperature', 'steps'), seed: 0 };
+      anneal[name] = { steps: v.annealSteps, eps: v.annealEps, seed: 0 };
     }
   });
   return deepFreeze({ net, train, langevin, anneal });
