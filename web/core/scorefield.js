@@ -239,6 +239,7 @@ function readLimits(sf) {
  * options.digits: false defers the digits table to sf.loadDigits(), for pages that may never need it)
  * and returns { isa, simdSupported, memory, createModel, sampleData, uniform }. Each call gets its own
  * instance and memory.
+ * @param {{ simd?: boolean, digits?: boolean }} [options]
  */
 export async function createScorefield(options = {}) {
   const sf = await loadScorefield({ simd: options.simd });
@@ -729,6 +730,8 @@ export class Model {
    * sigmaMax, sigmaMin, levels }; what is not given stays as it is, except that a new dataset brings
    * its own noise and σ settings (a new model starts with the library's defaults for its dataset). On
    * an Error nothing changes. Parameters and Adam's state are kept.
+   * @param {{ dataset?: string, objective?: string, batch?: number, projections?: number, lr?: number,
+   *   sigma?: number, dataNoise?: number, sigmaMax?: number, sigmaMin?: number, levels?: number }} [options]
    */
   configureTraining(options = {}) {
     // Each option read once, before the model is touched; an option given as undefined is not given.
@@ -777,6 +780,8 @@ export class Model {
   /**
    * Gives a 2-D model the points a user painted (Float32Array (n, 2), 1 <= n <= 4096), copied; train
    * on them with configureTraining({ dataset: 'points' }).
+   * @param {Float32Array} points
+   * @returns {void}
    */
   setPoints(points) {
     points = ownFloats(points); // read before the model is touched
@@ -794,6 +799,8 @@ export class Model {
    * Runs `steps` training steps and returns their losses (Float32Array, steps). If a step is not
    * finite it is rolled back and the Error thrown carries `.losses` (the kept steps' losses) and
    * `.failedLoss` (the rolled-back step's loss); stepCount counts only the kept steps.
+   * @param {number} steps
+   * @returns {Float32Array}
    */
   train(steps) {
     const m = this.#model();
@@ -868,6 +875,10 @@ export class Model {
    * The score at n points (Float32Array (n, D)), as a Float32Array (n, D). n defaults to
    * points.length / D. sigma: the noise level of a noise-conditional model (default: the smallest
    * level of its training ladder); ignored by a plain model.
+   * @param {Float32Array} points
+   * @param {number} [n]
+   * @param {number} [sigma]
+   * @returns {Float32Array}
    */
   score(points, n = points?.length / this.dim, sigma = undefined) {
     points = ownFloats(points);
@@ -912,6 +923,9 @@ export class Model {
    * Defaults follow the library's sampler defaults for the training dataset (sf.defaults.langevin;
    * the swiss roll's for a dimension without a dataset). Returns a Float32Array of
    * shape (steps + 1, n, D) with frame 0 = start when keepAll, else (n, D) after the last step.
+   * @param {{ start?: Float32Array, n?: number, steps?: number, eps?: number, decay?: number,
+   *   temperature?: number, seed?: number, keepAll?: boolean }} [options]
+   * @returns {Float32Array}
    */
   langevin(options = {}) {
     const o = readOptions('sampler settings', options);
@@ -944,6 +958,10 @@ export class Model {
    * ladder, `steps` steps of x ← x + α_i·s(x, σ_i) + √(2α_i)·z with α_i = eps·σ_i²/σ_L². The ladder
    * defaults to the model's training ladder, steps and eps to sf.defaults.anneal. keep: 'last'
    * ((n, D)), 'levels' ((levels + 1, n, D), frame 0 = start) or 'all' ((levels·steps + 1, n, D)).
+   * @param {{ start?: Float32Array, n?: number, steps?: number, eps?: number, seed?: number,
+   *   sigmaMax?: number, sigmaMin?: number, levels?: number, keep?: 'last' | 'levels' | 'all',
+   *   class?: number | 'any', guidance?: number }} [options]
+   * @returns {Float32Array}
    */
   annealedLangevin(options = {}) {
     const o = readOptions('sampler settings', options);
@@ -1004,12 +1022,12 @@ export class Model {
     return this.trainingConfig().dataset ?? 'swiss_roll';
   }
 
-  /** Training steps taken (rolled-back steps excluded). */
+  /** Training steps taken (rolled-back steps excluded). @type {number} */
   get stepCount() {
     return this.#sf.exports.sfw_model_step_count(this.#model());
   }
 
-  /** P, the number of parameters. */
+  /** P, the number of parameters. @type {number} */
   get paramCount() {
     return this.#sf.exports.sfw_model_param_count(this.#model());
   }
@@ -1024,6 +1042,7 @@ export class Model {
   /**
    * The weights file of this model (README, "Weights file format") as a new Uint8Array: architecture,
    * training settings, step count, generator state, parameters and Adam's moments, with checksums.
+   * @returns {Uint8Array}
    */
   save() {
     const m = this.#model();
@@ -1039,6 +1058,8 @@ export class Model {
    * Restores a weights file (Uint8Array or ArrayBuffer) of a model with this one's architecture. A
    * file that is not a weights file, newer, truncated, corrupted or of another architecture throws an
    * Error saying which, and the model is exactly as before.
+   * @param {Uint8Array | ArrayBuffer} file
+   * @returns {void}
    */
   load(file) {
     const m = this.#model();
