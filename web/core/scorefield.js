@@ -99,6 +99,9 @@ function readOptions(what, options) {
 
 // A Float32Array's own elements, copied through its internal length (a `length` getter on the object
 // cannot change what is read), or the value itself for floats() to refuse.
+/** fitPoints' default share of the box its points span: a margin of 5 % of each side, as matplotlib's. */
+export const FIT_FILL = 0.9;
+
 function ownFloats(a) {
   return a instanceof Float32Array ? new Float32Array(a) : a;
 }
@@ -456,6 +459,28 @@ export async function createScorefield(options = {}) {
         sf.f32(p, 2 * count).set(points);
         sf.check(sf.exports.sfw_points_sample(out, p, count, n, noise, seed));
         return sf.f32(out, 2 * n).slice();
+      });
+    },
+
+    /**
+     * Points (Float32Array (n, 2)) centred and scaled into a box, the shape kept (the core's
+     * sf_points_fit_box): the bounding box of the points lands on the centre of { xmin, xmax, ymin,
+     * ymax } and its tighter side spans `fill` (0 < fill <= 1) of the box. A new Float32Array (n, 2);
+     * bad input (a NaN, an empty or inverted box, more than limits.points points) throws an Error.
+     * @param {Float32Array} points
+     * @param {{ xmin: number, xmax: number, ymin: number, ymax: number, fill?: number }} box
+     * @returns {Float32Array}
+     */
+    fitPoints(points, { xmin, xmax, ymin, ymax, fill = FIT_FILL } = /** @type {any} */ ({})) {
+      points = ownFloats(points);
+      const n = points?.length / 2;
+      integer('points.length / 2', n, 1);
+      floats('points', points, 2 * n);
+      for (const [name, v] of Object.entries({ xmin, xmax, ymin, ymax, fill })) finite(name, v);
+      return withBuffers(sf, [F32_BYTES * 2 * n], (p) => {
+        sf.f32(p, 2 * n).set(points);
+        sf.check(sf.exports.sfw_points_fit_box(p, p, n, xmin, xmax, ymin, ymax, fill));
+        return sf.f32(p, 2 * n).slice();
       });
     },
 
