@@ -7,7 +7,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 
 export default [
-  { ignores: ['build/**', 'node_modules/**', 'web/vendor/**'] },
+  { ignores: ['build/**', 'node_modules/**', 'web/vendor/**', 'types/**'] },
   js.configs.recommended,
   {
     languageOptions: {

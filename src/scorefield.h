@@ -176,6 +176,15 @@ sf_status sf_uniform_box(float *out, int n, int dim, const float *lo, const floa
  * with `seed` (its own stream): the reference data samples of painted points are compared with. */
 sf_status sf_points_sample(float *x, const float *points, int count, int n, float noise, uint64_t seed);
 
+/* out (n, 2) = points (n, 2), 1 <= n <= SF_MAX_POINTS, centred and scaled into the box [xmin, xmax] ×
+ * [ymin, ymax]: out = c_box + s·(p − c_pts), c the centre of each bounding box and one scale for both
+ * axes (the shape is kept), s = fill·min(box width / points' width, box height / points' height), so
+ * the points span `fill` (0 < fill <= 1) of the box's tighter side. Points all on one vertical or
+ * horizontal line scale by the other axis; points all at one place are only moved to the centre.
+ * out may be points. On an error out is unchanged. */
+sf_status sf_points_fit_box(float *out, const float *points, int n, float xmin, float xmax, float ymin, float ymax,
+                            float fill);
+
 /* ---- Noise ----------------------------------------------------------------------------------- */
 
 /* sigmas (levels) = the geometric ladder from sigma_max down to sigma_min, ends exact. */

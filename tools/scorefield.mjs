@@ -228,6 +228,13 @@ export const OPTIONS = [
   },
   {
     group: 'Training',
+    name: 'fit',
+    type: 'bool',
+    commands: T,
+    help: "with --data: centre and scale the points into --box (the figure's), keeping their shape",
+  },
+  {
+    group: 'Training',
     name: 'resume',
     type: 'path',
     metavar: 'FILE',
@@ -1148,6 +1155,8 @@ async function train(sf, values, stdout, stderr) {
     if (values.resume !== undefined && Object.hasOwn(values, k))
       throw new UsageError(`--${flagOf(values, k)} is fixed by the weights file of --resume`);
   }
+  if (values.fit !== undefined && values.data === undefined)
+    throw new UsageError('--fit needs --data: it centres and scales the points of a file into --box');
   if (values.data !== undefined) {
     for (const k of ['dataset', 'resume', 'conditional'])
       if (Object.hasOwn(values, k)) throw new UsageError(`--data cannot be given with --${flagOf(values, k)}`);
@@ -1161,7 +1170,14 @@ async function train(sf, values, stdout, stderr) {
     model = newModel(sf, values, values.data !== undefined ? 'points' : setting(values, 'dataset', {}), isa);
   }
   try {
-    if (values.data !== undefined) model.setPoints(readPointsFile(sf, values.data));
+    if (values.data !== undefined) {
+      let points = readPointsFile(sf, values.data);
+      if (values.fit) {
+        const [xmin, xmax, ymin, ymax] = setting(values, 'box', { dataset: 'points' });
+        points = sf.fitPoints(points, { xmin, xmax, ymin, ymax });
+      }
+      model.setPoints(points);
+    }
     const dataset =
       values.data !== undefined
         ? 'points'

@@ -147,6 +147,13 @@ int sfw_points_sample(float *x, const float *points, int count, int n, float noi
     return st != SF_OK ? st : sf_points_sample(x, points, count, n, noise, s);
 }
 
+/* out (n, 2) = points (n, 2) centred and scaled into a box; see sf_points_fit_box. */
+SFW_EXPORT(sfw_points_fit_box)
+int sfw_points_fit_box(float *out, const float *points, int n, float xmin, float xmax, float ymin, float ymax,
+                       float fill) {
+    return sf_points_fit_box(out, points, n, xmin, xmax, ymin, ymax, fill);
+}
+
 /* ---- Samplers over a dataset's exact score ---------------------------------------------------
  * sf_langevin_fn and sf_annealed_langevin_fn driven by sf_data_score (the Gaussian mixtures), so that
  * JavaScript samples a closed-form score without a loop or a random number of its own. */

@@ -1,5 +1,6 @@
 /* test_data.c — the datasets: the embedded digits against their published check sums, the swiss
  * roll's moments against closed forms, and both generators' determinism. */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -337,6 +338,70 @@ static void test_box_and_painted_point_draws_have_known_moments(void) {
     EXPECT(sf_points_sample(x, points, 2, N, -1.0f, 4) == SF_EINVAL && strstr(sf_error(), "noise"), "%s", sf_error());
 }
 
+/* sf_points_fit_box: against the formula in double for points of another centre and aspect (their
+ * bounding box lands centred in the box, the tighter side spanning `fill` of it, the shape kept); a
+ * vertical line scales by its height; a single place moves to the centre; in place gives the same
+ * bits; bad input is refused and leaves out untouched. */
+static void test_points_fit_box_centres_and_scales_into_the_box(void) {
+    enum { N = 37 };
+    static float p[2 * N], out[2 * N], again[2 * N];
+    for (int i = 0; i < N; i++) { /* varied, never round: x in ~[97, 103], y in ~[-5.5, -4.5] */
+        p[2 * i] = (float)(100.0 + 3.0 * sin(i * 1.7));
+        p[2 * i + 1] = (float)(-5.0 + 0.5 * cos(i * 0.9 + 0.3));
+    }
+    const float box[4] = {-1.5f, 2.0f, -1.0f, 1.5f}, fill = 0.9f; /* xmin, xmax, ymin, ymax */
+    EXPECT(sf_points_fit_box(out, p, N, box[0], box[1], box[2], box[3], fill) == SF_OK, "%s", sf_error());
+    double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY}, olo[2] = {INFINITY, INFINITY},
+           ohi[2] = {-INFINITY, -INFINITY};
+    for (int i = 0; i < N; i++)
+        for (int d = 0; d < 2; d++) {
+            lo[d] = fmin(lo[d], p[2 * i + d]), hi[d] = fmax(hi[d], p[2 * i + d]);
+            olo[d] = fmin(olo[d], out[2 * i + d]), ohi[d] = fmax(ohi[d], out[2 * i + d]);
+        }
+    double s = fill * fmin((box[1] - box[0]) / (hi[0] - lo[0]), (box[3] - box[2]) / (hi[1] - lo[1]));
+    for (int i = 0; i < N; i++)
+        for (int d = 0; d < 2; d++) {
+            double want = 0.5 * (box[2 * d] + box[2 * d + 1]) + s * (p[2 * i + d] - 0.5 * (lo[d] + hi[d]));
+            EXPECT(fabs(out[2 * i + d] - want) <= 2 * FLT_EPSILON * fabs(want) + 1e-7, "point %d coord %d: %g, want %g",
+                   i, d, (double)out[2 * i + d], want);
+        }
+    for (int d = 0; d < 2; d++) {
+        double mid = 0.5 * (olo[d] + ohi[d]);
+        EXPECT(fabs(mid - 0.5 * (box[2 * d] + box[2 * d + 1])) < 1e-5, "axis %d centred at %g", d, mid);
+        EXPECT(olo[d] >= box[2 * d] && ohi[d] <= box[2 * d + 1], "axis %d outside the box", d);
+    }
+    /* x is the tighter axis here (3.5 / ~6 against 2.5 / ~1): it spans fill of the box. */
+    EXPECT(fabs((ohi[0] - olo[0]) - fill * (box[1] - box[0])) < 1e-5, "x spans %g", ohi[0] - olo[0]);
+    EXPECT(fabs((ohi[0] - olo[0]) / (ohi[1] - olo[1]) - (hi[0] - lo[0]) / (hi[1] - lo[1])) < 1e-4, "shape changed");
+    memcpy(again, p, sizeof p);
+    EXPECT(sf_points_fit_box(again, again, N, box[0], box[1], box[2], box[3], fill) == SF_OK, "%s", sf_error());
+    EXPECT(memcmp(again, out, sizeof out) == 0, "in place differs");
+
+    const float line[6] = {7, 1, 7, 3, 7, 2}, one[4] = {5, -5, 5, -5};
+    float lo_out[6];
+    EXPECT(sf_points_fit_box(lo_out, line, 3, -1, 1, -1, 1, 1) == SF_OK, "%s", sf_error());
+    EXPECT(lo_out[0] == 0 && lo_out[1] == -1 && lo_out[3] == 1 && lo_out[5] == 0, "line: %g %g %g %g",
+           (double)lo_out[0], (double)lo_out[1], (double)lo_out[3], (double)lo_out[5]);
+    EXPECT(sf_points_fit_box(lo_out, one, 2, -1, 3, -1, 1, 0.5f) == SF_OK, "%s", sf_error());
+    EXPECT(lo_out[0] == 1 && lo_out[1] == 0 && lo_out[2] == 1 && lo_out[3] == 0, "one place: %g %g", (double)lo_out[0],
+           (double)lo_out[1]);
+
+    float keep[4] = {42, 42, 42, 42};
+    const float nan_pts[4] = {0, NAN, 1, 1};
+    EXPECT(sf_points_fit_box(keep, nan_pts, 2, -1, 1, -1, 1, 1) == SF_EINVAL && strstr(sf_error(), "NaN"), "%s",
+           sf_error());
+    EXPECT(sf_points_fit_box(keep, one, 2, 1, -1, -1, 1, 1) == SF_EINVAL && strstr(sf_error(), "xmin < xmax"), "%s",
+           sf_error());
+    EXPECT(sf_points_fit_box(keep, one, 2, -1, 1, -1, 1, 0) == SF_EINVAL && strstr(sf_error(), "fill"), "%s",
+           sf_error());
+    EXPECT(sf_points_fit_box(keep, one, 2, -1, 1, -1, 1, 1.5f) == SF_EINVAL && strstr(sf_error(), "fill"), "%s",
+           sf_error());
+    EXPECT(sf_points_fit_box(keep, one, 0, -1, 1, -1, 1, 1) == SF_EINVAL && strstr(sf_error(), "point count"), "%s",
+           sf_error());
+    EXPECT(sf_points_fit_box(keep, one, SF_MAX_POINTS + 1, -1, 1, -1, 1, 1) == SF_EINVAL, "too many accepted");
+    EXPECT(keep[0] == 42 && keep[1] == 42 && keep[2] == 42 && keep[3] == 42, "out changed on an error");
+}
+
 int main(void) {
     RUN(test_digits_table_matches_published_check_sums);
     RUN(test_digit_batches_are_table_rows_over_16);
@@ -349,5 +414,6 @@ int main(void) {
     RUN(test_closed_form_scores_are_gradients_of_log_density);
     RUN(test_energy_distance_has_its_known_values);
     RUN(test_box_and_painted_point_draws_have_known_moments);
+    RUN(test_points_fit_box_centres_and_scales_into_the_box);
     return TH_EXIT();
 }

@@ -516,3 +516,23 @@ test('train_data_reads_a_points_file_and_refuses_a_bad_one', async () => {
   assert.equal(both.code, EXIT_USAGE);
   assert.match(both.stderr, /--data cannot be given with --dataset/);
 });
+
+test('train_fit_centres_and_scales_the_points_into_the_box_as_fit_points_does', async () => {
+  writeFileSync(at('far.csv'), 'x,y\n100,5\n110,6\n105,9\n101.5,7.25\n');
+  const sf = await createScorefield();
+  const fitted = sf.fitPoints(sf.readPoints(readFileSync(at('far.csv'))), { xmin: -2, xmax: 2, ymin: -1.5, ymax: 1.5 });
+  const rows = [];
+  for (let i = 0; i < fitted.length; i += 2) rows.push(`${fitted[i]},${fitted[i + 1]}`);
+  writeFileSync(at('fitted.csv'), rows.join('\n') + '\n');
+  const common = ['--steps', '5', '--quiet', '--box', '-2,2,-1.5,1.5'];
+  const [fit, given, lone] = await runAll([
+    ['train', '--data', at('far.csv'), '--fit', ...common, '--losses', at('fit-losses.csv')],
+    ['train', '--data', at('fitted.csv'), ...common, '--losses', at('fitted-losses.csv')],
+    ['train', '--fit', '--steps', '5', '--quiet'],
+  ]);
+  assert.equal(fit.code, 0, fit.stderr);
+  assert.equal(given.code, 0, given.stderr);
+  assert.deepEqual(csvRows(at('fit-losses.csv')), csvRows(at('fitted-losses.csv')));
+  assert.equal(lone.code, EXIT_USAGE);
+  assert.match(lone.stderr, /--fit needs --data/);
+});

@@ -38,7 +38,8 @@ const ALL = blocks();
 const EXPORTS = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).exports;
 const PACKAGE_IMPORT = /(['"])scorefield(\/[\w-]+)?\1/g;
 function fromPackage(match, quote, sub = '') {
-  const file = EXPORTS[`.${sub}`];
+  const target = EXPORTS[`.${sub}`];
+  const file = typeof target === 'string' ? target : target?.default;
   return file ? `${quote}${pathToFileURL(join(ROOT, file)).href}${quote}` : match;
 }
 const where = (b) => `${b.file}:${b.line}`;

@@ -43,9 +43,13 @@ test('package_json_describes_a_publishable_package', () => {
   assert.match(PKG.version, /^\d+\.\d+\.\d+$/);
   assert.equal(PKG.engines.node, '>=20');
   assert.equal(PKG.dependencies, undefined, 'no runtime dependencies: the package installs offline');
-  for (const [entry, file] of Object.entries(PKG.exports)) {
+  for (const [entry, target] of Object.entries(PKG.exports)) {
+    const file = typeof target === 'string' ? target : target.default;
     assert.ok(existsSync(join(ROOT, file)), `exports["${entry}"] = ${file} does not exist`);
+    if (typeof target !== 'string') assert.match(target.types, /^\.\/types\/.*\.d\.ts$/, `exports["${entry}"].types`);
   }
+  assert.equal(PKG.exports['.'].types, PKG.types);
+  assert.match(PKG.scripts.prepack, /npm run types/);
   assert.equal(readFileSync(join(ROOT, PKG.bin.scorefield), 'utf8').split('\n')[0], '#!/usr/bin/env node');
   assert.match(
     readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8'),
@@ -58,6 +62,7 @@ test('the_packed_tarball_installs_offline_and_runs_the_readme_example_and_the_cl
     app = join(work, 'app');
   mkdirSync(packDir);
   mkdirSync(app);
+  run('npm', ['run', '--silent', 'types'], ROOT);
   run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', packDir], ROOT);
   const tarballs = readdirSync(packDir).filter((f) => f.endsWith('.tgz'));
   assert.deepEqual(tarballs, [`scorefield-${PKG.version}.tgz`]);
@@ -66,6 +71,8 @@ test('the_packed_tarball_installs_offline_and_runs_the_readme_example_and_the_cl
     'web/core/scorefield-simd128.wasm',
     'web/core/scorefield-scalar.wasm',
     'web/core/scorefield-digits.bin',
+    'types/web/core/scorefield.d.ts',
+    'types/web/core/enums.d.ts',
     'CHANGELOG.md',
   ]) {
     assert.ok(listing.includes(`package/${file}`), `${file} is not in the tarball (run ./build-wasm.sh)`);
@@ -97,6 +104,35 @@ test('the_packed_tarball_installs_offline_and_runs_the_readme_example_and_the_cl
     ),
   );
   assert.ok(Object.keys(DATASETS).includes('swiss_roll'));
+
+  // The declarations: a // @ts-check module using the API type-checks clean, and one wrong call in
+  // it (a string where the step count goes) is an error naming the line.
+  const typed = [
+    '// @ts-check',
+    "import { createScorefield } from 'scorefield';",
+    "import { DATASETS } from 'scorefield/enums';",
+    "import { parsePoints } from 'scorefield/points-file';",
+    'const sf = await createScorefield({ simd: false });',
+    'const model = sf.createModel({ dim: 2, seed: 1 });',
+    "model.configureTraining({ dataset: 'moons', objective: 'dsm' });",
+    '/** @type {Float32Array} */',
+    'const losses = model.train(10);',
+    '/** @type {number} */',
+    'const id = DATASETS.moons;',
+    "const points = parsePoints('1,2', { maxPoints: sf.limits.points });",
+    'model.setPoints(points);',
+    'console.log(losses.length, id, model.dim);',
+    'model.dispose();',
+  ];
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+  const tscArgs = ['--noEmit', '--checkJs', '--allowJs', '--strict', '--module', 'nodenext', '--target', 'es2022'];
+  tscArgs.push('--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), '--skipLibCheck', 'false');
+  writeFileSync(join(app, 'typed.mjs'), typed.join('\n') + '\n');
+  run(process.execPath, [tsc, ...tscArgs, 'typed.mjs'], app);
+  writeFileSync(join(app, 'wrong.mjs'), typed.join('\n').replace('model.train(10)', "model.train('ten')") + '\n');
+  const wrong = spawnSync(process.execPath, [tsc, ...tscArgs, 'wrong.mjs'], { cwd: app, encoding: 'utf8' });
+  assert.notEqual(wrong.status, 0, 'tsc accepted a string step count');
+  assert.match(wrong.stdout, /wrong\.mjs\(9,\d+\): error TS2345/);
 
   const cli = spawnSync('npx', ['--offline', '--no-install', 'scorefield', 'train', '--steps', '10', '--quiet'], {
     cwd: app,

@@ -66,3 +66,23 @@ test('a_csv_trains_the_same_bits_as_set_points', async () => {
   assert.deepEqual(bits(run(read)), bits(run(points)));
   assert.throws(() => sf.readPoints('1,2\n'.repeat(sf.limits.points + 1)), /more than the limit/);
 });
+
+test('fit_points_centres_and_scales_into_the_box_keeping_the_shape', async () => {
+  const sf = await createScorefield({ digits: false });
+  const raw = sf.readPoints('x,y\n100,5\n110,6\n105,9\n');
+  const box = { xmin: -1.5, xmax: 1.5, ymin: -1, ymax: 2 };
+  const out = sf.fitPoints(raw, box);
+  assert.notEqual(out, raw);
+  const xs = [out[0], out[2], out[4]],
+    ys = [out[1], out[3], out[5]];
+  const span = (a) => Math.max(...a) - Math.min(...a),
+    mid = (a) => (Math.max(...a) + Math.min(...a)) / 2;
+  assert.ok(Math.abs(mid(xs)) < 1e-6 && Math.abs(mid(ys) - 0.5) < 1e-6, 'centred in the box');
+  assert.ok(Math.abs(span(xs) - 0.9 * 3) < 1e-5, `x (the tighter side) spans 90 % of the box: ${span(xs)}`);
+  assert.ok(Math.abs(span(xs) / span(ys) - 10 / 4) < 1e-5, 'the shape is kept');
+  assert.deepEqual(bits(sf.fitPoints(raw, { ...box, fill: 1 })), bits(sf.fitPoints(raw, { ...box, fill: 1 })));
+  assert.throws(() => sf.fitPoints(raw, { ...box, xmax: -2 }), /xmin < xmax/);
+  assert.throws(() => sf.fitPoints(raw, { ...box, fill: 0 }), /fill must be in \(0, 1\]/);
+  assert.throws(() => sf.fitPoints(new Float32Array([0, NaN]), box), /NaN/);
+  assert.throws(() => sf.fitPoints(new Float32Array(0), box), /points\.length \/ 2/);
+});

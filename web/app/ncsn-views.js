@@ -15,6 +15,7 @@ import { drawScatter } from '../render/scatter.js';
 import { drawQuiver } from '../render/quiver.js';
 import { drawParticles } from '../render/particles.js';
 import { drawSeries } from '../render/series.js';
+import { PlotReadout, nearestIndex } from './plot-readout.js';
 import { drawDigit, SIDE, tileLayout } from '../render/digits.js';
 import { MODE_LINE_COLOR, MUTED_COLOR, PAINT_ALPHA, TEXT_COLOR, TICK_FONT } from '../render/theme.js';
 import { TO_WORKER } from '../worker/protocol.js';
@@ -224,6 +225,7 @@ export class QualityView extends CanvasView {
   constructor(canvas, run) {
     super(canvas);
     this.run = run;
+    this.readout = new PlotReadout(canvas, () => this.invalidate(), { label: 'quality plot' });
     run.subscribe((_, what) => {
       if (what === RUN_EVENTS.QUALITY || what === RUN_EVENTS.STATE || what === RUN_EVENTS.SETTINGS) this.invalidate();
     });
@@ -238,18 +240,23 @@ export class QualityView extends CanvasView {
       : last.ed === null
         ? `energy distance at step ${last.step}: the sampler failed`
         : `energy distance ${formatDistance(last.ed)} at step ${last.step} (true vs true ${formatDistance(run.qualityFloor)})`;
-    drawSeries(
-      ctx,
-      width,
-      height,
-      q.map((p) => ({ x: p.step, y: p.ed })),
-      {
-        xmax: run.values.steps,
-        reference: run.qualityFloor,
-        referenceLabel: 'true vs true',
-        title,
-      },
-    );
+    const points = q.map((p) => ({ x: p.step, y: p.ed }));
+    const series = drawSeries(ctx, width, height, points, {
+      xmax: run.values.steps,
+      reference: run.qualityFloor,
+      referenceLabel: 'true vs true',
+      title,
+    });
+    this.readout.setPoints({
+      first: 0,
+      count: points.length,
+      indexAt: (px) => nearestIndex(0, points.length, (i) => series.at(points[i]).x, px),
+      at: (i) => ({
+        ...series.at(points[i]),
+        text: `step ${q[i].step}: ${q[i].ed === null ? 'the sampler failed' : `energy distance ${formatDistance(q[i].ed)}`}`,
+      }),
+    });
+    this.readout.draw(ctx, series.view.area);
     if (q.length === 0)
       drawNote(ctx, width, height, [run.dim === 2 ? 'A point every few hundred steps of training.' : '']);
     this.describe(`Sample quality of the NCSN run: ${title}; ${q.length} measurements.`);

@@ -18,8 +18,10 @@ import { drawBars, formatMs } from '../render/bars.js';
 import { MUTED_COLOR, NOTE_FONT, TITLE_FONT, TEXT_COLOR } from '../render/theme.js';
 import { TO_WORKER } from '../worker/protocol.js';
 import { RUN_EVENTS } from './events.js';
+import { PlotReadout, nearestIndex } from './plot-readout.js';
 
 const TITLE_MEAN_LAST = 32; // the tutorial's loss title: mean of the last 32 losses
+const ZOOM_STEPS = 200; // steps: the loss plot's zoom shows the last 200, where a long run's curve is flat
 // While training, a D = 64 run's sample grid refreshes at most this often: 16 chains of 50 steps
 // cost the worker a few ms, and digits change slowly.
 const SAMPLE_REFRESH_MS = 1000; // ms
@@ -121,11 +123,15 @@ export class DataView extends CanvasView {
   }
 }
 
-/** A run's loss history against the step, titled with the mean of the last 32 losses. */
+/**
+ * A run's loss history against the step, titled with the mean of the last 32 losses, with a read-out
+ * of any step's loss and a zoom onto the last ZOOM_STEPS steps (plot-readout.js).
+ */
 export class LossView extends CanvasView {
   constructor(canvas, run) {
     super(canvas);
     this.run = run;
+    this.readout = new PlotReadout(canvas, () => this.invalidate(), { label: 'loss plot', zoomSteps: ZOOM_STEPS });
     run.subscribe((_, what) => {
       if (what === RUN_EVENTS.LOSSES || what === RUN_EVENTS.STATE || what === RUN_EVENTS.SETTINGS) this.invalidate();
     });
@@ -141,7 +147,22 @@ export class LossView extends CanvasView {
         : !Number.isFinite(mean)
           ? `loss (loaded at step ${run.count}, none trained since)`
           : `mean loss of the last ${Math.min(TITLE_MEAN_LAST, run.count)} steps = ${mean.toFixed(3)}`;
-    drawLoss(ctx, width, height, run.losses, run.count, { steps: run.values.steps, title });
+    const from = this.readout.fromStep(run.count),
+      losses = run.losses,
+      count = run.count - from;
+    const view = drawLoss(ctx, width, height, losses, run.count, { steps: run.values.steps, title, from });
+    this.readout.setPoints({
+      first: from,
+      count,
+      indexAt: (px) => nearestIndex(from, count, (i) => view.x(i), px),
+      at: (i) => ({
+        x: view.x(i),
+        y: view.y(losses[i]),
+        // losses[i] is the loss of step i + 1 (step 0 is the untrained network).
+        text: `step ${i + 1}: loss ${Number.isFinite(losses[i]) ? losses[i].toPrecision(4) : 'not known (before the loaded file)'}`,
+      }),
+    });
+    this.readout.draw(ctx, view.area);
     this.describe(`Loss history of the ${run.name} run: ${run.count} steps, ${title}.`);
   }
 }

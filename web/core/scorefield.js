@@ -103,6 +103,9 @@ function readOptions(what, options) {
 
 // A Float32Array's own elements, copied through its internal length (a `length` getter on the object
 // cannot change what is read), or the value itself for floats() to refuse.
+/** fitPoints' default share of the box its points span: a margin of 5 % of each side, as matplotlib's. */
+export const FIT_FILL = 0.9;
+
 function ownFloats(a) {
   return a instanceof Float32Array ? new Float32Array(a) : a;
 }
@@ -584,6 +587,7 @@ function likelihoodOf(sf, points, dim, call) {
  * options.digits: false defers the digits table to sf.loadDigits(), for pages that may never need it)
  * and returns { isa, simdSupported, memory, createModel, sampleData, uniform }. Each call gets its own
  * instance and memory.
+ * @param {{ simd?: boolean, digits?: boolean }} [options]
  */
 export async function createScorefield(options = {}) {
   const sf = await loadScorefield({ simd: options.simd });
@@ -806,6 +810,28 @@ export async function createScorefield(options = {}) {
         sf.f32(p, 2 * count).set(points);
         sf.check(sf.exports.sfw_points_sample(out, p, count, n, noise, seed));
         return sf.f32(out, 2 * n).slice();
+      });
+    },
+
+    /**
+     * Points (Float32Array (n, 2)) centred and scaled into a box, the shape kept (the core's
+     * sf_points_fit_box): the bounding box of the points lands on the centre of { xmin, xmax, ymin,
+     * ymax } and its tighter side spans `fill` (0 < fill <= 1) of the box. A new Float32Array (n, 2);
+     * bad input (a NaN, an empty or inverted box, more than limits.points points) throws an Error.
+     * @param {Float32Array} points
+     * @param {{ xmin: number, xmax: number, ymin: number, ymax: number, fill?: number }} box
+     * @returns {Float32Array}
+     */
+    fitPoints(points, { xmin, xmax, ymin, ymax, fill = FIT_FILL } = /** @type {any} */ ({})) {
+      points = ownFloats(points);
+      const n = points?.length / 2;
+      integer('points.length / 2', n, 1);
+      floats('points', points, 2 * n);
+      for (const [name, v] of Object.entries({ xmin, xmax, ymin, ymax, fill })) finite(name, v);
+      return withBuffers(sf, [F32_BYTES * 2 * n], (p) => {
+        sf.f32(p, 2 * n).set(points);
+        sf.check(sf.exports.sfw_points_fit_box(p, p, n, xmin, xmax, ymin, ymax, fill));
+        return sf.f32(p, 2 * n).slice();
       });
     },
 
@@ -1147,6 +1173,8 @@ export class Model {
    * sigmaMax, sigmaMin, levels }; what is not given stays as it is, except that a new dataset brings
    * its own noise and σ settings (a new model starts with the library's defaults for its dataset). On
    * an Error nothing changes. Parameters and Adam's state are kept.
+   * @param {{ dataset?: string, objective?: string, batch?: number, projections?: number, lr?: number,
+   *   sigma?: number, dataNoise?: number, sigmaMax?: number, sigmaMin?: number, levels?: number }} [options]
    */
   configureTraining(options = {}) {
     // Each option read once, before the model is touched; an option given as undefined is not given.
@@ -1197,6 +1225,8 @@ export class Model {
   /**
    * Gives a 2-D model the points a user painted (Float32Array (n, 2), 1 <= n <= 4096), copied; train
    * on them with configureTraining({ dataset: 'points' }).
+   * @param {Float32Array} points
+   * @returns {void}
    */
   setPoints(points) {
     points = ownFloats(points); // read before the model is touched
@@ -1214,6 +1244,8 @@ export class Model {
    * Runs `steps` training steps and returns their losses (Float32Array, steps). If a step is not
    * finite it is rolled back and the Error thrown carries `.losses` (the kept steps' losses) and
    * `.failedLoss` (the rolled-back step's loss); stepCount counts only the kept steps.
+   * @param {number} steps
+   * @returns {Float32Array}
    */
   train(steps) {
     const m = this.#model();
@@ -1288,6 +1320,10 @@ export class Model {
    * The score at n points (Float32Array (n, D)), as a Float32Array (n, D). n defaults to
    * points.length / D. sigma: the noise level of a noise-conditional model (default: the smallest
    * level of its training ladder); ignored by a plain model.
+   * @param {Float32Array} points
+   * @param {number} [n]
+   * @param {number} [sigma]
+   * @returns {Float32Array}
    */
   score(points, n = points?.length / this.dim, sigma = undefined) {
     points = ownFloats(points);
@@ -1332,6 +1368,9 @@ export class Model {
    * Defaults follow the library's sampler defaults for the training dataset (sf.defaults.langevin;
    * the swiss roll's for a dimension without a dataset). Returns a Float32Array of
    * shape (steps + 1, n, D) with frame 0 = start when keepAll, else (n, D) after the last step.
+   * @param {{ start?: Float32Array, n?: number, steps?: number, eps?: number, decay?: number,
+   *   temperature?: number, seed?: number, keepAll?: boolean }} [options]
+   * @returns {Float32Array}
    */
   langevin(options = {}) {
     const o = readOptions('sampler settings', options);
@@ -1364,6 +1403,10 @@ export class Model {
    * ladder, `steps` steps of x ← x + α_i·s(x, σ_i) + √(2α_i)·z with α_i = eps·σ_i²/σ_L². The ladder
    * defaults to the model's training ladder, steps and eps to sf.defaults.anneal. keep: 'last'
    * ((n, D)), 'levels' ((levels + 1, n, D), frame 0 = start) or 'all' ((levels·steps + 1, n, D)).
+   * @param {{ start?: Float32Array, n?: number, steps?: number, eps?: number, seed?: number,
+   *   sigmaMax?: number, sigmaMin?: number, levels?: number, keep?: 'last' | 'levels' | 'all',
+   *   class?: number | 'any', guidance?: number }} [options]
+   * @returns {Float32Array}
    */
   annealedLangevin(options = {}) {
     const o = readOptions('sampler settings', options);
@@ -1479,12 +1522,12 @@ export class Model {
     return this.trainingConfig().dataset ?? 'swiss_roll';
   }
 
-  /** Training steps taken (rolled-back steps excluded). */
+  /** Training steps taken (rolled-back steps excluded). @type {number} */
   get stepCount() {
     return this.#sf.exports.sfw_model_step_count(this.#model());
   }
 
-  /** P, the number of parameters. */
+  /** P, the number of parameters. @type {number} */
   get paramCount() {
     return this.#sf.exports.sfw_model_param_count(this.#model());
   }
@@ -1499,6 +1542,7 @@ export class Model {
   /**
    * The weights file of this model (README, "Weights file format") as a new Uint8Array: architecture,
    * training settings, step count, generator state, parameters and Adam's moments, with checksums.
+   * @returns {Uint8Array}
    */
   save() {
     const m = this.#model();
@@ -1514,6 +1558,8 @@ export class Model {
    * Restores a weights file (Uint8Array or ArrayBuffer) of a model with this one's architecture. A
    * file that is not a weights file, newer, truncated, corrupted or of another architecture throws an
    * Error saying which, and the model is exactly as before.
+   * @param {Uint8Array | ArrayBuffer} file
+   * @returns {void}
    */
   load(file) {
     const m = this.#model();

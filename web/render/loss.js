@@ -22,25 +22,30 @@ export function finiteRange(losses, n) {
 
 /**
  * Draws the first n of losses (Float32Array) against steps 0 .. n − 1 over a step axis that spans at
- * least `steps` (the run's target, so the plot does not rescale every frame), with the title.
+ * least `steps` (the run's target, so the plot does not rescale every frame), with the title. With
+ * `from` > 0 only losses from .. n − 1 are drawn, the axes fitted to them (the zoom on the last steps).
+ * Returns the areaView it drew with, so a read-out can place itself on a loss.
  */
-export function drawLoss(ctx, width, height, losses, n, { steps = n, title = '' } = {}) {
+export function drawLoss(ctx, width, height, losses, n, { steps = n, title = '', from = 0 } = {}) {
   const area = plotArea(width, height);
-  const range = finiteRange(losses, n) ?? { lo: 0, hi: 1 };
+  from = Math.max(0, Math.min(from, n - 1));
+  const range = finiteRange(losses.subarray(from), n - from) ?? { lo: 0, hi: 1 };
   // matplotlib's 5 % margins on both axes; a flat history still gets a range.
-  const xmax = Math.max(steps, n, 1),
-    xpad = xmax * AXES_MARGIN;
+  const xlo = from,
+    xmax = from > 0 ? Math.max(n - 1, from + 1) : Math.max(steps, n, 1),
+    xpad = (xmax - xlo) * AXES_MARGIN;
   const ypad = (range.hi - range.lo) * AXES_MARGIN || Math.abs(range.hi) * AXES_MARGIN || 1;
-  const limits = { xmin: -xpad, xmax: xmax + xpad, ymin: range.lo - ypad, ymax: range.hi + ypad };
+  const limits = { xmin: xlo - xpad, xmax: xmax + xpad, ymin: range.lo - ypad, ymax: range.hi + ypad };
   const view = areaView(limits, area);
   drawAxes(ctx, view, limits, { title });
   const side = 2 * LOSS_RADIUS;
   ctx.save();
   clipToArea(ctx, area);
   ctx.fillStyle = LOSS_COLOR;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < n; i++) {
     const y = view.y(losses[i]);
     if (Number.isFinite(y)) ctx.fillRect(view.x(i) - LOSS_RADIUS, y - LOSS_RADIUS, side, side);
   }
   ctx.restore();
+  return view;
 }

@@ -21,7 +21,8 @@ function powerLabel(t) {
 /**
  * Draws points [{ x, y }] (y > 0 on the log axis; y <= 0 as a hollow marker on the bottom edge, y null
  * as a cross on the top edge: a measurement that failed) over x in [0, xmax], the reference value
- * as a dashed line labelled `referenceLabel`, and the title.
+ * as a dashed line labelled `referenceLabel`, and the title. Returns { view, at(p) } — at(p): where
+ * point p was drawn, { x, y } in CSS px — so a read-out can place itself on a point.
  */
 export function drawSeries(
   ctx,
@@ -97,4 +98,5 @@ export function drawSeries(
     }
   }
   ctx.restore();
+  return { view, at: (p) => ({ x: view.x(p.x), y: yOf(p) }) };
 }
