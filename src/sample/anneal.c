@@ -132,8 +132,7 @@ sf_status sf__anneal_advance(sf_anneal_run *r, const sf__scorer *sc, float *x, i
 
 sf_status sf_anneal_step_fn(sf_anneal_run *r, sf_score_sigma_fn fn, void *ctx, float *x, int steps) {
     if (!r || !fn || (r->n > 0 && !x)) return sf__fail(SF_EINVAL, "sf_anneal_step_fn: NULL argument");
-    fn_ctx f;
-    f.fn = fn, f.ctx = ctx, f.dim = r->dim;
-    sf__scorer sc = {fn_chunk, &f, r->dim, SF__FN_CHUNK_FLOATS / r->dim};
+    sf__fn_scorer f;
+    sf__scorer sc = sf__fn_scorer_init(&f, fn, NULL, ctx, r->dim);
     return sf__anneal_advance(r, &sc, x, steps);
 }

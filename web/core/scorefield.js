@@ -28,7 +28,6 @@ import { MAX_INT32, finiteNumber, integer as checkedInteger, show } from './vali
 const F32_BYTES = 4; // bytes per float32 (and per int32)
 const DIGITS_FILE = 'scorefield-digits.bin'; // the digits table, next to the wasm modules
 const F64_BYTES = 8; // bytes per float64
-const DEFAULTS_LENGTH = 19; // floats that sfw_defaults writes
 const SDE_DEFAULTS_LENGTH = 9; // floats that sfw_sde_defaults writes
 const PROGRESS_LENGTH = 3; // doubles that sfw_run_progress writes
 const SUMMARY_LENGTH = 4; // doubles that sfw_likelihood_summary writes
@@ -144,20 +143,10 @@ function withBuffers(sf, sizes, fn) {
 
 // The fields of sfw_defaults' output, in its order.
 const DEFAULT_FIELDS = [
-  ...['hidden', 'depth', 'seed', 'objective', 'batch', 'projections', 'lr', 'sigma', 'dataNoise'],
-  ...[
-    'sigmaMax',
-    'sigmaMin',
-    'levels',
-    'eps',
-    'decay',
-    'temperature',
-    'steps',
-    'annealSteps',
-    'annealEps',
-    'sigmaDist',
-  ],
+  ...['hidden', 'depth', 'seed', 'objective', 'batch', 'projections', 'lr', 'sigma', 'dataNoise', 'sigmaMax'],
+  ...['sigmaMin', 'levels', 'eps', 'decay', 'temperature', 'steps', 'annealSteps', 'annealEps', 'sigmaDist'],
 ];
+const DEFAULTS_LENGTH = DEFAULT_FIELDS.length; // floats that sfw_defaults writes
 
 // The library's defaults (sfw_defaults) for every dataset, by name:
 // { net: { hidden, depth, seed }, train: { <dataset>: { objective, batch, projections, lr, sigma,
