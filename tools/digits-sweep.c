@@ -16,7 +16,7 @@
 #include "scorefield.h"
 
 struct opts {
-    int hidden, depth, steps, batch, classes, levels, objective, sampler, sample_steps, n, truth, ancestral;
+    int hidden, depth, steps, batch, classes, levels, objective, sampler, sample_steps, n, truth, ancestral, floors;
     double lr, sigma_max, sigma_min, eps, guidance, snr, churn, start_hi;
     unsigned long long seed, chain_seed;
     const char *save;
@@ -49,6 +49,7 @@ static int set(struct opts *o, const char *kv) {
     INT(n);
     INT(truth);
     INT(ancestral);
+    INT(floors);
     DBL(lr);
     DBL(sigma_max);
     DBL(sigma_min);
@@ -93,10 +94,24 @@ static int truth_score(void *ctx, float *s, const float *x, int n, int dim, floa
 }
 
 int main(int argc, char **argv) {
-    struct opts o = {.hidden = 128, .depth = 2, .steps = 4000, .batch = 128, .classes = 10, .levels = 10,
-                     .objective = SF_OBJ_NCSN, .sampler = SF_SAMPLER_ANNEALED, .sample_steps = 100, .n = 500,
-                     .lr = 2e-3, .sigma_max = 1.0, .sigma_min = 0.01, .eps = 2e-5, .snr = 0.16, .churn = 10.0,
-                     .start_hi = 0.1, .seed = 1};
+    struct opts o = {.hidden = 128,
+                     .depth = 2,
+                     .steps = 4000,
+                     .batch = 128,
+                     .classes = 10,
+                     .levels = 10,
+                     .objective = SF_OBJ_NCSN,
+                     .sampler = SF_SAMPLER_ANNEALED,
+                     .sample_steps = 100,
+                     .n = 500,
+                     .lr = 2e-3,
+                     .sigma_max = 1.0,
+                     .sigma_min = 0.01,
+                     .eps = 2e-5,
+                     .snr = 0.16,
+                     .churn = 10.0,
+                     .start_hi = 0.1,
+                     .seed = 1};
     for (int i = 1; i < argc; i++)
         if (!set(&o, argv[i])) {
             fprintf(stderr, "digits-sweep: unknown setting '%s'\n", argv[i]);
@@ -149,8 +164,8 @@ int main(int argc, char **argv) {
         float *xg = x + (long)lo * D, *x0g = x0 + (long)lo * D;
         g.cls = o.ancestral ? grp : -1;
         if (o.sampler == SF_SAMPLER_ANNEALED) {
-            sf_anneal_config ac = {(float)o.sigma_max, (float)o.sigma_min, o.levels, o.sample_steps, (float)o.eps,
-                                   o.chain_seed + (unsigned long long)grp};
+            sf_anneal_config ac = {(float)o.sigma_max, (float)o.sigma_min, o.levels,
+                                   o.sample_steps,     (float)o.eps,       o.chain_seed + (unsigned long long)grp};
             st = use_fn ? sf_annealed_langevin_fn(fn, ctx, D, xg, x0g, k, &ac, SF_KEEP_LAST)
                         : sf_annealed_langevin(m, xg, x0g, k, &ac, SF_KEEP_LAST);
         } else {
@@ -174,7 +189,22 @@ int main(int argc, char **argv) {
     sf_data_sample(train, NULL, SF_DATA_DIGITS, SF_DIGITS_HELDOUT, 0.1f, 1);
     int mm = n < SF_DIGITS_HELDOUT ? n : SF_DIGITS_HELDOUT;
     double ed = 0, floor_ = 0;
-    sf_energy_distance(&ed, x, mm, real, mm, D);
+    /* The energy distance uses the first mm samples: with ancestral=1 chain j of every class in turn. */
+    float *xs = malloc(sizeof(float) * (size_t)mm * D);
+    for (int i = 0; i < mm; i++) {
+        int j = o.ancestral ? (i % 10) * n / 10 + i / 10 : i;
+        memcpy(xs + (long)i * D, x + (long)j * D, sizeof(float) * D);
+    }
+    sf_energy_distance(&ed, xs, mm, real, mm, D);
+    free(xs);
+    /* floors=K: the floor's spread, training digits drawn with seeds 1 .. K against the held-out ones */
+    for (int k = 1; k <= o.floors; k++) {
+        double f;
+        sf_data_sample(train, NULL, SF_DATA_DIGITS, SF_DIGITS_HELDOUT, 0.1f, (uint64_t)k);
+        sf_energy_distance(&f, train, mm, real, mm, D);
+        printf("floor seed %d: %.4f\n", k, f);
+    }
+    sf_data_sample(train, NULL, SF_DATA_DIGITS, SF_DIGITS_HELDOUT, 0.1f, 1);
     sf_energy_distance(&floor_, train, mm, real, mm, D);
     if (sf_digits_quality(&q, x, n, NULL) != SF_OK) return fprintf(stderr, "quality: %s\n", sf_error()), 1;
     printf("confident %.1f %% min-class %.1f %% ED %.4f floor %.4f train %.1f s sample %.1f s |", 100 * q.confident,

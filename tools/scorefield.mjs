@@ -1318,27 +1318,62 @@ async function digitsReport(sf, values, stdout, stderr) {
         ...(model.classes > 0 ? { class: cls, guidance: cls === 'any' ? 0 : guidance } : {}),
       });
     const t0 = performance.now();
-    const samples = run(sf.uniform(DIGITS_DIM * n, 0, DIGITS_START_HI, seed), n, 'any');
     const real = sf.heldoutDigits({ noise: tc.dataNoise });
     const train = sf.sampleData({ dataset: 'digits', n: real.labels.length, noise: tc.dataNoise, seed: 1 });
-    const q = sf.digitsQuality(samples);
     const qr = sf.digitsQuality(real.x, real.labels);
     const m = Math.min(n, real.labels.length);
-    const ed = sf.energyDistance(samples.subarray(0, m * DIGITS_DIM), real.x.subarray(0, m * DIGITS_DIM), DIGITS_DIM);
-    const floor = sf.energyDistance(
-      train.x.subarray(0, m * DIGITS_DIM),
-      real.x.subarray(0, m * DIGITS_DIM),
-      DIGITS_DIM,
-    );
+    const edTo = (x) =>
+      sf.energyDistance(x.subarray(0, m * DIGITS_DIM), real.x.subarray(0, m * DIGITS_DIM), DIGITS_DIM);
+    const floor = edTo(train.x);
+    const sets = [
+      {
+        name: model.classes > 0 ? 'null token' : 'samples',
+        x: run(sf.uniform(DIGITS_DIM * n, 0, DIGITS_START_HI, seed), n, 'any'),
+      },
+    ];
+    if (model.classes > 0) {
+      // The label prior: p(x) = Σ_c p(c)·p(x | c), chain i of class i mod classes (the digits' classes
+      // are equally frequent to within 1 %), each class sampled without guidance. Interleaved so that
+      // the first m rows the energy distance uses hold every class equally.
+      const prior = new Float32Array(n * DIGITS_DIM);
+      for (let c = 0; c < model.classes; c++) {
+        const k = Math.ceil((n - c) / model.classes);
+        if (k === 0) continue;
+        const xc = model.annealedLangevin({
+          start: sf.uniform(DIGITS_DIM * k, 0, DIGITS_START_HI, seed + 100 + c),
+          n: k,
+          steps: values['anneal-steps'] ?? d.steps,
+          eps: values['anneal-eps'] ?? d.eps,
+          seed: seed + 100 + c,
+          class: c,
+          guidance: 0,
+        });
+        for (let i = 0; i < k; i++)
+          prior.set(xc.subarray(i * DIGITS_DIM, (i + 1) * DIGITS_DIM), (i * model.classes + c) * DIGITS_DIM);
+      }
+      sets.push({ name: 'label prior', x: prior });
+    }
+    const columns = sets.map(({ name, x }) => ({ name, q: sf.digitsQuality(x), ed: edTo(x) }));
     const shares = (s) => s.map((v, c) => `${c}:${(100 * v).toFixed(0)}`).join(' ');
+    const row = (label, f, last) =>
+      `${label.padEnd(25)}${columns.map((col) => f(col).padStart(11)).join(' ')}    ${last}`;
     const lines = [
-      `                         samples    held-out real digits`,
-      `confident (p >= 0.9)     ${pct(q.confident).padStart(7)}    ${pct(qr.confident).padStart(7)}`,
-      `smallest class share     ${pct(q.minClassShare).padStart(7)}    ${pct(qr.minClassShare).padStart(7)}`,
-      `energy distance          ${ed.toFixed(4).padStart(7)}    ${floor.toFixed(4).padStart(7)} (training vs held-out digits, ${m} each)`,
-      `class shares (%)         ${shares(q.classShare)}`,
+      `${''.padEnd(25)}${columns.map((col) => col.name.padStart(11)).join(' ')}    held-out real digits`,
+      row('confident (p >= 0.9)', (col) => pct(col.q.confident), pct(qr.confident).padStart(7)),
+      row('smallest class share', (col) => pct(col.q.minClassShare), pct(qr.minClassShare).padStart(7)),
+      row(
+        'energy distance',
+        (col) => col.ed.toFixed(4),
+        `${floor.toFixed(4).padStart(7)} (training vs held-out digits, ${m} each)`,
+      ),
+      ...columns.map((col) => `class shares (%), ${col.name.padEnd(11)} ${shares(col.q.classShare)}`),
       `classifier accuracy on the held-out digits: ${pct(qr.accuracy)}`,
     ];
+    if (model.classes > 0)
+      lines.push(
+        'unconditional samples: "null token" samples s(x, σ, ∅); "label prior" draws each chain\'s class from the',
+        'labels (equal shares) and samples p(x | c) without guidance: both are samples of p(x)',
+      );
     if (model.classes > 0) {
       const per = Math.max(1, Math.round(n / model.classes));
       const x = new Float32Array(per * model.classes * DIGITS_DIM);
