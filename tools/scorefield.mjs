@@ -437,10 +437,10 @@ export const OPTIONS = [
     group: 'Classes',
     name: 'class',
     type: 'class',
-    metavar: 'K|any',
+    metavar: 'K|any|prior',
     commands: TS,
     default: 'any',
-    help: 'the class a class-conditional model samples, or any',
+    help: 'the class a class-conditional model samples, any (the null token) or prior (chain i of class i mod K)',
   },
   {
     group: 'Classes',
@@ -535,10 +535,10 @@ function parseValue(opt, text, limits) {
     case 'number':
       return checkRange(opt, parseNumber(opt, text));
     case 'class': {
-      if (text === 'any') return text;
+      if (text === 'any' || text === 'prior') return text;
       const v = parseNumber(opt, text);
       if (!Number.isInteger(v) || v < 0 || v >= MAX_CLASSES)
-        throw new UsageError(`--${opt.name} must be any or a class 0..${MAX_CLASSES - 1}, got '${text}'`);
+        throw new UsageError(`--${opt.name} must be any, prior or a class 0..${MAX_CLASSES - 1}, got '${text}'`);
       return v;
     }
     case 'path':
@@ -1129,7 +1129,7 @@ function checkGuided(model, lc) {
   if (model.classes === 0 && (lc.cls !== 'any' || lc.guidance !== 0))
     throw new UsageError('--class and --guidance need a class-conditional model (train it with --conditional)');
   if (lc.cls !== 'any' && lc.cls >= model.classes)
-    throw new UsageError(`--class must be any or 0..${model.classes - 1} for this model, got ${lc.cls}`);
+    throw new UsageError(`--class must be any, prior or 0..${model.classes - 1} for this model, got ${lc.cls}`);
 }
 
 // --data FILE: the points of a CSV/TSV/JSON file (web/core/points-file.js), its size checked before
@@ -1333,24 +1333,17 @@ async function digitsReport(sf, values, stdout, stderr) {
     ];
     if (model.classes > 0) {
       // The label prior: p(x) = Σ_c p(c)·p(x | c), chain i of class i mod classes (the digits' classes
-      // are equally frequent to within 1 %), each class sampled without guidance. Interleaved so that
-      // the first m rows the energy distance uses hold every class equally.
-      const prior = new Float32Array(n * DIGITS_DIM);
-      for (let c = 0; c < model.classes; c++) {
-        const k = Math.ceil((n - c) / model.classes);
-        if (k === 0) continue;
-        const xc = model.annealedLangevin({
-          start: sf.uniform(DIGITS_DIM * k, 0, DIGITS_START_HI, seed + 100 + c),
-          n: k,
-          steps: values['anneal-steps'] ?? d.steps,
-          eps: values['anneal-eps'] ?? d.eps,
-          seed: seed + 100 + c,
-          class: c,
-          guidance: 0,
-        });
-        for (let i = 0; i < k; i++)
-          prior.set(xc.subarray(i * DIGITS_DIM, (i + 1) * DIGITS_DIM), (i * model.classes + c) * DIGITS_DIM);
-      }
+      // are equally frequent to within 1 %), each class sampled without guidance; interleaved, so the
+      // first m rows the energy distance uses hold every class equally.
+      const prior = model.annealedLangevin({
+        start: sf.uniform(DIGITS_DIM * n, 0, DIGITS_START_HI, seed + 100),
+        n,
+        steps: values['anneal-steps'] ?? d.steps,
+        eps: values['anneal-eps'] ?? d.eps,
+        seed: seed + 100,
+        class: 'prior',
+        guidance: 0,
+      });
       sets.push({ name: 'label prior', x: prior });
     }
     const columns = sets.map(({ name, x }) => ({ name, q: sf.digitsQuality(x), ed: edTo(x) }));
