@@ -690,7 +690,8 @@ const SYNOPSIS = [
 /** The help text: the synopsis, then each section's options (those of `topic` when given). */
 export function helpText(topic, defaults) {
   const lines = [SYNOPSIS, '', 'Commands:'];
-  for (const [name, text] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(8)}${text}`);
+  const nameWidth = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
+  for (const [name, text] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(nameWidth)}${text}`);
   lines.push('');
   const opts = OPTIONS.filter((o) => !topic || topic === 'help' || o.commands.includes(topic));
   const left = (o) => `  --${o.name}${o.type === 'bool' ? '' : ` ${metavar(o)}`}`;
