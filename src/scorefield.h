@@ -436,7 +436,12 @@ sf_status sf_annealed_langevin_fn(sf_score_sigma_fn fn, void *ctx, int dim, floa
                                   const sf_anneal_config *ac, int keep);
 
 /* Annealed Langevin of a class-conditional model for class cls (−1: any) with guidance w, through
- * sf_guided_score: sf_annealed_langevin_fn(sf_guided_score, &(sf_guide){m, cls, w}, …). */
+ * sf_guided_score: sf_annealed_langevin_fn(sf_guided_score, &(sf_guide){m, cls, w}, …).
+ * cls = SF_CLASS_PRIOR samples p(x) through the labels instead of the null token: chain i is drawn for
+ * class i mod K (K = the model's classes; the label prior when the classes are equally frequent, as
+ * the digits' are to within 1 %), each class's chains a run of their own with seed ac->seed + c and
+ * guidance w (0: p(x | c) itself), written back in place, every kept frame. */
+#define SF_CLASS_PRIOR (-2)
 sf_status sf_annealed_langevin_guided(sf_model *m, float *out, const float *x0, int n, const sf_anneal_config *ac,
                                       int keep, int cls, float w);
 

@@ -444,10 +444,10 @@ export const OPTIONS = [
     group: 'Classes',
     name: 'class',
     type: 'class',
-    metavar: 'K|any',
+    metavar: 'K|any|prior',
     commands: TS,
     default: 'any',
-    help: 'the class a class-conditional model samples, or any',
+    help: 'the class a class-conditional model samples, any (the null token) or prior (chain i of class i mod K)',
   },
   {
     group: 'Classes',
@@ -542,10 +542,10 @@ function parseValue(opt, text, limits) {
     case 'number':
       return checkRange(opt, parseNumber(opt, text));
     case 'class': {
-      if (text === 'any') return text;
+      if (text === 'any' || text === 'prior') return text;
       const v = parseNumber(opt, text);
       if (!Number.isInteger(v) || v < 0 || v >= MAX_CLASSES)
-        throw new UsageError(`--${opt.name} must be any or a class 0..${MAX_CLASSES - 1}, got '${text}'`);
+        throw new UsageError(`--${opt.name} must be any, prior or a class 0..${MAX_CLASSES - 1}, got '${text}'`);
       return v;
     }
     case 'path':
@@ -697,7 +697,8 @@ const SYNOPSIS = [
 /** The help text: the synopsis, then each section's options (those of `topic` when given). */
 export function helpText(topic, defaults) {
   const lines = [SYNOPSIS, '', 'Commands:'];
-  for (const [name, text] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(8)}${text}`);
+  const nameWidth = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
+  for (const [name, text] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(nameWidth)}${text}`);
   lines.push('');
   const opts = OPTIONS.filter((o) => !topic || topic === 'help' || o.commands.includes(topic));
   const left = (o) => `  --${o.name}${o.type === 'bool' ? '' : ` ${metavar(o)}`}`;
@@ -1136,7 +1137,7 @@ function checkGuided(model, lc) {
   if (model.classes === 0 && (lc.cls !== 'any' || lc.guidance !== 0))
     throw new UsageError('--class and --guidance need a class-conditional model (train it with --conditional)');
   if (lc.cls !== 'any' && lc.cls >= model.classes)
-    throw new UsageError(`--class must be any or 0..${model.classes - 1} for this model, got ${lc.cls}`);
+    throw new UsageError(`--class must be any, prior or 0..${model.classes - 1} for this model, got ${lc.cls}`);
 }
 
 // --data FILE: the points of a CSV/TSV/JSON file (web/core/points-file.js), its size checked before
@@ -1334,27 +1335,55 @@ async function digitsReport(sf, values, stdout, stderr) {
         ...(model.classes > 0 ? { class: cls, guidance: cls === 'any' ? 0 : guidance } : {}),
       });
     const t0 = performance.now();
-    const samples = run(sf.uniform(DIGITS_DIM * n, 0, DIGITS_START_HI, seed), n, 'any');
     const real = sf.heldoutDigits({ noise: tc.dataNoise });
     const train = sf.sampleData({ dataset: 'digits', n: real.labels.length, noise: tc.dataNoise, seed: 1 });
-    const q = sf.digitsQuality(samples);
     const qr = sf.digitsQuality(real.x, real.labels);
     const m = Math.min(n, real.labels.length);
-    const ed = sf.energyDistance(samples.subarray(0, m * DIGITS_DIM), real.x.subarray(0, m * DIGITS_DIM), DIGITS_DIM);
-    const floor = sf.energyDistance(
-      train.x.subarray(0, m * DIGITS_DIM),
-      real.x.subarray(0, m * DIGITS_DIM),
-      DIGITS_DIM,
-    );
+    const edTo = (x) =>
+      sf.energyDistance(x.subarray(0, m * DIGITS_DIM), real.x.subarray(0, m * DIGITS_DIM), DIGITS_DIM);
+    const floor = edTo(train.x);
+    const sets = [
+      {
+        name: model.classes > 0 ? 'null token' : 'samples',
+        x: run(sf.uniform(DIGITS_DIM * n, 0, DIGITS_START_HI, seed), n, 'any'),
+      },
+    ];
+    if (model.classes > 0) {
+      // The label prior: p(x) = Σ_c p(c)·p(x | c), chain i of class i mod classes (the digits' classes
+      // are equally frequent to within 1 %), each class sampled without guidance; interleaved, so the
+      // first m rows the energy distance uses hold every class equally.
+      const prior = model.annealedLangevin({
+        start: sf.uniform(DIGITS_DIM * n, 0, DIGITS_START_HI, seed + 100),
+        n,
+        steps: values['anneal-steps'] ?? d.steps,
+        eps: values['anneal-eps'] ?? d.eps,
+        seed: seed + 100,
+        class: 'prior',
+        guidance: 0,
+      });
+      sets.push({ name: 'label prior', x: prior });
+    }
+    const columns = sets.map(({ name, x }) => ({ name, q: sf.digitsQuality(x), ed: edTo(x) }));
     const shares = (s) => s.map((v, c) => `${c}:${(100 * v).toFixed(0)}`).join(' ');
+    const row = (label, f, last) =>
+      `${label.padEnd(25)}${columns.map((col) => f(col).padStart(11)).join(' ')}    ${last}`;
     const lines = [
-      `                         samples    held-out real digits`,
-      `confident (p >= 0.9)     ${pct(q.confident).padStart(7)}    ${pct(qr.confident).padStart(7)}`,
-      `smallest class share     ${pct(q.minClassShare).padStart(7)}    ${pct(qr.minClassShare).padStart(7)}`,
-      `energy distance          ${ed.toFixed(4).padStart(7)}    ${floor.toFixed(4).padStart(7)} (training vs held-out digits, ${m} each)`,
-      `class shares (%)         ${shares(q.classShare)}`,
+      `${''.padEnd(25)}${columns.map((col) => col.name.padStart(11)).join(' ')}    held-out real digits`,
+      row('confident (p >= 0.9)', (col) => pct(col.q.confident), pct(qr.confident).padStart(7)),
+      row('smallest class share', (col) => pct(col.q.minClassShare), pct(qr.minClassShare).padStart(7)),
+      row(
+        'energy distance',
+        (col) => col.ed.toFixed(4),
+        `${floor.toFixed(4).padStart(7)} (training vs held-out digits, ${m} each)`,
+      ),
+      ...columns.map((col) => `class shares (%), ${col.name.padEnd(11)} ${shares(col.q.classShare)}`),
       `classifier accuracy on the held-out digits: ${pct(qr.accuracy)}`,
     ];
+    if (model.classes > 0)
+      lines.push(
+        'unconditional samples: "null token" samples s(x, σ, ∅); "label prior" draws each chain\'s class from the',
+        'labels (equal shares) and samples p(x | c) without guidance: both are samples of p(x)',
+      );
     if (model.classes > 0) {
       const per = Math.max(1, Math.round(n / model.classes));
       const x = new Float32Array(per * model.classes * DIGITS_DIM);

@@ -7,10 +7,12 @@
  * sf_guided_score, an sf_score_sigma_fn: whatever sampler takes such a function samples with guidance,
  * and none of them needs to know about labels.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/status.h"
 #include "model.h"
+#include "sample/sample.h"
 
 sf_status sf_model_score_guided(sf_model *m, float *s, const float *x, int n, float sigma, int cls, float w) {
     if (!m) return sf__fail(SF_EINVAL, "model is NULL");
@@ -43,13 +45,48 @@ int sf_guided_score(void *ctx, float *s, const float *x, int n, int dim, float s
     return sf_model_score_guided(g->model, s, x, n, sigma, g->cls, g->guidance) != SF_OK;
 }
 
+/* SF_CLASS_PRIOR: chain i is drawn for class i mod K, so a run of n chains samples p(x) = Σ_c p(c)·p(x | c)
+ * with p(c) the labels' shares (equal for the digits), each class's chains a run of their own (seed
+ * ac->seed + c) gathered from x0 and scattered back into every kept frame. */
+static sf_status anneal_prior(sf_model *m, float *out, const float *x0, int n, const sf_anneal_config *ac, int keep,
+                              float w) {
+    const int D = m->net.D, K = m->net.classes;
+    const long frames = keep == SF_KEEP_ALL      ? (long)ac->levels * ac->steps + 1
+                        : keep == SF_KEEP_LEVELS ? ac->levels + 1
+                                                 : 1;
+    const int per = (n + K - 1) / K;
+    float *xc = malloc(sizeof(float) * (size_t)per * (size_t)D);
+    float *oc = malloc(sizeof(float) * (size_t)frames * (size_t)per * (size_t)D);
+    sf_status result = xc && oc ? SF_OK : sf__fail(SF_ENOMEM, "out of memory for %d chains", n);
+    for (int c = 0; c < K && c < n && (result == SF_OK || result == SF_ENONFINITE); c++) {
+        const int k = (n - c + K - 1) / K; /* chains c, c + K, c + 2K, … */
+        for (int j = 0; j < k; j++) memcpy(xc + (long)j * D, x0 + ((long)j * K + c) * D, sizeof(float) * (size_t)D);
+        sf_anneal_config acc = *ac;
+        acc.seed = ac->seed + (uint64_t)c;
+        sf_guide g = {m, c, w};
+        sf_status st = sf_annealed_langevin_fn(sf_guided_score, &g, D, oc, xc, k, &acc, keep);
+        if (st != SF_OK) result = st; /* SF_ENONFINITE: the chains are written all the same, as a run's are */
+        if (st != SF_OK && st != SF_ENONFINITE) break;
+        for (long f = 0; f < frames; f++)
+            for (int j = 0; j < k; j++)
+                memcpy(out + (f * n + (long)j * K + c) * D, oc + (f * k + j) * D, sizeof(float) * (size_t)D);
+    }
+    free(xc);
+    free(oc);
+    return result;
+}
+
 sf_status sf_annealed_langevin_guided(sf_model *m, float *out, const float *x0, int n, const sf_anneal_config *ac,
                                       int keep, int cls, float w) {
     if (!m) return sf__fail(SF_EINVAL, "model is NULL");
     sf_guide g = {m, cls, w};
     /* Check the class and guidance once, up front, so a bad one is named rather than reported as a
      * failing score function. */
-    sf_status st = sf_model_score_guided(m, NULL, NULL, 0, 1.0f, cls, w);
+    sf_status st = sf_model_score_guided(m, NULL, NULL, 0, 1.0f, cls == SF_CLASS_PRIOR ? 0 : cls, w);
     if (st != SF_OK) return st;
+    if (cls == SF_CLASS_PRIOR) {
+        if ((st = sf__anneal_check(ac, n, keep, out, x0)) != SF_OK) return st;
+        return n == 0 ? SF_OK : anneal_prior(m, out, x0, n, ac, keep, w);
+    }
     return sf_annealed_langevin_fn(sf_guided_score, &g, m->net.D, out, x0, n, ac, keep);
 }

@@ -103,6 +103,37 @@ static void test_guided_sampler_is_the_adapter_on_the_generic_sampler(void) {
     sf_model_free(m);
 }
 
+/* SF_CLASS_PRIOR: chain i of a run is chain i / K of a run of class i mod K with seed + c, bit for bit,
+ * in every kept frame; with n not a multiple of K the last classes have one chain fewer. */
+static void test_label_prior_is_the_class_runs_interleaved(void) {
+    sf_model *m = make(K, 5);
+    if (!m) return;
+    enum { NP = 7, LV = 3, FR = LV + 1 };
+    float x0[NP * D], a[FR * NP * D], xc[NP * D], oc[FR * NP * D];
+    sf_uniform(x0, NP * D, -1, 1, 8);
+    sf_anneal_config ac = {1.0f, 0.1f, LV, 4, 1e-3f, 11};
+    EXPECT(sf_annealed_langevin_guided(m, a, x0, NP, &ac, SF_KEEP_LEVELS, SF_CLASS_PRIOR, 0.5f) == SF_OK, "%s",
+           sf_error());
+    for (int c = 0; c < K; c++) {
+        int k = 0;
+        for (int i = c; i < NP; i += K, k++) memcpy(xc + k * D, x0 + i * D, sizeof(float) * D);
+        sf_anneal_config acc = ac;
+        acc.seed = ac.seed + (uint64_t)c;
+        EXPECT(sf_annealed_langevin_guided(m, oc, xc, k, &acc, SF_KEEP_LEVELS, c, 0.5f) == SF_OK, "%s", sf_error());
+        for (int f = 0; f < FR; f++)
+            for (int j = 0; j < k; j++)
+                EXPECT(memcmp(a + (f * NP + j * K + c) * D, oc + (f * k + j) * D, sizeof(float) * D) == 0,
+                       "frame %d, chain %d differs from class %d's chain %d", f, j * K + c, c, j);
+    }
+    EXPECT(sf_annealed_langevin_guided(m, a, x0, 0, &ac, SF_KEEP_LAST, SF_CLASS_PRIOR, 0) == SF_OK, "%s", sf_error());
+    EXPECT(sf_annealed_langevin_guided(m, a, x0, NP, &ac, SF_KEEP_LAST, -3, 0) == SF_EINVAL, "class -3 accepted");
+    ac.eps = -1;
+    EXPECT(sf_annealed_langevin_guided(m, a, x0, NP, &ac, SF_KEEP_LAST, SF_CLASS_PRIOR, 0) == SF_EINVAL &&
+               strstr(sf_error(), "eps"),
+           "%s", sf_error());
+    sf_model_free(m);
+}
+
 static void test_bad_labels_and_guidance_are_refused_by_name(void) {
     sf_model *m = make(K, 6), *bad = NULL;
     if (!m) return;
@@ -149,6 +180,7 @@ int main(void) {
     RUN(test_label_input_gradient_matches_finite_differences);
     RUN(test_guided_score_is_its_definition);
     RUN(test_guided_sampler_is_the_adapter_on_the_generic_sampler);
+    RUN(test_label_prior_is_the_class_runs_interleaved);
     RUN(test_bad_labels_and_guidance_are_refused_by_name);
     return TH_EXIT();
 }

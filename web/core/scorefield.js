@@ -1390,11 +1390,14 @@ export class Model {
   /**
    * Runs n chains of annealed Langevin dynamics (a noise-conditional model): for each level σ_i of the
    * ladder, `steps` steps of x ← x + α_i·s(x, σ_i) + √(2α_i)·z with α_i = eps·σ_i²/σ_L². The ladder
-   * defaults to the model's training ladder, steps and eps to sf.defaults.anneal. keep: 'last'
+   * defaults to the model's training ladder, steps and eps to sf.defaults.anneal. A class-conditional
+   * model samples class (0 .. classes − 1) with guidance, 'any' (the null token ∅) or 'prior' (chain i
+   * drawn for class i mod classes, each class its own run with seed + class: p(x) through the labels,
+   * the better unconditional sampler of the digits model, docs/digits.md). keep: 'last'
    * ((n, D)), 'levels' ((levels + 1, n, D), frame 0 = start) or 'all' ((levels·steps + 1, n, D)).
    * @param {{ start?: Float32Array, n?: number, steps?: number, eps?: number, seed?: number,
    *   sigmaMax?: number, sigmaMin?: number, levels?: number, keep?: 'last' | 'levels' | 'all',
-   *   class?: number | 'any', guidance?: number }} [options]
+   *   class?: number | 'any' | 'prior', guidance?: number }} [options]
    * @returns {Float32Array}
    */
   annealedLangevin(options = {}) {
@@ -1493,14 +1496,16 @@ export class Model {
     );
   }
 
-  // The class a sampler is asked for as the core's id: 'any' is −1; a class-conditional model takes
-  // 0 .. classes − 1, any other model only 'any'.
+  // The class a sampler is asked for as the core's id: 'any' is −1 (the null token); a class-conditional
+  // model takes 0 .. classes − 1 and 'prior' (SF_CLASS_PRIOR, −2: chain i drawn for class i mod classes,
+  // p(x) through the labels), any other model only 'any'.
   #classId(cls) {
     if (cls === 'any' || cls === null) return -1;
+    if (cls === 'prior' && this.classes > 0) return -2;
     if (!Number.isInteger(cls) || cls < 0 || cls >= this.classes)
       throw new Error(
         this.classes > 0
-          ? `scorefield: class must be 'any' or an integer 0 .. ${this.classes - 1}, got ${describe(cls)}`
+          ? `scorefield: class must be 'any', 'prior' or an integer 0 .. ${this.classes - 1}, got ${describe(cls)}`
           : `scorefield: this model has no classes (it is not class-conditional): class must be 'any', got ${describe(cls)}`,
       );
     return cls;
