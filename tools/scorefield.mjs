@@ -28,7 +28,7 @@ import { pathToFileURL } from 'node:url';
 
 import { createScorefield } from '../web/core/scorefield.js';
 import { checkPointsFileSize } from '../web/core/points-file.js';
-import { DATASETS, OBJECTIVES } from '../web/core/enums.js';
+import { DATASETS, OBJECTIVES, SAMPLER_NAMES } from '../web/core/enums.js';
 import { integerProblem } from '../web/core/validate.js';
 import { findRow, limit, paramName } from '../web/core/settings.js';
 import { gridPoints, log1pArrows } from '../web/render/geometry.js';
@@ -88,11 +88,14 @@ const REPORT_CHAINS = 500; // digits-report's unconditional samples (and as many
 const COMMANDS = {
   train: 'train a score model, then sample from it and draw it',
   sample: 'run Langevin chains on a saved model and draw them',
+  likelihood: 'the negative log-likelihood of held-out data (or a points file) under a vesde/ncsn model, ± SE',
   'digits-report': 'measure digit samples: confident share, class shares, conditional accuracy, energy distance',
   help: 'show this help',
 };
 const T = ['train'],
-  TS = ['train', 'sample'];
+  TS = ['train', 'sample'],
+  L = ['likelihood'];
+const LIKELIHOOD_COUNT = 2000; // held-out points drawn from --dataset (the digits: their 359 held-out images)
 const lib =
   (part, key) =>
   ({ defaults, dataset }) =>
@@ -345,6 +348,86 @@ export const OPTIONS = [
     help: 'ε: the step at level i is ε·σ_i²/σ_L²',
   }),
   {
+    group: 'Score-SDE sampling (ncsn and vesde models)',
+    name: 'sampler',
+    type: 'choice',
+    choices: Object.keys(SAMPLER_NAMES),
+    commands: TS,
+    default: ({ objective }) => (objective === 'vesde' ? 'ode-heun' : 'annealed'),
+    defaultText: 'annealed for ncsn, ode-heun for vesde',
+    help:
+      'annealed Langevin, reverse SDE, predictor–corrector, probability-flow ODE (Euler, Heun) or EDM; ' +
+      '--sampler-steps sets the steps of the σ grid (annealed: per level)',
+  },
+  {
+    group: 'Score-SDE sampling (ncsn and vesde models)',
+    name: 'snr',
+    type: 'number',
+    min: 0,
+    minExclusive: true,
+    commands: TS,
+    default: lib('sde', 'snr'),
+    help: "pc: the corrector's signal-to-noise ratio",
+  },
+  {
+    group: 'Score-SDE sampling (ncsn and vesde models)',
+    name: 'churn',
+    type: 'number',
+    min: 0,
+    commands: TS,
+    default: lib('sde', 'churn'),
+    help: 'edm: S_churn, the noise added back per step (γ = min(churn/steps, √2 − 1))',
+  },
+  {
+    group: 'Likelihood',
+    name: 'points',
+    type: 'path',
+    metavar: 'FILE',
+    commands: L,
+    help: 'the 2-D points to measure: CSV/TSV (header optional) or a JSON array of [x, y] (not with --dataset)',
+  },
+  {
+    group: 'Likelihood',
+    name: 'count',
+    type: 'int',
+    min: 1,
+    max: MAX_CHAINS,
+    commands: L,
+    default: LIKELIHOOD_COUNT,
+    defaultText: `${LIKELIHOOD_COUNT}; digits the 359 held-out images`,
+    help: "held-out points drawn from --dataset (fresh draws with the model's data noise)",
+  },
+  {
+    group: 'Likelihood',
+    name: 'ode-steps',
+    type: 'int',
+    min: 1,
+    limit: 'steps',
+    commands: L,
+    default: lib('likelihood', 'steps'),
+    help: 'Heun steps of the probability-flow ODE (2 score evaluations each)',
+  },
+  {
+    group: 'Likelihood',
+    name: 'probes',
+    type: 'int',
+    min: 0,
+    limit: 'proj',
+    commands: L,
+    default: lib('likelihood', 'probes'),
+    help: "0: the exact divergence; else Hutchinson's estimate with this many probes per point",
+  },
+  {
+    group: 'Likelihood',
+    name: 'likelihood-seed',
+    type: 'int',
+    min: 0,
+    limit: 'seed',
+    commands: L,
+    default: 0,
+    help: "seeds the held-out points' draw and the probes",
+  },
+  {
     group: 'Files',
     name: 'weights',
     type: 'path',
@@ -469,6 +552,9 @@ const REPORT_OPTIONS = [
   ...['simd', 'chains', 'anneal-steps', 'anneal-eps', 'chain-seed', 'guidance', 'weights', 'quiet', 'help'],
 ];
 for (const o of OPTIONS) if (REPORT_OPTIONS.includes(o.name)) o.commands = [...o.commands, 'digits-report'];
+// likelihood loads --weights and measures --dataset's held-out points or a --points file.
+const LIKELIHOOD_OPTIONS = ['dataset', 'weights', 'simd', 'quiet', 'help'];
+for (const o of OPTIONS) if (LIKELIHOOD_OPTIONS.includes(o.name)) o.commands = [...o.commands, 'likelihood'];
 const BY_NAME = new Map(OPTIONS.map((o) => [o.name, o]));
 // Every flag, the older names included: name → option.
 const BY_FLAG = new Map(OPTIONS.flatMap((o) => [o.name, ...(o.aliases ?? [])].map((flag) => [flag, o])));
@@ -664,6 +750,7 @@ function shown(v) {
 // An option's default as help shows it: one value, or the most common value over the datasets
 // followed by the datasets that differ ("0.1; digits 0.2").
 function defaultText(opt, defaults) {
+  if (opt.defaultText) return opt.defaultText;
   if (opt.default === undefined) return '';
   if (typeof opt.default !== 'function') return shown(opt.default);
   if (!defaults) return "the library's default";
@@ -691,7 +778,8 @@ function wrap(text, columns) {
 const SYNOPSIS = [
   `usage: ${PROG} train [options]`,
   `       ${PROG} sample --weights FILE [options]`,
-  `       ${PROG} help [train|sample]`,
+  `       ${PROG} likelihood --weights FILE [--dataset NAME | --points FILE]`,
+  `       ${PROG} help [train|sample|likelihood]`,
 ].join('\n');
 
 /** The help text: the synopsis, then each section's options (those of `topic` when given). */
@@ -754,44 +842,93 @@ function outputs(values, command, dataset) {
 
 const PLAIN_SAMPLER = ['eps', 'decay', 'temperature', 'chain-steps'];
 const ANNEALED_SAMPLER = ['anneal-steps', 'anneal-eps'];
+const SDE_SAMPLER = ['sampler', 'snr', 'churn'];
+
+// The sampler of a noise-conditional model and its options, checked together: a plain-Langevin option,
+// an annealed one with another sampler, --snr without pc or --churn without edm is a usage error.
+// --sampler-steps (the older name of --chain-steps) sets the σ grid's steps, or annealed Langevin's steps
+// per level; --chain-steps itself stays plain Langevin's.
+function sdeSettings(values, ctx) {
+  const sampler = setting(values, 'sampler', ctx);
+  const annealed = sampler === 'annealed';
+  const has = (name) => Object.hasOwn(values, name);
+  const typed = has('chain-steps') ? flagOf(values, 'chain-steps') : null;
+  const plain = PLAIN_SAMPLER.find((name) => has(name) && !(name === 'chain-steps' && typed === 'sampler-steps'));
+  if (plain)
+    throw new UsageError(
+      annealed
+        ? `--${flagOf(values, plain)} sets plain Langevin; an ncsn model samples with annealed Langevin (--anneal-steps, --anneal-eps)`
+        : `--${flagOf(values, plain)} sets plain Langevin; this model samples with --sampler ${sampler} (--sampler-steps)`,
+    );
+  if (!annealed) {
+    const wrong = ANNEALED_SAMPLER.find(has);
+    if (wrong) throw new UsageError(`--${wrong} sets annealed Langevin; --sampler is ${sampler}`);
+  } else if (typed && has('anneal-steps'))
+    throw new UsageError("--sampler-steps and --anneal-steps both set annealed Langevin's steps per level: give one");
+  if (has('snr') && sampler !== 'pc')
+    throw new UsageError(`--snr sets the pc sampler's corrector; --sampler is ${sampler}`);
+  if (has('churn') && sampler !== 'edm') throw new UsageError(`--churn sets the edm sampler; --sampler is ${sampler}`);
+  const steps = typed
+    ? values['chain-steps']
+    : annealed
+      ? setting(values, 'anneal-steps', ctx)
+      : ctx.defaults.sde[ctx.dataset].steps;
+  if (!annealed && steps < 1)
+    throw new UsageError(`--${typed} must be at least 1 for --sampler ${sampler}, got ${steps}`);
+  return {
+    sampler,
+    steps,
+    snr: setting(values, 'snr', ctx),
+    churn: setting(values, 'churn', ctx),
+    eps: annealed ? setting(values, 'anneal-eps', ctx) : undefined,
+  };
+}
 
 /**
  * The sampler's settings and start points for a model of dimension D trained as tc, checked
- * together: { annealed, n, start, seed, and eps, decay, temperature, steps (plain Langevin) or
- * steps, eps (annealed, for a noise-conditional model), frames: how many frames come back }.
+ * together: { annealed, sde, n, start, seed, and eps, decay, temperature, steps (plain Langevin), or
+ * steps, eps (annealed, for a noise-conditional model), or sampler, steps, snr, churn (a score-SDE
+ * sampler, from the prior: start null), frames: how many frames come back }.
  */
-function samplerSettings(sf, values, tc, D, annealed) {
-  const ctx = { dataset: tc.dataset, defaults: sf.defaults, annealed };
-  const given = (annealed ? PLAIN_SAMPLER : ANNEALED_SAMPLER).find((name) => Object.hasOwn(values, name));
-  if (given) {
-    const wrong = flagOf(values, given);
-    throw new UsageError(
-      annealed
-        ? `--${wrong} sets plain Langevin; an ncsn model samples with annealed Langevin (--anneal-steps, --anneal-eps)`
-        : `--${wrong} sets annealed Langevin, which only ncsn models use`,
-    );
+function samplerSettings(sf, values, tc, D, noiseConditional) {
+  const ctx = { dataset: tc.dataset ?? 'swiss_roll', defaults: sf.defaults, objective: tc.objective };
+  ctx.annealed = noiseConditional; // the chains' default: many, drawn as samples
+  if (!noiseConditional) {
+    const wrong = SDE_SAMPLER.find((name) => Object.hasOwn(values, name));
+    if (wrong)
+      throw new UsageError(`--${wrong} needs a noise-conditional model (train it with --objective vesde or ncsn)`);
+    const given = ANNEALED_SAMPLER.find((name) => Object.hasOwn(values, name));
+    if (given) throw new UsageError(`--${flagOf(values, given)} sets annealed Langevin, which only ncsn models use`);
   }
+  const sde = noiseConditional ? sdeSettings(values, ctx) : null;
+  const annealed = sde?.sampler === 'annealed';
   const lc = {
     annealed,
+    sde: sde && !annealed ? sde : null,
     seed: setting(values, 'chain-seed', ctx),
     cls: setting(values, 'class', ctx),
     guidance: setting(values, 'guidance', ctx),
   };
   if (!annealed && (lc.cls !== 'any' || lc.guidance !== 0))
     throw new UsageError('--class and --guidance need a class-conditional ncsn model (train it with --conditional)');
-  for (const name of annealed ? ANNEALED_SAMPLER : PLAIN_SAMPLER)
-    lc[BY_NAME.get(name).key ?? name] = setting(values, name, ctx);
-  // Plain Langevin keeps every step; annealed keeps the end of each noise level (a level runs
-  // --anneal-steps steps, too many to draw as arrows).
-  lc.frames = annealed ? tc.levels + 1 : lc.steps + 1;
+  if (annealed) Object.assign(lc, { steps: sde.steps, eps: sde.eps });
+  else if (!sde) for (const name of PLAIN_SAMPLER) lc[BY_NAME.get(name).key ?? name] = setting(values, name, ctx);
+  // Plain Langevin and the SDE samplers keep every step; annealed keeps the end of each noise level (a
+  // level runs --anneal-steps steps, too many to draw as arrows).
+  lc.frames = annealed ? tc.levels + 1 : lc.sde ? lc.sde.steps + 1 : lc.steps + 1;
   let start, n;
-  if (values.start) {
+  if (lc.sde) {
+    if (values.start)
+      throw new UsageError(`--start is for Langevin; --sampler ${lc.sde.sampler} starts from its prior`);
+    n = setting(values, 'chains', { ...ctx, annealed: true });
+    start = null;
+  } else if (values.start) {
     if (D !== 2) throw new UsageError(`--start gives 2-D points; ${tc.dataset} has D = ${D}`);
     n = values.start.length;
     if (values.chains !== undefined && values.chains !== n)
       throw new UsageError(`--chains ${values.chains} but --start gives ${n} points`);
     start = Float32Array.from(values.start.flat());
-  } else if (D === 2 && values.chains === undefined && !annealed) {
+  } else if (D === 2 && values.chains === undefined && !noiseConditional) {
     n = TUTORIAL_STARTS.length;
     start = Float32Array.from(TUTORIAL_STARTS.flat());
   } else {
@@ -978,12 +1115,14 @@ function writeSvg(path, sf, model, tc, lc, frames, values) {
       ? sf.sampleData({ dataset: tc.dataset, n: m, noise: tc.dataNoise, seed: DATA_PICTURE_SEED }).x
       : null;
   const title = `${tc.dataset.replaceAll('_', ' ')}: ${OBJECTIVE_TITLES[tc.objective]}, ${model.stepCount} steps, net ${netText(model)}`;
-  const label = lc.annealed
-    ? `annealed Langevin: σ ${tc.sigmaMax} → ${tc.sigmaMin}, ${tc.levels} levels × ${lc.steps} steps, ε ${lc.eps}`
-    : `Langevin: ε ${lc.eps}, ×${lc.decay}, T ${lc.temperature}, ${lc.steps} steps`;
+  const label = lc.sde
+    ? `${lc.sde.sampler}: σ ${tc.sigmaMax} → ${tc.sigmaMin}, ${lc.sde.steps} steps, ${lc.nfe} score evaluations`
+    : lc.annealed
+      ? `annealed Langevin: σ ${tc.sigmaMax} → ${tc.sigmaMin}, ${tc.levels} levels × ${lc.steps} steps, ε ${lc.eps}`
+      : `Langevin: ε ${lc.eps}, ×${lc.decay}, T ${lc.temperature}, ${lc.steps} steps`;
   // A noise-conditional model's field is drawn at its smallest noise level, the one sampling ends on.
   const quiverLabel = model.noiseConditional ? `score at σ ${tc.sigmaMin} (log1p-scaled)` : undefined;
-  const chains = { frames, n: lc.n, label, paths: !lc.annealed && lc.n <= MAX_PATH_CHAINS };
+  const chains = { frames, n: lc.n, label, paths: !lc.annealed && !lc.sde && lc.n <= MAX_PATH_CHAINS };
   writeOut(path, figureSvg({ title, box, data, quiver: { points, arrows, label: quiverLabel }, chains }));
 }
 
@@ -1000,7 +1139,7 @@ async function writeGif(path, sf, tc, lc, frames, values) {
       m > 0 && CLI_DATASETS.includes(tc.dataset)
         ? sf.sampleData({ dataset: tc.dataset, n: m, noise: tc.dataNoise, seed: DATA_PICTURE_SEED }).x
         : null;
-    const trails = !lc.annealed && lc.n <= MAX_PATH_CHAINS;
+    const trails = !lc.annealed && !lc.sde && lc.n <= MAX_PATH_CHAINS;
     bytes = animateChains({ data, frames, n: lc.n, box: { xmin, xmax, ymin, ymax }, trails });
   }
   writeOut(path, bytes);
@@ -1045,40 +1184,80 @@ async function sampleAndDraw(sf, model, tc, lc, values, out) {
   const report = [];
   if (!out.samples && !out.svg && !out.png && !out.gif) return report;
   const guided = { class: lc.cls, guidance: lc.guidance };
-  const frames = lc.annealed
-    ? model.annealedLangevin({
-        start: lc.start,
+  if (lc.sde && (lc.cls !== 'any' || lc.guidance !== 0))
+    throw new UsageError(`--class and --guidance sample with annealed Langevin; --sampler is ${lc.sde.sampler}`);
+  const run = lc.sde
+    ? model.sample({
+        sampler: lc.sde.sampler,
         n: lc.n,
-        steps: lc.steps,
-        eps: lc.eps,
+        steps: lc.sde.steps,
         seed: lc.seed,
-        keep: 'levels',
-        ...guided,
+        keep: 'all',
+        ...(lc.sde.sampler === 'pc' ? { snr: lc.sde.snr } : {}),
+        ...(lc.sde.sampler === 'edm' ? { churn: lc.sde.churn } : {}),
       })
-    : model.langevin({
-        start: lc.start,
-        n: lc.n,
-        eps: lc.eps,
-        decay: lc.decay,
-        temperature: lc.temperature,
-        steps: lc.steps,
-        seed: lc.seed,
-        keepAll: true,
-      });
-  const F = lc.frames;
-  if (out.samples) {
-    const sampler = lc.annealed
-      ? {
-          kind: 'annealed',
-          sigmaMax: tc.sigmaMax,
-          sigmaMin: tc.sigmaMin,
-          levels: tc.levels,
+    : null;
+  if (run) {
+    lc.nfe = run.nfe;
+    report.push(
+      `sampled ${count(lc.n, 'chain', 'chains')} with ${lc.sde.sampler}: ${lc.sde.steps} steps, ` +
+        `${lc.nfe} score evaluations per chain`,
+    );
+  }
+  const frames = run
+    ? run.frames
+    : lc.annealed
+      ? model.annealedLangevin({
+          start: lc.start,
+          n: lc.n,
           steps: lc.steps,
           eps: lc.eps,
           seed: lc.seed,
+          keep: 'levels',
           ...guided,
+        })
+      : model.langevin({
+          start: lc.start,
+          n: lc.n,
+          eps: lc.eps,
+          decay: lc.decay,
+          temperature: lc.temperature,
+          steps: lc.steps,
+          seed: lc.seed,
+          keepAll: true,
+        });
+  const F = lc.frames;
+  if (out.samples) {
+    const sampler = lc.sde
+      ? {
+          kind: lc.sde.sampler,
+          sigmaMax: tc.sigmaMax,
+          sigmaMin: tc.sigmaMin,
+          steps: lc.sde.steps,
+          nfe: lc.nfe,
+          ...(lc.sde.sampler === 'pc' ? { snr: lc.sde.snr } : {}),
+          ...(lc.sde.sampler === 'edm' ? { churn: lc.sde.churn } : {}),
+          seed: lc.seed,
         }
-      : { kind: 'langevin', eps: lc.eps, decay: lc.decay, temperature: lc.temperature, steps: lc.steps, seed: lc.seed };
+      : lc.annealed
+        ? {
+            kind: 'annealed',
+            sigmaMax: tc.sigmaMax,
+            sigmaMin: tc.sigmaMin,
+            levels: tc.levels,
+            steps: lc.steps,
+            eps: lc.eps,
+            seed: lc.seed,
+            ...guided,
+          }
+        : {
+            kind: 'langevin',
+            eps: lc.eps,
+            decay: lc.decay,
+            temperature: lc.temperature,
+            steps: lc.steps,
+            seed: lc.seed,
+          };
     writeSamples(
       out.samples,
       frames,
@@ -1110,7 +1289,7 @@ function progressMode(values, stream) {
 // (class-conditional with --conditional, which needs a labelled dataset and the ncsn objective).
 function newModel(sf, values, dataset, isa) {
   const ctx = { dataset, defaults: sf.defaults };
-  let noiseConditional = setting(values, 'objective', ctx) === 'ncsn',
+  let noiseConditional = ['ncsn', 'vesde'].includes(setting(values, 'objective', ctx)),
     classes = 0;
   if (values.conditional) {
     if (Object.hasOwn(values, 'objective') && values.objective !== 'ncsn')
@@ -1142,12 +1321,12 @@ function checkGuided(model, lc) {
 
 // --data FILE: the points of a CSV/TSV/JSON file (web/core/points-file.js), its size checked before
 // it is read; a bad file is a usage error naming the file, the line and the problem.
-function readPointsFile(sf, path) {
+function readPointsFile(sf, path, flag = 'data') {
   try {
     checkPointsFileSize(statSync(path).size);
     return sf.readPoints(readFileSync(path));
   } catch (err) {
-    throw new UsageError(`--data ${path}: ${err.message}`);
+    throw new UsageError(`--${flag} ${path}: ${err.message}`);
   }
 }
 
@@ -1274,6 +1453,71 @@ async function sample(sf, values, stdout, stderr) {
     for (const line of lines) stdout.write(`${line}\n`);
     if (lines.length === 0)
       stderr.write('scorefield: nothing written (give --out-dir DIR or --samples, --svg, --png)\n');
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * likelihood: the mean negative log-likelihood (± its standard error) of held-out points under a
+ * noise-conditional model, through the probability-flow ODE (model.logLikelihood): fresh draws of
+ * --dataset (default the model's) with the model's data noise, the digits' 359 held-out images, or the
+ * 2-D points of a --points file. Bits per dimension beside nats for D > 2.
+ */
+async function likelihood(sf, values, stdout) {
+  if (values.weights === undefined) throw new UsageError('likelihood needs --weights FILE');
+  if (values.points !== undefined)
+    for (const k of ['dataset', 'count'])
+      if (Object.hasOwn(values, k)) throw new UsageError(`--points gives the points; --${k} cannot be given with it`);
+  const bytes = readWeights(values.weights);
+  await sf.loadDigits();
+  const model = sf.loadModel(bytes, { isa: setting(values, 'simd', {}) });
+  try {
+    const tc = model.trainingConfig();
+    if (!model.noiseConditional)
+      throw new Error(
+        `likelihood needs a noise-conditional model (trained with --objective vesde or ncsn); ` +
+          `'${values.weights}' holds a ${tc.objective} model`,
+      );
+    const dataset = values.dataset ?? tc.dataset;
+    const seed = setting(values, 'likelihood-seed', {});
+    let x, what;
+    if (values.points !== undefined) {
+      if (model.dim !== 2) throw new UsageError(`--points gives 2-D points; this model has D = ${model.dim}`);
+      x = readPointsFile(sf, values.points, 'points');
+      what = `${count(x.length / 2, 'point', 'points')} of ${values.points}`;
+    } else {
+      if (!dataset || dataset === 'points')
+        throw new UsageError('give --dataset NAME or --points FILE: the weights file names no dataset to draw from');
+      if (sf.dataDim(dataset) !== model.dim)
+        throw new UsageError(`--dataset ${dataset} has D = ${sf.dataDim(dataset)}; this model has D = ${model.dim}`);
+      if (dataset === 'digits') {
+        if (Object.hasOwn(values, 'count')) throw new UsageError('--count: the digits are their 359 held-out images');
+        x = sf.heldoutDigits({ noise: tc.dataNoise, seed }).x;
+        what = `the 359 held-out digits (noise ${tc.dataNoise})`;
+      } else {
+        const n = setting(values, 'count', {});
+        x = sf.sampleData({ dataset, n, noise: tc.dataNoise, seed }).x;
+        what = `${n} fresh ${dataset} points (noise ${tc.dataNoise}, seed ${seed})`;
+      }
+    }
+    const ctx = { dataset: dataset && dataset !== 'points' ? dataset : 'swiss_roll', defaults: sf.defaults };
+    const steps = setting(values, 'ode-steps', ctx),
+      probes = setting(values, 'probes', ctx);
+    const t0 = performance.now();
+    const r = model.logLikelihood(x, { steps, probes, seed });
+    const seconds = (performance.now() - t0) / 1000;
+    const lines = [
+      `negative log-likelihood of ${what}:`,
+      `  ${(-r.mean).toFixed(4)} ± ${r.se.toFixed(4)} nats per point`,
+    ];
+    if (model.dim > 2) lines.push(`  ${r.bitsPerDim.toFixed(4)} ± ${r.bitsPerDimSe.toFixed(4)} bits per dimension`);
+    lines.push(
+      `probability-flow ODE from σ ${tc.sigmaMin} to ${tc.sigmaMax}, ${steps} Heun steps, ` +
+        `${probes === 0 ? 'exact divergence' : `Hutchinson divergence (${probes} probe${probes > 1 ? 's' : ''})`}, ` +
+        `${seconds.toFixed(1)} s; the density is the data's blurred by N(0, σ_min²)`,
+    );
+    stdout.write(`${lines.join('\n')}\n`);
   } finally {
     model.dispose();
   }
@@ -1424,6 +1668,7 @@ export async function main(argv, { stdout = process.stdout, stderr = process.std
     else if (!sf) throw loadError;
     else if (parsed.command === 'train') await train(sf, parsed.values, stdout, stderr);
     else if (parsed.command === 'digits-report') await digitsReport(sf, parsed.values, stdout, stderr);
+    else if (parsed.command === 'likelihood') await likelihood(sf, parsed.values, stdout);
     else await sample(sf, parsed.values, stdout, stderr);
     return 0;
   } catch (err) {

@@ -536,3 +536,138 @@ test('train_fit_centres_and_scales_the_points_into_the_box_as_fit_points_does', 
   assert.equal(lone.code, EXIT_USAGE);
   assert.match(lone.stderr, /--fit needs --data/);
 });
+
+test('vesde_models_sample_with_every_sampler_and_report_their_likelihood', async () => {
+  const w = at('vesde.sfw');
+  const trained = await run([
+    'train',
+    '--dataset',
+    'mixture',
+    '--objective',
+    'vesde',
+    '--steps',
+    '20',
+    '--width',
+    '16',
+    '--sampler',
+    'ode-heun',
+    '--sampler-steps',
+    '4',
+    '--chains',
+    '7',
+    '--weights',
+    w,
+    '--samples',
+    at('v.csv'),
+    '--quiet',
+  ]);
+  assert.equal(trained.code, 0, trained.stderr);
+  assert.match(trained.stdout, /trained mixture, vesde/);
+  assert.match(trained.stdout, /sampled 7 chains with ode-heun: 4 steps, 7 score evaluations per chain/);
+  assert.equal(csvRows(at('v.csv')).length, 1 + 5 * 7, 'a header and 5 frames of 7 chains');
+  writeFileSync(at('vesde-pts.csv'), 'x,y\n0,0\n1,1\n-1,-1\n');
+  const results = await runAll([
+    [
+      'sample',
+      '--weights',
+      w,
+      '--sampler',
+      'ode-heun',
+      '--sampler-steps',
+      '4',
+      '--chains',
+      '7',
+      '--samples',
+      at('w.csv'),
+    ],
+    [
+      'sample',
+      '--weights',
+      w,
+      '--sampler',
+      'pc',
+      '--snr',
+      '0.1',
+      '--sampler-steps',
+      '3',
+      '--chains',
+      '5',
+      '--samples',
+      at('p.json'),
+    ],
+    [
+      'sample',
+      '--weights',
+      w,
+      '--sampler',
+      'annealed',
+      '--sampler-steps',
+      '2',
+      '--chains',
+      '5',
+      '--samples',
+      at('a.csv'),
+    ],
+    ['likelihood', '--weights', w, '--count', '50'],
+    ['likelihood', '--weights', w, '--points', at('vesde-pts.csv')],
+  ]);
+  for (const r of results) assert.equal(r.code, 0, r.stderr);
+  assert.equal(
+    readFileSync(at('w.csv'), 'utf8'),
+    readFileSync(at('v.csv'), 'utf8'),
+    'sample repeats train bit for bit',
+  );
+  const pc = JSON.parse(readFileSync(at('p.json'), 'utf8'));
+  assert.deepEqual([pc.sampler.kind, pc.sampler.nfe, pc.sampler.snr, pc.frames.length], ['pc', 6, 0.1, 4]);
+  assert.match(
+    results[3].stdout,
+    /negative log-likelihood of 50 fresh mixture points[^\n]*\n {2}-?\d+\.\d{4} ± \d+\.\d{4} nats per point/,
+  );
+  assert.match(results[4].stdout, /negative log-likelihood of 3 points of/);
+  const bad = await runAll([
+    ['sample', '--weights', w, '--sampler', 'heun'],
+    ['sample', '--weights', w, '--sampler', 'sde', '--churn', '1'],
+    ['sample', '--weights', w, '--sampler', 'sde', '--snr', '1'],
+    ['sample', '--weights', w, '--sampler', 'pc', '--snr', '0'],
+    ['sample', '--weights', w, '--sampler', 'sde', '--sampler-steps', '0'],
+    ['sample', '--weights', w, '--sampler', 'sde', '--anneal-steps', '3'],
+    ['sample', '--weights', w, '--sampler', 'ode-euler', '--decay', '0.5'],
+    ['sample', '--weights', w, '--sampler', 'edm', '--start', '0,0'],
+    ['train', '--steps', '1', '--sampler', 'pc'],
+    ['likelihood'],
+    ['likelihood', '--weights', w, '--ode-steps', '0'],
+    ['likelihood', '--weights', w, '--probes', '65'],
+    ['likelihood', '--weights', w, '--dataset', 'digits'],
+    ['likelihood', '--weights', w, '--points', at('vesde-pts.csv'), '--dataset', 'moons'],
+    ['likelihood', '--weights', w, '--lr', '1'],
+  ]);
+  const messages = [
+    /--sampler must be one of annealed, sde, pc, ode-euler, ode-heun, edm; got 'heun'/,
+    /--churn sets the edm sampler; --sampler is sde/,
+    /--snr sets the pc sampler's corrector; --sampler is sde/,
+    /--snr must be > 0, got 0/,
+    /--sampler-steps must be at least 1 for --sampler sde, got 0/,
+    /--anneal-steps sets annealed Langevin; --sampler is sde/,
+    /--decay sets plain Langevin; this model samples with --sampler ode-euler/,
+    /--start is for Langevin; --sampler edm starts from its prior/,
+    /--sampler needs a noise-conditional model \(train it with --objective vesde or ncsn\)/,
+    /likelihood needs --weights FILE/,
+    /--ode-steps must be an integer from 1 to 1000000, got 0/,
+    /--probes must be an integer from 0 to 64, got 65/,
+    /--dataset digits has D = 64; this model has D = 2/,
+    /--points gives the points; --dataset cannot be given with it/,
+    /--lr does not apply to 'likelihood'/,
+  ];
+  bad.forEach((r, k) => {
+    assert.equal(r.code, EXIT_USAGE, `${messages[k]}: ${r.stderr}`);
+    assert.match(
+      r.stderr.split('\n').find((l) => l.startsWith('scorefield:')),
+      messages[k],
+    );
+  });
+  const plain = at('plain.sfw');
+  assert.equal((await run(['train', '--steps', '2', '--width', '8', '--weights', plain, '--quiet'])).code, 0);
+  const notNc = await run(['likelihood', '--weights', plain]);
+  assert.equal(notNc.code, EXIT_RUNTIME);
+  assert.match(notNc.stderr, /^scorefield: likelihood needs a noise-conditional model/);
+});

@@ -190,3 +190,23 @@ test('bad_sampler_and_likelihood_options_throw_naming_the_value', async () => {
   assert.equal(sf.heapUsed(), used + 0, 'a refused call leaves no allocation behind');
   assert.equal(model.sample({ n: 2, steps: 2 }).points.length, 4, 'the model still samples');
 });
+
+test('the_simd128_and_scalar_builds_sample_and_measure_the_same_bits', async () => {
+  const simd = await createScorefield({ digits: false });
+  const scalar = await createScorefield({ digits: false, simd: false });
+  const a = simd.createModel({ dim: 2, hidden: 16, noiseConditional: true });
+  a.configureTraining({ dataset: 'rings', objective: 'vesde' });
+  a.train(5);
+  const b = scalar.loadModel(a.save());
+  const { x } = simd.sampleData({ dataset: 'rings', n: 20, seed: 1 });
+  for (const sampler of SAMPLERS) {
+    const options = { sampler, n: 20, steps: 3, seed: 2 };
+    assert.deepEqual(bits(a.sample(options).points), bits(b.sample(options).points), sampler);
+  }
+  assert.deepEqual(
+    Array.from(a.logLikelihood(x, { steps: 5 }).logp),
+    Array.from(b.logLikelihood(x, { steps: 5 }).logp),
+  );
+  a.dispose();
+  b.dispose();
+});

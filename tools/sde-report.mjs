@@ -1,0 +1,184 @@
+// sde-report.mjs — sample quality against cost for the score-SDE samplers (issue 16): trains one
+// continuous-noise (vesde) net per 2-D set, samples 2000 points with every sampler at several numbers
+// of score evaluations (NFE, 4 … 1000), and prints the energy distance to fresh data beside the
+// true-vs-true floor (two fresh samples of the data, over several seeds: mean ± standard deviation),
+// then the held-out negative log-likelihood through the probability-flow ODE beside a Gaussian fitted
+// to the training data. A report, not a test: docs/samplers.md records its output.
+//
+//   node tools/sde-report.mjs [--steps N] [--datasets a,b] [--quick] [--sigma-max X]
+//     defaults: 6000 training steps; swiss_roll, moons, eight_gaussians, rings; σ_max 10
+//   node tools/sde-report.mjs --digits FILE
+//     the digits' held-out bits/dim under a saved vesde digits model (train one with
+//     `scorefield.mjs train --dataset digits --objective vesde`) beside a fitted 64-d Gaussian
+//
+// A sampler is "at the floor" when its energy distance is at most the floor's mean + 2 standard
+// deviations. All numbers are the core's (sampling, energy distance, likelihood); the Gaussian fit is
+// the report's own (the sample mean and covariance of the training draw, in doubles).
+import { createScorefield } from '../web/core/scorefield.js';
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const STEPS = Number(opt('steps', '6000'));
+const DATASETS = opt('datasets', 'swiss_roll,moons,eight_gaussians,rings').split(',');
+const QUICK = args.includes('--quick');
+const SIGMA_MAX = Number(opt('sigma-max', '10'));
+if (!Number.isInteger(STEPS) || STEPS < 1 || !(SIGMA_MAX > 0.01)) {
+  process.stderr.write('usage: node tools/sde-report.mjs [--steps N] [--datasets a,b] [--quick] [--sigma-max X]\n');
+  process.exit(2);
+}
+const N = 2000; // samples per sampler and points per data draw
+const FLOOR_DRAWS = 5; // pairs of fresh samples behind the floor
+const SEEDS = { fresh: 101, floor: 1000, heldout: 303, fit: 404, sampler: 7 };
+// Steps per sampler (annealed: steps per level of 10 levels), chosen so that NFE spans 4 … 1000.
+const GRID = QUICK
+  ? {
+      annealed: [2, 10, 100],
+      sde: [10, 100, 1000],
+      pc: [5, 50, 500],
+      'ode-euler': [10, 100],
+      'ode-heun': [3, 10, 25, 50],
+      edm: [5, 25, 50],
+    }
+  : {
+      annealed: [1, 10, 100],
+      sde: [4, 50, 200, 500],
+      pc: [25, 100, 250],
+      'ode-euler': [10, 50, 200],
+      'ode-heun': [3, 10, 18, 25, 50],
+      edm: [10, 25, 50],
+    };
+
+const sf = await createScorefield({ digits: opt('digits') !== undefined });
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+// NLL of points (m, D) under a full-covariance Gaussian fitted to fit (n, D), by a Cholesky factor
+// of the sample covariance: { mean, se, bitsPerDim, bitsPerDimSe } of log p (sf.likelihoodSummary).
+function gaussianLogp(fit, points, D) {
+  const n = fit.length / D,
+    m = points.length / D;
+  const mu = new Float64Array(D);
+  for (let i = 0; i < n; i++) for (let d = 0; d < D; d++) mu[d] += fit[i * D + d] / n;
+  const C = new Float64Array(D * D);
+  for (let i = 0; i < n; i++)
+    for (let a = 0; a < D; a++)
+      for (let b = 0; b <= a; b++) C[a * D + b] += ((fit[i * D + a] - mu[a]) * (fit[i * D + b] - mu[b])) / (n - 1);
+  const L = new Float64Array(D * D); // C = L Lᵀ
+  for (let a = 0; a < D; a++)
+    for (let b = 0; b <= a; b++) {
+      let v = C[a * D + b];
+      for (let k = 0; k < b; k++) v -= L[a * D + k] * L[b * D + k];
+      L[a * D + b] = a === b ? Math.sqrt(v) : v / L[b * D + b];
+    }
+  let logDet = 0;
+  for (let d = 0; d < D; d++) logDet += 2 * Math.log(L[d * D + d]);
+  const logp = new Float64Array(m),
+    z = new Float64Array(D);
+  for (let i = 0; i < m; i++) {
+    let q = 0;
+    for (let a = 0; a < D; a++) {
+      let v = points[i * D + a] - mu[a];
+      for (let k = 0; k < a; k++) v -= L[a * D + k] * z[k];
+      z[a] = v / L[a * D + a];
+      q += z[a] * z[a];
+    }
+    logp[i] = -0.5 * (q + logDet + D * Math.log(2 * Math.PI));
+  }
+  return sf.likelihoodSummary(logp, D);
+}
+
+if (opt('digits') !== undefined) {
+  const { readFileSync } = await import('node:fs');
+  const model = sf.loadModel(readFileSync(opt('digits')));
+  const tc = model.trainingConfig();
+  const held = sf.heldoutDigits({ noise: tc.dataNoise }).x;
+  const t0 = performance.now();
+  const ll = model.logLikelihood(held, { steps: 100, probes: 1 });
+  const g = gaussianLogp(
+    sf.sampleData({ dataset: 'digits', n: 1438, noise: tc.dataNoise, seed: SEEDS.fit }).x,
+    held,
+    64,
+  );
+  out(
+    `digits (${model.stepCount} steps of ${tc.objective}, data noise ${tc.dataNoise}): the 359 held-out digits ` +
+      `${ll.bitsPerDim.toFixed(3)} ± ${ll.bitsPerDimSe.toFixed(3)} bits/dim (ODE 100 Heun steps, 1 Hutchinson probe, ` +
+      `${((performance.now() - t0) / 1000).toFixed(0)} s); a Gaussian fitted to 1438 training draws ` +
+      `${g.bitsPerDim.toFixed(3)} ± ${g.bitsPerDimSe.toFixed(3)} bits/dim`,
+  );
+  process.exit(0);
+}
+
+const summary = [];
+for (const dataset of DATASETS) {
+  const t0 = performance.now();
+  const model = sf.createModel({ dim: 2, noiseConditional: true, seed: 42 });
+  model.configureTraining({ dataset, objective: 'vesde', sigmaMax: SIGMA_MAX });
+  model.train(STEPS);
+  const trainSeconds = (performance.now() - t0) / 1000;
+  const tc = model.trainingConfig();
+  const fresh = sf.sampleData({ dataset, n: N, seed: SEEDS.fresh }).x;
+  const floors = [];
+  for (let r = 0; r < FLOOR_DRAWS; r++) {
+    const a = sf.sampleData({ dataset, n: N, seed: SEEDS.floor + 2 * r }).x;
+    const b = sf.sampleData({ dataset, n: N, seed: SEEDS.floor + 2 * r + 1 }).x;
+    floors.push(sf.energyDistance(a, b, 2));
+  }
+  const fm = floors.reduce((a, b) => a + b, 0) / FLOOR_DRAWS;
+  const fsd = Math.sqrt(floors.reduce((a, b) => a + (b - fm) ** 2, 0) / (FLOOR_DRAWS - 1));
+  const bar = fm + 2 * fsd;
+  out(`## ${dataset}`);
+  out();
+  out(
+    `vesde net 2→128→128→2, σ ${tc.sigmaMin} … ${tc.sigmaMax} log-uniform, ${STEPS} steps (batch ${tc.batch}, lr ${tc.lr}) in ${trainSeconds.toFixed(0)} s. ` +
+      `Energy distance of ${N} samples to ${N} fresh points; true-vs-true floor ${fm.toFixed(5)} ± ${fsd.toFixed(5)} ` +
+      `(${FLOOR_DRAWS} pairs); ✓ = at most ${bar.toFixed(5)}.`,
+  );
+  out();
+  out('| sampler | NFE: energy distance |');
+  out('| --- | --- |');
+  const best = {};
+  for (const [sampler, list] of Object.entries(GRID)) {
+    const cells = [];
+    for (const steps of list) {
+      const r = model.sample({
+        sampler: /** @type {any} */ (sampler),
+        n: N,
+        steps,
+        seed: SEEDS.sampler,
+        ...(sampler === 'annealed' ? { levels: 10 } : {}),
+      });
+      const ed = sf.energyDistance(r.points, fresh, 2);
+      const ok = ed <= bar;
+      if (ok && best[sampler] === undefined) best[sampler] = r.nfe;
+      cells.push(`${r.nfe}: ${ed.toFixed(5)}${ok ? ' ✓' : ''}`);
+    }
+    out(`| ${sampler} | ${cells.join(' · ')} |`);
+  }
+  const heldout = sf.sampleData({ dataset, n: N, seed: SEEDS.heldout }).x;
+  const ll = model.logLikelihood(heldout, { steps: 100 });
+  const g = gaussianLogp(sf.sampleData({ dataset, n: N, seed: SEEDS.fit }).x, heldout, 2);
+  out();
+  out(
+    `Held-out NLL (${N} fresh points, ODE 100 Heun steps, exact divergence): ${(-ll.mean).toFixed(3)} ± ${ll.se.toFixed(3)} nats; ` +
+      `a fitted Gaussian: ${(-g.mean).toFixed(3)} ± ${g.se.toFixed(3)} nats.`,
+  );
+  out();
+  summary.push({ dataset, best, nll: -ll.mean, nllSe: ll.se, gauss: -g.mean, floor: fm });
+  model.dispose();
+}
+out('## Fewest NFE at the floor');
+out();
+out(`| dataset | ${Object.keys(GRID).join(' | ')} | NLL (nats) | Gaussian NLL |`);
+out(
+  `| --- | ${Object.keys(GRID)
+    .map(() => '---')
+    .join(' | ')} | --- | --- |`,
+);
+for (const s of summary)
+  out(
+    `| ${s.dataset} | ${Object.keys(GRID)
+      .map((k) => s.best[k] ?? '—')
+      .join(' | ')} | ${s.nll.toFixed(3)} ± ${s.nllSe.toFixed(3)} | ${s.gauss.toFixed(3)} |`,
+  );
