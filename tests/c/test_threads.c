@@ -73,8 +73,8 @@ static run_result train_at(int threads, int dataset, int objective, int batch, i
 }
 
 static void expect_same(const run_result *a, const run_result *b, const char *what, int threads) {
-    EXPECT(memcmp(a->losses, b->losses, sizeof a->losses) == 0, "%s: losses differ at %d threads (%.9g vs %.9g)",
-           what, threads, (double)a->losses[3], (double)b->losses[3]);
+    EXPECT(memcmp(a->losses, b->losses, sizeof a->losses) == 0, "%s: losses differ at %d threads (%.9g vs %.9g)", what,
+           threads, (double)a->losses[3], (double)b->losses[3]);
     EXPECT(a->params == b->params, "%s: weights differ at %d threads", what, threads);
     EXPECT(a->ema == b->ema, "%s: weight average differs at %d threads", what, threads);
 }
@@ -232,7 +232,8 @@ static void test_golden_losses_at_2_threads(void) {
     EXPECT(sf_model_train(m, 10, losses) == SF_OK, "%s", sf_error());
     uint32_t bits[10];
     memcpy(bits, losses, sizeof bits);
-    for (int s = 0; s < 10; s++) EXPECT(bits[s] == golden[s], "step %d: 0x%08x, golden 0x%08x", s + 1, bits[s], golden[s]);
+    for (int s = 0; s < 10; s++)
+        EXPECT(bits[s] == golden[s], "step %d: 0x%08x, golden 0x%08x", s + 1, bits[s], golden[s]);
     uint32_t h = fnv1a(sf_model_params(m), sizeof(float) * (size_t)sf_model_param_count(m), 0x811c9dc5u);
     EXPECT(h == 0xaead7887u, "parameters' FNV-1a 0x%08x, golden 0xaead7887", h);
     sf_model_free(m);
