@@ -125,12 +125,20 @@ static double chain_flops(int D) { return 2.0 * (D * BENCH_H + BENCH_H * BENCH_H
 
 #define MAX_SEGMENTS 64
 
-/* The tutorial's net for data of dimension D on the given kernels (sf_isa), or NULL. */
+int bench_threads = 1;
+
+/* The tutorial's net for data of dimension D on the given kernels (sf_isa) and bench_threads
+ * threads, or NULL. */
 static sf_model *bench_model(int D, int isa) {
     sf_net_config nc = sf_net_config_default(D);
     nc.hidden = BENCH_H, nc.depth = BENCH_DEPTH, nc.seed = BENCH_SEED, nc.isa = isa;
     sf_model *m;
-    return sf_model_create(&m, &nc) == SF_OK ? m : NULL;
+    if (sf_model_create(&m, &nc) != SF_OK) return NULL;
+    if (sf_model_set_threads(m, bench_threads) != SF_OK) {
+        sf_model_free(m);
+        return NULL;
+    }
+    return m;
 }
 
 /* ---- Training workloads ------------------------------------------------------------------------- */

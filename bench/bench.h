@@ -46,6 +46,9 @@ double bench_elementwise(int isa, int which, int n, int calls);
 
 extern double bench_results[BENCH_WORKLOADS * BENCH_FIELDS];
 
+/* The threads of every bench model (sf_model_set_threads; the host installs the runner). 1 unless set. */
+extern int bench_threads;
+
 /* The instrumented pass of the last bench_run, per GEMM shape: bench_shape_count records of
  * BENCH_SHAPE_FIELDS doubles (M, N, K, transposed A, calls, ms, FLOPs). */
 #define BENCH_MAX_SHAPES   32

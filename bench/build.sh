@@ -16,6 +16,8 @@ src=${SF_BENCH_SRC:-src}
 out=${SF_BENCH_OUT:-build/bench}
 mkdir -p "$out"
 mapfile -t sources < <(find "$src" -name '*.c' -not -path '*/wasm/*' | sort)
+# The wasm bench modules are single-threaded: the pthread pool (par/pool.c) is the native binary's only.
+mapfile -t wasm_sources < <(printf '%s\n' "${sources[@]}" | grep -v '/par/pool\.c$')
 bench=(bench/bench.c)
 
 common=(-std=c11 -O3 -ffp-contract=off -DNDEBUG -Wall -Wextra -Wpedantic -Werror -I"$src" -Ibench)
@@ -24,16 +26,16 @@ wasm_flags=(--no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH -sINITIAL_MEMORY=
             -sTOTAL_STACK=1MB -sMALLOC=emmalloc -sERROR_ON_UNDEFINED_SYMBOLS=0 -sWARN_ON_UNDEFINED_SYMBOLS=0)
 # The three builds run in parallel; each one's failure fails the script.
 pids=()
-emcc "${common[@]}" -msimd128 "${wasm_flags[@]}" "${sources[@]}" "${bench[@]}" bench/bench_wasm.c \
+emcc "${common[@]}" -msimd128 "${wasm_flags[@]}" "${wasm_sources[@]}" "${bench[@]}" bench/bench_wasm.c \
   -o "$out/bench-simd128.wasm" &
 pids+=($!)
-emcc "${common[@]}" "${wasm_flags[@]}" "${sources[@]}" "${bench[@]}" bench/bench_wasm.c \
+emcc "${common[@]}" "${wasm_flags[@]}" "${wasm_sources[@]}" "${bench[@]}" bench/bench_wasm.c \
   -o "$out/bench-scalar.wasm" &
 pids+=($!)
 
 simde=$(dirname "$(dirname "$(find /usr/include /usr/local/include -path '*simde/wasm/simd128.h' -print -quit)")")
 gcc "${common[@]}" -DSF_SIMDE -I"$(dirname "$simde")" "${sources[@]}" "${bench[@]}" bench/bench_native.c \
-  -lm -o "$out/bench-native" &
+  -lm -pthread -o "$out/bench-native" &
 pids+=($!)
 status=0
 for p in "${pids[@]}"; do wait "$p" || status=1; done

@@ -2,6 +2,7 @@
 // the tables and, with --write, rewrites BENCHMARKS.md. bench/run.sh builds first and then calls this.
 //
 //   node bench/run.js [--quick] [--write] [--repeat N] [--no-native] [--no-scalar] [--no-chromium]
+//                     [--no-threads]
 //                     [--cpu-clock]
 //
 // Builds, each in a fresh process so that no JIT state or heap carries over:
@@ -72,6 +73,8 @@ function runProcess(cmd, argv) {
 
 const common = () => [...(QUICK ? ['--quick'] : []), ...(CPU_CLOCK ? ['--cpu-clock'] : [])];
 const native = (isa) => runProcess(join(BUILD, 'bench-native'), [isa, ...common()]);
+const nativeThreads = (threads) =>
+  runProcess(join(BUILD, 'bench-native'), ['simd128', '--no-gemm', '--threads', String(threads), ...common()]);
 const nodeWasm = (isa) => runProcess(process.execPath, [join(ROOT, 'bench/node-run.js'), isa, ...common()]);
 
 const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
@@ -350,6 +353,41 @@ const builds = [
 ];
 for (const b of builds) if (!b.skip) b.result = await repeated(b.name, b.run);
 
+// Threads (issue 18): the native SIMD128 build at 1 and at 2 threads, the two runs alternated
+// --repeat times so that a change of the machine's load hits both; the speed-up of each workload is
+// the median of the pairs' ratios. Wall clock only (CPU time adds the threads up), so not with
+// --cpu-clock. The 2-thread column joins the tables and the hash check (same bits as 1 thread).
+const THREAD_PAIRS = !flag('--no-native') && !flag('--no-threads') && !CPU_CLOCK;
+const threadRuns = { 1: [], 2: [] };
+if (THREAD_PAIRS)
+  for (let i = 0; i < REPEAT; i++)
+    for (const t of [1, 2]) {
+      say(`== native SIMD128, ${t} thread${t > 1 ? 's' : ''}${REPEAT > 1 ? ` (run ${i + 1} of ${REPEAT})` : ''}`);
+      threadRuns[t].push(await nativeThreads(t));
+    }
+if (THREAD_PAIRS)
+  builds.push({ id: 'native-simd128-2t', name: 'native SIMD128, 2 threads', result: medianResult(threadRuns[2]) });
+
+function threadRows() {
+  if (!THREAD_PAIRS) return '';
+  const med = (xs) => {
+    const v = [...xs].sort((a, b) => a - b),
+      m = v.length >> 1;
+    return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+  };
+  const lines = ['| workload | 1 thread | 2 threads | speed-up (median of pairs) |', '| --- | --: | --: | --: |'];
+  for (const w of WORKLOADS) {
+    const pairs = threadRuns[1].map((r, i) => [r.workloads[w], threadRuns[2][i].workloads[w]]);
+    if (pairs.some(([a, b]) => !a || !b || a.status !== 0 || b.status !== 0)) continue;
+    const one = med(pairs.map(([a]) => a.stepsPerS)),
+      two = med(pairs.map(([, b]) => b.stepsPerS));
+    lines.push(
+      `| ${LABELS[w]} | ${rate(one)} /s | ${rate(two)} /s | ${fmt(med(pairs.map(([a, b]) => b.stepsPerS / a.stepsPerS)), 2)}× |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 const node = builds[0].result;
 const chromeName = builds[1].result?.engine ?? '';
 // The CPU as /proc/cpuinfo names it (a VM's model string can be generic, so family/model and the
@@ -402,7 +440,15 @@ Layer products (GEMM) in a second, instrumented pass (every gemm call timed):
 
 ${t.gemm}
 
-Targets of issue 8:
+${
+  THREAD_PAIRS
+    ? `Threads (issue 18), native SIMD128 kernels, wall clock, 1 and 2 threads alternated ${REPEAT} time${REPEAT > 1 ? 's' : ''}:
+
+${threadRows()}
+
+`
+    : ''
+}Targets of issue 8:
 
 ${targetRows(builds)}
 ${targetNotes(builds)}

@@ -5,7 +5,7 @@
 #   --quick        a fifth of the steps (development only)
 #   --write        rewrite BENCHMARKS.md with the results
 #   --repeat N     median of N runs per build
-#   --no-chromium, --no-scalar, --no-native
+#   --no-chromium, --no-scalar, --no-native, --no-threads (the native 1- vs 2-thread pairs)
 #   --cpu-clock    time Node and native with CPU time (for comparing builds on a busy machine)
 # Not part of scripts/test.sh: it takes a few minutes and wants a quiet machine.
 set -euo pipefail

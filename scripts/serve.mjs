@@ -12,6 +12,13 @@
 // only; paths that leave the root (../, encoded or not, or a NUL) are refused with 403; files get
 // their MIME type (application/wasm for .wasm, which WebAssembly.compileStreaming requires) and
 // no-cache, so a rebuilt module is picked up on reload. What the page does is web/'s business.
+//
+// Every response is sent cross-origin isolated (ISOLATION below: Cross-Origin-Opener-Policy
+// same-origin, Cross-Origin-Embedder-Policy require-corp, and Cross-Origin-Resource-Policy
+// cross-origin on the files themselves, so that an isolated page on another origin may still embed
+// the widget's iframe and scripts), so that the page may share WebAssembly memory between threads
+// (SharedArrayBuffer needs crossOriginIsolated; issue 18). docs/performance.md gives the same
+// headers for other static hosts.
 
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
@@ -23,6 +30,11 @@ const HOST = '127.0.0.1';
 const DEFAULT_PORT = 8000;
 const PORT_ATTEMPTS = 20; // busy ports tried after the first before giving up
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
+const ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+};
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -86,6 +98,7 @@ async function handle(req, res) {
     'Content-Length': info.size,
     'Cache-Control': 'no-cache',
     'X-Content-Type-Options': 'nosniff',
+    ...ISOLATION,
     ...(withCsp ? { 'Content-Security-Policy': CSP } : {}),
   });
   if (req.method === 'HEAD') return res.end();

@@ -14,6 +14,7 @@
 #include "net/cond.h"
 #include "noise/noise.h"
 #include "optim/adam.h"
+#include "par/par.h"
 
 #define SF__TRAIN_DEFAULT_BATCH 128
 #define SF__TRAIN_DEFAULT_LR    1e-3f
@@ -32,6 +33,14 @@
 /* Classifier-free guidance (Ho & Salimans 2022): a class-conditional net sees the null token instead
  * of the label for this share of its training points, their choice of 0.1 .. 0.2. */
 #define SF__LABEL_DROP 0.2f
+/* A batch's chunks: a power-of-two count of them, at most SF__MAX_CHUNKS, each of at least
+ * SF__CHUNK_MIN_ROWS stack rows where the batch has them (W3's 128 points and 1 projection: 4 chunks
+ * of 64 rows), so that threads have chunks to share; the count depends on the batch and the net only,
+ * never on the threads, and so do the sums. */
+#define SF__MAX_CHUNKS     8
+#define SF__CHUNK_MIN_ROWS 64
+/* The multiply-adds below which a task is not worth a thread (waking one costs tens of µs). */
+#define SF__PAR_MIN_WORK (1L << 18)
 
 sf_net_config sf_net_config_default(int dim) {
     sf_net_config c = {dim, 128, 2, 42, SF_ISA_AUTO, 0, 0};
@@ -93,13 +102,13 @@ sf_status sf_model_create(sf_model **out, const sf_net_config *cfg) {
     sf_mlp net;
     sf__mlp_shape(&net, cfg->dim, cfg->hidden, cfg->depth, cfg->noise_conditional, cfg->classes);
     int rows = sf__mlp_ws_rows(&net);
-    /* One allocation: the struct, then 7 arrays of P floats, the painted points (2-D models), the
+    /* One allocation: the struct, then 8 arrays of P floats (the last lane 0's chunk gradient), the painted points (2-D models), the
      * weights' average and the per-point noise levels and noisy points of a chunk (noise-conditional
      * nets), then the workspace. */
     size_t head = (sizeof(sf_model) + 15) & ~(size_t)15;
     size_t n_points = cfg->dim == 2 ? 2 * SF_MAX_POINTS : 0;
     size_t n_rows = cfg->noise_conditional ? (size_t)net.P + (size_t)rows * (size_t)(1 + cfg->dim) : 0;
-    size_t floats = (size_t)7 * net.P + n_points + n_rows + (size_t)sf__mlp_ws_floats(&net, rows);
+    size_t floats = (size_t)8 * net.P + n_points + n_rows + (size_t)sf__mlp_ws_floats(&net, rows);
     sf_model *m = malloc(head + floats * sizeof(float));
     if (!m) return sf__fail(SF_ENOMEM, "could not allocate %zu bytes for the model", head + floats * 4);
     memset(m, 0, sizeof *m);
@@ -111,6 +120,8 @@ sf_status sf_model_create(sf_model **out, const sf_net_config *cfg) {
     m->score_class = -1;
     float **arrays[] = {&m->p, &m->m1, &m->m2, &m->p_next, &m->m1_next, &m->m2_next, &m->grad};
     for (int i = 0; i < 7; i++) *arrays[i] = mem, mem += net.P;
+    float *grad0 = mem; /* right after grad: see lane0_grad */
+    mem += net.P;
     m->points = mem, mem += n_points;
     if (cfg->noise_conditional) {
         m->ema = mem, mem += net.P;
@@ -118,6 +129,8 @@ sf_status sf_model_create(sf_model **out, const sf_net_config *cfg) {
         m->row_x = mem, mem += (size_t)rows * (size_t)cfg->dim;
     }
     sf__mlp_ws_init(&m->ws, &net, rows, mem);
+    m->threads = 1;
+    m->lanes[0] = (sf__lane){m->ws, m->row_sigma, m->row_x, grad0, 0.0, 0};
 
     sf_rng init;
     sf_rng_seed(&init, cfg->seed, SF__STREAM_INIT);
@@ -137,7 +150,50 @@ sf_status sf_model_create(sf_model **out, const sf_net_config *cfg) {
     return SF_OK;
 }
 
-void sf_model_free(sf_model *m) { free(m); }
+void sf_model_free(sf_model *m) {
+    if (m) free(m->lane_mem);
+    free(m);
+}
+
+/* Lane 0's chunk gradient: the 8th array of P floats of the model's allocation. */
+static float *lane0_grad(sf_model *m) { return m->grad + m->net.P; }
+
+sf_status sf_model_set_threads(sf_model *m, int threads) {
+    if (!m) return sf__fail(SF_EINVAL, "model is NULL");
+    const int max = sf__par_threads();
+    if (threads < 1 || threads > max)
+        return sf__fail(SF_EINVAL, "threads must be 1..%d (what the installed runner offers), got %d", max, threads);
+    if (threads == m->threads) return SF_OK;
+    const sf_mlp *net = &m->net;
+    const size_t P = (size_t)net->P, rows = (size_t)m->ws.rows, D = (size_t)net->D;
+    const size_t ws_f = (size_t)sf__mlp_ws_floats(net, m->ws.rows), row_f = net->cond ? rows * (1 + D) : 0;
+    float *mem = NULL;
+    if (threads > 1) {
+        size_t floats = (size_t)threads * (P + rows * D) + (size_t)(threads - 1) * (ws_f + row_f);
+        mem = malloc(floats * sizeof(float));
+        if (!mem) return sf__fail(SF_ENOMEM, "could not allocate %zu bytes for %d threads", floats * 4, threads);
+    }
+    sf_model_step_cancel(m);
+    free(m->lane_mem);
+    m->lane_mem = mem, m->sbuf = NULL, m->threads = threads;
+    m->lanes[0].grad = lane0_grad(m);
+    if (threads == 1) return SF_OK;
+    float *gbuf = mem;
+    mem += (size_t)threads * P;
+    m->sbuf = mem, mem += (size_t)threads * rows * D;
+    m->lanes[0].grad = gbuf;
+    for (int j = 1; j < threads; j++) {
+        sf__lane *l = &m->lanes[j];
+        memset(l, 0, sizeof *l);
+        l->grad = gbuf + (size_t)j * P;
+        sf__mlp_ws_init(&l->ws, net, m->ws.rows, mem);
+        mem += ws_f;
+        if (net->cond) l->row_sigma = mem, l->row_x = mem + rows, mem += row_f;
+    }
+    return SF_OK;
+}
+
+int sf_model_threads(const sf_model *m) { return m ? m->threads : 0; }
 
 static int any_dataset_has_dim(int D) {
     for (int id = 0; id < SF_DATA_COUNT; id++)
@@ -210,21 +266,29 @@ sf_train_config sf_model_train_config(const sf_model *m) {
     return m ? m->tc : sf_train_config_default(SF_DATA_SWISS_ROLL);
 }
 
-/* Points per chunk so that a point and its K tangents fit the workspace. */
-static int chunk_points(const sf_model *m, int K) { return m->ws.rows / (1 + K); }
+/* Points per chunk of a batch of N points with K tangents (see SF__MAX_CHUNKS); a point and its K
+ * tangents always fit the workspace. */
+static int chunk_points(const sf_model *m, int N, int K) {
+    const int cap = m->ws.rows / (1 + K);
+    const long rows = (long)N * (1 + K);
+    int c = 1;
+    while (c < SF__MAX_CHUNKS && rows / (2 * c) >= SF__CHUNK_MIN_ROWS) c *= 2;
+    int per = (N + c - 1) / c;
+    return per < cap ? per : cap;
+}
 
 /* Row i of a noise-conditional input stack: x̃ = x + σz from x (already at the row's start), z (D)
  * and the level σ, made into net/cond.h's input row (with the label's one-hot for a class-conditional
  * net; −1 is the null token); x̃ goes to row_x for the output map, z to the loss's buffer and σ to
  * row_sigma. */
-static void ncsn_row(sf_model *m, int i, const float *z, float sigma, int label) {
+static void ncsn_row(const sf_model *m, sf__lane *l, int i, const float *z, float sigma, int label) {
     const int D = m->net.D;
-    float *row = m->ws.h[0] + (long)i * m->net.in[0], *xt = m->row_x + (long)i * D;
-    memcpy(m->ws.adj[0] + (long)i * D, z, sizeof(float) * (size_t)D);
+    float *row = l->ws.h[0] + (long)i * m->net.in[0], *xt = l->row_x + (long)i * D;
+    memcpy(l->ws.adj[0] + (long)i * D, z, sizeof(float) * (size_t)D);
     for (int d = 0; d < D; d++) xt[d] = row[d] + sigma * z[d];
     sf__cond_input(row, xt, D, sigma);
     if (m->net.classes) sf__cond_label(row + sf__cond_in(D, 0), m->net.classes, label);
-    m->row_sigma[i] = sigma;
+    l->row_sigma[i] = sigma;
 }
 
 /* VESDE's continuous σ (Song et al. 2021; Karras et al. 2022): log-uniform on [σ_min, σ_max], or EDM's
@@ -247,11 +311,12 @@ static float draw_sigma(sf_model *m) {
 /* Fills the input stack of a training chunk of n points from the generator, point by point (the
  * point, then its projections or noise, or its noise level and noise), so the draws do not depend
  * on the chunk size. */
-static void fill_from_rng(sf_model *m, int n, int K, const float *sigmas) {
+static void fill_from_rng(sf_model *m, sf__lane *l, int n, int K, const float *sigmas) {
     const int D = m->net.D, in0 = m->net.in[0];
     const long size = (long)n * D;
     const sf_train_config *tc = &m->tc;
-    float *h0 = m->ws.h[0], *z = m->ws.adj[0];
+    float *h0 = l->ws.h[0], *z = l->ws.adj[0];
+    l->n = n;
     for (int i = 0; i < n; i++) {
         float *xi = h0 + (long)i * in0;
         int label = -1;
@@ -272,27 +337,28 @@ static void fill_from_rng(sf_model *m, int n, int K, const float *sigmas) {
             /* Classifier-free guidance's training: the label is dropped (the null token) with
              * probability SF__LABEL_DROP, so one net learns s(x, σ, c) and s(x, σ, ∅). */
             if (m->net.classes && sf_rng_uniform(&m->rng_train) < SF__LABEL_DROP) label = -1;
-            ncsn_row(m, i, zi, sigmas[level], label);
+            ncsn_row(m, l, i, zi, sigmas[level], label);
         } else if (tc->objective == SF_OBJ_VESDE) {
             float sigma = draw_sigma(m), zi[SF_MAX_DIM];
             sf_rng_fill_normal(&m->rng_train, zi, D, 1.0f);
             if (m->net.classes && sf_rng_uniform(&m->rng_train) < SF__LABEL_DROP) label = -1;
-            ncsn_row(m, i, zi, sigma, label);
+            ncsn_row(m, l, i, zi, sigma, label);
         }
     }
 }
 
 /* The same from caller-given arrays: x (N, D) and aux (see sf_model_loss_grad), points n0 .. n0+n. */
-static void fill_from_arrays(sf_model *m, int objective, const float *x, const float *aux, int N, int M, float sigma,
-                             int n0, int n) {
+static void fill_from_arrays(const sf_model *m, sf__lane *l, int objective, const float *x, const float *aux, int N,
+                             int M, float sigma, int n0, int n) {
     const int D = m->net.D;
     const long size = (long)n * D;
-    float *h0 = m->ws.h[0];
+    float *h0 = l->ws.h[0];
+    l->n = n;
     if (SF__OBJ_CONDITIONAL(objective)) {
         const float *sig = aux + (long)N * D, *lab = sig + N; /* σ_i after z, then the labels */
         for (int i = 0; i < n; i++) {
             memcpy(h0 + (long)i * m->net.in[0], x + (long)(n0 + i) * D, sizeof(float) * (size_t)D);
-            ncsn_row(m, i, aux + (long)(n0 + i) * D, sig[n0 + i], m->net.classes ? (int)lab[n0 + i] : -1);
+            ncsn_row(m, l, i, aux + (long)(n0 + i) * D, sig[n0 + i], m->net.classes ? (int)lab[n0 + i] : -1);
         }
         return;
     }
@@ -301,27 +367,64 @@ static void fill_from_arrays(sf_model *m, int objective, const float *x, const f
         for (int j = 0; j < M; j++)
             memcpy(h0 + (1 + j) * size, aux + ((long)j * N + n0) * D, sizeof(float) * (size_t)size);
     } else if (objective == SF_OBJ_DSM) {
-        float *z = m->ws.adj[0];
+        float *z = l->ws.adj[0];
         memcpy(z, aux + (long)n0 * D, sizeof(float) * (size_t)size);
         for (long i = 0; i < size; i++) h0[i] = h0[i] + sigma * z[i];
     }
 }
 
-/* Loss and gradient of one batch of N points, filled chunk by chunk by `fill`. */
+/* A round: the chunks in lanes 0 .. t − 1 (filled in chunk order), computed on the model's threads. */
+typedef struct round_ctx {
+    sf_model *m;
+    const sf_loss_args *a;
+} round_ctx;
+
+static void chunk_task(void *ctx, int j) {
+    const round_ctx *r = ctx;
+    sf_model *m = r->m;
+    sf__lane *l = &m->lanes[j];
+    sf_loss_args a = *r->a;
+    a.row_sigma = l->row_sigma, a.row_x = l->row_x;
+    l->loss = sf__loss_chunk(&m->net, m->k, m->p, &l->ws, l->n, &a, l->grad, 0);
+}
+
+/* Computes the t filled lanes' chunks, on threads when the work pays for them, then adds them to the
+ * batch's loss (*loss) and gradient in chunk order, each chunk's loss to the running sum and its
+ * gradient row to m->grad (first: lane 0 holds the batch's first chunk, which m->grad becomes). The
+ * same additions in the same order for every thread count. */
+static void run_round(sf_model *m, const sf_loss_args *a, int K, int t, int first, double *loss) {
+    round_ctx r = {m, a};
+    const long work = 3L * m->lanes[0].n * (1 + K) * m->net.P;
+    if (t > 1 && work >= SF__PAR_MIN_WORK)
+        sf__par_run(chunk_task, &r, t);
+    else
+        for (int j = 0; j < t; j++) chunk_task(&r, j);
+    for (int j = 0; j < t; j++) *loss += m->lanes[j].loss;
+    const int P = m->net.P;
+    if (first) memcpy(m->grad, m->lanes[0].grad, sizeof(float) * (size_t)P);
+    /* Lanes' gradients are contiguous rows (threads, P) when t > 1. */
+    if (t > first) m->k->add_rows(m->grad, m->lanes[first].grad, t - first, P, P);
+}
+
+/* Loss and gradient of one batch of N points, filled chunk by chunk from the arrays or the generator. */
 static double batch_loss_grad(sf_model *m, const sf_loss_args *a, const float *x, const float *aux) {
     int K = sf__loss_tangents(a->objective, m->net.D, a->M);
-    int per = chunk_points(m, K);
+    int per = chunk_points(m, a->N, K);
     double loss = 0.0;
     float sigmas[SF_MAX_LEVELS];
     if (!x && a->objective == SF_OBJ_NCSN) sf_noise_ladder(sigmas, m->tc.levels, m->tc.sigma_max, m->tc.sigma_min);
-    /* No zeroing of the gradient: the first chunk writes it (acc = 0), the others add to it. */
-    for (int n0 = 0; n0 < a->N; n0 += per) {
-        int n = a->N - n0 < per ? a->N - n0 : per;
-        if (x)
-            fill_from_arrays(m, a->objective, x, aux, a->N, a->M, a->sigma, n0, n);
-        else
-            fill_from_rng(m, n, K, sigmas);
-        loss += sf__loss_chunk(&m->net, m->k, m->p, &m->ws, n, a, m->grad, n0 > 0);
+    for (int n0 = 0; n0 < a->N;) {
+        const int first = n0 == 0;
+        int t = 0;
+        for (; t < m->threads && n0 < a->N; t++) {
+            int n = a->N - n0 < per ? a->N - n0 : per;
+            if (x)
+                fill_from_arrays(m, &m->lanes[t], a->objective, x, aux, a->N, a->M, a->sigma, n0, n);
+            else
+                fill_from_rng(m, &m->lanes[t], n, K, sigmas);
+            n0 += n;
+        }
+        run_round(m, a, K, t, first, &loss);
     }
     return loss;
 }
@@ -399,7 +502,7 @@ sf_status sf_model_step_begin(sf_model *m) {
     m->pending.a =
         (sf_loss_args){tc->objective, tc->batch, tc->n_proj, tc->sigma, m->row_sigma, m->row_x, tc->sigma_dist};
     m->pending.K = sf__loss_tangents(tc->objective, m->net.D, tc->n_proj);
-    m->pending.per = chunk_points(m, m->pending.K);
+    m->pending.per = chunk_points(m, tc->batch, m->pending.K);
     m->pending.n0 = 0;
     m->pending.loss = 0.0;
     m->pending.rng_before = m->rng_train;
@@ -414,15 +517,19 @@ sf_status sf_model_step_chunk(sf_model *m, int max_points, int *points_done) {
     if (max_points < 1) return sf__fail(SF_EINVAL, "max_points must be >= 1, got %d", max_points);
     const int N = m->pending.a.N, per = m->pending.per;
     /* The batch's chunks are those of sf_model_train whatever max_points (so the sums are the same):
-     * whole chunks, at least one. No zeroing of the gradient: the first chunk writes it (acc = 0),
-     * the others add to it. */
+     * whole chunks, at least one, in rounds of up to one chunk per thread. */
     int taken = 0;
     while (m->pending.n0 < N && (taken == 0 || taken + per <= max_points)) {
-        int n0 = m->pending.n0, n = N - n0 < per ? N - n0 : per;
-        fill_from_rng(m, n, m->pending.K, m->pending.sigmas);
-        m->pending.loss += sf__loss_chunk(&m->net, m->k, m->p, &m->ws, n, &m->pending.a, m->grad, n0 > 0);
-        m->pending.n0 += n;
-        taken += n;
+        const int first = m->pending.n0 == 0;
+        int t = 0, n0 = m->pending.n0;
+        for (; t < m->threads && n0 < N && (taken == 0 || taken + per <= max_points); t++) {
+            int n = N - n0 < per ? N - n0 : per;
+            fill_from_rng(m, &m->lanes[t], n, m->pending.K, m->pending.sigmas);
+            n0 += n;
+            taken += n;
+        }
+        run_round(m, &m->pending.a, m->pending.K, t, first, &m->pending.loss);
+        m->pending.n0 = n0;
     }
     *points_done = m->pending.n0;
     return SF_OK;
@@ -475,25 +582,63 @@ sf_status sf_model_train(sf_model *m, int steps, float *losses) {
 /* Scores of n points (n <= the workspace's rows) into ws->h[L]; returns that pointer. A
  * noise-conditional net gets net/cond.h's input rows, and its output F becomes a·x + b·F; it is
  * evaluated with the average of its weights (ema), not the last iterate. */
-const float *sf__model_score_sigma_chunk(sf_model *m, const float *x, int n, float sigma) {
+static const float *score_ws(const sf_model *m, sf_mlp_ws *ws, const float *x, int n, float sigma) {
     const int D = m->net.D;
     if (m->net.cond) {
         for (int i = 0; i < n; i++) {
-            float *row = m->ws.h[0] + (long)i * m->net.in[0];
+            float *row = ws->h[0] + (long)i * m->net.in[0];
             sf__cond_input(row, x + (long)i * D, D, sigma);
             if (m->net.classes) sf__cond_label(row + sf__cond_in(D, 0), m->net.classes, m->score_class);
         }
     } else {
-        memcpy(m->ws.h[0], x, sizeof(float) * (size_t)n * (size_t)D);
+        memcpy(ws->h[0], x, sizeof(float) * (size_t)n * (size_t)D);
     }
-    sf__mlp_forward(&m->net, m->k, m->net.cond ? m->ema : m->p, &m->ws, n, 0, 0);
-    float *s = m->ws.h[m->net.L];
+    sf__mlp_forward(&m->net, m->k, m->net.cond ? m->ema : m->p, ws, n, 0, 0);
+    float *s = ws->h[m->net.L];
     if (m->net.cond) {
         float a, b;
         sf__cond_output(&a, &b, sigma);
         for (long i = 0; i < (long)n * D; i++) s[i] = a * x[i] + b * s[i];
     }
     return s;
+}
+
+const float *sf__model_score_sigma_chunk(sf_model *m, const float *x, int n, float sigma) {
+    return score_ws(m, &m->ws, x, n, sigma);
+}
+
+int sf__model_score_points(const sf_model *m) { return m->threads * m->ws.rows; }
+
+/* Scoring on threads: piece j of `per` points in lane j, its scores copied to the score buffer. */
+typedef struct score_ctx {
+    sf_model *m;
+    const float *x;
+    int n, per;
+    float sigma;
+} score_ctx;
+
+static void score_task(void *ctx, int j) {
+    const score_ctx *c = ctx;
+    const long D = c->m->net.D, i0 = (long)j * c->per;
+    const int n = c->n - i0 < c->per ? c->n - (int)i0 : c->per;
+    const float *s = score_ws(c->m, &c->m->lanes[j].ws, c->x + i0 * D, n, c->sigma);
+    memcpy(c->m->sbuf + i0 * D, s, sizeof(float) * (size_t)(n * D));
+}
+
+const float *sf__model_score_par(sf_model *m, const float *x, int n, float sigma) {
+    const int rows = m->ws.rows, tmin = (n + rows - 1) / rows;
+    const long work = (long)n * m->net.P;
+    long t = work / SF__PAR_MIN_WORK;
+    if (t > m->threads) t = m->threads;
+    if (t < tmin) t = tmin;
+    if (t <= 1) return score_ws(m, &m->ws, x, n, sigma);
+    score_ctx c = {m, x, n, (int)((n + t - 1) / t), sigma};
+    int tasks = (n + c.per - 1) / c.per;
+    if (work / tasks >= SF__PAR_MIN_WORK)
+        sf__par_run(score_task, &c, tasks);
+    else
+        for (int j = 0; j < tasks; j++) score_task(&c, j);
+    return m->sbuf;
 }
 
 const float *sf__model_score_chunk(sf_model *m, const float *x, int n) {
@@ -507,9 +652,10 @@ sf_status sf_model_score_sigma(sf_model *m, float *s, const float *x, int n, flo
         return sf__fail(SF_EINVAL, "sigma must be finite and > 0, got %g", (double)sigma);
     const long D = m->net.D;
     if (!sf__all_finite(x, n * D)) return sf__fail(SF_EINVAL, "x contains NaN or infinity");
-    for (int n0 = 0; n0 < n; n0 += m->ws.rows) {
-        int c = n - n0 < m->ws.rows ? n - n0 : m->ws.rows;
-        memcpy(s + n0 * D, sf__model_score_sigma_chunk(m, x + n0 * D, c, sigma), sizeof(float) * (size_t)(c * D));
+    const int chunk = sf__model_score_points(m);
+    for (int n0 = 0; n0 < n; n0 += chunk) {
+        int c = n - n0 < chunk ? n - n0 : chunk;
+        memcpy(s + n0 * D, sf__model_score_par(m, x + n0 * D, c, sigma), sizeof(float) * (size_t)(c * D));
     }
     if (!sf__all_finite(s, n * D)) return sf__fail(SF_ENONFINITE, "the score is not finite at some point");
     return SF_OK;

@@ -8,6 +8,17 @@
 #include "net/mlp.h"
 #include "scorefield.h"
 
+/* One thread's buffers: a workspace and (noise-conditional nets) its chunk's noise levels and noisy
+ * points, the gradient of the chunk it computes last, and that chunk's loss and size. Lane 0 is the
+ * model's own ws, row_sigma and row_x. */
+typedef struct sf__lane {
+    sf_mlp_ws ws;
+    float *row_sigma, *row_x;
+    float *grad; /* (P) */
+    double loss;
+    int n;
+} sf__lane;
+
 struct sf_model {
     sf_mlp net;
     const sf_kernels *k;
@@ -39,6 +50,13 @@ struct sf_model {
         float sigmas[SF_MAX_LEVELS];
     } pending;
     sf_mlp_ws ws;
+    /* Threads (sf_model_set_threads): lanes[0 .. threads), lanes 1.. and, with more than one, the
+     * lanes' contiguous gradients (threads, P) and the samplers' scores (threads · ws.rows, D) in
+     * lane_mem, one allocation of its own. */
+    int threads;
+    void *lane_mem;
+    float *sbuf;
+    sf__lane lanes[SF_MAX_THREADS];
 };
 
 /* 1 for the objectives of a noise-conditional net. */
@@ -49,6 +67,11 @@ struct sf_model {
  * smallest level of the training ladder). */
 const float *sf__model_score_chunk(sf_model *m, const float *x, int n);
 const float *sf__model_score_sigma_chunk(sf_model *m, const float *x, int n, float sigma);
+
+/* The same for n <= sf__model_score_points(m) points on the model's threads: the scores (n, D) in
+ * lane 0's workspace or the model's score buffer, the same bits whatever the thread count. */
+const float *sf__model_score_par(sf_model *m, const float *x, int n, float sigma);
+int sf__model_score_points(const sf_model *m);
 
 /* sf_model_score_sigma with the label's one-hot of a class-conditional net set to cls (−1: ∅). */
 sf_status sf__model_score_class(sf_model *m, float *s, const float *x, int n, float sigma, int cls);

@@ -10,11 +10,11 @@
 #include "sample/sample.h"
 
 static const float *model_chunk(void *ctx, const float *x, int n, float sigma) {
-    return sf__model_score_sigma_chunk(ctx, x, n, sigma);
+    return sf__model_score_par(ctx, x, n, sigma);
 }
 
 static sf__scorer model_scorer(sf_model *m) {
-    sf__scorer sc = {model_chunk, m, m->net.D, m->ws.rows};
+    sf__scorer sc = {model_chunk, m, m->net.D, sf__model_score_points(m)};
     return sc;
 }
 

@@ -74,6 +74,7 @@ const char *sf_status_name(sf_status s);
 #define SF_MAX_STEPS    1000000 /* Langevin steps in one call */
 #define SF_MAX_LEVELS   64      /* noise levels of a ladder */
 #define SF_MAX_POINTS   4096    /* painted points a model holds */
+#define SF_MAX_THREADS  64      /* threads of one model (sf_model_set_threads) */
 #define SF_MAX_CLASSES  16      /* labels of a class-conditional net (sf_net_config.classes) */
 #define SF_MAX_GUIDANCE 20      /* w of classifier-free guidance, 0 .. SF_MAX_GUIDANCE */
 /* 2^53 − 1: the largest seed every front end writes exactly (a JavaScript number holds integers
@@ -251,6 +252,23 @@ sf_status sf_model_create(sf_model **out, const sf_net_config *cfg);
 
 /* Frees everything the model allocated. NULL is a no-op. */
 void sf_model_free(sf_model *m);
+
+/* Threads. The library has no thread library of its own: the host installs a runner, a function that
+ * runs tasks fn(ctx, 0) .. fn(ctx, n − 1) (n <= threads) concurrently and returns when all are done
+ * (natively par/pool.h's pthread pool). sf_set_runner(NULL, NULL, 0) removes it (tasks then run
+ * inline). It must not change while a model call runs. */
+typedef void (*sf_task_fn)(void *ctx, int task);
+typedef void (*sf_run_fn)(void *pool, sf_task_fn fn, void *ctx, int n);
+sf_status sf_set_runner(sf_run_fn run, void *pool, int threads);
+
+/* How many threads a model's training steps and samplers use, 1 .. the runner's threads (1 without a
+ * runner). Results do not depend on it, bit for bit: a batch is cut into chunks that depend only on
+ * the batch and the net, each chunk's gradient goes to its own buffer and the buffers are summed in
+ * chunk order; sampler chains are scored in independent rows. Each thread beyond the first costs one
+ * workspace. A call uses fewer threads when the work is too small to pay for them. Abandons a step
+ * in pieces. */
+sf_status sf_model_set_threads(sf_model *m, int threads);
+int sf_model_threads(const sf_model *m);
 
 typedef struct sf_train_config {
     int dataset;      /* an sf_dataset, of dimension D */

@@ -49,6 +49,7 @@ static const struct {
     {"levels", SF_MAX_LEVELS},     {"points", SF_MAX_POINTS},
     {"seed", (double)SF_MAX_SEED}, {"step_count", (double)SF_MAX_STEP_COUNT},
     {"classes", SF_MAX_CLASSES},   {"guidance", SF_MAX_GUIDANCE},
+    {"threads", SF_MAX_THREADS},
 };
 #define SFW__LIMIT_COUNT ((int)(sizeof sfw__limits / sizeof sfw__limits[0]))
 

@@ -177,10 +177,10 @@ test('langevin_chains_are_bit_identical_between_modules', async () => {
 // reason to update them.
 test('golden_losses_match_the_native_build_bit_for_bit', async () => {
   const GOLDEN = [
-    0x3f882ab0, 0x3e4843cc, 0xbcd6d9be, 0x3d01dfbf, 0x3da9753c, 0x3e1d2a4b, 0x3e54a384, 0x3dbf93ba, 0xbdac3a11,
-    0xbdebb78f,
+    0x3f882ab0, 0x3e4843cb, 0xbcd6d9be, 0x3d01dfc4, 0x3da9753d, 0x3e1d2a4a, 0x3e54a385, 0x3dbf93bb, 0xbdac3a13,
+    0xbdebb790,
   ];
-  const GOLDEN_PARAMS_FNV1A = 0x34580445; // FNV-1a of the 17154 parameters' bytes after the 10 steps
+  const GOLDEN_PARAMS_FNV1A = 0xaead7887; // FNV-1a of the 17154 parameters' bytes after the 10 steps
   for (const isa of ISAS) {
     const { losses, params } = train(await load(isa), {
       dim: 2,

@@ -14,4 +14,5 @@ export const CORE_LIMITS = Object.freeze({
   step_count: 9007199254740991,
   classes: 16,
   guidance: 20,
+  threads: 64,
 });
