@@ -201,10 +201,9 @@ export class FilmstripView extends CanvasView {
       this.layer = null;
       this.layerSamples = null;
       const progress = this.player.run.viewProgress.get(this.player.viewId);
-      drawNote(ctx, width, height, [
-        'The filmstrip appears with the first samples.',
-        ...(progress ? [this.player.sampling()] : []),
-      ]);
+      const lines = ['The filmstrip appears with the first samples.', ...(progress ? [this.player.sampling()] : [])];
+      drawNote(ctx, width, height, lines);
+      this.describe(lines.join(' '));
       return;
     }
     const { canvas } = ctx,
@@ -217,7 +216,9 @@ export class FilmstripView extends CanvasView {
       layer.canvas.width !== canvas.width ||
       layer.canvas.height !== canvas.height
     ) {
-      this.layer = filmstripLayer(width, height, samples.frames, samples.n, 0, canvas.width, canvas.height);
+      this.layer = filmstripLayer(width, height, samples.frames, samples.n, 0, canvas.width, canvas.height, (t) =>
+        this.player.stepOf(t),
+      );
       this.layerSamples = samples;
     }
     drawFilmstripCursor(ctx, this.layer, this.player.frame);
