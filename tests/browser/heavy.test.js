@@ -207,3 +207,30 @@ test('the_iframe_takes_the_heavy_combination_without_a_restart', async (t) => {
   assert.equal(s.settings.depth, settingRow('depth').max);
   assert.equal(s.settings.batch, HEAVY_BATCH);
 });
+
+// Section 7 (NCSN, annealed Langevin) at the table's maxima: levels, the quality reading's interval,
+// particles and annealed steps per level, σ₁, with a few steps trained (each trained step at 64 levels
+// takes a quality reading at step 0). The page must keep its worker and its frames.
+test('the_ncsn_and_anneal_settings_at_their_table_maxima_train_without_a_restart', async (t) => {
+  const names = ['levels', 'edEvery', 'particles', 'annealSteps', 'sigmaMax'];
+  const query = names.map((name) => `ncsn.${paramName(name)}=${settingRow(name).max}`).join('&');
+  const { page } = await openPageAt(t, browser, `${baseUrl}?test=1&autoplay=0&ncsn.steps=5&${query}#ncsn`);
+  await waitFor(page, () => window.scorefieldTest.run('ncsn').dim > 0);
+  const got = await page.evaluate(() => window.scorefieldTest.run('ncsn').settings);
+  for (const name of names) assert.equal(got[name], settingRow(name).max, name);
+  await page.evaluate(() => window.scorefieldTest.resetFrameStats());
+  await page.click('#ncsn-toolbar button:has-text("Play")');
+  await page.waitForFunction(
+    ([trouble]) =>
+      (window.scorefieldTest.run('ncsn').done && !window.scorefieldTest.run('ncsn').playing) ||
+      new RegExp(trouble, 'i').test(document.getElementById('alerts').textContent),
+    [TROUBLE.source],
+    { timeout: 2 * WAIT_MS },
+  );
+  assert.doesNotMatch(await alerts(page), TROUBLE, 'the page stopped or restarted its worker');
+  assert.equal((await page.evaluate(() => window.scorefieldTest.run('ncsn'))).step, 5);
+  const stats = await frameTimes(page);
+  t.diagnostic(`p95 ${stats.p95} ms`);
+  assert.ok(stats.p95 <= P95_BUDGET_MS, `p95 frame time ${stats.p95} ms with section 7 at its maxima`);
+  assert.doesNotMatch(await alerts(page), TROUBLE);
+});
