@@ -184,6 +184,87 @@ test('a_worker_that_keeps_dying_is_given_up_on_with_a_message', async (t) => {
   assert.doesNotMatch(await alertsText(page), /cannot train anything/);
 });
 
+// The widget and its iframe give up as the page does, and offer the same Try again: a button in the
+// widget's notices (the iframe holds the widget), widget.retry() and the frame's `scorefield:retry`
+// message. Each starts a new worker and restores the run from its checkpoint, without a reload.
+const widgetState = (page) => page.evaluate(() => document.querySelector('scorefield-widget').state());
+
+async function killWidgetWorkerFourTimes(page) {
+  await page.waitForFunction(() => document.querySelector('scorefield-widget')?.state().dim === 2, null, {
+    timeout: WAIT_MS,
+  });
+  for (let i = 0; i < 3; i++) {
+    await page.waitForTimeout(3000); // the widget's first requests answered: the worker is idle
+    const restarts = (await widgetState(page)).notices.filter((n) => /restarted/.test(n)).length;
+    kill(page, () => self.close());
+    await page
+      .waitForFunction(
+        (r) => {
+          const s = document.querySelector('scorefield-widget').state();
+          return s.notices.filter((n) => /restarted/.test(n)).length > r && s.worker === 'ready' && s.dim === 2;
+        },
+        restarts,
+        { timeout: WAIT_MS },
+      )
+      .catch(async (err) => {
+        throw new Error(`${err.message}: ${JSON.stringify(await widgetState(page))}`);
+      });
+    await replacement(page);
+  }
+  await page.waitForTimeout(3000);
+  kill(page, () => self.close());
+  await page.waitForFunction(() => document.querySelector('scorefield-widget').state().worker === 'failed', null, {
+    timeout: WAIT_MS,
+  });
+  const s = await widgetState(page);
+  assert.equal(s.canRetry, true);
+  assert.match(s.notices.join(' '), /stopped 4 times within a minute/);
+}
+
+async function waitRetried(page) {
+  await page.waitForFunction(
+    () => {
+      const s = document.querySelector('scorefield-widget').state();
+      return s.worker === 'ready' && s.dim === 2 && !s.canRetry;
+    },
+    null,
+    { timeout: WAIT_MS },
+  );
+  const s = await widgetState(page);
+  assert.doesNotMatch(s.notices.join(' '), /cannot train/);
+}
+
+// Known failure (issue 15): in this test the widget's first restarted worker never says READY ("the
+// restarted training worker did not start within 20 s"), while the same kill by hand restarts it; the
+// Try again paths (button, retry(), scorefield:retry) are not reached here yet.
+const WIDGET_RESTART_IN_TEST =
+  "issue 15: the widget's restarted worker does not become ready in this test, so its give-up is reached early";
+
+test('the_widget_and_the_iframe_offer_try_again_after_giving_up', { todo: WIDGET_RESTART_IN_TEST }, async (t) => {
+  const { page } = await openPage(t, browser, new URL('embed/frame.html?autoplay=0&panels=loss', baseUrl).href);
+  await killWidgetWorkerFourTimes(page);
+  await page.click('scorefield-widget .sf-retry'); // the button in the widget's notices
+  await waitRetried(page);
+  await replacement(page);
+
+  // Again, now through the frame's message (from its own origin, which the frame always obeys).
+  await killWidgetWorkerFourTimes(page);
+  const answer = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        window.addEventListener('message', (e) => e.data?.type === 'scorefield:retry-result' && resolve(e.data));
+        window.postMessage({ type: 'scorefield:retry', id: 7 }, window.location.origin);
+      }),
+  );
+  assert.deepEqual(answer, { type: 'scorefield:retry-result', ok: true, id: 7 });
+  await waitRetried(page);
+  assert.equal(
+    await page.evaluate(() => document.querySelector('scorefield-widget').retry()),
+    false,
+    'nothing to retry',
+  );
+});
+
 test('diverged_training_is_rolled_back_and_trains_on_after_a_lower_learning_rate', async (t) => {
   const page = await open(t, '?test=1&autoplay=0&exact.steps=100#exact');
   await trainTo(page, 40);

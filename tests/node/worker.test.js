@@ -478,6 +478,77 @@ test('views_and_quality_readings_are_announced_as_long_jobs', async () => {
   await alive();
 });
 
+// Chains and digit samples of many steps (the table allows 10⁶) run as jobs in pieces
+// (web/worker/pieces.js): a VIEW_PROGRESS after each piece, pings answered between pieces, only the
+// frames the figures draw kept, and a newer request for the view replacing the job (issue 15).
+// Sends `msg` from inside the worker's next post that satisfies pred, as a message from the page
+// arriving between two pieces of a job would be received (in Node the worker's own loop would run
+// the whole job before a timer of the test fires).
+function sendWhen(pred, msg) {
+  const post = self.postMessage;
+  self.postMessage = (m) => {
+    post(m);
+    if (pred(m)) {
+      self.postMessage = post;
+      send(msg);
+    }
+  };
+}
+
+test('long_chains_and_samples_run_in_pieces_with_progress_keep_the_drawn_frames_and_can_be_replaced', async () => {
+  await configure('long', SETTINGS);
+  const steps = 12000,
+    starts = new Float32Array([0.5, 0, -0.5, 0, 0, 0.5]);
+  let from = outbox.length;
+  const seq = 9000;
+  sendWhen((m) => m.type === FROM_WORKER.VIEW_PROGRESS && m.viewId === 'c', { type: TO_WORKER.PING, seq });
+  send({ type: TO_WORKER.CHAINS, run: 'long', viewId: 'c', starts, langevin: { ...langevin, steps } });
+  const answer = await next((m) => m.type === FROM_WORKER.CHAINS && m.viewId === 'c', from, 'CHAINS', 60000);
+  const after = outbox.slice(from);
+  const pong = after.findIndex((m) => m.type === FROM_WORKER.PONG && m.seq === seq);
+  const progress = after.filter((m) => m.type === FROM_WORKER.VIEW_PROGRESS && m.viewId === 'c');
+  assert.ok(pong >= 0 && pong < after.indexOf(progress[1]), 'a ping is answered between two pieces');
+  assert.equal(progress[0].total, 3 * steps);
+  assert.ok(progress.length >= 3, `${progress.length} progress messages`);
+  for (let i = 1; i < progress.length; i++) assert.ok(progress[i].done > progress[i - 1].done, 'progress increases');
+  assert.equal(answer.steps, steps);
+  const frames = answer.frames.length / (2 * answer.n);
+  assert.ok((frames - 1) * answer.n <= 3000, `${frames} frames of ${answer.n} chains: at most 3000 segments drawn`);
+  assert.equal(frames, Math.floor(steps / answer.stride) + 1 + (steps % answer.stride ? 1 : 0));
+  assert.deepEqual([...answer.frames.subarray(0, 6)], [...starts], 'frame 0 holds the starts');
+  assert.ok(answer.frames.every(Number.isFinite));
+
+  // A newer request for the same view replaces the job still running: one answer, the newer one's.
+  from = outbox.length;
+  sendWhen((m) => m.type === FROM_WORKER.VIEW_PROGRESS && m.viewId === 'r', {
+    type: TO_WORKER.CHAINS,
+    run: 'long',
+    viewId: 'r',
+    starts,
+    langevin: { ...langevin, steps: 7 },
+  });
+  send({ type: TO_WORKER.CHAINS, run: 'long', viewId: 'r', starts, langevin: { ...langevin, steps } });
+  const replaced = await next((m) => m.type === FROM_WORKER.CHAINS && m.viewId === 'r', from, 'CHAINS', 60000);
+  assert.equal(replaced.steps, 7);
+  assert.equal(replaced.frames.length, 8 * 3 * 2, 'every step of a short chain is kept');
+  await alive();
+  assert.equal(outbox.slice(from).filter((m) => m.type === FROM_WORKER.CHAINS && m.viewId === 'r').length, 1);
+
+  // Samples (16 chains at once) keep at most 1001 frames, evenly spaced, the last among them.
+  from = outbox.length;
+  send({ type: TO_WORKER.SAMPLES, run: 'long', viewId: 's', n: 16, seed: 3, langevin: { ...langevin, steps: 40000 } });
+  const samples = await next(
+    (m) => (m.type === FROM_WORKER.SAMPLES && m.viewId === 's') || m.type === FROM_WORKER.ERROR,
+    from,
+    'SAMPLES',
+    60000,
+  );
+  assert.equal(samples.type, FROM_WORKER.SAMPLES, samples.message);
+  assert.equal(samples.stride, 40);
+  assert.equal(samples.frames.length, 1001 * 16 * 2);
+  assert.ok(outbox.slice(from).some((m) => m.type === FROM_WORKER.VIEW_PROGRESS && m.viewId === 's'));
+});
+
 test('a_wasm_trap_is_reported_and_closes_the_worker', async () => {
   await configure('t', SETTINGS);
   trapNextTrain = true;

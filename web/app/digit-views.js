@@ -18,6 +18,7 @@ import {
 } from '../render/digits.js';
 import { TEXT_COLOR, TITLE_FONT } from '../render/theme.js';
 import { TO_WORKER } from '../worker/protocol.js';
+import { stepOfFrame } from '../worker/pieces.js';
 import { RUN_EVENTS } from './events.js';
 
 export const PLAYER_SAMPLES = 16; // chains sampled at once: sample 0 is the big image, all 16 the grid
@@ -50,7 +51,10 @@ export class DigitPlayer {
     this.listeners.add(fn);
   }
 
-  /** The latest samples: { frames (F, n, 64), n, steps, step } or undefined. */
+  /**
+   * The latest samples: { frames (F, n, 64), n, steps, stride, step } or undefined. Up to 1000 sampler
+   * steps F = steps + 1 (every frame); beyond, the worker keeps every stride-th (web/worker/pieces.js).
+   */
   get samples() {
     const result = this.run.viewResult(this.viewId);
     return result?.frames ? result : undefined;
@@ -58,7 +62,20 @@ export class DigitPlayer {
 
   get frameCount() {
     const s = this.samples;
-    return s ? s.steps + 1 : 0;
+    return s ? s.frames.length / (s.n * PIXELS) : 0;
+  }
+
+  /** The sampler step of frame f of the latest samples. */
+  stepOf(f) {
+    const s = this.samples;
+    return s ? stepOfFrame(f, s.steps, s.stride ?? 1) : 0;
+  }
+
+  /** 'Sampling…', with how far the worker is when the samples run in pieces. */
+  sampling() {
+    const progress = this.run.viewProgress.get(this.viewId);
+    if (!progress) return 'Sampling…';
+    return `Sampling: step ${progress.done.toLocaleString('en')} of ${progress.total.toLocaleString('en')}…`;
   }
 
   /** Called every animation frame: asks for samples when stale, advances the frame when playing. */
@@ -131,7 +148,7 @@ export class DigitImageView extends CanvasView {
           ? 'Starting the network…'
           : player.run.dim !== PIXELS
             ? 'The digits run trains on another dataset.'
-            : 'Sampling…',
+            : player.sampling(),
       ]);
       return;
     }
@@ -144,7 +161,7 @@ export class DigitImageView extends CanvasView {
     ctx.font = TITLE_FONT;
     ctx.fillStyle = TEXT_COLOR;
     ctx.textBaseline = 'alphabetic';
-    const title = `step ${t} / ${samples.steps} (network at training step ${samples.step})`;
+    const title = `step ${player.stepOf(t)} / ${samples.steps} (network at training step ${samples.step})`;
     ctx.fillText(title, x, TITLE_H - 9);
     drawDigit(ctx, samples.frames, offset, x, y, side, range);
     drawColourBar(ctx, x + side + BAR_GAP, y, BAR_W, side, range.lo, range.hi);
@@ -183,7 +200,10 @@ export class FilmstripView extends CanvasView {
     if (!samples) {
       this.layer = null;
       this.layerSamples = null;
-      drawNote(ctx, width, height, ['The filmstrip appears with the first samples.']);
+      const progress = this.player.run.viewProgress.get(this.player.viewId);
+      const lines = ['The filmstrip appears with the first samples.', ...(progress ? [this.player.sampling()] : [])];
+      drawNote(ctx, width, height, lines);
+      this.describe(lines.join(' '));
       return;
     }
     const { canvas } = ctx,
@@ -196,14 +216,19 @@ export class FilmstripView extends CanvasView {
       layer.canvas.width !== canvas.width ||
       layer.canvas.height !== canvas.height
     ) {
-      this.layer = filmstripLayer(width, height, samples.frames, samples.n, 0, canvas.width, canvas.height);
+      this.layer = filmstripLayer(width, height, samples.frames, samples.n, 0, canvas.width, canvas.height, (t) =>
+        this.player.stepOf(t),
+      );
       this.layerSamples = samples;
     }
     drawFilmstripCursor(ctx, this.layer, this.player.frame);
     const count = this.player.frameCount,
       shown = this.layer.shown.length;
-    const which = shown === count ? `all ${count} frames` : `${shown} of ${count} frames, evenly spaced,`;
-    this.describe(`Filmstrip of ${which} of the first sample; frame ${this.player.frame} is outlined.`);
+    const kept = count === samples.steps + 1 ? '' : ` kept of ${samples.steps} steps (every ${samples.stride}th)`;
+    const which = shown === count ? `all ${count} frames${kept}` : `${shown} of ${count} frames${kept}, evenly spaced,`;
+    this.describe(
+      `Filmstrip of ${which} of the first sample; frame ${this.player.frame} (step ${this.player.stepOf(this.player.frame)}) is outlined.`,
+    );
   }
 }
 
@@ -222,6 +247,6 @@ export class SampleGridView extends CanvasView {
       return;
     }
     drawDigitGrid(ctx, width, height, samples.frames, samples.n, this.player.frame);
-    this.describe(`${samples.n} digit samples at Langevin step ${this.player.frame}.`);
+    this.describe(`${samples.n} digit samples at Langevin step ${this.player.stepOf(this.player.frame)}.`);
   }
 }

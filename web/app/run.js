@@ -22,6 +22,7 @@ export const RUN_MESSAGES = Object.freeze([
   FROM_WORKER.FIELD,
   FROM_WORKER.CHAINS,
   FROM_WORKER.SAMPLES,
+  FROM_WORKER.VIEW_PROGRESS,
   FROM_WORKER.ERROR,
   FROM_ENGINE.RESTARTED,
 ]);
@@ -47,6 +48,7 @@ export class Run {
     this.pendingFields = new Set();
     this.viewResults = new Map(); // viewId → { ...CHAINS or SAMPLES message, version, sentAt } (frames null after a failure)
     this.pendingViews = new Map(); // viewId → { version, sentAt }
+    this.viewProgress = new Map(); // viewId → { done, total } sampler steps of a view computed in pieces
     this.listeners = new Set();
   }
 
@@ -244,10 +246,17 @@ export class Run {
         this.fields.set(msg.gridId, { generation: msg.generation, step: msg.step, scores: msg.scores });
         this.#emit(RUN_EVENTS.FIELD);
         return true;
+      case FROM_WORKER.VIEW_PROGRESS:
+        if (this.pendingViews.has(msg.viewId)) {
+          this.viewProgress.set(msg.viewId, { done: msg.done, total: msg.total });
+          this.#emit(RUN_EVENTS.VIEW);
+        }
+        return true;
       case FROM_WORKER.CHAINS:
       case FROM_WORKER.SAMPLES: {
         const sent = this.pendingViews.get(msg.viewId);
         this.pendingViews.delete(msg.viewId);
+        this.viewProgress.delete(msg.viewId);
         this.viewResults.set(msg.viewId, { ...msg, version: sent?.version, sentAt: sent?.sentAt ?? 0 });
         this.#emit(RUN_EVENTS.VIEW);
         return true;
@@ -256,6 +265,7 @@ export class Run {
         // The dead worker will answer nothing: ask again. Its STATE follows from the new worker.
         this.pendingFields.clear();
         this.pendingViews.clear();
+        this.viewProgress.clear();
         this.playing = false;
         this.notice = msg.message;
         this.#emit(RUN_EVENTS.STATUS);
@@ -270,6 +280,7 @@ export class Run {
         if ((msg.request === TO_WORKER.CHAINS || msg.request === TO_WORKER.SAMPLES) && msg.viewId != null) {
           const sent = this.pendingViews.get(msg.viewId);
           this.pendingViews.delete(msg.viewId);
+          this.viewProgress.delete(msg.viewId);
           this.viewResults.set(msg.viewId, {
             generation: this.generation,
             step: this.step,
@@ -315,6 +326,7 @@ export class Run {
     // The worker drops queued view requests on a reset: they will not be answered.
     this.pendingFields.clear();
     this.pendingViews.clear();
+    this.viewProgress.clear();
     this.msPerStep = NaN;
   }
 

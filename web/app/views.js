@@ -83,6 +83,11 @@ export function drawNote(ctx, width, height, lines) {
   ctx.restore();
 }
 
+// How the chains figure shows chains longer than it draws: every stride-th step (web/worker/pieces.js).
+function strideNote({ steps, stride = 1 }) {
+  return stride > 1 ? ` of ${steps} steps, every ${stride}th step drawn` : '';
+}
+
 /** The bounding box of 2-D points, or null when there are none. */
 function bounds(points) {
   let xmin = Infinity,
@@ -249,7 +254,13 @@ export class FieldView extends CanvasView {
     if (!field) drawNote(ctx, width, height, ['Computing the field…']);
     else if (!field.scores) drawNote(ctx, width, height, ['The field could not be computed:', run.error]);
     if (chains && !chains.frames) drawNote(ctx, width, height, ['The chains could not be run:', run.error]);
-    this.describe(`${title}.${chains?.frames ? ` ${chains.n} Langevin chains.` : ''}`);
+    const progress = this.chains && run.viewProgress.get(this.id);
+    const running = progress
+      ? ` Running the chains: step ${progress.done.toLocaleString('en')} of ${progress.total.toLocaleString('en')} (all chains together).`
+      : '';
+    if (running) drawNote(ctx, width, height, [running.trim()]);
+    const drawn = chains?.frames ? ` ${chains.n} Langevin chains${strideNote(chains)}.` : '';
+    this.describe(`${title}.${drawn}${running}`);
   }
 
   // The data under the field: drawn once into a layer per canvas size and shared by the views of
@@ -289,7 +300,14 @@ export class FieldView extends CanvasView {
     else {
       ctx.save();
       ctx.translate(8, 30);
-      drawDigitGrid(ctx, width - 16, height - 38, samples.frames, samples.n, samples.steps);
+      drawDigitGrid(
+        ctx,
+        width - 16,
+        height - 38,
+        samples.frames,
+        samples.n,
+        samples.frames.length / (samples.n * samples.dim) - 1,
+      );
       ctx.restore();
     }
     this.describe(`Langevin samples of the ${this.run.name} run, drawn as 8×8 images.`);

@@ -13,6 +13,8 @@
 //   { type: 'scorefield:play' }   { type: 'scorefield:pause' }   { type: 'scorefield:reset' }
 //   { type: 'scorefield:set', name, value }  → { type: 'scorefield:set-result', id, ok, value, notice }
 //   { type: 'scorefield:get-state' }         → { type: 'scorefield:state', id, state }
+//   { type: 'scorefield:retry' }             → { type: 'scorefield:retry-result', id, ok } (Try again after
+//                                              the widget gave up on its worker; ok false when it had not)
 // Messages out, to the parent, for each allowed origin: { type: 'scorefield:ready', state } once the
 // worker is ready, { type: 'scorefield:resize', height } (CSS px) when the widget's height changes.
 
@@ -100,6 +102,9 @@ window.addEventListener('message', (event) => {
     }
     case 'scorefield:get-state':
       reply({ type: 'scorefield:state', state: widget.state() });
+      break;
+    case 'scorefield:retry':
+      reply({ type: 'scorefield:retry-result', ok: widget.retry() });
       break;
     default:
       ignore();

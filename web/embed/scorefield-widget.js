@@ -63,6 +63,7 @@ export class ScorefieldWidget extends HTMLElement {
   #engine = null;
   #run = null;
   #status = 'idle'; // the worker: idle (not started), starting, ready, failed
+  #giveUpNotice = ''; // the notice of a give-up that Try again (retry()) can undo, or ''
   #isa = '';
   #onScreen = false;
   #resumeOnShow = false; // training was paused because the widget left the screen or the tab hid
@@ -179,6 +180,22 @@ export class ScorefieldWidget extends HTMLElement {
     return { ok: true, value: result.value, notice: result.notice };
   }
 
+  /**
+   * After the widget gave up on a worker that kept dying: starts a new worker and restores the run
+   * from the widget's checkpoint of it, as the page's Try again does (no reload, nothing lost).
+   * Returns false when there is nothing to try again.
+   */
+  retry() {
+    if (!this.#engine?.gaveUp) return false;
+    const notice = this.#giveUpNotice;
+    this.#giveUpNotice = '';
+    this.#notices = this.#notices.filter((text) => text !== notice);
+    this.#status = 'ready';
+    this.#engine.retry();
+    this.#showNotices();
+    return true;
+  }
+
   /** What the widget shows, as plain data (postMessage-safe). */
   state() {
     const run = this.#run;
@@ -204,6 +221,7 @@ export class ScorefieldWidget extends HTMLElement {
       fieldStep: field?.scores && field.generation === run.generation ? field.step : -1, // the latest field drawn from
       chainsStep: chains?.frames && chains.generation === run.generation ? chains.step : -1, // the latest chains
       notices: [...this.#notices],
+      canRetry: !!this.#giveUpNotice,
     };
   }
 
@@ -358,6 +376,7 @@ export class ScorefieldWidget extends HTMLElement {
     const box = this.#ui?.notices;
     if (!box) return;
     const items = this.#notices.map((text) => el('p', 'sf-notice', text));
+    if (this.#giveUpNotice) items.push(button('Try again', () => this.retry(), 'sf-retry'));
     if (items.length > 0) {
       items.push(
         button(
@@ -491,7 +510,10 @@ export class ScorefieldWidget extends HTMLElement {
         ? ''
         : ' It needs a browser with WebAssembly and module Web Workers, ' +
           'and its files served from the same origin as this page.';
-      this.addNotices([`This widget cannot train: ${message}.${needs}`]);
+      const notice = `This widget cannot train: ${message}.${needs}`;
+      // A worker that kept dying: Try again starts a new one from the checkpoints, without a reload.
+      if (msg?.gaveUp) this.#giveUpNotice = notice;
+      this.addNotices([notice]);
       return;
     }
     if (msg?.restarted) return void this.addNotices([message]);

@@ -138,10 +138,20 @@ export function filmstripFrames(width, height, F) {
  * The filmstrip's tiles and their step numbers (frame t of sample `sample` for the frames
  * filmstripFrames picks; frames: Float32Array (F, n, 64)), drawn once into an offscreen canvas of
  * width × height CSS px drawn at pixelWidth × pixelHeight device px (the target canvas's size, so
- * that the copy is pixel for pixel): { canvas, layout, shown, width, height }.
+ * that the copy is pixel for pixel): { canvas, layout, shown, width, height, stepOf }. stepOf(t) is
+ * the sampler step a frame shows (t itself unless the frames kept are every k-th step's).
  * drawFilmstripCursor blits it and outlines the current frame, so playing costs a copy per frame.
  */
-export function filmstripLayer(width, height, frames, n, sample, pixelWidth = width, pixelHeight = height) {
+export function filmstripLayer(
+  width,
+  height,
+  frames,
+  n,
+  sample,
+  pixelWidth = width,
+  pixelHeight = height,
+  stepOf = (t) => t,
+) {
   const F = frames.length / (n * PIXELS);
   const shown = filmstripFrames(width, height, F);
   const layout = tileLayout(width, height, shown.length, LABEL_PX);
@@ -157,9 +167,9 @@ export function filmstripLayer(width, height, frames, n, sample, pixelWidth = wi
       y = layout.y(i);
     drawDigit(ctx, frames, (t * n + sample) * PIXELS, x, y, layout.side);
     ctx.fillStyle = MUTED_COLOR;
-    ctx.fillText(String(t), x + layout.side / 2, y + layout.side + 1);
+    ctx.fillText(String(stepOf(t)), x + layout.side / 2, y + layout.side + 1);
   });
-  return { canvas, layout, shown, width, height };
+  return { canvas, layout, shown, width, height, stepOf };
 }
 
 /** The tile of a filmstrip layer that shows frame `current` (the nearest shown frame), or −1. */
@@ -176,7 +186,7 @@ export function filmstripTile(layer, current) {
  * and its step number highlighted: the same pixels as drawing every tile, for the cost of one copy.
  */
 export function drawFilmstripCursor(ctx, layer, current) {
-  const { layout, shown } = layer;
+  const { layout, shown, stepOf } = layer;
   ctx.drawImage(layer.canvas, 0, 0, layer.width, layer.height);
   const i = filmstripTile(layer, current);
   if (i < 0) return;
@@ -195,7 +205,7 @@ export function drawFilmstripCursor(ctx, layer, current) {
   for (const j of [i - 1, i, i + 1]) {
     if (j < 0 || j >= shown.length) continue;
     ctx.fillStyle = j === i ? HIGHLIGHT_COLOR : MUTED_COLOR;
-    ctx.fillText(String(shown[j]), layout.x(j) + layout.side / 2, layout.y(j) + layout.side + 1);
+    ctx.fillText(String(stepOf(shown[j])), layout.x(j) + layout.side / 2, layout.y(j) + layout.side + 1);
   }
   ctx.restore();
   ctx.save();

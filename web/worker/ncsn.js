@@ -210,14 +210,23 @@ export class NcsnTrainer extends RunTrainer {
   /**
    * n digit chains (D = 64) of the annealed sampler from U(0, 1)^D, NCSN's start, one frame per level:
    * { n, dim, steps: L, frames: Float32Array (L + 1, n, D), sigmas }. `steps` and `eps` are the
-   * sampler's T and ε (the page sends them where the plain sampler's go).
+   * sampler's T and ε (the page sends them where the plain sampler's go). A job as the base class's
+   * (pieces.js): it yields its size once, then runs.
    */
-  samples(sf, n, seed, { steps, eps }) {
+  *samples(sf, n, seed, { steps, eps }) {
     const D = this.dim,
       t = this.model.trainingConfig();
+    yield { done: 0, total: t.levels * steps };
     const start = sf.uniform(n * D, 0, 1, seed);
     const frames = this.model.annealedLangevin({ start, steps, eps, seed, keep: 'levels' });
-    return { n, dim: D, steps: t.levels, frames, sigmas: Array.from(sf.noiseLadder(t.levels, t.sigmaMax, t.sigmaMin)) };
+    return {
+      n,
+      dim: D,
+      steps: t.levels,
+      stride: 1,
+      frames,
+      sigmas: Array.from(sf.noiseLadder(t.levels, t.sigmaMax, t.sigmaMin)),
+    };
   }
 
   // ---- the particle flow ----------------------------------------------------------------------

@@ -96,6 +96,10 @@ export const FROM_WORKER = Object.freeze({
   // which the worker returns to its loop (answering pings); after each, this many of the batch's
   // `total` points are done. The step's LOSSES follow when it is complete.
   PROGRESS: 'progress',
+  // { run, generation, step, request, viewId, done, total } — chains or digit samples too long for one
+  // piece (web/worker/pieces.js) have run `done` of their `total` sampler steps; the CHAINS or SAMPLES
+  // answer follows when they are complete, or a newer request for the view replaces them.
+  VIEW_PROGRESS: 'view-progress',
 });
 
 /**

@@ -7,6 +7,7 @@
 // posting results and throttling views are the worker's (worker.js).
 
 import { STATUS } from '../core/enums.js';
+import { frameStride, keptFrames, langevinInPieces } from './pieces.js';
 
 // The first chunk of a run trains one step to measure the cost; later chunks size themselves from a
 // running mean of ms/step with this weight on the newest chunk.
@@ -14,6 +15,12 @@ const MS_PER_STEP_WEIGHT = 0.3;
 // The digit sampler's start, 0.1·U(0, 1)^D, as the tutorial draws it.
 const SAMPLE_START_LO = 0;
 const SAMPLE_START_HI = 0.1;
+// The chains figure draws at most this many steps of all its chains together, however many steps
+// they run (every step of the usual 15-step chains; every k-th of a 10⁶-step chain), so that a redraw
+// stays within a frame.
+export const MAX_CHAIN_SEGMENTS = 3000;
+// Digit samples keep at most this many frames (every frame up to 1000 steps): 16 × 64 × 1001 floats.
+export const MAX_SAMPLE_FRAMES = 1001;
 // A step whose cost is unknown (the first of a network) or longer than a chunk's budget runs in
 // pieces (the core's beginStep/stepChunk/endStep) that return to the worker's loop, so that the page
 // hears from the worker (PONG, PROGRESS) during a step of seconds. The first piece of such a step
@@ -198,37 +205,49 @@ export class RunTrainer {
 
   /**
    * One Langevin chain per start (Float32Array (n, 2)), chain i seeded seed + i so that adding a
-   * chain does not change the others. Returns { n, steps, frames: Float32Array (steps + 1, n, 2) }.
+   * chain does not change the others, as a job in pieces (pieces.js): yields { done, total } steps of
+   * all chains, returns { n, steps, stride, frames: Float32Array (F, n, 2) }, F ≤ the frames the
+   * chains figure draws (MAX_CHAIN_SEGMENTS over all chains), frame f at step min(f·stride, steps).
    */
-  chains(starts, { eps, decay, steps, temperature, seed }) {
+  *chains(starts, { eps, decay, steps, temperature, seed }) {
     const D = this.dim,
       n = starts.length / D;
     if (!Number.isInteger(n)) throw new Error(`chain starts hold ${starts.length} numbers, not a multiple of D = ${D}`);
-    const frames = new Float32Array((steps + 1) * n * D);
+    const maxFrames = Math.max(2, Math.floor(MAX_CHAIN_SEGMENTS / Math.max(1, n)) + 1);
+    const stride = frameStride(steps, maxFrames),
+      F = keptFrames(steps, stride);
+    const frames = new Float32Array(F * n * D);
     for (let i = 0; i < n; i++) {
-      const chain = this.model.langevin({
-        start: starts.slice(i * D, (i + 1) * D),
-        eps,
-        decay,
-        steps,
-        temperature,
-        seed: seed + i,
-        keepAll: true,
-      });
-      for (let t = 0; t <= steps; t++) frames.set(chain.subarray(t * D, (t + 1) * D), (t * n + i) * D);
+      const job = langevinInPieces(
+        this.model,
+        { start: starts.slice(i * D, (i + 1) * D), n: 1, dim: D, eps, decay, steps, temperature, seed: seed + i },
+        maxFrames,
+      );
+      let next = job.next();
+      for (; !next.done; next = job.next()) yield { done: i * steps + next.value.done, total: n * steps };
+      const chain = next.value.frames;
+      for (let f = 0; f < F; f++) frames.set(chain.subarray(f * D, (f + 1) * D), (f * n + i) * D);
+      if (i + 1 < n) yield { done: (i + 1) * steps, total: n * steps };
     }
-    return { n, steps, frames };
+    return { n, steps, stride, frames };
   }
 
   /**
-   * n chains from the tutorial's digit start 0.1·U(0, 1)^D (drawn with `seed`), every step kept:
-   * { n, dim, steps, frames: Float32Array (steps + 1, n, D) }.
+   * n chains from the tutorial's digit start 0.1·U(0, 1)^D (drawn with `seed`), as a job in pieces
+   * (pieces.js): yields { done, total } steps, returns { n, dim, steps, stride, frames: Float32Array
+   * (F, n, D) } with at most MAX_SAMPLE_FRAMES frames (every frame up to that many steps).
    */
-  samples(sf, n, seed, { eps, decay, steps, temperature }) {
+  *samples(sf, n, seed, { eps, decay, steps, temperature }) {
     const D = this.dim;
     const start = sf.uniform(n * D, SAMPLE_START_LO, SAMPLE_START_HI, seed);
-    const frames = this.model.langevin({ start, eps, decay, steps, temperature, seed, keepAll: true });
-    return { n, dim: D, steps, frames };
+    const job = langevinInPieces(
+      this.model,
+      { start, n, dim: D, eps, decay, temperature, steps, seed },
+      MAX_SAMPLE_FRAMES,
+    );
+    let next = job.next();
+    for (; !next.done; next = job.next()) yield next.value;
+    return { n, dim: D, steps, ...next.value };
   }
 
   /** The run's weights file (README, "Weights file format"), a Uint8Array. */

@@ -29,6 +29,7 @@ let sf = null; // the createScorefield() instance, once INIT succeeded
 let initStarted = false;
 const runs = new Map(); // run name → RunTrainer
 const viewQueue = new Map(); // request key → the latest request for that key (older ones are dropped)
+const viewJobs = new Map(); // request key → { request, stamp, job }: chains or samples running in pieces
 const measureQueue = []; // pending cost-measurement cells
 let nextViewAt = 0; // performance.now() before which views wait while a run trains
 let roundRobin = 0; // which playing run trains next
@@ -120,12 +121,14 @@ function tick() {
     guarded({ run: trainer.name }, () => trainChunk(trainer));
   }
   const training = playingRuns().length > 0;
-  if (viewQueue.size > 0 && (!training || performance.now() >= nextViewAt)) serveViews(training);
+  const views = viewQueue.size > 0 || viewJobs.size > 0;
+  if (views && (!training || performance.now() >= nextViewAt)) serveViews(training);
   // One cell per tick, training or not: a cell blocks the worker for about its budget, and the
   // single thread means a run training beside it does not change what the cell measures.
   if (measureQueue.length > 0) measureOne();
   const flowing = ncsnTick(runs.values()); // the NCSN section's particle flows (ncsn.js)
-  if (playingRuns().length > 0 || viewQueue.size > 0 || measureQueue.length > 0 || flowing) schedule();
+  const pending = viewQueue.size > 0 || viewJobs.size > 0 || measureQueue.length > 0;
+  if (playingRuns().length > 0 || pending || flowing) schedule();
 }
 
 function trainChunk(trainer) {
@@ -167,28 +170,38 @@ function trainChunk(trainer) {
   }
 }
 
-// Serves every queued view request; while training, then waits (1/fraction − 1) times as long as
-// they took before serving views again.
+// Serves every queued view request and advances every view job by one piece; while training, then
+// waits (1/fraction − 1) times as long as they took before serving views again.
 function serveViews(training) {
   const start = performance.now();
-  const requests = [...viewQueue.values()];
+  const requests = [...viewQueue.entries()];
   viewQueue.clear();
-  for (const request of requests) {
-    guarded({ run: request.run, request: request.type, gridId: request.gridId, viewId: request.viewId }, () =>
-      serveView(request),
-    );
+  for (const [key, request] of requests) {
+    guarded(viewContext(request), () => serveView(key, request));
+  }
+  for (const [key, entry] of [...viewJobs]) {
+    if (!requests.some(([k]) => k === key)) guarded(viewContext(entry.request), () => advanceJob(key, entry));
   }
   const spent = performance.now() - start;
   nextViewAt = training ? performance.now() + spent * (1 / VIEW_TIME_FRACTION - 1) : 0;
 }
 
+function viewContext(request) {
+  return { run: request.run, request: request.type, gridId: request.gridId, viewId: request.viewId };
+}
+
 // Jobs whose cost grows with a setting (a field's grid, chains × steps, digit samples, a quality
 // reading, the sampler comparison) may block for seconds: the page's heartbeat is told first
-// (BUSY, then IDLE), so that it does not take the silence for a dead worker (long-job.js).
+// (BUSY, then IDLE), so that it does not take the silence for a dead worker (long-job.js). Chains and
+// digit samples run in pieces besides (pieces.js): one piece per visit of the loop, a VIEW_PROGRESS
+// after each, and a newer request for the same view replaces the job.
 const longJob = longJobs(post);
 
-/** @param {import('./messages.js').FieldMessage | import('./messages.js').ChainsMessage | import('./messages.js').SamplesMessage} request */
-function serveView(request) {
+/**
+ * @param {string} key the view queue's key of the request
+ * @param {import('./messages.js').FieldMessage | import('./messages.js').ChainsMessage | import('./messages.js').SamplesMessage} request
+ */
+function serveView(key, request) {
   const trainer = trainerOf(request.run);
   const stamp = { run: request.run, generation: trainer.generation, step: trainer.step };
   switch (request.type) {
@@ -197,19 +210,47 @@ function serveView(request) {
       post({ type: FROM_WORKER.FIELD, ...stamp, gridId: request.gridId, scores }, [scores.buffer]);
       break;
     }
-    case TO_WORKER.CHAINS: {
-      const result = longJob(request.type, () => trainer.chains(request.starts, request.langevin));
-      post({ type: FROM_WORKER.CHAINS, ...stamp, viewId: request.viewId, ...result }, [result.frames.buffer]);
-      break;
-    }
+    case TO_WORKER.CHAINS:
     case TO_WORKER.SAMPLES: {
-      const result = longJob(request.type, () => trainer.samples(sf, request.n, request.seed, request.langevin));
-      post({ type: FROM_WORKER.SAMPLES, ...stamp, viewId: request.viewId, ...result }, [result.frames.buffer]);
+      viewJobs.delete(key); // a newer request replaces a job still running
+      const job =
+        request.type === TO_WORKER.CHAINS
+          ? trainer.chains(request.starts, request.langevin)
+          : trainer.samples(sf, request.n, request.seed, request.langevin);
+      const entry = { request, stamp, trainer, job };
+      viewJobs.set(key, entry);
+      advanceJob(key, entry);
       break;
     }
     default:
       throw new Error(`unknown view request '${/** @type {{ type: string }} */ (request).type}'`);
   }
+}
+
+// One piece of a view job: its progress, or its answer when it is done.
+function advanceJob(key, entry) {
+  const { request, stamp, trainer, job } = entry;
+  let next;
+  try {
+    if (runs.get(request.run) !== trainer) throw new Error(`the run '${request.run}' was replaced`);
+    next = longJob(request.type, () => job.next());
+  } catch (err) {
+    viewJobs.delete(key);
+    throw err;
+  }
+  if (!next.done) {
+    post({ type: FROM_WORKER.VIEW_PROGRESS, ...stamp, request: request.type, viewId: request.viewId, ...next.value });
+    return;
+  }
+  viewJobs.delete(key);
+  const result = next.value,
+    type = request.type === TO_WORKER.CHAINS ? FROM_WORKER.CHAINS : FROM_WORKER.SAMPLES;
+  post({ type, ...stamp, viewId: request.viewId, ...result }, [result.frames.buffer]);
+}
+
+function dropViews(run) {
+  for (const [key, request] of viewQueue) if (request.run === run) viewQueue.delete(key);
+  for (const [key, entry] of viewJobs) if (entry.request.run === run) viewJobs.delete(key);
 }
 
 // Times one cell of a cost measurement on a fresh model, then frees it.
@@ -293,7 +334,7 @@ function handle(msg) {
       break;
     case TO_WORKER.RESET:
       trainerOf(msg.run).reset();
-      for (const [key, request] of viewQueue) if (request.run === msg.run) viewQueue.delete(key);
+      dropViews(msg.run);
       postState(trainerOf(msg.run));
       break;
     case TO_WORKER.FIELD:
@@ -334,7 +375,7 @@ function handle(msg) {
         reportError(err, { request: msg.type, requestId: msg.requestId });
         break;
       }
-      for (const [key, request] of viewQueue) if (request.run === msg.run) viewQueue.delete(key);
+      dropViews(msg.run);
       postState(trainer);
       post({ type: FROM_WORKER.LOADED, requestId: msg.requestId, run: msg.run, settings, step: trainer.step });
       break;
@@ -350,7 +391,7 @@ function handle(msg) {
       trainer.generation = msg.generation;
       runs.get(msg.run)?.dispose();
       runs.set(msg.run, trainer);
-      for (const [key, request] of viewQueue) if (request.run === msg.run) viewQueue.delete(key);
+      dropViews(msg.run);
       postState(trainer);
       break;
     }
