@@ -11,7 +11,7 @@
 // its work loop; the page decides what to ask for and draws the answers (web/app/ncsn-*.js).
 
 import { RunTrainer } from './trainer.js';
-import { NCSN_FROM_WORKER, NCSN_TO_WORKER } from './protocol.js';
+import { FROM_WORKER, NCSN_FROM_WORKER, NCSN_TO_WORKER } from './protocol.js';
 import { gridPoints } from '../core/grid.js';
 
 // Chains start uniform on [−START_BOX, START_BOX]² for the quality probe: around every 2-D set.
@@ -250,28 +250,6 @@ export class NcsnTrainer extends RunTrainer {
     this.flow = null;
   }
 
-  /**
-   * The whole flow at once (FLOW_FRAMES): annealed Langevin from uniform starts on box with every step
-   * kept, then `frames` of its L·steps + 1 frames evenly spaced (first and last included): a
-   * Float32Array (count, n, 2). Picking frames is indexing; every number is the core's.
-   */
-  flowFrames({ n, steps, eps, seed, box, frames }) {
-    if (this.dim !== 2) throw new Error('the particle flow needs a 2-D dataset');
-    const start = uniformBox(this.core, n, box, seed);
-    const all = this.longJob(NCSN_TO_WORKER.FLOW_FRAMES, () =>
-      this.model.annealedLangevin({ start, n, steps, eps, seed, keep: 'all' }),
-    );
-    const size = 2 * n,
-      total = all.length / size,
-      count = Math.min(frames, total);
-    const out = new Float32Array(count * size);
-    for (let k = 0; k < count; k++) {
-      const from = Math.round((k * (total - 1)) / (count - 1));
-      out.set(all.subarray(from * size, (from + 1) * size), k * size);
-    }
-    return out;
-  }
-
   /** Advances the flow by about budgetMs of steps, within one level, and posts the frame. */
   advanceFlow(budgetMs) {
     const f = this.flow;
@@ -489,23 +467,9 @@ export function handleNcsn(msg, { sf, trainerOf, post, longJob }) {
     case NCSN_TO_WORKER.FLOW_STOP:
       ncsnTrainer(trainerOf(msg.run)).stopFlow();
       return true;
-    case NCSN_TO_WORKER.FLOW_FRAMES: {
-      const trainer = ncsnTrainer(trainerOf(msg.run));
-      const frames = trainer.flowFrames(msg);
-      post(
-        {
-          type: NCSN_FROM_WORKER.FLOW_FRAMES,
-          requestId: msg.requestId,
-          run: msg.run,
-          generation: trainer.generation,
-          step: trainer.step,
-          n: msg.n,
-          frames,
-        },
-        [frames.buffer],
-      );
+    case NCSN_TO_WORKER.FLOW_FRAMES:
+      flowFrames(ncsnTrainer(trainerOf(msg.run)), msg, post);
       return true;
-    }
     case NCSN_TO_WORKER.TRUE_FIELD: {
       const scores = longJob(msg.type, () =>
         sf.dataScore({ dataset: msg.dataset, points: gridPoints(msg.grid), sigma: msg.sigma }),
@@ -528,6 +492,12 @@ export function handleNcsn(msg, { sf, trainerOf, post, longJob }) {
     default:
       return false;
   }
+}
+
+// FLOW_FRAMES (rare) loads its code on first use.
+function flowFrames(trainer, msg, post) {
+  const fail = (err) => post({ type: FROM_WORKER.ERROR, message: err.message, requestId: msg.requestId });
+  import('./flow-frames.js').then((m) => m.postFlowFrames(trainer, msg, post, uniformBox)).catch(fail);
 }
 
 function ncsnTrainer(trainer) {

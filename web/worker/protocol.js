@@ -126,10 +126,7 @@ export const NCSN_TO_WORKER = Object.freeze({
   FLOW: 'ncsn-flow',
   // { run } — stop the run's flow.
   FLOW_STOP: 'ncsn-flow-stop',
-  // { requestId, run, n, steps, eps, seed, box, frames } — the whole particle flow at once, for an
-  // animation: the annealed sampler of FLOW from the same uniform starts, every step kept, then
-  // `frames` of them evenly spaced from the start to the end (all when there are fewer), answered by
-  // FLOW_FRAMES. The same network and seed give the same frames.
+  // { requestId, run, n, steps, eps, seed, box, frames } — FLOW whole, answered by FLOW_FRAMES.
   FLOW_FRAMES: 'ncsn-flow-frames',
   // { requestId, dataset, grid: { xmin, xmax, ymin, ymax, nx, ny }, sigma } — the exact score of a
   // Gaussian-mixture dataset blurred by σ, answered by TRUE_FIELD.
@@ -150,7 +147,7 @@ export const NCSN_FROM_WORKER = Object.freeze({
   // last frame has done true and, when it finished, the energy distance to fresh data (and for the
   // mixture the fraction at its small mode).
   FLOW_FRAME: 'ncsn-flow-frame',
-  // { requestId, run, generation, step, n, frames: Float32Array (count, n, 2) } — a FLOW_FRAMES answer.
+  // { requestId, run, generation, step, n, frames: Float32Array (frames, n, 2) }
   FLOW_FRAMES: 'ncsn-flow-frames',
   // { requestId, dataset, sigma, scores: Float32Array (ny·nx, 2) }
   TRUE_FIELD: 'ncsn-true-field',
