@@ -271,36 +271,30 @@ sf_status sf_points_sample(float *x, const float *points, int count, int n, floa
 sf_status sf_points_fit_box(float *out, const float *points, int n, float xmin, float xmax, float ymin, float ymax,
                             float fill) {
     if (n < 1 || n > SF_MAX_POINTS) return sf__fail(SF_EINVAL, "point count must be 1..%d, got %d", SF_MAX_POINTS, n);
-    if (!points || !out) return sf__fail(SF_EINVAL, "sf_points_fit_box: NULL argument");
-    if (!sf__finite(xmin) || !sf__finite(xmax) || !sf__finite(ymin) || !sf__finite(ymax) || !(xmin < xmax) ||
-        !(ymin < ymax))
-        return sf__fail(SF_EINVAL, "the box must be finite with xmin < xmax and ymin < ymax, got [%g, %g] x [%g, %g]",
-                        (double)xmin, (double)xmax, (double)ymin, (double)ymax);
-    if (!sf__finite(fill) || !(fill > 0) || fill > 1)
-        return sf__fail(SF_EINVAL, "fill must be in (0, 1], got %g", (double)fill);
+    if (!points || !out) return sf__fail(SF_EINVAL, "NULL argument");
+    const float box[4] = {xmin, xmax, ymin, ymax};
+    if (!sf__all_finite(box, 4) || !(xmin < xmax && ymin < ymax && fill > 0 && fill <= 1))
+        return sf__fail(SF_EINVAL, "box [%g, %g] x [%g, %g], fill %g: need xmin < xmax, ymin < ymax, fill in (0, 1]",
+                        (double)xmin, (double)xmax, (double)ymin, (double)ymax, (double)fill);
     if (!sf__all_finite(points, 2L * n)) return sf__fail(SF_EINVAL, "the points contain NaN or infinity");
     /* In double: the spans of float points are exact there, and so is every product below to ~1e-16
-     * relative, so out is the formula rounded once to float. */
+     * relative, so out is the formula rounded once to float. Coordinate d of point i is [2i + d]. */
     double lo[2] = {points[0], points[1]}, hi[2] = {points[0], points[1]};
-    for (int i = 1; i < n; i++)
-        for (int d = 0; d < 2; d++) {
-            double v = points[2 * i + d];
-            lo[d] = v < lo[d] ? v : lo[d];
-            hi[d] = v > hi[d] ? v : hi[d];
-        }
-    const double box_lo[2] = {xmin, ymin}, box_hi[2] = {xmax, ymax};
-    double s = 0; /* 0: no axis has a span yet */
+    for (long k = 2; k < 2L * n; k++) {
+        double v = points[k];
+        lo[k & 1] = v < lo[k & 1] ? v : lo[k & 1];
+        hi[k & 1] = v > hi[k & 1] ? v : hi[k & 1];
+    }
+    double s = 0; /* 0: no axis has a span yet; an axis without one (a line, one place) sets no scale */
     for (int d = 0; d < 2; d++) {
-        if (hi[d] == lo[d]) continue; /* a line along the other axis (or one place): this axis sets no scale */
-        double sd = (box_hi[d] - box_lo[d]) / (hi[d] - lo[d]);
-        s = s == 0 || sd < s ? sd : s;
+        double sd = hi[d] > lo[d] ? (box[2 * d + 1] - box[2 * d]) / (hi[d] - lo[d]) : 0;
+        s = sd > 0 && (s == 0 || sd < s) ? sd : s;
     }
     s = s == 0 ? 1.0 : s * fill;
-    for (int i = 0; i < n; i++)
-        for (int d = 0; d < 2; d++) {
-            double c_pts = 0.5 * (lo[d] + hi[d]), c_box = 0.5 * (box_lo[d] + box_hi[d]);
-            out[2 * i + d] = (float)(c_box + s * (points[2 * i + d] - c_pts));
-        }
+    for (long k = 0; k < 2L * n; k++) {
+        int d = (int)(k & 1);
+        out[k] = (float)(0.5 * (box[2 * d] + box[2 * d + 1]) + s * (points[k] - 0.5 * (lo[d] + hi[d])));
+    }
     return SF_OK;
 }
 

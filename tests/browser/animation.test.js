@@ -84,3 +84,18 @@ test('a_widget_with_controls_exports_its_digit_denoising_as_a_gif', async (t) =>
   const { frames } = await downloadGif(page, 'scorefield-widget');
   assert.equal(frames, count);
 });
+
+test('the_ncsn_particle_flow_exports_as_a_gif_of_101_frames_the_same_for_the_same_network_and_seed', async (t) => {
+  const quick = 'test=1&autoplay=0&ncsn.steps=200&ncsn.edEvery=0&ncsn.particles=500&ncsn.annealSteps=20';
+  const { page } = await openPage(t, browser, `${base}?${quick}#ncsn`);
+  await waitFor(page, () => window.scorefieldTest?.run('ncsn').dim > 0);
+  await page.locator('#ncsn-toolbar').getByRole('button', { name: 'Play' }).click();
+  await waitDone(page, 'ncsn');
+  const first = await downloadGif(page, '#ncsn-sampler');
+  assert.match(first.name, /^scorefield-ncsn-\w+-step200-flow\.gif$/);
+  // 10 levels × 20 steps + 1 frames, 101 of them kept evenly spaced: a 5 s loop at 20 fps.
+  assert.equal(first.frames, 101);
+  const again = await downloadGif(page, '#ncsn-sampler');
+  assert.deepEqual(again.bytes, first.bytes, 'the same network and seed give the same bytes');
+  t.diagnostic(`particle flow GIF: ${first.bytes.length} bytes`);
+});

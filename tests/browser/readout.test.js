@@ -1,7 +1,8 @@
 // readout.test.js — the read-outs of the plots (web/app/plot-readout.js), in headless Chromium: on the
 // page's loss plot the pointer shows the step and loss under it, the focused plot's arrow keys, Home
 // and End move along the steps, the zoom checkbox fits the plot to the last 200 steps (and the
-// read-out stays within them); the widget's loss plot is the same component and does the same; the
+// read-out stays within them); the widget's loss plot is the same component and does the same (loaded
+// when the plot is first focused or pointed at, so that a figure nobody reads loads less); the
 // NCSN section's quality plot reads its measurements the same way. Every text is checked against the
 // losses or measurements the page itself reports.
 
@@ -85,7 +86,14 @@ test('the_widget_loss_plot_has_the_same_read_out_and_zoom', async (t) => {
   const losses = await page.evaluate(() => document.querySelector('#roll').losses());
   const canvas = await page.$('#roll >> .sf-loss canvas');
   await canvas.scrollIntoViewIfNeeded();
+  // A widget loads its read-out when the plot is first focused or pointed at; the plot is focusable before.
+  assert.equal(
+    await canvas.evaluate((c) => [c.tabIndex, !!c.closest('figure').querySelector('.plot-readout')].join()),
+    '0,false',
+  );
   await canvas.focus();
+  await page.waitForFunction((c) => c.closest('figure').querySelector('.plot-readout'), canvas);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await page.keyboard.press('End');
   const n = losses.length;
   assert.equal(await readoutOf(page, canvas), lossText(n, losses[n - 1]));

@@ -517,6 +517,19 @@ test('train_data_reads_a_points_file_and_refuses_a_bad_one', async () => {
   assert.match(both.stderr, /--data cannot be given with --dataset/);
 });
 
+test('gif_of_a_2d_ncsn_model_is_its_particle_flow_one_frame_per_noise_level', async () => {
+  const { GifReader } = await import('omggif');
+  const r = await run([
+    'train',
+    ...['--dataset', 'mixture', '--objective', 'ncsn', '--steps', '5', '--anneal-steps', '5', '--quiet'],
+    ...['--gif', at('flow.gif')],
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /wrote .*flow\.gif \(11 frames, \d+ bytes\)/);
+  const gif = new GifReader(new Uint8Array(readFileSync(at('flow.gif'))));
+  assert.deepEqual([gif.width, gif.height, gif.numFrames()], [480, 480, 11]); // the start and 10 levels
+});
+
 test('train_fit_centres_and_scales_the_points_into_the_box_as_fit_points_does', async () => {
   writeFileSync(at('far.csv'), 'x,y\n100,5\n110,6\n105,9\n101.5,7.25\n');
   const sf = await createScorefield();

@@ -102,6 +102,23 @@ export class NcsnRun extends Run {
     });
   }
 
+  /**
+   * The whole particle flow for an animation (FLOW_FRAMES): n particles from uniform on box with the
+   * flow's sampler settings and seed, `frames` frames evenly spaced; a promise of the answer.
+   */
+  flowFrames(box, seedOffset, n, frames) {
+    const { steps, eps, seed } = annealSettings(this.values);
+    return this.engine.request(NCSN_TO_WORKER.FLOW_FRAMES, {
+      run: this.name,
+      n,
+      steps,
+      eps,
+      seed: seed + seedOffset,
+      box,
+      frames,
+    });
+  }
+
   /** Stops the flow where it is; its last frame stays on screen. */
   stopFlow() {
     this.flowId++;

@@ -31,12 +31,18 @@ import { NCSN_DATASET_OPTIONS, rowsOf } from './settings.js';
 import { loadDataset } from './figures.js';
 import { NCSN_FROM_WORKER, NCSN_TO_WORKER } from '../worker/protocol.js';
 import { RUN_EVENTS } from './events.js';
+import { download } from './exports.js';
 
 const DATA_POINTS = 2000; // the generated data drawn under the particles and fields
 const ANALYTIC = new Set(['mixture', 'eight_gaussians']); // datasets with sf.dataScore
 // After a flow ends its last frame stays this long before a changed network is sampled again.
 const FLOW_HOLD_MS = 1500; // ms
 const COMPARE_CHAINS = 1000;
+// The particle flow's GIF: 500 particles (the CLI's annealed chains) over 101 frames, a 5 s loop at
+// 20 fps, under 2 MB at 480 px (docs/animation.md); the data under them as in the SVG export.
+const FLOW_GIF_PARTICLES = 500;
+const FLOW_GIF_FRAMES = 101;
+const FLOW_GIF_DATA_POINTS = 2000;
 const COMPARE_SEED = 1;
 
 const $ = (id) => document.getElementById(id);
@@ -135,7 +141,36 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
     run.stopFlow();
   });
   stopButton.title = 'Stop the particles where they are';
-  samplerButtons.append(sampleButton, stopButton);
+  // The flow as a looping GIF (web/render/animation.js, loaded on first use), from the current network
+  // and the sampler's seed: the same network and seed give the same file.
+  const gifStatus = el('output', 'points-file-error');
+  gifStatus.id = 'ncsn-flow-gif-status';
+  gifStatus.setAttribute('role', 'status');
+  const gifButton = button('Animation (GIF)', async () => {
+    onUserAction();
+    gifButton.disabled = true;
+    gifStatus.textContent = 'Sampling the flow…';
+    try {
+      const [{ animateChains }, msg] = await Promise.all([
+        import('../render/animation.js'),
+        run.flowFrames(NCSN_BOX, seedOffset, FLOW_GIF_PARTICLES, FLOW_GIF_FRAMES),
+      ]);
+      const shown = data.points ? data.points.subarray(0, 2 * FLOW_GIF_DATA_POINTS) : null;
+      const bytes = animateChains({ data: shown, frames: msg.frames, n: msg.n, box: NCSN_BOX, trails: false });
+      download(
+        new Blob([bytes], { type: 'image/gif' }),
+        `scorefield-ncsn-${run.values.dataset}-step${msg.step}-flow.gif`,
+      );
+      gifStatus.textContent = '';
+    } catch (err) {
+      gifStatus.textContent = `GIF export: ${err.message}`;
+    } finally {
+      gifButton.disabled = false;
+    }
+  });
+  gifButton.id = 'ncsn-flow-gif';
+  gifButton.title = 'The particle flow from uniform noise to the data, as a looping animated GIF';
+  samplerButtons.append(sampleButton, stopButton, gifButton, gifStatus);
   const samplerFields = el('div', 'toolbar-fields');
   const samplerControls = buildControls(samplerFields, rowsOf('anneal'), run.values, (name, value) => {
     onUserAction();

@@ -7,7 +7,7 @@
 // redraws when it changed, through the pure draw functions of web/render/; the numbers are the
 // worker's, the section's state (noise level shown, comparisons, exact fields) is ncsn-section.js's.
 
-import { CanvasView, drawNote } from './views.js';
+import { CanvasView, attachReadout, drawNote } from './views.js';
 import { ladder } from './ncsn-run.js';
 import { areaView, clipToArea, drawAxes, plotArea, plotLimits } from '../render/axes.js';
 import { gridPoints, log1pArrows } from '../render/geometry.js';
@@ -15,7 +15,7 @@ import { drawScatter } from '../render/scatter.js';
 import { drawQuiver } from '../render/quiver.js';
 import { drawParticles } from '../render/particles.js';
 import { drawSeries } from '../render/series.js';
-import { PlotReadout, nearestIndex } from './plot-readout.js';
+
 import { drawDigit, SIDE, tileLayout } from '../render/digits.js';
 import { MODE_LINE_COLOR, MUTED_COLOR, PAINT_ALPHA, TEXT_COLOR, TICK_FONT } from '../render/theme.js';
 import { TO_WORKER } from '../worker/protocol.js';
@@ -225,7 +225,7 @@ export class QualityView extends CanvasView {
   constructor(canvas, run) {
     super(canvas);
     this.run = run;
-    this.readout = new PlotReadout(canvas, () => this.invalidate(), { label: 'quality plot' });
+    attachReadout(this, { label: 'quality plot' });
     run.subscribe((_, what) => {
       if (what === RUN_EVENTS.QUALITY || what === RUN_EVENTS.STATE || what === RUN_EVENTS.SETTINGS) this.invalidate();
     });
@@ -247,16 +247,16 @@ export class QualityView extends CanvasView {
       referenceLabel: 'true vs true',
       title,
     });
-    this.readout.setPoints({
+    this.readout?.setPoints({
       first: 0,
       count: points.length,
-      indexAt: (px) => nearestIndex(0, points.length, (i) => series.at(points[i]).x, px),
+      xOf: (i) => series.at(points[i]).x,
       at: (i) => ({
         ...series.at(points[i]),
         text: `step ${q[i].step}: ${q[i].ed === null ? 'the sampler failed' : `energy distance ${formatDistance(q[i].ed)}`}`,
       }),
     });
-    this.readout.draw(ctx, series.view.area);
+    this.readout?.draw(ctx, series.view.area);
     if (q.length === 0)
       drawNote(ctx, width, height, [run.dim === 2 ? 'A point every few hundred steps of training.' : '']);
     this.describe(`Sample quality of the NCSN run: ${title}; ${q.length} measurements.`);

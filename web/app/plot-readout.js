@@ -8,6 +8,8 @@
 //
 // One PlotReadout per view: the view passes its points to setPoints() each time it draws and calls
 // draw() last; the read-out calls onChange() when the view must be redrawn. Numbers are the view's.
+// Views load this module with import() (views.js attachReadout): the page at once, a widget when its
+// plot is first pointed at, tapped or focused, so that a figure nobody reads loads less.
 
 import { el } from './controls.js';
 import { drawReadout } from '../render/readout.js';
@@ -27,7 +29,7 @@ export class PlotReadout {
     this.zoomSteps = zoomSteps;
     this.zoomed = false;
     this.index = -1; // the point shown, -1 none
-    this.points = null; // { first, count, indexAt(px), at(i) → { x, y, text } } from the view's last draw
+    this.points = null; // { first, count, xOf(i), at(i) → { x, y, text } } from the view's last draw
     const id = `${canvas.id || 'plot'}-readout-${++readoutCount}`;
     this.output = el('output', 'plot-readout');
     this.output.id = id;
@@ -70,14 +72,32 @@ export class PlotReadout {
     this.points = points;
   }
 
+  /**
+   * A loss plot's points and read-out: losses[from .. n − 1] as drawLoss drew them with view (its
+   * areaView). losses[i] is the loss of step i + 1 (step 0 is the untrained network).
+   */
+  drawLoss(ctx, view, losses, from, n) {
+    this.setPoints({
+      first: from,
+      count: n - from,
+      xOf: (i) => view.x(i),
+      at: (i) => ({
+        x: view.x(i),
+        y: view.y(losses[i]),
+        text: `step ${i + 1}: loss ${Number.isFinite(losses[i]) ? losses[i].toPrecision(4) : 'not known (before the loaded file)'}`,
+      }),
+    });
+    this.draw(ctx, view.area);
+  }
+
   /** Draws the read-out over the view (call after the view's own drawing) and updates the output. */
   draw(ctx, area) {
     const p = this.points;
     if (!p || p.count === 0 || this.index < 0) return;
     this.index = Math.min(Math.max(this.index, p.first), p.first + p.count - 1);
     const { x, y, text } = p.at(this.index);
-    drawReadout(ctx, area, x, y, text);
     if (this.output.textContent !== text) this.output.textContent = text;
+    drawReadout(ctx, area, x, y, text);
   }
 
   // The output changes at once (a screen reader, or a test, reads it before the next frame is drawn).
@@ -92,7 +112,7 @@ export class PlotReadout {
     const p = this.points;
     if (!p || p.count === 0) return;
     const rect = this.canvas.getBoundingClientRect();
-    this.#select(p.indexAt(e.clientX - rect.left));
+    this.#select(nearestIndex(p.first, p.count, p.xOf, e.clientX - rect.left));
   }
 
   #key(e) {
@@ -121,7 +141,7 @@ export class PlotReadout {
 }
 
 /** The point of 0 .. count − 1 (sorted by x, from `first`) nearest to pixel px, by binary search. */
-export function nearestIndex(first, count, xOf, px) {
+function nearestIndex(first, count, xOf, px) {
   let lo = first,
     hi = first + count - 1;
   while (lo < hi) {

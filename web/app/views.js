@@ -18,10 +18,9 @@ import { drawBars, formatMs } from '../render/bars.js';
 import { MUTED_COLOR, NOTE_FONT, TITLE_FONT, TEXT_COLOR } from '../render/theme.js';
 import { TO_WORKER } from '../worker/protocol.js';
 import { RUN_EVENTS } from './events.js';
-import { PlotReadout, nearestIndex } from './plot-readout.js';
 
 const TITLE_MEAN_LAST = 32; // the tutorial's loss title: mean of the last 32 losses
-const ZOOM_STEPS = 200; // steps: the loss plot's zoom shows the last 200, where a long run's curve is flat
+const ZOOM_STEPS = 200; // steps the loss plot's zoom shows
 // While training, a D = 64 run's sample grid refreshes at most this often: 16 chains of 50 steps
 // cost the worker a few ms, and digits change slowly.
 const SAMPLE_REFRESH_MS = 1000; // ms
@@ -69,6 +68,20 @@ export class CanvasView {
   }
 
   draw() {}
+}
+
+/** view.readout (plot-readout.js), loaded 'now' or on first use. */
+export function attachReadout(view, options, when = 'now') {
+  const canvas = view.canvas;
+  canvas.tabIndex = 0;
+  let loading;
+  const load = () =>
+    (loading ??= import('./plot-readout.js').then(({ PlotReadout }) => {
+      view.readout = new PlotReadout(canvas, () => view.invalidate(), options);
+      view.invalidate();
+    }));
+  if (when === 'now') load();
+  else for (const type of ['pointerenter', 'pointerdown', 'focus']) canvas.addEventListener(type, load, { once: true });
 }
 
 /** A message in the middle of a canvas, for states where there is nothing to plot. */
@@ -128,15 +141,12 @@ export class DataView extends CanvasView {
   }
 }
 
-/**
- * A run's loss history against the step, titled with the mean of the last 32 losses, with a read-out
- * of any step's loss and a zoom onto the last ZOOM_STEPS steps (plot-readout.js).
- */
+/** A run's loss history against the step, titled with the mean of the last 32 losses; a read-out. */
 export class LossView extends CanvasView {
-  constructor(canvas, run) {
+  constructor(canvas, run, { readout = 'now' } = {}) {
     super(canvas);
     this.run = run;
-    this.readout = new PlotReadout(canvas, () => this.invalidate(), { label: 'loss plot', zoomSteps: ZOOM_STEPS });
+    attachReadout(this, { label: 'loss plot', zoomSteps: ZOOM_STEPS }, readout);
     run.subscribe((_, what) => {
       if (what === RUN_EVENTS.LOSSES || what === RUN_EVENTS.STATE || what === RUN_EVENTS.SETTINGS) this.invalidate();
     });
@@ -152,22 +162,10 @@ export class LossView extends CanvasView {
         : !Number.isFinite(mean)
           ? `loss (loaded at step ${run.count}, none trained since)`
           : `mean loss of the last ${Math.min(TITLE_MEAN_LAST, run.count)} steps = ${mean.toFixed(3)}`;
-    const from = this.readout.fromStep(run.count),
-      losses = run.losses,
-      count = run.count - from;
+    const from = this.readout?.fromStep(run.count) ?? 0,
+      losses = run.losses;
     const view = drawLoss(ctx, width, height, losses, run.count, { steps: run.values.steps, title, from });
-    this.readout.setPoints({
-      first: from,
-      count,
-      indexAt: (px) => nearestIndex(from, count, (i) => view.x(i), px),
-      at: (i) => ({
-        x: view.x(i),
-        y: view.y(losses[i]),
-        // losses[i] is the loss of step i + 1 (step 0 is the untrained network).
-        text: `step ${i + 1}: loss ${Number.isFinite(losses[i]) ? losses[i].toPrecision(4) : 'not known (before the loaded file)'}`,
-      }),
-    });
-    this.readout.draw(ctx, view.area);
+    this.readout?.drawLoss(ctx, view, losses, from, run.count);
     this.describe(`Loss history of the ${run.name} run: ${run.count} steps, ${title}.`);
   }
 }

@@ -24,6 +24,7 @@ import { DATASETS, ISAS, KEEPS, OBJECTIVES, SAMPLER_NAMES, SIGMA_DISTS, STATUS, 
 import { gridPoints } from './grid.js';
 import { parsePoints } from './points-file.js';
 import { MAX_INT32, finiteNumber, integer as checkedInteger, show } from './validate.js';
+/** @import * as T from './api-types.js' */
 
 const F32_BYTES = 4; // bytes per float32 (and per int32)
 const DIGITS_FILE = 'scorefield-digits.bin'; // the digits table, next to the wasm modules
@@ -102,8 +103,7 @@ function readOptions(what, options) {
 
 // A Float32Array's own elements, copied through its internal length (a `length` getter on the object
 // cannot change what is read), or the value itself for floats() to refuse.
-/** fitPoints' default share of the box its points span: a margin of 5 % of each side, as matplotlib's. */
-export const FIT_FILL = 0.9;
+const FIT_FILL = 0.9; // fitPoints' default: 5 % margins, as matplotlib's
 
 function ownFloats(a) {
   return a instanceof Float32Array ? new Float32Array(a) : a;
@@ -535,43 +535,6 @@ function likelihoodOf(sf, points, dim, call) {
 }
 
 /**
- * @typedef {object} CreateModelOptions
- * @property {number} [dim] D, the data dimension (required)
- * @property {number} [hidden] H, the hidden width
- * @property {number} [depth] hidden layers
- * @property {number} [seed] seeds the initial weights and the training batches
- * @property {'auto' | 'simd128' | 'scalar'} [isa]
- * @property {boolean} [noiseConditional] s(x, σ) rather than s(x)
- * @property {number} [classes] labels of a class-conditional net (0: none)
- */
-/**
- * @typedef {object} DataLangevinOptions
- * @property {string} [dataset] a mixture with a closed-form score (required)
- * @property {Float32Array} [start] (n, 2), required
- * @property {number} [noise]
- * @property {number} [sigma]
- * @property {number} [eps]
- * @property {number} [decay]
- * @property {number} [temperature]
- * @property {number} [steps]
- * @property {number} [seed]
- * @property {boolean} [keepAll]
- */
-/**
- * @typedef {object} DataAnnealOptions
- * @property {string} [dataset]
- * @property {Float32Array} [start] (n, 2), required
- * @property {number} [noise]
- * @property {number} [sigmaMax]
- * @property {number} [sigmaMin]
- * @property {number} [levels]
- * @property {number} [steps]
- * @property {number} [eps]
- * @property {number} [seed]
- * @property {'last' | 'levels' | 'all'} [keep]
- */
-
-/**
  * Loads a Scorefield module (options.simd: true/false forces the SIMD128/scalar build, undefined picks;
  * options.digits: false defers the digits table to sf.loadDigits(), for pages that may never need it)
  * and returns { isa, simdSupported, memory, createModel, sampleData, uniform }. Each call gets its own
@@ -636,7 +599,7 @@ export async function createScorefield(options = {}) {
      * with classes (2 .. limits.classes; noiseConditional: true) it is class-conditional, s(x, σ, c),
      * trained with labels dropped 20 % of the time and sampled with guidance (annealedLangevin's class
      * and guidance).
-     * @param {CreateModelOptions} [options]
+     * @param {T.CreateModelOptions} [options]
      */
     createModel({
       dim,
@@ -803,12 +766,9 @@ export async function createScorefield(options = {}) {
     },
 
     /**
-     * Points (Float32Array (n, 2)) centred and scaled into a box, the shape kept (the core's
-     * sf_points_fit_box): the bounding box of the points lands on the centre of { xmin, xmax, ymin,
-     * ymax } and its tighter side spans `fill` (0 < fill <= 1) of the box. A new Float32Array (n, 2);
-     * bad input (a NaN, an empty or inverted box, more than limits.points points) throws an Error.
+     * Points (n, 2) fitted into box (sf_points_fit_box): a new Float32Array.
      * @param {Float32Array} points
-     * @param {{ xmin: number, xmax: number, ymin: number, ymax: number, fill?: number }} box
+     * @param {T.FitBox} box
      * @returns {Float32Array}
      */
     fitPoints(points, { xmin, xmax, ymin, ymax, fill = FIT_FILL } = /** @type {any} */ ({})) {
@@ -816,7 +776,6 @@ export async function createScorefield(options = {}) {
       const n = points?.length / 2;
       integer('points.length / 2', n, 1);
       floats('points', points, 2 * n);
-      for (const [name, v] of Object.entries({ xmin, xmax, ymin, ymax, fill })) finite(name, v);
       return withBuffers(sf, [F32_BYTES * 2 * n], (p) => {
         sf.f32(p, 2 * n).set(points);
         sf.check(sf.exports.sfw_points_fit_box(p, p, n, xmin, xmax, ymin, ymax, fill));
@@ -828,7 +787,7 @@ export async function createScorefield(options = {}) {
      * Langevin dynamics x ← x + ε/2·s(x) + √ε·T·z, ε ← ε·decay, on the exact score of a Gaussian-mixture
      * dataset ('mixture', 'eight_gaussians') blurred by sigma, from start (n, 2). decay and temperature
      * default to 1, sigma to 0, noise to the dataset's. keepAll: (steps + 1, n, 2), else (n, 2).
-     * @param {DataLangevinOptions} [options]
+     * @param {T.DataLangevinOptions} [options]
      */
     dataLangevin({
       dataset,
@@ -881,7 +840,7 @@ export async function createScorefield(options = {}) {
      * Annealed Langevin (as Model.annealedLangevin) on the exact score of a Gaussian-mixture dataset,
      * blurred by each level's σ, from start (n, 2). The ladder defaults to the dataset's training
      * ladder, steps and eps to sf.defaults.anneal; keep 'last', 'levels' or 'all'.
-     * @param {DataAnnealOptions} [options]
+     * @param {T.DataAnnealOptions} [options]
      */
     dataAnnealedLangevin({ dataset, start, noise, sigmaMax, sigmaMin, levels, steps, eps, seed, keep = 'last' } = {}) {
       const id = enumValue(DATASETS, 'dataset', dataset);
@@ -1162,8 +1121,7 @@ export class Model {
    * sigmaMax, sigmaMin, levels }; what is not given stays as it is, except that a new dataset brings
    * its own noise and σ settings (a new model starts with the library's defaults for its dataset). On
    * an Error nothing changes. Parameters and Adam's state are kept.
-   * @param {{ dataset?: string, objective?: string, batch?: number, projections?: number, lr?: number,
-   *   sigma?: number, dataNoise?: number, sigmaMax?: number, sigmaMin?: number, levels?: number }} [options]
+   * @param {T.TrainingOptions} [options]
    */
   configureTraining(options = {}) {
     // Each option read once, before the model is touched; an option given as undefined is not given.
@@ -1357,8 +1315,7 @@ export class Model {
    * Defaults follow the library's sampler defaults for the training dataset (sf.defaults.langevin;
    * the swiss roll's for a dimension without a dataset). Returns a Float32Array of
    * shape (steps + 1, n, D) with frame 0 = start when keepAll, else (n, D) after the last step.
-   * @param {{ start?: Float32Array, n?: number, steps?: number, eps?: number, decay?: number,
-   *   temperature?: number, seed?: number, keepAll?: boolean }} [options]
+   * @param {T.LangevinOptions} [options]
    * @returns {Float32Array}
    */
   langevin(options = {}) {
@@ -1395,9 +1352,7 @@ export class Model {
    * drawn for class i mod classes, each class its own run with seed + class: p(x) through the labels,
    * the better unconditional sampler of the digits model, docs/digits.md). keep: 'last'
    * ((n, D)), 'levels' ((levels + 1, n, D), frame 0 = start) or 'all' ((levels·steps + 1, n, D)).
-   * @param {{ start?: Float32Array, n?: number, steps?: number, eps?: number, seed?: number,
-   *   sigmaMax?: number, sigmaMin?: number, levels?: number, keep?: 'last' | 'levels' | 'all',
-   *   class?: number | 'any' | 'prior', guidance?: number }} [options]
+   * @param {T.AnnealOptions} [options]
    * @returns {Float32Array}
    */
   annealedLangevin(options = {}) {

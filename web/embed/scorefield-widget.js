@@ -1,21 +1,9 @@
-// scorefield-widget.js — <scorefield-widget>, the embeddable Scorefield: one module and one tag put a
-// live score-matching figure into a blog post. Each widget owns a training worker, a run and its views,
-// built from the hosted page's modules (web/app/: Engine, Run, views, toolbar, controls; web/render/;
-// web/worker/), so a widget trains and draws exactly as the page does and shares nothing with other
-// widgets on the same page.
-//
-//   <script type="module" src="/scorefield/embed/scorefield-widget.js"></script>
-//   <scorefield-widget dataset="moons" objective="dsm" steps="1500" panels="chains,loss"></scorefield-widget>
-//
-// Attributes are the settings table's rows (web/core/settings.js, in kebab-case: chain-steps, and their
-// aliases: sampler-steps) and the widget's own; web/app/share.js checks them, and a value it clamps or drops is
-// named in a notice inside the widget, shown as text. The worker starts when the widget first comes
-// near the viewport; training pauses while the widget is off-screen or the tab is hidden and resumes
-// when it is back. Methods for scripts and the iframe's postMessage bridge (web/embed/frame.js): play(),
-// pause(), reset(), set(name, value), state(), losses().
-//
-// The module must be served from the same origin as the page that uses it (a Worker cannot start from
-// another origin): copy web/ next to the blog, or embed web/embed/frame.html in an iframe instead.
+// scorefield-widget.js — <scorefield-widget>, the embeddable Scorefield (docs/embedding.md): a worker,
+// a run and its views per widget, from the page's modules (web/app/, web/render/, web/worker/), so it
+// trains and draws as the page does. Attributes are the settings table's rows in kebab-case, checked by
+// web/app/share.js (a clamped or dropped value is named in a notice); it starts near the viewport and
+// pauses off-screen. Methods (also for frame.js's postMessage bridge): play, pause, reset, set, state,
+// losses. Serve it from the page's own origin (a Worker cannot start from another), or use the iframe.
 
 import { Engine } from '../app/engine.js';
 import { Run, RUN_MESSAGES } from '../app/run.js';
@@ -536,7 +524,7 @@ export class ScorefieldWidget extends HTMLElement {
       data: this.#data,
       title: 'score field',
     });
-    const lossView = new LossView(canvases.loss, run);
+    const lossView = new LossView(canvases.loss, run, { readout: 'on-use' });
     this.#views = [fieldView, chainsView, lossView];
     this.#viewsByPanel = { field: [fieldView], chains: [chainsView], loss: [lossView], digits: [] };
     for (const view of this.#views) this.#observer.observe(view.canvas);

@@ -22,9 +22,8 @@ export function finiteRange(losses, n) {
 
 /**
  * Draws the first n of losses (Float32Array) against steps 0 .. n − 1 over a step axis that spans at
- * least `steps` (the run's target, so the plot does not rescale every frame), with the title. With
- * `from` > 0 only losses from .. n − 1 are drawn, the axes fitted to them (the zoom on the last steps).
- * Returns the areaView it drew with, so a read-out can place itself on a loss.
+ * least `steps` (the run's target, so the plot does not rescale every frame), with the title; only
+ * those from `from` on, if given (a zoom). Returns the areaView.
  */
 export function drawLoss(ctx, width, height, losses, n, { steps = n, title = '', from = 0 } = {}) {
   const area = plotArea(width, height);

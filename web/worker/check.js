@@ -14,6 +14,7 @@ import { NCSN_TO_WORKER, TO_WORKER } from './protocol.js';
 
 const MAX_NAME = 256; // characters in a run name, an id, a dataset or objective name
 const MAX_COUNT = 1 << 20; // data points, chains, particles in one request
+const MAX_FLOW_FRAMES = 10001; // frames of one animation (web/render/animation.js MAX_FRAMES)
 const MAX_GRID = 1024; // grid cells along one side
 const MAX_FLOATS = 1 << 24; // numbers in one Float32Array (64 MiB)
 const MAX_BYTES = 1 << 28; // bytes in one weights file (256 MiB)
@@ -175,6 +176,16 @@ export function shapesFor(limits) {
       box,
     },
     [NCSN_TO_WORKER.FLOW_STOP]: { run: name },
+    [NCSN_TO_WORKER.FLOW_FRAMES]: {
+      requestId: id,
+      run: name,
+      n: int(1, MAX_COUNT),
+      steps: int(1, MAX_STEPS),
+      eps: finite,
+      seed,
+      box,
+      frames: int(2, MAX_FLOW_FRAMES),
+    },
     [NCSN_TO_WORKER.TRUE_FIELD]: { requestId: id, dataset: name, grid, sigma: finite },
     [NCSN_TO_WORKER.COMPARE]: { requestId: id, n: int(1, MAX_COUNT), seed, box },
   };

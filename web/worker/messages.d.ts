@@ -173,6 +173,19 @@ export interface NcsnFlowStopMessage {
   run: string;
 }
 
+/** NCSN_TO_WORKER.FLOW_FRAMES */
+export interface NcsnFlowFramesMessage {
+  type: 'ncsn-flow-frames';
+  requestId: number | string;
+  run: string;
+  n: number;
+  steps: number;
+  eps: number;
+  seed: number;
+  box: Box;
+  frames: number;
+}
+
 /** NCSN_TO_WORKER.TRUE_FIELD */
 export interface NcsnTrueFieldMessage {
   type: 'ncsn-true-field';
@@ -211,5 +224,6 @@ export type ToWorkerMessage =
   | NcsnPointsMessage
   | NcsnFlowMessage
   | NcsnFlowStopMessage
+  | NcsnFlowFramesMessage
   | NcsnTrueFieldMessage
   | NcsnCompareMessage;

@@ -11,7 +11,7 @@
 // its work loop; the page decides what to ask for and draws the answers (web/app/ncsn-*.js).
 
 import { RunTrainer } from './trainer.js';
-import { NCSN_FROM_WORKER, NCSN_TO_WORKER } from './protocol.js';
+import { FROM_WORKER, NCSN_FROM_WORKER, NCSN_TO_WORKER } from './protocol.js';
 import { gridPoints } from '../core/grid.js';
 
 // Chains start uniform on [−START_BOX, START_BOX]² for the quality probe: around every 2-D set.
@@ -478,6 +478,9 @@ export function handleNcsn(msg, { sf, trainerOf, post, longJob }) {
     case NCSN_TO_WORKER.FLOW_STOP:
       ncsnTrainer(trainerOf(msg.run)).stopFlow();
       return true;
+    case NCSN_TO_WORKER.FLOW_FRAMES:
+      flowFrames(ncsnTrainer(trainerOf(msg.run)), msg, post);
+      return true;
     case NCSN_TO_WORKER.TRUE_FIELD: {
       const scores = longJob(msg.type, () =>
         sf.dataScore({ dataset: msg.dataset, points: gridPoints(msg.grid), sigma: msg.sigma }),
@@ -500,6 +503,12 @@ export function handleNcsn(msg, { sf, trainerOf, post, longJob }) {
     default:
       return false;
   }
+}
+
+// FLOW_FRAMES (rare) loads its code on first use.
+function flowFrames(trainer, msg, post) {
+  const fail = (err) => post({ type: FROM_WORKER.ERROR, message: err.message, requestId: msg.requestId });
+  import('./flow-frames.js').then((m) => m.postFlowFrames(trainer, msg, post, uniformBox)).catch(fail);
 }
 
 function ncsnTrainer(trainer) {

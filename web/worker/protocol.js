@@ -130,6 +130,8 @@ export const NCSN_TO_WORKER = Object.freeze({
   FLOW: 'ncsn-flow',
   // { run } — stop the run's flow.
   FLOW_STOP: 'ncsn-flow-stop',
+  // { requestId, run, n, steps, eps, seed, box, frames } — FLOW whole, answered by FLOW_FRAMES.
+  FLOW_FRAMES: 'ncsn-flow-frames',
   // { requestId, dataset, grid: { xmin, xmax, ymin, ymax, nx, ny }, sigma } — the exact score of a
   // Gaussian-mixture dataset blurred by σ, answered by TRUE_FIELD.
   TRUE_FIELD: 'ncsn-true-field',
@@ -149,6 +151,8 @@ export const NCSN_FROM_WORKER = Object.freeze({
   // last frame has done true and, when it finished, the energy distance to fresh data (and for the
   // mixture the fraction at its small mode).
   FLOW_FRAME: 'ncsn-flow-frame',
+  // { requestId, run, generation, step, n, frames: Float32Array (frames, n, 2) }
+  FLOW_FRAMES: 'ncsn-flow-frames',
   // { requestId, dataset, sigma, scores: Float32Array (ny·nx, 2) }
   TRUE_FIELD: 'ncsn-true-field',
   // { requestId, n, start, plain, annealed: Float32Array (n, 2), plainSmall, annealedSmall,
