@@ -8,7 +8,8 @@
 
 /** Page → worker. */
 export const TO_WORKER = Object.freeze({
-  // { simd: true | false | undefined } — load the wasm core (undefined: SIMD128 when supported).
+  // { simd: true | false | undefined, digits?: 'eager' | 'lazy', pretrained?: 'prefetch' } — load the
+  // wasm core (undefined: SIMD128 when supported); 'prefetch' fetches the pretrained digits model meanwhile.
   INIT: 'init',
   // { requestId, dataset, n, seed } — n data points, answered by DATA.
   DATA: 'data',
@@ -150,4 +151,35 @@ export const NCSN_FROM_WORKER = Object.freeze({
   // { requestId, n, start, plain, annealed: Float32Array (n, 2), plainSmall, annealedSmall,
   //   plainSteps, levels, steps } — final chains of both samplers and their fractions at the small mode.
   COMPARE: 'ncsn-compare',
+});
+
+/**
+ * The pretrained digits (the page's headline, the widget's digits panel; web/worker/pretrained.js): a
+ * class-conditional noise-conditional net shipped as web/core/scorefield-digits-model.sfw, fetched by
+ * the worker the first time it is asked for samples (a 2-D page never asks, so never downloads it).
+ */
+export const DIGITS_TO_WORKER = Object.freeze({
+  // { requestId, jobId, n, seed, class: 'any' | 0 .. classes − 1, guidance: 0 .. sf.limits.guidance,
+  //   steps?, eps? } — n chains of the annealed sampler with classifier-free guidance, from
+  // 0.1·U(0, 1)^64, one noise level per worker tick (the heartbeat is answered between levels);
+  // 'any' gives chain i the class i mod classes. Answered by LEVEL messages, then PRETRAINED (with
+  // requestId); a bad class or guidance is answered by ERROR and nothing starts. A new request
+  // replaces a running one.
+  PRETRAINED: 'digits-pretrained',
+  // { requestId, x: Float32Array (n, 64), want?: Int32Array (n) } — the digit-quality measure of n
+  // images (the core's classifier), answered by QUALITY.
+  QUALITY: 'digits-quality',
+});
+
+/** Worker → page, the pretrained digits'. */
+export const DIGITS_FROM_WORKER = Object.freeze({
+  // { jobId, level (1..L), levels, n, x: Float32Array (n, 64) } — the chains after a noise level.
+  LEVEL: 'digits-level',
+  // { requestId, jobId, n, levels, steps, eps, seed, class, guidance, classes: Int32Array (n),
+  //   frames: Float32Array (L + 1, n, 64), sigmas, ms, modelMs } — the finished chains: frame 0 the
+  //   starts, frame l after level l; classes the class each chain was drawn for; ms the sampling time,
+  //   modelMs the time to fetch and load the model (0 once loaded).
+  PRETRAINED: 'digits-pretrained',
+  // { requestId, quality: { confident, classShare, minClassShare, accuracy?, classAccuracy? } }
+  QUALITY: 'digits-quality',
 });

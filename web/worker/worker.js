@@ -8,11 +8,12 @@
 // try/catch and reports failures as ERROR messages, so the worker never dies silently.
 
 import { createScorefield } from '../core/scorefield.js';
-import { TO_WORKER, FROM_WORKER } from './protocol.js';
+import { DIGITS_FROM_WORKER, DIGITS_TO_WORKER, TO_WORKER, FROM_WORKER } from './protocol.js';
 import { checkMessage } from './check.js';
 import { RunTrainer } from './trainer.js';
 import { longJobs } from './long-job.js';
 import { NcsnTrainer, handleNcsn, isNcsnSettings, ncsnTick } from './ncsn.js';
+import { Pretrained, digitsQuality, readPretrained } from './pretrained.js';
 
 // One training chunk lasts about this long: short enough that PAUSE, settings and view requests are
 // answered within a frame or two, long enough that the per-message overhead stays small.
@@ -26,6 +27,7 @@ const MEASURE_MIN_STEPS = 2;
 const MEASURE_MAX_STEPS = 200;
 
 let sf = null; // the createScorefield() instance, once INIT succeeded
+let pretrained = null; // the pretrained digits (pretrained.js), once INIT succeeded
 let initStarted = false;
 const runs = new Map(); // run name → RunTrainer
 const viewQueue = new Map(); // request key → the latest request for that key (older ones are dropped)
@@ -125,7 +127,8 @@ function tick() {
   // single thread means a run training beside it does not change what the cell measures.
   if (measureQueue.length > 0) measureOne();
   const flowing = ncsnTick(runs.values()); // the NCSN section's particle flows (ncsn.js)
-  if (playingRuns().length > 0 || viewQueue.size > 0 || measureQueue.length > 0 || flowing) schedule();
+  const sampling = pretrained?.tick() ?? false; // one noise level of the pretrained digits (pretrained.js)
+  if (playingRuns().length > 0 || viewQueue.size > 0 || measureQueue.length > 0 || flowing || sampling) schedule();
 }
 
 function trainChunk(trainer) {
@@ -236,13 +239,18 @@ function measureOne() {
 
 // ---- messages from the page -----------------------------------------------------------------------
 
-async function init({ simd, digits }) {
+async function init({ simd, digits, pretrained: prefetch }) {
+  // The pretrained digits model is fetched while the core loads when the page shows it at once.
+  const modelBytes = prefetch === 'prefetch' ? readPretrained() : null;
+  modelBytes?.catch(() => {}); // a failed fetch is reported when samples are asked for
   try {
     sf = await createScorefield({ simd, digits: digits !== 'lazy' });
   } catch (err) {
     post({ type: FROM_WORKER.ERROR, fatal: true, message: err?.message ?? String(err) });
     return;
   }
+  pretrained = new Pretrained(sf, { post, longJob, wake: schedule, bytes: modelBytes });
+  if (modelBytes) pretrained.load().catch(() => {});
   post({ type: FROM_WORKER.READY, isa: sf.isa, simdSupported: sf.simdSupported, defaults: sf.defaults ?? null });
 }
 
@@ -351,6 +359,14 @@ function handle(msg) {
       postState(trainer);
       break;
     }
+    case DIGITS_TO_WORKER.PRETRAINED:
+      pretrained.start(msg);
+      break;
+    case DIGITS_TO_WORKER.QUALITY: {
+      const quality = longJob(msg.type, () => digitsQuality(sf, msg));
+      post({ type: DIGITS_FROM_WORKER.QUALITY, requestId: msg.requestId, quality });
+      break;
+    }
     default:
       if (handleNcsn(msg, { sf, trainerOf, post, longJob })) break;
       throw new Error(`unknown message type '${msg.type}'`);
@@ -372,6 +388,7 @@ function needsDigits(msg) {
   if (msg.type === TO_WORKER.CONFIGURE) return msg.settings?.dataset === 'digits';
   if (msg.type === TO_WORKER.DATA) return msg.dataset === 'digits';
   if (msg.type === TO_WORKER.MEASURE) return (msg.cells ?? []).some((cell) => cell?.dim === 64);
+  if (msg.type === DIGITS_TO_WORKER.QUALITY) return true; // the classifier trains on the table
   return false;
 }
 
