@@ -149,7 +149,7 @@ function classTitle(cls) {
 }
 
 /** The grid: the latest chains (after the last finished level), then the finished samples. */
-class HeroGridView extends CanvasView {
+export class HeroGridView extends CanvasView {
   constructor(canvas, digits) {
     super(canvas);
     this.digits = digits;
@@ -184,7 +184,7 @@ class HeroGridView extends CanvasView {
 }
 
 /** Sample 0's frames across the noise levels, the last one outlined. */
-class HeroFilmstripView extends CanvasView {
+export class HeroFilmstripView extends CanvasView {
   constructor(canvas, digits) {
     super(canvas);
     this.digits = digits;
@@ -212,7 +212,7 @@ class HeroFilmstripView extends CanvasView {
 }
 
 /** The classifier's class histogram of the samples, with the confident share and accuracy in the title. */
-class HeroHistogramView extends CanvasView {
+export class HeroHistogramView extends CanvasView {
   constructor(canvas, digits) {
     super(canvas);
     this.digits = digits;
@@ -256,22 +256,18 @@ class HeroHistogramView extends CanvasView {
 const pct = (v) => (v == null ? '–' : `${(100 * v).toFixed(v === 1 ? 0 : 1)} %`);
 
 /**
- * Builds the headline inside the page's markup (index.html, ids hero-*). run: the NCSN digits run
- * (its values hold digitClass and guidance). Returns { views, digits, update(now), test }.
+ * The class buttons (0–9, any), Draw again, the guidance slider and the read-outs, appended to box;
+ * shared by the page's headline and the widget's pretrained panel. Returns { message, sync() } (sync:
+ * show the run's current values).
  */
-export function buildPretrainedSection({ engine, run, onUserAction }) {
-  const $ = (id) => document.getElementById(id);
-  const digits = new PretrainedDigits(engine, run);
-
-  // ---- class buttons and guidance slider ---------------------------------------------------------------
-  const box = $('hero-controls');
+export function buildDigitsControls(box, digits, { onUserAction = () => {}, idPrefix = 'hero' } = {}) {
   const classRow = settingRow('digitClass');
   const classes = el('div', 'toolbar-buttons class-buttons');
   classes.setAttribute('role', 'group');
   classes.setAttribute('aria-label', classRow.label);
   const classButtons = new Map();
   const message = el('output', 'field-error');
-  message.id = 'hero-message';
+  message.id = `${idPrefix}-message`;
   message.setAttribute('role', 'status');
   for (const option of classRow.options) {
     const b = button(option.value, () => {
@@ -294,7 +290,7 @@ export function buildPretrainedSection({ engine, run, onUserAction }) {
   const slider = el('input');
   Object.assign(slider, {
     type: 'range',
-    id: 'hero-guidance',
+    id: `${idPrefix}-guidance`,
     min: String(guidanceRow.min),
     max: String(guidanceRow.max),
     step: '0.5',
@@ -321,26 +317,19 @@ export function buildPretrainedSection({ engine, run, onUserAction }) {
   readouts.append(confidentOut.root, accuracyOut.root, timeOut.root);
   box.append(classes, again, field, readouts, message);
 
-  // The controls follow the run's values (an address, a loaded file).
-  function syncControls() {
-    for (const [value, b] of classButtons) b.setAttribute('aria-pressed', String(run.values.digitClass === value));
-    if (document.activeElement !== slider) {
+  const root = box.getRootNode();
+  function sync() {
+    for (const [value, b] of classButtons)
+      b.setAttribute('aria-pressed', String(digits.run.values.digitClass === value));
+    if (root.activeElement !== slider) {
       slider.value = String(digits.guidance);
       sliderValue.textContent = slider.value;
     }
   }
-  run.subscribe((_, what) => {
-    if (what === RUN_EVENTS.SETTINGS) syncControls();
+  digits.run.subscribe((_, what) => {
+    if (what === RUN_EVENTS.SETTINGS) sync();
   });
-  syncControls();
-
-  const gridView = new HeroGridView($('hero-grid'), digits);
-  const views = [
-    gridView,
-    new HeroFilmstripView($('hero-filmstrip'), digits),
-    new HeroHistogramView($('hero-histogram'), digits),
-  ];
-
+  sync();
   digits.subscribe(() => {
     const q = digits.quality,
       r = digits.result;
@@ -349,32 +338,49 @@ export function buildPretrainedSection({ engine, run, onUserAction }) {
     timeOut.set(r ? `${Math.round(r.ms)} ms${r.modelMs > 0 ? ` (+${Math.round(r.modelMs)} ms loading)` : ''}` : '–');
     if (digits.error) message.textContent = digits.error;
   });
+  return { message, sync };
+}
+
+/** What the browser tests read of a PretrainedDigits (the page's scorefieldTest.pretrained, the widget's state()). */
+export function pretrainedState(digits, gridView, message) {
+  return {
+    jobId: digits.jobId,
+    digitClass: digits.run.values.digitClass,
+    guidance: digits.run.values.guidance,
+    pending: digits.pending,
+    level: digits.partial?.level ?? (digits.result ? digits.result.levels : 0),
+    done: !!digits.result && !digits.pending,
+    classes: digits.result ? Array.from(digits.result.classes) : [],
+    resultClass: digits.result?.class ?? null,
+    quality: digits.quality,
+    error: digits.error,
+    message: message.textContent,
+    rendered: gridView.rendered,
+    firstDigitsMs: digits.firstDigitsMs,
+    ms: digits.result?.ms ?? null,
+    modelMs: digits.result?.modelMs ?? null,
+  };
+}
+
+/**
+ * Builds the headline inside the page's markup (index.html, ids hero-*). run: the NCSN digits run
+ * (its values hold digitClass and guidance). Returns { views, digits, update(now), test }.
+ */
+export function buildPretrainedSection({ engine, run, onUserAction }) {
+  const $ = (id) => document.getElementById(id);
+  const digits = new PretrainedDigits(engine, run);
+  const { message } = buildDigitsControls($('hero-controls'), digits, { onUserAction });
+  const gridView = new HeroGridView($('hero-grid'), digits);
+  const views = [
+    gridView,
+    new HeroFilmstripView($('hero-filmstrip'), digits),
+    new HeroHistogramView($('hero-histogram'), digits),
+  ];
 
   function update() {
-    // Lazily: the model is fetched when the grid first comes on screen.
+    // Lazily: the samples are asked for when the grid first comes on screen.
     if (!digits.requested && gridView.visible) digits.sample();
   }
 
-  return {
-    views,
-    digits,
-    update,
-    test: () => ({
-      jobId: digits.jobId,
-      digitClass: run.values.digitClass,
-      guidance: run.values.guidance,
-      pending: digits.pending,
-      level: digits.partial?.level ?? (digits.result ? digits.result.levels : 0),
-      done: !!digits.result && !digits.pending,
-      classes: digits.result ? Array.from(digits.result.classes) : [],
-      resultClass: digits.result?.class ?? null,
-      quality: digits.quality,
-      error: digits.error,
-      message: message.textContent,
-      rendered: gridView.rendered,
-      firstDigitsMs: digits.firstDigitsMs,
-      ms: digits.result?.ms ?? null,
-      modelMs: digits.result?.modelMs ?? null,
-    }),
-  };
+  return { views, digits, update, test: () => pretrainedState(digits, gridView, message) };
 }

@@ -434,6 +434,13 @@ export const WIDGET_OPTIONS = Object.freeze([
     help: 'Start training when the widget first scrolls into view.',
   },
   {
+    name: 'pretrained',
+    type: 'boolean',
+    label: 'Pretrained digits',
+    default: false,
+    help: 'Show digits drawn by the pretrained class-conditional model, with buttons 0 to 9 and any (fetches the model, about 0.5 MB gzipped).',
+  },
+  {
     name: 'compact',
     type: 'boolean',
     label: 'Compact',

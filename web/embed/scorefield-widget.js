@@ -6,6 +6,10 @@
 //
 //   <script type="module" src="/scorefield/embed/scorefield-widget.js"></script>
 //   <scorefield-widget dataset="moons" objective="dsm" steps="1500" panels="chains,loss"></scorefield-widget>
+//   <scorefield-widget pretrained digit-class="3" guidance="2" autoplay="0"></scorefield-widget>
+//
+// `pretrained` adds a digits panel above the figures: samples of the pretrained class-conditional model
+// (web/core/scorefield-digits-model.sfw, fetched only by such a widget) with buttons 0–9 and any.
 //
 // Attributes are the settings table's rows (web/core/settings.js, in kebab-case: chain-steps, and their
 // aliases: sampler-steps) and the widget's own; web/app/share.js checks them, and a value it clamps or drops is
@@ -73,6 +77,7 @@ export class ScorefieldWidget extends HTMLElement {
   #views = [];
   #viewsByPanel = {}; // panel → the views exported as its PNG
   #parts = new Set(); // the parts loaded on demand (#loadParts) asked for so far
+  #pretrained = null; // { digits, gridView, state() } once the pretrained panel is built
   #data = { points: null, dataset: '', error: '', label: '' };
   #chains = new ChainSet();
   #player = null;
@@ -204,6 +209,7 @@ export class ScorefieldWidget extends HTMLElement {
       fieldStep: field?.scores && field.generation === run.generation ? field.step : -1, // the latest field drawn from
       chainsStep: chains?.frames && chains.generation === run.generation ? chains.step : -1, // the latest chains
       notices: [...this.#notices],
+      pretrained: this.#pretrained?.state() ?? null,
     };
   }
 
@@ -261,6 +267,7 @@ export class ScorefieldWidget extends HTMLElement {
       this.#player?.touch();
     }
     if (row.resets && wasPlaying) run.play(); // a new network starts paused: keep training
+    if (row.group === 'digits' && this.#pretrained?.digits.requested) this.#pretrained.digits.sample();
     this.#layout();
   }
 
@@ -308,6 +315,13 @@ export class ScorefieldWidget extends HTMLElement {
     const strip = el('div', 'sf-strip');
     figures.digits = [figure('digits', digit), figure('filmstrip', filmstrip, strip)];
     figures.digits[1].dataset.panel = 'digits';
+    // The pretrained digits (attribute `pretrained`): class buttons, the grid and its filmstrip.
+    const pretrained = el('div', 'sf-pretrained');
+    pretrained.hidden = true;
+    const pretrainedControls = el('div', 'toolbar sf-digit-controls');
+    const pretrainedGrid = canvas('pretrained digits', 'sf-pretrained-grid');
+    const pretrainedStrip = canvas('one pretrained sample across the noise levels', 'sf-pretrained-strip');
+    pretrained.append(pretrainedControls, pretrainedGrid, pretrainedStrip);
 
     const bar = el('div', 'sf-bar');
     const playButton = button('Play', () => (this.#run?.playing ? this.pause() : this.play()), 'primary sf-play');
@@ -321,7 +335,7 @@ export class ScorefieldWidget extends HTMLElement {
     const sampler = el('div', 'toolbar sf-sampler');
     const exportsBox = el('div', 'toolbar sf-exports');
     controls.append(toolbarBox, sampler, exportsBox);
-    frame.append(notices, panels, strip, bar, controls);
+    frame.append(notices, pretrained, panels, strip, bar, controls);
     root.replaceChildren(link, frame);
     this.#ui = {
       frame,
@@ -335,7 +349,9 @@ export class ScorefieldWidget extends HTMLElement {
       toolbarBox,
       sampler,
       exportsBox,
-      canvases: { field, chains, loss, digit, filmstrip },
+      canvases: { field, chains, loss, digit, filmstrip, pretrainedGrid, pretrainedStrip },
+      pretrained,
+      pretrainedControls,
     };
     this.#showReadout();
   }
@@ -351,6 +367,7 @@ export class ScorefieldWidget extends HTMLElement {
     for (const panel of PANELS) for (const f of ui.figures[panel]) f.hidden = !shown.includes(panel);
     ui.panels.dataset.count = String(shown.length);
     ui.controls.hidden = !this.#options.controls;
+    ui.pretrained.hidden = !this.#options.pretrained;
     this.#loadParts();
   }
 
@@ -439,6 +456,7 @@ export class ScorefieldWidget extends HTMLElement {
     const engine = new Engine({
       simd,
       digits: 'lazy',
+      pretrained: this.#options.pretrained ? 'prefetch' : undefined,
       onFailure: (message, fatal, msg) => this.#onFailure(message, fatal, msg),
     });
     this.#engine = engine;
@@ -534,6 +552,15 @@ export class ScorefieldWidget extends HTMLElement {
         (err) => this.#partFailed(err),
       );
     }
+    if (!this.#parts.has('pretrained') && this.#options.pretrained) {
+      this.#parts.add('pretrained');
+      import('../app/pretrained-section.js').then(
+        (m) => {
+          if (this.#run === run) this.#buildPretrained(run, m);
+        },
+        (err) => this.#partFailed(err),
+      );
+    }
     if (!this.#parts.has('controls') && this.#options.controls) {
       this.#parts.add('controls');
       Promise.all([import('../app/toolbar.js'), import('../app/exports.js')]).then(
@@ -559,6 +586,17 @@ export class ScorefieldWidget extends HTMLElement {
     this.#views.push(digitView, filmView);
     this.#viewsByPanel.digits = [digitView];
     for (const view of [digitView, filmView]) this.#observer.observe(view.canvas);
+  }
+
+  #buildPretrained(run, { PretrainedDigits, HeroGridView, HeroFilmstripView, buildDigitsControls, pretrainedState }) {
+    const { canvases, pretrainedControls } = this.#ui;
+    const digits = new PretrainedDigits(this.#engine, run);
+    const { message } = buildDigitsControls(pretrainedControls, digits, { idPrefix: `sf${this.#id}-digits` });
+    const gridView = new HeroGridView(canvases.pretrainedGrid, digits);
+    const stripView = new HeroFilmstripView(canvases.pretrainedStrip, digits);
+    this.#pretrained = { digits, gridView, state: () => pretrainedState(digits, gridView, message) };
+    this.#views.push(gridView, stripView);
+    for (const view of [gridView, stripView]) this.#observer.observe(view.canvas);
   }
 
   #buildControls(run, { RunToolbar }) {
@@ -602,6 +640,9 @@ export class ScorefieldWidget extends HTMLElement {
     if (!this.#ui) return;
     this.#toolbar?.update(now);
     this.#player?.update(now);
+    // The pretrained samples are asked for when their grid first comes on screen.
+    const pre = this.#pretrained;
+    if (pre && !pre.digits.requested && pre.gridView.visible && this.#status === 'ready') pre.digits.sample();
     for (const view of this.#views) if (view.visible) view.update(now);
     for (const view of this.#views) if (view.visible && view.dirty) view.render();
     this.#showReadout();
