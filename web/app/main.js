@@ -208,7 +208,12 @@ views.push(
 const [dataView, , , fieldDataView, langevinView, , , costView] = views;
 // The headline, the pretrained digits (pretrained-section.js): class and guidance live on the NCSN
 // digits run's values, so the address carries them.
-const hero = buildPretrainedSection({ engine, run: runs.ncsnDigits, onUserAction: () => autoplay.stop() });
+const hero = buildPretrainedSection({
+  engine,
+  run: runs.ncsnDigits,
+  ownRun: runs.ownDigits,
+  onUserAction: () => autoplay.stop(),
+});
 views.push(...hero.views);
 
 // Section 7, NCSN (ncsn-section.js): its views and toolbars join the page's loops.
@@ -232,7 +237,7 @@ for (const view of views) visibility.observe(view.canvas);
 const toolbars = [...document.querySelectorAll('.toolbar[data-run]')].map(
   (container) => new RunToolbar(container, runs[container.dataset.run], { onUserAction: () => autoplay.stop() }),
 );
-toolbars.push(...ncsn.toolbars);
+toolbars.push(...ncsn.toolbars, ...hero.toolbars);
 
 // Section 4: the sampler's settings (on the exact run, whose field the chains follow).
 const langevinBox = $('langevin-controls');

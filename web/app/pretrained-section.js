@@ -15,7 +15,10 @@ import { drawDigitGrid, drawFilmstripCursor, filmstripLayer } from '../render/di
 import { BAR_COLORS, MUTED_COLOR, TEXT_COLOR, TICK_FONT, TITLE_FONT } from '../render/theme.js';
 import { digitClassValue, settingRow } from '../core/settings.js';
 import { parseSetting } from './settings.js';
-import { DIGITS_FROM_WORKER, DIGITS_TO_WORKER } from '../worker/protocol.js';
+import { DIGITS_FROM_WORKER, DIGITS_TO_WORKER, TO_WORKER } from '../worker/protocol.js';
+import { areaView, clipToArea, drawAxes, plotArea } from '../render/axes.js';
+import { RunToolbar } from './toolbar.js';
+import { rowsOf } from './settings.js';
 import { RUN_EVENTS } from './events.js';
 
 export const HERO_SAMPLES = 40; // 4 rows of 10: with 'any', column k holds class k
@@ -225,7 +228,7 @@ export class HeroHistogramView extends CanvasView {
       drawNote(ctx, width, height, [this.digits.result ? 'Classifying…' : '']);
       return;
     }
-    const top = 22,
+    const top = 36,
       bottom = 18;
     const slot = width / CLASSES,
       barW = Math.max(2, slot * 0.6),
@@ -234,7 +237,7 @@ export class HeroHistogramView extends CanvasView {
     ctx.font = TITLE_FONT;
     ctx.fillStyle = TEXT_COLOR;
     ctx.textBaseline = 'alphabetic';
-    ctx.fillText('what the classifier sees (share per class)', 0, 14);
+    ctx.fillText('what the classifier sees (% of the samples per class)', 0, 14);
     ctx.font = TICK_FONT;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
@@ -246,6 +249,9 @@ export class HeroHistogramView extends CanvasView {
       ctx.fillRect(x, top + plotH - h, barW, h);
       ctx.fillStyle = MUTED_COLOR;
       ctx.fillText(String(k), k * slot + slot / 2, height - bottom + 3);
+      ctx.textBaseline = 'bottom';
+      ctx.fillText(`${Math.round(100 * share)}`, k * slot + slot / 2, top + plotH - h - 1);
+      ctx.textBaseline = 'top';
     }
     ctx.restore();
     const shares = q.classShare.map((s, k) => `${k}: ${Math.round(100 * s)} %`).join(', ');
@@ -362,13 +368,164 @@ export function pretrainedState(digits, gridView, message) {
   };
 }
 
+// ---- train your own ------------------------------------------------------------------------------------
+
+const OWN_VIEW = 'own/samples';
+const OWN_SAMPLES = 40; // as the headline's grid: with 'any', column k is class k
+const OWN_REFRESH_MS = 2500; // ms between two measurements while the net trains
+const QUALITY_COLORS = { confident: BAR_COLORS.sliced, accuracy: BAR_COLORS.exact };
+
+/**
+ * The headline's "train your own": a class-conditional net (the page's ownDigits run) trained live;
+ * every OWN_REFRESH_MS while it trains its samples (class 'any', the headline's guidance) are drawn
+ * and measured by the classifier, and the confident share and conditional accuracy are plotted
+ * against the training step.
+ */
+export class OwnDigits {
+  constructor(engine, run, digits) {
+    this.engine = engine;
+    this.run = run;
+    this.digits = digits; // the headline's state: its guidance applies here too
+    this.series = []; // [{ step, confident, accuracy }] of the current network
+    this.generation = -1;
+    this.measured = null; // the samples result last measured
+    this.listeners = new Set();
+    run.subscribe((_, what) => {
+      if (run.generation !== this.generation) {
+        this.generation = run.generation;
+        this.series = [];
+      }
+      if (what === RUN_EVENTS.VIEW) this.#measure();
+      this.#changed();
+    });
+  }
+
+  subscribe(fn) {
+    this.listeners.add(fn);
+  }
+
+  get samples() {
+    const r = this.run.viewResult(OWN_VIEW);
+    return r?.frames && r.generation === this.run.generation ? r : null;
+  }
+
+  /** Asks for samples when the network changed (at most every OWN_REFRESH_MS while it trains). */
+  update() {
+    const run = this.run;
+    if (run.dim !== PIXELS || run.step === 0) return;
+    const langevin = {
+      steps: run.values.annealSteps,
+      eps: run.values.annealEps,
+      seed: 0,
+      class: 'any',
+      guidance: this.digits.guidance,
+    };
+    run.wantView(
+      OWN_VIEW,
+      TO_WORKER.SAMPLES,
+      { n: OWN_SAMPLES, seed: 0, langevin },
+      `${langevin.guidance}`,
+      OWN_REFRESH_MS,
+    );
+  }
+
+  #measure() {
+    const r = this.samples;
+    if (!r || r === this.measured) return;
+    this.measured = r;
+    const last = r.frames.slice(r.steps * r.n * PIXELS);
+    const generation = r.generation;
+    this.engine.request(DIGITS_TO_WORKER.QUALITY, { x: last, want: r.classes.slice() }).then(
+      (msg) => {
+        if (generation !== this.run.generation) return;
+        const point = { step: r.step, confident: msg.quality.confident, accuracy: msg.quality.accuracy };
+        this.series = [...this.series.filter((p) => p.step !== r.step), point].sort((a, b) => a.step - b.step);
+        this.#changed();
+      },
+      () => {}, // a failed measurement leaves a gap; the samples still show
+    );
+  }
+
+  #changed() {
+    for (const fn of this.listeners) fn(this);
+  }
+}
+
+/** The own net's latest samples (the final frame). */
+class OwnGridView extends CanvasView {
+  constructor(canvas, own) {
+    super(canvas);
+    this.own = own;
+    own.subscribe(() => this.invalidate());
+  }
+
+  draw(ctx, width, height) {
+    const r = this.own.samples;
+    if (!r) {
+      drawNote(ctx, width, height, [this.own.run.step > 0 ? 'Sampling…' : 'Press Play: samples appear as it trains.']);
+      return;
+    }
+    drawDigitGrid(ctx, width, height, r.frames, r.n, r.steps);
+    this.describe(`${r.n} samples of your conditional net at training step ${r.step}, column k class k.`);
+  }
+}
+
+/** Confident share and conditional accuracy against the training step, 0 to 100 %. */
+class OwnQualityView extends CanvasView {
+  constructor(canvas, own) {
+    super(canvas);
+    this.own = own;
+    own.subscribe(() => this.invalidate());
+  }
+
+  draw(ctx, width, height) {
+    const { series, run } = this.own;
+    const last = series[series.length - 1];
+    const title = last
+      ? `step ${last.step}: ${pct(last.confident)} confident, ${pct(last.accuracy)} drawn as asked`
+      : 'confident share and conditional accuracy while it trains';
+    const area = plotArea(width, height);
+    const limits = { xmin: 0, xmax: Math.max(1, run.values.steps), ymin: 0, ymax: 1 };
+    const view = areaView(limits, area);
+    drawAxes(ctx, view, limits, { title, formatY: (v) => `${Math.round(100 * v)} %` });
+    ctx.save();
+    clipToArea(ctx, area);
+    for (const key of ['confident', 'accuracy']) {
+      const points = series.filter((p) => p[key] != null);
+      ctx.strokeStyle = ctx.fillStyle = QUALITY_COLORS[key];
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      points.forEach((p, i) =>
+        i === 0 ? ctx.moveTo(view.x(p.step), view.y(p[key])) : ctx.lineTo(view.x(p.step), view.y(p[key])),
+      );
+      ctx.stroke();
+      for (const p of points) ctx.fillRect(view.x(p.step) - 2, view.y(p[key]) - 2, 4, 4);
+    }
+    ctx.restore();
+    ctx.save();
+    ctx.font = TICK_FONT;
+    ctx.textBaseline = 'top';
+    ctx.fillStyle = QUALITY_COLORS.confident;
+    ctx.fillText('■ confident (p ≥ 0.9)', area.x + 8, area.y + 6);
+    ctx.fillStyle = QUALITY_COLORS.accuracy;
+    ctx.fillText('■ drawn as asked', area.x + 8, area.y + 22);
+    ctx.restore();
+    this.describe(`Quality of your conditional net while it trains: ${title}; ${series.length} measurements.`);
+  }
+}
+
 /**
  * Builds the headline inside the page's markup (index.html, ids hero-*). run: the NCSN digits run
  * (its values hold digitClass and guidance). Returns { views, digits, update(now), test }.
  */
-export function buildPretrainedSection({ engine, run, onUserAction }) {
+export function buildPretrainedSection({ engine, run, ownRun, onUserAction }) {
   const $ = (id) => document.getElementById(id);
   const digits = new PretrainedDigits(engine, run);
+  const own = new OwnDigits(engine, ownRun, digits);
+  const ownToolbar = new RunToolbar($('hero-own-toolbar'), ownRun, {
+    onUserAction,
+    rows: rowsOf('train').filter((row) => row.name !== 'dataset' && row.name !== 'objective'),
+  });
   const { message } = buildDigitsControls($('hero-controls'), digits, { onUserAction });
   const gridView = new HeroGridView($('hero-grid'), digits);
   const views = [
@@ -376,11 +533,20 @@ export function buildPretrainedSection({ engine, run, onUserAction }) {
     new HeroFilmstripView($('hero-filmstrip'), digits),
     new HeroHistogramView($('hero-histogram'), digits),
   ];
+  const ownGrid = new OwnGridView($('hero-own-grid'), own);
+  views.push(ownGrid, new OwnQualityView($('hero-own-quality'), own));
 
   function update() {
     // Lazily: the samples are asked for when the grid first comes on screen.
     if (!digits.requested && gridView.visible) digits.sample();
+    if (ownGrid.visible) own.update();
   }
 
-  return { views, digits, update, test: () => pretrainedState(digits, gridView, message) };
+  return {
+    views,
+    digits,
+    update,
+    toolbars: [ownToolbar],
+    test: () => ({ ...pretrainedState(digits, gridView, message), own: own.series.map((p) => ({ ...p })) }),
+  };
 }

@@ -101,7 +101,7 @@ function noiseConditionalCore(sf, state) {
   return Object.create(sf, {
     createModel: {
       value(options) {
-        const model = sf.createModel({ ...options, noiseConditional: true });
+        const model = sf.createModel({ ...options, noiseConditional: true, classes: state.classes });
         try {
           if (model.dim === 2 && state.points) model.setPoints(state.points);
         } catch (err) {
@@ -128,7 +128,9 @@ export class NcsnTrainer extends RunTrainer {
   constructor(sf, name, settings, post, longJob = (what, fn) => fn()) {
     const pending = pendingPoints.get(name);
     pendingPoints.delete(name);
-    const state = { points: pending?.length > 0 ? pending.slice() : null, pointsVersion: 0 };
+    // classes: a class-conditional run's label count (settings.classes, fixed for the run's life).
+    const classes = Number.isSafeInteger(settings?.classes) ? settings.classes : 0;
+    const state = { points: pending?.length > 0 ? pending.slice() : null, pointsVersion: 0, classes };
     super(noiseConditionalCore(sf, state), name, settings);
     this.core = sf;
     this.painted = state; // not `state`: that is RunTrainer's STATE message
@@ -212,12 +214,53 @@ export class NcsnTrainer extends RunTrainer {
    * { n, dim, steps: L, frames: Float32Array (L + 1, n, D), sigmas }. `steps` and `eps` are the
    * sampler's T and ε (the page sends them where the plain sampler's go).
    */
-  samples(sf, n, seed, { steps, eps }) {
+  samples(sf, n, seed, { steps, eps, ...guide }) {
     const D = this.dim,
       t = this.model.trainingConfig();
+    const sigmas = Array.from(sf.noiseLadder(t.levels, t.sigmaMax, t.sigmaMin));
     const start = sf.uniform(n * D, 0, 1, seed);
-    const frames = this.model.annealedLangevin({ start, steps, eps, seed, keep: 'levels' });
-    return { n, dim: D, steps: t.levels, frames, sigmas: Array.from(sf.noiseLadder(t.levels, t.sigmaMax, t.sigmaMin)) };
+    if (this.model.classes === 0) {
+      const frames = this.model.annealedLangevin({ start, steps, eps, seed, keep: 'levels' });
+      return { n, dim: D, steps: t.levels, frames, sigmas };
+    }
+    return { n, dim: D, steps: t.levels, sigmas, ...this.#guidedSamples(start, n, seed, { steps, eps, ...guide }) };
+  }
+
+  // A class-conditional net's samples with guidance: class K for every chain, or for 'any' class
+  // i mod classes for chain i (each class's chains in one call of the core's sampler, seed + class).
+  // Returns { frames (L + 1, n, D), classes: Int32Array (n) }.
+  #guidedSamples(start, n, seed, { steps, eps, class: cls = 'any', guidance = 0 }) {
+    const D = this.dim,
+      classes = this.model.classes;
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) labels[i] = cls === 'any' ? i % classes : Number(cls);
+    if (cls !== 'any') {
+      const frames = this.model.annealedLangevin({ start, steps, eps, seed, keep: 'levels', class: cls, guidance });
+      return { frames, classes: labels };
+    }
+    const F = this.model.trainingConfig().levels + 1;
+    const frames = new Float32Array(F * n * D);
+    for (let c = 0; c < classes; c++) {
+      const members = [];
+      for (let i = c; i < n; i += classes) members.push(i);
+      if (members.length === 0) continue;
+      const part = new Float32Array(members.length * D);
+      members.forEach((i, k) => part.set(start.subarray(i * D, (i + 1) * D), k * D));
+      const out = this.model.annealedLangevin({
+        start: part,
+        steps,
+        eps,
+        seed: seed + c,
+        keep: 'levels',
+        class: c,
+        guidance,
+      });
+      for (let f = 0; f < F; f++)
+        members.forEach((i, k) =>
+          frames.set(out.subarray((f * members.length + k) * D, (f * members.length + k + 1) * D), (f * n + i) * D),
+        );
+    }
+    return { frames, classes: labels };
   }
 
   // ---- the particle flow ----------------------------------------------------------------------
