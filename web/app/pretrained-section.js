@@ -368,6 +368,32 @@ export function pretrainedState(digits, gridView, message) {
   };
 }
 
+/**
+ * The widget's pretrained panel inside box: the controls, the grid and the filmstrip. Returns
+ * { views, digits, gridView, state() }.
+ */
+export function mountPretrained(box, engine, run, idPrefix) {
+  const digits = new PretrainedDigits(engine, run);
+  const controls = el('div', 'toolbar sf-digit-controls');
+  const canvas = (label, className) => {
+    const c = el('canvas', className);
+    c.setAttribute('role', 'img');
+    c.setAttribute('aria-label', label);
+    return c;
+  };
+  const grid = canvas('pretrained digits', 'sf-pretrained-grid'),
+    strip = canvas('one pretrained sample across the noise levels', 'sf-pretrained-strip');
+  box.append(controls, grid, strip);
+  const { message } = buildDigitsControls(controls, digits, { idPrefix });
+  const gridView = new HeroGridView(grid, digits);
+  return {
+    views: [gridView, new HeroFilmstripView(strip, digits)],
+    digits,
+    gridView,
+    state: () => pretrainedState(digits, gridView, message),
+  };
+}
+
 // ---- train your own ------------------------------------------------------------------------------------
 
 const OWN_VIEW = 'own/samples';

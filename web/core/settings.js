@@ -336,7 +336,7 @@ export const SETTINGS = Object.freeze([
       { value: 'any', label: 'any (each sample a class of its own)' },
       ...Array.from({ length: 10 }, (_, k) => ({ value: String(k), label: String(k) })),
     ],
-    help: 'The class a class-conditional model draws: 0 to 9, or any (sample i gets class i mod 10).',
+    help: 'The class to draw: 0 to 9, or any (sample i: class i mod 10).',
   },
   {
     name: 'guidance',
@@ -349,7 +349,7 @@ export const SETTINGS = Object.freeze([
       return limit('guidance');
     },
     step: 'any',
-    help: 'Classifier-free guidance: the sampler follows (1 + w)·s(x, σ, c) − w·s(x, σ, ∅); 0 is the plain conditional score.',
+    help: 'Classifier-free guidance: the sampler follows (1 + w)·s(x, σ, c) − w·s(x, σ, ∅).',
   },
 ]);
 
@@ -438,7 +438,7 @@ export const WIDGET_OPTIONS = Object.freeze([
     type: 'boolean',
     label: 'Pretrained digits',
     default: false,
-    help: 'Show digits drawn by the pretrained class-conditional model, with buttons 0 to 9 and any (fetches the model, about 0.5 MB gzipped).',
+    help: 'Digits from the pretrained class-conditional model, with buttons 0 to 9 (fetches 0.5 MB).',
   },
   {
     name: 'compact',

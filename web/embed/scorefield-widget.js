@@ -315,13 +315,8 @@ export class ScorefieldWidget extends HTMLElement {
     const strip = el('div', 'sf-strip');
     figures.digits = [figure('digits', digit), figure('filmstrip', filmstrip, strip)];
     figures.digits[1].dataset.panel = 'digits';
-    // The pretrained digits (attribute `pretrained`): class buttons, the grid and its filmstrip.
-    const pretrained = el('div', 'sf-pretrained');
+    const pretrained = el('div', 'sf-pretrained'); // attribute `pretrained`: filled by pretrained-section.js
     pretrained.hidden = true;
-    const pretrainedControls = el('div', 'toolbar sf-digit-controls');
-    const pretrainedGrid = canvas('pretrained digits', 'sf-pretrained-grid');
-    const pretrainedStrip = canvas('one pretrained sample across the noise levels', 'sf-pretrained-strip');
-    pretrained.append(pretrainedControls, pretrainedGrid, pretrainedStrip);
 
     const bar = el('div', 'sf-bar');
     const playButton = button('Play', () => (this.#run?.playing ? this.pause() : this.play()), 'primary sf-play');
@@ -349,9 +344,8 @@ export class ScorefieldWidget extends HTMLElement {
       toolbarBox,
       sampler,
       exportsBox,
-      canvases: { field, chains, loss, digit, filmstrip, pretrainedGrid, pretrainedStrip },
+      canvases: { field, chains, loss, digit, filmstrip },
       pretrained,
-      pretrainedControls,
     };
     this.#showReadout();
   }
@@ -588,15 +582,10 @@ export class ScorefieldWidget extends HTMLElement {
     for (const view of [digitView, filmView]) this.#observer.observe(view.canvas);
   }
 
-  #buildPretrained(run, { PretrainedDigits, HeroGridView, HeroFilmstripView, buildDigitsControls, pretrainedState }) {
-    const { canvases, pretrainedControls } = this.#ui;
-    const digits = new PretrainedDigits(this.#engine, run);
-    const { message } = buildDigitsControls(pretrainedControls, digits, { idPrefix: `sf${this.#id}-digits` });
-    const gridView = new HeroGridView(canvases.pretrainedGrid, digits);
-    const stripView = new HeroFilmstripView(canvases.pretrainedStrip, digits);
-    this.#pretrained = { digits, gridView, state: () => pretrainedState(digits, gridView, message) };
-    this.#views.push(gridView, stripView);
-    for (const view of [gridView, stripView]) this.#observer.observe(view.canvas);
+  #buildPretrained(run, { mountPretrained }) {
+    this.#pretrained = mountPretrained(this.#ui.pretrained, this.#engine, run, `sf${this.#id}-digits`);
+    this.#views.push(...this.#pretrained.views);
+    for (const view of this.#pretrained.views) this.#observer.observe(view.canvas);
   }
 
   #buildControls(run, { RunToolbar }) {

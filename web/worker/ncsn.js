@@ -124,8 +124,11 @@ function noiseConditionalCore(sf, state) {
  * overrides below must not depend on anything set there (the painted points are captured in the core).
  */
 export class NcsnTrainer extends RunTrainer {
-  /** post: the worker's postMessage; longJob(what, fn): runs fn announced to the heartbeat (long-job.js). */
-  constructor(sf, name, settings, post, longJob = (what, fn) => fn()) {
+  /**
+   * post: the worker's postMessage; longJob(what, fn): runs fn announced to the heartbeat (long-job.js);
+   * guided: pretrained.js's guidedSamples, for a class-conditional run's samples.
+   */
+  constructor(sf, name, settings, post, longJob = (what, fn) => fn(), guided = null) {
     const pending = pendingPoints.get(name);
     pendingPoints.delete(name);
     // classes: a class-conditional run's label count (settings.classes, fixed for the run's life).
@@ -136,6 +139,7 @@ export class NcsnTrainer extends RunTrainer {
     this.painted = state; // not `state`: that is RunTrainer's STATE message
     this.post = post;
     this.longJob = longJob;
+    this.guided = guided;
     this.flow = null;
     this.references = new Map(); // cache key → { fresh, floor }
   }
@@ -223,44 +227,8 @@ export class NcsnTrainer extends RunTrainer {
       const frames = this.model.annealedLangevin({ start, steps, eps, seed, keep: 'levels' });
       return { n, dim: D, steps: t.levels, frames, sigmas };
     }
-    return { n, dim: D, steps: t.levels, sigmas, ...this.#guidedSamples(start, n, seed, { steps, eps, ...guide }) };
-  }
-
-  // A class-conditional net's samples with guidance: class K for every chain, or for 'any' class
-  // i mod classes for chain i (each class's chains in one call of the core's sampler, seed + class).
-  // Returns { frames (L + 1, n, D), classes: Int32Array (n) }.
-  #guidedSamples(start, n, seed, { steps, eps, class: cls = 'any', guidance = 0 }) {
-    const D = this.dim,
-      classes = this.model.classes;
-    const labels = new Int32Array(n);
-    for (let i = 0; i < n; i++) labels[i] = cls === 'any' ? i % classes : Number(cls);
-    if (cls !== 'any') {
-      const frames = this.model.annealedLangevin({ start, steps, eps, seed, keep: 'levels', class: cls, guidance });
-      return { frames, classes: labels };
-    }
-    const F = this.model.trainingConfig().levels + 1;
-    const frames = new Float32Array(F * n * D);
-    for (let c = 0; c < classes; c++) {
-      const members = [];
-      for (let i = c; i < n; i += classes) members.push(i);
-      if (members.length === 0) continue;
-      const part = new Float32Array(members.length * D);
-      members.forEach((i, k) => part.set(start.subarray(i * D, (i + 1) * D), k * D));
-      const out = this.model.annealedLangevin({
-        start: part,
-        steps,
-        eps,
-        seed: seed + c,
-        keep: 'levels',
-        class: c,
-        guidance,
-      });
-      for (let f = 0; f < F; f++)
-        members.forEach((i, k) =>
-          frames.set(out.subarray((f * members.length + k) * D, (f * members.length + k + 1) * D), (f * n + i) * D),
-        );
-    }
-    return { frames, classes: labels };
+    if (!this.guided) throw new Error('class-conditional samples need web/worker/pretrained.js, which did not load');
+    return { n, dim: D, steps: t.levels, sigmas, ...this.guided(this.model, start, n, seed, { steps, eps, ...guide }) };
   }
 
   // ---- the particle flow ----------------------------------------------------------------------

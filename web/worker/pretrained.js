@@ -26,11 +26,12 @@ const MAX_LEVELS = (SEEDS_PER_REQUEST - 1) / MAX_GROUPS - 1; // 254 levels fit t
  * longJob(what, fn) announces fn to the heartbeat; wake() asks the worker for another tick.
  */
 export class Pretrained {
-  constructor(sf, { post, longJob, wake, bytes = null }) {
+  constructor(sf, { post, longJob, wake, file = MODEL_FILE, bytes = null }) {
     this.sf = sf;
     this.post = post;
     this.longJob = longJob;
     this.wake = wake;
+    this.file = file;
     this.bytes = bytes; // a Promise of the file's bytes when it was fetched ahead (INIT's prefetch)
     this.model = null;
     this.loading = null; // a Promise while the file is fetched
@@ -43,7 +44,7 @@ export class Pretrained {
     if (this.model) return Promise.resolve(this.model);
     if (this.loading) return this.loading;
     const start = performance.now();
-    const bytes = this.bytes ?? readPretrained();
+    const bytes = this.bytes ?? readCoreFile(this.file);
     this.bytes = null; // a failed fetch is tried again next time
     this.loading = bytes
       .then((bytes) => {
@@ -209,9 +210,35 @@ export class Pretrained {
   }
 }
 
-/** The pretrained model's file (a Promise of its bytes). */
-export function readPretrained() {
-  return readCoreFile(MODEL_FILE);
+/**
+ * n samples of a class-conditional model (the NCSN runs' SAMPLES, ncsn.js) with guidance: class K for
+ * every chain, or for 'any' class i mod classes for chain i (each class's chains in one call of the
+ * core's sampler, seed + class). Returns { frames (L + 1, n, D), classes: Int32Array (n) }.
+ */
+export function guidedSamples(model, start, n, seed, { steps, eps, class: cls = 'any', guidance = 0 }) {
+  const D = model.dim,
+    classes = model.classes;
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) labels[i] = cls === 'any' ? i % classes : Number(cls);
+  if (cls !== 'any') {
+    const frames = model.annealedLangevin({ start, steps, eps, seed, keep: 'levels', class: cls, guidance });
+    return { frames, classes: labels };
+  }
+  const F = model.trainingConfig().levels + 1;
+  const frames = new Float32Array(F * n * D);
+  for (let c = 0; c < classes; c++) {
+    const members = [];
+    for (let i = c; i < n; i += classes) members.push(i);
+    if (members.length === 0) continue;
+    const part = new Float32Array(members.length * D);
+    members.forEach((i, k) => part.set(start.subarray(i * D, (i + 1) * D), k * D));
+    const out = model.annealedLangevin({ start: part, steps, eps, seed: seed + c, keep: 'levels', class: c, guidance });
+    for (let f = 0; f < F; f++)
+      members.forEach((i, k) =>
+        frames.set(out.subarray((f * members.length + k) * D, (f * members.length + k + 1) * D), (f * n + i) * D),
+      );
+  }
+  return { frames, classes: labels };
 }
 
 /** The digit-quality measure of a QUALITY request (the core's classifier; needs the digits table). */

@@ -8,8 +8,8 @@
 
 /** Page → worker. */
 export const TO_WORKER = Object.freeze({
-  // { simd: true | false | undefined, digits?: 'eager' | 'lazy', pretrained?: 'prefetch' } — load the
-  // wasm core (undefined: SIMD128 when supported); 'prefetch' fetches the pretrained digits model meanwhile.
+  // { simd: true | false | undefined, digits?, pretrained? } — load the wasm core (undefined: SIMD128
+  // when supported); pretrained 'prefetch' fetches the digits model meanwhile.
   INIT: 'init',
   // { requestId, dataset, n, seed } — n data points, answered by DATA.
   DATA: 'data',
@@ -153,33 +153,22 @@ export const NCSN_FROM_WORKER = Object.freeze({
   COMPARE: 'ncsn-compare',
 });
 
-/**
- * The pretrained digits (the page's headline, the widget's digits panel; web/worker/pretrained.js): a
- * class-conditional noise-conditional net shipped as web/core/scorefield-digits-model.sfw, fetched by
- * the worker the first time it is asked for samples (a 2-D page never asks, so never downloads it).
- */
+/** The pretrained digits and the digit classifier (web/worker/pretrained.js; docs/page.md). */
 export const DIGITS_TO_WORKER = Object.freeze({
-  // { requestId, jobId, n, seed, class: 'any' | 0 .. classes − 1, guidance: 0 .. sf.limits.guidance,
-  //   steps?, eps? } — n chains of the annealed sampler with classifier-free guidance, from
-  // 0.1·U(0, 1)^64, one noise level per worker tick (the heartbeat is answered between levels);
-  // 'any' gives chain i the class i mod classes. Answered by LEVEL messages, then PRETRAINED (with
-  // requestId); a bad class or guidance is answered by ERROR and nothing starts. A new request
-  // replaces a running one.
+  // { requestId, jobId, n, seed, class: 'any' | K, guidance, steps?, eps? } — answered by LEVEL
+  // messages, then PRETRAINED (or ERROR); a new request replaces a running one.
   PRETRAINED: 'digits-pretrained',
-  // { requestId, x: Float32Array (n, 64), want?: Int32Array (n) } — the digit-quality measure of n
-  // images (the core's classifier), answered by QUALITY.
+  // { requestId, x: Float32Array (n, 64), want?: Int32Array (n) } — answered by QUALITY.
   QUALITY: 'digits-quality',
 });
 
-/** Worker → page, the pretrained digits'. */
+/** Worker → page, the digits'. */
 export const DIGITS_FROM_WORKER = Object.freeze({
-  // { jobId, level (1..L), levels, n, x: Float32Array (n, 64) } — the chains after a noise level.
+  // { jobId, level, levels, n, x: Float32Array (n, 64) } — the chains after a noise level.
   LEVEL: 'digits-level',
   // { requestId, jobId, n, levels, steps, eps, seed, class, guidance, classes: Int32Array (n),
-  //   frames: Float32Array (L + 1, n, 64), sigmas, ms, modelMs } — the finished chains: frame 0 the
-  //   starts, frame l after level l; classes the class each chain was drawn for; ms the sampling time,
-  //   modelMs the time to fetch and load the model (0 once loaded).
+  //   frames: Float32Array (L + 1, n, 64), sigmas, ms, modelMs } or { requestId, jobId, replaced }.
   PRETRAINED: 'digits-pretrained',
-  // { requestId, quality: { confident, classShare, minClassShare, accuracy?, classAccuracy? } }
+  // { requestId, quality } — sf.digitsQuality's measure.
   QUALITY: 'digits-quality',
 });
