@@ -251,8 +251,14 @@ async function init({ simd, digits, pretrained: prefetch }) {
     modelBytes = readCoreFile(PRETRAINED_FILE);
     modelBytes.catch(() => {}); // a failed fetch is reported when samples are asked for
   }
+  // The hosted page (digits 'eager') uses the NCSN section at once: its module loads with the core,
+  // as does the digits' with a prefetch. A widget ('lazy') loads each when a message needs it.
+  const ncsn = digits !== 'lazy' ? import('./ncsn.js') : null;
+  const pretrainedJs = prefetch === 'prefetch' ? import('./pretrained.js') : null;
   try {
     sf = await createScorefield({ simd, digits: digits !== 'lazy' });
+    if (ncsn) ncsnModule = await ncsn;
+    if (pretrainedJs) setDigitsModule(await pretrainedJs);
   } catch (err) {
     post({ type: FROM_WORKER.ERROR, fatal: true, message: err?.message ?? String(err) });
     return;
@@ -423,11 +429,13 @@ function loadModule(name) {
     return import('./ncsn.js').then((m) => {
       ncsnModule = m;
     });
-  return import('./pretrained.js').then((m) => {
-    digitsModule = m;
-    pretrained = new m.Pretrained(sf, { post, longJob, wake: schedule, file: PRETRAINED_FILE, bytes: modelBytes });
-    if (modelBytes) pretrained.load().catch(() => {});
-  });
+  return import('./pretrained.js').then(setDigitsModule);
+}
+
+function setDigitsModule(m) {
+  digitsModule = m;
+  pretrained = new m.Pretrained(sf, { post, longJob, wake: schedule, file: PRETRAINED_FILE, bytes: modelBytes });
+  if (modelBytes) pretrained.load().catch(() => {});
 }
 
 function receive(msg) {
