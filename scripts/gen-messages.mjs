@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 import { shapesFor, tsObject } from '../web/worker/check.js';
-import { NCSN_TO_WORKER, TO_WORKER } from '../web/worker/protocol.js';
+import * as protocol from '../web/worker/protocol.js';
 
 const target = new URL('../web/worker/messages.d.ts', import.meta.url);
 
@@ -19,10 +19,10 @@ const target = new URL('../web/worker/messages.d.ts', import.meta.url);
 export async function messagesDts() {
   // The limits only set ranges, never types: any module's will do.
   const shapes = shapesFor({ seed: 1, steps: 1, dim: 1, points: 1 });
-  const constants = [
-    ...Object.entries(TO_WORKER).map(([key, type]) => ({ key, type, group: 'TO_WORKER' })),
-    ...Object.entries(NCSN_TO_WORKER).map(([key, type]) => ({ key, type, group: 'NCSN_TO_WORKER' })),
-  ];
+  // Every group of page → worker names: TO_WORKER and each section's (NCSN_TO_WORKER, …).
+  const constants = Object.entries(protocol)
+    .filter(([group]) => group.endsWith('TO_WORKER'))
+    .flatMap(([group, names]) => Object.entries(names).map(([key, type]) => ({ key, type, group })));
   // The named object types (check.js's object(shape, 'Name')), each written once before the messages.
   const named = new Map();
   const visit = (check) => {

@@ -481,7 +481,7 @@ async function transferOf(t, url) {
   const { page } = await openPage(t, browser, url, {
     beforeGoto: (context) =>
       context.on('request', (r) => {
-        if (/\.(js|wasm|bin)$/.test(new URL(r.url()).pathname)) files.add(new URL(r.url()).pathname);
+        if (/\.(js|wasm|bin|sfw)$/.test(new URL(r.url()).pathname)) files.add(new URL(r.url()).pathname);
       }),
   });
   await waitState(page, 'scorefield-widget', { worker: 'ready', dim: 2 });
@@ -512,6 +512,8 @@ test('a_widget_loads_less_than_150_kib_of_wasm_and_js_gzipped', async (t) => {
     'a plain widget loads its controls',
   );
   assert.ok(!frame.files.some((f) => f.endsWith('.bin')), 'a 2-D widget does not fetch the digits table');
+  for (const files of [frame.files, controls.files])
+    assert.ok(!files.some((f) => f.endsWith('.sfw')), 'a 2-D widget does not fetch the pretrained digits model');
   assert.ok(element < TRANSFER_BUDGET, `the widget loads ${element} bytes`);
   assert.ok(
     controls.gzip - frameJs < TRANSFER_BUDGET,

@@ -83,7 +83,8 @@ test('page_loads_without_console_errors_and_worker_reports_ready', async (t) => 
     await waitFor(page, (r) => window.scorefieldTest.run(r).dim > 0, run);
   }
   assert.equal((await page.evaluate(() => window.scorefieldTest.run('exact'))).step, 0);
-  // The data scatter is drawn.
+  // The data scatter is drawn (views draw only on screen; the headline's digits are above it).
+  await page.locator('#data-canvas').scrollIntoViewIfNeeded();
   await waitForLabel(page, 'data-canvas', /points/);
   assert.ok((await canvasInk(page, 'data-canvas')).ink > 2000);
 });

@@ -38,7 +38,7 @@ const RESTART_WINDOW_MS = 60000;
 
 export class Engine {
   #worker = null;
-  #options; // { simd, digits }
+  #options; // { simd, digits, pretrained }
   #listeners = new Map(); // message type → Set of functions
   #onFailure;
   #nextRequestId = 1;
@@ -56,11 +56,13 @@ export class Engine {
 
   /**
    * Starts the worker and asks it to load the core; simd: true | false | undefined (auto); digits:
-   * 'eager' (default) or 'lazy' (the digits table is fetched only when a digits run needs it).
+   * 'eager' (default) or 'lazy' (the digits table is fetched only when a digits run needs it);
+   * pretrained: 'prefetch' fetches the pretrained digits model while the core loads (a page that shows
+   * it at once), undefined only when samples are first asked for.
    */
-  constructor({ simd, onFailure, digits = 'eager' }) {
+  constructor({ simd, onFailure, digits = 'eager', pretrained }) {
     this.#onFailure = onFailure;
-    this.#options = { simd, digits };
+    this.#options = { simd, digits, ...(pretrained ? { pretrained } : {}) };
     this.ready = new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`the training worker did not start within ${READY_TIMEOUT_MS / 1000} s`)),

@@ -21,6 +21,7 @@ import { syncAddress } from './address-sync.js';
 import { ExportBar, fileStem } from './exports.js';
 import { NcsnRun } from './ncsn-run.js';
 import { buildNcsnSection } from './ncsn-section.js';
+import { buildPretrainedSection } from './pretrained-section.js';
 import { datasetLabel, loadDataset } from './figures.js';
 import { RUN_EVENTS } from './events.js';
 
@@ -106,7 +107,10 @@ function offerRetry() {
 }
 
 const simd = page.values.simd === 'auto' ? undefined : page.values.simd === 'simd128';
-const engine = new Engine({ simd, onFailure });
+// The headline's pretrained digits are on screen at once unless the address opens another section:
+// then the worker fetches their model while its core loads.
+const heroFirst = address.anchor === '' || address.anchor === 'hero';
+const engine = new Engine({ simd, onFailure, pretrained: heroFirst ? 'prefetch' : undefined });
 
 const runs = {};
 for (const name of Object.keys(RUNS)) {
@@ -202,6 +206,16 @@ views.push(
   new FilmstripView($('digit-filmstrip'), player),
 );
 const [dataView, , , fieldDataView, langevinView, , , costView] = views;
+// The headline, the pretrained digits (pretrained-section.js): class and guidance live on the NCSN
+// digits run's values, so the address carries them.
+const hero = buildPretrainedSection({
+  engine,
+  run: runs.ncsnDigits,
+  ownRun: runs.ownDigits,
+  onUserAction: () => autoplay.stop(),
+});
+views.push(...hero.views);
+
 // Section 7, NCSN (ncsn-section.js): its views and toolbars join the page's loops.
 const ncsn = buildNcsnSection({ engine, runs, onUserAction: () => autoplay.stop() });
 views.push(...ncsn.views);
@@ -223,7 +237,7 @@ for (const view of views) visibility.observe(view.canvas);
 const toolbars = [...document.querySelectorAll('.toolbar[data-run]')].map(
   (container) => new RunToolbar(container, runs[container.dataset.run], { onUserAction: () => autoplay.stop() }),
 );
-toolbars.push(...ncsn.toolbars);
+toolbars.push(...ncsn.toolbars, ...hero.toolbars);
 
 // Section 4: the sampler's settings (on the exact run, whose field the chains follow).
 const langevinBox = $('langevin-controls');
@@ -444,6 +458,7 @@ function frame(now) {
   player.update(now);
   for (const bar of exportBars) bar.update();
   ncsn.update(now);
+  hero.update(now);
   // Requests first: the worker computes the next field while this frame draws the last one.
   for (const view of views) if (view.visible) view.update(now);
   const start = performance.now(),
@@ -512,5 +527,6 @@ if (page.values.test === '1') {
     drawTimes: () => Object.fromEntries(drawTimes),
     marks: () => performance.getEntriesByType('mark').map((m) => ({ name: m.name, startTime: m.startTime })),
     ncsn: ncsn.test,
+    pretrained: hero.test,
   };
 }

@@ -54,7 +54,11 @@ export class NcsnRun extends Run {
 
   /** Training settings with the noise ladder; objective 'ncsn' makes the worker's NcsnTrainer. */
   configure() {
-    this.engine.send(TO_WORKER.CONFIGURE, { run: this.name, settings: ncsnTrainingSettings(this.values) });
+    const classes = RUNS[this.name].classes ?? 0; // a class-conditional run's label count
+    this.engine.send(TO_WORKER.CONFIGURE, {
+      run: this.name,
+      settings: { ...ncsnTrainingSettings(this.values), ...(classes > 0 ? { classes } : {}) },
+    });
   }
 
   set(name, value) {

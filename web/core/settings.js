@@ -324,7 +324,39 @@ export const SETTINGS = Object.freeze([
     step: 1,
     help: "Seeds the annealed sampler's start and noise; Sample again picks the next one.",
   },
+  // The digits' class-conditional sampler (the page's pretrained digits and the widget's digits panel):
+  // which class to draw and how strongly to guide towards it.
+  {
+    name: 'digitClass',
+    group: 'digits',
+    type: 'enum',
+    label: 'Digit',
+    default: 'any',
+    options: [
+      { value: 'any', label: 'any (each sample a class of its own)' },
+      ...Array.from({ length: 10 }, (_, k) => ({ value: String(k), label: String(k) })),
+    ],
+    help: 'The class to draw: 0 to 9, or any (sample i: class i mod 10).',
+  },
+  {
+    name: 'guidance',
+    group: 'digits',
+    type: 'number',
+    label: 'Guidance w',
+    default: 2,
+    min: 0,
+    get max() {
+      return limit('guidance');
+    },
+    step: 'any',
+    help: 'Classifier-free guidance: the sampler follows (1 + w)·s(x, σ, c) − w·s(x, σ, ∅).',
+  },
 ]);
+
+// The class a digitClass value names, as the core takes it: 'any' or 0 .. 9.
+export function digitClassValue(value) {
+  return value === 'any' ? 'any' : Number(value);
+}
 
 // The kernels: the core's ISAs (enums.js), 'auto' first.
 const SIMD_ROW = {
@@ -402,6 +434,13 @@ export const WIDGET_OPTIONS = Object.freeze([
     help: 'Start training when the widget first scrolls into view.',
   },
   {
+    name: 'pretrained',
+    type: 'boolean',
+    label: 'Pretrained digits',
+    default: false,
+    help: 'Digits from the pretrained class-conditional model, with buttons 0 to 9 (fetches 0.5 MB).',
+  },
+  {
     name: 'compact',
     type: 'boolean',
     label: 'Compact',
@@ -433,7 +472,7 @@ export function settingRow(name) {
   return row;
 }
 
-/** Rows of one group ('train', 'langevin', 'ncsn', 'anneal'), in table order. */
+/** Rows of one group ('train', 'langevin', 'ncsn', 'anneal', 'digits'), in table order. */
 export function rowsOf(group) {
   return SETTINGS.filter((row) => row.group === group);
 }

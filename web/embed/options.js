@@ -9,9 +9,15 @@ export { PANELS, WIDGET_OPTIONS };
 
 /**
  * Every row a widget reads from its attributes and its iframe's parameters: the table's training and
- * sampler rows (the rows of other sections, like NCSN's, mean nothing to a widget), then its own.
+ * sampler rows, the pretrained digits' class and guidance (the rows of other sections, like NCSN's,
+ * mean nothing to a widget), then its own.
  */
-export const WIDGET_ROWS = Object.freeze([...rowsOf('train'), ...rowsOf('langevin'), ...WIDGET_OPTIONS]);
+export const WIDGET_ROWS = Object.freeze([
+  ...rowsOf('train'),
+  ...rowsOf('langevin'),
+  ...rowsOf('digits'),
+  ...WIDGET_OPTIONS,
+]);
 
 /**
  * The panels that `panels` (a 'set' value: 'auto' or a list like 'field,loss') shows for a dataset:

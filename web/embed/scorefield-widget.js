@@ -62,6 +62,7 @@ export class ScorefieldWidget extends HTMLElement {
   #views = [];
   #viewsByPanel = {}; // panel → the views exported as its PNG
   #parts = new Set(); // the parts loaded on demand (#loadParts) asked for so far
+  #pretrained = null; // { digits, gridView, state() } once the pretrained panel is built
   #data = { points: null, dataset: '', error: '', label: '' };
   #chains = new ChainSet();
   #player = null;
@@ -210,6 +211,7 @@ export class ScorefieldWidget extends HTMLElement {
       chainsStep: chains?.frames && chains.generation === run.generation ? chains.step : -1, // the latest chains
       notices: [...this.#notices],
       canRetry: !!this.#giveUpNotice,
+      pretrained: this.#pretrained?.state() ?? null,
     };
   }
 
@@ -267,6 +269,7 @@ export class ScorefieldWidget extends HTMLElement {
       this.#player?.touch();
     }
     if (row.resets && wasPlaying) run.play(); // a new network starts paused: keep training
+    if (row.group === 'digits' && this.#pretrained?.digits.requested) this.#pretrained.digits.sample();
     this.#layout();
   }
 
@@ -314,6 +317,8 @@ export class ScorefieldWidget extends HTMLElement {
     const strip = el('div', 'sf-strip');
     figures.digits = [figure('digits', digit), figure('filmstrip', filmstrip, strip)];
     figures.digits[1].dataset.panel = 'digits';
+    const pretrained = el('div', 'sf-pretrained'); // attribute `pretrained`: filled by pretrained-section.js
+    pretrained.hidden = true;
 
     const bar = el('div', 'sf-bar');
     const playButton = button('Play', () => (this.#run?.playing ? this.pause() : this.play()), 'primary sf-play');
@@ -327,7 +332,7 @@ export class ScorefieldWidget extends HTMLElement {
     const sampler = el('div', 'toolbar sf-sampler');
     const exportsBox = el('div', 'toolbar sf-exports');
     controls.append(toolbarBox, sampler, exportsBox);
-    frame.append(notices, panels, strip, bar, controls);
+    frame.append(notices, pretrained, panels, strip, bar, controls);
     root.replaceChildren(link, frame);
     this.#ui = {
       frame,
@@ -342,6 +347,7 @@ export class ScorefieldWidget extends HTMLElement {
       sampler,
       exportsBox,
       canvases: { field, chains, loss, digit, filmstrip },
+      pretrained,
     };
     this.#showReadout();
   }
@@ -357,6 +363,7 @@ export class ScorefieldWidget extends HTMLElement {
     for (const panel of PANELS) for (const f of ui.figures[panel]) f.hidden = !shown.includes(panel);
     ui.panels.dataset.count = String(shown.length);
     ui.controls.hidden = !this.#options.controls;
+    ui.pretrained.hidden = !this.#options.pretrained;
     this.#loadParts();
   }
 
@@ -446,6 +453,7 @@ export class ScorefieldWidget extends HTMLElement {
     const engine = new Engine({
       simd,
       digits: 'lazy',
+      pretrained: this.#options.pretrained ? 'prefetch' : undefined,
       onFailure: (message, fatal, msg) => this.#onFailure(message, fatal, msg),
     });
     this.#engine = engine;
@@ -544,6 +552,15 @@ export class ScorefieldWidget extends HTMLElement {
         (err) => this.#partFailed(err),
       );
     }
+    if (!this.#parts.has('pretrained') && this.#options.pretrained) {
+      this.#parts.add('pretrained');
+      import('../app/pretrained-section.js').then(
+        (m) => {
+          if (this.#run === run) this.#buildPretrained(run, m);
+        },
+        (err) => this.#partFailed(err),
+      );
+    }
     if (!this.#parts.has('controls') && this.#options.controls) {
       this.#parts.add('controls');
       Promise.all([import('../app/toolbar.js'), import('../app/exports.js')]).then(
@@ -569,6 +586,12 @@ export class ScorefieldWidget extends HTMLElement {
     this.#views.push(digitView, filmView);
     this.#viewsByPanel.digits = [digitView];
     for (const view of [digitView, filmView]) this.#observer.observe(view.canvas);
+  }
+
+  #buildPretrained(run, { mountPretrained }) {
+    this.#pretrained = mountPretrained(this.#ui.pretrained, this.#engine, run, `sf${this.#id}-digits`);
+    this.#views.push(...this.#pretrained.views);
+    for (const view of this.#pretrained.views) this.#observer.observe(view.canvas);
   }
 
   #buildControls(run, { RunToolbar }) {
@@ -612,6 +635,9 @@ export class ScorefieldWidget extends HTMLElement {
     if (!this.#ui) return;
     this.#toolbar?.update(now);
     this.#player?.update(now);
+    // The pretrained samples are asked for when their grid first comes on screen.
+    const pre = this.#pretrained;
+    if (pre && !pre.digits.requested && pre.gridView.visible && this.#status === 'ready') pre.digits.sample();
     for (const view of this.#views) if (view.visible) view.update(now);
     for (const view of this.#views) if (view.visible && view.dirty) view.render();
     this.#showReadout();

@@ -10,7 +10,7 @@
 // read from the loaded module and never copied, so no integer of a message can wrap in a wasm i32.
 
 import { integerProblem } from '../core/validate.js';
-import { NCSN_TO_WORKER, TO_WORKER } from './protocol.js';
+import { DIGITS_TO_WORKER, NCSN_TO_WORKER, TO_WORKER } from './protocol.js';
 
 const MAX_NAME = 256; // characters in a run name, an id, a dataset or objective name
 const MAX_COUNT = 1 << 20; // data points, chains, particles in one request
@@ -21,6 +21,8 @@ const MAX_BYTES = 1 << 28; // bytes in one weights file (256 MiB)
 const MAX_CELLS = 64; // cells in one MEASURE
 const MAX_BUDGET_MS = 10000; // a MEASURE cell's time budget
 const MAX_SETTINGS = 64; // keys in a settings object
+const MAX_PRETRAINED = 4096; // chains of one pretrained-digits request
+const PRETRAINED_SEEDS = 4096; // seeds one pretrained-digits request uses per seed (pretrained.js)
 
 // ---- field checkers: each returns '' when the value fits, else what it should be --------------------
 // Each also carries `.ts`, the TypeScript type of what it accepts: scripts/gen-messages.mjs writes the
@@ -75,6 +77,12 @@ const settings = typed('Record<string, number | string | boolean | null | undefi
   }
   return '';
 });
+
+const INIT_SHAPE = {
+  simd: optional(bool),
+  digits: optional(oneOf('eager', 'lazy')),
+  pretrained: optional(oneOf('prefetch')),
+};
 
 // A nested object, checked field by field; the first misfit names its path. A `typeName` makes it a
 // named type of messages.d.ts (shared by the messages that carry it) instead of an inline one, and a
@@ -131,7 +139,7 @@ export function shapesFor(limits) {
 
   // type → { field: checker }. A field not listed is ignored (and never read by the handlers).
   return {
-    [TO_WORKER.INIT]: { simd: optional(bool), digits: optional(oneOf('eager', 'lazy')) },
+    [TO_WORKER.INIT]: INIT_SHAPE,
     [TO_WORKER.DATA]: { requestId: id, dataset: name, n: int(1, MAX_COUNT), seed },
     [TO_WORKER.CONFIGURE]: { run: name, settings },
     [TO_WORKER.PLAY]: { run: name },
@@ -188,11 +196,31 @@ export function shapesFor(limits) {
     },
     [NCSN_TO_WORKER.TRUE_FIELD]: { requestId: id, dataset: name, grid, sigma: finite },
     [NCSN_TO_WORKER.COMPARE]: { requestId: id, n: int(1, MAX_COUNT), seed, box },
+    // The class and guidance are the core's to check (it names the value and the model's classes);
+    // here they need only be of a kind it can be given.
+    [DIGITS_TO_WORKER.PRETRAINED]: {
+      requestId: id,
+      jobId: id,
+      n: int(1, MAX_PRETRAINED),
+      seed: int(0, Math.floor(limits.seed / PRETRAINED_SEEDS) - 1),
+      class: (v) => (v === 'any' || Number.isSafeInteger(v) ? '' : "'any' or a class number"),
+      guidance: finite,
+      steps: optional(int(1, MAX_STEPS)),
+      eps: optional(finite),
+    },
+    [DIGITS_TO_WORKER.QUALITY]: {
+      requestId: id,
+      x: floats,
+      want: optional((v) => (v instanceof Int32Array && v.length <= MAX_COUNT ? '' : 'an Int32Array of labels')),
+    },
   };
 }
 
-const INIT_SHAPE = { simd: optional(bool), digits: optional(oneOf('eager', 'lazy')) };
-const KNOWN_TYPES = new Set([...Object.values(TO_WORKER), ...Object.values(NCSN_TO_WORKER)]);
+const KNOWN_TYPES = new Set([
+  ...Object.values(TO_WORKER),
+  ...Object.values(NCSN_TO_WORKER),
+  ...Object.values(DIGITS_TO_WORKER),
+]);
 const shapesByLimits = new WeakMap();
 
 /**

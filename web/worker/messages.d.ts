@@ -30,11 +30,89 @@ export interface MeasureCell {
   objective: string;
 }
 
+/** DIGITS_TO_WORKER.PRETRAINED */
+export interface DigitsPretrainedMessage {
+  type: 'digits-pretrained';
+  requestId: number | string;
+  jobId: number | string;
+  n: number;
+  seed: number;
+  class: undefined;
+  guidance: number;
+  steps?: number;
+  eps?: number;
+}
+
+/** DIGITS_TO_WORKER.QUALITY */
+export interface DigitsQualityMessage {
+  type: 'digits-quality';
+  requestId: number | string;
+  x: Float32Array;
+  want?: undefined;
+}
+
+/** NCSN_TO_WORKER.POINTS */
+export interface NcsnPointsMessage {
+  type: 'ncsn-points';
+  run: string;
+  points: Float32Array;
+}
+
+/** NCSN_TO_WORKER.FLOW */
+export interface NcsnFlowMessage {
+  type: 'ncsn-flow';
+  run: string;
+  flowId: number | string;
+  n: number;
+  steps: number;
+  eps: number;
+  seed: number;
+  box: Box;
+}
+
+/** NCSN_TO_WORKER.FLOW_STOP */
+export interface NcsnFlowStopMessage {
+  type: 'ncsn-flow-stop';
+  run: string;
+}
+
+/** NCSN_TO_WORKER.FLOW_FRAMES */
+export interface NcsnFlowFramesMessage {
+  type: 'ncsn-flow-frames';
+  requestId: number | string;
+  run: string;
+  n: number;
+  steps: number;
+  eps: number;
+  seed: number;
+  box: Box;
+  frames: number;
+}
+
+/** NCSN_TO_WORKER.TRUE_FIELD */
+export interface NcsnTrueFieldMessage {
+  type: 'ncsn-true-field';
+  requestId: number | string;
+  dataset: string;
+  grid: Grid;
+  sigma: number;
+}
+
+/** NCSN_TO_WORKER.COMPARE */
+export interface NcsnCompareMessage {
+  type: 'ncsn-compare';
+  requestId: number | string;
+  n: number;
+  seed: number;
+  box: Box;
+}
+
 /** TO_WORKER.INIT */
 export interface InitMessage {
   type: 'init';
   simd?: boolean;
   digits?: 'eager' | 'lazy';
+  pretrained?: 'prefetch';
 }
 
 /** TO_WORKER.DATA */
@@ -148,64 +226,16 @@ export interface PingMessage {
   seq: number;
 }
 
-/** NCSN_TO_WORKER.POINTS */
-export interface NcsnPointsMessage {
-  type: 'ncsn-points';
-  run: string;
-  points: Float32Array;
-}
-
-/** NCSN_TO_WORKER.FLOW */
-export interface NcsnFlowMessage {
-  type: 'ncsn-flow';
-  run: string;
-  flowId: number | string;
-  n: number;
-  steps: number;
-  eps: number;
-  seed: number;
-  box: Box;
-}
-
-/** NCSN_TO_WORKER.FLOW_STOP */
-export interface NcsnFlowStopMessage {
-  type: 'ncsn-flow-stop';
-  run: string;
-}
-
-/** NCSN_TO_WORKER.FLOW_FRAMES */
-export interface NcsnFlowFramesMessage {
-  type: 'ncsn-flow-frames';
-  requestId: number | string;
-  run: string;
-  n: number;
-  steps: number;
-  eps: number;
-  seed: number;
-  box: Box;
-  frames: number;
-}
-
-/** NCSN_TO_WORKER.TRUE_FIELD */
-export interface NcsnTrueFieldMessage {
-  type: 'ncsn-true-field';
-  requestId: number | string;
-  dataset: string;
-  grid: Grid;
-  sigma: number;
-}
-
-/** NCSN_TO_WORKER.COMPARE */
-export interface NcsnCompareMessage {
-  type: 'ncsn-compare';
-  requestId: number | string;
-  n: number;
-  seed: number;
-  box: Box;
-}
-
 /** Any message the worker accepts. */
 export type ToWorkerMessage =
+  | DigitsPretrainedMessage
+  | DigitsQualityMessage
+  | NcsnPointsMessage
+  | NcsnFlowMessage
+  | NcsnFlowStopMessage
+  | NcsnFlowFramesMessage
+  | NcsnTrueFieldMessage
+  | NcsnCompareMessage
   | InitMessage
   | DataMessage
   | ConfigureMessage
@@ -220,10 +250,4 @@ export type ToWorkerMessage =
   | SaveMessage
   | LoadMessage
   | RestoreMessage
-  | PingMessage
-  | NcsnPointsMessage
-  | NcsnFlowMessage
-  | NcsnFlowStopMessage
-  | NcsnFlowFramesMessage
-  | NcsnTrueFieldMessage
-  | NcsnCompareMessage;
+  | PingMessage;

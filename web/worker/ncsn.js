@@ -101,7 +101,7 @@ function noiseConditionalCore(sf, state) {
   return Object.create(sf, {
     createModel: {
       value(options) {
-        const model = sf.createModel({ ...options, noiseConditional: true });
+        const model = sf.createModel({ ...options, noiseConditional: true, classes: state.classes });
         try {
           if (model.dim === 2 && state.points) model.setPoints(state.points);
         } catch (err) {
@@ -124,16 +124,22 @@ function noiseConditionalCore(sf, state) {
  * overrides below must not depend on anything set there (the painted points are captured in the core).
  */
 export class NcsnTrainer extends RunTrainer {
-  /** post: the worker's postMessage; longJob(what, fn): runs fn announced to the heartbeat (long-job.js). */
-  constructor(sf, name, settings, post, longJob = (what, fn) => fn()) {
+  /**
+   * post: the worker's postMessage; longJob(what, fn): runs fn announced to the heartbeat (long-job.js);
+   * guided: pretrained.js's guidedSamples, for a class-conditional run's samples.
+   */
+  constructor(sf, name, settings, post, longJob = (what, fn) => fn(), guided = null) {
     const pending = pendingPoints.get(name);
     pendingPoints.delete(name);
-    const state = { points: pending?.length > 0 ? pending.slice() : null, pointsVersion: 0 };
+    // classes: a class-conditional run's label count (settings.classes, fixed for the run's life).
+    const classes = Number.isSafeInteger(settings?.classes) ? settings.classes : 0;
+    const state = { points: pending?.length > 0 ? pending.slice() : null, pointsVersion: 0, classes };
     super(noiseConditionalCore(sf, state), name, settings);
     this.core = sf;
     this.painted = state; // not `state`: that is RunTrainer's STATE message
     this.post = post;
     this.longJob = longJob;
+    this.guided = guided;
     this.flow = null;
     this.references = new Map(); // cache key → { fresh, floor }
   }
@@ -213,20 +219,19 @@ export class NcsnTrainer extends RunTrainer {
    * sampler's T and ε (the page sends them where the plain sampler's go). A job as the base class's
    * (pieces.js): it yields its size once, then runs.
    */
-  *samples(sf, n, seed, { steps, eps }) {
+  *samples(sf, n, seed, { steps, eps, ...guide }) {
     const D = this.dim,
       t = this.model.trainingConfig();
     yield { done: 0, total: t.levels * steps };
+    const sigmas = Array.from(sf.noiseLadder(t.levels, t.sigmaMax, t.sigmaMin));
     const start = sf.uniform(n * D, 0, 1, seed);
-    const frames = this.model.annealedLangevin({ start, steps, eps, seed, keep: 'levels' });
-    return {
-      n,
-      dim: D,
-      steps: t.levels,
-      stride: 1,
-      frames,
-      sigmas: Array.from(sf.noiseLadder(t.levels, t.sigmaMax, t.sigmaMin)),
-    };
+    if (this.model.classes === 0) {
+      const frames = this.model.annealedLangevin({ start, steps, eps, seed, keep: 'levels' });
+      return { n, dim: D, steps: t.levels, stride: 1, frames, sigmas };
+    }
+    if (!this.guided) throw new Error('class-conditional samples need web/worker/pretrained.js, which did not load');
+    const guided = this.guided(this.model, start, n, seed, { steps, eps, ...guide });
+    return { n, dim: D, steps: t.levels, stride: 1, sigmas, ...guided };
   }
 
   // ---- the particle flow ----------------------------------------------------------------------

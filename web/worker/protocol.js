@@ -8,7 +8,8 @@
 
 /** Page → worker. */
 export const TO_WORKER = Object.freeze({
-  // { simd: true | false | undefined } — load the wasm core (undefined: SIMD128 when supported).
+  // { simd: true | false | undefined, digits?, pretrained? } — load the wasm core (undefined: SIMD128
+  // when supported); pretrained 'prefetch' fetches the digits model meanwhile.
   INIT: 'init',
   // { requestId, dataset, n, seed } — n data points, answered by DATA.
   DATA: 'data',
@@ -158,4 +159,24 @@ export const NCSN_FROM_WORKER = Object.freeze({
   // { requestId, n, start, plain, annealed: Float32Array (n, 2), plainSmall, annealedSmall,
   //   plainSteps, levels, steps } — final chains of both samplers and their fractions at the small mode.
   COMPARE: 'ncsn-compare',
+});
+
+/** The pretrained digits and the digit classifier (web/worker/pretrained.js; docs/page.md). */
+export const DIGITS_TO_WORKER = Object.freeze({
+  // { requestId, jobId, n, seed, class: 'any' | K, guidance, steps?, eps? } — answered by LEVEL
+  // messages, then PRETRAINED (or ERROR); a new request replaces a running one.
+  PRETRAINED: 'digits-pretrained',
+  // { requestId, x: Float32Array (n, 64), want?: Int32Array (n) } — answered by QUALITY.
+  QUALITY: 'digits-quality',
+});
+
+/** Worker → page, the digits'. */
+export const DIGITS_FROM_WORKER = Object.freeze({
+  // { jobId, level, levels, n, x: Float32Array (n, 64) } — the chains after a noise level.
+  LEVEL: 'digits-level',
+  // { requestId, jobId, n, levels, steps, eps, seed, class, guidance, classes: Int32Array (n),
+  //   frames: Float32Array (L + 1, n, 64), sigmas, ms, modelMs } or { requestId, jobId, replaced }.
+  PRETRAINED: 'digits-pretrained',
+  // { requestId, quality } — sf.digitsQuality's measure.
+  QUALITY: 'digits-quality',
 });

@@ -8,11 +8,11 @@
 // try/catch and reports failures as ERROR messages, so the worker never dies silently.
 
 import { createScorefield } from '../core/scorefield.js';
-import { TO_WORKER, FROM_WORKER } from './protocol.js';
+import { readCoreFile } from '../core/loader.js';
+import { DIGITS_FROM_WORKER, DIGITS_TO_WORKER, NCSN_TO_WORKER, TO_WORKER, FROM_WORKER } from './protocol.js';
 import { checkMessage } from './check.js';
 import { RunTrainer } from './trainer.js';
 import { longJobs } from './long-job.js';
-import { NcsnTrainer, handleNcsn, isNcsnSettings, ncsnTick } from './ncsn.js';
 
 // One training chunk lasts about this long: short enough that PAUSE, settings and view requests are
 // answered within a frame or two, long enough that the per-message overhead stays small.
@@ -24,8 +24,16 @@ const VIEW_TIME_FRACTION = 0.1;
 const MEASURE_WARMUP_STEPS = 1;
 const MEASURE_MIN_STEPS = 2;
 const MEASURE_MAX_STEPS = 200;
+const PRETRAINED_FILE = 'scorefield-digits-model.sfw';
 
 let sf = null; // the createScorefield() instance, once INIT succeeded
+// Modules loaded on first need, so that a 2-D widget never loads them: the NCSN section's (ncsn.js)
+// and the pretrained digits with class-conditional samples (pretrained.js).
+let ncsnModule = null;
+let digitsModule = null;
+let pretrained = null;
+let modelBytes = null; // INIT's prefetch of the model file
+let moduleFailed = false; // after a failed load, its messages meet the handler's error instead
 let initStarted = false;
 const runs = new Map(); // run name → RunTrainer
 const viewQueue = new Map(); // request key → the latest request for that key (older ones are dropped)
@@ -126,9 +134,10 @@ function tick() {
   // One cell per tick, training or not: a cell blocks the worker for about its budget, and the
   // single thread means a run training beside it does not change what the cell measures.
   if (measureQueue.length > 0) measureOne();
-  const flowing = ncsnTick(runs.values()); // the NCSN section's particle flows (ncsn.js)
+  const flowing = ncsnModule?.ncsnTick(runs.values()) ?? false; // the NCSN section's particle flows
+  const sampling = pretrained?.tick() ?? false; // one noise level of the pretrained digits (pretrained.js)
   const pending = viewQueue.size > 0 || viewJobs.size > 0 || measureQueue.length > 0;
-  if (playingRuns().length > 0 || pending || flowing) schedule();
+  if (playingRuns().length > 0 || pending || flowing || sampling) schedule();
 }
 
 function trainChunk(trainer) {
@@ -279,9 +288,20 @@ function measureOne() {
 // ---- messages from the page -----------------------------------------------------------------------
 
 /** @param {import('./messages.js').InitMessage} msg */
-async function init({ simd, digits }) {
+async function init({ simd, digits, pretrained: prefetch }) {
+  // The pretrained digits model is fetched while the core loads when the page shows it at once.
+  if (prefetch === 'prefetch') {
+    modelBytes = readCoreFile(PRETRAINED_FILE);
+    modelBytes.catch(() => {}); // a failed fetch is reported when samples are asked for
+  }
+  // The hosted page (digits 'eager') uses the NCSN section at once: its module loads with the core,
+  // as does the digits' with a prefetch. A widget ('lazy') loads each when a message needs it.
+  const ncsn = digits !== 'lazy' ? import('./ncsn.js') : null;
+  const pretrainedJs = prefetch === 'prefetch' ? import('./pretrained.js') : null;
   try {
     sf = await createScorefield({ simd, digits: digits !== 'lazy' });
+    if (ncsn) ncsnModule = await ncsn;
+    if (pretrainedJs) setDigitsModule(await pretrainedJs);
   } catch (err) {
     post({ type: FROM_WORKER.ERROR, fatal: true, message: err?.message ?? String(err) });
     return;
@@ -291,7 +311,7 @@ async function init({ simd, digits }) {
 
 function newTrainer(name, settings) {
   return isNcsnSettings(settings)
-    ? new NcsnTrainer(sf, name, settings, post, longJob)
+    ? new ncsnModule.NcsnTrainer(sf, name, settings, post, longJob, digitsModule?.guidedSamples)
     : new RunTrainer(sf, name, settings);
 }
 
@@ -395,8 +415,18 @@ function handle(msg) {
       postState(trainer);
       break;
     }
+    case DIGITS_TO_WORKER.PRETRAINED:
+      if (!pretrained) throw new Error('the pretrained digits could not be loaded');
+      pretrained.start(msg);
+      break;
+    case DIGITS_TO_WORKER.QUALITY: {
+      if (!digitsModule) throw new Error('the digit classifier could not be loaded');
+      const quality = longJob(msg.type, () => digitsModule.digitsQuality(sf, msg));
+      post({ type: DIGITS_FROM_WORKER.QUALITY, requestId: msg.requestId, quality });
+      break;
+    }
     default:
-      if (handleNcsn(msg, { sf, trainerOf, post, longJob })) break;
+      if (ncsnModule?.handleNcsn(msg, { sf, trainerOf, post, longJob })) break;
       throw new Error(`unknown message type '${msg.type}'`);
   }
   schedule();
@@ -416,7 +446,40 @@ function needsDigits(msg) {
   if (msg.type === TO_WORKER.CONFIGURE) return msg.settings?.dataset === 'digits';
   if (msg.type === TO_WORKER.DATA) return msg.dataset === 'digits';
   if (msg.type === TO_WORKER.MEASURE) return (msg.cells ?? []).some((cell) => cell?.dim === 64);
+  if (msg.type === DIGITS_TO_WORKER.QUALITY) return true; // the classifier trains on the table
   return false;
+}
+
+// Whether CONFIGURE settings are an NCSN run's (an NcsnTrainer, ncsn.js).
+function isNcsnSettings(settings) {
+  return settings?.objective === 'ncsn';
+}
+
+const NCSN_TYPES = new Set(Object.values(NCSN_TO_WORKER));
+const DIGITS_TYPES = new Set(Object.values(DIGITS_TO_WORKER));
+
+// The module a message needs and the worker has not loaded: 'ncsn', 'digits' or ''.
+function moduleNeeded(msg) {
+  if (!sf || moduleFailed) return '';
+  const runSettings = msg.type === TO_WORKER.CONFIGURE || msg.type === TO_WORKER.RESTORE ? msg.settings : null;
+  if (!ncsnModule && (NCSN_TYPES.has(msg.type) || isNcsnSettings(runSettings))) return 'ncsn';
+  if (!digitsModule && (DIGITS_TYPES.has(msg.type) || runSettings?.classes > 0)) return 'digits';
+  return '';
+}
+
+// Loads a module (messages wait behind it, in order).
+function loadModule(name) {
+  if (name === 'ncsn')
+    return import('./ncsn.js').then((m) => {
+      ncsnModule = m;
+    });
+  return import('./pretrained.js').then(setDigitsModule);
+}
+
+function setDigitsModule(m) {
+  digitsModule = m;
+  pretrained = new m.Pretrained(sf, { post, longJob, wake: schedule, file: PRETRAINED_FILE, bytes: modelBytes });
+  if (modelBytes) pretrained.load().catch(() => {});
 }
 
 function receive(msg) {
@@ -429,12 +492,13 @@ function receive(msg) {
     return void reportError(err, contextOf(msg));
   }
   if (digitsWait) return void waiting.push(msg);
-  if (needsDigits(msg)) {
+  const module = moduleNeeded(msg);
+  if (module || needsDigits(msg)) {
     waiting.push(msg);
-    digitsWait = sf
-      .loadDigits()
+    digitsWait = (module ? loadModule(module) : sf.loadDigits())
       .catch((err) => {
-        digitsFailed = true;
+        if (module) moduleFailed = true;
+        else digitsFailed = true;
         reportError(err, { run: msg.run, request: msg.type, requestId: msg.requestId });
       })
       .finally(() => {
