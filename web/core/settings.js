@@ -16,6 +16,16 @@ import { CORE_LIMITS } from './limits.js';
 
 let LIMITS = CORE_LIMITS;
 
+/** The samplers of a score-SDE run ([value, label]), as the core's model.sample names them. */
+export const SDE_SAMPLERS = Object.freeze([
+  ['annealed', 'annealed Langevin'],
+  ['sde', 'reverse SDE (Euler–Maruyama)'],
+  ['pc', 'predictor–corrector'],
+  ['ode-euler', 'probability-flow ODE, Euler'],
+  ['ode-heun', 'probability-flow ODE, Heun'],
+  ['edm', 'EDM stochastic'],
+]);
+
 /** Takes a loaded core's limits (sf.limits: { dim, hidden, depth, batch, proj, steps, levels, points, seed }). */
 export function setLimits(limits) {
   LIMITS = Object.freeze({ ...limits });
@@ -324,6 +334,87 @@ export const SETTINGS = Object.freeze([
     step: 1,
     help: "Seeds the annealed sampler's start and noise; Sample again picks the next one.",
   },
+  // The score-SDE section's rows (section 8, run 'sde', so its links read #sde.sde-sampler=pc): which
+  // sampler draws the particles and with what, and the ODE likelihood behind the density map.
+  {
+    name: 'sdeSampler',
+    group: 'sde',
+    type: 'enum',
+    label: 'Sampler',
+    default: 'ode-heun',
+    options: SDE_SAMPLERS.map(([value, label]) => ({ value, label })),
+    help: 'Annealed Langevin (NCSN), the reverse SDE, predictor–corrector, the probability-flow ODE (Euler or Heun) or EDM’s stochastic sampler.',
+  },
+  {
+    name: 'sdeSteps',
+    group: 'sde',
+    type: 'integer',
+    label: 'Sampler steps',
+    default: 18,
+    min: 1,
+    get max() {
+      return limit('steps');
+    },
+    step: 1,
+    help: 'Steps of the sampler; its score evaluations (NFE) are shown beside it (Heun: 2 per step, less one).',
+  },
+  {
+    name: 'sdeSnr',
+    group: 'sde',
+    type: 'number',
+    label: 'Corrector SNR',
+    default: 0.16,
+    min: 0,
+    max: 10,
+    step: 'any',
+    help: "Predictor–corrector: the Langevin corrector's signal-to-noise ratio r (Song et al. 2021: 0.16).",
+  },
+  {
+    name: 'sdeChurn',
+    group: 'sde',
+    type: 'number',
+    label: 'EDM churn',
+    default: 0,
+    min: 0,
+    max: 100,
+    step: 'any',
+    help: "EDM's stochastic sampler: S_churn, the noise added back per step (0: the deterministic Heun ODE).",
+  },
+  {
+    name: 'sdeParticles',
+    group: 'sde',
+    type: 'integer',
+    label: 'Particles',
+    default: 1000,
+    min: 2,
+    max: 10000,
+    step: 1,
+    help: 'Samples drawn at once; the first few hundred are drawn with their trajectories.',
+  },
+  {
+    name: 'sdeSeed',
+    group: 'sde',
+    type: 'integer',
+    label: 'Sampler seed',
+    default: 0,
+    min: 0,
+    get max() {
+      return limit('seed'); // links, attributes and flags carry every seed the core takes
+    },
+    step: 1,
+    help: "Seeds the sampler's start and noise; Sample again picks the next one.",
+  },
+  {
+    name: 'sdeOdeSteps',
+    group: 'sde',
+    type: 'integer',
+    label: 'Likelihood steps',
+    default: 32,
+    min: 2,
+    max: 1000,
+    step: 1,
+    help: 'Heun steps of the probability-flow ODE that gives log p(x) on the density map and the held-out NLL.',
+  },
 ]);
 
 // The kernels: the core's ISAs (enums.js), 'auto' first.
@@ -433,7 +524,7 @@ export function settingRow(name) {
   return row;
 }
 
-/** Rows of one group ('train', 'langevin', 'ncsn', 'anneal'), in table order. */
+/** Rows of one group ('train', 'langevin', 'ncsn', 'anneal', 'sde'), in table order. */
 export function rowsOf(group) {
   return SETTINGS.filter((row) => row.group === group);
 }
