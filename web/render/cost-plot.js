@@ -10,6 +10,7 @@ const MARKER_PX = 3; // px
 const LINE_PX = 1.5; // px
 const LOG_PAD = 0.15; // log10 units around the values
 const LEGEND_ROW_PX = 14; // px between legend rows
+const LEGEND_W = 130; // px from the legend's left edge to the plot's right edge
 const FALLBACK_COLOR = '#333';
 
 // A tick of a log10 axis as the value it stands for: 2 → 100, −2.5 → 0.0032.
@@ -111,7 +112,7 @@ export function drawCostPlot(
     ctx.textBaseline = 'middle';
     series.forEach((s, k) => {
       const y = area.y + 10 + k * LEGEND_ROW_PX,
-        x = area.x + area.w - 150;
+        x = area.x + area.w - LEGEND_W;
       ctx.fillStyle = SAMPLER_COLORS[s.name] ?? FALLBACK_COLOR;
       ctx.fillRect(x, y - 1, 14, 3);
       ctx.fillStyle = MUTED_COLOR;

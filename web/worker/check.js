@@ -10,7 +10,7 @@
 // read from the loaded module and never copied, so no integer of a message can wrap in a wasm i32.
 
 import { integerProblem } from '../core/validate.js';
-import { NCSN_TO_WORKER, TO_WORKER } from './protocol.js';
+import { NCSN_TO_WORKER, SDE_TO_WORKER, TO_WORKER } from './protocol.js';
 
 const MAX_NAME = 256; // characters in a run name, an id, a dataset or objective name
 const MAX_COUNT = 1 << 20; // data points, chains, particles in one request
@@ -20,6 +20,9 @@ const MAX_BYTES = 1 << 28; // bytes in one weights file (256 MiB)
 const MAX_CELLS = 64; // cells in one MEASURE
 const MAX_BUDGET_MS = 10000; // a MEASURE cell's time budget
 const MAX_SETTINGS = 64; // keys in a settings object
+const MAX_SDE_POINTS = 10000; // samples of one score-SDE sample or quality reading (the sdeParticles row's max)
+const MAX_NFES = 32; // NFE values in one quality job
+const SDE_SAMPLER_NAMES = ['annealed', 'sde', 'pc', 'ode-euler', 'ode-heun', 'edm'];
 
 // ---- field checkers: each returns '' when the value fits, else what it should be --------------------
 
@@ -158,11 +161,56 @@ function shapesFor(limits) {
     [NCSN_TO_WORKER.FLOW_STOP]: { run: name },
     [NCSN_TO_WORKER.TRUE_FIELD]: { requestId: id, dataset: name, grid, sigma: finite },
     [NCSN_TO_WORKER.COMPARE]: { requestId: id, n: int(1, MAX_COUNT), seed, box },
+    [SDE_TO_WORKER.SAMPLE]: {
+      run: name,
+      jobId: id,
+      sampler: oneOf(...SDE_SAMPLER_NAMES),
+      steps: int(1, MAX_STEPS),
+      n: int(1, MAX_SDE_POINTS),
+      seed,
+      snr: optional(finite),
+      churn: optional(finite),
+    },
+    [SDE_TO_WORKER.QUALITY]: {
+      run: name,
+      jobId: id,
+      samplers: (v) =>
+        Array.isArray(v) &&
+        v.length >= 1 &&
+        v.length <= SDE_SAMPLER_NAMES.length &&
+        v.every((x) => SDE_SAMPLER_NAMES.includes(x))
+          ? ''
+          : `an array of sampler names (${SDE_SAMPLER_NAMES.join(', ')})`,
+      nfes: (v) =>
+        Array.isArray(v) &&
+        v.length >= 1 &&
+        v.length <= MAX_NFES &&
+        v.every((x) => integerProblem(x, 1, MAX_STEPS) === '')
+          ? ''
+          : `an array of 1 to ${MAX_NFES} whole numbers of score evaluations from 1 to ${MAX_STEPS}`,
+      n: int(2, MAX_SDE_POINTS),
+      snr: optional(finite),
+      churn: optional(finite),
+    },
+    [SDE_TO_WORKER.DENSITY]: { run: name, jobId: id, grid, steps: int(1, MAX_STEPS) },
+    [SDE_TO_WORKER.CANCEL]: {
+      run: name,
+      kinds: optional((v) =>
+        Array.isArray(v) && v.every((k) => ['sample', 'quality', 'density'].includes(k))
+          ? ''
+          : "an array of 'sample', 'quality', 'density'",
+      ),
+    },
+    [SDE_TO_WORKER.EXACT_DENSITY]: { requestId: id, dataset: name, grid },
   };
 }
 
 const INIT_SHAPE = { simd: optional(bool), digits: optional(oneOf('eager', 'lazy')) };
-const KNOWN_TYPES = new Set([...Object.values(TO_WORKER), ...Object.values(NCSN_TO_WORKER)]);
+const KNOWN_TYPES = new Set([
+  ...Object.values(TO_WORKER),
+  ...Object.values(NCSN_TO_WORKER),
+  ...Object.values(SDE_TO_WORKER),
+]);
 const shapesByLimits = new WeakMap();
 
 /**

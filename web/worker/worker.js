@@ -13,6 +13,7 @@ import { checkMessage } from './check.js';
 import { RunTrainer } from './trainer.js';
 import { longJobs } from './long-job.js';
 import { NcsnTrainer, handleNcsn, isNcsnSettings, ncsnTick } from './ncsn.js';
+import { handleSde, sdeTick } from './sde.js';
 
 // One training chunk lasts about this long: short enough that PAUSE, settings and view requests are
 // answered within a frame or two, long enough that the per-message overhead stays small.
@@ -125,7 +126,8 @@ function tick() {
   // single thread means a run training beside it does not change what the cell measures.
   if (measureQueue.length > 0) measureOne();
   const flowing = ncsnTick(runs.values()); // the NCSN section's particle flows (ncsn.js)
-  if (playingRuns().length > 0 || viewQueue.size > 0 || measureQueue.length > 0 || flowing) schedule();
+  const sdeJobs = sdeTick(runs, longJob, reportError); // the score-SDE section's jobs (sde.js)
+  if (playingRuns().length > 0 || viewQueue.size > 0 || measureQueue.length > 0 || flowing || sdeJobs) schedule();
 }
 
 function trainChunk(trainer) {
@@ -353,6 +355,7 @@ function handle(msg) {
     }
     default:
       if (handleNcsn(msg, { sf, trainerOf, post, longJob })) break;
+      if (handleSde(msg, { sf, trainerOf, post, isNoiseConditional: (t) => t instanceof NcsnTrainer })) break;
       throw new Error(`unknown message type '${msg.type}'`);
   }
   schedule();
