@@ -65,6 +65,17 @@ sf_status sf_sde_step(sf_sde_run *r, sf_model *m, float *x, int steps) {
     return sf__sde_advance(r, &sc, x, steps);
 }
 
+sf_status sf_anneal_step(sf_anneal_run *r, sf_model *m, float *x, int steps) {
+    if (!m) return sf__fail(SF_EINVAL, "model is NULL");
+    if (!m->nc.noise_conditional)
+        return sf__fail(SF_EINVAL, "annealed Langevin needs a noise-conditional model (s(x, sigma))");
+    if (!r || (r->n > 0 && !x)) return sf__fail(SF_EINVAL, "sf_anneal_step: NULL argument");
+    if (r->dim != m->net.D)
+        return sf__fail(SF_EINVAL, "the run has dimension %d but the model's is %d", r->dim, m->net.D);
+    sf__scorer sc = model_scorer(m);
+    return sf__anneal_advance(r, &sc, x, steps);
+}
+
 sf_status sf_sde_sample(sf_model *m, float *out, const float *x0, int n, const sf_sde_config *c, int keep_all,
                         long long *nfe) {
     sf_status st = check_sde_model(m);
@@ -115,11 +126,17 @@ static int model_div(void *ctx, const float *x, int n, float sigma, const float 
 }
 
 sf_status sf_log_likelihood(sf_model *m, double *out, const float *x, int n, const sf_likelihood_config *c) {
+    return sf_log_likelihood_at(m, out, x, n, c, 0);
+}
+
+sf_status sf_log_likelihood_at(sf_model *m, double *out, const float *x, int n, const sf_likelihood_config *c,
+                               long long first) {
+    if (first < 0) return sf__fail(SF_EINVAL, "first point index must be >= 0, got %lld", first);
     sf_status st = check_sde_model(m);
     if (st) return st;
     st = sf__likelihood_check(c, m->net.D, out, x, n);
     if (st) return st;
     const int K = c->probes > 0 ? c->probes : m->net.D;
     sf__div_scorer sc = {model_div, m, m->net.D, m->ws.rows / (1 + K)};
-    return sf__log_likelihood(&sc, out, x, n, c);
+    return sf__log_likelihood(&sc, out, x, n, c, first);
 }

@@ -431,6 +431,27 @@ sf_status sf_annealed_langevin_fn(sf_score_sigma_fn fn, void *ctx, int dim, floa
 sf_status sf_annealed_langevin_guided(sf_model *m, float *out, const float *x0, int n, const sf_anneal_config *ac,
                                       int keep, int cls, float w);
 
+/* Annealed Langevin that advances a chunk of steps at a time, as sf_sde_run does for the SDE samplers
+ * (a page's worker runs it between frames). Fill it with sf_anneal_begin; the fields are read-only. */
+typedef struct sf_anneal_run {
+    sf_anneal_config c;
+    int dim, n;      /* D and the chain count */
+    int step;        /* Langevin steps done, 0 .. c.levels·c.steps (level step / c.steps) */
+    long long nfe;   /* score evaluations per chain so far */
+    uint64_t rng[2]; /* the sampler's generator */
+} sf_anneal_run;
+
+/* Checks c and starts a run of n chains of dimension dim in x (n, D): x0 (n, D) copied, or with x0
+ * NULL drawn from N(0, σ_max² I) with the run's generator (the SDE samplers' prior). With x0 given,
+ * the run ends with the same bits as sf_annealed_langevin(…, SF_KEEP_LAST) from x0. */
+sf_status sf_anneal_begin(sf_anneal_run *r, const sf_anneal_config *c, int dim, float *x, const float *x0, int n);
+
+/* Advances the run by up to `steps` Langevin steps (fewer at its end) on x in place, on a
+ * noise-conditional model of dimension r->dim or on a score function. The result does not depend on
+ * how a run is cut into chunks. SF_ENONFINITE if a chain became NaN or infinite. */
+sf_status sf_anneal_step(sf_anneal_run *r, sf_model *m, float *x, int steps);
+sf_status sf_anneal_step_fn(sf_anneal_run *r, sf_score_sigma_fn fn, void *ctx, float *x, int steps);
+
 /* ---- Score-SDE samplers (Song et al. 2021; Karras et al. 2022) ------------------------------
  * The variance-exploding SDE: data blurred by N(0, σ² I) with σ growing from σ_min to σ_max. Samplers
  * walk σ back down from the prior N(0, σ_max² I) on a noise-conditional score s(x, σ) (a model trained
@@ -485,6 +506,10 @@ sf_status sf_sde_begin(sf_sde_run *r, const sf_sde_config *c, int dim, float *x,
 sf_status sf_sde_step(sf_sde_run *r, sf_model *m, float *x, int steps);
 sf_status sf_sde_step_fn(sf_sde_run *r, sf_score_sigma_fn fn, void *ctx, float *x, int steps);
 
+/* sigmas (c->steps + 1) = the σ grid a run of c walks: σ_0 = σ_max, …, σ_{N−1} = σ_min, σ_N = 0 (the
+ * geometric grid for SDE and PC, EDM's ρ grid for the others); frame i of a kept run is at σ_i. */
+sf_status sf_sde_grid(float *sigmas, const sf_sde_config *c);
+
 /* The whole run at once: out (n, D), or with keep_all (steps + 1, n, D), frame 0 the start; x0 as in
  * sf_sde_begin. *nfe (may be NULL) receives the score evaluations per chain. */
 sf_status sf_sde_sample(sf_model *m, float *out, const float *x0, int n, const sf_sde_config *c, int keep_all,
@@ -512,6 +537,17 @@ sf_likelihood_config sf_likelihood_config_default(int dataset);
 
 /* out (n) = log p(x_i) in nats for x (n, D) on a noise-conditional model. */
 sf_status sf_log_likelihood(sf_model *m, double *out, const float *x, int n, const sf_likelihood_config *c);
+
+/* sf_log_likelihood of points first .. first + n − 1 of a larger set x: the Hutchinson probes are
+ * those a call on the whole set draws for these points, so a set cut into pieces (a density grid
+ * computed a row at a time) gives the same bits as one call. first >= 0. */
+sf_status sf_log_likelihood_at(sf_model *m, double *out, const float *x, int n, const sf_likelihood_config *c,
+                               long long first);
+
+/* out (4) = the mean of log p over n >= 1 values logp (nats), its standard error (the sample standard
+ * deviation / √n; 0 for n = 1), and the same two as negative log-likelihood in bits per dimension
+ * (−log p/(D·ln 2)) for points of dimension dim. SF_EINVAL for a non-finite value, naming its index. */
+sf_status sf_likelihood_summary(double *out, const double *logp, int n, int dim);
 
 /* The same on a score function; its divergence by central differences (step 2e-3 of each coordinate's
  * scale), so probes must be 0. */

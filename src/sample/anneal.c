@@ -89,3 +89,64 @@ sf_status sf_annealed_langevin_fn(sf_score_sigma_fn fn, void *ctx, int dim, floa
     sf__scorer sc = {fn_chunk, &f, dim, SF__FN_CHUNK_FLOATS / dim};
     return sf__anneal_run(&sc, out, x0, n, ac, keep);
 }
+
+/* ---- A run in chunks ---------------------------------------------------------------------------
+ * The same steps as sf__anneal_run, one at a time from the run's saved state: level step / T, the
+ * ladder and α recomputed the same way, the generator carried over, so a run cut anywhere ends with
+ * the bits of one call. */
+
+sf_status sf_anneal_begin(sf_anneal_run *r, const sf_anneal_config *c, int dim, float *x, const float *x0, int n) {
+    if (!r) return sf__fail(SF_EINVAL, "sf_anneal_begin: run is NULL");
+    if (dim < 1 || dim > SF_MAX_DIM) return sf__fail(SF_EINVAL, "dimension must be 1..%d, got %d", SF_MAX_DIM, dim);
+    sf_status st = sf__anneal_check(c, n, SF_KEEP_LAST, x, x0 ? x0 : x);
+    if (st) return st;
+    if (x0 && !sf__all_finite(x0, (long)n * dim))
+        return sf__fail(SF_EINVAL, "the start points contain NaN or infinity");
+    memset(r, 0, sizeof *r);
+    r->c = *c, r->dim = dim, r->n = n;
+    sf_rng g;
+    sf_rng_seed(&g, c->seed, SF__STREAM_SAMPLER);
+    if (x0)
+        memmove(x, x0, sizeof(float) * (size_t)n * (size_t)dim);
+    else
+        sf_rng_fill_normal(&g, x, n * dim, c->sigma_max);
+    r->rng[0] = g.state, r->rng[1] = g.inc;
+    return SF_OK;
+}
+
+sf_status sf__anneal_advance(sf_anneal_run *r, const sf__scorer *sc, float *x, int steps) {
+    if (steps < 0) return sf__fail(SF_EINVAL, "steps must be >= 0, got %d", steps);
+    const sf_anneal_config *c = &r->c;
+    const int total = c->levels * c->steps;
+    const long size = (long)r->n * r->dim;
+    float sigmas[SF_MAX_LEVELS];
+    sf_noise_ladder(sigmas, c->levels, c->sigma_max, c->sigma_min);
+    const float last = sigmas[c->levels - 1];
+    sf_rng g = {r->rng[0], r->rng[1]};
+    sf_status st = SF_OK;
+    for (int k = 0; k < steps && r->step < total; k++) {
+        const int level = r->step / c->steps;
+        const float sigma = sigmas[level];
+        const float alpha = c->eps * (sigma / last) * (sigma / last), noise = sqrtf(2.0f * alpha);
+        if (sf__langevin_step(sc, x, r->n, sigma, alpha, noise, &g)) {
+            st = sf__fail(SF_EINVAL, "the score function failed at level %d", level + 1);
+            break;
+        }
+        r->step++, r->nfe++;
+        if (!sf__all_finite(x, size)) {
+            st = sf__fail(SF_ENONFINITE, "a chain became NaN or infinite at level %d, step %d; try a smaller eps",
+                          level + 1, r->step - level * c->steps);
+            break;
+        }
+    }
+    r->rng[0] = g.state, r->rng[1] = g.inc;
+    return st;
+}
+
+sf_status sf_anneal_step_fn(sf_anneal_run *r, sf_score_sigma_fn fn, void *ctx, float *x, int steps) {
+    if (!r || !fn || (r->n > 0 && !x)) return sf__fail(SF_EINVAL, "sf_anneal_step_fn: NULL argument");
+    fn_ctx f;
+    f.fn = fn, f.ctx = ctx, f.dim = r->dim;
+    sf__scorer sc = {fn_chunk, &f, r->dim, SF__FN_CHUNK_FLOATS / r->dim};
+    return sf__anneal_advance(r, &sc, x, steps);
+}

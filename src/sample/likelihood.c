@@ -48,7 +48,7 @@ static float grid_up(const sf_likelihood_config *c, int j) {
 }
 
 sf_status sf__log_likelihood(const sf__div_scorer *sc, double *out, const float *x, int n,
-                             const sf_likelihood_config *c) {
+                             const sf_likelihood_config *c, long long first) {
     const int D = sc->dim, K = c->probes;
     int chunk = SF__LL_FLOATS / (D * (K > 0 ? K : 1));
     if (chunk > sc->chunk) chunk = sc->chunk;
@@ -58,6 +58,7 @@ sf_status sf__log_likelihood(const sf__div_scorer *sc, double *out, const float 
     double integral[256];
     sf_rng r;
     sf_rng_seed(&r, c->seed, SF__STREAM_SAMPLER);
+    for (long long i = 0; i < first * K * D; i++) (void)sf_rng_normal(&r);
     for (int c0 = 0; c0 < n; c0 += chunk) {
         const int m = n - c0 < chunk ? n - c0 : chunk;
         const long len = (long)m * D;
@@ -134,5 +135,22 @@ sf_status sf_log_likelihood_fn(sf_score_sigma_fn fn, void *ctx, int dim, double 
     static fn_ctx f; /* 48 KiB: off the stack */
     f.fn = fn, f.ctx = ctx, f.dim = dim;
     sf__div_scorer sc = {fn_eval, &f, dim, SF__LL_FLOATS / dim};
-    return sf__log_likelihood(&sc, out, x, n, c);
+    return sf__log_likelihood(&sc, out, x, n, c, 0);
+}
+
+sf_status sf_likelihood_summary(double *out, const double *logp, int n, int dim) {
+    if (!out || !logp) return sf__fail(SF_EINVAL, "sf_likelihood_summary: NULL argument");
+    if (n < 1) return sf__fail(SF_EINVAL, "likelihood summary needs at least 1 value, got %d", n);
+    if (dim < 1 || dim > SF_MAX_DIM) return sf__fail(SF_EINVAL, "dimension must be 1..%d, got %d", SF_MAX_DIM, dim);
+    double mean = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isfinite(logp[i])) return sf__fail(SF_EINVAL, "log p[%d] is not finite: %g", i, logp[i]);
+        mean += logp[i];
+    }
+    mean /= n;
+    double ss = 0;
+    for (int i = 0; i < n; i++) ss += (logp[i] - mean) * (logp[i] - mean);
+    const double se = n > 1 ? sqrt(ss / (n - 1) / n) : 0.0, bits = dim * 0.69314718055994530942;
+    out[0] = mean, out[1] = se, out[2] = -mean / bits, out[3] = se / bits;
+    return SF_OK;
 }

@@ -42,6 +42,9 @@ sf_status sf__anneal_check(const sf_anneal_config *ac, int n, int keep, const fl
 sf_status sf__anneal_run(const sf__scorer *sc, float *out, const float *x0, int n, const sf_anneal_config *ac,
                          int keep);
 
+/* Steps of an annealed run (sf_anneal_run) on a scorer. */
+sf_status sf__anneal_advance(sf_anneal_run *r, const sf__scorer *sc, float *x, int steps);
+
 /* The SDE samplers on a scorer (sde.c): the checks of sf_sde_begin, steps of a run, a whole run. */
 sf_status sf__sde_check(const sf_sde_config *c, int dim, float *x, const float *x0, int n);
 sf_status sf__sde_advance(sf_sde_run *r, const sf__scorer *sc, float *x, int steps);
@@ -59,7 +62,9 @@ typedef struct sf__div_scorer {
 } sf__div_scorer;
 
 sf_status sf__likelihood_check(const sf_likelihood_config *c, int dim, const double *out, const float *x, int n);
+/* x is points first .. first + n − 1 of a larger set (sf_log_likelihood_at): the probes of the
+ * points before it are drawn and dropped. */
 sf_status sf__log_likelihood(const sf__div_scorer *sc, double *out, const float *x, int n,
-                             const sf_likelihood_config *c);
+                             const sf_likelihood_config *c, long long first);
 
 #endif

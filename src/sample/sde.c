@@ -58,6 +58,14 @@ static float grid(const sf_sde_config *c, int i) {
 static void rng_load(sf_rng *g, const sf_sde_run *r) { g->state = r->rng[0], g->inc = r->rng[1]; }
 static void rng_save(sf_sde_run *r, const sf_rng *g) { r->rng[0] = g->state, r->rng[1] = g->inc; }
 
+sf_status sf_sde_grid(float *sigmas, const sf_sde_config *c) {
+    sf_status st = check_config(c, 0);
+    if (st) return st;
+    if (!sigmas) return sf__fail(SF_EINVAL, "sf_sde_grid: sigmas is NULL");
+    for (int i = 0; i <= c->steps; i++) sigmas[i] = grid(c, i);
+    return SF_OK;
+}
+
 sf_status sf__sde_check(const sf_sde_config *c, int dim, float *x, const float *x0, int n) {
     sf_status st = check_config(c, n);
     if (st) return st;

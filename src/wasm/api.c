@@ -17,6 +17,7 @@
  */
 #include <emscripten/emmalloc.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "base/status.h"
 #include "scorefield.h"
@@ -253,7 +254,7 @@ void sfw_model_free(sf_model *m) { sf_model_free(m); }
 /* sf_model_set_train with the fields of sf_train_config in order. */
 SFW_EXPORT(sfw_model_set_train)
 int sfw_model_set_train(sf_model *m, int dataset, int objective, int batch, int n_proj, float lr, float sigma,
-                        float data_noise, float sigma_max, float sigma_min, int levels) {
+                        float data_noise, float sigma_max, float sigma_min, int levels, int sigma_dist) {
     sf_train_config tc = {.dataset = dataset,
                           .objective = objective,
                           .batch = batch,
@@ -263,7 +264,8 @@ int sfw_model_set_train(sf_model *m, int dataset, int objective, int batch, int 
                           .data_noise = data_noise,
                           .sigma_max = sigma_max,
                           .sigma_min = sigma_min,
-                          .levels = levels};
+                          .levels = levels,
+                          .sigma_dist = sigma_dist};
     return sf_model_set_train(m, &tc);
 }
 
@@ -334,15 +336,15 @@ int sfw_model_net_config(const sf_model *m, double *out) {
     return SF_OK;
 }
 
-/* out (10 doubles) = sf_model_train_config's fields in order: dataset (−1 for none), objective, batch,
- * n_proj, lr, sigma, data_noise, sigma_max, sigma_min, levels. */
+/* out (11 doubles) = sf_model_train_config's fields in order: dataset (−1 for none), objective, batch,
+ * n_proj, lr, sigma, data_noise, sigma_max, sigma_min, levels, sigma_dist. */
 SFW_EXPORT(sfw_model_train_config)
 int sfw_model_train_config(const sf_model *m, double *out) {
     if (!m || !out) return sf__fail(SF_EINVAL, "sfw_model_train_config: NULL argument");
     sf_train_config tc = sf_model_train_config(m);
-    const double v[10] = {tc.dataset, tc.objective,  tc.batch,     tc.n_proj,    tc.lr,
-                          tc.sigma,   tc.data_noise, tc.sigma_max, tc.sigma_min, tc.levels};
-    for (int i = 0; i < 10; i++) out[i] = v[i];
+    const double v[11] = {tc.dataset,    tc.objective, tc.batch,     tc.n_proj, tc.lr,        tc.sigma,
+                          tc.data_noise, tc.sigma_max, tc.sigma_min, tc.levels, tc.sigma_dist};
+    for (int i = 0; i < 11; i++) out[i] = v[i];
     return SF_OK;
 }
 
@@ -378,12 +380,150 @@ int sfw_annealed_langevin_guided(sf_model *m, float *out, const float *x0, int n
     return st != SF_OK ? st : sf_annealed_langevin_guided(m, out, x0, n, &ac, keep, cls, w);
 }
 
+/* ---- Sampler runs in chunks (the SDE samplers and annealed Langevin) --------------------------
+ * A run is begun by sfw_sde_begin or sfw_anneal_begin, which allocate it (memory may grow) and
+ * return it, or 0 with sfw_error() set; sfw_run_step (a model) or sfw_run_data_step (a mixture's exact
+ * score) advance the chains x (n, D) in place by up to `steps` steps; sfw_run_progress reads where it
+ * is; sfw_run_end frees it. The chains are the caller's buffer, the same one every call. */
+
+typedef struct sfw__run {
+    int annealed; /* 1: a; 0: s */
+    sf_sde_run s;
+    sf_anneal_run a;
+} sfw__run;
+
+static sfw__run *sfw__run_new(int annealed) {
+    sfw__run *r = malloc(sizeof *r);
+    if (!r)
+        sf__fail(SF_ENOMEM, "cannot allocate a sampler run");
+    else
+        r->annealed = annealed;
+    return r;
+}
+
+/* A run of an SDE sampler (an sf_sampler other than annealed) on n chains of dimension dim in x,
+ * from x0 (n, D) or, with x0 = 0, from the prior N(0, sigma_max² I); then sf_sde_config's fields. */
+SFW_EXPORT(sfw_sde_begin)
+sfw__run *sfw_sde_begin(float *x, const float *x0, int n, int dim, int sampler, int steps, float sigma_max,
+                        float sigma_min, float snr, float rho, float churn, double seed) {
+    sf_sde_config c = {.sampler = sampler,
+                       .steps = steps,
+                       .sigma_max = sigma_max,
+                       .sigma_min = sigma_min,
+                       .snr = snr,
+                       .rho = rho,
+                       .churn = churn};
+    if (sfw__seed(&c.seed, seed, "sampler seed") != SF_OK) return 0;
+    sf_sde_run probe; /* checked before anything is allocated */
+    if (sf_sde_begin(&probe, &c, dim, x, x0, n) != SF_OK) return 0;
+    sfw__run *r = sfw__run_new(0);
+    if (r) r->s = probe;
+    return r;
+}
+
+/* A run of annealed Langevin on n chains of dimension dim in x, from x0 or the prior (x0 = 0); then
+ * sf_anneal_config's fields. */
+SFW_EXPORT(sfw_anneal_begin)
+sfw__run *sfw_anneal_begin(float *x, const float *x0, int n, int dim, float sigma_max, float sigma_min, int levels,
+                           int steps, float eps, double seed) {
+    sf_anneal_config c = {.sigma_max = sigma_max, .sigma_min = sigma_min, .levels = levels, .steps = steps, .eps = eps};
+    if (sfw__seed(&c.seed, seed, "sampler seed") != SF_OK) return 0;
+    sf_anneal_run probe;
+    if (sf_anneal_begin(&probe, &c, dim, x, x0, n) != SF_OK) return 0;
+    sfw__run *r = sfw__run_new(1);
+    if (r) r->a = probe;
+    return r;
+}
+
+/* Advances a run on a noise-conditional model by up to `steps` steps. */
+SFW_EXPORT(sfw_run_step)
+int sfw_run_step(sfw__run *r, sf_model *m, float *x, int steps) {
+    if (!r) return sf__fail(SF_EINVAL, "sfw_run_step: run is NULL");
+    return r->annealed ? sf_anneal_step(&r->a, m, x, steps) : sf_sde_step(&r->s, m, x, steps);
+}
+
+/* Advances a run (of dimension 2) on the exact score of a mixture dataset drawn with `noise`. */
+SFW_EXPORT(sfw_run_data_step)
+int sfw_run_data_step(sfw__run *r, float *x, int steps, int dataset, float noise) {
+    if (!r) return sf__fail(SF_EINVAL, "sfw_run_data_step: run is NULL");
+    const int dim = r->annealed ? r->a.dim : r->s.dim;
+    if (dim != 2) return sf__fail(SF_EINVAL, "a dataset's exact score is 2-D, the run has dimension %d", dim);
+    sf_status st = sfw__data_score_check(dataset, noise, 1.0f);
+    if (st != SF_OK) return st;
+    sfw__data_score d = {dataset, noise, 0.0f};
+    return r->annealed ? sf_anneal_step_fn(&r->a, sfw__data_score_sigma_fn, &d, x, steps)
+                       : sf_sde_step_fn(&r->s, sfw__data_score_sigma_fn, &d, x, steps);
+}
+
+/* out (3 doubles) = steps done, steps in all, score evaluations per chain so far. */
+SFW_EXPORT(sfw_run_progress)
+int sfw_run_progress(const sfw__run *r, double *out) {
+    if (!r || !out) return sf__fail(SF_EINVAL, "sfw_run_progress: NULL argument");
+    if (r->annealed)
+        out[0] = r->a.step, out[1] = (double)r->a.c.levels * r->a.c.steps, out[2] = (double)r->a.nfe;
+    else
+        out[0] = r->s.step, out[1] = r->s.c.steps, out[2] = (double)r->s.nfe;
+    return SF_OK;
+}
+
+/* Frees a run (0 is a no-op). */
+SFW_EXPORT(sfw_run_end)
+void sfw_run_end(sfw__run *r) { free(r); }
+
+/* sigmas (steps + 1) = sf_sde_grid: the σ of each frame of an SDE sampler's run. */
+SFW_EXPORT(sfw_sde_grid)
+int sfw_sde_grid(float *sigmas, int sampler, int steps, float sigma_max, float sigma_min, float snr, float rho,
+                 float churn) {
+    sf_sde_config c = {.sampler = sampler,
+                       .steps = steps,
+                       .sigma_max = sigma_max,
+                       .sigma_min = sigma_min,
+                       .snr = snr,
+                       .rho = rho,
+                       .churn = churn};
+    return sf_sde_grid(sigmas, &c);
+}
+
+/* ---- Likelihood through the probability-flow ODE ---------------------------------------------- */
+
+/* out (n) = sf_log_likelihood_at of points first .. first + n − 1 (x (n, D)) on a model, then
+ * sf_likelihood_config's fields; first as a double (an integer in [0, 2^53)). */
+SFW_EXPORT(sfw_log_likelihood)
+int sfw_log_likelihood(sf_model *m, double *out, const float *x, int n, int steps, float sigma_max, float sigma_min,
+                       float rho, int probes, double seed, double first) {
+    sf_likelihood_config c = {
+        .steps = steps, .sigma_max = sigma_max, .sigma_min = sigma_min, .rho = rho, .probes = probes};
+    uint64_t f;
+    sf_status st = sfw__seed(&c.seed, seed, "likelihood seed");
+    if (st == SF_OK) st = sfw__seed(&f, first, "first point index");
+    return st != SF_OK ? st : sf_log_likelihood_at(m, out, x, n, &c, (long long)f);
+}
+
+/* out (n) = log p(x) through the ODE of a mixture dataset's exact score (drawn with `noise`), the
+ * divergence by central differences (probes 0). */
+SFW_EXPORT(sfw_data_log_likelihood)
+int sfw_data_log_likelihood(double *out, const float *x, int n, int dataset, float noise, int steps, float sigma_max,
+                            float sigma_min, float rho) {
+    sf_likelihood_config c = {.steps = steps, .sigma_max = sigma_max, .sigma_min = sigma_min, .rho = rho};
+    sf_status st = sfw__data_score_check(dataset, noise, 1.0f);
+    if (st != SF_OK) return st;
+    sfw__data_score d = {dataset, noise, 0.0f};
+    return sf_log_likelihood_fn(sfw__data_score_sigma_fn, &d, 2, out, x, n, &c);
+}
+
+/* out (4 doubles) = sf_likelihood_summary: mean log p, its standard error, NLL in bits/dim and its SE. */
+SFW_EXPORT(sfw_likelihood_summary)
+int sfw_likelihood_summary(double *out, const double *logp, int n, int dim) {
+    return sf_likelihood_summary(out, logp, n, dim);
+}
+
 /* ---- Defaults -------------------------------------------------------------------------------- */
 
-/* The library's defaults for a dataset, so that JavaScript never keeps copies of them: out (18
+/* The library's defaults for a dataset, so that JavaScript never keeps copies of them: out (19
  * floats) = sf_net_config_default's hidden, depth, seed; sf_train_config_default's objective, batch,
  * n_proj, lr, sigma, data_noise, sigma_max, sigma_min, levels; sf_langevin_config_default's eps, decay,
- * temperature, steps; sf_anneal_config_default's steps and eps (the samplers' seeds are 0).
+ * temperature, steps; sf_anneal_config_default's steps and eps (the samplers' seeds are 0); then (a
+ * 19th float) sf_train_config_default's sigma_dist.
  * SF_EINVAL for an unknown dataset. */
 SFW_EXPORT(sfw_defaults)
 int sfw_defaults(float *out, int dataset) {
@@ -393,7 +533,7 @@ int sfw_defaults(float *out, int dataset) {
     sf_train_config tc = sf_train_config_default(dataset);
     sf_langevin_config lc = sf_langevin_config_default(dataset);
     sf_anneal_config ac = sf_anneal_config_default(dataset);
-    const float v[18] = {(float)nc.hidden,
+    const float v[19] = {(float)nc.hidden,
                          (float)nc.depth,
                          (float)nc.seed,
                          (float)tc.objective,
@@ -410,8 +550,23 @@ int sfw_defaults(float *out, int dataset) {
                          lc.temperature,
                          (float)lc.steps,
                          (float)ac.steps,
-                         ac.eps};
-    for (int i = 0; i < 18; i++) out[i] = v[i];
+                         ac.eps,
+                         (float)tc.sigma_dist};
+    for (int i = 0; i < 19; i++) out[i] = v[i];
+    return SF_OK;
+}
+
+/* The score-SDE samplers' and the likelihood's defaults for a dataset: out (9 floats) =
+ * sf_sde_config_default's steps, snr, rho, churn; sf_likelihood_config_default's steps, rho, probes;
+ * sf_sde_config_default's sigma_max and sigma_min (the training ladder's ends; seeds are 0). */
+SFW_EXPORT(sfw_sde_defaults)
+int sfw_sde_defaults(float *out, int dataset) {
+    if (sf_data_dim(dataset) == 0) return sf__fail(SF_EINVAL, "unknown dataset id %d", dataset);
+    sf_sde_config c = sf_sde_config_default(dataset, SF_SAMPLER_ODE_HEUN);
+    sf_likelihood_config l = sf_likelihood_config_default(dataset);
+    const float v[9] = {(float)c.steps, c.snr,           c.rho,       c.churn,    (float)l.steps,
+                        l.rho,          (float)l.probes, c.sigma_max, c.sigma_min};
+    for (int i = 0; i < 9; i++) out[i] = v[i];
     return SF_OK;
 }
 

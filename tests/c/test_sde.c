@@ -250,6 +250,70 @@ static void test_model_likelihood_exact_divergence_and_hutchinson_agree(void) {
     sf_model_free(m);
 }
 
+/* Annealed Langevin in chunks (sf_anneal_run) ends with the bits of sf_annealed_langevin from the same
+ * start, on a score function and on a model; the likelihood of a set cut into pieces
+ * (sf_log_likelihood_at) has the bits of one call, Hutchinson's probes included. */
+static void test_annealed_runs_and_likelihood_pieces_match_one_call(void) {
+    enum { N = 300 };
+    static float x0[2 * N], one[2 * N], x[2 * N];
+    sf_uniform(x0, 2 * N, -2.0f, 2.0f, 5);
+    sf_anneal_config ac = sf_anneal_config_default(SF_DATA_MIXTURE);
+    ac.levels = 5, ac.steps = 7, ac.seed = 9;
+    EXPECT(sf_annealed_langevin_fn(gaussian_score, NULL, 2, one, x0, N, &ac, SF_KEEP_LAST) == SF_OK, "%s", sf_error());
+    sf_anneal_run r;
+    EXPECT(sf_anneal_begin(&r, &ac, 2, x, x0, N) == SF_OK, "%s", sf_error());
+    const int cuts[] = {1, 3, 0, 10, 100};
+    for (size_t k = 0; k < sizeof cuts / sizeof cuts[0]; k++)
+        EXPECT(sf_anneal_step_fn(&r, gaussian_score, NULL, x, cuts[k]) == SF_OK, "%s", sf_error());
+    EXPECT(r.step == 35 && r.nfe == 35, "step %d nfe %lld", r.step, r.nfe);
+    EXPECT(memcmp(x, one, sizeof x) == 0, "annealed run in chunks differs from one call");
+    EXPECT(sf_anneal_begin(&r, &ac, 2, x, NULL, N) == SF_OK, "%s", sf_error());
+    double var = 0;
+    for (int i = 0; i < 2 * N; i++) var += (double)x[i] * x[i];
+    var /= 2 * N;
+    EXPECT(fabs(var / ((double)ac.sigma_max * ac.sigma_max) - 1) < 0.15, "prior variance %g", var);
+    ac.eps = 0;
+    EXPECT(sf_anneal_begin(&r, &ac, 2, x, x0, N) == SF_EINVAL && strstr(sf_error(), "eps"), "%s", sf_error());
+
+    sf_net_config nc = sf_net_config_default(2);
+    nc.hidden = 16, nc.noise_conditional = 1;
+    sf_model *m;
+    EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
+    ac = sf_anneal_config_default(SF_DATA_MIXTURE);
+    ac.levels = 3, ac.steps = 4;
+    EXPECT(sf_annealed_langevin(m, one, x0, N, &ac, SF_KEEP_LAST) == SF_OK, "%s", sf_error());
+    EXPECT(sf_anneal_begin(&r, &ac, 2, x, x0, N) == SF_OK, "%s", sf_error());
+    EXPECT(sf_anneal_step(&r, m, x, 5) == SF_OK && sf_anneal_step(&r, m, x, 7) == SF_OK, "%s", sf_error());
+    EXPECT(memcmp(x, one, sizeof x) == 0, "a model's annealed run in chunks differs from one call");
+
+    static double whole[N], piece[N];
+    sf_likelihood_config lc = sf_likelihood_config_default(SF_DATA_MIXTURE);
+    lc.steps = 10, lc.probes = 2, lc.seed = 4;
+    EXPECT(sf_log_likelihood(m, whole, x0, N, &lc) == SF_OK, "%s", sf_error());
+    const int at[] = {0, 1, 50, 257, N};
+    for (int k = 0; k + 1 < 5; k++)
+        EXPECT(sf_log_likelihood_at(m, piece + at[k], x0 + 2 * at[k], at[k + 1] - at[k], &lc, at[k]) == SF_OK, "%s",
+               sf_error());
+    EXPECT(memcmp(whole, piece, sizeof whole) == 0, "likelihood in pieces differs from one call");
+    EXPECT(sf_log_likelihood_at(m, piece, x0, 1, &lc, -1) == SF_EINVAL && strstr(sf_error(), "-1"), "%s", sf_error());
+
+    double sum[4];
+    const double v[3] = {-1.0, -2.0, -3.0};
+    EXPECT(sf_likelihood_summary(sum, v, 3, 2) == SF_OK, "%s", sf_error());
+    EXPECT(fabs(sum[0] + 2) < 1e-12 && fabs(sum[1] - 1 / sqrt(3.0)) < 1e-12, "mean %g se %g", sum[0], sum[1]);
+    EXPECT(fabs(sum[2] - 2 / (2 * log(2.0))) < 1e-12, "bits/dim %g", sum[2]);
+    const double bad[2] = {0.0, NAN};
+    EXPECT(sf_likelihood_summary(sum, bad, 2, 2) == SF_EINVAL && strstr(sf_error(), "[1]"), "%s", sf_error());
+
+    float sig[11];
+    sf_sde_config sc = sf_sde_config_default(SF_DATA_MIXTURE, SF_SAMPLER_ODE_HEUN);
+    sc.steps = 10;
+    EXPECT(sf_sde_grid(sig, &sc) == SF_OK, "%s", sf_error());
+    EXPECT(sig[0] == sc.sigma_max && sig[9] == sc.sigma_min && sig[10] == 0, "grid ends %g %g %g", sig[0], sig[9],
+           sig[10]);
+    sf_model_free(m);
+}
+
 int main(void) {
     RUN(test_ode_likelihood_of_gaussian_data_matches_the_closed_form);
     RUN(test_model_likelihood_exact_divergence_and_hutchinson_agree);
@@ -259,5 +323,6 @@ int main(void) {
     RUN(test_a_run_in_chunks_gives_the_same_bits_as_one_call);
     RUN(test_bad_settings_are_refused_by_name);
     RUN(test_a_noise_conditional_model_drives_every_sampler);
+    RUN(test_annealed_runs_and_likelihood_pieces_match_one_call);
     return TH_EXIT();
 }

@@ -180,7 +180,7 @@ test('non_finite_training_throws_with_the_losses_that_ran', async () => {
 test('defaults_come_from_the_c_library', async () => {
   const sf = await createScorefield();
   assert.deepEqual(sf.defaults.net, { hidden: 128, depth: 2, seed: 42 });
-  const ladder2d = { sigmaMax: 3, sigmaMin: 0.01, levels: 10 };
+  const ladder2d = { sigmaMax: 3, sigmaMin: 0.01, levels: 10, sigmaDist: 'log_uniform' };
   assert.deepEqual(sf.defaults.train.swiss_roll, {
     objective: 'sliced',
     batch: 128,
@@ -200,8 +200,26 @@ test('defaults_come_from_the_c_library', async () => {
     sigmaMax: 1,
     sigmaMin: 0.01,
     levels: 10,
+    sigmaDist: 'log_uniform',
   });
   assert.equal(sf.defaults.train.mixture.dataNoise, 0.2);
+  assert.deepEqual(sf.defaults.sde.mixture, {
+    steps: 100,
+    snr: 0.16,
+    rho: 7,
+    churn: 10,
+    sigmaMax: 3,
+    sigmaMin: 0.01,
+    seed: 0,
+  });
+  assert.deepEqual(sf.defaults.likelihood.digits, {
+    steps: 100,
+    rho: 7,
+    probes: 1,
+    sigmaMax: 1,
+    sigmaMin: 0.01,
+    seed: 0,
+  });
   assert.deepEqual(sf.defaults.anneal.mixture, { steps: 100, eps: 1e-5, seed: 0 });
   assert.deepEqual(sf.defaults.anneal.digits, { steps: 100, eps: 2e-5, seed: 0 });
   assert.deepEqual(sf.defaults.langevin.swiss_roll, { eps: 0.01, decay: 0.9, temperature: 1, steps: 15, seed: 0 });
@@ -240,7 +258,9 @@ test('configure_training_changes_only_what_it_is_given', async () => {
     sigmaMax: 3,
     sigmaMin: 0.01,
     levels: 10,
+    sigmaDist: 'log_uniform',
   });
+  assert.throws(() => model.configureTraining({ sigmaDist: 'uniform' }), /unknown sigmaDist 'uniform'/);
   model.configureTraining({ dataset: 'moons' });
   assert.equal(model.trainingConfig().dataNoise, 0.05, 'a new dataset brings its own noise');
   assert.equal(model.trainingConfig().objective, 'exact', 'and keeps the objective');

@@ -14,6 +14,14 @@ export const SIGMA_DISTS = Object.freeze({ log_uniform: 0, edm: 1 });
 /** sf_sampler: how a noise-conditional model is sampled (annealed Langevin, or a score-SDE sampler). */
 export const SAMPLERS = Object.freeze({ annealed: 0, sde: 1, pc: 2, ode_euler: 3, ode_heun: 4, edm: 5 });
 
+/**
+ * The samplers by the names the API, the command line and the page take: sf_sampler's enumerators with
+ * '-' for '_' ('ode-euler', 'ode-heun'), as issue 16 names them. The one spelling of a sampler.
+ */
+export const SAMPLER_NAMES = Object.freeze(
+  Object.fromEntries(Object.entries(SAMPLERS).map(([k, v]) => [k.replaceAll('_', '-'), v])),
+);
+
 /** sf_dataset: the data a model trains on (digits D = 64, all others D = 2; points = painted by a user). */
 export const DATASETS = Object.freeze({
   swiss_roll: 0,

@@ -20,7 +20,7 @@
 // Defaults (the tutorial's settings) are the C library's own, read once per instance into sf.defaults.
 
 import { loadScorefield, readCoreFile } from './loader.js';
-import { DATASETS, ISAS, KEEPS, OBJECTIVES, STATUS, describe, enumValue } from './enums.js';
+import { DATASETS, ISAS, KEEPS, OBJECTIVES, SAMPLER_NAMES, SIGMA_DISTS, STATUS, describe, enumValue } from './enums.js';
 import { gridPoints } from './grid.js';
 import { parsePoints } from './points-file.js';
 import { MAX_INT32, finiteNumber, integer as checkedInteger, show } from './validate.js';
@@ -28,9 +28,12 @@ import { MAX_INT32, finiteNumber, integer as checkedInteger, show } from './vali
 const F32_BYTES = 4; // bytes per float32 (and per int32)
 const DIGITS_FILE = 'scorefield-digits.bin'; // the digits table, next to the wasm modules
 const F64_BYTES = 8; // bytes per float64
-const DEFAULTS_LENGTH = 18; // floats that sfw_defaults writes
+const DEFAULTS_LENGTH = 19; // floats that sfw_defaults writes
+const SDE_DEFAULTS_LENGTH = 9; // floats that sfw_sde_defaults writes
+const PROGRESS_LENGTH = 3; // doubles that sfw_run_progress writes
+const SUMMARY_LENGTH = 4; // doubles that sfw_likelihood_summary writes
 const NET_CONFIG_LENGTH = 6; // doubles that sfw_model_net_config writes
-const TRAIN_CONFIG_LENGTH = 10; // doubles that sfw_model_train_config writes
+const TRAIN_CONFIG_LENGTH = 11; // doubles that sfw_model_train_config writes
 const QUALITY_LENGTH = 23; // doubles that sfw_digits_quality writes
 const DIGIT_PIXELS = 64; // an 8x8 digit
 const DIGIT_CLASSES = 10; // SF_DIGIT_CLASSES
@@ -48,6 +51,7 @@ const TRAINING_KEYS = [
   'sigmaMax',
   'sigmaMin',
   'levels',
+  'sigmaDist',
 ];
 // Settings that follow the dataset when it changes and they are not given.
 const PER_DATASET_KEYS = ['sigma', 'dataNoise', 'sigmaMax', 'sigmaMin', 'levels'];
@@ -142,7 +146,9 @@ function withBuffers(sf, sizes, fn) {
 function readDefaults(sf) {
   const train = {},
     langevin = {},
-    anneal = {};
+    anneal = {},
+    sde = {},
+    likelihood = {};
   let net;
   withBuffers(sf, [F32_BYTES * DEFAULTS_LENGTH], (out) => {
     for (const [name, id] of Object.entries(DATASETS)) {
@@ -166,6 +172,7 @@ function readDefaults(sf) {
         steps,
         annealSteps,
         annealEps,
+        sigmaDist,
       ] = Array.from(sf.f32(out, DEFAULTS_LENGTH), shortestFloat32);
       net = { hidden, depth, seed };
       train[name] = {
@@ -178,12 +185,24 @@ function readDefaults(sf) {
         sigmaMax,
         sigmaMin,
         levels,
+        sigmaDist: nameOf(SIGMA_DISTS, sigmaDist),
       };
       langevin[name] = { eps, decay, temperature, steps, seed: 0 };
       anneal[name] = { steps: annealSteps, eps: annealEps, seed: 0 };
     }
+    withBuffers(sf, [F32_BYTES * SDE_DEFAULTS_LENGTH], (o) => {
+      for (const [name, id] of Object.entries(DATASETS)) {
+        sf.check(sf.exports.sfw_sde_defaults(o, id));
+        const [steps, snr, rho, churn, llSteps, llRho, probes, sigmaMax, sigmaMin] = Array.from(
+          sf.f32(o, SDE_DEFAULTS_LENGTH),
+          shortestFloat32,
+        );
+        sde[name] = { steps, snr, rho, churn, sigmaMax, sigmaMin, seed: 0 };
+        likelihood[name] = { steps: llSteps, rho: llRho, probes, sigmaMax, sigmaMin, seed: 0 };
+      }
+    });
   });
-  return deepFreeze({ net, train, langevin, anneal });
+  return deepFreeze({ net, train, langevin, anneal, sde, likelihood });
 }
 
 // The library's limits (SF_MAX_* of scorefield.h) by name: { dim, hidden, depth, batch, proj, steps,
@@ -195,6 +214,340 @@ function readLimits(sf) {
   for (let i = 0, name; (name = sf.exports.sfw_limit_name(i)) !== 0; i++)
     limits[sf.cstr(name)] = sf.exports.sfw_limit_value(i);
   return Object.freeze(limits);
+}
+
+// ---- Samplers of a noise-conditional score (annealed Langevin and the score-SDE samplers) ---------
+
+const SAMPLE_KEYS = [
+  'sampler',
+  'steps',
+  'n',
+  'seed',
+  'snr',
+  'churn',
+  'rho',
+  'sigmaMin',
+  'sigmaMax',
+  'levels',
+  'eps',
+  'keep',
+  'x0',
+];
+const SAMPLE_KEEPS = Object.freeze({ last: 0, all: 1 });
+const MAX_KEPT_FLOATS = 2 ** 28; // frames × chains × D a kept run may hold in JavaScript: 1 GiB
+const LIKELIHOOD_KEYS = ['steps', 'probes', 'seed', 'sigmaMin', 'sigmaMax', 'rho', 'first'];
+
+/**
+ * @typedef {object} SampleOptions
+ * @property {'annealed' | 'sde' | 'pc' | 'ode-euler' | 'ode-heun' | 'edm'} [sampler] default 'ode-heun'
+ * @property {number} [steps] the σ grid's steps (annealed: steps per level); default sf.defaults.sde
+ *   (annealed: sf.defaults.anneal)
+ * @property {number} [n] chains (default x0.length / D; required without x0)
+ * @property {number} [seed] seeds the prior draw and the sampler's noise (default 0)
+ * @property {number} [snr] predictor–corrector's signal-to-noise ratio
+ * @property {number} [churn] EDM's S_churn
+ * @property {number} [rho] EDM's time-grid exponent
+ * @property {number} [sigmaMin] the last noise level (default: the model's training ladder's, or the dataset's)
+ * @property {number} [sigmaMax] the first noise level and the prior's scale
+ * @property {number} [levels] annealed only: the ladder's levels (default: the training ladder's)
+ * @property {number} [eps] annealed only: the step size ε (default sf.defaults.anneal)
+ * @property {'last' | 'all'} [keep] 'all' also returns every frame (default 'last')
+ * @property {Float32Array} [x0] (n, D) start points (default: drawn from the prior N(0, sigmaMax² I))
+ */
+/**
+ * @typedef {object} SampleResult
+ * @property {Float32Array} points (n, D): the chains after the last step
+ * @property {number} nfe score evaluations per chain
+ * @property {Float32Array} [frames] keep 'all': (steps + 1, n, D), frame 0 the start
+ * @property {Float32Array} [sigmas] keep 'all': (steps + 1), the noise level of each frame (0 at the end
+ *   of an SDE sampler's run)
+ */
+/**
+ * @typedef {object} LikelihoodOptions
+ * @property {number} [steps] Heun steps of the ODE (2·steps score evaluations)
+ * @property {number} [probes] 0: the exact divergence; else Hutchinson probes per point (models only)
+ * @property {number} [seed] seeds the probes
+ * @property {number} [sigmaMin]
+ * @property {number} [sigmaMax]
+ * @property {number} [rho]
+ * @property {number} [first] the index of points[0] in a larger set computed in pieces (default 0):
+ *   each piece then gets the bits of one call on the whole set
+ */
+/**
+ * @typedef {object} LikelihoodResult
+ * @property {Float64Array} logp (n): log p(x) in nats
+ * @property {number | null} mean mean log p (null for no points)
+ * @property {number | null} se its standard error
+ * @property {number | null} bitsPerDim the mean negative log-likelihood in bits per dimension
+ * @property {number | null} bitsPerDimSe its standard error
+ */
+
+// A sampler's settings, read once and checked: base holds the defaults (the model's or dataset's ladder
+// and sf.defaults' sampler settings).
+function samplerSettings(sf, options, dim, base) {
+  const o = readOptions('sampler settings', options);
+  const unknown = Object.keys(o).filter((k) => !SAMPLE_KEYS.includes(k));
+  if (unknown.length)
+    throw new Error(`scorefield: unknown sampler setting ${describe(unknown[0])} (valid: ${SAMPLE_KEYS.join(', ')})`);
+  const limits = sf.limits;
+  const name = o.sampler ?? 'ode-heun';
+  const sampler = enumValue(SAMPLER_NAMES, 'sampler', name);
+  const annealed = sampler === SAMPLER_NAMES.annealed;
+  const x0 = o.x0 === undefined ? null : ownFloats(o.x0);
+  const n = integer('n', o.n ?? (x0 ? x0.length / dim : undefined), 0);
+  if (x0) floats('x0', x0, n * dim);
+  const keep = o.keep ?? 'last';
+  enumValue(SAMPLE_KEEPS, 'keep', keep);
+  const c = {
+    name,
+    sampler,
+    annealed,
+    n,
+    x0,
+    keepAll: keep === 'all',
+    seed: integer('sampler seed', o.seed ?? 0, 0, limits.seed),
+    sigmaMax: finite('sigmaMax', o.sigmaMax ?? base.sigmaMax),
+    sigmaMin: finite('sigmaMin', o.sigmaMin ?? base.sigmaMin),
+    snr: finite('snr', o.snr ?? base.sde.snr),
+    churn: finite('churn', o.churn ?? base.sde.churn),
+    rho: finite('rho', o.rho ?? base.sde.rho),
+    levels: integer('levels', o.levels ?? base.levels, 1, limits.levels),
+    eps: finite('eps', o.eps ?? base.anneal.eps),
+    steps: 0,
+  };
+  c.steps = annealed
+    ? integer('steps', o.steps ?? base.anneal.steps, 0, Math.floor(limits.steps / c.levels))
+    : integer('steps', o.steps ?? base.sde.steps, 1, limits.steps);
+  for (const [key, given] of [
+    ['snr', !annealed || o.snr === undefined],
+    ['churn', !annealed || o.churn === undefined],
+    ['rho', !annealed || o.rho === undefined],
+    ['levels', annealed || o.levels === undefined],
+    ['eps', annealed || o.eps === undefined],
+  ])
+    if (!given) throw new Error(`scorefield: ${key} does not apply to the sampler '${name}'`);
+  return c;
+}
+
+/**
+ * A sampler run in chunks (model.sampler, sf.dataSampler): step(k) advances it by up to k steps and
+ * returns the steps done so far; done, stepsDone, totalSteps, nfe, points (a copy of the chains now),
+ * frames and sigmas (keep 'all': the frames so far and the noise level of every frame of the run);
+ * dispose() frees it (a run also ends when its model is disposed: step then throws). Cutting a run
+ * into chunks gives the same bits as one call.
+ */
+export class SamplerRun {
+  #sf;
+  #run;
+  #x;
+  #advance;
+  #size;
+  #frames;
+  /** The sampler's name. @type {string} */
+  sampler;
+  /** Chains. @type {number} */
+  n;
+  /** D. @type {number} */
+  dim;
+  /** Steps of the whole run. @type {number} */
+  totalSteps;
+  /** keep 'all': the noise level of each frame (totalSteps + 1), else null. @type {Float32Array | null} */
+  sigmas;
+
+  /**
+   * @param {any} sf
+   * @param {any} c samplerSettings' result
+   * @param {number} dim
+   * @param {(run: number, x: number, steps: number) => number} advance one call of the core's step
+   */
+  constructor(sf, c, dim, advance) {
+    this.#sf = sf;
+    this.sampler = c.name;
+    this.n = c.n;
+    this.dim = dim;
+    this.#advance = advance;
+    this.#size = c.n * dim;
+    this.totalSteps = c.annealed ? c.levels * c.steps : c.steps;
+    this.sigmas = null;
+    if (c.keepAll && (this.totalSteps + 1) * this.#size > MAX_KEPT_FLOATS)
+      throw new Error(
+        `scorefield: keep 'all' would hold (${this.totalSteps} + 1) × ${c.n} × ${dim} floats, more than ${MAX_KEPT_FLOATS}`,
+      );
+    if (c.keepAll) this.sigmas = this.#frameSigmas(c);
+    const bytes = F32_BYTES * this.#size;
+    if (bytes > MAX_BUFFER_BYTES)
+      throw new Error(`scorefield: out of memory: ${c.n} chains of dimension ${dim} do not fit the module`);
+    const x = sf.exports.malloc(Math.max(bytes, F32_BYTES));
+    if (x === 0) throw new Error(`scorefield: out of memory: cannot allocate ${bytes} bytes`);
+    let run;
+    try {
+      run = withBuffers(sf, [c.x0 ? bytes : 0], (x0) => {
+        if (c.x0) sf.f32(x0, this.#size).set(c.x0);
+        const start = c.x0 ? x0 : 0;
+        return c.annealed
+          ? sf.exports.sfw_anneal_begin(x, start, c.n, dim, c.sigmaMax, c.sigmaMin, c.levels, c.steps, c.eps, c.seed)
+          : sf.exports.sfw_sde_begin(
+              ...[x, start, c.n, dim, c.sampler, c.steps, c.sigmaMax, c.sigmaMin, c.snr, c.rho, c.churn, c.seed],
+            );
+      });
+      if (run === 0) throw new Error(`scorefield: ${sf.cstr(sf.exports.sfw_error())}`);
+    } catch (err) {
+      sf.exports.free(x);
+      throw err;
+    }
+    this.#run = run;
+    this.#x = x;
+    this.#frames = c.keepAll ? new Float32Array((this.totalSteps + 1) * this.#size) : null;
+    if (this.#frames) this.#frames.set(this.points);
+  }
+
+  // The σ of each frame: an SDE sampler's grid (the core's), or annealed Langevin's ladder, frame t ≥ 1
+  // after a step at level ⌊(t − 1)/steps⌋ and frame 0 at the first level.
+  #frameSigmas(c) {
+    const sf = this.#sf;
+    if (c.annealed) {
+      const ladder = withBuffers(sf, [F32_BYTES * c.levels], (out) => {
+        sf.check(sf.exports.sfw_noise_ladder(out, c.levels, c.sigmaMax, c.sigmaMin));
+        return sf.f32(out, c.levels).slice();
+      });
+      const sigmas = new Float32Array(this.totalSteps + 1);
+      for (let t = 0; t <= this.totalSteps; t++) sigmas[t] = ladder[t === 0 ? 0 : Math.floor((t - 1) / c.steps)];
+      return sigmas;
+    }
+    return withBuffers(sf, [F32_BYTES * (c.steps + 1)], (out) => {
+      sf.check(sf.exports.sfw_sde_grid(out, c.sampler, c.steps, c.sigmaMax, c.sigmaMin, c.snr, c.rho, c.churn));
+      return sf.f32(out, c.steps + 1).slice();
+    });
+  }
+
+  #live() {
+    if (this.#run === 0) throw new Error('scorefield: sampler run has been disposed');
+  }
+
+  #progress() {
+    this.#live();
+    const sf = this.#sf;
+    return withBuffers(sf, [F64_BYTES * PROGRESS_LENGTH], (out) => {
+      sf.check(sf.exports.sfw_run_progress(this.#run, out));
+      return Array.from(new Float64Array(sf.memory.buffer, out, PROGRESS_LENGTH));
+    });
+  }
+
+  /** Advances the run by up to k steps (fewer at its end); returns the steps done so far. */
+  step(k) {
+    this.#live();
+    integer('steps', k, 0);
+    const sf = this.#sf;
+    if (!this.#frames) {
+      sf.check(this.#advance(this.#run, this.#x, k));
+      return this.stepsDone;
+    }
+    for (let i = 0, done = this.stepsDone; i < k && done < this.totalSteps; i++, done++) {
+      sf.check(this.#advance(this.#run, this.#x, 1));
+      this.#frames.set(sf.f32(this.#x, this.#size), (done + 1) * this.#size);
+    }
+    return this.stepsDone;
+  }
+
+  /** Steps done so far. */
+  get stepsDone() {
+    return this.#progress()[0];
+  }
+
+  /** Whether every step is done. */
+  get done() {
+    return this.stepsDone >= this.totalSteps;
+  }
+
+  /** Score evaluations per chain so far. */
+  get nfe() {
+    return this.#progress()[2];
+  }
+
+  /** A copy of the chains now, Float32Array (n, D). */
+  get points() {
+    this.#live();
+    return this.#sf.f32(this.#x, this.#size).slice();
+  }
+
+  /** keep 'all': a copy of the frames so far, Float32Array (stepsDone + 1, n, D); else null. */
+  get frames() {
+    if (!this.#frames) return null;
+    return this.#frames.slice(0, (this.stepsDone + 1) * this.#size);
+  }
+
+  /** Frees the run; later calls throw. Disposing twice is a no-op. */
+  dispose() {
+    if (this.#run === 0) return;
+    this.#sf.exports.sfw_run_end(this.#run);
+    this.#sf.exports.free(this.#x);
+    this.#run = 0;
+    this.#x = 0;
+  }
+}
+
+// A whole run: the result of sample() and dataSample().
+function runToEnd(run) {
+  try {
+    run.step(run.totalSteps);
+    /** @type {SampleResult} */
+    const result = { points: run.points, nfe: run.nfe };
+    if (run.sigmas) {
+      result.frames = run.frames ?? undefined;
+      result.sigmas = run.sigmas;
+    }
+    return result;
+  } finally {
+    run.dispose();
+  }
+}
+
+// The likelihood's settings, read once and checked; base: the ladder's ends and sf.defaults.likelihood.
+function likelihoodSettings(sf, options, base, withProbes) {
+  const o = readOptions('likelihood settings', options);
+  const keys = withProbes ? LIKELIHOOD_KEYS : LIKELIHOOD_KEYS.filter((k) => k !== 'probes' && k !== 'seed');
+  const unknown = Object.keys(o).filter((k) => !keys.includes(k));
+  if (unknown.length)
+    throw new Error(`scorefield: unknown likelihood setting ${describe(unknown[0])} (valid: ${keys.join(', ')})`);
+  return {
+    steps: integer('steps', o.steps ?? base.likelihood.steps, 1, sf.limits.steps),
+    probes: withProbes ? integer('probes', o.probes ?? base.likelihood.probes, 0, sf.limits.proj) : 0,
+    seed: integer('likelihood seed', o.seed ?? 0, 0, sf.limits.seed),
+    sigmaMax: finite('sigmaMax', o.sigmaMax ?? base.sigmaMax),
+    sigmaMin: finite('sigmaMin', o.sigmaMin ?? base.sigmaMin),
+    rho: finite('rho', o.rho ?? base.likelihood.rho),
+    first: integer('first', o.first ?? 0, 0, sf.limits.seed),
+  };
+}
+
+// { mean, se, bitsPerDim, bitsPerDimSe } of log p values (the core's sf_likelihood_summary); nulls for none.
+function likelihoodSummary(sf, logp, dim) {
+  if (logp.length === 0) return { mean: null, se: null, bitsPerDim: null, bitsPerDimSe: null };
+  return withBuffers(sf, [F64_BYTES * SUMMARY_LENGTH, F64_BYTES * logp.length], (out, p) => {
+    new Float64Array(sf.memory.buffer, p, logp.length).set(logp);
+    sf.check(sf.exports.sfw_likelihood_summary(out, p, logp.length, dim));
+    const [mean, se, bitsPerDim, bitsPerDimSe] = new Float64Array(sf.memory.buffer, out, SUMMARY_LENGTH);
+    return { mean, se, bitsPerDim, bitsPerDimSe };
+  });
+}
+
+// Points (n, dim) for a likelihood call, checked.
+function likelihoodPoints(points, dim) {
+  points = ownFloats(points);
+  const n = points?.length / dim;
+  integer('points.length / D', n, 0);
+  return floats('points', points, n * dim);
+}
+
+// log p of points through a core call(out, x, n): { logp, mean, se, bitsPerDim, bitsPerDimSe }.
+function likelihoodOf(sf, points, dim, call) {
+  const n = points.length / dim;
+  const logp = withBuffers(sf, [F64_BYTES * n, F32_BYTES * n * dim], (out, x) => {
+    sf.f32(x, n * dim).set(points);
+    sf.check(call(out, x, n));
+    return new Float64Array(sf.memory.buffer, out, n).slice();
+  });
+  return { logp, ...likelihoodSummary(sf, logp, dim) };
 }
 
 /**
@@ -245,6 +598,12 @@ export async function createScorefield(options = {}) {
   const defaults = readDefaults(sf);
   const limits = readLimits(sf);
   sf.limits = limits; // for the Model's checks
+  // A dataset without a closed-form score is refused before a run begins, with the core's message.
+  const checkDataScore = (id, noise) =>
+    withBuffers(sf, [F32_BYTES * 2, F32_BYTES * 2], (s, x) => {
+      sf.f32(x, 2).fill(0);
+      sf.check(sf.exports.sfw_data_score(s, x, 1, id, noise, 1));
+    });
   let digitsLoaded = false,
     digitsLoading = null;
   // The digits table lives outside the wasm (scorefield-digits.bin, 44 KB gzipped): fetched once per
@@ -557,6 +916,72 @@ export async function createScorefield(options = {}) {
     },
 
     /**
+     * A score-SDE sampler or annealed Langevin on the exact score of a Gaussian-mixture dataset
+     * ('mixture', 'eight_gaussians'), drawn with `noise` (default the dataset's): as model.sample,
+     * options as there, the ladder's defaults the dataset's. Returns { points, nfe, frames?, sigmas? }.
+     * @param {string} dataset
+     * @param {SampleOptions & { noise?: number }} [options]
+     * @returns {SampleResult}
+     */
+    dataSample(dataset, options = {}) {
+      return runToEnd(this.dataSampler(dataset, options));
+    },
+
+    /**
+     * The chunked form of dataSample: a SamplerRun (step(k), done, points, nfe, frames, dispose).
+     * @param {string} dataset
+     * @param {SampleOptions & { noise?: number }} [options]
+     * @returns {SamplerRun}
+     */
+    dataSampler(dataset, options = {}) {
+      const id = enumValue(DATASETS, 'dataset', dataset);
+      const { noise: given, ...rest } = readOptions('sampler settings', options);
+      const t = defaults.train[dataset];
+      const noise = finite('noise', given ?? t.dataNoise);
+      checkDataScore(id, noise);
+      const base = { ...t, sde: defaults.sde[dataset], anneal: defaults.anneal[dataset] };
+      const c = samplerSettings(sf, rest, 2, base);
+      return new SamplerRun(sf, c, 2, (run, x, steps) => sf.exports.sfw_run_data_step(run, x, steps, id, noise));
+    },
+
+    /**
+     * log p(x) through the probability-flow ODE of a Gaussian-mixture dataset's exact score (its
+     * divergence by central differences): the mixture blurred by sigmaMin, as a model's logLikelihood.
+     * points Float32Array (n, 2); options { steps, sigmaMin, sigmaMax, rho, noise } (no probes).
+     * @param {string} dataset
+     * @param {Float32Array} points
+     * @param {Omit<LikelihoodOptions, 'probes' | 'seed'> & { noise?: number }} [options]
+     * @returns {LikelihoodResult}
+     */
+    dataLogLikelihood(dataset, points, options = {}) {
+      const id = enumValue(DATASETS, 'dataset', dataset);
+      const { noise: given, first, ...rest } = readOptions('likelihood settings', options);
+      const t = defaults.train[dataset];
+      const noise = finite('noise', given ?? t.dataNoise);
+      checkDataScore(id, noise);
+      const c = likelihoodSettings(sf, rest, { ...t, likelihood: defaults.likelihood[dataset] }, false);
+      if (first !== undefined) integer('first', first, 0, limits.seed); // accepted: exact pieces need no offset
+      const x = likelihoodPoints(points, 2);
+      return likelihoodOf(sf, x, 2, (out, px, n) =>
+        sf.exports.sfw_data_log_likelihood(out, px, n, id, noise, c.steps, c.sigmaMax, c.sigmaMin, c.rho),
+      );
+    },
+
+    /**
+     * The mean of log p values (Float64Array, nats) with its standard error, and the same as negative
+     * log-likelihood in bits per dimension for points of dimension dim: { mean, se, bitsPerDim,
+     * bitsPerDimSe } (nulls for no values). What logLikelihood reports, for results gathered in pieces.
+     * @param {Float64Array} logp
+     * @param {number} dim
+     */
+    likelihoodSummary(logp, dim) {
+      if (!(logp instanceof Float64Array))
+        throw new Error(`scorefield: logp must be a Float64Array, got ${describe(logp)}`);
+      integer('dim', dim, 1, limits.dim);
+      return likelihoodSummary(sf, logp.slice(), dim);
+    },
+
+    /**
      * The core's digit classifier on images x (n, 64) on the X/16 scale (Float32Array): { probs:
      * Float32Array (n, 10) of p(class | image), labels: Int32Array (n) of the most probable class }.
      * Needs the digits table (the classifier trains on it, deterministically, on first use).
@@ -707,7 +1132,7 @@ export class Model {
     const sf = this.#sf;
     return withBuffers(sf, [F64_BYTES * TRAIN_CONFIG_LENGTH], (out) => {
       sf.check(sf.exports.sfw_model_train_config(m, out));
-      const [dataset, objective, batch, projections, lr, sigma, dataNoise, sigmaMax, sigmaMin, levels] =
+      const [dataset, objective, batch, projections, lr, sigma, dataNoise, sigmaMax, sigmaMin, levels, sigmaDist] =
         new Float64Array(sf.memory.buffer, out, TRAIN_CONFIG_LENGTH);
       return {
         dataset: nameOf(DATASETS, dataset),
@@ -720,6 +1145,7 @@ export class Model {
         sigmaMax: shortestFloat32(sigmaMax),
         sigmaMin: shortestFloat32(sigmaMin),
         levels,
+        sigmaDist: nameOf(SIGMA_DISTS, sigmaDist),
       };
     });
   }
@@ -752,6 +1178,7 @@ export class Model {
       for (const key of PER_DATASET_KEYS) c[key] = changes[key] ?? d[key];
     }
     const objectiveId = enumValue(OBJECTIVES, 'objective', c.objective);
+    const sigmaDistId = enumValue(SIGMA_DISTS, 'sigmaDist', c.sigmaDist);
     const limits = this.#sf.limits;
     integer('batch', c.batch, 1, limits.batch);
     integer('projections', c.projections, 1, limits.proj);
@@ -770,6 +1197,7 @@ export class Model {
         c.sigmaMax,
         c.sigmaMin,
         c.levels,
+        sigmaDistId,
       ),
     );
   }
@@ -984,6 +1412,61 @@ export class Model {
         sf.check(sf.exports.sfw_annealed_langevin(m, out, x0, n, sigmaMax, sigmaMin, levels, steps, eps, seed, keepId));
       return sf.f32(out, frames * size).slice();
     });
+  }
+
+  /**
+   * Samples n chains of a noise-conditional model with one of the samplers: 'annealed' (annealed
+   * Langevin on the training ladder), 'sde' (reverse-time VE SDE), 'pc' (predictor–corrector), 'ode-euler'
+   * and 'ode-heun' (the probability-flow ODE) or 'edm' (Karras's stochastic sampler); see scorefield.h.
+   * Chains start at x0 or at draws of the prior N(0, sigmaMax² I). The noise levels default to the
+   * model's training ladder. Returns { points (n, D), nfe, and with keep 'all' frames (steps + 1, n, D)
+   * and sigmas (steps + 1) }. The same bits as the chunked form (sampler).
+   * @param {SampleOptions} [options]
+   * @returns {SampleResult}
+   */
+  sample(options = {}) {
+    return runToEnd(this.sampler(options));
+  }
+
+  /**
+   * The chunked form of sample: a SamplerRun whose step(k) advances it k steps (a worker runs it
+   * between messages and can drop it); done, points, nfe, frames, sigmas, dispose().
+   * @param {SampleOptions} [options]
+   * @returns {SamplerRun}
+   */
+  sampler(options = {}) {
+    const o = readOptions('sampler settings', options);
+    this.#model();
+    const t = this.trainingConfig(),
+      dataset = this.#datasetName();
+    const base = { ...t, sde: this.#defaults.sde[dataset], anneal: this.#defaults.anneal[dataset] };
+    const c = samplerSettings(this.#sf, o, this.dim, base);
+    const sf = this.#sf;
+    return new SamplerRun(sf, c, this.dim, (run, x, steps) => sf.exports.sfw_run_step(run, this.#model(), x, steps));
+  }
+
+  /**
+   * log p(x) of points (Float32Array (n, D)) through the probability-flow ODE (Song et al. 2021):
+   * the density of the data blurred by sigmaMin (default the training ladder's ends), Heun with `steps`
+   * steps, the exact divergence (probes 0, the default for D <= 8) or Hutchinson's estimate with
+   * `probes` seeded probes. Returns { logp: Float64Array (n) in nats, mean, se (the standard error of
+   * the mean), bitsPerDim, bitsPerDimSe (negative log-likelihood per dimension, in bits) }. A large
+   * set may be computed in pieces with `first` (the index of points[0] in the whole set): the same bits.
+   * @param {Float32Array} points
+   * @param {LikelihoodOptions} [options]
+   * @returns {LikelihoodResult}
+   */
+  logLikelihood(points, options = {}) {
+    const o = readOptions('likelihood settings', options);
+    const x = likelihoodPoints(points, this.dim);
+    const m = this.#model();
+    const t = this.trainingConfig(),
+      dataset = this.#datasetName();
+    const c = likelihoodSettings(this.#sf, o, { ...t, likelihood: this.#defaults.likelihood[dataset] }, true);
+    const sf = this.#sf;
+    return likelihoodOf(sf, x, this.dim, (out, px, n) =>
+      sf.exports.sfw_log_likelihood(m, out, px, n, c.steps, c.sigmaMax, c.sigmaMin, c.rho, c.probes, c.seed, c.first),
+    );
   }
 
   // The class a sampler is asked for as the core's id: 'any' is −1; a class-conditional model takes
