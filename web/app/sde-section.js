@@ -14,19 +14,13 @@ import { attachPainting } from './painting.js';
 import { RunToolbar } from './toolbar.js';
 import { LossView } from './views.js';
 import { NCSN_BOX, NcsnDataView, formatDistance, formatSigma } from './ncsn-views.js';
-import { DensityView, SDE_GRID, SdeCostView, SdeSampleView } from './sde-views.js';
-import { NCSN_DATASET_OPTIONS, rowsOf, sdeSamplerSettings } from './settings.js';
+import { DensityView, SdeCostView, SdeSampleView } from './sde-views.js';
+import { QUALITY_NFES, QUALITY_POINTS, SdeJobs } from './sde-jobs.js';
+import { NCSN_DATASET_OPTIONS, rowsOf } from './settings.js';
 import { loadDataset } from './figures.js';
-import { FROM_WORKER, SDE_FROM_WORKER, SDE_TO_WORKER } from '../worker/protocol.js';
 import { RUN_EVENTS } from './events.js';
 
 const DATA_POINTS = 2000; // the generated data drawn under the particles
-const ANALYTIC = new Set(['mixture', 'eight_gaussians']); // datasets with an exact density
-/** The samplers of the quality figure and the NFE it measures them at. */
-export const QUALITY_SAMPLERS = Object.freeze(['annealed', 'sde', 'pc', 'ode-euler', 'ode-heun']);
-export const QUALITY_NFES = Object.freeze([4, 8, 16, 32, 64, 128, 250, 500, 1000]);
-const QUALITY_POINTS = 500; // samples per quality point (and fresh data points against them)
-const RESAMPLE_HOLD_MS = 1500; // ms a finished sample stays before a changed network is sampled again
 const $ = (id) => document.getElementById(id);
 
 /**
@@ -36,185 +30,23 @@ const $ = (id) => document.getElementById(id);
 export function buildSdeSection({ engine, runs, onUserAction }) {
   const run = runs.sde;
   const data = { dataset: '', points: null, label: '', error: '' };
-  let nextJob = 1;
 
-  // ---- the section's state: the streamed sample, the quality series, the density maps ------------
-  const state = {
-    sample: null, // { jobId, sampler, n, frames, count, sigmas, nfe, done, ed, floor, error, step }
-    scrub: { frame: 0, follow: true },
-    shownFrame: () => {
-      const s = state.sample;
-      if (!s || s.count === 0) return 0;
-      return state.scrub.follow ? s.count - 1 : Math.min(state.scrub.frame, s.count - 1);
+  // ---- the jobs and their results (sde-jobs.js, shared with the widget) ---------------------------------
+  const jobs = new SdeJobs({
+    engine,
+    run,
+    onChange: (what) => {
+      if (what === 'sample') sampleView.invalidate();
+      if (what === 'quality') costView.invalidate();
+      if (what === 'density') learnedView.invalidate();
+      if (what === 'exact') exactView.invalidate();
     },
-    quality: freshQuality(),
-    density: null, // { jobId, values, filled, done, nll, se, ms, gridMs, error, step }
-    exact: new Map(), // dataset → { values } or { error }
-    pendingExact: new Set(),
-    analytic: (dataset) => ANALYTIC.has(dataset),
-    exactFor(dataset) {
-      if (!state.exact.has(dataset) && !state.pendingExact.has(dataset)) requestExact(dataset);
-      return state.exact.get(dataset);
-    },
-  };
-  function freshQuality() {
-    return {
-      jobId: 0,
-      floor: NaN,
-      points: new Map(QUALITY_SAMPLERS.map((name) => [name, []])),
-      expected: QUALITY_SAMPLERS.length * QUALITY_NFES.length,
-      nfeRange: [QUALITY_NFES[0], QUALITY_NFES[QUALITY_NFES.length - 1]],
-      done: false,
-      error: '',
-      step: -1,
-      generation: -1,
-    };
-  }
-
-  // ---- messages from the worker ----------------------------------------------------------------------
-  engine.on(SDE_FROM_WORKER.FRAMES, (msg) => {
-    const s = state.sample;
-    if (!s || msg.jobId !== s.jobId) return;
-    const per = 2 * msg.n,
-      k = msg.frames.length / per;
-    if ((s.count + k) * per > s.frames.length) {
-      const grown = new Float32Array(Math.max(2 * s.frames.length, (s.count + k) * per));
-      grown.set(s.frames.subarray(0, s.count * per));
-      s.frames = grown;
-    }
-    s.frames.set(msg.frames, s.count * per);
-    s.count += k;
-    s.sigmas.push(...msg.sigmas);
-    s.nfe = msg.nfe;
-    if (msg.done) {
-      Object.assign(s, { done: true, ed: msg.ed ?? NaN, floor: msg.floor ?? NaN, doneAt: performance.now() });
-    }
-    sampleView.invalidate();
   });
-  engine.on(SDE_FROM_WORKER.QUALITY_FLOOR, (msg) => {
-    if (msg.jobId !== state.quality.jobId) return;
-    state.quality.floor = msg.floor;
-    costView.invalidate();
-  });
-  engine.on(SDE_FROM_WORKER.QUALITY_POINT, (msg) => {
-    if (msg.jobId !== state.quality.jobId) return;
-    state.quality.points.get(msg.sampler)?.push({ nfe: msg.nfe, ed: msg.ed, ms: msg.ms, error: msg.error });
-    costView.invalidate();
-  });
-  engine.on(SDE_FROM_WORKER.QUALITY_DONE, (msg) => {
-    if (msg.jobId !== state.quality.jobId) return;
-    state.quality.done = true;
-    costView.invalidate();
-  });
-  engine.on(SDE_FROM_WORKER.DENSITY_ROWS, (msg) => {
-    const d = state.density;
-    if (!d || msg.jobId !== d.jobId) return;
-    d.values.set(msg.values, msg.from);
-    d.filled += msg.values.length;
-    learnedView.invalidate();
-  });
-  engine.on(SDE_FROM_WORKER.DENSITY_DONE, (msg) => {
-    const d = state.density;
-    if (!d || msg.jobId !== d.jobId) return;
-    Object.assign(d, { done: true, nll: msg.nll, se: msg.se, ms: msg.ms, gridMs: msg.gridMs, heldOut: msg.heldOut });
-    d.pageMs = performance.now() - d.sentAt;
-    learnedView.invalidate();
-  });
-  // A job that failed ends with an ERROR naming its request (and its jobId).
-  engine.on(FROM_WORKER.ERROR, (msg) => {
-    if (msg.run !== run.name) return;
-    if (msg.request === SDE_TO_WORKER.SAMPLE && state.sample && !state.sample.done) {
-      Object.assign(state.sample, { done: true, error: msg.message, doneAt: performance.now() });
-      sampleView.invalidate();
-    }
-    if (msg.request === SDE_TO_WORKER.QUALITY && !state.quality.done) {
-      Object.assign(state.quality, { done: true, error: msg.message });
-      costView.invalidate();
-    }
-    if (msg.request === SDE_TO_WORKER.DENSITY && state.density && !state.density.done) {
-      Object.assign(state.density, { done: true, error: msg.message });
-      learnedView.invalidate();
-    }
-  });
-
-  function requestExact(dataset) {
-    state.pendingExact.add(dataset);
-    engine
-      .request(SDE_TO_WORKER.EXACT_DENSITY, { dataset, grid: SDE_GRID })
-      .then(
-        (msg) => state.exact.set(dataset, { values: msg.values }),
-        (err) => state.exact.set(dataset, { values: null, error: err.message }),
-      )
-      .finally(() => {
-        state.pendingExact.delete(dataset);
-        exactView.invalidate();
-      });
-  }
-
-  // ---- starting and stopping the jobs ------------------------------------------------------------------
-  function startSample() {
-    if (run.dim !== 2) return;
-    const settings = sdeSamplerSettings(run.values);
-    const jobId = nextJob++;
-    state.sample = {
-      jobId,
-      sampler: settings.sampler,
-      n: settings.n,
-      frames: new Float32Array(2 * settings.n * 64),
-      count: 0,
-      sigmas: [],
-      nfe: 0,
-      done: false,
-      ed: NaN,
-      floor: NaN,
-      error: '',
-      step: run.step,
-      generation: run.generation,
-      doneAt: Infinity,
-    };
-    state.scrub.follow = true;
+  const { state } = jobs;
+  const startSample = () => {
+    jobs.startSample(seedOffset);
     follow.checked = true;
-    engine.send(SDE_TO_WORKER.SAMPLE, { run: run.name, jobId, ...settings, seed: settings.seed + seedOffset });
-    sampleView.invalidate();
-  }
-  function startQuality() {
-    if (run.dim !== 2) return;
-    const q = freshQuality();
-    q.jobId = nextJob++;
-    q.step = run.step;
-    q.generation = run.generation;
-    state.quality = q;
-    const { snr, churn } = sdeSamplerSettings(run.values);
-    engine.send(SDE_TO_WORKER.QUALITY, {
-      run: run.name,
-      jobId: q.jobId,
-      samplers: [...QUALITY_SAMPLERS],
-      nfes: [...QUALITY_NFES],
-      n: QUALITY_POINTS,
-      snr,
-      churn,
-    });
-    costView.invalidate();
-  }
-  function startDensity() {
-    if (run.dim !== 2) return;
-    const jobId = nextJob++;
-    state.density = {
-      jobId,
-      values: new Float32Array(SDE_GRID.nx * SDE_GRID.ny).fill(NaN),
-      filled: 0,
-      done: false,
-      error: '',
-      step: run.step,
-      generation: run.generation,
-      sentAt: performance.now(),
-    };
-    engine.send(SDE_TO_WORKER.DENSITY, { run: run.name, jobId, grid: SDE_GRID, steps: run.values.sdeOdeSteps });
-    learnedView.invalidate();
-  }
-  function cancel(kind) {
-    engine.send(SDE_TO_WORKER.CANCEL, { run: run.name, kinds: [kind] });
-  }
+  };
 
   // ---- training toolbar and painting ---------------------------------------------------------------------
   const trainRows = rowsOf('train')
@@ -252,9 +84,7 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
   sampleButton.title = 'Run the sampler again (the next seed)';
   const stopButton = button('Stop', () => {
     onUserAction();
-    cancel('sample');
-    if (state.sample && !state.sample.done) Object.assign(state.sample, { done: true, doneAt: Infinity });
-    sampleView.invalidate();
+    jobs.stopSample();
   });
   samplerButtons.append(sampleButton, stopButton);
   const samplerFields = el('div', 'toolbar-fields');
@@ -299,7 +129,7 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
   // ---- quality and density bars ----------------------------------------------------------------------------
   const qualityButton = button('Measure again', () => {
     onUserAction();
-    startQuality();
+    jobs.startQuality();
   });
   qualityButton.title = `Every sampler at ${QUALITY_NFES.join(', ')} score evaluations, ${QUALITY_POINTS} samples each`;
   $('sde-quality-controls').append(qualityButton);
@@ -311,7 +141,7 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
     (name, value) => {
       onUserAction();
       run.set(name, value);
-      startDensity();
+      jobs.startDensity();
     },
   );
   const nllOut = readout('held-out NLL (nats per point)'),
@@ -363,52 +193,9 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
   });
 
   // ---- what runs when: each figure's job while it is on screen and its network is new ----------------------
-  const running = { sample: false, quality: false, density: false };
   function update(now) {
-    const ready = run.dim === 2 && run.step > 0; // a failed job waits for a new network, not run.error
-    const s = state.sample;
-    // The sample: again when the network changed (after a pause to look at the last one).
-    const sampleBusy = !!s && !s.done;
-    if (sampleBusy && !sampleView.visible) {
-      cancel('sample');
-      state.sample = null; // sample again when it comes back into view
-    } else if (
-      sampleView.visible &&
-      ready &&
-      !sampleBusy &&
-      (!s || ((s.step !== run.step || s.generation !== run.generation) && now - s.doneAt > RESAMPLE_HOLD_MS))
-    )
-      startSample();
-    // Quality and density: once training pauses, for the network as it stands.
-    const q = state.quality;
-    const qualityBusy = q.jobId > 0 && !q.done;
-    if (qualityBusy && (!costView.visible || run.playing)) {
-      cancel('quality');
-      state.quality = freshQuality();
-      costView.invalidate();
-    } else if (
-      costView.visible &&
-      ready &&
-      !run.playing &&
-      !qualityBusy &&
-      (q.step !== run.step || q.generation !== run.generation)
-    )
-      startQuality();
-    const d = state.density;
-    const densityBusy = !!d && !d.done;
-    if (densityBusy && (!learnedView.visible || run.playing)) {
-      cancel('density');
-      state.density = null;
-      learnedView.invalidate();
-    } else if (
-      learnedView.visible &&
-      ready &&
-      !run.playing &&
-      !densityBusy &&
-      (!d || d.step !== run.step || d.generation !== run.generation)
-    )
-      startDensity();
-    running.sample = !!state.sample && !state.sample.done;
+    jobs.schedule(now, { sample: sampleView.visible, quality: costView.visible, density: learnedView.visible });
+    if (state.scrub.follow && !follow.checked) follow.checked = true;
 
     // controls and read-outs
     const shown = state.sample;
@@ -437,7 +224,7 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
     densityTime.set(
       state.density?.done && !state.density.error ? `${(state.density.pageMs / 1000).toFixed(2)} s` : '–',
     );
-    stopButton.disabled = !running.sample;
+    stopButton.disabled = !state.sample || state.sample.done;
     sampleButton.disabled = run.dim !== 2;
     qualityButton.disabled = run.dim !== 2 || run.playing;
   }
@@ -479,6 +266,7 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
               se: d.se,
               ms: d.ms,
               gridMs: d.gridMs,
+              gridPageMs: d.gridPageMs,
               pageMs: d.pageMs,
               error: d.error,
               drawn: learnedView.drawn,
@@ -486,6 +274,7 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
           : null;
       },
       exactDrawn: () => exactView.drawn,
+      densityAgain: () => jobs.startDensity(),
       scrub: (frame) => {
         state.scrub.follow = false;
         state.scrub.frame = frame;

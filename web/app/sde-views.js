@@ -57,7 +57,7 @@ export class SdeSampleView extends CanvasView {
     const { sample } = this.state,
       run = this.run;
     const frame = this.state.shownFrame();
-    const name = samplerLabel(sample?.sampler ?? run.values.sdeSampler);
+    const name = SHORT_LABELS[sample?.sampler ?? run.values.sdeSampler] ?? '';
     let title = name;
     if (sample?.count > 0) {
       const sigma = sample.sigmas[frame];
@@ -94,7 +94,7 @@ export class SdeSampleView extends CanvasView {
 function doneTitle(name, sample) {
   const cost = `${sample.n} samples, ${sample.nfe} NFE`;
   return Number.isFinite(sample.ed)
-    ? `${name}: ${cost}, energy distance ${formatDistance(sample.ed)} (floor ${formatDistance(sample.floor)})`
+    ? `${name}: ${cost}, ED ${formatDistance(sample.ed)} (floor ${formatDistance(sample.floor)})`
     : `${name}: ${cost}`;
 }
 

@@ -19,18 +19,23 @@
 
 import { Engine } from '../app/engine.js';
 import { Run, RUN_MESSAGES } from '../app/run.js';
+import { NcsnRun } from '../app/ncsn-run.js';
+import { SdeJobs } from '../app/sde-jobs.js';
+import { DensityView, SdeSampleView } from '../app/sde-views.js';
+import { NCSN_FROM_WORKER } from '../worker/protocol.js';
 import { SETTINGS, coreDefaults, rowsOf, settingRow } from '../app/settings.js';
 import { coerceSetting, paramName, readAttributes } from '../app/share.js';
 import { buildControls, button, el } from '../app/controls.js';
 import { ChainSet, DATA_GRID, FieldView, LossView } from '../app/views.js';
 import { gridPoints } from '../render/geometry.js';
-import { PANELS, WIDGET_OPTIONS, WIDGET_ROWS, resolvePanels } from './options.js';
+import { PANELS, SDE_PANELS, WIDGET_OPTIONS, WIDGET_ROWS, resolvePanels } from './options.js';
 import { datasetLabel, loadDataset } from '../app/figures.js';
 import { RUN_EVENTS } from '../app/events.js';
 
 // The widget's run takes the table's own defaults, which are those of the page's 'sliced' run; the name
 // only labels the messages to this widget's own worker.
 const RUN = 'sliced';
+const SDE_RUN = 'sde'; // the run of a widget with the samplers or density panel (objective vesde)
 const ROWS = WIDGET_ROWS;
 // Every name a row answers to: its own and its aliases, as the table spells them and in kebab-case.
 const ROW_BY_KEY = new Map(
@@ -78,6 +83,7 @@ export class ScorefieldWidget extends HTMLElement {
   #player = null;
   #toolbar = null;
   #samplerControls = null;
+  #sdeJobs = null; // SdeJobs of a widget with the samplers or density panel
   #exportBar = null;
   #id = ++widgetCount;
 
@@ -117,6 +123,7 @@ export class ScorefieldWidget extends HTMLElement {
     this.#player = null;
     this.#toolbar = null;
     this.#samplerControls = null;
+    this.#sdeJobs = null;
     this.#exportBar = null;
     this.#status = 'idle';
     this.#onScreen = false;
@@ -260,6 +267,10 @@ export class ScorefieldWidget extends HTMLElement {
       this.#chains.touch();
       this.#player?.touch();
     }
+    if (row.group === 'sde' && this.#sdeJobs) {
+      this.#sdeJobs.startSample();
+      if (row.name === 'sdeOdeSteps') this.#sdeJobs.startDensity();
+    }
     if (row.resets && wasPlaying) run.play(); // a new network starts paused: keep training
     this.#layout();
   }
@@ -304,6 +315,10 @@ export class ScorefieldWidget extends HTMLElement {
     figures.field = [figure('field', field)];
     figures.chains = [figure('chains', chains)];
     figures.loss = [figure('loss', loss)];
+    const samplers = canvas('sampler trajectories'),
+      density = canvas('learned density');
+    figures.samplers = [figure('samplers', samplers)];
+    figures.density = [figure('density', density)];
     // The filmstrip runs under the grid, the whole width of the widget.
     const strip = el('div', 'sf-strip');
     figures.digits = [figure('digits', digit), figure('filmstrip', filmstrip, strip)];
@@ -335,7 +350,7 @@ export class ScorefieldWidget extends HTMLElement {
       toolbarBox,
       sampler,
       exportsBox,
-      canvases: { field, chains, loss, digit, filmstrip },
+      canvases: { field, chains, loss, digit, filmstrip, samplers, density },
     };
     this.#showReadout();
   }
@@ -442,11 +457,14 @@ export class ScorefieldWidget extends HTMLElement {
       onFailure: (message, fatal, msg) => this.#onFailure(message, fatal, msg),
     });
     this.#engine = engine;
-    const run = new Run(RUN, engine, this.#given);
+    // The samplers and density panels need a noise-conditional network trained on a continuous σ: a
+    // widget showing either trains one (section 8's run) instead of the plain sliced one.
+    const sde = this.#panels().some((p) => SDE_PANELS.includes(p));
+    const run = sde ? new NcsnRun(SDE_RUN, engine, this.#given) : new Run(RUN, engine, this.#given);
     this.#run = run;
-    for (const type of RUN_MESSAGES) {
+    for (const type of [...RUN_MESSAGES, ...(sde ? Object.values(NCSN_FROM_WORKER) : [])]) {
       engine.on(type, (msg) => {
-        if (msg.run === RUN) run.receive(msg);
+        if (msg.run === run.name) run.receive(msg);
       });
     }
     this.#buildViews(run);
@@ -495,7 +513,7 @@ export class ScorefieldWidget extends HTMLElement {
       return;
     }
     if (msg?.restarted) return void this.addNotices([message]);
-    if (msg?.run === RUN) return; // shown in the read-out and the run's status line
+    if (msg?.run === this.#run?.name) return; // shown in the read-out and the run's status line
     this.addNotices([`Something went wrong: ${message}`]);
   }
 
@@ -517,6 +535,22 @@ export class ScorefieldWidget extends HTMLElement {
     const lossView = new LossView(canvases.loss, run);
     this.#views = [fieldView, chainsView, lossView];
     this.#viewsByPanel = { field: [fieldView], chains: [chainsView], loss: [lossView], digits: [] };
+    if (run instanceof NcsnRun) {
+      const views = {};
+      const jobs = new SdeJobs({
+        engine: this.#engine,
+        run,
+        onChange: (what) => {
+          if (what === 'sample') views.samplers.invalidate();
+          if (what === 'density') views.density.invalidate();
+        },
+      });
+      views.samplers = new SdeSampleView(canvases.samplers, run, this.#data, jobs.state);
+      views.density = new DensityView(canvases.density, run, jobs.state, 'learned');
+      this.#sdeJobs = jobs;
+      this.#views = [lossView, views.samplers, views.density];
+      this.#viewsByPanel = { loss: [lossView], samplers: [views.samplers], density: [views.density], digits: [] };
+    }
     for (const view of this.#views) this.#observer.observe(view.canvas);
   }
 
@@ -563,12 +597,30 @@ export class ScorefieldWidget extends HTMLElement {
 
   #buildControls(run, { RunToolbar }) {
     const ui = this.#ui;
-    this.#toolbar = new RunToolbar(ui.toolbarBox, run, {
-      onUserAction: () => {
-        this.#autoplayPending = false;
-        this.#resumeOnShow = false;
-      },
-    });
+    const onUserAction = () => {
+      this.#autoplayPending = false;
+      this.#resumeOnShow = false;
+    };
+    if (this.#sdeJobs) {
+      // A score-SDE widget: its training rows without the objective, and the sampler's rows.
+      const jobs = this.#sdeJobs;
+      this.#toolbar = new RunToolbar(ui.toolbarBox, run, {
+        onUserAction,
+        rows: rowsOf('train').filter((row) => row.name !== 'objective'),
+      });
+      const fields = el('div', 'toolbar-fields');
+      this.#samplerControls = buildControls(fields, rowsOf('sde'), run.values, (name, value) => {
+        run.set(name, value);
+        jobs.startSample();
+        if (name === 'sdeOdeSteps') jobs.startDensity();
+      });
+      const buttons = el('div', 'toolbar-buttons');
+      let seedOffset = 0;
+      buttons.append(button('Sample', () => jobs.startSample(++seedOffset)));
+      ui.sampler.replaceChildren(el('span', 'export-label', 'Sampler'), buttons, fields);
+      return;
+    }
+    this.#toolbar = new RunToolbar(ui.toolbarBox, run, { onUserAction });
     const fields = el('div', 'toolbar-fields');
     this.#samplerControls = buildControls(fields, rowsOf('langevin'), run.values, (name, value) => {
       run.set(name, value);
@@ -602,6 +654,12 @@ export class ScorefieldWidget extends HTMLElement {
     if (!this.#ui) return;
     this.#toolbar?.update(now);
     this.#player?.update(now);
+    const byPanel = this.#viewsByPanel;
+    this.#sdeJobs?.schedule(now, {
+      sample: !!byPanel.samplers?.[0]?.visible,
+      quality: false,
+      density: !!byPanel.density?.[0]?.visible,
+    });
     for (const view of this.#views) if (view.visible) view.update(now);
     for (const view of this.#views) if (view.visible && view.dirty) view.render();
     this.#showReadout();

@@ -201,7 +201,7 @@ function shapesFor(limits) {
           : "an array of 'sample', 'quality', 'density'",
       ),
     },
-    [SDE_TO_WORKER.EXACT_DENSITY]: { requestId: id, dataset: name, grid },
+    [SDE_TO_WORKER.EXACT_DENSITY]: { requestId: id, dataset: name, grid, steps: int(1, MAX_STEPS) },
   };
 }
 

@@ -171,8 +171,8 @@ export const SDE_TO_WORKER = Object.freeze({
   DENSITY: 'sde-density',
   // { run, kinds?: ['sample' | 'quality' | 'density'] } — stop the run's jobs (all kinds by default).
   CANCEL: 'sde-cancel',
-  // { requestId, dataset, grid } — the exact log-density of a Gaussian-mixture dataset on the grid,
-  // answered by EXACT_DENSITY.
+  // { requestId, dataset, grid, steps } — the exact log-density of a Gaussian-mixture dataset on the
+  // grid (the ODE of its exact score, steps Heun steps), answered by EXACT_DENSITY.
   EXACT_DENSITY: 'sde-exact-density',
 });
 

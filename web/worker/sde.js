@@ -18,10 +18,13 @@ import { gridPoints } from '../core/grid.js';
 const TICK_MS = 12; // ms
 // Frames of a streamed sample kept for its trajectories: a longer run keeps every k-th step.
 const MAX_FRAMES = 400;
+// A sample keeps all its frames in the core's run (and so the σ of each) up to this many floats.
+const MAX_KEPT_FLOATS = 1 << 22;
 // Grid points per log-likelihood call of a density job (a 50 × 50 grid in 10 pieces).
 const DENSITY_CHUNK = 250;
 // Held-out points whose mean negative log-likelihood the density job reports.
 const HELD_OUT = 500;
+const PRIORITY = Object.freeze({ sample: 0, density: 1, exact: 2, quality: 3 });
 const SEEDS = Object.freeze({ heldOut: 707, quality: 808, probes: 909 });
 
 /**
@@ -55,16 +58,19 @@ function samplerOptions(trainer, msg, steps, n, seed) {
 // ---- the jobs: generators that yield between pieces ----------------------------------------------
 
 // A streamed sample: frames (up to MAX_FRAMES of them) posted as they are made, then the energy
-// distance of the samples to fresh data.
+// distance of the samples to fresh data. With keep 'all' the core also gives the σ of every step
+// (its grid: no σ is computed here); a run too large to keep whole streams without them.
 function* sampleJob(trainer, msg, post) {
-  const sampler = trainer.model.sampler(samplerOptions(trainer, msg, msg.steps, msg.n, msg.seed));
+  const options = samplerOptions(trainer, msg, msg.steps, msg.n, msg.seed);
+  const total = msg.sampler === 'annealed' ? msg.steps * trainer.model.trainingConfig().levels : msg.steps;
+  const keepAll = (total + 1) * msg.n * 2 <= MAX_KEPT_FLOATS;
+  const sampler = trainer.model.sampler({ ...options, keep: keepAll ? 'all' : 'last' });
   try {
-    const total = sampler.total ?? sampler.steps ?? msg.steps;
-    const every = Math.max(1, Math.ceil(total / MAX_FRAMES));
-    const frames = [sampler.points.slice()];
-    const sigmas = [sampler.sigma ?? NaN];
-    let sent = 0,
-      taken = 0;
+    const every = Math.max(1, Math.ceil(sampler.totalSteps / MAX_FRAMES));
+    const sigmaAt = (t) => (sampler.sigmas ? sampler.sigmas[t] : NaN);
+    const frames = [sampler.points];
+    const sigmas = [sigmaAt(0)];
+    let sent = 0;
     const flush = (done, extra = {}) => {
       const k = frames.length - sent;
       const out = new Float32Array(k * msg.n * 2);
@@ -91,14 +97,12 @@ function* sampleJob(trainer, msg, post) {
     };
     flush(false);
     while (!sampler.done) {
-      sampler.step(every);
-      taken += every;
-      frames.push(sampler.points.slice());
-      sigmas.push(sampler.sigma ?? NaN);
-      if (!(yield)) continue; // more time in this tick
-      flush(false);
+      const t = sampler.step(every);
+      frames.push(sampler.points);
+      sigmas.push(sigmaAt(t));
+      if (yield) flush(false); // the tick is over: what is new goes to the page
     }
-    const points = sampler.points.slice();
+    const points = sampler.points;
     let score = {};
     try {
       const m = Math.min(trainer.scoredMax, msg.n);
@@ -107,7 +111,7 @@ function* sampleJob(trainer, msg, post) {
     } catch (err) {
       score = { scoreError: `the samples could not be scored: ${err.message}` };
     }
-    flush(true, { taken, ...score });
+    flush(true, { taken: sampler.stepsDone, ...score });
   } finally {
     sampler.dispose();
   }
@@ -175,6 +179,7 @@ function* densityJob(trainer, msg, post) {
     const { logp } = trainer.model.logLikelihood(points.subarray(2 * from, 2 * to), {
       steps: msg.steps,
       seed: SEEDS.probes,
+      first: from,
     });
     ms += performance.now() - t0;
     const values = Float32Array.from(logp);
@@ -196,6 +201,22 @@ function* densityJob(trainer, msg, post) {
   });
 }
 
+// The exact log p of a Gaussian-mixture dataset on the grid: the probability-flow ODE of its exact
+// score (sf.dataLogLikelihood), the mixture blurred by its σ_min, in pieces; answered in one message.
+function* exactJob(sf, msg, post) {
+  const points = gridPoints(msg.grid);
+  const count = points.length / 2;
+  const values = new Float32Array(count);
+  for (let from = 0; from < count; from += DENSITY_CHUNK) {
+    const to = Math.min(count, from + DENSITY_CHUNK);
+    values.set(sf.dataLogLikelihood(msg.dataset, points.subarray(2 * from, 2 * to), { steps: msg.steps }).logp, from);
+    yield;
+  }
+  post({ type: SDE_FROM_WORKER.EXACT_DENSITY, requestId: msg.requestId, dataset: msg.dataset, values }, [
+    values.buffer,
+  ]);
+}
+
 // ---- the job table ----------------------------------------------------------------------------------
 
 const jobs = new Map(); // `${run}/${kind}` → { trainer, generation, it, msg }
@@ -207,9 +228,13 @@ function startJob(kind, trainer, msg, make, post) {
     trainer,
     generation: trainer.generation,
     msg,
-    post,
     it: make(trainer, msg, post),
   });
+}
+
+// An exact density belongs to no run: it queues beside the runs' jobs under its request.
+function startExact(sf, msg, post) {
+  jobs.set(`exact/${msg.requestId}`, { kind: 'exact', trainer: null, generation: 0, msg, it: exactJob(sf, msg, post) });
 }
 
 function cancel(key) {
@@ -220,7 +245,8 @@ function cancel(key) {
 }
 
 /**
- * Runs the jobs for about TICK_MS (round robin, a piece each); returns whether any is left. A job
+ * Runs the jobs for about TICK_MS, piece by piece, the most urgent first (PRIORITY); returns
+ * whether any is left. A job
  * whose network was replaced (a reset, a new dataset) ends with an ERROR naming it; a job that throws
  * ends with its message. runs: the worker's run name → trainer map (a restored run is a new trainer);
  * longJob announces the tick to the page's heartbeat.
@@ -229,31 +255,30 @@ export function sdeTick(runs, longJob, reportError) {
   if (jobs.size === 0) return false;
   const end = performance.now() + TICK_MS;
   longJob('sde', () => {
-    let progressed = true;
-    while (jobs.size > 0 && progressed) {
-      progressed = false;
-      for (const [key, job] of [...jobs]) {
-        if (job.trainer.generation !== job.generation || runs.get(job.trainer.name) !== job.trainer) {
-          cancel(key);
-          reportError(new Error(`the network was replaced while its ${job.kind} job ran`), {
-            run: job.trainer.name,
-            request: job.msg.type,
-            jobId: job.msg.jobId,
-          });
-          continue;
-        }
-        let result;
-        try {
-          result = job.it.next(performance.now() >= end);
-        } catch (err) {
-          jobs.delete(key);
-          reportError(err, { run: job.trainer.name, request: job.msg.type, jobId: job.msg.jobId });
-          continue;
-        }
-        if (result.done) jobs.delete(key);
-        progressed = true;
-        if (performance.now() >= end) return;
+    while (jobs.size > 0 && performance.now() < end) {
+      // The highest-priority job takes the tick: a sample, then the density maps, then quality.
+      const [key, job] = [...jobs].sort(([, a], [, b]) => PRIORITY[a.kind] - PRIORITY[b.kind])[0];
+      if (job.trainer && (job.trainer.generation !== job.generation || runs.get(job.trainer.name) !== job.trainer)) {
+        cancel(key);
+        reportError(new Error(`the network was replaced while its ${job.kind} job ran`), {
+          run: job.trainer.name,
+          request: job.msg.type,
+          jobId: job.msg.jobId,
+        });
+        continue;
       }
+      let result;
+      try {
+        result = job.it.next(performance.now() >= end - TICK_MS / 4);
+      } catch (err) {
+        jobs.delete(key);
+        const context = job.trainer
+          ? { run: job.trainer.name, request: job.msg.type, jobId: job.msg.jobId }
+          : { request: job.msg.type, requestId: job.msg.requestId };
+        reportError(err, context);
+        continue;
+      }
+      if (result.done) jobs.delete(key);
     }
   });
   return jobs.size > 0;
@@ -291,15 +316,9 @@ export function handleSde(msg, { sf, trainerOf, post, isNoiseConditional }) {
     case SDE_TO_WORKER.CANCEL:
       for (const kind of msg.kinds ?? ['sample', 'quality', 'density']) cancel(`${msg.run}/${kind}`);
       return true;
-    case SDE_TO_WORKER.EXACT_DENSITY: {
-      if (typeof sf.dataLogDensity !== 'function') throw new Error('this build of the core has no exact log-density');
-      const logp = sf.dataLogDensity({ dataset: msg.dataset, points: gridPoints(msg.grid) });
-      const values = Float32Array.from(logp);
-      post({ type: SDE_FROM_WORKER.EXACT_DENSITY, requestId: msg.requestId, dataset: msg.dataset, values }, [
-        values.buffer,
-      ]);
+    case SDE_TO_WORKER.EXACT_DENSITY:
+      startExact(sf, msg, post);
       return true;
-    }
     default:
       return false;
   }
