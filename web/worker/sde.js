@@ -24,6 +24,7 @@ const MAX_KEPT_FLOATS = 1 << 22;
 const DENSITY_CHUNK = 250;
 // Held-out points whose mean negative log-likelihood the density job reports.
 const HELD_OUT = 500;
+const LONG_KINDS = new Set(['density', 'exact']); // jobs whose pieces may take seconds on a slow machine
 const PRIORITY = Object.freeze({ sample: 0, density: 1, exact: 2, quality: 3 });
 const SEEDS = Object.freeze({ heldOut: 707, quality: 808, probes: 909 });
 
@@ -249,38 +250,38 @@ function cancel(key) {
  * whether any is left. A job
  * whose network was replaced (a reset, a new dataset) ends with an ERROR naming it; a job that throws
  * ends with its message. runs: the worker's run name → trainer map (a restored run is a new trainer);
- * longJob announces the tick to the page's heartbeat.
+ * longJob announces a density piece to the page's heartbeat (the other pieces are short).
  */
 export function sdeTick(runs, longJob, reportError) {
   if (jobs.size === 0) return false;
   const end = performance.now() + TICK_MS;
-  longJob('sde', () => {
-    while (jobs.size > 0 && performance.now() < end) {
-      // The highest-priority job takes the tick: a sample, then the density maps, then quality.
-      const [key, job] = [...jobs].sort(([, a], [, b]) => PRIORITY[a.kind] - PRIORITY[b.kind])[0];
-      if (job.trainer && (job.trainer.generation !== job.generation || runs.get(job.trainer.name) !== job.trainer)) {
-        cancel(key);
-        reportError(new Error(`the network was replaced while its ${job.kind} job ran`), {
-          run: job.trainer.name,
-          request: job.msg.type,
-          jobId: job.msg.jobId,
-        });
-        continue;
-      }
-      let result;
-      try {
-        result = job.it.next(performance.now() >= end - TICK_MS / 4);
-      } catch (err) {
-        jobs.delete(key);
-        const context = job.trainer
-          ? { run: job.trainer.name, request: job.msg.type, jobId: job.msg.jobId }
-          : { request: job.msg.type, requestId: job.msg.requestId };
-        reportError(err, context);
-        continue;
-      }
-      if (result.done) jobs.delete(key);
+  while (jobs.size > 0 && performance.now() < end) {
+    // The highest-priority job takes the tick: a sample, then the density maps, then quality.
+    const [key, job] = [...jobs].sort(([, a], [, b]) => PRIORITY[a.kind] - PRIORITY[b.kind])[0];
+    if (job.trainer && (job.trainer.generation !== job.generation || runs.get(job.trainer.name) !== job.trainer)) {
+      cancel(key);
+      reportError(new Error(`the network was replaced while its ${job.kind} job ran`), {
+        run: job.trainer.name,
+        request: job.msg.type,
+        jobId: job.msg.jobId,
+      });
+      continue;
     }
-  });
+    let result;
+    try {
+      const over = performance.now() >= end - TICK_MS / 4;
+      // A piece of a density map (250 points through the ODE) may outlast a heartbeat: announced.
+      result = LONG_KINDS.has(job.kind) ? longJob(job.kind, () => job.it.next(over)) : job.it.next(over);
+    } catch (err) {
+      jobs.delete(key);
+      const context = job.trainer
+        ? { run: job.trainer.name, request: job.msg.type, jobId: job.msg.jobId }
+        : { request: job.msg.type, requestId: job.msg.requestId };
+      reportError(err, context);
+      continue;
+    }
+    if (result.done) jobs.delete(key);
+  }
   return jobs.size > 0;
 }
 
