@@ -110,3 +110,46 @@ test('the_sde_section_trains_samples_measures_and_maps_the_density', async (t) =
   }
   await page.locator('#sde').screenshot({ path: join(SHOTS, 'sde-section.png') });
 });
+
+test('the_widget_shows_the_samplers_and_density_panels', async (t) => {
+  const query = 'dataset=mixture&panels=samplers,density,loss&steps=200&sde-sampler=pc&sde-steps=20&sde-particles=300';
+  const { page } = await openPage(t, browser, new URL(`/embed/frame.html?${query}`, baseUrl).href);
+  const label = (panel) =>
+    page.evaluate(
+      (p) =>
+        document
+          .querySelector('scorefield-widget')
+          .shadowRoot.querySelector(`[data-panel="${p}"] canvas`)
+          .getAttribute('aria-label'),
+      panel,
+    );
+  await waitFor(page, () => document.querySelector('scorefield-widget')?.state().done);
+  const state = await page.evaluate(() => document.querySelector('scorefield-widget').state());
+  assert.deepEqual(state.panels, ['loss', 'samplers', 'density']);
+  assert.equal(state.settings.objective, 'vesde');
+  assert.equal(state.settings.sdeSampler, 'pc');
+  await page.waitForFunction(
+    () =>
+      /NFE/.test(
+        document
+          .querySelector('scorefield-widget')
+          .shadowRoot.querySelector('[data-panel="samplers"] canvas')
+          .getAttribute('aria-label'),
+      ),
+    null,
+    { timeout: 120000 },
+  );
+  await page.waitForFunction(
+    () =>
+      /held-out NLL/.test(
+        document
+          .querySelector('scorefield-widget')
+          .shadowRoot.querySelector('[data-panel="density"] canvas')
+          .getAttribute('aria-label'),
+      ),
+    null,
+    { timeout: 120000 },
+  );
+  t.diagnostic(`${await label('samplers')} | ${await label('density')}`);
+  await page.screenshot({ path: join(SHOTS, 'sde-widget.png') });
+});

@@ -20,8 +20,6 @@
 import { Engine } from '../app/engine.js';
 import { Run, RUN_MESSAGES } from '../app/run.js';
 import { NcsnRun } from '../app/ncsn-run.js';
-import { SdeJobs } from '../app/sde-jobs.js';
-import { DensityView, SdeSampleView } from '../app/sde-views.js';
 import { NCSN_FROM_WORKER } from '../worker/protocol.js';
 import { SETTINGS, coreDefaults, rowsOf, settingRow } from '../app/settings.js';
 import { coerceSetting, paramName, readAttributes } from '../app/share.js';
@@ -536,20 +534,9 @@ export class ScorefieldWidget extends HTMLElement {
     this.#views = [fieldView, chainsView, lossView];
     this.#viewsByPanel = { field: [fieldView], chains: [chainsView], loss: [lossView], digits: [] };
     if (run instanceof NcsnRun) {
-      const views = {};
-      const jobs = new SdeJobs({
-        engine: this.#engine,
-        run,
-        onChange: (what) => {
-          if (what === 'sample') views.samplers.invalidate();
-          if (what === 'density') views.density.invalidate();
-        },
-      });
-      views.samplers = new SdeSampleView(canvases.samplers, run, this.#data, jobs.state);
-      views.density = new DensityView(canvases.density, run, jobs.state, 'learned');
-      this.#sdeJobs = jobs;
-      this.#views = [lossView, views.samplers, views.density];
-      this.#viewsByPanel = { loss: [lossView], samplers: [views.samplers], density: [views.density], digits: [] };
+      // The score-SDE panels' views come with their part (#loadParts): only the loss is built here.
+      this.#views = [lossView];
+      this.#viewsByPanel = { loss: [lossView], samplers: [], density: [], digits: [] };
     }
     for (const view of this.#views) this.#observer.observe(view.canvas);
   }
@@ -568,6 +555,15 @@ export class ScorefieldWidget extends HTMLElement {
         (err) => this.#partFailed(err),
       );
     }
+    if (!this.#parts.has('sde') && run instanceof NcsnRun) {
+      this.#parts.add('sde');
+      Promise.all([import('../app/sde-jobs.js'), import('../app/sde-views.js')]).then(
+        ([jobs, views]) => {
+          if (this.#run === run) this.#buildSde(run, jobs, views);
+        },
+        (err) => this.#partFailed(err),
+      );
+    }
     if (!this.#parts.has('controls') && this.#options.controls) {
       this.#parts.add('controls');
       Promise.all([import('../app/toolbar.js'), import('../app/exports.js')]).then(
@@ -579,6 +575,27 @@ export class ScorefieldWidget extends HTMLElement {
         (err) => this.#partFailed(err),
       );
     }
+  }
+
+  // The samplers and density panels: section 8's jobs (sde-jobs.js) and views (sde-views.js).
+  #buildSde(run, { SdeJobs }, { DensityView, SdeSampleView }) {
+    const { canvases } = this.#ui;
+    const views = {};
+    const jobs = new SdeJobs({
+      engine: this.#engine,
+      run,
+      onChange: (what) => {
+        if (what === 'sample') views.samplers.invalidate();
+        if (what === 'density') views.density.invalidate();
+      },
+    });
+    views.samplers = new SdeSampleView(canvases.samplers, run, this.#data, jobs.state);
+    views.density = new DensityView(canvases.density, run, jobs.state, 'learned');
+    this.#sdeJobs = jobs;
+    this.#views.push(views.samplers, views.density);
+    this.#viewsByPanel.samplers = [views.samplers];
+    this.#viewsByPanel.density = [views.density];
+    for (const view of [views.samplers, views.density]) this.#observer.observe(view.canvas);
   }
 
   #partFailed(err) {
@@ -601,9 +618,9 @@ export class ScorefieldWidget extends HTMLElement {
       this.#autoplayPending = false;
       this.#resumeOnShow = false;
     };
-    if (this.#sdeJobs) {
-      // A score-SDE widget: its training rows without the objective, and the sampler's rows.
-      const jobs = this.#sdeJobs;
+    if (run instanceof NcsnRun) {
+      // A score-SDE widget: its training rows without the objective, and the sampler's rows (the
+      // jobs may still be loading: #sdeJobs is read at the time of a change).
       this.#toolbar = new RunToolbar(ui.toolbarBox, run, {
         onUserAction,
         rows: rowsOf('train').filter((row) => row.name !== 'objective'),
@@ -611,12 +628,12 @@ export class ScorefieldWidget extends HTMLElement {
       const fields = el('div', 'toolbar-fields');
       this.#samplerControls = buildControls(fields, rowsOf('sde'), run.values, (name, value) => {
         run.set(name, value);
-        jobs.startSample();
-        if (name === 'sdeOdeSteps') jobs.startDensity();
+        this.#sdeJobs?.startSample();
+        if (name === 'sdeOdeSteps') this.#sdeJobs?.startDensity();
       });
       const buttons = el('div', 'toolbar-buttons');
       let seedOffset = 0;
-      buttons.append(button('Sample', () => jobs.startSample(++seedOffset)));
+      buttons.append(button('Sample', () => this.#sdeJobs?.startSample(++seedOffset)));
       ui.sampler.replaceChildren(el('span', 'export-label', 'Sampler'), buttons, fields);
       return;
     }
