@@ -195,38 +195,46 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
   // ---- what runs when: each figure's job while it is on screen and its network is new ----------------------
   function update(now) {
     jobs.schedule(now, { sample: sampleView.visible, quality: costView.visible, density: learnedView.visible });
-    if (state.scrub.follow && !follow.checked) follow.checked = true;
 
-    // controls and read-outs
+    // Controls and read-outs, only while a figure of the section is on screen, and written only when
+    // changed (tracked here: reading an input's value back every frame cost section 7 frames).
+    if (!views.some((v) => v.visible)) return;
     const shown = state.sample;
-    const max = String(Math.max(0, (shown?.count ?? 1) - 1));
-    if (scrubInput.max !== max) scrubInput.max = max;
     const frame = state.shownFrame();
-    if (scrubInput.value !== String(frame)) scrubInput.value = String(frame);
     const sigma = shown?.sigmas[frame];
-    const text = !shown?.count
-      ? '–'
-      : Number.isFinite(sigma)
-        ? `σ = ${formatSigma(sigma)} (frame ${frame})`
-        : `frame ${frame} of ${shown.count - 1}`;
-    if (scrubValue.textContent !== text) scrubValue.textContent = text;
+    const d = state.density;
+    put(scrubInput, 'max', String(Math.max(0, (shown?.count ?? 1) - 1)));
+    put(scrubInput, 'value', String(frame));
+    put(
+      scrubValue,
+      'textContent',
+      !shown?.count
+        ? '–'
+        : Number.isFinite(sigma)
+          ? `σ = ${formatSigma(sigma)} (frame ${frame})`
+          : `frame ${frame} of ${shown.count - 1}`,
+    );
+    put(follow, 'checked', state.scrub.follow);
     nfeOut.set(shown?.count ? String(shown.nfe) : '–');
     edOut.set(
       shown?.done && Number.isFinite(shown.ed)
         ? `${formatDistance(shown.ed)} (floor ${formatDistance(shown.floor)})`
         : '–',
     );
-    nllOut.set(
-      state.density?.done && !state.density.error
-        ? `${state.density.nll.toFixed(3)} ± ${state.density.se.toFixed(3)}`
-        : '–',
-    );
-    densityTime.set(
-      state.density?.done && !state.density.error ? `${(state.density.pageMs / 1000).toFixed(2)} s` : '–',
-    );
-    stopButton.disabled = !state.sample || state.sample.done;
-    sampleButton.disabled = run.dim !== 2;
-    qualityButton.disabled = run.dim !== 2 || run.playing;
+    nllOut.set(d?.done && !d.error ? `${d.nll.toFixed(3)} ± ${d.se.toFixed(3)}` : '–');
+    densityTime.set(d?.gridPageMs > 0 ? `${(d.gridPageMs / 1000).toFixed(2)} s` : '–');
+    put(stopButton, 'disabled', !shown || shown.done);
+    put(sampleButton, 'disabled', run.dim !== 2);
+    put(qualityButton, 'disabled', run.dim !== 2 || run.playing);
+  }
+  // The last value written to each element's property by put().
+  const written = new Map();
+  function put(element, key, value) {
+    let last = written.get(element);
+    if (!last) written.set(element, (last = {}));
+    if (last[key] === value) return;
+    last[key] = value;
+    element[key] = value;
   }
 
   return {
