@@ -41,6 +41,9 @@ export async function messagesDts() {
   const blocks = constants.map(({ key, type, group }) => {
     const shape = shapes[type];
     if (!shape) throw new Error(`check.js has no shape for ${group}.${key} ('${type}')`);
+    for (const [field, check] of Object.entries(shape))
+      if (typeof check.ts !== 'string')
+        throw new Error(`check.js: ${group}.${key}'s ${field} has no type (use typed())`);
     const body = tsObject({ type: { ts: `'${type}'` }, ...shape });
     return `/** ${group}.${key} */\nexport interface ${pascal(type)}Message ${body}`;
   });

@@ -336,6 +336,25 @@ test('panels_resolve_to_known_panels_in_layout_order', () => {
   assert.deepEqual(resolvePanels('loss,field', 'moons'), ['field', 'loss']);
   assert.deepEqual(resolvePanels('auto,loss', 'moons'), ['chains', 'loss']);
   for (const p of resolvePanels('field,chains,loss,digits', 'moons')) assert.ok(PANELS.includes(p));
+  // The score-SDE panels train another network: they show with the loss only.
+  assert.deepEqual(resolvePanels('density,samplers', 'moons'), ['samplers', 'density']);
+  assert.deepEqual(resolvePanels('chains,density,loss', 'moons'), ['loss', 'density']);
+});
+
+test('the_sde_rows_refuse_bad_values_with_a_message_naming_the_setting', () => {
+  const rows = new Map(WIDGET_ROWS.map((row) => [row.name, row]));
+  for (const name of ['sdeSampler', 'sdeSteps', 'sdeSnr', 'sdeChurn', 'sdeParticles', 'sdeSeed', 'sdeOdeSteps'])
+    assert.ok(rows.has(name), name);
+  assert.match(
+    parseSetting(rows.get('sdeSampler'), 'rk4').error,
+    /Sampler must be one of annealed, sde, pc, ode-euler, ode-heun, edm/,
+  );
+  assert.match(parseSetting(rows.get('sdeSteps'), 0).error, /Sampler steps must be between 1 and/);
+  assert.match(parseSetting(rows.get('sdeSnr'), -1).error, /Corrector SNR must be between 0 and 10/);
+  assert.match(parseSetting(rows.get('sdeChurn'), 'x').error, /EDM churn must be a number/);
+  assert.match(parseSetting(rows.get('sdeParticles'), 1.5).error, /Particles must be a whole number/);
+  assert.match(parseSetting(rows.get('sdeOdeSteps'), 1001).error, /Likelihood steps must be between 2 and 1000/);
+  assert.deepEqual(parseSetting(rows.get('sdeSampler'), 'pc'), { value: 'pc' });
 });
 
 test('the_origin_allow_list_takes_only_http_origins', () => {

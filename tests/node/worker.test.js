@@ -8,7 +8,7 @@
 // through structuredClone as they would between threads. Run `./build-wasm.sh` first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FROM_WORKER, TO_WORKER, NCSN_TO_WORKER, NCSN_FROM_WORKER } from '../../web/worker/protocol.js';
+import { FROM_WORKER, TO_WORKER, NCSN_TO_WORKER, NCSN_FROM_WORKER, SDE_TO_WORKER } from '../../web/worker/protocol.js';
 
 // A trap on demand: the core's training exports (whole steps, or a step's pieces) throw
 // WebAssembly.RuntimeError once when asked.
@@ -344,6 +344,33 @@ const BAD = [
     /not a noise-conditional run/,
   ],
   ['a second INIT', { type: TO_WORKER.INIT }, /already loaded/],
+  // the score-SDE section's jobs (issue 16)
+  [
+    'an unknown sampler',
+    { type: SDE_TO_WORKER.SAMPLE, run: 'a', jobId: 1, sampler: 'rk4', steps: 10, n: 10, seed: 0 },
+    /sampler must be one of 'annealed', 'sde', 'pc', 'ode-euler', 'ode-heun', 'edm'/,
+  ],
+  [
+    'zero sampler steps',
+    { type: SDE_TO_WORKER.SAMPLE, run: 'a', jobId: 1, sampler: 'sde', steps: 0, n: 10, seed: 0 },
+    /steps must be/,
+  ],
+  [
+    'a sample for a plain run',
+    { type: SDE_TO_WORKER.SAMPLE, run: 'a', jobId: 1, sampler: 'sde', steps: 10, n: 10, seed: 0 },
+    /not a noise-conditional run/,
+  ],
+  [
+    'quality at 0 NFE',
+    { type: SDE_TO_WORKER.QUALITY, run: 'a', jobId: 1, samplers: ['sde'], nfes: [0], n: 10 },
+    /nfes must be an array of 1 to 32 whole numbers/,
+  ],
+  [
+    'a density grid of 2000 columns',
+    { type: SDE_TO_WORKER.DENSITY, run: 'a', jobId: 1, grid: { ...grid, nx: 2000 }, steps: 8 },
+    /grid.nx must be/,
+  ],
+  ['cancelling an unknown kind', { type: SDE_TO_WORKER.CANCEL, run: 'a', kinds: ['all'] }, /kinds must be/],
   // oversized strings and objects
   ['a 100 000-character run name', { type: TO_WORKER.PLAY, run: longName }, /run must be a string of 1 to 256/],
   ['a megabyte type', { type: 't'.repeat(1 << 20) }, /unknown message type 't{40}…'/],

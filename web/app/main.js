@@ -22,6 +22,7 @@ import { ExportBar, fileStem } from './exports.js';
 import { NcsnRun } from './ncsn-run.js';
 import { buildNcsnSection } from './ncsn-section.js';
 import { buildPretrainedSection } from './pretrained-section.js';
+import { buildSdeSection } from './sde-section.js';
 import { datasetLabel, loadDataset } from './figures.js';
 import { RUN_EVENTS } from './events.js';
 
@@ -134,7 +135,7 @@ syncAddress(runs, address); // from now on the hash follows every change of a se
 
 const autoplay = {
   active: page.values.autoplay === '1',
-  queue: ['exact', 'sliced', 'measure', 'digits', 'ncsn', 'ncsnDigits'],
+  queue: ['exact', 'sliced', 'measure', 'digits', 'ncsn', 'ncsnDigits', 'sde'],
   started: null, // the run autoplay last started, until the worker reports it stopped
   stop() {
     this.active = false;
@@ -219,6 +220,9 @@ views.push(...hero.views);
 // Section 7, NCSN (ncsn-section.js): its views and toolbars join the page's loops.
 const ncsn = buildNcsnSection({ engine, runs, onUserAction: () => autoplay.stop() });
 views.push(...ncsn.views);
+// Section 8, score SDEs (sde-section.js).
+const sde = buildSdeSection({ engine, runs, onUserAction: () => autoplay.stop() });
+views.push(...sde.views);
 
 const visibility = new IntersectionObserver(
   (entries) => {
@@ -237,7 +241,7 @@ for (const view of views) visibility.observe(view.canvas);
 const toolbars = [...document.querySelectorAll('.toolbar[data-run]')].map(
   (container) => new RunToolbar(container, runs[container.dataset.run], { onUserAction: () => autoplay.stop() }),
 );
-toolbars.push(...ncsn.toolbars, ...hero.toolbars);
+toolbars.push(...ncsn.toolbars, ...hero.toolbars, ...sde.toolbars);
 
 // Section 4: the sampler's settings (on the exact run, whose field the chains follow).
 const langevinBox = $('langevin-controls');
@@ -459,6 +463,7 @@ function frame(now) {
   for (const bar of exportBars) bar.update();
   ncsn.update(now);
   hero.update(now);
+  sde.update(now);
   // Requests first: the worker computes the next field while this frame draws the last one.
   for (const view of views) if (view.visible) view.update(now);
   const start = performance.now(),
@@ -528,5 +533,6 @@ if (page.values.test === '1') {
     marks: () => performance.getEntriesByType('mark').map((m) => ({ name: m.name, startTime: m.startTime })),
     ncsn: ncsn.test,
     pretrained: hero.test,
+    sde: sde.test,
   };
 }

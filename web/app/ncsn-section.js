@@ -10,10 +10,9 @@
 // ncsn-views.js's; the worker side is web/worker/ncsn.js.
 
 import { buildControls, button, el, readout } from './controls.js';
+import { attachPainting } from './painting.js';
 import { RunToolbar } from './toolbar.js';
 import { LossView } from './views.js';
-import { MAX_POINTS, Painter } from './paint.js';
-import { checkPointsFileSize, parsePoints } from '../core/points-file.js';
 import { ladder } from './ncsn-run.js';
 import {
   CompareView,
@@ -76,41 +75,6 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
     });
   }
   const data = { dataset: '', points: null, label: '', error: '' };
-
-  // ---- painting --------------------------------------------------------------------------------------
-  const painter = new Painter(NCSN_BOX);
-  let pointsSent = -1; // the painter version the worker has
-  let workerReady = false;
-  engine.ready.then(
-    () => {
-      workerReady = true;
-      sendPoints();
-    },
-    () => {},
-  );
-  function sendPoints() {
-    if (!workerReady || pointsSent === painter.version) return; // the worker takes messages once it is READY
-    pointsSent = painter.version;
-    engine.send(NCSN_TO_WORKER.POINTS, { run: run.name, points: painter.snapshot() });
-  }
-  // Choosing the drawing with nothing drawn offers a heart to start from; the points reach the worker
-  // before the CONFIGURE that makes a network for them.
-  run.beforeDataset = (dataset) => {
-    if (dataset !== 'points') return;
-    if (painter.count === 0) painter.fillExample();
-    sendPoints();
-  };
-  painter.subscribe((_, committed) => {
-    if (!committed) return;
-    sendPoints();
-    if (run.values.dataset === 'points') loadData();
-    // Painting on a generated dataset switches the run to the drawing.
-    if (painter.count > 0 && run.values.dataset !== 'points') {
-      onUserAction();
-      run.set('dataset', 'points');
-      toolbar.controls.set('dataset', 'points');
-    }
-  });
 
   // ---- training toolbars -------------------------------------------------------------------------------
   const toolbar = new RunToolbar($('ncsn-toolbar'), run, {
@@ -185,72 +149,20 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
   samplerReadouts.append(levelOut.root, sigmaOut.root, edOut.root, modeOut.root);
   samplerBox.append(samplerButtons, samplerFields, samplerReadouts);
 
-  // ---- paint controls: count, clear, a typed point ----------------------------------------------------------
-  const paintBox = $('ncsn-paint');
-  const countOut = readout('painted');
-  const clearButton = button('Clear drawing', () => {
-    onUserAction();
-    painter.clear();
+  // ---- painting (painting.js, shared with section 8) ------------------------------------------------------
+  const painter = attachPainting({
+    engine,
+    run,
+    box: NCSN_BOX,
+    canvas: $('ncsn-data'),
+    paintBox: $('ncsn-paint'),
+    idPrefix: 'ncsn',
+    onUserAction,
+    onCommitted: () => {
+      if (run.values.dataset === 'points') loadData();
+    },
+    showDataset: (value) => toolbar.controls.set('dataset', value),
   });
-  const typed = { x: 0, y: 0 };
-  const typedRows = [
-    { name: 'x', label: 'x' },
-    { name: 'y', label: 'y' },
-  ].map(({ name, label }) => ({
-    name,
-    label,
-    type: 'number',
-    default: 0,
-    min: NCSN_BOX.xmin,
-    max: NCSN_BOX.xmax,
-    step: 'any',
-    help: `The ${name} coordinate of a dab of points (the keyboard's way to paint; a drag on the plot does the same).`,
-  }));
-  const typedFields = el('div', 'toolbar-fields');
-  buildControls(typedFields, typedRows, typed, (name, value) => {
-    typed[name] = value;
-  });
-  const dabButton = button('Add points at (x, y)', () => {
-    onUserAction();
-    painter.dab(typed.x, typed.y);
-  });
-  // A points file (CSV/TSV/JSON, web/core/points-file.js) replaces the drawing; a bad one shows its
-  // message and changes nothing.
-  const fileLabel = el('label', 'field-label', 'Your own data (CSV, TSV or JSON)');
-  const fileInput = el('input');
-  Object.assign(fileInput, { type: 'file', id: 'ncsn-points-file', accept: '.csv,.tsv,.txt,.json,text/*' });
-  fileLabel.htmlFor = fileInput.id;
-  const fileError = el('output', 'points-file-error');
-  fileError.id = 'ncsn-points-file-error';
-  fileError.setAttribute('role', 'status');
-  async function loadPointsFile(file) {
-    try {
-      checkPointsFileSize(file.size);
-      const points = parsePoints(new Uint8Array(await file.arrayBuffer()), { maxPoints: MAX_POINTS });
-      fileError.textContent = '';
-      onUserAction();
-      painter.replace(points);
-    } catch (err) {
-      fileError.textContent = `${file.name}: ${err.message}`;
-    }
-  }
-  fileInput.addEventListener('change', async () => {
-    const file = fileInput.files?.[0];
-    fileInput.value = '';
-    if (file) await loadPointsFile(file);
-  });
-  // The same by a drop on the data plot.
-  const dataCanvas = $('ncsn-data');
-  dataCanvas.addEventListener('dragover', (event) => event.preventDefault());
-  dataCanvas.addEventListener('drop', (event) => {
-    const file = event.dataTransfer?.files?.[0];
-    if (!file) return;
-    event.preventDefault();
-    loadPointsFile(file);
-  });
-  paintBox.append(countOut.root, typedFields, dabButton, clearButton, fileLabel, fileInput, fileError);
-  painter.subscribe(() => countOut.set(`${painter.count} / ${MAX_POINTS}`));
-  countOut.set(`0 / ${MAX_POINTS}`);
 
   // ---- σ of the field plots -------------------------------------------------------------------------------
   const sigmaState = { level: 0, follow: true };
@@ -440,7 +352,6 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
         for (const row of rowsOf('anneal')) samplerControls.set(row.name, run.values[row.name]);
         loadData();
       }
-      sendPoints();
     }
     if (what === RUN_EVENTS.SETTINGS) {
       loadData();

@@ -43,7 +43,7 @@ export function formatSigma(sigma) {
 
 // The data drawn once per canvas size into a layer, then copied on each redraw (particles redraw ~30
 // times a second; the data under them changes only with the dataset).
-function drawDataLayer(ctx, view, points, cache) {
+export function drawDataLayer(ctx, view, points, cache) {
   const { canvas } = ctx;
   const key = `${canvas.width}x${canvas.height}`;
   if (cache.key !== key || cache.points !== points) {
@@ -72,7 +72,7 @@ function drawModeLine(ctx, view) {
 }
 
 /** A 2-D plot over the section's box: axes, title, then body(view) clipped to the plot area. */
-function drawBoxPlot(ctx, width, height, title, body) {
+export function drawBoxPlot(ctx, width, height, title, body) {
   const view = areaView(LIMITS, plotArea(width, height));
   drawAxes(ctx, view, LIMITS, { title });
   ctx.save();

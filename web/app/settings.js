@@ -56,6 +56,14 @@ export const RUNS = Object.freeze({
       annealSteps: 20,
     },
   },
+  // Section 8, score SDEs (web/app/sde-*.js): a noise-conditional network trained on a continuous range
+  // of σ (the vesde objective), sampled by the samplers of the 'sde' rows. Its quality probe while
+  // training is section 7's (rare here: the section measures every sampler itself once it stops).
+  sde: {
+    label: 'score SDE',
+    noiseConditional: true,
+    defaults: { dataset: 'moons', objective: 'vesde', steps: 3000, edEvery: 1000 },
+  },
 });
 
 /** Every setting's default for a run (RUNS key), as { name: value }. */
@@ -117,11 +125,14 @@ export const NCSN_DATASET_OPTIONS = Object.freeze([
   { value: 'points', label: 'your drawing (paint it on the data plot)' },
 ]);
 
-/** The training settings of an NCSN run, as its CONFIGURE takes them: the train rows and the ladder. */
+/**
+ * The training settings of a noise-conditional run, as its CONFIGURE takes them: the train rows and the
+ * ladder, with the objective 'vesde' for the score-SDE run and 'ncsn' for the others.
+ */
 export function ncsnTrainingSettings(values) {
   return {
     ...trainingSettings(values),
-    objective: 'ncsn',
+    objective: values.objective === 'vesde' ? 'vesde' : 'ncsn',
     ...Object.fromEntries(rowsOf('ncsn').map((row) => [row.name, values[row.name]])),
   };
 }
@@ -142,4 +153,16 @@ export function ncsnCoreDefaults(defaults, dataset) {
   if (train) Object.assign(out, { sigmaMax: train.sigmaMax, sigmaMin: train.sigmaMin, levels: train.levels });
   if (anneal) Object.assign(out, { annealSteps: anneal.steps, annealEps: anneal.eps });
   return Object.fromEntries(Object.entries(out).filter(([name, v]) => !('error' in parseSetting(settingRow(name), v))));
+}
+
+/** A score-SDE run's sampler settings as the worker's SDE_TO_WORKER.SAMPLE takes them. */
+export function sdeSamplerSettings(values) {
+  return {
+    sampler: values.sdeSampler,
+    steps: values.sdeSteps,
+    n: values.sdeParticles,
+    seed: values.sdeSeed,
+    snr: values.sdeSnr,
+    churn: values.sdeChurn,
+  };
 }

@@ -16,6 +16,16 @@ import { CORE_LIMITS } from './limits.js';
 
 let LIMITS = CORE_LIMITS;
 
+/** The samplers of a score-SDE run ([value, label]), as the core's model.sample names them. */
+export const SDE_SAMPLERS = Object.freeze([
+  ['annealed', 'annealed Langevin'],
+  ['sde', 'reverse SDE (Euler–Maruyama)'],
+  ['pc', 'predictor–corrector'],
+  ['ode-euler', 'probability-flow ODE, Euler'],
+  ['ode-heun', 'probability-flow ODE, Heun'],
+  ['edm', 'EDM stochastic'],
+]);
+
 /** Takes a loaded core's limits (sf.limits: { dim, hidden, depth, batch, proj, steps, levels, points, seed }). */
 export function setLimits(limits) {
   LIMITS = Object.freeze({ ...limits });
@@ -351,6 +361,87 @@ export const SETTINGS = Object.freeze([
     step: 'any',
     help: 'Classifier-free guidance: the sampler follows (1 + w)·s(x, σ, c) − w·s(x, σ, ∅).',
   },
+  // The score-SDE section's rows (section 8, run 'sde', so its links read #sde.sde-sampler=pc): which
+  // sampler draws the particles and with what, and the ODE likelihood behind the density map.
+  {
+    name: 'sdeSampler',
+    group: 'sde',
+    type: 'enum',
+    label: 'Sampler',
+    default: 'ode-heun',
+    options: SDE_SAMPLERS.map(([value, label]) => ({ value, label })),
+    help: 'Annealed Langevin (NCSN), the reverse SDE, predictor–corrector, the probability-flow ODE (Euler or Heun) or EDM’s stochastic sampler.',
+  },
+  {
+    name: 'sdeSteps',
+    group: 'sde',
+    type: 'integer',
+    label: 'Sampler steps',
+    default: 18,
+    min: 1,
+    get max() {
+      return limit('steps');
+    },
+    step: 1,
+    help: 'Steps of the sampler; its score evaluations (NFE) are shown beside it (Heun: 2 per step, less one).',
+  },
+  {
+    name: 'sdeSnr',
+    group: 'sde',
+    type: 'number',
+    label: 'Corrector SNR',
+    default: 0.16,
+    min: 0,
+    max: 10,
+    step: 'any',
+    help: "Predictor–corrector: the Langevin corrector's signal-to-noise ratio r (Song et al. 2021: 0.16).",
+  },
+  {
+    name: 'sdeChurn',
+    group: 'sde',
+    type: 'number',
+    label: 'EDM churn',
+    default: 0,
+    min: 0,
+    max: 100,
+    step: 'any',
+    help: "EDM's stochastic sampler: S_churn, the noise added back per step (0: the deterministic Heun ODE).",
+  },
+  {
+    name: 'sdeParticles',
+    group: 'sde',
+    type: 'integer',
+    label: 'Particles',
+    default: 1000,
+    min: 2,
+    max: 10000,
+    step: 1,
+    help: 'Samples drawn at once; the first few hundred are drawn with their trajectories.',
+  },
+  {
+    name: 'sdeSeed',
+    group: 'sde',
+    type: 'integer',
+    label: 'Sampler seed',
+    default: 0,
+    min: 0,
+    get max() {
+      return limit('seed'); // links, attributes and flags carry every seed the core takes
+    },
+    step: 1,
+    help: "Seeds the sampler's start and noise; Sample again picks the next one.",
+  },
+  {
+    name: 'sdeOdeSteps',
+    group: 'sde',
+    type: 'integer',
+    label: 'Likelihood steps',
+    default: 8,
+    min: 2,
+    max: 1000,
+    step: 1,
+    help: 'Heun steps of the probability-flow ODE that gives log p(x) on the density map and the held-out NLL (8: the 50 × 50 map in about 2 s on two cores; more: closer to the exact ODE).',
+  },
 ]);
 
 // The class a digitClass value names, as the core takes it: 'any' or 0 .. 9.
@@ -404,7 +495,7 @@ export const PAGE_OPTIONS = Object.freeze([
 ]);
 
 /** The panels a widget can show, in the order it lays them out. */
-export const PANELS = Object.freeze(['field', 'chains', 'loss', 'digits']);
+export const PANELS = Object.freeze(['field', 'chains', 'loss', 'digits', 'samplers', 'density']);
 
 /** The widget's own options: which panels show, controls, autoplay, compact size, theme, kernels. */
 export const WIDGET_OPTIONS = Object.freeze([
@@ -417,7 +508,7 @@ export const WIDGET_OPTIONS = Object.freeze([
       { value: 'auto', label: 'chains and loss for a 2-D dataset, digits and loss for the digits' },
       ...PANELS.map((value) => ({ value, label: value })),
     ],
-    help: 'Which figures show: field (the score field over the data), chains (Langevin chains over it), loss, digits.',
+    help: 'Which figures show: field (the score field over the data), chains (Langevin chains over it), loss, digits; or samplers (a score-SDE sampler with its trajectories) and density (its log p(x)), which train a score-SDE network.',
   },
   {
     name: 'controls',
@@ -472,7 +563,7 @@ export function settingRow(name) {
   return row;
 }
 
-/** Rows of one group ('train', 'langevin', 'ncsn', 'anneal', 'digits'), in table order. */
+/** Rows of one group ('train', 'langevin', 'ncsn', 'anneal', 'digits', 'sde'), in table order. */
 export function rowsOf(group) {
   return SETTINGS.filter((row) => row.group === group);
 }

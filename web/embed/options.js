@@ -16,15 +16,23 @@ export const WIDGET_ROWS = Object.freeze([
   ...rowsOf('train'),
   ...rowsOf('langevin'),
   ...rowsOf('digits'),
+  ...rowsOf('sde'),
   ...WIDGET_OPTIONS,
 ]);
 
+/** The panels of a score-SDE network (section 8): a widget with either trains one, shown with its loss. */
+export const SDE_PANELS = Object.freeze(['samplers', 'density']);
+
 /**
  * The panels that `panels` (a 'set' value: 'auto' or a list like 'field,loss') shows for a dataset:
- * 'auto' is the digits and their loss for the 8×8 digits, Langevin chains and the loss otherwise.
+ * 'auto' is the digits and their loss for the 8×8 digits, Langevin chains and the loss otherwise;
+ * 'samplers' and 'density' (a score-SDE network's) show with 'loss' only.
  */
 export function resolvePanels(panels, dataset) {
   const chosen = panels.split(',').filter((p) => PANELS.includes(p));
+  // samplers and density come with the loss only: the field, chains and digits are another network's.
+  if (chosen.some((p) => SDE_PANELS.includes(p)))
+    return PANELS.filter((p) => chosen.includes(p) && (SDE_PANELS.includes(p) || p === 'loss'));
   if (chosen.length > 0 && !panels.split(',').includes('auto')) return PANELS.filter((p) => chosen.includes(p));
   return dataset === 'digits' ? ['digits', 'loss'] : ['chains', 'loss'];
 }

@@ -7,18 +7,21 @@
 
 import { Engine } from '../app/engine.js';
 import { Run, RUN_MESSAGES } from '../app/run.js';
+import { NcsnRun } from '../app/ncsn-run.js';
+import { NCSN_FROM_WORKER } from '../worker/protocol.js';
 import { SETTINGS, coreDefaults, rowsOf, settingRow } from '../app/settings.js';
 import { coerceSetting, paramName, readAttributes } from '../app/share.js';
 import { buildControls, button, el } from '../app/controls.js';
 import { ChainSet, DATA_GRID, FieldView, LossView } from '../app/views.js';
 import { gridPoints } from '../render/geometry.js';
-import { PANELS, WIDGET_OPTIONS, WIDGET_ROWS, resolvePanels } from './options.js';
+import { PANELS, SDE_PANELS, WIDGET_OPTIONS, WIDGET_ROWS, resolvePanels } from './options.js';
 import { datasetLabel, loadDataset } from '../app/figures.js';
 import { RUN_EVENTS } from '../app/events.js';
 
 // The widget's run takes the table's own defaults, which are those of the page's 'sliced' run; the name
 // only labels the messages to this widget's own worker.
 const RUN = 'sliced';
+const SDE_RUN = 'sde'; // the run of a widget with the samplers or density panel (objective vesde)
 const ROWS = WIDGET_ROWS;
 // Every name a row answers to: its own and its aliases, as the table spells them and in kebab-case.
 const ROW_BY_KEY = new Map(
@@ -68,6 +71,7 @@ export class ScorefieldWidget extends HTMLElement {
   #player = null;
   #toolbar = null;
   #samplerControls = null;
+  #sdeJobs = null; // SdeJobs of a widget with the samplers or density panel
   #exportBar = null;
   #id = ++widgetCount;
 
@@ -107,6 +111,7 @@ export class ScorefieldWidget extends HTMLElement {
     this.#player = null;
     this.#toolbar = null;
     this.#samplerControls = null;
+    this.#sdeJobs = null;
     this.#exportBar = null;
     this.#status = 'idle';
     this.#onScreen = false;
@@ -268,6 +273,10 @@ export class ScorefieldWidget extends HTMLElement {
       this.#chains.touch();
       this.#player?.touch();
     }
+    if (row.group === 'sde' && this.#sdeJobs) {
+      this.#sdeJobs.startSample();
+      if (row.name === 'sdeOdeSteps') this.#sdeJobs.startDensity();
+    }
     if (row.resets && wasPlaying) run.play(); // a new network starts paused: keep training
     if (row.group === 'digits' && this.#pretrained?.digits.requested) this.#pretrained.digits.sample();
     this.#layout();
@@ -313,6 +322,10 @@ export class ScorefieldWidget extends HTMLElement {
     figures.field = [figure('field', field)];
     figures.chains = [figure('chains', chains)];
     figures.loss = [figure('loss', loss)];
+    const samplers = canvas('sampler trajectories'),
+      density = canvas('learned density');
+    figures.samplers = [figure('samplers', samplers)];
+    figures.density = [figure('density', density)];
     // The filmstrip runs under the grid, the whole width of the widget.
     const strip = el('div', 'sf-strip');
     figures.digits = [figure('digits', digit), figure('filmstrip', filmstrip, strip)];
@@ -346,7 +359,7 @@ export class ScorefieldWidget extends HTMLElement {
       toolbarBox,
       sampler,
       exportsBox,
-      canvases: { field, chains, loss, digit, filmstrip },
+      canvases: { field, chains, loss, digit, filmstrip, samplers, density },
       pretrained,
     };
     this.#showReadout();
@@ -457,11 +470,14 @@ export class ScorefieldWidget extends HTMLElement {
       onFailure: (message, fatal, msg) => this.#onFailure(message, fatal, msg),
     });
     this.#engine = engine;
-    const run = new Run(RUN, engine, this.#given);
+    // The samplers and density panels need a noise-conditional network trained on a continuous σ: a
+    // widget showing either trains one (section 8's run) instead of the plain sliced one.
+    const sde = this.#panels().some((p) => SDE_PANELS.includes(p));
+    const run = sde ? new NcsnRun(SDE_RUN, engine, this.#given) : new Run(RUN, engine, this.#given);
     this.#run = run;
-    for (const type of RUN_MESSAGES) {
+    for (const type of [...RUN_MESSAGES, ...(sde ? Object.values(NCSN_FROM_WORKER) : [])]) {
       engine.on(type, (msg) => {
-        if (msg.run === RUN) run.receive(msg);
+        if (msg.run === run.name) run.receive(msg);
       });
     }
     this.#buildViews(run);
@@ -513,7 +529,7 @@ export class ScorefieldWidget extends HTMLElement {
       return;
     }
     if (msg?.restarted) return void this.addNotices([message]);
-    if (msg?.run === RUN) return; // shown in the read-out and the run's status line
+    if (msg?.run === this.#run?.name) return; // shown in the read-out and the run's status line
     this.addNotices([`Something went wrong: ${message}`]);
   }
 
@@ -535,6 +551,11 @@ export class ScorefieldWidget extends HTMLElement {
     const lossView = new LossView(canvases.loss, run, { readout: 'on-use' });
     this.#views = [fieldView, chainsView, lossView];
     this.#viewsByPanel = { field: [fieldView], chains: [chainsView], loss: [lossView], digits: [] };
+    if (run instanceof NcsnRun) {
+      // The score-SDE panels' views come with their part (#loadParts): only the loss is built here.
+      this.#views = [lossView];
+      this.#viewsByPanel = { loss: [lossView], samplers: [], density: [], digits: [] };
+    }
     for (const view of this.#views) this.#observer.observe(view.canvas);
   }
 
@@ -561,6 +582,15 @@ export class ScorefieldWidget extends HTMLElement {
         (err) => this.#partFailed(err),
       );
     }
+    if (!this.#parts.has('sde') && run instanceof NcsnRun) {
+      this.#parts.add('sde');
+      Promise.all([import('../app/sde-jobs.js'), import('../app/sde-views.js')]).then(
+        ([jobs, views]) => {
+          if (this.#run === run) this.#buildSde(run, jobs, views);
+        },
+        (err) => this.#partFailed(err),
+      );
+    }
     if (!this.#parts.has('controls') && this.#options.controls) {
       this.#parts.add('controls');
       Promise.all([import('../app/toolbar.js'), import('../app/exports.js')]).then(
@@ -572,6 +602,27 @@ export class ScorefieldWidget extends HTMLElement {
         (err) => this.#partFailed(err),
       );
     }
+  }
+
+  // The samplers and density panels: section 8's jobs (sde-jobs.js) and views (sde-views.js).
+  #buildSde(run, { SdeJobs }, { DensityView, SdeSampleView }) {
+    const { canvases } = this.#ui;
+    const views = {};
+    const jobs = new SdeJobs({
+      engine: this.#engine,
+      run,
+      onChange: (what) => {
+        if (what === 'sample') views.samplers.invalidate();
+        if (what === 'density') views.density.invalidate();
+      },
+    });
+    views.samplers = new SdeSampleView(canvases.samplers, run, this.#data, jobs.state);
+    views.density = new DensityView(canvases.density, run, jobs.state, 'learned');
+    this.#sdeJobs = jobs;
+    this.#views.push(views.samplers, views.density);
+    this.#viewsByPanel.samplers = [views.samplers];
+    this.#viewsByPanel.density = [views.density];
+    for (const view of [views.samplers, views.density]) this.#observer.observe(view.canvas);
   }
 
   #partFailed(err) {
@@ -596,12 +647,30 @@ export class ScorefieldWidget extends HTMLElement {
 
   #buildControls(run, { RunToolbar }) {
     const ui = this.#ui;
-    this.#toolbar = new RunToolbar(ui.toolbarBox, run, {
-      onUserAction: () => {
-        this.#autoplayPending = false;
-        this.#resumeOnShow = false;
-      },
-    });
+    const onUserAction = () => {
+      this.#autoplayPending = false;
+      this.#resumeOnShow = false;
+    };
+    if (run instanceof NcsnRun) {
+      // A score-SDE widget: its training rows without the objective, and the sampler's rows (the
+      // jobs may still be loading: #sdeJobs is read at the time of a change).
+      this.#toolbar = new RunToolbar(ui.toolbarBox, run, {
+        onUserAction,
+        rows: rowsOf('train').filter((row) => row.name !== 'objective'),
+      });
+      const fields = el('div', 'toolbar-fields');
+      this.#samplerControls = buildControls(fields, rowsOf('sde'), run.values, (name, value) => {
+        run.set(name, value);
+        this.#sdeJobs?.startSample();
+        if (name === 'sdeOdeSteps') this.#sdeJobs?.startDensity();
+      });
+      const buttons = el('div', 'toolbar-buttons');
+      let seedOffset = 0;
+      buttons.append(button('Sample', () => this.#sdeJobs?.startSample(++seedOffset)));
+      ui.sampler.replaceChildren(el('span', 'export-label', 'Sampler'), buttons, fields);
+      return;
+    }
+    this.#toolbar = new RunToolbar(ui.toolbarBox, run, { onUserAction });
     const fields = el('div', 'toolbar-fields');
     this.#samplerControls = buildControls(fields, rowsOf('langevin'), run.values, (name, value) => {
       run.set(name, value);
@@ -638,6 +707,12 @@ export class ScorefieldWidget extends HTMLElement {
     // The pretrained samples are asked for when their grid first comes on screen.
     const pre = this.#pretrained;
     if (pre && !pre.digits.requested && pre.gridView.visible && this.#status === 'ready') pre.digits.sample();
+    const byPanel = this.#viewsByPanel;
+    this.#sdeJobs?.schedule(now, {
+      sample: !!byPanel.samplers?.[0]?.visible,
+      quality: false,
+      density: !!byPanel.density?.[0]?.visible,
+    });
     for (const view of this.#views) if (view.visible) view.update(now);
     for (const view of this.#views) if (view.visible && view.dirty) view.render();
     this.#showReadout();

@@ -52,14 +52,14 @@ function tickLabel(t) {
 
 /**
  * Draws the frame, grid, ticks and tick labels of `view` (areaView) over `limits`, and the title
- * left-aligned above the area. formatY turns a y tick into its label (a log axis plots log10 values
+ * left-aligned above the area. formatX and formatY turn a tick into its label (a log axis plots log10 values
  * and labels them 10^t).
  */
 export function drawAxes(
   ctx,
   view,
   limits,
-  { title = '', xTicks = 5, yTicks = 5, grid = true, formatY = tickLabel } = {},
+  { title = '', xTicks = 5, yTicks = 5, grid = true, formatX = tickLabel, formatY = tickLabel } = {},
 ) {
   const { area } = view;
   const xs = niceTicks(limits.xmin, limits.xmax, xTicks),
@@ -100,7 +100,7 @@ export function drawAxes(
   ctx.fillStyle = MUTED_COLOR;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const t of xs) ctx.fillText(tickLabel(t), view.x(t), area.y + area.h + TICK_PX + 2);
+  for (const t of xs) ctx.fillText(formatX(t), view.x(t), area.y + area.h + TICK_PX + 2);
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
   for (const t of ys) ctx.fillText(formatY(t), area.x - TICK_PX - 3, view.y(t));

@@ -37,3 +37,19 @@ export const PAINT_ALPHA = 0.55; // painted points: few, so each one shows
 export const SERIES_COLOR = '#1f77b4';
 export const REFERENCE_COLOR = '#7f7f7f'; // a reference line (true vs true)
 export const MODE_LINE_COLOR = 'rgba(0, 0, 0, 0.35)'; // the line x + y = 0 between the mixture's modes
+
+// The score-SDE section (section 8).
+export const TRAJECTORY_COLOR = '#ff7f0e'; // the paths behind the red particles
+export const TRAJECTORY_ALPHA = 0.35;
+export const TRAJECTORY_PX = 0.8; // px
+// One colour per sampler, in the order of the settings table's SDE_SAMPLERS (matplotlib's tab10).
+export const SAMPLER_COLORS = Object.freeze({
+  annealed: '#7f7f7f',
+  sde: '#d62728',
+  pc: '#9467bd',
+  'ode-euler': '#2ca02c',
+  'ode-heun': '#1f77b4',
+  edm: '#ff7f0e',
+});
+export const BAND_COLOR = 'rgba(127, 127, 127, 0.18)'; // the true-vs-true band
+export const CONTOUR_COLOR = 'rgba(255, 255, 255, 0.75)'; // contour lines over the viridis map

@@ -10,7 +10,7 @@
 // read from the loaded module and never copied, so no integer of a message can wrap in a wasm i32.
 
 import { integerProblem } from '../core/validate.js';
-import { DIGITS_TO_WORKER, NCSN_TO_WORKER, TO_WORKER } from './protocol.js';
+import { DIGITS_TO_WORKER, NCSN_TO_WORKER, SDE_TO_WORKER, TO_WORKER } from './protocol.js';
 
 const MAX_NAME = 256; // characters in a run name, an id, a dataset or objective name
 const MAX_COUNT = 1 << 20; // data points, chains, particles in one request
@@ -23,6 +23,9 @@ const MAX_BUDGET_MS = 10000; // a MEASURE cell's time budget
 const MAX_SETTINGS = 64; // keys in a settings object
 const MAX_PRETRAINED = 4096; // chains of one pretrained-digits request
 const PRETRAINED_SEEDS = 4096; // seeds one pretrained-digits request uses per seed (pretrained.js)
+const MAX_SDE_POINTS = 10000; // samples of one score-SDE sample or quality reading (the sdeParticles row's max)
+const MAX_NFES = 32; // NFE values in one quality job
+const SDE_SAMPLER_NAMES = ['annealed', 'sde', 'pc', 'ode-euler', 'ode-heun', 'edm'];
 
 // ---- field checkers: each returns '' when the value fits, else what it should be --------------------
 // Each also carries `.ts`, the TypeScript type of what it accepts: scripts/gen-messages.mjs writes the
@@ -203,7 +206,7 @@ export function shapesFor(limits) {
       jobId: id,
       n: int(1, MAX_PRETRAINED),
       seed: int(0, Math.floor(limits.seed / PRETRAINED_SEEDS) - 1),
-      class: (v) => (v === 'any' || Number.isSafeInteger(v) ? '' : "'any' or a class number"),
+      class: typed("'any' | number", (v) => (v === 'any' || Number.isSafeInteger(v) ? '' : "'any' or a class number")),
       guidance: finite,
       steps: optional(int(1, MAX_STEPS)),
       eps: optional(finite),
@@ -211,8 +214,55 @@ export function shapesFor(limits) {
     [DIGITS_TO_WORKER.QUALITY]: {
       requestId: id,
       x: floats,
-      want: optional((v) => (v instanceof Int32Array && v.length <= MAX_COUNT ? '' : 'an Int32Array of labels')),
+      want: optional(
+        typed('Int32Array', (v) => (v instanceof Int32Array && v.length <= MAX_COUNT ? '' : 'an Int32Array of labels')),
+      ),
     },
+    [SDE_TO_WORKER.SAMPLE]: {
+      run: name,
+      jobId: id,
+      sampler: oneOf(...SDE_SAMPLER_NAMES),
+      steps: int(1, MAX_STEPS),
+      n: int(1, MAX_SDE_POINTS),
+      seed,
+      snr: optional(finite),
+      churn: optional(finite),
+    },
+    [SDE_TO_WORKER.QUALITY]: {
+      run: name,
+      jobId: id,
+      samplers: typed(`Array<${SDE_SAMPLER_NAMES.map((x) => `'${x}'`).join(' | ')}>`, (v) =>
+        Array.isArray(v) &&
+        v.length >= 1 &&
+        v.length <= SDE_SAMPLER_NAMES.length &&
+        v.every((x) => SDE_SAMPLER_NAMES.includes(x))
+          ? ''
+          : `an array of sampler names (${SDE_SAMPLER_NAMES.join(', ')})`,
+      ),
+      nfes: typed('number[]', (v) =>
+        Array.isArray(v) &&
+        v.length >= 1 &&
+        v.length <= MAX_NFES &&
+        v.every((x) => integerProblem(x, 1, MAX_STEPS) === '')
+          ? ''
+          : `an array of 1 to ${MAX_NFES} whole numbers of score evaluations from 1 to ${MAX_STEPS}`,
+      ),
+      n: int(2, MAX_SDE_POINTS),
+      snr: optional(finite),
+      churn: optional(finite),
+    },
+    [SDE_TO_WORKER.DENSITY]: { run: name, jobId: id, grid, steps: int(1, MAX_STEPS) },
+    [SDE_TO_WORKER.CANCEL]: {
+      run: name,
+      kinds: optional(
+        typed("Array<'sample' | 'quality' | 'density'>", (v) =>
+          Array.isArray(v) && v.every((k) => ['sample', 'quality', 'density'].includes(k))
+            ? ''
+            : "an array of 'sample', 'quality', 'density'",
+        ),
+      ),
+    },
+    [SDE_TO_WORKER.EXACT_DENSITY]: { requestId: id, dataset: name, grid, steps: int(1, MAX_STEPS) },
   };
 }
 
@@ -220,6 +270,7 @@ const KNOWN_TYPES = new Set([
   ...Object.values(TO_WORKER),
   ...Object.values(NCSN_TO_WORKER),
   ...Object.values(DIGITS_TO_WORKER),
+  ...Object.values(SDE_TO_WORKER),
 ]);
 const shapesByLimits = new WeakMap();
 

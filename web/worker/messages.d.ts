@@ -37,7 +37,7 @@ export interface DigitsPretrainedMessage {
   jobId: number | string;
   n: number;
   seed: number;
-  class: undefined;
+  class: 'any' | number;
   guidance: number;
   steps?: number;
   eps?: number;
@@ -48,7 +48,7 @@ export interface DigitsQualityMessage {
   type: 'digits-quality';
   requestId: number | string;
   x: Float32Array;
-  want?: undefined;
+  want?: Int32Array;
 }
 
 /** NCSN_TO_WORKER.POINTS */
@@ -105,6 +105,56 @@ export interface NcsnCompareMessage {
   n: number;
   seed: number;
   box: Box;
+}
+
+/** SDE_TO_WORKER.SAMPLE */
+export interface SdeSampleMessage {
+  type: 'sde-sample';
+  run: string;
+  jobId: number | string;
+  sampler: 'annealed' | 'sde' | 'pc' | 'ode-euler' | 'ode-heun' | 'edm';
+  steps: number;
+  n: number;
+  seed: number;
+  snr?: number;
+  churn?: number;
+}
+
+/** SDE_TO_WORKER.QUALITY */
+export interface SdeQualityMessage {
+  type: 'sde-quality';
+  run: string;
+  jobId: number | string;
+  samplers: Array<'annealed' | 'sde' | 'pc' | 'ode-euler' | 'ode-heun' | 'edm'>;
+  nfes: number[];
+  n: number;
+  snr?: number;
+  churn?: number;
+}
+
+/** SDE_TO_WORKER.DENSITY */
+export interface SdeDensityMessage {
+  type: 'sde-density';
+  run: string;
+  jobId: number | string;
+  grid: Grid;
+  steps: number;
+}
+
+/** SDE_TO_WORKER.CANCEL */
+export interface SdeCancelMessage {
+  type: 'sde-cancel';
+  run: string;
+  kinds?: Array<'sample' | 'quality' | 'density'>;
+}
+
+/** SDE_TO_WORKER.EXACT_DENSITY */
+export interface SdeExactDensityMessage {
+  type: 'sde-exact-density';
+  requestId: number | string;
+  dataset: string;
+  grid: Grid;
+  steps: number;
 }
 
 /** TO_WORKER.INIT */
@@ -236,6 +286,11 @@ export type ToWorkerMessage =
   | NcsnFlowFramesMessage
   | NcsnTrueFieldMessage
   | NcsnCompareMessage
+  | SdeSampleMessage
+  | SdeQualityMessage
+  | SdeDensityMessage
+  | SdeCancelMessage
+  | SdeExactDensityMessage
   | InitMessage
   | DataMessage
   | ConfigureMessage

@@ -326,7 +326,7 @@ export class NcsnTrainer extends RunTrainer {
   #score(x) {
     const m = Math.min(FLOW_SCORED, x.length / 2);
     if (m < 2) return {};
-    const ref = this.#reference(m);
+    const ref = this.reference(m);
     const scored = x.subarray(0, 2 * m);
     const out = { ed: this.core.energyDistance(scored, ref.fresh, 2), floor: ref.floor, scored: m };
     if (this.settings.dataset === COMPARE_DATASET) out.smallMode = smallModeFraction(x);
@@ -382,7 +382,7 @@ export class NcsnTrainer extends RunTrainer {
 
   // The quality reading at this step: a QUALITY message (with `error` when the chains diverged).
   #probe() {
-    const ref = this.#reference(PROBE_CHAINS);
+    const ref = this.reference(PROBE_CHAINS);
     const message = {
       type: NCSN_FROM_WORKER.QUALITY,
       run: this.name,
@@ -409,9 +409,16 @@ export class NcsnTrainer extends RunTrainer {
     return message;
   }
 
-  // Fresh data of the run's dataset (n points) and the true-vs-true floor, cached per dataset, size
-  // and painted-points version.
-  #reference(n) {
+  /** A finished sample is scored on at most this many of its points (the energy distance is O(n²)). */
+  get scoredMax() {
+    return FLOW_SCORED;
+  }
+
+  /**
+   * Fresh data of the run's dataset (n points) and the true-vs-true floor: { fresh, floor }, cached
+   * per dataset, size and painted-points version (section 8's jobs, sde.js, use it too).
+   */
+  reference(n) {
     const dataset = this.settings.dataset;
     const key = `${dataset}/${n}/${dataset === 'points' ? this.painted.pointsVersion : 0}`;
     let ref = this.references.get(key);
@@ -452,9 +459,12 @@ function ladderOf({ sigmaMax, sigmaMin, levels }) {
   return { sigmaMax, sigmaMin, levels };
 }
 
-/** Whether CONFIGURE settings are an NCSN run's (worker.js makes an NcsnTrainer for them). */
+/**
+ * Whether CONFIGURE settings are a noise-conditional run's, NCSN's ladder or the score SDE's continuous
+ * σ (worker.js makes an NcsnTrainer for them).
+ */
 export function isNcsnSettings(settings) {
-  return settings?.objective === 'ncsn';
+  return settings?.objective === 'ncsn' || settings?.objective === 'vesde';
 }
 
 /**

@@ -180,3 +180,48 @@ export const DIGITS_FROM_WORKER = Object.freeze({
   // { requestId, quality } — sf.digitsQuality's measure.
   QUALITY: 'digits-quality',
 });
+
+/**
+ * The score-SDE section's messages (section 8), handled by web/worker/sde.js as jobs that run in
+ * pieces between training chunks; a new request of a kind replaces the run's running one. Its run
+ * also uses the messages above: CONFIGURE with settings.objective 'vesde' makes a noise-conditional
+ * network trained on a continuous range of σ, POINTS (NCSN_TO_WORKER) gives it painted points.
+ */
+export const SDE_TO_WORKER = Object.freeze({
+  // { run, jobId, sampler, steps, n, seed, snr?, churn? } — stream a sample of n points by `sampler`
+  // ('annealed' | 'sde' | 'pc' | 'ode-euler' | 'ode-heun' | 'edm'), answered by FRAMES messages.
+  SAMPLE: 'sde-sample',
+  // { run, jobId, samplers: [name], nfes: [number], n, snr?, churn? } — the energy distance of n
+  // samples to fresh data for every sampler at about every NFE, answered by QUALITY_FLOOR, one
+  // QUALITY_POINT per (sampler, NFE) and QUALITY_DONE.
+  QUALITY: 'sde-quality',
+  // { run, jobId, grid: { xmin, xmax, ymin, ymax, nx, ny }, steps } — log p(x) on the grid through the
+  // probability-flow ODE (steps Heun steps), answered by DENSITY_ROWS pieces and DENSITY_DONE.
+  DENSITY: 'sde-density',
+  // { run, kinds?: ['sample' | 'quality' | 'density'] } — stop the run's jobs (all kinds by default).
+  CANCEL: 'sde-cancel',
+  // { requestId, dataset, grid, steps } — the exact log-density of a Gaussian-mixture dataset on the
+  // grid (the ODE of its exact score, steps Heun steps), answered by EXACT_DENSITY.
+  EXACT_DENSITY: 'sde-exact-density',
+});
+
+/** Worker → page, the score-SDE section's. Every job's message carries { run, jobId, generation, step }. */
+export const SDE_FROM_WORKER = Object.freeze({
+  // { …, sampler, from, n, frames: Float32Array (k, n, 2), sigmas: [k numbers], nfe, done, taken?,
+  //   ed?, floor?, scoreError? } — frames from..from + k − 1 of the sample; the last has done true
+  //   and the energy distance of the samples to fresh data.
+  FRAMES: 'sde-frames',
+  // { …, floor, n } — the true-vs-true spread of the energy distance at n points.
+  QUALITY_FLOOR: 'sde-quality-floor',
+  // { …, sampler, target, steps, nfe, ed (null: failed), error?, ms, wallMs }
+  QUALITY_POINT: 'sde-quality-point',
+  // { … } — every point of the job is in.
+  QUALITY_DONE: 'sde-quality-done',
+  // { …, from, values: Float32Array } — log p(x) of grid points from..from + values.length − 1.
+  DENSITY_ROWS: 'sde-density-rows',
+  // { …, count, ms, gridMs, nll, se, heldOut } — the grid is complete (ms: time in the core, gridMs:
+  //   wall time); nll ± se: the mean negative log-likelihood of heldOut fresh points, nats per point.
+  DENSITY_DONE: 'sde-density-done',
+  // { requestId, dataset, values: Float32Array (ny·nx) }
+  EXACT_DENSITY: 'sde-exact-density',
+});

@@ -9,7 +9,14 @@
 
 import { createScorefield } from '../core/scorefield.js';
 import { readCoreFile } from '../core/loader.js';
-import { DIGITS_FROM_WORKER, DIGITS_TO_WORKER, NCSN_TO_WORKER, TO_WORKER, FROM_WORKER } from './protocol.js';
+import {
+  DIGITS_FROM_WORKER,
+  DIGITS_TO_WORKER,
+  NCSN_TO_WORKER,
+  SDE_TO_WORKER,
+  TO_WORKER,
+  FROM_WORKER,
+} from './protocol.js';
 import { checkMessage } from './check.js';
 import { RunTrainer } from './trainer.js';
 import { longJobs } from './long-job.js';
@@ -27,9 +34,11 @@ const MEASURE_MAX_STEPS = 200;
 const PRETRAINED_FILE = 'scorefield-digits-model.sfw';
 
 let sf = null; // the createScorefield() instance, once INIT succeeded
-// Modules loaded on first need, so that a 2-D widget never loads them: the NCSN section's (ncsn.js)
-// and the pretrained digits with class-conditional samples (pretrained.js).
+// Modules loaded on first need, so that a 2-D widget never loads them: the NCSN section's (ncsn.js),
+// the score-SDE section's jobs (sde.js) and the pretrained digits with class-conditional samples
+// (pretrained.js).
 let ncsnModule = null;
+let sdeModule = null;
 let digitsModule = null;
 let pretrained = null;
 let modelBytes = null; // INIT's prefetch of the model file
@@ -136,8 +145,9 @@ function tick() {
   if (measureQueue.length > 0) measureOne();
   const flowing = ncsnModule?.ncsnTick(runs.values()) ?? false; // the NCSN section's particle flows
   const sampling = pretrained?.tick() ?? false; // one noise level of the pretrained digits (pretrained.js)
+  const sdeJobs = sdeModule?.sdeTick(runs, longJob, reportError) ?? false; // the score-SDE section's jobs
   const pending = viewQueue.size > 0 || viewJobs.size > 0 || measureQueue.length > 0;
-  if (playingRuns().length > 0 || pending || flowing || sampling) schedule();
+  if (playingRuns().length > 0 || pending || flowing || sampling || sdeJobs) schedule();
 }
 
 function trainChunk(trainer) {
@@ -427,6 +437,7 @@ function handle(msg) {
     }
     default:
       if (ncsnModule?.handleNcsn(msg, { sf, trainerOf, post, longJob })) break;
+      if (sdeModule?.handleSde(msg, { sf, trainerOf, post, isNoiseConditional: isNoiseConditionalTrainer })) break;
       throw new Error(`unknown message type '${msg.type}'`);
   }
   schedule();
@@ -450,19 +461,26 @@ function needsDigits(msg) {
   return false;
 }
 
-// Whether CONFIGURE settings are an NCSN run's (an NcsnTrainer, ncsn.js).
+// Whether CONFIGURE settings are a noise-conditional run's (an NcsnTrainer, ncsn.js): the NCSN
+// section's (ncsn) and the score-SDE section's (vesde).
 function isNcsnSettings(settings) {
-  return settings?.objective === 'ncsn';
+  return settings?.objective === 'ncsn' || settings?.objective === 'vesde';
+}
+
+function isNoiseConditionalTrainer(trainer) {
+  return !!ncsnModule && trainer instanceof ncsnModule.NcsnTrainer;
 }
 
 const NCSN_TYPES = new Set(Object.values(NCSN_TO_WORKER));
 const DIGITS_TYPES = new Set(Object.values(DIGITS_TO_WORKER));
+const SDE_TYPES = new Set(Object.values(SDE_TO_WORKER));
 
-// The module a message needs and the worker has not loaded: 'ncsn', 'digits' or ''.
+// The module a message needs and the worker has not loaded: 'ncsn', 'sde', 'digits' or ''.
 function moduleNeeded(msg) {
   if (!sf || moduleFailed) return '';
   const runSettings = msg.type === TO_WORKER.CONFIGURE || msg.type === TO_WORKER.RESTORE ? msg.settings : null;
   if (!ncsnModule && (NCSN_TYPES.has(msg.type) || isNcsnSettings(runSettings))) return 'ncsn';
+  if (!sdeModule && SDE_TYPES.has(msg.type)) return 'sde';
   if (!digitsModule && (DIGITS_TYPES.has(msg.type) || runSettings?.classes > 0)) return 'digits';
   return '';
 }
@@ -472,6 +490,10 @@ function loadModule(name) {
   if (name === 'ncsn')
     return import('./ncsn.js').then((m) => {
       ncsnModule = m;
+    });
+  if (name === 'sde')
+    return import('./sde.js').then((m) => {
+      sdeModule = m;
     });
   return import('./pretrained.js').then(setDigitsModule);
 }

@@ -1,0 +1,133 @@
+// painting.js — a noise-conditional run's painted data, shared by section 7 (NCSN) and section 8
+// (score SDEs): a Painter over the section's data plot, the points handed to the worker after every
+// finished stroke (and before a CONFIGURE that makes a network for them), the paint controls (count,
+// a typed point, Clear, a points file or a drop on the plot), and the switch of the run to the drawing
+// when a user paints over a generated set. Each section calls attachPainting once with its own
+// elements; what the plot shows is ncsn-views.js's NcsnDataView.
+
+import { button, buildControls, el, readout } from './controls.js';
+import { MAX_POINTS, Painter } from './paint.js';
+import { checkPointsFileSize, parsePoints } from '../core/points-file.js';
+import { NCSN_TO_WORKER } from '../worker/protocol.js';
+
+/**
+ * engine, run: the section's Engine and (noise-conditional) run; box: the plot's data box; canvas:
+ * the data plot (files may be dropped on it); paintBox: where the controls go; idPrefix: ids of the
+ * file input and its message (`${idPrefix}-points-file`, `…-error`); onUserAction(); onCommitted():
+ * after every finished stroke, dab, clear or file; showDataset(value): sets the section's dataset
+ * control (the run switches to 'points' when painted over a generated set).
+ * Returns the Painter.
+ */
+export function attachPainting({
+  engine,
+  run,
+  box,
+  canvas,
+  paintBox,
+  idPrefix,
+  onUserAction,
+  onCommitted,
+  showDataset,
+}) {
+  const painter = new Painter(box);
+  let pointsSent = -1; // the painter version the worker has
+  let workerReady = false;
+  engine.ready.then(
+    () => {
+      workerReady = true;
+      sendPoints();
+    },
+    () => {},
+  );
+  function sendPoints() {
+    if (!workerReady || pointsSent === painter.version) return; // the worker takes messages once it is READY
+    pointsSent = painter.version;
+    engine.send(NCSN_TO_WORKER.POINTS, { run: run.name, points: painter.snapshot() });
+  }
+  // Choosing the drawing with nothing drawn offers a heart to start from; the points reach the worker
+  // before the CONFIGURE that makes a network for them.
+  run.beforeDataset = (dataset) => {
+    if (dataset !== 'points') return;
+    if (painter.count === 0) painter.fillExample();
+    sendPoints();
+  };
+  painter.subscribe((_, committed) => {
+    if (!committed) return;
+    sendPoints();
+    onCommitted();
+    // Painting on a generated dataset switches the run to the drawing.
+    if (painter.count > 0 && run.values.dataset !== 'points') {
+      onUserAction();
+      run.set('dataset', 'points');
+      showDataset('points');
+    }
+  });
+  // A restarted worker, or a network made since, takes the points again (the run's STATE).
+  run.subscribe(() => sendPoints());
+
+  // ---- the controls: count, a typed point, clear, a points file ----------------------------------------
+  const countOut = readout('painted');
+  const clearButton = button('Clear drawing', () => {
+    onUserAction();
+    painter.clear();
+  });
+  const typed = { x: 0, y: 0 };
+  const typedRows = [
+    { name: 'x', label: 'x' },
+    { name: 'y', label: 'y' },
+  ].map(({ name, label }) => ({
+    name,
+    label,
+    type: 'number',
+    default: 0,
+    min: box.xmin,
+    max: box.xmax,
+    step: 'any',
+    help: `The ${name} coordinate of a dab of points (the keyboard's way to paint; a drag on the plot does the same).`,
+  }));
+  const typedFields = el('div', 'toolbar-fields');
+  buildControls(typedFields, typedRows, typed, (name, value) => {
+    typed[name] = value;
+  });
+  const dabButton = button('Add points at (x, y)', () => {
+    onUserAction();
+    painter.dab(typed.x, typed.y);
+  });
+  // A points file (CSV/TSV/JSON, web/core/points-file.js) replaces the drawing; a bad one shows its
+  // message and changes nothing.
+  const fileLabel = el('label', 'field-label', 'Your own data (CSV, TSV or JSON)');
+  const fileInput = el('input');
+  Object.assign(fileInput, { type: 'file', id: `${idPrefix}-points-file`, accept: '.csv,.tsv,.txt,.json,text/*' });
+  fileLabel.htmlFor = fileInput.id;
+  const fileError = el('output', 'points-file-error');
+  fileError.id = `${idPrefix}-points-file-error`;
+  fileError.setAttribute('role', 'status');
+  async function loadPointsFile(file) {
+    try {
+      checkPointsFileSize(file.size);
+      const points = parsePoints(new Uint8Array(await file.arrayBuffer()), { maxPoints: MAX_POINTS });
+      fileError.textContent = '';
+      onUserAction();
+      painter.replace(points);
+    } catch (err) {
+      fileError.textContent = `${file.name}: ${err.message}`;
+    }
+  }
+  fileInput.addEventListener('change', async () => {
+    const file = fileInput.files?.[0];
+    fileInput.value = '';
+    if (file) await loadPointsFile(file);
+  });
+  // The same by a drop on the data plot.
+  canvas.addEventListener('dragover', (event) => event.preventDefault());
+  canvas.addEventListener('drop', (event) => {
+    const file = event.dataTransfer?.files?.[0];
+    if (!file) return;
+    event.preventDefault();
+    loadPointsFile(file);
+  });
+  paintBox.append(countOut.root, typedFields, dabButton, clearButton, fileLabel, fileInput, fileError);
+  painter.subscribe(() => countOut.set(`${painter.count} / ${MAX_POINTS}`));
+  countOut.set(`0 / ${MAX_POINTS}`);
+  return painter;
+}

@@ -1,0 +1,294 @@
+// sde-section.js — section 8 of the page, score SDEs (Song et al. 2021, Karras et al. 2022): one
+// continuous-noise network (run 'sde', the vesde objective) trained live on a 2-D set or a drawing,
+// sampled by annealed Langevin, the reverse SDE, predictor–corrector, the probability-flow ODE (Euler,
+// Heun) or EDM's sampler with the trajectories drawn and a slider that scrubs through the sampling;
+// every sampler's energy distance against its cost (NFE); and the model's log p(x) on a grid through
+// the ODE beside the data, with the held-out NLL, and the exact density of the two mixtures.
+//
+// The worker side is web/worker/sde.js: every request is a job in pieces that a newer one of the same
+// kind replaces and that stops (CANCEL) when its figure leaves the screen. main.js calls
+// buildSdeSection once, adds its views and toolbars to the page's loops and calls update() every frame.
+
+import { buildControls, button, el, readout } from './controls.js';
+import { attachPainting } from './painting.js';
+import { RunToolbar } from './toolbar.js';
+import { LossView } from './views.js';
+import { NCSN_BOX, NcsnDataView, formatDistance, formatSigma } from './ncsn-views.js';
+import { DensityView, SdeCostView, SdeSampleView } from './sde-views.js';
+import { QUALITY_NFES, QUALITY_POINTS, SdeJobs } from './sde-jobs.js';
+import { NCSN_DATASET_OPTIONS, rowsOf } from './settings.js';
+import { loadDataset } from './figures.js';
+import { RUN_EVENTS } from './events.js';
+
+const DATA_POINTS = 2000; // the generated data drawn under the particles
+const $ = (id) => document.getElementById(id);
+
+/**
+ * Builds section 8 inside the page's markup (index.html, ids sde-*) for runs.sde. onUserAction: called
+ * when the user touches a control. Returns { views, toolbars, update(now), test }.
+ */
+export function buildSdeSection({ engine, runs, onUserAction }) {
+  const run = runs.sde;
+  const data = { dataset: '', points: null, label: '', error: '' };
+
+  // ---- the jobs and their results (sde-jobs.js, shared with the widget) ---------------------------------
+  const jobs = new SdeJobs({
+    engine,
+    run,
+    onChange: (what) => {
+      if (what === 'sample') sampleView.invalidate();
+      if (what === 'quality') costView.invalidate();
+      if (what === 'density') learnedView.invalidate();
+      if (what === 'exact') exactView.invalidate();
+    },
+  });
+  const { state } = jobs;
+  const startSample = () => {
+    jobs.startSample(seedOffset);
+    follow.checked = true;
+  };
+
+  // ---- training toolbar and painting ---------------------------------------------------------------------
+  const trainRows = rowsOf('train')
+    .filter((row) => row.name !== 'objective')
+    .map((row) => (row.name === 'dataset' ? { ...row, options: NCSN_DATASET_OPTIONS } : row));
+  const ladderRows = rowsOf('ncsn').filter((row) => row.name !== 'edEvery');
+  const toolbar = new RunToolbar($('sde-toolbar'), run, { onUserAction, rows: [...trainRows, ...ladderRows] });
+  const painter = attachPainting({
+    engine,
+    run,
+    box: NCSN_BOX,
+    canvas: $('sde-data'),
+    paintBox: $('sde-paint'),
+    idPrefix: 'sde',
+    onUserAction,
+    onCommitted: () => {
+      if (run.values.dataset === 'points') loadData();
+    },
+    showDataset: (value) => toolbar.controls.set('dataset', value),
+  });
+
+  // ---- sampler bar: Sample, Stop, the sampler's settings, read-outs --------------------------------------
+  let seedOffset = 0;
+  const samplerBox = $('sde-sampler');
+  const samplerButtons = el('div', 'toolbar-buttons');
+  const sampleButton = button(
+    'Sample',
+    () => {
+      onUserAction();
+      seedOffset++;
+      startSample();
+    },
+    'primary',
+  );
+  sampleButton.title = 'Run the sampler again (the next seed)';
+  const stopButton = button('Stop', () => {
+    onUserAction();
+    jobs.stopSample();
+  });
+  samplerButtons.append(sampleButton, stopButton);
+  const samplerFields = el('div', 'toolbar-fields');
+  const samplerRows = rowsOf('sde').filter((row) => row.name !== 'sdeOdeSteps');
+  buildControls(samplerFields, samplerRows, run.values, (name, value) => {
+    onUserAction();
+    run.set(name, value);
+    startSample();
+    if (name === 'sdeSnr' || name === 'sdeChurn') state.quality.step = -1; // measure again when shown
+  });
+  const samplerReadouts = el('div', 'toolbar-readouts');
+  const nfeOut = readout('NFE'),
+    edOut = readout('energy distance');
+  samplerReadouts.append(nfeOut.root, edOut.root);
+  samplerBox.append(samplerButtons, samplerFields, samplerReadouts);
+
+  // ---- the σ slider: scrubs through the frames of the sample shown ---------------------------------------
+  const scrubBox = $('sde-scrub');
+  const scrubLabel = el('label', 'field-label', 'Sampling time');
+  const scrubInput = el('input');
+  Object.assign(scrubInput, { type: 'range', id: 'sde-scrub-frame', min: '0', max: '0', step: '1', value: '0' });
+  scrubLabel.htmlFor = scrubInput.id;
+  const scrubValue = el('output', 'sigma-value');
+  scrubValue.htmlFor = scrubInput.id;
+  const followLabel = el('label', 'follow');
+  const follow = el('input');
+  follow.type = 'checkbox';
+  follow.checked = true;
+  followLabel.append(follow, ' follow the sampler');
+  scrubBox.append(scrubLabel, scrubInput, scrubValue, followLabel);
+  scrubInput.addEventListener('input', () => {
+    state.scrub.frame = Number(scrubInput.value);
+    state.scrub.follow = false;
+    follow.checked = false;
+    sampleView.invalidate();
+  });
+  follow.addEventListener('change', () => {
+    state.scrub.follow = follow.checked;
+    sampleView.invalidate();
+  });
+
+  // ---- quality and density bars ----------------------------------------------------------------------------
+  const qualityButton = button('Measure again', () => {
+    onUserAction();
+    jobs.startQuality();
+  });
+  qualityButton.title = `Every sampler at ${QUALITY_NFES.join(', ')} score evaluations, ${QUALITY_POINTS} samples each`;
+  $('sde-quality-controls').append(qualityButton);
+  const densityFields = el('div', 'toolbar-fields');
+  buildControls(
+    densityFields,
+    rowsOf('sde').filter((row) => row.name === 'sdeOdeSteps'),
+    run.values,
+    (name, value) => {
+      onUserAction();
+      run.set(name, value);
+      jobs.startDensity();
+    },
+  );
+  const nllOut = readout('held-out NLL (nats per point)'),
+    densityTime = readout('grid time');
+  const densityReadouts = el('div', 'toolbar-readouts');
+  densityReadouts.append(nllOut.root, densityTime.root);
+  $('sde-density-controls').append(densityFields, densityReadouts);
+
+  // ---- views -----------------------------------------------------------------------------------------------
+  const dataView = new NcsnDataView($('sde-data'), run, painter, data);
+  painter.attach(dataView.canvas, (cx, cy) => dataView.dataAt(cx, cy));
+  const sampleView = new SdeSampleView($('sde-particles'), run, data, state);
+  const costView = new SdeCostView($('sde-quality'), run, state);
+  const learnedView = new DensityView($('sde-density-learned'), run, state, 'learned');
+  const exactView = new DensityView($('sde-density-exact'), run, state, 'exact');
+  const views = [dataView, sampleView, new LossView($('sde-loss'), run), costView, learnedView, exactView];
+
+  // ---- data under the plots ----------------------------------------------------------------------------------
+  function loadData() {
+    const dataset = run.values.dataset;
+    if (dataset === 'points') {
+      if (data.dataset === 'points' && data.version === painter.version) return;
+      Object.assign(data, {
+        dataset,
+        points: painter.count > 0 ? painter.snapshot() : null,
+        label: 'your drawing',
+        error: '',
+        version: painter.version,
+      });
+      sampleView.invalidate();
+      return;
+    }
+    if (dataset === data.dataset) return;
+    loadDataset(engine, data, dataset, {
+      n: DATA_POINTS,
+      label: (name) => NCSN_DATASET_OPTIONS.find((o) => o.value === name)?.label.replace(/ \(D = 2\)$/, '') ?? name,
+      onChange: () => {
+        dataView.invalidate();
+        sampleView.invalidate();
+      },
+    });
+  }
+  run.subscribe((_, what) => {
+    if (what === RUN_EVENTS.STATE && run.dim > 0) loadData();
+    if (what === RUN_EVENTS.SETTINGS) {
+      loadData();
+      exactView.invalidate();
+    }
+  });
+
+  // ---- what runs when: each figure's job while it is on screen and its network is new ----------------------
+  function update(now) {
+    jobs.schedule(now, { sample: sampleView.visible, quality: costView.visible, density: learnedView.visible });
+
+    // Controls and read-outs, only while a figure of the section is on screen, and written only when
+    // changed (tracked here: reading an input's value back every frame cost section 7 frames).
+    if (!views.some((v) => v.visible)) return;
+    const shown = state.sample;
+    const frame = state.shownFrame();
+    const sigma = shown?.sigmas[frame];
+    const d = state.density;
+    put(scrubInput, 'max', String(Math.max(0, (shown?.count ?? 1) - 1)));
+    put(scrubInput, 'value', String(frame));
+    put(
+      scrubValue,
+      'textContent',
+      !shown?.count
+        ? '–'
+        : Number.isFinite(sigma)
+          ? `σ = ${formatSigma(sigma)} (frame ${frame})`
+          : `frame ${frame} of ${shown.count - 1}`,
+    );
+    put(follow, 'checked', state.scrub.follow);
+    nfeOut.set(shown?.count ? String(shown.nfe) : '–');
+    edOut.set(
+      shown?.done && Number.isFinite(shown.ed)
+        ? `${formatDistance(shown.ed)} (floor ${formatDistance(shown.floor)})`
+        : '–',
+    );
+    nllOut.set(d?.done && !d.error ? `${d.nll.toFixed(3)} ± ${d.se.toFixed(3)}` : '–');
+    densityTime.set(d?.gridPageMs > 0 ? `${(d.gridPageMs / 1000).toFixed(2)} s` : '–');
+    put(stopButton, 'disabled', !shown || shown.done);
+    put(sampleButton, 'disabled', run.dim !== 2);
+    put(qualityButton, 'disabled', run.dim !== 2 || run.playing);
+  }
+  // The last value written to each element's property by put().
+  const written = new Map();
+  function put(element, key, value) {
+    let last = written.get(element);
+    if (!last) written.set(element, (last = {}));
+    if (last[key] === value) return;
+    last[key] = value;
+    element[key] = value;
+  }
+
+  return {
+    views,
+    toolbars: [toolbar],
+    update,
+    // The browser tests' view of the section (main.js exposes it as scorefieldTest.sde).
+    test: {
+      sample: () => {
+        const s = state.sample;
+        return s
+          ? {
+              sampler: s.sampler,
+              frames: s.count,
+              nfe: s.nfe,
+              done: s.done,
+              ed: s.ed,
+              floor: s.floor,
+              error: s.error,
+              drawn: sampleView.framesDrawn,
+            }
+          : null;
+      },
+      quality: () => ({
+        floor: state.quality.floor,
+        done: state.quality.done,
+        error: state.quality.error,
+        points: Object.fromEntries([...state.quality.points].map(([k, v]) => [k, v.map((p) => ({ ...p }))])),
+      }),
+      density: () => {
+        const d = state.density;
+        return d
+          ? {
+              filled: d.filled,
+              done: d.done,
+              nll: d.nll,
+              se: d.se,
+              ms: d.ms,
+              gridMs: d.gridMs,
+              gridPageMs: d.gridPageMs,
+              pageMs: d.pageMs,
+              error: d.error,
+              drawn: learnedView.drawn,
+            }
+          : null;
+      },
+      exactDrawn: () => exactView.drawn,
+      densityAgain: () => jobs.startDensity(),
+      scrub: (frame) => {
+        state.scrub.follow = false;
+        state.scrub.frame = frame;
+        sampleView.invalidate();
+      },
+      painted: () => painter.count,
+    },
+  };
+}
