@@ -221,51 +221,6 @@ const SAMPLE_KEEPS = Object.freeze({ last: 0, all: 1 });
 const MAX_KEPT_FLOATS = 2 ** 28; // frames × chains × D a kept run may hold in JavaScript: 1 GiB
 const LIKELIHOOD_KEYS = ['steps', 'probes', 'seed', 'sigmaMin', 'sigmaMax', 'rho', 'first'];
 
-/**
- * @typedef {object} SampleOptions
- * @property {'annealed' | 'sde' | 'pc' | 'ode-euler' | 'ode-heun' | 'edm'} [sampler] default 'ode-heun'
- * @property {number} [steps] the σ grid's steps (annealed: steps per level); default sf.defaults.sde
- *   (annealed: sf.defaults.anneal)
- * @property {number} [n] chains (default x0.length / D; required without x0)
- * @property {number} [seed] seeds the prior draw and the sampler's noise (default 0)
- * @property {number} [snr] predictor–corrector's signal-to-noise ratio
- * @property {number} [churn] EDM's S_churn
- * @property {number} [rho] EDM's time-grid exponent
- * @property {number} [sigmaMin] the last noise level (default: the model's training ladder's, or the dataset's)
- * @property {number} [sigmaMax] the first noise level and the prior's scale
- * @property {number} [levels] annealed only: the ladder's levels (default: the training ladder's)
- * @property {number} [eps] annealed only: the step size ε (default sf.defaults.anneal)
- * @property {'last' | 'all'} [keep] 'all' also returns every frame (default 'last')
- * @property {Float32Array} [x0] (n, D) start points (default: drawn from the prior N(0, sigmaMax² I))
- */
-/**
- * @typedef {object} SampleResult
- * @property {Float32Array} points (n, D): the chains after the last step
- * @property {number} nfe score evaluations per chain
- * @property {Float32Array} [frames] keep 'all': (steps + 1, n, D), frame 0 the start
- * @property {Float32Array} [sigmas] keep 'all': (steps + 1), the noise level of each frame (0 at the end
- *   of an SDE sampler's run)
- */
-/**
- * @typedef {object} LikelihoodOptions
- * @property {number} [steps] Heun steps of the ODE (2·steps score evaluations)
- * @property {number} [probes] 0: the exact divergence; else Hutchinson probes per point (models only)
- * @property {number} [seed] seeds the probes
- * @property {number} [sigmaMin]
- * @property {number} [sigmaMax]
- * @property {number} [rho]
- * @property {number} [first] the index of points[0] in a larger set computed in pieces (default 0):
- *   each piece then gets the bits of one call on the whole set
- */
-/**
- * @typedef {object} LikelihoodResult
- * @property {Float64Array} logp (n): log p(x) in nats
- * @property {number | null} mean mean log p (null for no points)
- * @property {number | null} se its standard error
- * @property {number | null} bitsPerDim the mean negative log-likelihood in bits per dimension
- * @property {number | null} bitsPerDimSe its standard error
- */
-
 // A sampler's settings, read once and checked: base holds the defaults (the model's or dataset's ladder
 // and sf.defaults' sampler settings).
 function samplerSettings(sf, options, dim, base) {
@@ -474,7 +429,7 @@ export class SamplerRun {
 function runToEnd(run) {
   try {
     run.step(run.totalSteps);
-    /** @type {SampleResult} */
+    /** @type {T.SampleResult} */
     const result = { points: run.points, nfe: run.nfe };
     if (run.sigmas) {
       result.frames = run.frames ?? undefined;
@@ -886,8 +841,8 @@ export async function createScorefield(options = {}) {
      * ('mixture', 'eight_gaussians'), drawn with `noise` (default the dataset's): as model.sample,
      * options as there, the ladder's defaults the dataset's. Returns { points, nfe, frames?, sigmas? }.
      * @param {string} dataset
-     * @param {SampleOptions & { noise?: number }} [options]
-     * @returns {SampleResult}
+     * @param {T.SampleOptions & { noise?: number }} [options]
+     * @returns {T.SampleResult}
      */
     dataSample(dataset, options = {}) {
       return runToEnd(this.dataSampler(dataset, options));
@@ -896,7 +851,7 @@ export async function createScorefield(options = {}) {
     /**
      * The chunked form of dataSample: a SamplerRun (step(k), done, points, nfe, frames, dispose).
      * @param {string} dataset
-     * @param {SampleOptions & { noise?: number }} [options]
+     * @param {T.SampleOptions & { noise?: number }} [options]
      * @returns {SamplerRun}
      */
     dataSampler(dataset, options = {}) {
@@ -916,8 +871,8 @@ export async function createScorefield(options = {}) {
      * points Float32Array (n, 2); options { steps, sigmaMin, sigmaMax, rho, noise } (no probes).
      * @param {string} dataset
      * @param {Float32Array} points
-     * @param {Omit<LikelihoodOptions, 'probes' | 'seed'> & { noise?: number }} [options]
-     * @returns {LikelihoodResult}
+     * @param {Omit<T.LikelihoodOptions, 'probes' | 'seed'> & { noise?: number }} [options]
+     * @returns {T.LikelihoodResult}
      */
     dataLogLikelihood(dataset, points, options = {}) {
       const id = enumValue(DATASETS, 'dataset', dataset);
@@ -1403,8 +1358,8 @@ export class Model {
    * Chains start at x0 or at draws of the prior N(0, sigmaMax² I). The noise levels default to the
    * model's training ladder. Returns { points (n, D), nfe, and with keep 'all' frames (steps + 1, n, D)
    * and sigmas (steps + 1) }. The same bits as the chunked form (sampler).
-   * @param {SampleOptions} [options]
-   * @returns {SampleResult}
+   * @param {T.SampleOptions} [options]
+   * @returns {T.SampleResult}
    */
   sample(options = {}) {
     return runToEnd(this.sampler(options));
@@ -1413,7 +1368,7 @@ export class Model {
   /**
    * The chunked form of sample: a SamplerRun whose step(k) advances it k steps (a worker runs it
    * between messages and can drop it); done, points, nfe, frames, sigmas, dispose().
-   * @param {SampleOptions} [options]
+   * @param {T.SampleOptions} [options]
    * @returns {SamplerRun}
    */
   sampler(options = {}) {
@@ -1435,8 +1390,8 @@ export class Model {
    * the mean), bitsPerDim, bitsPerDimSe (negative log-likelihood per dimension, in bits) }. A large
    * set may be computed in pieces with `first` (the index of points[0] in the whole set): the same bits.
    * @param {Float32Array} points
-   * @param {LikelihoodOptions} [options]
-   * @returns {LikelihoodResult}
+   * @param {T.LikelihoodOptions} [options]
+   * @returns {T.LikelihoodResult}
    */
   logLikelihood(points, options = {}) {
     const o = readOptions('likelihood settings', options);
