@@ -104,17 +104,32 @@ test('training_lowers_the_loss', async (t) => {
   assert.equal(readout, '300 / 300');
 });
 
+// The canvas's ink once it has some, and differs from `previous` when given (a view draws on the frame
+// after its label changes, and only while on screen: the headline above can still grow and push it
+// down after the anchor's scroll), or the last reading after WAIT_MS.
+async function inkOnceDrawn(page, id, previous = null) {
+  await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+  const until = Date.now() + WAIT_MS;
+  const drawn = (ink) => ink.green > 1000 && ink.hash !== previous?.hash;
+  let ink = await canvasInk(page, id);
+  while (!drawn(ink) && Date.now() < until) {
+    await page.waitForTimeout(100);
+    ink = await canvasInk(page, id);
+  }
+  return ink;
+}
+
 test('quiver_is_not_blank_and_changes_after_training', async (t) => {
   const { page } = await openPage(t, '?test=1&autoplay=0&exact.steps=200#exact');
   await waitReady(page);
   const label = () => page.getAttribute('#exact-quiver', 'aria-label');
   await waitForLabel(page, 'exact-quiver', /step 0\b/);
-  const before = await canvasInk(page, 'exact-quiver');
+  const before = await inkOnceDrawn(page, 'exact-quiver');
   assert.ok(before.green > 1000, `only ${before.green} green pixels in the untrained quiver`);
   await page.click('.toolbar[data-run="exact"] button:has-text("Play")');
   await waitDone(page, 'exact');
   await waitForLabel(page, 'exact-quiver', /step 200\b/);
-  const afterTraining = await canvasInk(page, 'exact-quiver');
+  const afterTraining = await inkOnceDrawn(page, 'exact-quiver', before);
   assert.ok(afterTraining.green > 1000, `only ${afterTraining.green} green pixels after training`);
   assert.notEqual(afterTraining.hash, before.hash, `the quiver did not change: ${await label()}`);
   await page.locator('#exact').screenshot({ path: join(SHOTS, 'scorefield-exact.png') });
