@@ -13,8 +13,8 @@ import { startServer, startBrowser, openPage, waitFor, WAIT_MS } from './harness
 
 const baseUrl = await startServer({ csp: true });
 const browser = await startBrowser();
-// The Engine's own bound is HEARTBEAT_MS + DEAD_AFTER_MS = 0.8 s; this leaves room for a loaded machine.
-const NOTICE_BOUND_MS = 2000;
+// The Engine's own bound is HEARTBEAT_MS + DEAD_AFTER_MS = 1.7 s; this leaves room for a loaded machine.
+const NOTICE_BOUND_MS = 3000;
 
 async function open(t, query, options) {
   const { page } = await openPage(t, browser, new URL(`index.html${query}`, baseUrl).href, options);

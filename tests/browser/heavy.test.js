@@ -131,7 +131,7 @@ test('chains_at_the_default_width_and_the_maximum_of_steps_say_how_far_they_are_
     progress.source,
   );
   const first = count(progress, await chainsLabel(page));
-  await page.waitForTimeout(2000); // longer than the page waits for a silent worker (0.8 s)
+  await page.waitForTimeout(2500); // longer than the page waits for a silent worker (1.7 s)
   const later = count(progress, await chainsLabel(page));
   assert.ok(later > first, `the progress moves: ${first} then ${later}`);
   assert.doesNotMatch(await alerts(page), TROUBLE);

@@ -24,7 +24,9 @@ const READY_TIMEOUT_MS = 20000; // ms
 // DEAD_AFTER_MS is taken for dead. A heartbeat timer that itself fires this late means the page was
 // busy or throttled (a background tab), not the worker: that ping is not judged.
 const HEARTBEAT_MS = 200;
-const DEAD_AFTER_MS = 600; // a dead worker is noticed within HEARTBEAT_MS + DEAD_AFTER_MS
+// 1.5 s, not less: a worker restoring several runs after a restart, or any worker on a machine busy
+// with several times its cores' work, can be silent for over half a second and is not dead.
+const DEAD_AFTER_MS = 1500; // a dead worker is noticed within HEARTBEAT_MS + DEAD_AFTER_MS
 const LATE_TIMER_MS = 500;
 // A worker that announced a long job (FROM_WORKER.BUSY: a field, chains, digit samples, a quality
 // reading, the sampler comparison; web/worker/long-job.js) has this long before its silence counts;
