@@ -91,13 +91,7 @@ sf_status sf_anneal_begin(sf_anneal_run *r, const sf_anneal_config *c, int dim, 
         return sf__fail(SF_EINVAL, "the start points contain NaN or infinity");
     memset(r, 0, sizeof *r);
     r->c = *c, r->dim = dim, r->n = n;
-    sf_rng g;
-    sf_rng_seed(&g, c->seed, SF__STREAM_SAMPLER);
-    if (x0)
-        memmove(x, x0, sizeof(float) * (size_t)n * (size_t)dim);
-    else
-        sf_rng_fill_normal(&g, x, n * dim, c->sigma_max);
-    r->rng[0] = g.state, r->rng[1] = g.inc;
+    sf__run_start(x, x0, n, dim, c->seed, c->sigma_max, r->rng);
     return SF_OK;
 }
 

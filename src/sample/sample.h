@@ -50,6 +50,11 @@ sf_status sf__langevin_check(const sf_langevin_config *lc, int n, const float *o
 sf_status sf__langevin_run(const sf__scorer *sc, float sigma, float *out, const float *x0, int n,
                            const sf_langevin_config *lc, int keep_all);
 
+/* The start of a chunked sampler run (sf_sde_begin, sf_anneal_begin): x (n, D) = x0 when given, else
+ * draws of the prior N(0, sigma_max² I) from the sampler's stream of seed; rng receives the generator
+ * after them, where the run's own noise continues. */
+void sf__run_start(float *x, const float *x0, int n, int dim, uint64_t seed, float sigma_max, uint64_t rng[2]);
+
 /* sf_annealed_langevin's checks and run on a scorer. */
 sf_status sf__anneal_check(const sf_anneal_config *ac, int n, int keep, const float *out, const float *x0);
 sf_status sf__anneal_run(const sf__scorer *sc, float *out, const float *x0, int n, const sf_anneal_config *ac,

@@ -82,13 +82,7 @@ sf_status sf_sde_begin(sf_sde_run *r, const sf_sde_config *c, int dim, float *x,
     if (st) return st;
     memset(r, 0, sizeof *r);
     r->c = *c, r->dim = dim, r->n = n;
-    sf_rng g;
-    sf_rng_seed(&g, c->seed, SF__STREAM_SAMPLER);
-    if (x0)
-        memmove(x, x0, sizeof(float) * (size_t)n * (size_t)dim);
-    else
-        sf_rng_fill_normal(&g, x, n * dim, c->sigma_max);
-    rng_save(r, &g);
+    sf__run_start(x, x0, n, dim, c->seed, c->sigma_max, r->rng);
     return SF_OK;
 }
 
