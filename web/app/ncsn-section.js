@@ -11,7 +11,7 @@
 
 import { button, el } from './controls.js';
 import { followSlider, samplerBar } from './sampler-bar.js';
-import { attachPainting } from './painting.js';
+import { attachSectionPainting } from './painting.js';
 import { RunToolbar } from './toolbar.js';
 import { LossView } from './views.js';
 import { ladder } from './ncsn-run.js';
@@ -28,7 +28,6 @@ import {
   formatSigma,
 } from './ncsn-views.js';
 import { NCSN_DATASET_OPTIONS, rowsOf } from './settings.js';
-import { loadSectionData } from './figures.js';
 import { NCSN_FROM_WORKER, NCSN_TO_WORKER } from '../worker/protocol.js';
 import { RUN_EVENTS } from './events.js';
 import { download } from './exports.js';
@@ -143,18 +142,21 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
   });
 
   // ---- painting (painting.js, shared with section 8) ------------------------------------------------------
-  const painter = attachPainting({
+  const { painter, loadData } = attachSectionPainting({
     engine,
     run,
     box: NCSN_BOX,
-    canvas: $('ncsn-data'),
-    paintBox: $('ncsn-paint'),
-    idPrefix: 'ncsn',
+    prefix: 'ncsn',
+    toolbar,
     onUserAction,
-    onCommitted: () => {
-      if (run.values.dataset === 'points') loadData();
+    data,
+    n: DATA_POINTS,
+    onPainted: () => {
+      for (const v of [particleView, learnedView, trueView]) v.invalidate();
     },
-    showDataset: (value) => toolbar.controls.set('dataset', value),
+    onLoaded: () => {
+      for (const v of [dataView, particleView, learnedView, trueView]) v.invalidate();
+    },
   });
 
   // ---- σ of the field plots -------------------------------------------------------------------------------
@@ -290,20 +292,6 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
   function redrawDigits() {
     levelsView.invalidate();
     gridView.invalidate();
-  }
-
-  // ---- data under the plots -----------------------------------------------------------------------------------
-  // The drawing is its own data: the painter's points, as of its last finished stroke.
-  function loadData() {
-    loadSectionData(engine, data, run.values.dataset, painter, {
-      n: DATA_POINTS,
-      onPainted: () => {
-        for (const v of [particleView, learnedView, trueView]) v.invalidate();
-      },
-      onLoaded: () => {
-        for (const v of [dataView, particleView, learnedView, trueView]) v.invalidate();
-      },
-    });
   }
 
   // ---- keeping controls and state in step with the runs ------------------------------------------------------

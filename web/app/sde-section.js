@@ -11,14 +11,13 @@
 
 import { buildControls, button, el, readout } from './controls.js';
 import { followSlider, samplerBar } from './sampler-bar.js';
-import { attachPainting } from './painting.js';
+import { attachSectionPainting } from './painting.js';
 import { RunToolbar } from './toolbar.js';
 import { LossView } from './views.js';
 import { NCSN_BOX, NcsnDataView, formatDistance, formatSigma } from './ncsn-views.js';
 import { DensityView, SdeCostView, SdeSampleView } from './sde-views.js';
 import { QUALITY_NFES, QUALITY_POINTS, SdeJobs } from './sde-jobs.js';
 import { NCSN_DATASET_OPTIONS, rowsOf } from './settings.js';
-import { loadSectionData } from './figures.js';
 import { RUN_EVENTS } from './events.js';
 
 const DATA_POINTS = 2000; // the generated data drawn under the particles
@@ -55,18 +54,20 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
     .map((row) => (row.name === 'dataset' ? { ...row, options: NCSN_DATASET_OPTIONS } : row));
   const ladderRows = rowsOf('ncsn').filter((row) => row.name !== 'edEvery');
   const toolbar = new RunToolbar($('sde-toolbar'), run, { onUserAction, rows: [...trainRows, ...ladderRows] });
-  const painter = attachPainting({
+  const { painter, loadData } = attachSectionPainting({
     engine,
     run,
     box: NCSN_BOX,
-    canvas: $('sde-data'),
-    paintBox: $('sde-paint'),
-    idPrefix: 'sde',
+    prefix: 'sde',
+    toolbar,
     onUserAction,
-    onCommitted: () => {
-      if (run.values.dataset === 'points') loadData();
+    data,
+    n: DATA_POINTS,
+    onPainted: () => sampleView.invalidate(),
+    onLoaded: () => {
+      dataView.invalidate();
+      sampleView.invalidate();
     },
-    showDataset: (value) => toolbar.controls.set('dataset', value),
   });
 
   // ---- sampler bar: Sample, Stop, the sampler's settings, read-outs --------------------------------------
@@ -148,17 +149,6 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
   const exactView = new DensityView($('sde-density-exact'), run, state, 'exact');
   const views = [dataView, sampleView, new LossView($('sde-loss'), run), costView, learnedView, exactView];
 
-  // ---- data under the plots ----------------------------------------------------------------------------------
-  function loadData() {
-    loadSectionData(engine, data, run.values.dataset, painter, {
-      n: DATA_POINTS,
-      onPainted: () => sampleView.invalidate(),
-      onLoaded: () => {
-        dataView.invalidate();
-        sampleView.invalidate();
-      },
-    });
-  }
   run.subscribe((_, what) => {
     if (what === RUN_EVENTS.STATE && run.dim > 0) loadData();
     if (what === RUN_EVENTS.SETTINGS) {
