@@ -61,8 +61,13 @@ test('the_sde_section_trains_samples_measures_and_maps_the_density', async (t) =
   assert.equal(density.error, '', density.error);
   assert.equal(density.filled, 2500);
   assert.ok(Number.isFinite(density.nll), `NLL ${density.nll}`);
+  // Beside it, the held-out NLL under a Gaussian fitted to the data, as a number on the page.
+  assert.equal(density.gaussError, '', density.gaussError);
+  assert.ok(Number.isFinite(density.gaussNll) && density.gaussSe > 0, `Gaussian NLL ${density.gaussNll}`);
+  const readouts = await page.locator('#sde-density-controls').innerText();
+  assert.ok(readouts.includes(density.gaussNll.toFixed(3)), `the Gaussian's NLL is not on the page: ${readouts}`);
   t.diagnostic(
-    `50x50 density grid: ${Math.round(density.gridPageMs)} ms from request to the last row on the page (${Math.round(density.ms)} ms in the core); held-out NLL ${density.nll.toFixed(3)} ± ${density.se.toFixed(3)} nats (${Math.round(density.pageMs)} ms with it)`,
+    `50x50 density grid: ${Math.round(density.gridPageMs)} ms from request to the last row on the page (${Math.round(density.ms)} ms in the core); held-out NLL ${density.nll.toFixed(3)} ± ${density.se.toFixed(3)} nats, a fitted Gaussian ${density.gaussNll.toFixed(3)} ± ${density.gaussSe.toFixed(3)} (${Math.round(density.pageMs)} ms with both)`,
   );
   // The machine is shared (two cores, other jobs): the best of three says what the page can do.
   const times = [density.gridPageMs];

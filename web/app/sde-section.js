@@ -145,9 +145,11 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
     },
   );
   const nllOut = readout('held-out NLL (nats per point)'),
+    gaussOut = readout('a fitted Gaussian'),
     densityTime = readout('grid time');
+  gaussOut.root.title = 'The held-out NLL under a Gaussian fitted to the data: the baseline the network has to beat';
   const densityReadouts = el('div', 'toolbar-readouts');
-  densityReadouts.append(nllOut.root, densityTime.root);
+  densityReadouts.append(nllOut.root, gaussOut.root, densityTime.root);
   $('sde-density-controls').append(densityFields, densityReadouts);
 
   // ---- views -----------------------------------------------------------------------------------------------
@@ -222,6 +224,9 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
         : '–',
     );
     nllOut.set(d?.done && !d.error ? `${d.nll.toFixed(3)} ± ${d.se.toFixed(3)}` : '–');
+    gaussOut.set(
+      d?.done && !d.error && d.gaussNll !== null ? `${d.gaussNll.toFixed(3)} ± ${d.gaussSe.toFixed(3)}` : '–',
+    );
     densityTime.set(d?.gridPageMs > 0 ? `${(d.gridPageMs / 1000).toFixed(2)} s` : '–');
     put(stopButton, 'disabled', !shown || shown.done);
     put(sampleButton, 'disabled', run.dim !== 2);
@@ -272,6 +277,9 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
               done: d.done,
               nll: d.nll,
               se: d.se,
+              gaussNll: d.gaussNll,
+              gaussSe: d.gaussSe,
+              gaussError: d.gaussError,
               ms: d.ms,
               gridMs: d.gridMs,
               gridPageMs: d.gridPageMs,
