@@ -10,6 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { SHOTS, openPage, startBrowser, startServer, waitFor } from './harness.js';
 
@@ -49,6 +50,34 @@ test('the_sde_section_trains_samples_measures_and_maps_the_density', async (t) =
   assert.ok(sample.nfe > 0 && sample.nfe <= 40, `NFE ${sample.nfe}`);
   assert.ok(Number.isFinite(sample.ed), `energy distance ${sample.ed}`);
   t.diagnostic(`ode-heun, ${sample.nfe} NFE: energy distance ${sample.ed} (floor ${sample.floor})`);
+  // The particles' SVG export (the sample followed to its end): a standalone SVG with the data's dots
+  // and the trajectories' arrows.
+  const [svgFile] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60000 }),
+    page.locator('#sde-exports').getByRole('button', { name: 'SVG', exact: true }).click(),
+  ]);
+  assert.match(svgFile.suggestedFilename(), /^scorefield-sde-.*-figure\.svg$/);
+  const svg = await page.evaluate(
+    (text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      return {
+        error: !!doc.querySelector('parsererror'),
+        root: doc.documentElement.localName,
+        dots: doc.querySelectorAll('circle').length,
+        arrows: [...doc.querySelectorAll('path')].filter((p) => (p.getAttribute('d') ?? '').length > 1000).length,
+        title: doc.querySelector('text').textContent,
+        external: [...doc.querySelectorAll('*')]
+          .flatMap((e) => [...e.attributes])
+          .filter((a) => /href$/.test(a.name) || /url\((?!#)/.test(a.value)).length,
+      };
+    },
+    await readFile(await svgFile.path(), 'utf8'),
+  );
+  assert.deepEqual([svg.error, svg.root, svg.external], [false, 'svg', 0]);
+  assert.ok(svg.dots > 2000, `${svg.dots} dots: the data and the trajectories' points`);
+  assert.ok(svg.arrows >= 1, 'the trajectories have no arrows');
+  assert.match(svg.title, /ode-heun, \d+ NFE, σ = /);
+
   const drawn = sample.drawn;
   await page.fill('#sde-scrub-frame', '0');
   await waitFor(page, (n) => window.scorefieldTest.sde.sample().drawn > n, drawn);

@@ -21,6 +21,8 @@ import { loadDataset } from './figures.js';
 import { RUN_EVENTS } from './events.js';
 
 const DATA_POINTS = 2000; // the generated data drawn under the particles
+const SVG_PATHS = 200; // particles whose trajectories the SVG export draws (as the figure does)
+const SVG_FRAMES = 40; // frames of each trajectory in the SVG export, evenly spaced up to the shown one
 const $ = (id) => document.getElementById(id);
 
 /**
@@ -242,10 +244,34 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
     element[key] = value;
   }
 
+  // The particles' figure for the SVG export (exports.js figureSvgText's options): the data, and the
+  // trajectories of the first SVG_PATHS particles up to the frame shown, at most SVG_FRAMES of its frames.
+  function figure() {
+    const s = state.sample;
+    if (run.dim !== 2 || !s?.count) return null;
+    const shown = state.shownFrame(),
+      n = Math.min(SVG_PATHS, s.n),
+      F = Math.min(SVG_FRAMES, shown + 1);
+    const frames = new Float32Array(F * n * 2);
+    for (let f = 0; f < F; f++) {
+      const t = F === 1 ? shown : Math.round((f * shown) / (F - 1));
+      frames.set(s.frames.subarray(t * s.n * 2, t * s.n * 2 + n * 2), f * n * 2);
+    }
+    const sigma = s.sigmas[shown];
+    return {
+      title: `${data.label || run.values.dataset}: ${s.sampler}, ${s.nfe} NFE${Number.isFinite(sigma) ? `, σ = ${formatSigma(sigma)}` : ''}`,
+      box: NCSN_BOX,
+      idPrefix: 'scorefield-sde',
+      data: data.points,
+      chains: { frames, n, label: `${s.sampler} trajectories` },
+    };
+  }
+
   return {
     views,
     toolbars: [toolbar],
     update,
+    figure,
     // The browser tests' view of the section (main.js exposes it as scorefieldTest.sde).
     test: {
       sample: () => {
