@@ -21,6 +21,8 @@ import { NCSN_DATASET_OPTIONS, rowsOf } from './settings.js';
 import { RUN_EVENTS } from './events.js';
 
 const DATA_POINTS = 2000; // the generated data drawn under the particles
+const SVG_PATHS = 200; // particles whose trajectories the SVG export draws (as the figure does)
+const SVG_FRAMES = 40; // frames of each trajectory in the SVG export, evenly spaced up to the shown one
 const $ = (id) => document.getElementById(id);
 
 /**
@@ -135,9 +137,11 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
     },
   );
   const nllOut = readout('held-out NLL (nats per point)'),
+    gaussOut = readout('a fitted Gaussian'),
     densityTime = readout('grid time');
+  gaussOut.root.title = 'The held-out NLL under a Gaussian fitted to the data: the baseline the network has to beat';
   const densityReadouts = el('div', 'toolbar-readouts');
-  densityReadouts.append(nllOut.root, densityTime.root);
+  densityReadouts.append(nllOut.root, gaussOut.root, densityTime.root);
   $('sde-density-controls').append(densityFields, densityReadouts);
 
   // ---- views -----------------------------------------------------------------------------------------------
@@ -187,6 +191,9 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
         : '–',
     );
     nllOut.set(d?.done && !d.error ? `${d.nll.toFixed(3)} ± ${d.se.toFixed(3)}` : '–');
+    gaussOut.set(
+      d?.done && !d.error && d.gaussNll !== null ? `${d.gaussNll.toFixed(3)} ± ${d.gaussSe.toFixed(3)}` : '–',
+    );
     densityTime.set(d?.gridPageMs > 0 ? `${(d.gridPageMs / 1000).toFixed(2)} s` : '–');
     put(stopButton, 'disabled', !shown || shown.done);
     put(sampleButton, 'disabled', run.dim !== 2);
@@ -202,10 +209,34 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
     element[key] = value;
   }
 
+  // The particles' figure for the SVG export (exports.js figureSvgText's options): the data, and the
+  // trajectories of the first SVG_PATHS particles up to the frame shown, at most SVG_FRAMES of its frames.
+  function figure() {
+    const s = state.sample;
+    if (run.dim !== 2 || !s?.count) return null;
+    const shown = state.shownFrame(),
+      n = Math.min(SVG_PATHS, s.n),
+      F = Math.min(SVG_FRAMES, shown + 1);
+    const frames = new Float32Array(F * n * 2);
+    for (let f = 0; f < F; f++) {
+      const t = F === 1 ? shown : Math.round((f * shown) / (F - 1));
+      frames.set(s.frames.subarray(t * s.n * 2, t * s.n * 2 + n * 2), f * n * 2);
+    }
+    const sigma = s.sigmas[shown];
+    return {
+      title: `${data.label || run.values.dataset}: ${s.sampler}, ${s.nfe} NFE${Number.isFinite(sigma) ? `, σ = ${formatSigma(sigma)}` : ''}`,
+      box: NCSN_BOX,
+      idPrefix: 'scorefield-sde',
+      data: data.points,
+      chains: { frames, n, label: `${s.sampler} trajectories` },
+    };
+  }
+
   return {
     views,
     toolbars: [toolbar],
     update,
+    figure,
     // The browser tests' view of the section (main.js exposes it as scorefieldTest.sde).
     test: {
       sample: () => {
@@ -237,6 +268,9 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
               done: d.done,
               nll: d.nll,
               se: d.se,
+              gaussNll: d.gaussNll,
+              gaussSe: d.gaussSe,
+              gaussError: d.gaussError,
               ms: d.ms,
               gridMs: d.gridMs,
               gridPageMs: d.gridPageMs,

@@ -164,7 +164,8 @@ export class DensityView extends CanvasView {
     const title =
       this.kind === 'learned'
         ? d?.done
-          ? `learned log p(x), step ${d.step}: held-out NLL ${d.nll.toFixed(3)} ± ${d.se.toFixed(3)}`
+          ? `learned log p(x), step ${d.step}: held-out NLL ${d.nll.toFixed(3)} ± ${d.se.toFixed(3)}` +
+            (d.gaussNll !== null ? ` (a fitted Gaussian ${d.gaussNll.toFixed(3)})` : '')
           : 'learned log p(x) (probability-flow ODE)'
         : 'exact log p(x)';
     drawBoxPlot(ctx, width, height, title, (view) => {
