@@ -13,7 +13,6 @@ import { drawScatter } from '../render/scatter.js';
 import { drawQuiver } from '../render/quiver.js';
 import { drawChains } from '../render/chains.js';
 import { drawLoss } from '../render/loss.js';
-import { drawDigitGrid } from '../render/digits.js';
 import { drawBars, formatMs } from '../render/bars.js';
 import { MUTED_COLOR, NOTE_FONT, TITLE_FONT, TEXT_COLOR } from '../render/theme.js';
 import { TO_WORKER } from '../worker/protocol.js';
@@ -175,6 +174,9 @@ export class LossView extends CanvasView {
  * over the data and with Langevin chains (the chain layer's starts come from a ChainSet). A run
  * training on digits has no 2-D field: the view then shows Langevin samples (or a note, with data).
  */
+let drawDigitGrid = null; // render/digits.js's, once a field view has shown a run of digits
+let digitGridLoading = null;
+
 export class FieldView extends CanvasView {
   constructor(canvas, run, { id, grid, data = null, chains = null, title }) {
     super(canvas);
@@ -295,7 +297,13 @@ export class FieldView extends CanvasView {
     ctx.fillText(`D = ${this.run.dim}: Langevin samples at step ${samples?.step ?? this.run.step}`, 8, 18);
     if (!samples) drawNote(ctx, width, height, ['Sampling…']);
     else if (!samples.frames) drawNote(ctx, width, height, ['Sampling failed:', this.run.error]);
-    else {
+    else if (!drawDigitGrid) {
+      // render/digits.js loads with the first digits drawn: a 2-D figure never downloads it.
+      (digitGridLoading ??= import('../render/digits.js').then((m) => {
+        drawDigitGrid = m.drawDigitGrid;
+      })).then(() => this.invalidate());
+      drawNote(ctx, width, height, ['Sampling…']);
+    } else {
       ctx.save();
       ctx.translate(8, 30);
       drawDigitGrid(

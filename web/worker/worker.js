@@ -304,12 +304,13 @@ async function init({ simd, digits, pretrained: prefetch }) {
     modelBytes = readCoreFile(PRETRAINED_FILE);
     modelBytes.catch(() => {}); // a failed fetch is reported when samples are asked for
   }
-  // The hosted page (digits 'eager') uses the NCSN section at once: its module loads with the core,
-  // as does the digits' with a prefetch. A widget ('lazy') loads each when a message needs it.
+  // The hosted page (digits 'eager') uses the NCSN section at once: its module (and the core API's
+  // samplers) loads with the core, as does the digits' with a prefetch. A widget ('lazy') loads each
+  // when a message needs it.
   const ncsn = digits !== 'lazy' ? import('./ncsn.js') : null;
   const pretrainedJs = prefetch === 'prefetch' ? import('./pretrained.js') : null;
   try {
-    sf = await createScorefield({ simd, digits: digits !== 'lazy' });
+    sf = await createScorefield({ simd, digits: digits !== 'lazy', samplers: digits !== 'lazy' });
     if (ncsn) ncsnModule = await ncsn;
     if (pretrainedJs) setDigitsModule(await pretrainedJs);
   } catch (err) {
@@ -491,8 +492,9 @@ function loadModule(name) {
     return import('./ncsn.js').then((m) => {
       ncsnModule = m;
     });
+  // The score-SDE jobs need the Node API's sampler part (web/core/samplers.js) too.
   if (name === 'sde')
-    return import('./sde.js').then((m) => {
+    return Promise.all([import('./sde.js'), sf.loadSamplers()]).then(([m]) => {
       sdeModule = m;
     });
   return import('./pretrained.js').then(setDigitsModule);
