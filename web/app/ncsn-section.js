@@ -30,7 +30,7 @@ import { NCSN_DATASET_OPTIONS, rowsOf } from './settings.js';
 import { loadDataset } from './figures.js';
 import { NCSN_FROM_WORKER, NCSN_TO_WORKER } from '../worker/protocol.js';
 import { RUN_EVENTS } from './events.js';
-import { download } from './exports.js';
+import { download } from './export-bar.js';
 
 const DATA_POINTS = 2000; // the generated data drawn under the particles and fields
 const ANALYTIC = new Set(['mixture', 'eight_gaussians']); // datasets with sf.dataScore

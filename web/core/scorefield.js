@@ -22,7 +22,6 @@
 import { loadScorefield, readCoreFile } from './loader.js';
 import { DATASETS, ISAS, KEEPS, OBJECTIVES, SIGMA_DISTS, STATUS, describe, enumValue } from './enums.js';
 import { gridPoints } from './grid.js';
-import { parsePoints } from './points-file.js';
 import { MAX_INT32, finiteNumber, integer as checkedInteger, show } from './validate.js';
 /** @import * as T from './api-types.js' */
 /** @typedef {import('./samplers.js').SamplerRun} SamplerRun */
@@ -140,21 +139,23 @@ function withBuffers(sf, sizes, fn) {
   }
 }
 
-// The sampler and likelihood API (samplers.js), loaded by createScorefield unless { samplers: false }:
-// the module, given this one's checks and buffers.
+// The sampler and likelihood API (samplers.js, given this module's checks and buffers) and the
+// points-file reader (points-file.js), loaded by createScorefield unless { samplers: false }: a worker
+// whose widget never samples that way nor reads a file does not download them.
 /** @type {typeof import('./samplers.js') | null} */
 let samplerModule = null;
+/** @type {typeof import('./points-file.js') | null} */
+let pointsFileModule = null;
 const loadSamplerModule = async () => {
-  if (samplerModule) return;
-  const m = await import('./samplers.js');
+  if (samplerModule && pointsFileModule) return;
+  const [m, p] = await Promise.all([import('./samplers.js'), import('./points-file.js')]);
   m.useHelpers({ finite, integer, readOptions, ownFloats, floats, withBuffers });
   samplerModule = m;
+  pointsFileModule = p;
 };
+const NOT_LOADED = 'not loaded: createScorefield({ samplers: false }) defers it to sf.loadSamplers()';
 function samplers() {
-  if (!samplerModule)
-    throw new Error(
-      'scorefield: the sampler API is not loaded: createScorefield({ samplers: false }) defers it to sf.loadSamplers()',
-    );
+  if (!samplerModule) throw new Error(`scorefield: the sampler API is ${NOT_LOADED}`);
   return samplerModule;
 }
 
@@ -220,8 +221,8 @@ function readLimits(sf) {
 /**
  * Loads a Scorefield module (options.simd: true/false forces the SIMD128/scalar build, undefined picks;
  * options.digits: false defers the digits table to sf.loadDigits(), for pages that may never need it;
- * options.samplers: false defers the sampler and likelihood API to sf.loadSamplers(), for a worker that
- * may never sample that way) and returns { isa, simdSupported, memory, createModel, sampleData, uniform }.
+ * options.samplers: false defers the sampler and likelihood API and readPoints to sf.loadSamplers(), for
+ * a worker that may never need them) and returns { isa, simdSupported, memory, createModel, sampleData, uniform }.
  * Each call gets its own instance and memory.
  * @param {{ simd?: boolean, digits?: boolean, samplers?: boolean }} [options]
  */
@@ -267,7 +268,8 @@ export async function createScorefield(options = {}) {
      * Float32Array (n, 2) for model.setPoints; a bad file throws an Error naming the line and the problem.
      */
     readPoints(text) {
-      return parsePoints(text, { maxPoints: limits.points });
+      if (!pointsFileModule) throw new Error(`scorefield: the points-file reader is ${NOT_LOADED}`);
+      return pointsFileModule.parsePoints(text, { maxPoints: limits.points });
     },
 
     /** Whether the digits table is loaded (createScorefield({ digits: false }) leaves it for later). */
@@ -280,8 +282,8 @@ export async function createScorefield(options = {}) {
 
     /**
      * Loads the sampler and likelihood API (model.sample, model.sampler, model.logLikelihood,
-     * sf.dataSample, …) if it is not yet: a Promise, safe to call again. createScorefield loads it
-     * unless told { samplers: false }.
+     * sf.dataSample, …) and the points-file reader (readPoints) if they are not yet: a Promise, safe
+     * to call again. createScorefield loads them unless told { samplers: false }.
      * @returns {Promise<void>}
      */
     loadSamplers: loadSamplerModule,

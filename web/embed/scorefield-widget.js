@@ -609,7 +609,7 @@ export class ScorefieldWidget extends HTMLElement {
     }
     if (!this.#parts.has('controls') && this.#options.controls) {
       this.#parts.add('controls');
-      Promise.all([import('../app/toolbar.js'), import('../app/exports.js')]).then(
+      Promise.all([import('../app/toolbar.js'), import('../app/export-bar.js')]).then(
         ([toolbar, exports]) => {
           if (this.#run !== run) return;
           this.#buildControls(run, toolbar);
