@@ -27,10 +27,6 @@ const CHUNK_MS = 20; // ms
 // While any run trains, views (fields, chains, samples) may take at most this fraction of the
 // worker's time, so redrawing the quiver as often as the display allows costs training ≤ ~10 %.
 const VIEW_TIME_FRACTION = 0.1;
-// Cost measurement: warm-up steps (first calls touch fresh memory) and a floor on timed steps.
-const MEASURE_WARMUP_STEPS = 1;
-const MEASURE_MIN_STEPS = 2;
-const MEASURE_MAX_STEPS = 200;
 const PRETRAINED_FILE = 'scorefield-digits-model.sfw';
 
 let sf = null; // the createScorefield() instance, once INIT succeeded
@@ -40,6 +36,7 @@ let sf = null; // the createScorefield() instance, once INIT succeeded
 let ncsnModule = null;
 let sdeModule = null;
 let digitsModule = null;
+let measureModule = null; // the cost measurement of the page's section 5 (measure.js)
 let pretrained = null;
 let modelBytes = null; // INIT's prefetch of the model file
 let moduleFailed = false; // after a failed load, its messages meet the handler's error instead
@@ -142,7 +139,10 @@ function tick() {
   if (views && (!training || performance.now() >= nextViewAt)) serveViews(training);
   // One cell per tick, training or not: a cell blocks the worker for about its budget, and the
   // single thread means a run training beside it does not change what the cell measures.
-  if (measureQueue.length > 0) measureOne();
+  if (measureQueue.length > 0) {
+    const cell = measureQueue.shift();
+    guarded({ request: TO_WORKER.MEASURE, requestId: cell.requestId }, () => measureModule.measureCell(sf, cell, post));
+  }
   const flowing = ncsnModule?.ncsnTick(runs.values()) ?? false; // the NCSN section's particle flows
   const sampling = pretrained?.tick() ?? false; // one noise level of the pretrained digits (pretrained.js)
   const sdeJobs = sdeModule?.sdeTick(runs, longJob, reportError) ?? false; // the score-SDE section's jobs
@@ -270,29 +270,6 @@ function advanceJob(key, entry) {
 function dropViews(run) {
   for (const [key, request] of viewQueue) if (request.run === run) viewQueue.delete(key);
   for (const [key, entry] of viewJobs) if (entry.request.run === run) viewJobs.delete(key);
-}
-
-// Times one cell of a cost measurement on a fresh model, then frees it.
-function measureOne() {
-  const { requestId, dim, objective, budgetMs } = measureQueue.shift();
-  guarded({ request: TO_WORKER.MEASURE, requestId }, () => {
-    const model = sf.createModel({ dim });
-    try {
-      model.configureTraining({ dataset: dim === 2 ? 'swiss_roll' : 'digits', objective });
-      model.train(MEASURE_WARMUP_STEPS);
-      let steps = 0;
-      const start = performance.now();
-      let elapsed = 0;
-      while (steps < MEASURE_MAX_STEPS && (steps < MEASURE_MIN_STEPS || elapsed < budgetMs)) {
-        model.train(1);
-        steps++;
-        elapsed = performance.now() - start;
-      }
-      post({ type: FROM_WORKER.COST, requestId, dim, objective, msPerStep: elapsed / steps, steps });
-    } finally {
-      model.dispose();
-    }
-  });
 }
 
 // ---- messages from the page -----------------------------------------------------------------------
@@ -476,13 +453,14 @@ const NCSN_TYPES = new Set(Object.values(NCSN_TO_WORKER));
 const DIGITS_TYPES = new Set(Object.values(DIGITS_TO_WORKER));
 const SDE_TYPES = new Set(Object.values(SDE_TO_WORKER));
 
-// The module a message needs and the worker has not loaded: 'ncsn', 'sde', 'digits' or ''.
+// The module a message needs and the worker has not loaded: 'ncsn', 'sde', 'digits', 'measure' or ''.
 function moduleNeeded(msg) {
   if (!sf || moduleFailed) return '';
   const runSettings = msg.type === TO_WORKER.CONFIGURE || msg.type === TO_WORKER.RESTORE ? msg.settings : null;
   if (!ncsnModule && (NCSN_TYPES.has(msg.type) || isNcsnSettings(runSettings))) return 'ncsn';
   if (!sdeModule && SDE_TYPES.has(msg.type)) return 'sde';
   if (!digitsModule && (DIGITS_TYPES.has(msg.type) || runSettings?.classes > 0)) return 'digits';
+  if (!measureModule && msg.type === TO_WORKER.MEASURE) return 'measure';
   return '';
 }
 
@@ -496,6 +474,10 @@ function loadModule(name) {
   if (name === 'sde')
     return Promise.all([import('./sde.js'), sf.loadSamplers()]).then(([m]) => {
       sdeModule = m;
+    });
+  if (name === 'measure')
+    return import('./measure.js').then((m) => {
+      measureModule = m;
     });
   return import('./pretrained.js').then(setDigitsModule);
 }
