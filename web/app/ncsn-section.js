@@ -437,6 +437,7 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
       },
       quality: () => ({ points: run.quality.map((q) => ({ ...q })), floor: run.qualityFloor }),
       painted: () => painter.count,
+      paintedPoints: () => Array.from(painter.snapshot()),
       fieldsDrawn: () => ({ learned: !!learnedView.drawnScores, exact: !!trueView.drawnScores, sigma: sigmaOf() }),
       compare: () =>
         compare.result ? { plain: compare.result.plainSmall, annealed: compare.result.annealedSmall } : null,

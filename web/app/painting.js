@@ -102,10 +102,22 @@ export function attachPainting({
   const fileError = el('output', 'points-file-error');
   fileError.id = `${idPrefix}-points-file-error`;
   fileError.setAttribute('role', 'status');
+  // Fit: a file's points centred and scaled into the plot's box by the core (sf.fitPoints, in the
+  // worker), keeping their shape; off, they are taken as they are and clamped to the box.
+  const fitLabel = el('label', 'field-label points-fit');
+  const fitInput = el('input');
+  Object.assign(fitInput, { type: 'checkbox', id: `${idPrefix}-points-fit` });
+  fitLabel.title =
+    "Centre and scale a file's points into the plot, keeping their shape (else points outside it are clamped to its edge)";
+  fitLabel.append(fitInput, ' Fit a file to the plot');
   async function loadPointsFile(file) {
     try {
       checkPointsFileSize(file.size);
-      const points = parsePoints(new Uint8Array(await file.arrayBuffer()), { maxPoints: MAX_POINTS });
+      let points = parsePoints(new Uint8Array(await file.arrayBuffer()), { maxPoints: MAX_POINTS });
+      if (fitInput.checked) {
+        const { xmin, xmax, ymin, ymax } = box;
+        ({ points } = await engine.request(NCSN_TO_WORKER.FIT, { points, box: { xmin, xmax, ymin, ymax } }));
+      }
       fileError.textContent = '';
       onUserAction();
       painter.replace(points);
@@ -126,7 +138,7 @@ export function attachPainting({
     event.preventDefault();
     loadPointsFile(file);
   });
-  paintBox.append(countOut.root, typedFields, dabButton, clearButton, fileLabel, fileInput, fileError);
+  paintBox.append(countOut.root, typedFields, dabButton, clearButton, fileLabel, fileInput, fitLabel, fileError);
   painter.subscribe(() => countOut.set(`${painter.count} / ${MAX_POINTS}`));
   countOut.set(`0 / ${MAX_POINTS}`);
   return painter;
