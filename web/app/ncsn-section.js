@@ -11,7 +11,7 @@
 
 import { button, el } from './controls.js';
 import { followSlider, samplerBar } from './sampler-bar.js';
-import { attachPainting } from './painting.js';
+import { attachPainting, loadSectionData } from './painting.js';
 import { RunToolbar } from './toolbar.js';
 import { LossView } from './views.js';
 import { ladder } from './ncsn-run.js';
@@ -28,7 +28,6 @@ import {
   formatSigma,
 } from './ncsn-views.js';
 import { NCSN_DATASET_OPTIONS, rowsOf } from './settings.js';
-import { loadSectionData } from './figures.js';
 import { NCSN_FROM_WORKER, NCSN_TO_WORKER } from '../worker/protocol.js';
 import { RUN_EVENTS } from './events.js';
 import { download } from './export-bar.js';

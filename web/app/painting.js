@@ -9,6 +9,8 @@ import { button, buildControls, el, readout } from './controls.js';
 import { MAX_POINTS, Painter } from './paint.js';
 import { checkPointsFileSize, parsePoints } from '../core/points-file.js';
 import { NCSN_TO_WORKER } from '../worker/protocol.js';
+import { NCSN_DATASET_OPTIONS } from './settings.js';
+import { loadDataset } from './figures.js';
 
 /**
  * engine, run: the section's Engine and (noise-conditional) run; box: the plot's data box; canvas:
@@ -142,4 +144,33 @@ export function attachPainting({
   painter.subscribe(() => countOut.set(`${painter.count} / ${MAX_POINTS}`));
   countOut.set(`0 / ${MAX_POINTS}`);
   return painter;
+}
+
+// ---- the sections' data (here, not in figures.js, which every widget loads) -------------------------
+
+/** A 2-D dataset as sections 7 and 8 name it: its label without ' (D = 2)', else its name. */
+export function planeDatasetLabel(dataset) {
+  return NCSN_DATASET_OPTIONS.find((o) => o.value === dataset)?.label.replace(/ \(D = 2\)$/, '') ?? dataset;
+}
+
+/**
+ * The data under a 2-D section's figures (sections 7 and 8): for the dataset 'points' the painter's
+ * points as of its last finished stroke (onPainted() when they changed), else n points of `dataset`
+ * from the worker through loadDataset (onLoaded() once in). Does nothing when `data` already holds it.
+ */
+export function loadSectionData(engine, data, dataset, painter, { n, onPainted, onLoaded }) {
+  if (dataset === 'points') {
+    if (data.dataset === 'points' && data.version === painter.version) return;
+    Object.assign(data, {
+      dataset,
+      points: painter.count > 0 ? painter.snapshot() : null,
+      label: 'your drawing',
+      error: '',
+      version: painter.version,
+    });
+    onPainted();
+    return;
+  }
+  if (dataset === data.dataset) return;
+  loadDataset(engine, data, dataset, { n, label: planeDatasetLabel, onChange: onLoaded });
 }

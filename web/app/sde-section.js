@@ -11,14 +11,13 @@
 
 import { buildControls, button, el, readout } from './controls.js';
 import { followSlider, samplerBar } from './sampler-bar.js';
-import { attachPainting } from './painting.js';
+import { attachPainting, loadSectionData } from './painting.js';
 import { RunToolbar } from './toolbar.js';
 import { LossView } from './views.js';
 import { NCSN_BOX, NcsnDataView, formatDistance, formatSigma } from './ncsn-views.js';
 import { DensityView, SdeCostView, SdeSampleView } from './sde-views.js';
 import { QUALITY_NFES, QUALITY_POINTS, SdeJobs } from './sde-jobs.js';
 import { NCSN_DATASET_OPTIONS, rowsOf } from './settings.js';
-import { loadSectionData } from './figures.js';
 import { RUN_EVENTS } from './events.js';
 
 const DATA_POINTS = 2000; // the generated data drawn under the particles
