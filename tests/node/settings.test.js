@@ -15,13 +15,12 @@ import {
   MAX_NOTICES,
   allowedOrigins,
   coerceSetting,
-  pageHash,
   paramName,
   readAttributes,
   readFrameAddress,
-  readPageAddress,
   splitAddress,
 } from '../../web/app/share.js';
+import { pageHash, readPageAddress } from '../../web/app/page-address.js';
 import { PANELS, WIDGET_ROWS, resolvePanels } from '../../web/embed/options.js';
 
 const SEED = Number(process.env.SCOREFIELD_FUZZ_SEED ?? 20240611);

@@ -329,6 +329,12 @@ const BAD = [
     /multiple of D/,
   ],
   ['4097 painted points', { type: NCSN_TO_WORKER.POINTS, run: 'p', points: new Float32Array(2 * 4097) }, /4096/],
+  ['points to fit as an Array', { type: NCSN_TO_WORKER.FIT, requestId: 1, points: [0, 0], box: grid }, /points/],
+  [
+    'no points to fit',
+    { type: NCSN_TO_WORKER.FIT, requestId: 1, points: new Float32Array(0), box: grid },
+    /points\.length \/ 2/,
+  ],
   // unknown names
   ['an unknown type', { type: 'explode' }, /unknown message type 'explode'/],
   ['an unknown run', { type: TO_WORKER.PLAY, run: 'nosuch' }, /no run named 'nosuch'/],

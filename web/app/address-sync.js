@@ -7,7 +7,7 @@
 // The hash's format and all checking are share.js's (pure); this module only reads and writes
 // `location` and `history`, and knows runs only through values and subscribe().
 
-import { readPageAddress, pageHash } from './share.js';
+import { readPageAddress, pageHash } from './page-address.js';
 import { RUN_EVENTS } from './events.js';
 
 /**

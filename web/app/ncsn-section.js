@@ -30,7 +30,7 @@ import {
 import { NCSN_DATASET_OPTIONS, rowsOf } from './settings.js';
 import { NCSN_FROM_WORKER, NCSN_TO_WORKER } from '../worker/protocol.js';
 import { RUN_EVENTS } from './events.js';
-import { download } from './exports.js';
+import { download } from './export-bar.js';
 
 const DATA_POINTS = 2000; // the generated data drawn under the particles and fields
 const ANALYTIC = new Set(['mixture', 'eight_gaussians']); // datasets with sf.dataScore
@@ -389,6 +389,7 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
       },
       quality: () => ({ points: run.quality.map((q) => ({ ...q })), floor: run.qualityFloor }),
       painted: () => painter.count,
+      paintedPoints: () => Array.from(painter.snapshot()),
       fieldsDrawn: () => ({ learned: !!learnedView.drawnScores, exact: !!trueView.drawnScores, sigma: sigmaOf() }),
       compare: () =>
         compare.result ? { plain: compare.result.plainSmall, annealed: compare.result.annealedSmall } : null,

@@ -9,7 +9,8 @@ import { button, buildControls, el, readout } from './controls.js';
 import { MAX_POINTS, Painter } from './paint.js';
 import { checkPointsFileSize, parsePoints } from '../core/points-file.js';
 import { NCSN_TO_WORKER } from '../worker/protocol.js';
-import { loadSectionData } from './figures.js';
+import { NCSN_DATASET_OPTIONS } from './settings.js';
+import { loadDataset } from './figures.js';
 
 /**
  * A 2-D section's painting and data (sections 7 and 8): attachPainting on the page's elements
@@ -139,10 +140,22 @@ export function attachPainting({
   const fileError = el('output', 'points-file-error');
   fileError.id = `${idPrefix}-points-file-error`;
   fileError.setAttribute('role', 'status');
+  // Fit: a file's points centred and scaled into the plot's box by the core (sf.fitPoints, in the
+  // worker), keeping their shape; off, they are taken as they are and clamped to the box.
+  const fitLabel = el('label', 'field-label points-fit');
+  const fitInput = el('input');
+  Object.assign(fitInput, { type: 'checkbox', id: `${idPrefix}-points-fit` });
+  fitLabel.title =
+    "Centre and scale a file's points into the plot, keeping their shape (else points outside it are clamped to its edge)";
+  fitLabel.append(fitInput, ' Fit a file to the plot');
   async function loadPointsFile(file) {
     try {
       checkPointsFileSize(file.size);
-      const points = parsePoints(new Uint8Array(await file.arrayBuffer()), { maxPoints: MAX_POINTS });
+      let points = parsePoints(new Uint8Array(await file.arrayBuffer()), { maxPoints: MAX_POINTS });
+      if (fitInput.checked) {
+        const { xmin, xmax, ymin, ymax } = box;
+        ({ points } = await engine.request(NCSN_TO_WORKER.FIT, { points, box: { xmin, xmax, ymin, ymax } }));
+      }
       fileError.textContent = '';
       onUserAction();
       painter.replace(points);
@@ -163,8 +176,37 @@ export function attachPainting({
     event.preventDefault();
     loadPointsFile(file);
   });
-  paintBox.append(countOut.root, typedFields, dabButton, clearButton, fileLabel, fileInput, fileError);
+  paintBox.append(countOut.root, typedFields, dabButton, clearButton, fileLabel, fileInput, fitLabel, fileError);
   painter.subscribe(() => countOut.set(`${painter.count} / ${MAX_POINTS}`));
   countOut.set(`0 / ${MAX_POINTS}`);
   return painter;
+}
+
+// ---- the sections' data (here, not in figures.js, which every widget loads) -------------------------
+
+/** A 2-D dataset as sections 7 and 8 name it: its label without ' (D = 2)', else its name. */
+export function planeDatasetLabel(dataset) {
+  return NCSN_DATASET_OPTIONS.find((o) => o.value === dataset)?.label.replace(/ \(D = 2\)$/, '') ?? dataset;
+}
+
+/**
+ * The data under a 2-D section's figures (sections 7 and 8): for the dataset 'points' the painter's
+ * points as of its last finished stroke (onPainted() when they changed), else n points of `dataset`
+ * from the worker through loadDataset (onLoaded() once in). Does nothing when `data` already holds it.
+ */
+export function loadSectionData(engine, data, dataset, painter, { n, onPainted, onLoaded }) {
+  if (dataset === 'points') {
+    if (data.dataset === 'points' && data.version === painter.version) return;
+    Object.assign(data, {
+      dataset,
+      points: painter.count > 0 ? painter.snapshot() : null,
+      label: 'your drawing',
+      error: '',
+      version: painter.version,
+    });
+    onPainted();
+    return;
+  }
+  if (dataset === data.dataset) return;
+  loadDataset(engine, data, dataset, { n, label: planeDatasetLabel, onChange: onLoaded });
 }

@@ -1,7 +1,8 @@
 // share.js — settings in addresses and attributes: reads the hosted page's URL hash (and the older
 // query string), the widget's attributes and its iframe's parameters against the settings table
-// (web/core/settings.js: the settings, the page's options and the widget's), and writes the page's state back into the
-// hash, so that a link reproduces what its sender saw.
+// (web/core/settings.js: the settings, the page's options and the widget's); page-address.js reads the
+// page's own address with these rules and writes its state back into the hash, so that a link
+// reproduces what its sender saw.
 //
 // Outside text is data, never markup: every value is checked against its row, a number out of range
 // is clamped and anything malformed or unknown is dropped, each with a one-sentence notice that the
@@ -14,7 +15,6 @@
 // table spells them (chainSteps). The query string (`?exact.steps=50`) is read the same way, and the
 // hash wins where both name a setting.
 
-import { PAGE_OPTIONS, RUNS, SETTINGS } from './settings.js';
 import { paramName } from '../core/settings.js';
 
 export { paramName };
@@ -140,7 +140,7 @@ export function formatValue(row, value) {
 }
 
 // At most MAX_NOTICES notices, and one more that counts the rest.
-function capped(notices) {
+export function capped(notices) {
   if (notices.length <= MAX_NOTICES + 1) return notices;
   return [...notices.slice(0, MAX_NOTICES), `… and ${notices.length - MAX_NOTICES} more.`];
 }
@@ -175,56 +175,6 @@ export function readEntries(entries, groups, { ignore = [] } = {}) {
     if ('value' in result) values[target.id][target.row.name] = result.value; // a later valid value wins
   }
   return { values, notices: capped(notices) };
-}
-
-/**
- * The hosted page's address (location.search, location.hash): { anchor, runs: { <run>: { name: value } }
- * (only the settings given), page: { name: value } (every page option, defaults filled in), pageGiven
- * (the page options the address named), notices }.
- */
-export function readPageAddress(search, hash) {
-  const query = splitAddress(search),
-    fragment = splitAddress(hash, { anchor: true });
-  const groups = { page: { prefix: '', rows: PAGE_OPTIONS } };
-  for (const run of Object.keys(RUNS)) groups[run] = { prefix: `${run}.`, rows: SETTINGS };
-  const read = readEntries([...query.entries, ...fragment.entries], groups);
-  const { page: pageGiven, ...runs } = read.values;
-  const page = Object.fromEntries(PAGE_OPTIONS.map((row) => [row.name, pageGiven[row.name] ?? row.default]));
-  return {
-    anchor: fragment.anchor,
-    runs,
-    page,
-    pageGiven,
-    notices: capped([...query.notices, ...fragment.notices, ...read.notices]),
-  };
-}
-
-// key=value with %-escapes only where an address needs them (',' stays readable in a list).
-function pair(key, value) {
-  const enc = (s) => encodeURIComponent(s).replace(/%2C/gi, ',');
-  return `${enc(key)}=${enc(value)}`;
-}
-
-/**
- * The hash that holds the hosted page's state: the anchor, the page options in pageGiven, then the
- * given settings of each run (runs: { <run>: { name: value } }, in table order). The page passes the
- * settings someone chose (in the address, a control or a loaded file): the others are defaults, which
- * a fresh visit computes again — the table's, or the core's where it has its own (settings.js,
- * coreDefaults). '' for no state.
- */
-export function pageHash({ anchor = '', pageGiven = {}, runs = {} }) {
-  const parts = anchor ? [anchor] : [];
-  for (const row of PAGE_OPTIONS) {
-    if (Object.hasOwn(pageGiven, row.name))
-      parts.push(pair(paramName(row.name), formatValue(row, pageGiven[row.name])));
-  }
-  for (const [run, values] of Object.entries(runs)) {
-    for (const row of SETTINGS) {
-      if (Object.hasOwn(values, row.name))
-        parts.push(pair(`${run}.${paramName(row.name)}`, formatValue(row, values[row.name])));
-    }
-  }
-  return parts.length > 0 ? `#${parts.join('&')}` : '';
 }
 
 /**

@@ -13,8 +13,6 @@ import { drawScatter } from '../render/scatter.js';
 import { drawQuiver } from '../render/quiver.js';
 import { drawChains } from '../render/chains.js';
 import { drawLoss } from '../render/loss.js';
-import { drawDigitGrid } from '../render/digits.js';
-import { drawBars, formatMs } from '../render/bars.js';
 import { MUTED_COLOR, NOTE_FONT, TITLE_FONT, TEXT_COLOR } from '../render/theme.js';
 import { TO_WORKER } from '../worker/protocol.js';
 import { RUN_EVENTS } from './events.js';
@@ -101,46 +99,6 @@ function strideNote({ steps, stride = 1 }) {
   return stride > 1 ? ` of ${steps} steps, every ${stride}th step drawn` : '';
 }
 
-/** The bounding box of 2-D points, or null when there are none. */
-function bounds(points) {
-  let xmin = Infinity,
-    xmax = -Infinity,
-    ymin = Infinity,
-    ymax = -Infinity;
-  for (let i = 0; i < points.length; i += 2) {
-    xmin = Math.min(xmin, points[i]);
-    xmax = Math.max(xmax, points[i]);
-    ymin = Math.min(ymin, points[i + 1]);
-    ymax = Math.max(ymax, points[i + 1]);
-  }
-  return xmin <= xmax ? { xmin, xmax, ymin, ymax } : null;
-}
-
-/** Section 1: the data as a semi-transparent scatter, limits fitted to it as matplotlib does. */
-export class DataView extends CanvasView {
-  constructor(canvas, data) {
-    super(canvas);
-    this.data = data; // { points: Float32Array (n, 2) | null, label, error }
-  }
-
-  draw(ctx, width, height) {
-    const points = this.data.points;
-    if (!points) {
-      drawNote(ctx, width, height, [this.data.error || 'Drawing the data…']);
-      return;
-    }
-    const limits = plotLimits(bounds(points));
-    const view = areaView(limits, plotArea(width, height));
-    const title = `${points.length / 2} points: ${this.data.label}`;
-    drawAxes(ctx, view, limits, { title });
-    ctx.save();
-    clipToArea(ctx, view.area);
-    drawScatter(ctx, view, points);
-    ctx.restore();
-    this.describe(`Scatter plot: ${title}.`);
-  }
-}
-
 /** A run's loss history against the step, titled with the mean of the last 32 losses; a read-out. */
 export class LossView extends CanvasView {
   constructor(canvas, run, { readout = 'now' } = {}) {
@@ -175,6 +133,9 @@ export class LossView extends CanvasView {
  * over the data and with Langevin chains (the chain layer's starts come from a ChainSet). A run
  * training on digits has no 2-D field: the view then shows Langevin samples (or a note, with data).
  */
+let drawDigitGrid = null; // render/digits.js's, once a field view has shown a run of digits
+let digitGridLoading = null;
+
 export class FieldView extends CanvasView {
   constructor(canvas, run, { id, grid, data = null, chains = null, title }) {
     super(canvas);
@@ -295,7 +256,13 @@ export class FieldView extends CanvasView {
     ctx.fillText(`D = ${this.run.dim}: Langevin samples at step ${samples?.step ?? this.run.step}`, 8, 18);
     if (!samples) drawNote(ctx, width, height, ['Sampling…']);
     else if (!samples.frames) drawNote(ctx, width, height, ['Sampling failed:', this.run.error]);
-    else {
+    else if (!drawDigitGrid) {
+      // render/digits.js loads with the first digits drawn: a 2-D figure never downloads it.
+      (digitGridLoading ??= import('../render/digits.js').then((m) => {
+        drawDigitGrid = m.drawDigitGrid;
+      })).then(() => this.invalidate());
+      drawNote(ctx, width, height, ['Sampling…']);
+    } else {
       ctx.save();
       ctx.translate(8, 30);
       drawDigitGrid(
@@ -371,49 +338,5 @@ export class ChainSet {
   #changed() {
     this.version++;
     for (const fn of this.listeners) fn(this);
-  }
-}
-
-/**
- * Section 5's cost comparison: ms per training step of exact and sliced SM at D = 2 and D = 64,
- * as bars (timings from the worker's MEASURE, filled in as they arrive).
- */
-export class CostView extends CanvasView {
-  constructor(canvas, costs) {
-    super(canvas);
-    this.costs = costs; // Map 'D/objective' → ms per step (absent while measuring)
-  }
-
-  groups() {
-    const ratio = (d) => {
-      const e = this.costs.get(`${d}/exact`),
-        s = this.costs.get(`${d}/sliced`);
-      return e != null && s != null ? ` — exact costs ${(e / s).toFixed(1)}× sliced` : '';
-    };
-    return [2, 64].map((d) => ({
-      title: `D = ${d}${ratio(d)}`,
-      bars: ['exact', 'sliced'].map((objective) => ({
-        key: objective,
-        label: objective,
-        value: this.costs.get(`${d}/${objective}`) ?? null,
-      })),
-    }));
-  }
-
-  draw(ctx, width, height) {
-    const groups = this.groups();
-    if (this.costs.size === 0) {
-      drawNote(ctx, width, height, ['Not measured yet: press “Measure”.']);
-      return;
-    }
-    drawBars(ctx, width, groups);
-    this.describe(
-      groups
-        .map(
-          (g) =>
-            `${g.title}: ${g.bars.map((b) => `${b.label} ${b.value != null ? formatMs(b.value) : '?'} ms`).join(', ')}`,
-        )
-        .join('; '),
-    );
   }
 }

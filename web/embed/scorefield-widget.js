@@ -7,7 +7,6 @@
 
 import { Engine } from '../app/engine.js';
 import { Run, RUN_MESSAGES } from '../app/run.js';
-import { NcsnRun } from '../app/ncsn-run.js';
 import { NCSN_FROM_WORKER } from '../worker/protocol.js';
 import { SETTINGS, coreDefaults, rowsOf, settingRow } from '../app/settings.js';
 import { coerceSetting, paramName, readAttributes } from '../app/share.js';
@@ -39,6 +38,9 @@ const STYLESHEET = new URL('widget.css', import.meta.url).href;
 const DARK_QUERY = '(prefers-color-scheme: dark)';
 
 let widgetCount = 0; // numbers the widgets of a page, for ids and file names
+
+// Whether a run is the score-SDE panels' noise-conditional run (an NcsnRun).
+const isSde = (run) => run.name === SDE_RUN;
 
 function optionDefaults() {
   return Object.fromEntries(WIDGET_OPTIONS.map((row) => [row.name, row.default]));
@@ -471,9 +473,23 @@ export class ScorefieldWidget extends HTMLElement {
     });
     this.#engine = engine;
     // The samplers and density panels need a noise-conditional network trained on a continuous σ: a
-    // widget showing either trains one (section 8's run) instead of the plain sliced one.
+    // widget showing either trains one (section 8's run, ncsn-run.js, loaded only then) instead of the
+    // plain sliced one.
     const sde = this.#panels().some((p) => SDE_PANELS.includes(p));
-    const run = sde ? new NcsnRun(SDE_RUN, engine, this.#given) : new Run(RUN, engine, this.#given);
+    if (!sde) this.#begin(engine, new Run(RUN, engine, this.#given));
+    else
+      import('../app/ncsn-run.js').then(
+        ({ NcsnRun }) => {
+          if (this.#engine === engine) this.#begin(engine, new NcsnRun(SDE_RUN, engine, this.#given));
+        },
+        (err) => this.#partFailed(err),
+      );
+    this.#updateActive();
+  }
+
+  // The run made, the rest of the start: its messages, views, parts and first configure.
+  #begin(engine, run) {
+    const sde = isSde(run);
     this.#run = run;
     for (const type of [...RUN_MESSAGES, ...(sde ? Object.values(NCSN_FROM_WORKER) : [])]) {
       engine.on(type, (msg) => {
@@ -551,7 +567,7 @@ export class ScorefieldWidget extends HTMLElement {
     const lossView = new LossView(canvases.loss, run, { readout: 'on-use' });
     this.#views = [fieldView, chainsView, lossView];
     this.#viewsByPanel = { field: [fieldView], chains: [chainsView], loss: [lossView], digits: [] };
-    if (run instanceof NcsnRun) {
+    if (isSde(run)) {
       // The score-SDE panels' views come with their part (#loadParts): only the loss is built here.
       this.#views = [lossView];
       this.#viewsByPanel = { loss: [lossView], samplers: [], density: [], digits: [] };
@@ -582,7 +598,7 @@ export class ScorefieldWidget extends HTMLElement {
         (err) => this.#partFailed(err),
       );
     }
-    if (!this.#parts.has('sde') && run instanceof NcsnRun) {
+    if (!this.#parts.has('sde') && isSde(run)) {
       this.#parts.add('sde');
       Promise.all([import('../app/sde-jobs.js'), import('../app/sde-views.js')]).then(
         ([jobs, views]) => {
@@ -593,7 +609,7 @@ export class ScorefieldWidget extends HTMLElement {
     }
     if (!this.#parts.has('controls') && this.#options.controls) {
       this.#parts.add('controls');
-      Promise.all([import('../app/toolbar.js'), import('../app/exports.js')]).then(
+      Promise.all([import('../app/toolbar.js'), import('../app/export-bar.js')]).then(
         ([toolbar, exports]) => {
           if (this.#run !== run) return;
           this.#buildControls(run, toolbar);
@@ -651,7 +667,7 @@ export class ScorefieldWidget extends HTMLElement {
       this.#autoplayPending = false;
       this.#resumeOnShow = false;
     };
-    if (run instanceof NcsnRun) {
+    if (isSde(run)) {
       // A score-SDE widget: its training rows without the objective, and the sampler's rows (the
       // jobs may still be loading: #sdeJobs is read at the time of a change).
       this.#toolbar = new RunToolbar(ui.toolbarBox, run, {

@@ -199,6 +199,7 @@ export function shapesFor(limits) {
     },
     [NCSN_TO_WORKER.TRUE_FIELD]: { requestId: id, dataset: name, grid, sigma: finite },
     [NCSN_TO_WORKER.COMPARE]: { requestId: id, n: int(1, MAX_COUNT), seed, box },
+    [NCSN_TO_WORKER.FIT]: { requestId: id, points: floats, box },
     // The class and guidance are the core's to check (it names the value and the model's classes);
     // here they need only be of a kind it can be given.
     [DIGITS_TO_WORKER.PRETRAINED]: {

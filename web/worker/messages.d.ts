@@ -107,6 +107,14 @@ export interface NcsnCompareMessage {
   box: Box;
 }
 
+/** NCSN_TO_WORKER.FIT */
+export interface NcsnFitMessage {
+  type: 'ncsn-fit';
+  requestId: number | string;
+  points: Float32Array;
+  box: Box;
+}
+
 /** SDE_TO_WORKER.SAMPLE */
 export interface SdeSampleMessage {
   type: 'sde-sample';
@@ -286,6 +294,7 @@ export type ToWorkerMessage =
   | NcsnFlowFramesMessage
   | NcsnTrueFieldMessage
   | NcsnCompareMessage
+  | NcsnFitMessage
   | SdeSampleMessage
   | SdeQualityMessage
   | SdeDensityMessage

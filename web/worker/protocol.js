@@ -139,6 +139,9 @@ export const NCSN_TO_WORKER = Object.freeze({
   // { requestId, n, seed, box } — plain against annealed Langevin on the mixture's exact score, from
   // the same n uniform starts, answered by COMPARE.
   COMPARE: 'ncsn-compare',
+  // { requestId, points: Float32Array (n, 2), box: { xmin, xmax, ymin, ymax } } — the points centred
+  // and scaled into box, keeping their shape (the core's sf_points_fit_box), answered by FIT.
+  FIT: 'ncsn-fit',
 });
 
 /** Worker → page, the NCSN section's. */
@@ -159,6 +162,8 @@ export const NCSN_FROM_WORKER = Object.freeze({
   // { requestId, n, start, plain, annealed: Float32Array (n, 2), plainSmall, annealedSmall,
   //   plainSteps, levels, steps } — final chains of both samplers and their fractions at the small mode.
   COMPARE: 'ncsn-compare',
+  // { requestId, points: Float32Array (n, 2) } — FIT's points, fitted into its box.
+  FIT: 'ncsn-fit',
 });
 
 /** The pretrained digits and the digit classifier (web/worker/pretrained.js; docs/page.md). */

@@ -27,10 +27,6 @@ const CHUNK_MS = 20; // ms
 // While any run trains, views (fields, chains, samples) may take at most this fraction of the
 // worker's time, so redrawing the quiver as often as the display allows costs training ≤ ~10 %.
 const VIEW_TIME_FRACTION = 0.1;
-// Cost measurement: warm-up steps (first calls touch fresh memory) and a floor on timed steps.
-const MEASURE_WARMUP_STEPS = 1;
-const MEASURE_MIN_STEPS = 2;
-const MEASURE_MAX_STEPS = 200;
 const PRETRAINED_FILE = 'scorefield-digits-model.sfw';
 
 let sf = null; // the createScorefield() instance, once INIT succeeded
@@ -40,6 +36,7 @@ let sf = null; // the createScorefield() instance, once INIT succeeded
 let ncsnModule = null;
 let sdeModule = null;
 let digitsModule = null;
+let measureModule = null; // the cost measurement of the page's section 5 (measure.js)
 let pretrained = null;
 let modelBytes = null; // INIT's prefetch of the model file
 let moduleFailed = false; // after a failed load, its messages meet the handler's error instead
@@ -142,7 +139,10 @@ function tick() {
   if (views && (!training || performance.now() >= nextViewAt)) serveViews(training);
   // One cell per tick, training or not: a cell blocks the worker for about its budget, and the
   // single thread means a run training beside it does not change what the cell measures.
-  if (measureQueue.length > 0) measureOne();
+  if (measureQueue.length > 0) {
+    const cell = measureQueue.shift();
+    guarded({ request: TO_WORKER.MEASURE, requestId: cell.requestId }, () => measureModule.measureCell(sf, cell, post));
+  }
   const flowing = ncsnModule?.ncsnTick(runs.values()) ?? false; // the NCSN section's particle flows
   const sampling = pretrained?.tick() ?? false; // one noise level of the pretrained digits (pretrained.js)
   const sdeJobs = sdeModule?.sdeTick(runs, longJob, reportError) ?? false; // the score-SDE section's jobs
@@ -272,29 +272,6 @@ function dropViews(run) {
   for (const [key, entry] of viewJobs) if (entry.request.run === run) viewJobs.delete(key);
 }
 
-// Times one cell of a cost measurement on a fresh model, then frees it.
-function measureOne() {
-  const { requestId, dim, objective, budgetMs } = measureQueue.shift();
-  guarded({ request: TO_WORKER.MEASURE, requestId }, () => {
-    const model = sf.createModel({ dim });
-    try {
-      model.configureTraining({ dataset: dim === 2 ? 'swiss_roll' : 'digits', objective });
-      model.train(MEASURE_WARMUP_STEPS);
-      let steps = 0;
-      const start = performance.now();
-      let elapsed = 0;
-      while (steps < MEASURE_MAX_STEPS && (steps < MEASURE_MIN_STEPS || elapsed < budgetMs)) {
-        model.train(1);
-        steps++;
-        elapsed = performance.now() - start;
-      }
-      post({ type: FROM_WORKER.COST, requestId, dim, objective, msPerStep: elapsed / steps, steps });
-    } finally {
-      model.dispose();
-    }
-  });
-}
-
 // ---- messages from the page -----------------------------------------------------------------------
 
 /** @param {import('./messages.js').InitMessage} msg */
@@ -304,12 +281,13 @@ async function init({ simd, digits, pretrained: prefetch }) {
     modelBytes = readCoreFile(PRETRAINED_FILE);
     modelBytes.catch(() => {}); // a failed fetch is reported when samples are asked for
   }
-  // The hosted page (digits 'eager') uses the NCSN section at once: its module loads with the core,
-  // as does the digits' with a prefetch. A widget ('lazy') loads each when a message needs it.
+  // The hosted page (digits 'eager') uses the NCSN section at once: its module (and the core API's
+  // samplers) loads with the core, as does the digits' with a prefetch. A widget ('lazy') loads each
+  // when a message needs it.
   const ncsn = digits !== 'lazy' ? import('./ncsn.js') : null;
   const pretrainedJs = prefetch === 'prefetch' ? import('./pretrained.js') : null;
   try {
-    sf = await createScorefield({ simd, digits: digits !== 'lazy' });
+    sf = await createScorefield({ simd, digits: digits !== 'lazy', samplers: digits !== 'lazy' });
     if (ncsn) ncsnModule = await ncsn;
     if (pretrainedJs) setDigitsModule(await pretrainedJs);
   } catch (err) {
@@ -475,13 +453,14 @@ const NCSN_TYPES = new Set(Object.values(NCSN_TO_WORKER));
 const DIGITS_TYPES = new Set(Object.values(DIGITS_TO_WORKER));
 const SDE_TYPES = new Set(Object.values(SDE_TO_WORKER));
 
-// The module a message needs and the worker has not loaded: 'ncsn', 'sde', 'digits' or ''.
+// The module a message needs and the worker has not loaded: 'ncsn', 'sde', 'digits', 'measure' or ''.
 function moduleNeeded(msg) {
   if (!sf || moduleFailed) return '';
   const runSettings = msg.type === TO_WORKER.CONFIGURE || msg.type === TO_WORKER.RESTORE ? msg.settings : null;
   if (!ncsnModule && (NCSN_TYPES.has(msg.type) || isNcsnSettings(runSettings))) return 'ncsn';
   if (!sdeModule && SDE_TYPES.has(msg.type)) return 'sde';
   if (!digitsModule && (DIGITS_TYPES.has(msg.type) || runSettings?.classes > 0)) return 'digits';
+  if (!measureModule && msg.type === TO_WORKER.MEASURE) return 'measure';
   return '';
 }
 
@@ -491,9 +470,14 @@ function loadModule(name) {
     return import('./ncsn.js').then((m) => {
       ncsnModule = m;
     });
+  // The score-SDE jobs need the Node API's sampler part (web/core/samplers.js) too.
   if (name === 'sde')
-    return import('./sde.js').then((m) => {
+    return Promise.all([import('./sde.js'), sf.loadSamplers()]).then(([m]) => {
       sdeModule = m;
+    });
+  if (name === 'measure')
+    return import('./measure.js').then((m) => {
+      measureModule = m;
     });
   return import('./pretrained.js').then(setDigitsModule);
 }

@@ -1,0 +1,31 @@
+// lazy-api.test.js — createScorefield({ samplers: false }), as a widget's worker makes its core: the
+// sampler and likelihood API and readPoints say they are not loaded (and change nothing) until
+// sf.loadSamplers(), after which they give the bits of an instance that loaded them at once.
+// Its own file: the sampler module, once loaded, serves every instance of the process.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createScorefield } from '../../web/core/scorefield.js';
+
+test('the_sampler_api_waits_for_load_samplers_and_then_gives_the_same_bits', async () => {
+  const sf = await createScorefield({ digits: false, samplers: false });
+  const model = sf.createModel({ dim: 2, noiseConditional: true });
+  model.configureTraining({ dataset: 'mixture', objective: 'vesde' });
+  model.train(20);
+  const options = { sampler: 'ode-heun', steps: 8, n: 16, seed: 3 };
+  assert.throws(() => model.sample(options), /the sampler API is not loaded: .*sf\.loadSamplers\(\)/);
+  assert.throws(() => model.logLikelihood(new Float32Array(4)), /not loaded/);
+  assert.throws(() => sf.dataSample('mixture', options), /not loaded/);
+  assert.throws(() => sf.readPoints('0,0\n1,1\n'), /points-file reader is not loaded/);
+  assert.equal(model.stepCount, 20, 'a refused call changes nothing');
+  await sf.loadSamplers();
+  await sf.loadSamplers(); // again: a no-op
+  const lazy = model.sample(options).points;
+  const eager = await createScorefield({ digits: false });
+  const twin = eager.createModel({ dim: 2, noiseConditional: true });
+  twin.configureTraining({ dataset: 'mixture', objective: 'vesde' });
+  twin.train(20);
+  assert.deepEqual(Array.from(lazy), Array.from(twin.sample(options).points));
+  assert.deepEqual(Array.from(sf.readPoints('0,0\n1,1\n')), [0, 0, 1, 1]);
+  model.dispose();
+  twin.dispose();
+});

@@ -1,0 +1,180 @@
+// export-bar.js — the export buttons of one run (ExportBar) and the small helpers of downloads: the
+// bar is what a page or a widget with controls shows at once; the files behind its buttons (PNG, SVG,
+// filmstrip, GIF: exports.js, and the render modules it uses) load on the first click.
+
+import { button, el } from './controls.js';
+import { settingRow } from './settings.js';
+import { TO_WORKER } from '../worker/protocol.js';
+
+/** @type {Promise<typeof import('./exports.js')> | null} */
+let filesLoading = null;
+// exports.js, the file makers, loaded once.
+const files = () => (filesLoading ??= import('./exports.js'));
+
+/** Starts a download of blob as filename (an <a download> on an object URL, revoked afterwards). */
+export function download(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The download has its own reference by the time the click returns; a delay keeps slow engines safe.
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+/** A file name made of plain words: anything else becomes '-'. */
+export function fileStem(...parts) {
+  return parts
+    .map((p) => String(p))
+    .join('-')
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/-+/g, '-')
+    .slice(0, 80);
+}
+
+/**
+ * The losses as CSV: a header `step,loss`, then one row per step whose loss is known (steps before a
+ * loaded weights file's are NaN and left out). Each loss is the float32 value printed exactly enough
+ * to read back the same bits.
+ */
+export function lossesCsv(losses, count) {
+  const rows = ['step,loss'];
+  for (let i = 0; i < count; i++) if (Number.isFinite(losses[i])) rows.push(`${i},${losses[i]}`);
+  return `${rows.join('\n')}\n`;
+}
+
+/** The bytes of a File (an <input type="file"> choice) as a Uint8Array. */
+export async function fileBytes(file) {
+  return new Uint8Array(await file.arrayBuffer());
+}
+
+/**
+ * The export buttons of one run inside `container`: PNG, SVG, losses CSV, weights, filmstrip,
+ * animation (GIF), and "Load weights…". The owner says what each export draws from, as functions called at click time:
+ *   pngViews() → the views to export as PNG; figure() → figureSvgText's options, or null when there is
+ *   no 2-D figure; samples() → { frames, n } of digit samples, or null; stem() → the file names' stem;
+ *   notice(text) shows a sentence; loaded(settings, step) tells the owner the run took a weights
+ *   file's network and settings (the run has adopted them; the owner updates its controls); omit:
+ *   names of buttons not to show ('svg', 'filmstrip', …).
+ * A refused weights file gets the core's message through notice(), and the run keeps its network.
+ */
+export class ExportBar {
+  constructor(
+    container,
+    { run, engine, pngViews, figure = () => null, samples = () => null, stem, notice, loaded = () => {}, omit = [] },
+  ) {
+    this.run = run;
+    this.engine = engine;
+    this.figure = figure;
+    this.samples = samples;
+    const act = (what, fn) => async () => {
+      try {
+        await fn();
+      } catch (err) {
+        notice(`${what} failed: ${err.message}`);
+      }
+    };
+    const file = el('input', 'export-file');
+    file.type = 'file';
+    file.accept = '.sfw,application/octet-stream';
+    file.hidden = true;
+    file.setAttribute('aria-label', 'Weights file to load');
+    file.addEventListener('change', () => {
+      const chosen = file.files?.[0];
+      file.value = ''; // choosing the same file again is a new change
+      if (chosen) act(`Loading '${String(chosen.name).slice(0, 40)}'`, () => this.#load(chosen, loaded))();
+    });
+    this.buttons = {
+      png: button(
+        'PNG',
+        act('PNG export', async () => download(await (await files()).viewsPng(pngViews()), `${stem()}-figure.png`)),
+      ),
+      svg: button(
+        'SVG',
+        act('SVG export', async () => {
+          const options = figure();
+          if (!options) throw new Error('the SVG figure needs a 2-D dataset and its field');
+          download(
+            new Blob([await (await files()).figureSvgText(options)], { type: 'image/svg+xml' }),
+            `${stem()}-figure.svg`,
+          );
+        }),
+      ),
+      csv: button(
+        'Losses CSV',
+        act('CSV export', () => {
+          download(new Blob([lossesCsv(run.losses, run.count)], { type: 'text/csv' }), `${stem()}-losses.csv`);
+        }),
+      ),
+      weights: button(
+        'Weights',
+        act('Weights export', async () => {
+          const msg = await engine.request(TO_WORKER.SAVE, { run: run.name });
+          download(new Blob([msg.bytes], { type: 'application/octet-stream' }), `${stem()}-weights.sfw`);
+        }),
+      ),
+      filmstrip: button(
+        'Filmstrip',
+        act('Filmstrip export', async () => {
+          const s = samples();
+          if (!s) throw new Error('no digit frames yet');
+          download(await (await files()).filmstripPng(s.frames, s.n, 0), `${stem()}-filmstrip.png`);
+        }),
+      ),
+      gif: button(
+        'Animation (GIF)',
+        act('GIF export', async () => {
+          const gif = await (await files()).animationGif({ samples: samples(), figure: figure() });
+          download(gif, `${stem()}-animation.gif`);
+        }),
+      ),
+      load: button('Load weights…', () => file.click()),
+    };
+    const b = this.buttons;
+    b.png.title = 'The figure as shown, as a PNG image at twice its size';
+    b.svg.title = 'The field, the data and the chains as a standalone SVG figure (2-D datasets)';
+    b.csv.title = 'The loss of every step, as CSV';
+    b.weights.title = 'The network and its optimiser state, as a Scorefield weights file (.sfw)';
+    b.filmstrip.title = 'Every Langevin frame of the first digit sample, as a PNG';
+    b.gif.title = 'The Langevin chains step by step (or the digits denoising), as a looping animated GIF';
+    b.load.title = 'Replace the network with one from a weights file (.sfw)';
+    for (const name of omit) b[name].hidden = true; // exports that mean nothing for this run
+    container.append(el('span', 'export-label', 'Export'), ...Object.values(b), file);
+    this.update();
+  }
+
+  /** Enables what can be exported now (call after changes, e.g. every animation frame). */
+  update() {
+    const run = this.run,
+      b = this.buttons,
+      ready = run.dim > 0;
+    const set = (button, disabled) => {
+      if (button.disabled !== disabled) button.disabled = disabled;
+    };
+    set(b.png, !ready);
+    set(b.svg, !ready || run.dim !== 2); // figure() may still say the field is not computed yet
+    set(b.csv, !ready || run.count === 0);
+    set(b.weights, !ready);
+    set(b.filmstrip, !this.samples());
+    set(b.gif, !ready);
+    set(b.load, !ready);
+  }
+
+  // The worker swaps networks only once the file loaded: a refused file leaves the run as it was.
+  async #load(file, loaded) {
+    const offered = {
+      datasets: settingRow('dataset').options.map((o) => o.value),
+      objectives: settingRow('objective').options.map((o) => o.value),
+    };
+    const msg = await this.engine.request(TO_WORKER.LOAD, {
+      run: this.run.name,
+      bytes: await fileBytes(file),
+      offered,
+    });
+    this.run.adopt(msg.settings);
+    loaded(msg.settings, msg.step);
+  }
+}
