@@ -231,7 +231,7 @@ function serveView(key, request) {
     }
     case TO_WORKER.CHAINS:
     case TO_WORKER.SAMPLES: {
-      viewJobs.delete(key); // a newer request replaces a job still running
+      dropJob(key); // a newer request replaces a job still running
       const job =
         request.type === TO_WORKER.CHAINS
           ? trainer.chains(request.starts, request.langevin)
@@ -269,7 +269,14 @@ function advanceJob(key, entry) {
 
 function dropViews(run) {
   for (const [key, request] of viewQueue) if (request.run === run) viewQueue.delete(key);
-  for (const [key, entry] of viewJobs) if (entry.request.run === run) viewJobs.delete(key);
+  for (const [key, entry] of viewJobs) if (entry.request.run === run) dropJob(key);
+}
+
+// Drops a view job before its end: its return() frees the core's sampler run it holds (pieces.js).
+function dropJob(key) {
+  const entry = viewJobs.get(key);
+  viewJobs.delete(key);
+  entry?.job.return(undefined);
 }
 
 // Times one cell of a cost measurement on a fresh model, then frees it.
