@@ -497,7 +497,8 @@ typedef struct sf_anneal_run {
 
 /* Checks c and starts a run of n chains of dimension dim in x (n, D): x0 (n, D) copied, or with x0
  * NULL drawn from N(0, σ_max² I) with the run's generator (the SDE samplers' prior). With x0 given,
- * the run ends with the same bits as sf_annealed_langevin(…, SF_KEEP_LAST) from x0. */
+ * the run ends with the same bits as sf_annealed_langevin(…, SF_KEEP_LAST) from x0. A run in chunks
+ * bounds each level, not the ladder: c->steps may be up to SF_MAX_STEPS whatever c->levels. */
 sf_status sf_anneal_begin(sf_anneal_run *r, const sf_anneal_config *c, int dim, float *x, const float *x0, int n);
 
 /* Advances the run by up to `steps` Langevin steps (fewer at its end) on x in place, on a

@@ -255,7 +255,7 @@ function samplerSettings(sf, options, dim, base) {
     steps: 0,
   };
   c.steps = annealed
-    ? integer('steps', o.steps ?? base.anneal.steps, 0, Math.floor(limits.steps / c.levels))
+    ? integer('steps', o.steps ?? base.anneal.steps, 0, limits.steps) // a run in chunks: per level
     : integer('steps', o.steps ?? base.sde.steps, 1, limits.steps);
   for (const [key, given] of [
     ['snr', !annealed || o.snr === undefined],
