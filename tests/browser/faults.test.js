@@ -234,13 +234,7 @@ async function waitRetried(page) {
   assert.doesNotMatch(s.notices.join(' '), /cannot train/);
 }
 
-// Known failure (issue 15): in this test the widget's first restarted worker never says READY ("the
-// restarted training worker did not start within 20 s"), while the same kill by hand restarts it; the
-// Try again paths (button, retry(), scorefield:retry) are not reached here yet.
-const WIDGET_RESTART_IN_TEST =
-  "issue 15: the widget's restarted worker does not become ready in this test, so its give-up is reached early";
-
-test('the_widget_and_the_iframe_offer_try_again_after_giving_up', { todo: WIDGET_RESTART_IN_TEST }, async (t) => {
+test('the_widget_and_the_iframe_offer_try_again_after_giving_up', async (t) => {
   const { page } = await openPage(t, browser, new URL('embed/frame.html?autoplay=0&panels=loss', baseUrl).href);
   await killWidgetWorkerFourTimes(page);
   await page.click('scorefield-widget .sf-retry'); // the button in the widget's notices

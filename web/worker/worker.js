@@ -418,13 +418,18 @@ function handle(msg) {
       break;
     }
     case TO_WORKER.RESTORE: {
-      const trainer = newTrainer(msg.run, msg.settings);
-      try {
-        if (msg.bytes) trainer.restore(msg.bytes);
-      } catch (err) {
-        trainer.dispose();
-        throw err;
-      }
+      // After a restart the page restores every run, one message each, ahead of its pings: each
+      // (a model built, a weights file read, a dataset made) is announced as long work.
+      const trainer = longJob(msg.type, () => {
+        const made = newTrainer(msg.run, msg.settings);
+        try {
+          if (msg.bytes) made.restore(msg.bytes);
+        } catch (err) {
+          made.dispose();
+          throw err;
+        }
+        return made;
+      });
       trainer.generation = msg.generation;
       runs.get(msg.run)?.dispose();
       runs.set(msg.run, trainer);
