@@ -10,6 +10,7 @@
 // buildSdeSection once, adds its views and toolbars to the page's loops and calls update() every frame.
 
 import { buildControls, button, el, readout } from './controls.js';
+import { followSlider, samplerBar } from './sampler-bar.js';
 import { attachPainting } from './painting.js';
 import { RunToolbar } from './toolbar.js';
 import { LossView } from './views.js';
@@ -17,7 +18,7 @@ import { NCSN_BOX, NcsnDataView, formatDistance, formatSigma } from './ncsn-view
 import { DensityView, SdeCostView, SdeSampleView } from './sde-views.js';
 import { QUALITY_NFES, QUALITY_POINTS, SdeJobs } from './sde-jobs.js';
 import { NCSN_DATASET_OPTIONS, rowsOf } from './settings.js';
-import { loadDataset } from './figures.js';
+import { loadSectionData } from './figures.js';
 import { RUN_EVENTS } from './events.js';
 
 const DATA_POINTS = 2000; // the generated data drawn under the particles
@@ -70,60 +71,48 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
 
   // ---- sampler bar: Sample, Stop, the sampler's settings, read-outs --------------------------------------
   let seedOffset = 0;
-  const samplerBox = $('sde-sampler');
-  const samplerButtons = el('div', 'toolbar-buttons');
-  const sampleButton = button(
-    'Sample',
-    () => {
-      onUserAction();
+  const {
+    sampleButton,
+    stopButton,
+    readouts: [nfeOut, edOut],
+  } = samplerBar($('sde-sampler'), {
+    onUserAction,
+    sampleTitle: 'Run the sampler again (the next seed)',
+    onSample: () => {
       seedOffset++;
       startSample();
     },
-    'primary',
-  );
-  sampleButton.title = 'Run the sampler again (the next seed)';
-  const stopButton = button('Stop', () => {
-    onUserAction();
-    jobs.stopSample();
+    onStop: () => jobs.stopSample(),
+    rows: rowsOf('sde').filter((row) => row.name !== 'sdeOdeSteps'),
+    values: run.values,
+    onChange: (name, value) => {
+      run.set(name, value);
+      startSample();
+      if (name === 'sdeSnr' || name === 'sdeChurn') state.quality.step = -1; // measure again when shown
+    },
+    readouts: ['NFE', 'energy distance'],
   });
-  samplerButtons.append(sampleButton, stopButton);
-  const samplerFields = el('div', 'toolbar-fields');
-  const samplerRows = rowsOf('sde').filter((row) => row.name !== 'sdeOdeSteps');
-  buildControls(samplerFields, samplerRows, run.values, (name, value) => {
-    onUserAction();
-    run.set(name, value);
-    startSample();
-    if (name === 'sdeSnr' || name === 'sdeChurn') state.quality.step = -1; // measure again when shown
-  });
-  const samplerReadouts = el('div', 'toolbar-readouts');
-  const nfeOut = readout('NFE'),
-    edOut = readout('energy distance');
-  samplerReadouts.append(nfeOut.root, edOut.root);
-  samplerBox.append(samplerButtons, samplerFields, samplerReadouts);
 
   // ---- the σ slider: scrubs through the frames of the sample shown ---------------------------------------
-  const scrubBox = $('sde-scrub');
-  const scrubLabel = el('label', 'field-label', 'Sampling time');
-  const scrubInput = el('input');
-  Object.assign(scrubInput, { type: 'range', id: 'sde-scrub-frame', min: '0', max: '0', step: '1', value: '0' });
-  scrubLabel.htmlFor = scrubInput.id;
-  const scrubValue = el('output', 'sigma-value');
-  scrubValue.htmlFor = scrubInput.id;
-  const followLabel = el('label', 'follow');
-  const follow = el('input');
-  follow.type = 'checkbox';
-  follow.checked = true;
-  followLabel.append(follow, ' follow the sampler');
-  scrubBox.append(scrubLabel, scrubInput, scrubValue, followLabel);
-  scrubInput.addEventListener('input', () => {
-    state.scrub.frame = Number(scrubInput.value);
-    state.scrub.follow = false;
-    follow.checked = false;
-    sampleView.invalidate();
-  });
-  follow.addEventListener('change', () => {
-    state.scrub.follow = follow.checked;
-    sampleView.invalidate();
+  const {
+    input: scrubInput,
+    output: scrubValue,
+    follow,
+  } = followSlider($('sde-scrub'), {
+    label: 'Sampling time',
+    id: 'sde-scrub-frame',
+    min: 0,
+    max: 0,
+    value: 0,
+    onInput: (value) => {
+      state.scrub.frame = value;
+      state.scrub.follow = false;
+      sampleView.invalidate();
+    },
+    onFollow: (checked) => {
+      state.scrub.follow = checked;
+      sampleView.invalidate();
+    },
   });
 
   // ---- quality and density bars ----------------------------------------------------------------------------
@@ -161,24 +150,10 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
 
   // ---- data under the plots ----------------------------------------------------------------------------------
   function loadData() {
-    const dataset = run.values.dataset;
-    if (dataset === 'points') {
-      if (data.dataset === 'points' && data.version === painter.version) return;
-      Object.assign(data, {
-        dataset,
-        points: painter.count > 0 ? painter.snapshot() : null,
-        label: 'your drawing',
-        error: '',
-        version: painter.version,
-      });
-      sampleView.invalidate();
-      return;
-    }
-    if (dataset === data.dataset) return;
-    loadDataset(engine, data, dataset, {
+    loadSectionData(engine, data, run.values.dataset, painter, {
       n: DATA_POINTS,
-      label: (name) => NCSN_DATASET_OPTIONS.find((o) => o.value === name)?.label.replace(/ \(D = 2\)$/, '') ?? name,
-      onChange: () => {
+      onPainted: () => sampleView.invalidate(),
+      onLoaded: () => {
         dataView.invalidate();
         sampleView.invalidate();
       },
