@@ -27,6 +27,15 @@ sf_status sf_langevin(sf_model *m, float *out, const float *x0, int n, const sf_
     return sf__langevin_run(&sc, m->tc.sigma_min, out, x0, n, lc, keep_all);
 }
 
+sf_status sf_langevin_step(sf_langevin_run *r, sf_model *m, float *x, int steps) {
+    if (!m) return sf__fail(SF_EINVAL, "model is NULL");
+    if (!r || (r->n > 0 && !x)) return sf__fail(SF_EINVAL, "sf_langevin_step: NULL argument");
+    if (r->dim != m->net.D)
+        return sf__fail(SF_EINVAL, "the run has dimension %d but the model's is %d", r->dim, m->net.D);
+    sf__scorer sc = model_scorer(m);
+    return sf__langevin_advance(r, &sc, m->tc.sigma_min, x, steps);
+}
+
 sf_status sf_annealed_langevin(sf_model *m, float *out, const float *x0, int n, const sf_anneal_config *ac, int keep) {
     if (!m) return sf__fail(SF_EINVAL, "model is NULL");
     if (!m->nc.noise_conditional)

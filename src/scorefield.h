@@ -423,6 +423,28 @@ typedef int (*sf_score_fn)(void *ctx, float *s, const float *x, int n, int dim);
 sf_status sf_langevin_fn(sf_score_fn fn, void *ctx, int dim, float *out, const float *x0, int n,
                          const sf_langevin_config *lc, int keep_all);
 
+/* Plain Langevin that advances a chunk of steps at a time, as sf_anneal_run does for annealed Langevin
+ * (a page's worker runs a chain of 10^6 steps between its messages). Fill it with sf_langevin_begin;
+ * the fields are read-only. */
+typedef struct sf_langevin_run {
+    sf_langevin_config c;
+    int dim, n;      /* D and the chain count */
+    int step;        /* steps done, 0 .. c.steps */
+    float eps;       /* ε of the next step (c.eps·decay^step, in float as one call computes it) */
+    uint64_t rng[2]; /* the sampler's generator */
+} sf_langevin_run;
+
+/* Checks c and starts a run of n chains of dimension dim in x (n, D), copied from x0 (n, D) (x0 may
+ * be x itself). The run ends with the same bits as sf_langevin(…, keep_all 0) from x0, however it is
+ * cut into chunks. */
+sf_status sf_langevin_begin(sf_langevin_run *r, const sf_langevin_config *c, int dim, float *x, const float *x0, int n);
+
+/* Advances the run by up to `steps` steps (fewer at its end) on x in place, on a model of dimension
+ * r->dim (a noise-conditional one scores at σ_L, as sf_langevin does) or on a score function.
+ * SF_ENONFINITE if a chain became NaN or infinite. */
+sf_status sf_langevin_step(sf_langevin_run *r, sf_model *m, float *x, int steps);
+sf_status sf_langevin_step_fn(sf_langevin_run *r, sf_score_fn fn, void *ctx, float *x, int steps);
+
 /* ---- Annealed Langevin sampling (Song & Ermon 2019, Algorithm 1) ----------------------------- */
 typedef struct sf_anneal_config {
     float sigma_max; /* σ₁, the first and largest noise level, finite, >= sigma_min */
@@ -475,7 +497,8 @@ typedef struct sf_anneal_run {
 
 /* Checks c and starts a run of n chains of dimension dim in x (n, D): x0 (n, D) copied, or with x0
  * NULL drawn from N(0, σ_max² I) with the run's generator (the SDE samplers' prior). With x0 given,
- * the run ends with the same bits as sf_annealed_langevin(…, SF_KEEP_LAST) from x0. */
+ * the run ends with the same bits as sf_annealed_langevin(…, SF_KEEP_LAST) from x0. A run in chunks
+ * bounds each level, not the ladder: c->steps may be up to SF_MAX_STEPS whatever c->levels. */
 sf_status sf_anneal_begin(sf_anneal_run *r, const sf_anneal_config *c, int dim, float *x, const float *x0, int n);
 
 /* Advances the run by up to `steps` Langevin steps (fewer at its end) on x in place, on a

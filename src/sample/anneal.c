@@ -85,8 +85,15 @@ sf_status sf_annealed_langevin_fn(sf_score_sigma_fn fn, void *ctx, int dim, floa
 sf_status sf_anneal_begin(sf_anneal_run *r, const sf_anneal_config *c, int dim, float *x, const float *x0, int n) {
     if (!r) return sf__fail(SF_EINVAL, "sf_anneal_begin: run is NULL");
     if (dim < 1 || dim > SF_MAX_DIM) return sf__fail(SF_EINVAL, "dimension must be 1..%d, got %d", SF_MAX_DIM, dim);
-    sf_status st = sf__anneal_check(c, n, SF_KEEP_LAST, x, x0 ? x0 : x);
+    /* A run in chunks bounds each level, not the whole ladder: T up to SF_MAX_STEPS per level (the
+     * page's 10^6 steps per level of the digits), levels·T <= 64·10^6 fits the int step counter. */
+    if (!c) return sf__fail(SF_EINVAL, "annealed sampler config is NULL");
+    sf_anneal_config ladder = *c;
+    ladder.steps = 0; /* checked below */
+    sf_status st = sf__anneal_check(&ladder, n, SF_KEEP_LAST, x, x0 ? x0 : x);
     if (st) return st;
+    if (c->steps < 0 || c->steps > SF_MAX_STEPS)
+        return sf__fail(SF_EINVAL, "steps per level must be 0..%d, got %d", SF_MAX_STEPS, c->steps);
     if (x0 && !sf__all_finite(x0, (long)n * dim))
         return sf__fail(SF_EINVAL, "the start points contain NaN or infinity");
     memset(r, 0, sizeof *r);

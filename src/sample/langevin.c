@@ -80,6 +80,55 @@ sf_status sf_langevin_fn(sf_score_fn fn, void *ctx, int dim, float *out, const f
     return sf__langevin_run(&sc, 0.0f, out, x0, n, lc, keep_all);
 }
 
+/* ---- A run in chunks ---------------------------------------------------------------------------
+ * The same steps as sf__langevin_run, a chunk at a time from the run's saved state: ε and the
+ * generator carried over, so a run cut anywhere ends with the bits of one call. */
+
+sf_status sf_langevin_begin(sf_langevin_run *r, const sf_langevin_config *c, int dim, float *x, const float *x0,
+                            int n) {
+    if (!r) return sf__fail(SF_EINVAL, "sf_langevin_begin: run is NULL");
+    if (dim < 1 || dim > SF_MAX_DIM) return sf__fail(SF_EINVAL, "dimension must be 1..%d, got %d", SF_MAX_DIM, dim);
+    sf_status st = sf__langevin_check(c, n, x, x0);
+    if (st) return st;
+    if (!sf__all_finite(x0, (long)n * dim)) return sf__fail(SF_EINVAL, "the start points contain NaN or infinity");
+    memset(r, 0, sizeof *r);
+    r->c = *c, r->dim = dim, r->n = n, r->eps = c->eps;
+    sf_rng g;
+    sf_rng_seed(&g, c->seed, SF__STREAM_SAMPLER);
+    r->rng[0] = g.state, r->rng[1] = g.inc;
+    if (n > 0) memmove(x, x0, sizeof(float) * (size_t)n * (size_t)dim);
+    return SF_OK;
+}
+
+sf_status sf_langevin_step_fn(sf_langevin_run *r, sf_score_fn fn, void *ctx, float *x, int steps) {
+    if (!r || !fn || (r->n > 0 && !x)) return sf__fail(SF_EINVAL, "sf_langevin_step_fn: NULL argument");
+    sf__fn_scorer f;
+    sf__scorer sc = sf__fn_scorer_init(&f, NULL, fn, ctx, r->dim);
+    return sf__langevin_advance(r, &sc, 0.0f, x, steps);
+}
+
+sf_status sf__langevin_advance(sf_langevin_run *r, const sf__scorer *sc, float sigma, float *x, int steps) {
+    if (steps < 0) return sf__fail(SF_EINVAL, "steps must be >= 0, got %d", steps);
+    const long size = (long)r->n * r->dim;
+    sf_rng g = {r->rng[0], r->rng[1]};
+    sf_status st = SF_OK;
+    for (int k = 0; k < steps && r->step < r->c.steps; k++) {
+        const float half = 0.5f * r->eps, noise = sqrtf(r->eps) * r->c.temperature;
+        if (sf__langevin_step(sc, x, r->n, sigma, half, noise, &g)) {
+            st = sf__fail(SF_EINVAL, "the score function failed at step %d", r->step + 1);
+            break;
+        }
+        r->eps *= r->c.decay;
+        r->step++;
+        if (!sf__all_finite(x, size)) {
+            st = sf__fail(SF_ENONFINITE, "a chain became NaN or infinite at step %d; try a smaller eps", r->step);
+            break;
+        }
+    }
+    r->rng[0] = g.state, r->rng[1] = g.inc;
+    return st;
+}
+
 sf_langevin_config sf_langevin_config_default(int dataset) {
     sf_langevin_config c = {0.01f, 0.9f, 1.0f, 15, 0};
     if (dataset == SF_DATA_DIGITS) {

@@ -50,6 +50,9 @@ sf_status sf__langevin_check(const sf_langevin_config *lc, int n, const float *o
 sf_status sf__langevin_run(const sf__scorer *sc, float sigma, float *out, const float *x0, int n,
                            const sf_langevin_config *lc, int keep_all);
 
+/* Steps of a plain Langevin run (sf_langevin_run) on a scorer, the score taken at level sigma. */
+sf_status sf__langevin_advance(sf_langevin_run *r, const sf__scorer *sc, float sigma, float *x, int steps);
+
 /* The start of a chunked sampler run (sf_sde_begin, sf_anneal_begin): x (n, D) = x0 when given, else
  * draws of the prior N(0, sigma_max² I) from the sampler's stream of seed; rng receives the generator
  * after them, where the run's own noise continues. */

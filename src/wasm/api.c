@@ -388,24 +388,27 @@ int sfw_annealed_langevin_guided(sf_model *m, float *out, const float *x0, int n
     return st != SF_OK ? st : sf_annealed_langevin_guided(m, out, x0, n, &ac, keep, cls, w);
 }
 
-/* ---- Sampler runs in chunks (the SDE samplers and annealed Langevin) --------------------------
- * A run is begun by sfw_sde_begin or sfw_anneal_begin, which allocate it (memory may grow) and
- * return it, or 0 with sfw_error() set; sfw_run_step (a model) or sfw_run_data_step (a mixture's exact
- * score) advance the chains x (n, D) in place by up to `steps` steps; sfw_run_progress reads where it
+/* ---- Sampler runs in chunks (the SDE samplers, annealed and plain Langevin) ---------------------
+ * A run is begun by sfw_sde_begin, sfw_anneal_begin or sfw_langevin_begin, which allocate it (memory
+ * may grow) and return it, or 0 with sfw_error() set; sfw_run_step (a model), sfw_run_guided_step (a
+ * class-conditional model's guided score) or sfw_run_data_step (a mixture's exact score) advance the chains x (n, D) in place by up to `steps` steps; sfw_run_progress reads where it
  * is; sfw_run_end frees it. The chains are the caller's buffer, the same one every call. */
 
+enum { SFW__RUN_SDE, SFW__RUN_ANNEAL, SFW__RUN_LANGEVIN };
+
 typedef struct sfw__run {
-    int annealed; /* 1: a; 0: s */
+    int kind; /* SFW__RUN_*: which of s, a, l */
     sf_sde_run s;
     sf_anneal_run a;
+    sf_langevin_run l;
 } sfw__run;
 
-static sfw__run *sfw__run_new(int annealed) {
+static sfw__run *sfw__run_new(int kind) {
     sfw__run *r = malloc(sizeof *r);
     if (!r)
         sf__fail(SF_ENOMEM, "cannot allocate a sampler run");
     else
-        r->annealed = annealed;
+        r->kind = kind;
     return r;
 }
 
@@ -424,7 +427,7 @@ sfw__run *sfw_sde_begin(float *x, const float *x0, int n, int dim, int sampler, 
     if (sfw__seed(&c.seed, seed, "sampler seed") != SF_OK) return 0;
     sf_sde_run probe; /* checked before anything is allocated */
     if (sf_sde_begin(&probe, &c, dim, x, x0, n) != SF_OK) return 0;
-    sfw__run *r = sfw__run_new(0);
+    sfw__run *r = sfw__run_new(SFW__RUN_SDE);
     if (r) r->s = probe;
     return r;
 }
@@ -438,8 +441,22 @@ sfw__run *sfw_anneal_begin(float *x, const float *x0, int n, int dim, float sigm
     if (sfw__seed(&c.seed, seed, "sampler seed") != SF_OK) return 0;
     sf_anneal_run probe;
     if (sf_anneal_begin(&probe, &c, dim, x, x0, n) != SF_OK) return 0;
-    sfw__run *r = sfw__run_new(1);
+    sfw__run *r = sfw__run_new(SFW__RUN_ANNEAL);
     if (r) r->a = probe;
+    return r;
+}
+
+/* A run of plain Langevin on n chains of dimension dim in x, from x0 (n, D) (x0 may be x); then
+ * sf_langevin_config's fields. It runs on a model (sfw_run_step, sfw_run_guided_step refuses it). */
+SFW_EXPORT(sfw_langevin_begin)
+sfw__run *sfw_langevin_begin(float *x, const float *x0, int n, int dim, float eps, float decay, float temperature,
+                             int steps, double seed) {
+    sf_langevin_config c = {.eps = eps, .decay = decay, .temperature = temperature, .steps = steps};
+    sf_langevin_run probe;
+    sf_status st = sfw__seed(&c.seed, seed, "sampler seed");
+    if (st == SF_OK) st = sf_langevin_begin(&probe, &c, dim, x, x0, n);
+    sfw__run *r = st == SF_OK ? sfw__run_new(SFW__RUN_LANGEVIN) : 0;
+    if (r) r->l = probe;
     return r;
 }
 
@@ -447,28 +464,54 @@ sfw__run *sfw_anneal_begin(float *x, const float *x0, int n, int dim, float sigm
 SFW_EXPORT(sfw_run_step)
 int sfw_run_step(sfw__run *r, sf_model *m, float *x, int steps) {
     if (!r) return sf__fail(SF_EINVAL, "sfw_run_step: run is NULL");
-    return r->annealed ? sf_anneal_step(&r->a, m, x, steps) : sf_sde_step(&r->s, m, x, steps);
+    switch (r->kind) {
+    case SFW__RUN_ANNEAL:
+        return sf_anneal_step(&r->a, m, x, steps);
+    case SFW__RUN_LANGEVIN:
+        return sf_langevin_step(&r->l, m, x, steps);
+    default:
+        return sf_sde_step(&r->s, m, x, steps);
+    }
+}
+
+/* Advances an annealed run on a class-conditional model's guided score for class cls (−1: the null
+ * token) with guidance w, as sfw_annealed_langevin_guided of one class does in one call. */
+SFW_EXPORT(sfw_run_guided_step)
+int sfw_run_guided_step(sfw__run *r, sf_model *m, float *x, int steps, int cls, float w) {
+    if (!r) return sf__fail(SF_EINVAL, "sfw_run_guided_step: run is NULL");
+    if (r->kind != SFW__RUN_ANNEAL) return sf__fail(SF_EINVAL, "guided steps need an annealed Langevin run");
+    if (!m) return sf__fail(SF_EINVAL, "model is NULL");
+    sf_status st = sf_model_score_guided(m, NULL, NULL, 0, 1.0f, cls, w); /* names a bad class or w */
+    if (st != SF_OK) return st;
+    const int dim = sf_model_net_config(m).dim;
+    if (r->a.dim != dim) return sf__fail(SF_EINVAL, "the run has dimension %d but the model's is %d", r->a.dim, dim);
+    sf_guide g = {m, cls, w};
+    return sf_anneal_step_fn(&r->a, sf_guided_score, &g, x, steps);
 }
 
 /* Advances a run (of dimension 2) on the exact score of a mixture dataset drawn with `noise`. */
 SFW_EXPORT(sfw_run_data_step)
 int sfw_run_data_step(sfw__run *r, float *x, int steps, int dataset, float noise) {
     if (!r) return sf__fail(SF_EINVAL, "sfw_run_data_step: run is NULL");
-    const int dim = r->annealed ? r->a.dim : r->s.dim;
+    if (r->kind == SFW__RUN_LANGEVIN) return sf__fail(SF_EINVAL, "a plain Langevin run steps on a model only");
+    const int annealed = r->kind == SFW__RUN_ANNEAL;
+    const int dim = annealed ? r->a.dim : r->s.dim;
     if (dim != 2) return sf__fail(SF_EINVAL, "a dataset's exact score is 2-D, the run has dimension %d", dim);
     sf_status st = sfw__data_score_check(dataset, noise, 1.0f);
     if (st != SF_OK) return st;
     sfw__data_score d = {dataset, noise, 0.0f};
-    return r->annealed ? sf_anneal_step_fn(&r->a, sfw__data_score_sigma_fn, &d, x, steps)
-                       : sf_sde_step_fn(&r->s, sfw__data_score_sigma_fn, &d, x, steps);
+    return annealed ? sf_anneal_step_fn(&r->a, sfw__data_score_sigma_fn, &d, x, steps)
+                    : sf_sde_step_fn(&r->s, sfw__data_score_sigma_fn, &d, x, steps);
 }
 
 /* out (3 doubles) = steps done, steps in all, score evaluations per chain so far. */
 SFW_EXPORT(sfw_run_progress)
 int sfw_run_progress(const sfw__run *r, double *out) {
     if (!r || !out) return sf__fail(SF_EINVAL, "sfw_run_progress: NULL argument");
-    if (r->annealed)
+    if (r->kind == SFW__RUN_ANNEAL)
         out[0] = r->a.step, out[1] = (double)r->a.c.levels * r->a.c.steps, out[2] = (double)r->a.nfe;
+    else if (r->kind == SFW__RUN_LANGEVIN)
+        out[0] = r->l.step, out[1] = r->l.c.steps, out[2] = r->l.step;
     else
         out[0] = r->s.step, out[1] = r->s.c.steps, out[2] = (double)r->s.nfe;
     return SF_OK;

@@ -176,6 +176,32 @@ test('the_filmstrip_at_the_table_maximum_of_chain_steps_says_how_far_sampling_is
   assert.doesNotMatch(await alerts(page), TROUBLE);
 });
 
+// The NCSN digits' annealed sampler at the table's maximum of steps per level (10⁶ at each of the
+// ladder's levels: minutes) runs as one chunked core run in pieces: its views say how far it is, the
+// progress moves while the page's wait for a silent worker (1.7 s) passes many times, frames stay smooth.
+test('the_ncsn_digits_sampler_at_the_table_maximum_of_steps_per_level_says_how_far_it_is', async (t) => {
+  const max = settingRow('annealSteps').max;
+  const url = `${baseUrl}?test=1&autoplay=0&ncsnDigits.${paramName('annealSteps')}=${max}#ncsn`;
+  const { page } = await openPageAt(t, browser, url);
+  await page.locator('#ncsn-digits-grid').scrollIntoViewIfNeeded();
+  const label = (p) => p.evaluate(() => document.getElementById('ncsn-digits-grid').getAttribute('aria-label') ?? '');
+  const progress = /Sampling: step ([\d,]+) of ([\d,]+)/;
+  await waitFor(
+    page,
+    (re) => new RegExp(re).test(document.getElementById('ncsn-digits-grid').getAttribute('aria-label') ?? ''),
+    progress.source,
+  );
+  const levels = await page.evaluate(() => window.scorefieldTest.run('ncsnDigits').settings.levels);
+  const first = await label(page);
+  assert.equal(Number(progress.exec(first)[2].replaceAll(',', '')), max * levels, first);
+  const stats = await frameTimes(page); // MEASURE_MS, longer than the page waits for a silent worker
+  const later = await label(page);
+  assert.ok(count(progress, later) > count(progress, first), `the progress moves: ${first} then ${later}`);
+  t.diagnostic(JSON.stringify(stats));
+  assert.ok(stats.p95 <= P95_BUDGET_MS, `p95 frame time ${stats.p95} ms while sampling`);
+  assert.doesNotMatch(await alerts(page), TROUBLE);
+});
+
 test('the_heavy_combination_steps_in_pieces_without_a_restart_and_keeps_frames_smooth', async (t) => {
   const page = await openWith(t, HEAVY, '#exact');
   await page.evaluate(() => window.scorefieldTest.resetFrameStats());

@@ -130,6 +130,59 @@ static void test_langevin_on_model_equals_langevin_on_its_score_function(void) {
     sf_model_free(m);
 }
 
+/* A plain Langevin run cut into chunks of 1, 3 and 7 steps (and any remainder) ends with the bits of
+ * one sf_langevin call, on a model and on a score function; a chunk past the end does nothing; its
+ * checks are sf_langevin's. */
+static void test_langevin_run_in_chunks_equals_one_call(void) {
+    enum { N = 3000, DIM = 3, STEPS = 23 };
+    sf_net_config nc = {DIM, 64, 2, 4, SF_ISA_AUTO, 0, 0};
+    sf_model *m;
+    EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
+    if (!m) return;
+    size_t bytes = sizeof(float) * N * DIM;
+    float *x0 = malloc(bytes), *one = malloc(bytes), *x = malloc(bytes), *fx = malloc(bytes);
+    for (int i = 0; i < N * DIM; i++) x0[i] = (float)sin(i * 0.53);
+    sf_langevin_config lc = {0.05f, 0.93f, 0.8f, STEPS, 41};
+    EXPECT(sf_langevin(m, one, x0, N, &lc, 0) == SF_OK, "%s", sf_error());
+    const int chunks[] = {1, 3, 7, STEPS + 5};
+    for (int k = 0; k < 4; k++) {
+        sf_langevin_run r, rf;
+        EXPECT(sf_langevin_begin(&r, &lc, DIM, x, x0, N) == SF_OK, "%s", sf_error());
+        EXPECT(sf_langevin_begin(&rf, &lc, DIM, fx, x0, N) == SF_OK, "%s", sf_error());
+        while (r.step < STEPS) EXPECT(sf_langevin_step(&r, m, x, chunks[k]) == SF_OK, "%s", sf_error());
+        while (rf.step < STEPS)
+            EXPECT(sf_langevin_step_fn(&rf, model_score_fn, m, fx, chunks[k]) == SF_OK, "%s", sf_error());
+        EXPECT(memcmp(x, one, bytes) == 0, "chunks of %d: the model's run differs from one call", chunks[k]);
+        EXPECT(memcmp(fx, one, bytes) == 0, "chunks of %d: the score function's run differs from one call", chunks[k]);
+        EXPECT(sf_langevin_step(&r, m, x, 4) == SF_OK && r.step == STEPS && memcmp(x, one, bytes) == 0,
+               "a step past the end changed the run");
+    }
+    /* In place (x0 = x) as well. */
+    sf_langevin_run r;
+    memcpy(x, x0, bytes);
+    EXPECT(sf_langevin_begin(&r, &lc, DIM, x, x, N) == SF_OK, "%s", sf_error());
+    EXPECT(sf_langevin_step(&r, m, x, STEPS) == SF_OK && memcmp(x, one, bytes) == 0, "an in-place run differs");
+    sf_langevin_config bad = lc;
+    bad.eps = -1.0f;
+    EXPECT(sf_langevin_begin(&r, &bad, DIM, x, x0, N) == SF_EINVAL && strstr(sf_error(), "eps"), "%s", sf_error());
+    bad = lc, bad.steps = SF_MAX_STEPS + 1;
+    EXPECT(sf_langevin_begin(&r, &bad, DIM, x, x0, N) == SF_EINVAL && strstr(sf_error(), "steps"), "%s", sf_error());
+    EXPECT(sf_langevin_begin(&r, &lc, 0, x, x0, N) == SF_EINVAL && strstr(sf_error(), "dimension"), "%s", sf_error());
+    EXPECT(sf_langevin_begin(&r, &lc, DIM, x, x0, N) == SF_OK && sf_langevin_step(&r, m, x, -1) == SF_EINVAL,
+           "negative steps accepted");
+    x0[5] = NAN;
+    EXPECT(sf_langevin_begin(&r, &lc, DIM, x, x0, N) == SF_EINVAL && strstr(sf_error(), "NaN"), "%s", sf_error());
+    sf_net_config nc2 = {2, 16, 1, 4, SF_ISA_AUTO, 0, 0};
+    sf_model *m2;
+    EXPECT(sf_model_create(&m2, &nc2) == SF_OK, "%s", sf_error());
+    x0[5] = 0.0f;
+    EXPECT(sf_langevin_begin(&r, &lc, DIM, x, x0, N) == SF_OK, "%s", sf_error());
+    EXPECT(sf_langevin_step(&r, m2, x, 1) == SF_EINVAL && strstr(sf_error(), "dimension"), "%s", sf_error());
+    sf_model_free(m2);
+    free(x0), free(one), free(x), free(fx);
+    sf_model_free(m);
+}
+
 /* The sliced objectives averaged over many projections converge to the exact one, loss and
  * gradient, within Z_BOUND standard errors estimated from independent repeats. */
 static void test_sliced_objectives_average_to_the_exact_one(void) {
@@ -328,6 +381,7 @@ int main(void) {
     RUN(test_langevin_noise_follows_the_decaying_step_size);
     RUN(test_langevin_is_deterministic_per_seed);
     RUN(test_langevin_on_model_equals_langevin_on_its_score_function);
+    RUN(test_langevin_run_in_chunks_equals_one_call);
     RUN(test_sliced_objectives_average_to_the_exact_one);
     RUN(test_langevin_rejects_bad_settings);
     RUN(test_noise_ladder_is_geometric_with_exact_ends);

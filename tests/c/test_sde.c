@@ -299,6 +299,18 @@ static void test_annealed_runs_and_likelihood_pieces_match_one_call(void) {
     for (int i = 0; i < 2 * N; i++) var += (double)x[i] * x[i];
     var /= 2 * N;
     EXPECT(fabs(var / ((double)ac.sigma_max * ac.sigma_max) - 1) < 0.15, "prior variance %g", var);
+    /* A run in chunks bounds each level (10^6 steps at each of 64 levels), one call the whole ladder. */
+    sf_anneal_config big = ac;
+    big.levels = SF_MAX_LEVELS, big.steps = SF_MAX_STEPS;
+    EXPECT(sf_anneal_begin(&r, &big, 2, x, x0, N) == SF_OK && r.step == 0, "%s", sf_error());
+    EXPECT(sf_anneal_step_fn(&r, gaussian_score, NULL, x, 3) == SF_OK && r.step == 3, "%s", sf_error());
+    EXPECT(sf_annealed_langevin_fn(gaussian_score, NULL, 2, one, x0, N, &big, SF_KEEP_LAST) == SF_EINVAL &&
+               strstr(sf_error(), "steps per level"),
+           "one call of 64 x 10^6 steps: %s", sf_error());
+    big.steps = SF_MAX_STEPS + 1;
+    EXPECT(sf_anneal_begin(&r, &big, 2, x, x0, N) == SF_EINVAL && strstr(sf_error(), "1000001"), "%s", sf_error());
+    big.steps = -1;
+    EXPECT(sf_anneal_begin(&r, &big, 2, x, x0, N) == SF_EINVAL && strstr(sf_error(), "-1"), "%s", sf_error());
     ac.eps = 0;
     EXPECT(sf_anneal_begin(&r, &ac, 2, x, x0, N) == SF_EINVAL && strstr(sf_error(), "eps"), "%s", sf_error());
 

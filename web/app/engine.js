@@ -285,7 +285,7 @@ export class Engine {
       );
       return;
     }
-    this.#restarts.push(now);
+    if (!retry) this.#restarts.push(now); // Try again starts a fresh count: it is not one of them
     this.#startWorker();
     // What the new worker is sent once its core is loaded (READY); the runs are told at once.
     const restores = [],
@@ -311,6 +311,9 @@ export class Engine {
     }
     this.#afterReady = () => {
       for (const message of restores) this.#worker.postMessage(message);
+      // The restores are long work the page itself asked for, queued ahead of the next ping: the
+      // worker has the busy grace until it answers (PONG) or says its last restore is done (IDLE).
+      if (restores.length > 0) this.#heartbeat.busySince = performance.now();
     };
     const stopped = retry ? 'A new training worker was started' : `${what} and was restarted`;
     const said = (r) =>

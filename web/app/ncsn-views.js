@@ -403,9 +403,18 @@ export class NcsnDigitsView extends CanvasView {
   draw(ctx, width, height) {
     const result = this.run.viewResult('ncsn/digits');
     if (!result?.frames) {
-      drawNote(ctx, width, height, [
-        this.run.dim === 0 ? 'Starting the network…' : result ? `Sampling failed: ${this.run.error}` : 'Sampling…',
-      ]);
+      // The sampler runs in pieces in the worker (10⁶ steps per level take minutes): say how far it is.
+      const progress = this.run.viewProgress.get('ncsn/digits');
+      const note =
+        this.run.dim === 0
+          ? 'Starting the network…'
+          : result
+            ? `Sampling failed: ${this.run.error}`
+            : progress
+              ? `Sampling: step ${progress.done.toLocaleString('en')} of ${progress.total.toLocaleString('en')}…`
+              : 'Sampling…';
+      drawNote(ctx, width, height, [note]);
+      this.describe(note);
       return;
     }
     const L = result.steps,

@@ -104,6 +104,8 @@ export {};
  * @property {number} [eps] annealed only: the step size ε (default sf.defaults.anneal)
  * @property {'last' | 'all'} [keep] 'all' also returns every frame (default 'last')
  * @property {Float32Array} [x0] (n, D) start points (default: drawn from the prior N(0, sigmaMax² I))
+ * @property {number | 'any'} [class] model.sampler, annealed, class-conditional model: the class (default 'any')
+ * @property {number} [guidance] with class: the guidance w (default 0)
  */
 /**
  * @typedef {object} SampleResult

@@ -79,7 +79,7 @@ export function samplerSettings(sf, options, dim, base) {
     steps: 0,
   };
   c.steps = annealed
-    ? integer('steps', o.steps ?? base.anneal.steps, 0, Math.floor(limits.steps / c.levels))
+    ? integer('steps', o.steps ?? base.anneal.steps, 0, limits.steps) // a run in chunks: per level
     : integer('steps', o.steps ?? base.sde.steps, 1, limits.steps);
   for (const [key, given] of [
     ['snr', !annealed || o.snr === undefined],
@@ -93,7 +93,7 @@ export function samplerSettings(sf, options, dim, base) {
 }
 
 /**
- * A sampler run in chunks (model.sampler, sf.dataSampler): step(k) advances it by up to k steps and
+ * A sampler run in chunks (model.sampler, model.langevinSampler, sf.dataSampler): step(k) advances it by up to k steps and
  * returns the steps done so far; done, stepsDone, totalSteps, nfe, points (a copy of the chains now),
  * frames and sigmas (keep 'all': the frames so far and the noise level of every frame of the run);
  * dispose() frees it (a run also ends when its model is disposed: step then throws). Cutting a run
@@ -130,7 +130,7 @@ export class SamplerRun {
     this.dim = dim;
     this.#advance = advance;
     this.#size = c.n * dim;
-    this.totalSteps = c.annealed ? c.levels * c.steps : c.steps;
+    this.totalSteps = c.annealed ? c.levels * c.steps : c.steps; // plain Langevin (c.langevin): its steps
     this.sigmas = null;
     if (c.keepAll && (this.totalSteps + 1) * this.#size > MAX_KEPT_FLOATS)
       throw new Error(
@@ -147,6 +147,8 @@ export class SamplerRun {
       run = withBuffers(sf, [c.x0 ? bytes : 0], (x0) => {
         if (c.x0) sf.f32(x0, this.#size).set(c.x0);
         const start = c.x0 ? x0 : 0;
+        if (c.langevin)
+          return sf.exports.sfw_langevin_begin(x, start, c.n, dim, c.eps, c.decay, c.temperature, c.steps, c.seed);
         return c.annealed
           ? sf.exports.sfw_anneal_begin(x, start, c.n, dim, c.sigmaMax, c.sigmaMin, c.levels, c.steps, c.eps, c.seed)
           : sf.exports.sfw_sde_begin(

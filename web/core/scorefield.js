@@ -1040,10 +1040,43 @@ export class Model {
    * @returns {Float32Array}
    */
   langevin(options = {}) {
+    const { start, n, eps, decay, temperature, steps, seed, keepAll } = this.#langevinSettings(options, true);
+    const m = this.#model();
+    const size = n * this.dim,
+      outSize = keepAll ? (steps + 1) * size : size;
+    const sf = this.#sf;
+    return withBuffers(sf, [F32_BYTES * size, F32_BYTES * outSize], (x0, out) => {
+      sf.f32(x0, size).set(start);
+      sf.check(sf.exports.sfw_langevin(m, out, x0, n, eps, decay, temperature, steps, seed, keepAll ? 1 : 0));
+      return sf.f32(out, outSize).slice();
+    });
+  }
+
+  /**
+   * The chunked form of langevin (without keepAll): a SamplerRun whose step(k) advances the chains by
+   * up to k steps (a worker runs a chain of 10⁶ steps between its messages); points, stepsDone, done,
+   * dispose(). However the run is cut, it ends with the bits of one langevin call with the same options.
+   * @param {Omit<T.LangevinOptions, 'keepAll'>} [options]
+   * @returns {SamplerRun}
+   */
+  langevinSampler(options = {}) {
+    const c = this.#langevinSettings(options, false);
+    this.#model();
+    const sf = this.#sf;
+    const settings = { ...c, name: 'langevin', langevin: true, annealed: false, keepAll: false, x0: c.start };
+    return new (samplers().SamplerRun)(sf, settings, this.dim, (run, x, steps) =>
+      sf.exports.sfw_run_step(run, this.#model(), x, steps),
+    );
+  }
+
+  // langevin's options, read once and checked before the model is touched.
+  #langevinSettings(options, withKeepAll) {
     const o = readOptions('sampler settings', options);
+    if (!withKeepAll && o.keepAll !== undefined)
+      throw new Error('scorefield: keepAll does not apply to a Langevin run in chunks (read points as it goes)');
     const start = ownFloats(o.start),
       keepAll = o.keepAll ?? false;
-    const m = this.#model();
+    this.#model();
     const d = this.#defaults.langevin[this.#datasetName()];
     const n = o.n ?? start?.length / this.dim;
     integer('n', n, 0);
@@ -1055,14 +1088,7 @@ export class Model {
     const seed = integer('sampler seed', o.seed ?? d.seed, 0, this.#sf.limits.seed);
     if (typeof keepAll !== 'boolean')
       throw new Error(`scorefield: keepAll must be true or false, got ${show(keepAll)}`);
-    const size = n * this.dim,
-      outSize = keepAll ? (steps + 1) * size : size;
-    const sf = this.#sf;
-    return withBuffers(sf, [F32_BYTES * size, F32_BYTES * outSize], (x0, out) => {
-      sf.f32(x0, size).set(start);
-      sf.check(sf.exports.sfw_langevin(m, out, x0, n, eps, decay, temperature, steps, seed, keepAll ? 1 : 0));
-      return sf.f32(out, outSize).slice();
-    });
+    return { start, n, eps, decay, temperature, steps, seed, keepAll };
   }
 
   /**
@@ -1133,20 +1159,36 @@ export class Model {
 
   /**
    * The chunked form of sample: a SamplerRun whose step(k) advances it k steps (a worker runs it
-   * between messages and can drop it); done, points, nfe, frames, sigmas, dispose().
+   * between messages and can drop it); done, points, nfe, frames, sigmas, dispose(). On a
+   * class-conditional model the annealed sampler also takes class (0 .. classes − 1 or 'any') and
+   * guidance: the bits of annealedLangevin with that class and guidance.
    * @param {T.SampleOptions} [options]
    * @returns {SamplerRun}
    */
   sampler(options = {}) {
     const S = samplers();
-    const o = readOptions('sampler settings', options);
+    const { class: cls, guidance, ...o } = readOptions('sampler settings', options);
     this.#model();
     const t = this.trainingConfig(),
       dataset = this.#datasetName();
     const base = { ...t, sde: this.#defaults.sde[dataset], anneal: this.#defaults.anneal[dataset] };
     const c = S.samplerSettings(this.#sf, o, this.dim, base);
     const sf = this.#sf;
-    return new S.SamplerRun(sf, c, this.dim, (run, x, steps) => sf.exports.sfw_run_step(run, this.#model(), x, steps));
+    if (cls === undefined && guidance === undefined)
+      return new S.SamplerRun(sf, c, this.dim, (run, x, steps) =>
+        sf.exports.sfw_run_step(run, this.#model(), x, steps),
+      );
+    // A class-conditional model's guided score, as annealedLangevin's class and guidance (one class).
+    if (!c.annealed) throw new Error(`scorefield: class and guidance apply to the sampler 'annealed', not '${c.name}'`);
+    if (this.classes === 0)
+      throw new Error('scorefield: class and guidance need a class-conditional model (classes > 0)');
+    const id = this.#classId(cls ?? 'any');
+    if (id === -2)
+      throw new Error("scorefield: class 'prior' runs each class as a run of its own: give each run a class");
+    const w = finite('guidance', guidance ?? 0);
+    return new S.SamplerRun(sf, c, this.dim, (run, x, steps) =>
+      sf.exports.sfw_run_guided_step(run, this.#model(), x, steps, id, w),
+    );
   }
 
   /**

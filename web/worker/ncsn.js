@@ -10,6 +10,7 @@
 // worker.js routes the messages named in protocol.js (NCSN_TO_WORKER) here and calls ncsnTick from
 // its work loop; the page decides what to ask for and draws the answers (web/app/ncsn-*.js).
 
+import { annealedInPieces } from './pieces.js';
 import { RunTrainer } from './trainer.js';
 import { FROM_WORKER, NCSN_FROM_WORKER, NCSN_TO_WORKER } from './protocol.js';
 import { gridPoints } from '../core/grid.js';
@@ -216,21 +217,20 @@ export class NcsnTrainer extends RunTrainer {
   /**
    * n digit chains (D = 64) of the annealed sampler from U(0, 1)^D, NCSN's start, one frame per level:
    * { n, dim, steps: L, frames: Float32Array (L + 1, n, D), sigmas }. `steps` and `eps` are the
-   * sampler's T and ε (the page sends them where the plain sampler's go). A job as the base class's
-   * (pieces.js): it yields its size once, then runs.
+   * sampler's T and ε (the page sends them where the plain sampler's go). A job in pieces as the base
+   * class's (pieces.js, annealedInPieces): one run of the core's chunked sampler, the bits of one call.
    */
   *samples(sf, n, seed, { steps, eps, ...guide }) {
     const D = this.dim,
       t = this.model.trainingConfig();
-    yield { done: 0, total: t.levels * steps };
     const sigmas = Array.from(sf.noiseLadder(t.levels, t.sigmaMax, t.sigmaMin));
     const start = sf.uniform(n * D, 0, 1, seed);
     if (this.model.classes === 0) {
-      const frames = this.model.annealedLangevin({ start, steps, eps, seed, keep: 'levels' });
+      const frames = yield* annealedInPieces(this.model, { start, n, dim: D, steps, eps, seed });
       return { n, dim: D, steps: t.levels, stride: 1, frames, sigmas };
     }
     if (!this.guided) throw new Error('class-conditional samples need web/worker/pretrained.js, which did not load');
-    const guided = this.guided(this.model, start, n, seed, { steps, eps, ...guide });
+    const guided = yield* this.guided(this.model, start, n, seed, { steps, eps, ...guide });
     return { n, dim: D, steps: t.levels, stride: 1, sigmas, ...guided };
   }
 

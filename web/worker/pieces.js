@@ -1,21 +1,23 @@
-// pieces.js — Langevin chains as jobs the worker runs in pieces, keeping only the frames a figure draws.
+// pieces.js — sampler runs as jobs the worker runs in pieces, keeping only the frames a figure draws.
 //
 // A sampler run at the table's maximum (10⁶ steps) takes seconds to minutes and would hold every frame
 // ((steps + 1) × n × D floats: 4 GB for 16 digits). Run as a generator, it does at most one piece of
-// bounded memory and time per call of next(), so the worker returns to its loop between pieces
-// (answering pings, taking newer requests that replace this one), and yields { done, total } steps for
-// a progress line. It keeps at most maxFrames frames, evenly spaced: the steps 0, stride, 2·stride, …
-// and always the last.
+// bounded work per call of next(), so the worker returns to its loop between pieces (answering pings,
+// taking newer requests that replace this one), and yields { done, total } steps for a progress line.
 //
-// A run that fits one piece is one call of model.langevin with the given seed, exactly as before. A
-// longer run continues piece after piece from the last point: piece p (p ≥ 1) is seeded
-// pieceSeed(seed, p) and starts at the step size the core's own schedule reaches there (ε ← ε·decay
-// in float32 after every step), so it is the same sampler with a fresh noise stream per piece.
+// Each job is one run of the core in chunks (model.langevinSampler, model.sampler: the generator and
+// step size carried over in C), so a run cut into pieces ends with the bits of one call with the same
+// seed, however many pieces it takes. Plain Langevin keeps at most maxFrames frames, evenly spaced: the
+// steps 0, stride, 2·stride, … and always the last; annealed Langevin keeps one frame per noise level.
+// A job that is dropped before its end frees its run when the worker calls its return().
 
 export const PIECE_STEPS = 5000; // at most this many steps per piece (2-D: ~75 ms)
-export const PIECE_FLOATS = 1 << 20; // at most this many floats (4 MB) of frames per piece
-const SEED_MAX = 2 ** 53 - 1; // sf.limits.seed
-const PIECE_SEED_STRIDE = 2 ** 32; // chains are seeded seed + i: pieces never meet another chain's seed
+export const PIECE_FLOATS = 1 << 20; // at most this many chain-steps × D per piece: a bound on its work
+
+/** Steps per piece for chains of `size` = n × D floats: at most PIECE_STEPS and PIECE_FLOATS / size. */
+export function pieceSteps(size) {
+  return Math.max(1, Math.min(PIECE_STEPS, Math.floor(PIECE_FLOATS / Math.max(1, size))));
+}
 
 /** The stride between kept frames so that at most maxFrames (≥ 2) frames of `steps` steps are kept. */
 export function frameStride(steps, maxFrames) {
@@ -32,56 +34,96 @@ export function stepOfFrame(f, steps, stride) {
   return Math.min(f * stride, steps);
 }
 
-/** The seed of piece p ≥ 1 of a run seeded `seed`: seed + p·2³², wrapped within 0 … 2⁵³ − 1. */
-export function pieceSeed(seed, p) {
-  const offset = p * PIECE_SEED_STRIDE;
-  return seed <= SEED_MAX - offset ? seed + offset : seed - (SEED_MAX + 1 - offset);
-}
-
 /**
- * n chains of D = dim from start (Float32Array (n, D)) through model.langevin, as a generator: yields
- * { done, total } after each piece, returns { stride, frames: Float32Array (F, n, D) } with F =
- * keptFrames(steps, stride).
+ * n chains of D = dim from start (Float32Array (n, D)) through one model.langevinSampler run, as a
+ * generator: yields { done, total } after each piece but the last, returns { stride, frames:
+ * Float32Array (F, n, D) } with F = keptFrames(steps, stride), frame f the chains after
+ * stepOfFrame(f, steps, stride) steps: the frames of model.langevin({ …, keepAll: true }), bit for bit.
+ * @param {any} model
+ * @param {{ start: Float32Array, n: number, dim: number, eps: number, decay: number, temperature: number, steps: number, seed: number }} settings
+ * @param {number} maxFrames
+ * @returns {Generator<{ done: number, total: number }, { stride: number, frames: Float32Array }>}
  */
 export function* langevinInPieces(model, { start, n, dim, eps, decay, temperature, steps, seed }, maxFrames) {
   const size = n * dim;
   const stride = frameStride(steps, maxFrames);
   const frames = new Float32Array(keptFrames(steps, stride) * size);
-  const pieceSteps = Math.max(1, Math.min(PIECE_STEPS, Math.floor(PIECE_FLOATS / Math.max(1, size)) - 1));
-  if (steps <= pieceSteps) {
-    const all = model.langevin({ start, eps, decay, temperature, steps, seed, keepAll: true });
-    for (let t = 0, f = 0; t <= steps; t++) {
-      if (t % stride === 0 || t === steps) frames.set(all.subarray(t * size, (t + 1) * size), size * f++);
+  const piece = pieceSteps(size);
+  const run = model.langevinSampler({ start, n, eps, decay, temperature, steps, seed });
+  try {
+    frames.set(run.points, 0);
+    let t = 0,
+      f = 1;
+    while (t < steps) {
+      const end = Math.min(steps, t + piece);
+      while (t < end) {
+        const next = Math.min(end, (Math.floor(t / stride) + 1) * stride);
+        t = run.step(next - t);
+        if (t % stride === 0 || t === steps) frames.set(run.points, size * f++);
+      }
+      if (t < steps) yield { done: t, total: steps };
     }
     return { stride, frames };
+  } finally {
+    run.dispose();
   }
-  frames.set(start.subarray(0, size), 0);
-  let x = start,
-    t = 0,
-    f = 1,
-    p = 0;
-  let e = Math.fround(eps);
-  const d = Math.fround(decay);
-  while (t < steps) {
-    const length = Math.min(pieceSteps, steps - t);
-    const piece = model.langevin({
-      start: x,
-      eps: e,
-      decay,
-      temperature,
-      steps: length,
-      seed: p === 0 ? seed : pieceSeed(seed, p),
-      keepAll: true,
-    });
-    for (let k = 1; k <= length; k++) {
-      const at = t + k;
-      if (at % stride === 0 || at === steps) frames.set(piece.subarray(k * size, (k + 1) * size), size * f++);
+}
+
+/**
+ * n chains of annealed Langevin from start (Float32Array (n, D)) through one model.sampler run
+ * ('annealed' on the model's training ladder, `steps` per level, ε eps; a class-conditional model's
+ * guided score with `guide` = { class, guidance }), as a generator: yields { done, total } steps after
+ * each piece but the last (done offset by `before` within `of` steps in all, for a job of several
+ * runs), returns frames Float32Array (L + 1, n, D): the start and the chains after each level, the bits
+ * of model.annealedLangevin({ …, keep: 'levels' }).
+ * @param {any} model
+ * @param {{ start: Float32Array, n: number, dim: number, steps: number, eps: number, seed: number, guide?: object }} settings
+ * @param {number} [before]
+ * @param {number | null} [of]
+ * @returns {Generator<{ done: number, total: number }, Float32Array>}
+ */
+export function* annealedInPieces(model, { start, n, dim, steps, eps, seed, guide = {} }, before = 0, of = null) {
+  const size = n * dim;
+  const run = model.sampler({ sampler: 'annealed', x0: start, n, steps, eps, seed, ...guide });
+  try {
+    const L = steps > 0 ? run.totalSteps / steps : model.trainingConfig().levels;
+    const total = of ?? run.totalSteps;
+    const frames = new Float32Array((L + 1) * size);
+    const piece = pieceSteps(size);
+    frames.set(run.points, 0);
+    let t = 0;
+    if (steps === 0) for (let l = 1; l <= L; l++) frames.set(run.points, l * size);
+    while (t < run.totalSteps) {
+      const end = Math.min(run.totalSteps, t + piece);
+      while (t < end) {
+        const next = Math.min(end, (Math.floor(t / steps) + 1) * steps);
+        t = run.step(next - t);
+        if (t % steps === 0) frames.set(run.points, (t / steps) * size);
+      }
+      if (t < run.totalSteps || before + t < total) yield { done: before + t, total };
     }
-    x = piece.slice(length * size, (length + 1) * size);
-    for (let k = 0; k < length; k++) e = Math.fround(e * d); // the core's own schedule, float32
-    t += length;
-    p++;
-    if (t < steps) yield { done: t, total: steps };
+    return frames;
+  } finally {
+    run.dispose();
   }
-  return { stride, frames };
+}
+
+/**
+ * A job run inside another: yields map(p) for each progress p of job and returns job's result; the
+ * outer job's return() (a dropped job) closes job too, freeing its run.
+ * @template P, R, Q
+ * @param {Generator<P, R>} job
+ * @param {(p: P) => Q} map
+ * @returns {Generator<Q, R>}
+ */
+export function* relay(job, map) {
+  try {
+    for (;;) {
+      const next = job.next();
+      if (next.done) return next.value;
+      yield map(/** @type {P} */ (next.value));
+    }
+  } finally {
+    job.return(/** @type {any} */ (undefined));
+  }
 }

@@ -9,6 +9,7 @@
 // sampler on a one-level ladder at σ_i with its step α_i = ε·σ_i²/σ_L², as the NCSN flow does (ncsn.js).
 
 import { readCoreFile } from '../core/loader.js';
+import { annealedInPieces, relay } from './pieces.js';
 import { DIGITS_FROM_WORKER, DIGITS_TO_WORKER, FROM_WORKER } from './protocol.js';
 
 const MODEL_FILE = 'scorefield-digits-model.sfw'; // next to the wasm modules
@@ -212,27 +213,43 @@ export class Pretrained {
 
 /**
  * n samples of a class-conditional model (the NCSN runs' SAMPLES, ncsn.js) with guidance: class K for
- * every chain, or for 'any' class i mod classes for chain i (each class's chains in one call of the
- * core's sampler, seed + class). Returns { frames (L + 1, n, D), classes: Int32Array (n) }.
+ * every chain, or for 'any' class i mod classes for chain i (each class's chains one run of the core's
+ * sampler, seed + class). A job in pieces (pieces.js, annealedInPieces): yields { done, total } steps of
+ * all its runs, returns { frames (L + 1, n, D), classes: Int32Array (n) }, the bits of one
+ * model.annealedLangevin call per class.
  */
-export function guidedSamples(model, start, n, seed, { steps, eps, class: cls = 'any', guidance = 0 }) {
+export function* guidedSamples(model, start, n, seed, { steps, eps, class: cls = 'any', guidance = 0 }) {
   const D = model.dim,
     classes = model.classes;
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) labels[i] = cls === 'any' ? i % classes : Number(cls);
   if (cls !== 'any') {
-    const frames = model.annealedLangevin({ start, steps, eps, seed, keep: 'levels', class: cls, guidance });
+    const guide = { class: cls, guidance };
+    const frames = yield* annealedInPieces(model, { start, n, dim: D, steps, eps, seed, guide });
     return { frames, classes: labels };
   }
   const F = model.trainingConfig().levels + 1;
   const frames = new Float32Array(F * n * D);
+  const total = (F - 1) * steps * n; // chain-steps of every class's run
+  let before = 0;
   for (let c = 0; c < classes; c++) {
     const members = [];
     for (let i = c; i < n; i += classes) members.push(i);
     if (members.length === 0) continue;
     const part = new Float32Array(members.length * D);
     members.forEach((i, k) => part.set(start.subarray(i * D, (i + 1) * D), k * D));
-    const out = model.annealedLangevin({ start: part, steps, eps, seed: seed + c, keep: 'levels', class: c, guidance });
+    const job = annealedInPieces(model, {
+      start: part,
+      n: members.length,
+      dim: D,
+      steps,
+      eps,
+      seed: seed + c,
+      guide: { class: c, guidance },
+    });
+    const out = yield* relay(job, (p) => ({ done: before + p.done * members.length, total }));
+    before += (F - 1) * steps * members.length;
+    if (before < total) yield { done: before, total };
     for (let f = 0; f < F; f++)
       members.forEach((i, k) =>
         frames.set(out.subarray((f * members.length + k) * D, (f * members.length + k + 1) * D), (f * n + i) * D),

@@ -7,7 +7,7 @@
 // posting results and throttling views are the worker's (worker.js).
 
 import { STATUS } from '../core/enums.js';
-import { frameStride, keptFrames, langevinInPieces } from './pieces.js';
+import { frameStride, keptFrames, langevinInPieces, relay } from './pieces.js';
 
 // The first chunk of a run trains one step to measure the cost; later chunks size themselves from a
 // running mean of ms/step with this weight on the newest chunk.
@@ -223,9 +223,7 @@ export class RunTrainer {
         { start: starts.slice(i * D, (i + 1) * D), n: 1, dim: D, eps, decay, steps, temperature, seed: seed + i },
         maxFrames,
       );
-      let next = job.next();
-      for (; !next.done; next = job.next()) yield { done: i * steps + next.value.done, total: n * steps };
-      const chain = next.value.frames;
+      const { frames: chain } = yield* relay(job, (p) => ({ done: i * steps + p.done, total: n * steps }));
       for (let f = 0; f < F; f++) frames.set(chain.subarray(f * D, (f + 1) * D), (f * n + i) * D);
       if (i + 1 < n) yield { done: (i + 1) * steps, total: n * steps };
     }
@@ -245,9 +243,8 @@ export class RunTrainer {
       { start, n, dim: D, eps, decay, temperature, steps, seed },
       MAX_SAMPLE_FRAMES,
     );
-    let next = job.next();
-    for (; !next.done; next = job.next()) yield next.value;
-    return { n, dim: D, steps, ...next.value };
+    const result = yield* job;
+    return { n, dim: D, steps, ...result };
   }
 
   /** The run's weights file (README, "Weights file format"), a Uint8Array. */

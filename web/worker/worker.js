@@ -37,6 +37,7 @@ let ncsnModule = null;
 let sdeModule = null;
 let digitsModule = null;
 let measureModule = null; // the cost measurement of the page's section 5 (measure.js)
+let samplersLoaded = false; // the Node API's chunked samplers (web/core/samplers.js): chains and digit samples run through them
 let pretrained = null;
 let modelBytes = null; // INIT's prefetch of the model file
 let moduleFailed = false; // after a failed load, its messages meet the handler's error instead
@@ -231,7 +232,7 @@ function serveView(key, request) {
     }
     case TO_WORKER.CHAINS:
     case TO_WORKER.SAMPLES: {
-      viewJobs.delete(key); // a newer request replaces a job still running
+      dropJob(key); // a newer request replaces a job still running
       const job =
         request.type === TO_WORKER.CHAINS
           ? trainer.chains(request.starts, request.langevin)
@@ -269,7 +270,14 @@ function advanceJob(key, entry) {
 
 function dropViews(run) {
   for (const [key, request] of viewQueue) if (request.run === run) viewQueue.delete(key);
-  for (const [key, entry] of viewJobs) if (entry.request.run === run) viewJobs.delete(key);
+  for (const [key, entry] of viewJobs) if (entry.request.run === run) dropJob(key);
+}
+
+// Drops a view job before its end: its return() frees the core's sampler run it holds (pieces.js).
+function dropJob(key) {
+  const entry = viewJobs.get(key);
+  viewJobs.delete(key);
+  entry?.job.return(undefined);
 }
 
 // ---- messages from the page -----------------------------------------------------------------------
@@ -288,8 +296,12 @@ async function init({ simd, digits, pretrained: prefetch }) {
   const pretrainedJs = prefetch === 'prefetch' ? import('./pretrained.js') : null;
   try {
     sf = await createScorefield({ simd, digits: digits !== 'lazy', samplers: digits !== 'lazy' });
+    samplersLoaded = digits !== 'lazy';
     if (ncsn) ncsnModule = await ncsn;
-    if (pretrainedJs) setDigitsModule(await pretrainedJs);
+    if (pretrainedJs) {
+      await loadSamplers();
+      setDigitsModule(await pretrainedJs);
+    }
   } catch (err) {
     post({ type: FROM_WORKER.ERROR, fatal: true, message: err?.message ?? String(err) });
     return;
@@ -389,13 +401,18 @@ function handle(msg) {
       break;
     }
     case TO_WORKER.RESTORE: {
-      const trainer = newTrainer(msg.run, msg.settings);
-      try {
-        if (msg.bytes) trainer.restore(msg.bytes);
-      } catch (err) {
-        trainer.dispose();
-        throw err;
-      }
+      // After a restart the page restores every run, one message each, ahead of its pings: each
+      // (a model built, a weights file read, a dataset made) is announced as long work.
+      const trainer = longJob(msg.type, () => {
+        const made = newTrainer(msg.run, msg.settings);
+        try {
+          if (msg.bytes) made.restore(msg.bytes);
+        } catch (err) {
+          made.dispose();
+          throw err;
+        }
+        return made;
+      });
       trainer.generation = msg.generation;
       runs.get(msg.run)?.dispose();
       runs.set(msg.run, trainer);
@@ -453,7 +470,7 @@ const NCSN_TYPES = new Set(Object.values(NCSN_TO_WORKER));
 const DIGITS_TYPES = new Set(Object.values(DIGITS_TO_WORKER));
 const SDE_TYPES = new Set(Object.values(SDE_TO_WORKER));
 
-// The module a message needs and the worker has not loaded: 'ncsn', 'sde', 'digits', 'measure' or ''.
+// The module a message needs and the worker has not loaded: 'ncsn', 'sde', 'digits', 'measure', 'samplers' or ''.
 function moduleNeeded(msg) {
   if (!sf || moduleFailed) return '';
   const runSettings = msg.type === TO_WORKER.CONFIGURE || msg.type === TO_WORKER.RESTORE ? msg.settings : null;
@@ -461,25 +478,34 @@ function moduleNeeded(msg) {
   if (!sdeModule && SDE_TYPES.has(msg.type)) return 'sde';
   if (!digitsModule && (DIGITS_TYPES.has(msg.type) || runSettings?.classes > 0)) return 'digits';
   if (!measureModule && msg.type === TO_WORKER.MEASURE) return 'measure';
+  // Chains and digit samples run in pieces (pieces.js) through the chunked runs of samplers.js; the
+  // ncsn, sde and digits modules load it with them.
+  if (!samplersLoaded && (msg.type === TO_WORKER.CHAINS || msg.type === TO_WORKER.SAMPLES)) return 'samplers';
   return '';
 }
 
 // Loads a module (messages wait behind it, in order).
 function loadModule(name) {
   if (name === 'ncsn')
-    return import('./ncsn.js').then((m) => {
+    return Promise.all([import('./ncsn.js'), loadSamplers()]).then(([m]) => {
       ncsnModule = m;
     });
-  // The score-SDE jobs need the Node API's sampler part (web/core/samplers.js) too.
   if (name === 'sde')
-    return Promise.all([import('./sde.js'), sf.loadSamplers()]).then(([m]) => {
+    return Promise.all([import('./sde.js'), loadSamplers()]).then(([m]) => {
       sdeModule = m;
     });
+  if (name === 'samplers') return loadSamplers();
   if (name === 'measure')
     return import('./measure.js').then((m) => {
       measureModule = m;
     });
-  return import('./pretrained.js').then(setDigitsModule);
+  return Promise.all([import('./pretrained.js'), loadSamplers()]).then(([m]) => setDigitsModule(m));
+}
+
+function loadSamplers() {
+  return sf.loadSamplers().then(() => {
+    samplersLoaded = true;
+  });
 }
 
 function setDigitsModule(m) {
