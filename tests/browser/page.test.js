@@ -13,7 +13,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createScorefield } from '../../web/core/scorefield.js';
-import { SHOTS, WAIT_MS, openPage as openPageAt, startBrowser, startServer, waitFor } from './harness.js';
+import {
+  SHOTS,
+  WAIT_MS,
+  frameStatsWhileTraining,
+  openPage as openPageAt,
+  startBrowser,
+  startServer,
+  waitDone,
+  waitFor,
+  waitReady,
+} from './harness.js';
 
 // The server (with the strict CSP the page is written for) and the browser are shared by every test.
 const baseUrl = await startServer({ csp: true });
@@ -26,20 +36,6 @@ const browser = await startBrowser();
  */
 function openPage(t, path, { beforeLoad, ...options } = {}) {
   return openPageAt(t, browser, new URL(path, baseUrl).href, { ...options, beforeGoto: beforeLoad });
-}
-
-async function waitReady(page) {
-  await waitFor(page, () => document.documentElement.dataset.worker);
-  assert.equal(
-    await page.evaluate(() => document.documentElement.dataset.worker),
-    'ready',
-    await page.evaluate(() => document.getElementById('alerts').textContent),
-  );
-}
-
-// Waits until the test hook reports the run finished its steps.
-async function waitDone(page, run) {
-  await waitFor(page, (r) => window.scorefieldTest?.run(r).done && !window.scorefieldTest.run(r).playing, run);
 }
 
 // Waits until a canvas's accessible name (kept in step with what it shows) matches pattern.
@@ -274,17 +270,7 @@ test('canvases_are_crisp_at_device_pixel_ratio_2_and_follow_resizes', async (t) 
 test('main_thread_stays_smooth_while_training', async (t) => {
   const { page } = await openPage(t, '?test=1&exact.steps=600&sliced.steps=1&digits.steps=1#exact');
   await waitReady(page);
-  await waitFor(page, () => window.scorefieldTest.run('exact').playing);
-  await page.evaluate(() => window.scorefieldTest.resetFrameStats());
-  // Scroll while it trains, as a reader would.
-  for (let y = 0; y < 2000 && !(await page.evaluate(() => window.scorefieldTest.run('exact').done)); y += 200) {
-    await page.mouse.wheel(0, 200);
-    await page.waitForTimeout(100);
-  }
-  await waitDone(page, 'exact');
-  const stats = await page.evaluate(() => window.scorefieldTest.frameStats());
-  const ms = (v) => `${v.toFixed(1)} ms`;
-  t.diagnostic(`frames ${stats.frames}, p50 ${ms(stats.p50)}, p95 ${ms(stats.p95)}, max ${ms(stats.max)}`);
+  const stats = await frameStatsWhileTraining(t, page); // scrolling while it trains, as a reader would
   // A generous bound for headless Chromium on a busy 2-core machine (measured: p95 16.8 ms); training
   // on the main thread, or one ~100 ms draw per field update, would break it.
   assert.ok(stats.frames > 10, 'too few animation frames recorded');
