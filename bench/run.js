@@ -19,10 +19,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { WORKLOADS } from './suite.js';
+import { CHROMIUM, LAUNCH_ARGS } from '../tests/browser/chromium.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const BUILD = join(ROOT, 'build/bench');
-const CHROMIUM = '/usr/bin/chromium';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -121,15 +121,7 @@ async function chromiumRun(isa) {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...LAUNCH_ARGS],
   });
   try {
     const page = await browser.newPage();

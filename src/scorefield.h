@@ -586,6 +586,18 @@ sf_status sf_likelihood_summary(double *out, const double *logp, int n, int dim)
 sf_status sf_log_likelihood_fn(sf_score_sigma_fn fn, void *ctx, int dim, double *out, const float *x, int n,
                                const sf_likelihood_config *c);
 
+/* ---- A Gaussian fitted to data: the baseline a learned density's NLL is read against ------------
+ * fit (SF_GAUSSIAN_FIT_SIZE(dim) doubles) = log det C, the mean μ (dim), then the lower Cholesky
+ * factor L of C (dim × dim, row-major, C = L·Lᵀ), C the sample covariance of x (n, dim) with
+ * divisor n − 1. n >= 2; SF_EINVAL for a non-finite point (naming its index) or a covariance that is
+ * not positive definite (points on a line: naming the dimension and its pivot). */
+#define SF_GAUSSIAN_FIT_SIZE(dim) (1 + (dim) + (dim) * (dim))
+sf_status sf_gaussian_fit(double *fit, const float *x, int n, int dim);
+
+/* out (n) = log N(x_i; μ, C) in nats under a fit of sf_gaussian_fit, for x (n, dim), n >= 0: the fit
+ * once, then held-out points in as many pieces as wanted (each point on its own). */
+sf_status sf_gaussian_log_density(double *out, const double *fit, const float *x, int n, int dim);
+
 #ifdef __cplusplus
 }
 #endif

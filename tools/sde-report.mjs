@@ -5,15 +5,17 @@
 // then the held-out negative log-likelihood through the probability-flow ODE beside a Gaussian fitted
 // to the training data. A report, not a test: docs/samplers.md records its output.
 //
-//   node tools/sde-report.mjs [--steps N] [--datasets a,b] [--quick] [--sigma-max X]
-//     defaults: 6000 training steps; swiss_roll, moons, eight_gaussians, rings; σ_max 10
+//   node tools/sde-report.mjs [--steps N] [--datasets a,b] [--quick] [--sigma-max X] [--sigma-dist D]
+//                             [--hidden H] [--lr X] [--samplers a,b] [--no-nll]
+//     defaults: 20000 training steps; swiss_roll, moons, eight_gaussians, rings; σ_max 10; σ log-uniform
+//     (or edm: EDM's log-normal); H 128; lr the dataset's default; every sampler; the NLL printed
 //   node tools/sde-report.mjs --digits FILE
 //     the digits' held-out bits/dim under a saved vesde digits model (train one with
 //     `scorefield.mjs train --dataset digits --objective vesde`) beside a fitted 64-d Gaussian
 //
 // A sampler is "at the floor" when its energy distance is at most the floor's mean + 2 standard
-// deviations. All numbers are the core's (sampling, energy distance, likelihood); the Gaussian fit is
-// the report's own (the sample mean and covariance of the training draw, in doubles).
+// deviations. All numbers are the core's (sampling, energy distance, likelihood, the Gaussian fitted
+// to a training draw).
 import { createScorefield } from '../web/core/scorefield.js';
 
 const args = process.argv.slice(2);
@@ -21,19 +23,35 @@ const opt = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const STEPS = Number(opt('steps', '6000'));
+const STEPS = Number(opt('steps', '20000'));
 const DATASETS = opt('datasets', 'swiss_roll,moons,eight_gaussians,rings').split(',');
 const QUICK = args.includes('--quick');
 const SIGMA_MAX = Number(opt('sigma-max', '10'));
-if (!Number.isInteger(STEPS) || STEPS < 1 || !(SIGMA_MAX > 0.01)) {
-  process.stderr.write('usage: node tools/sde-report.mjs [--steps N] [--datasets a,b] [--quick] [--sigma-max X]\n');
+const SIGMA_DIST = opt('sigma-dist', 'log_uniform');
+const HIDDEN = Number(opt('hidden', '128'));
+const LR = opt('lr') === undefined ? undefined : Number(opt('lr'));
+const SAMPLERS = opt('samplers');
+const NLL = !args.includes('--no-nll');
+if (
+  !Number.isInteger(STEPS) ||
+  STEPS < 1 ||
+  !(SIGMA_MAX > 0.01) ||
+  !['log_uniform', 'edm'].includes(SIGMA_DIST) ||
+  !Number.isInteger(HIDDEN) ||
+  HIDDEN < 1 ||
+  (LR !== undefined && !(LR > 0))
+) {
+  process.stderr.write(
+    'usage: node tools/sde-report.mjs [--steps N] [--datasets a,b] [--quick] [--sigma-max X] ' +
+      '[--sigma-dist log_uniform|edm] [--hidden H] [--lr X] [--samplers a,b] [--no-nll]\n',
+  );
   process.exit(2);
 }
 const N = 2000; // samples per sampler and points per data draw
 const FLOOR_DRAWS = 5; // pairs of fresh samples behind the floor
 const SEEDS = { fresh: 101, floor: 1000, heldout: 303, fit: 404, sampler: 7 };
 // Steps per sampler (annealed: steps per level of 10 levels), chosen so that NFE spans 4 … 1000.
-const GRID = QUICK
+const FULL_GRID = QUICK
   ? {
       annealed: [2, 10, 100],
       sde: [10, 100, 1000],
@@ -50,44 +68,24 @@ const GRID = QUICK
       'ode-heun': [3, 10, 18, 25, 50],
       edm: [10, 25, 50],
     };
+const GRID = SAMPLERS
+  ? Object.fromEntries(
+      SAMPLERS.split(',').map((k) => {
+        if (!FULL_GRID[k]) {
+          process.stderr.write(`sde-report: --samplers: no sampler '${k}'\n`);
+          process.exit(2);
+        }
+        return [k, FULL_GRID[k]];
+      }),
+    )
+  : FULL_GRID;
 
 const sf = await createScorefield({ digits: opt('digits') !== undefined });
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
-// NLL of points (m, D) under a full-covariance Gaussian fitted to fit (n, D), by a Cholesky factor
-// of the sample covariance: { mean, se, bitsPerDim, bitsPerDimSe } of log p (sf.likelihoodSummary).
-function gaussianLogp(fit, points, D) {
-  const n = fit.length / D,
-    m = points.length / D;
-  const mu = new Float64Array(D);
-  for (let i = 0; i < n; i++) for (let d = 0; d < D; d++) mu[d] += fit[i * D + d] / n;
-  const C = new Float64Array(D * D);
-  for (let i = 0; i < n; i++)
-    for (let a = 0; a < D; a++)
-      for (let b = 0; b <= a; b++) C[a * D + b] += ((fit[i * D + a] - mu[a]) * (fit[i * D + b] - mu[b])) / (n - 1);
-  const L = new Float64Array(D * D); // C = L Lᵀ
-  for (let a = 0; a < D; a++)
-    for (let b = 0; b <= a; b++) {
-      let v = C[a * D + b];
-      for (let k = 0; k < b; k++) v -= L[a * D + k] * L[b * D + k];
-      L[a * D + b] = a === b ? Math.sqrt(v) : v / L[b * D + b];
-    }
-  let logDet = 0;
-  for (let d = 0; d < D; d++) logDet += 2 * Math.log(L[d * D + d]);
-  const logp = new Float64Array(m),
-    z = new Float64Array(D);
-  for (let i = 0; i < m; i++) {
-    let q = 0;
-    for (let a = 0; a < D; a++) {
-      let v = points[i * D + a] - mu[a];
-      for (let k = 0; k < a; k++) v -= L[a * D + k] * z[k];
-      z[a] = v / L[a * D + a];
-      q += z[a] * z[a];
-    }
-    logp[i] = -0.5 * (q + logDet + D * Math.log(2 * Math.PI));
-  }
-  return sf.likelihoodSummary(logp, D);
-}
+// NLL of points (m, D) under the Gaussian fitted to fit (n, D) (its mean and sample covariance, the
+// core's sf.gaussianFit): { mean, se, bitsPerDim, bitsPerDimSe } of log p.
+const gaussianLogp = (fit, points, D) => sf.gaussianLogLikelihood(sf.gaussianFit(fit, D), points);
 
 if (opt('digits') !== undefined) {
   const { readFileSync } = await import('node:fs');
@@ -113,8 +111,14 @@ if (opt('digits') !== undefined) {
 const summary = [];
 for (const dataset of DATASETS) {
   const t0 = performance.now();
-  const model = sf.createModel({ dim: 2, noiseConditional: true, seed: 42 });
-  model.configureTraining({ dataset, objective: 'vesde', sigmaMax: SIGMA_MAX });
+  const model = sf.createModel({ dim: 2, hidden: HIDDEN, noiseConditional: true, seed: 42 });
+  model.configureTraining({
+    dataset,
+    objective: 'vesde',
+    sigmaMax: SIGMA_MAX,
+    sigmaDist: SIGMA_DIST,
+    ...(LR === undefined ? {} : { lr: LR }),
+  });
   model.train(STEPS);
   const trainSeconds = (performance.now() - t0) / 1000;
   const tc = model.trainingConfig();
@@ -131,7 +135,7 @@ for (const dataset of DATASETS) {
   out(`## ${dataset}`);
   out();
   out(
-    `vesde net 2→128→128→2, σ ${tc.sigmaMin} … ${tc.sigmaMax} log-uniform, ${STEPS} steps (batch ${tc.batch}, lr ${tc.lr}) in ${trainSeconds.toFixed(0)} s. ` +
+    `vesde net 2→${HIDDEN}→${HIDDEN}→2, σ ${tc.sigmaMin} … ${tc.sigmaMax} ${SIGMA_DIST === 'edm' ? 'EDM log-normal' : 'log-uniform'}, ${STEPS} steps (batch ${tc.batch}, lr ${tc.lr}) in ${trainSeconds.toFixed(0)} s. ` +
       `Energy distance of ${N} samples to ${N} fresh points; true-vs-true floor ${fm.toFixed(5)} ± ${fsd.toFixed(5)} ` +
       `(${FLOOR_DRAWS} pairs); ✓ = at most ${bar.toFixed(5)}.`,
   );
@@ -156,16 +160,20 @@ for (const dataset of DATASETS) {
     }
     out(`| ${sampler} | ${cells.join(' · ')} |`);
   }
-  const heldout = sf.sampleData({ dataset, n: N, seed: SEEDS.heldout }).x;
-  const ll = model.logLikelihood(heldout, { steps: 100 });
-  const g = gaussianLogp(sf.sampleData({ dataset, n: N, seed: SEEDS.fit }).x, heldout, 2);
+  const row = { dataset, best, nll: NaN, nllSe: NaN, gauss: NaN, floor: fm };
+  if (NLL) {
+    const heldout = sf.sampleData({ dataset, n: N, seed: SEEDS.heldout }).x;
+    const ll = model.logLikelihood(heldout, { steps: 100 });
+    const g = gaussianLogp(sf.sampleData({ dataset, n: N, seed: SEEDS.fit }).x, heldout, 2);
+    out();
+    out(
+      `Held-out NLL (${N} fresh points, ODE 100 Heun steps, exact divergence): ${(-ll.mean).toFixed(3)} ± ${ll.se.toFixed(3)} nats; ` +
+        `a fitted Gaussian: ${(-g.mean).toFixed(3)} ± ${g.se.toFixed(3)} nats.`,
+    );
+    Object.assign(row, { nll: -ll.mean, nllSe: ll.se, gauss: -g.mean });
+  }
   out();
-  out(
-    `Held-out NLL (${N} fresh points, ODE 100 Heun steps, exact divergence): ${(-ll.mean).toFixed(3)} ± ${ll.se.toFixed(3)} nats; ` +
-      `a fitted Gaussian: ${(-g.mean).toFixed(3)} ± ${g.se.toFixed(3)} nats.`,
-  );
-  out();
-  summary.push({ dataset, best, nll: -ll.mean, nllSe: ll.se, gauss: -g.mean, floor: fm });
+  summary.push(row);
   model.dispose();
 }
 out('## Fewest NFE at the floor');
@@ -180,5 +188,5 @@ for (const s of summary)
   out(
     `| ${s.dataset} | ${Object.keys(GRID)
       .map((k) => s.best[k] ?? '—')
-      .join(' | ')} | ${s.nll.toFixed(3)} ± ${s.nllSe.toFixed(3)} | ${s.gauss.toFixed(3)} |`,
+      .join(' | ')} | ${NLL ? `${s.nll.toFixed(3)} ± ${s.nllSe.toFixed(3)} | ${s.gauss.toFixed(3)}` : '— | —'} |`,
   );

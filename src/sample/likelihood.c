@@ -154,3 +154,69 @@ sf_status sf_likelihood_summary(double *out, const double *logp, int n, int dim)
     out[0] = mean, out[1] = se, out[2] = -mean / bits, out[3] = se / bits;
     return SF_OK;
 }
+
+sf_status sf_gaussian_fit(double *fit, const float *x, int n, int dim) {
+    if (!fit || !x) return sf__fail(SF_EINVAL, "sf_gaussian_fit: NULL argument");
+    if (dim < 1 || dim > SF_MAX_DIM) return sf__fail(SF_EINVAL, "dimension must be 1..%d, got %d", SF_MAX_DIM, dim);
+    if (n < 2) return sf__fail(SF_EINVAL, "a Gaussian fit needs at least 2 points, got %d", n);
+    for (long i = 0; i < (long)n * dim; i++)
+        if (!sf__finite(x[i])) return sf__fail(SF_EINVAL, "point %ld of the fit is not finite", i / dim);
+    double *mu = fit + 1, *L = fit + 1 + dim;
+    for (int d = 0; d < dim; d++) mu[d] = 0;
+    for (int i = 0; i < n; i++)
+        for (int d = 0; d < dim; d++) mu[d] += x[(long)i * dim + d];
+    for (int d = 0; d < dim; d++) mu[d] /= n;
+    /* C into L's lower triangle, then factored in place (Cholesky–Banachiewicz, row by row). */
+    for (int a = 0; a < dim; a++)
+        for (int b = 0; b < dim; b++) L[a * dim + b] = 0;
+    for (int i = 0; i < n; i++) {
+        const float *xi = x + (long)i * dim;
+        for (int a = 0; a < dim; a++)
+            for (int b = 0; b <= a; b++) L[a * dim + b] += (xi[a] - mu[a]) * (xi[b] - mu[b]);
+    }
+    double log_det = 0;
+    for (int a = 0; a < dim; a++)
+        for (int b = 0; b <= a; b++) {
+            double v = L[a * dim + b] / (n - 1);
+            for (int k = 0; k < b; k++) v -= L[a * dim + k] * L[b * dim + k];
+            if (a == b) {
+                if (!(v > 0))
+                    return sf__fail(SF_EINVAL,
+                                    "the covariance of the %d points is not positive definite (pivot %g at "
+                                    "dimension %d): they lie on a line or a plane",
+                                    n, v, a);
+                L[a * dim + a] = sqrt(v);
+                log_det += 2 * log(L[a * dim + a]);
+            } else {
+                L[a * dim + b] = v / L[b * dim + b];
+            }
+        }
+    fit[0] = log_det;
+    return SF_OK;
+}
+
+sf_status sf_gaussian_log_density(double *out, const double *fit, const float *x, int n, int dim) {
+    if (!fit) return sf__fail(SF_EINVAL, "sf_gaussian_log_density: the fit is NULL");
+    if (dim < 1 || dim > SF_MAX_DIM) return sf__fail(SF_EINVAL, "dimension must be 1..%d, got %d", SF_MAX_DIM, dim);
+    if (n < 0) return sf__fail(SF_EINVAL, "point count must be >= 0, got %d", n);
+    if (n > 0 && (!out || !x)) return sf__fail(SF_EINVAL, "sf_gaussian_log_density: NULL argument");
+    const double *mu = fit + 1, *L = fit + 1 + dim;
+    if (!isfinite(fit[0])) return sf__fail(SF_EINVAL, "the fit's log det is not finite: %g", fit[0]);
+    for (int d = 0; d < dim; d++)
+        if (!(L[d * dim + d] > 0) || !isfinite(L[d * dim + d]))
+            return sf__fail(SF_EINVAL, "the fit's Cholesky factor has pivot %g at dimension %d", L[d * dim + d], d);
+    if (!sf__all_finite(x, (long)n * dim)) return sf__fail(SF_EINVAL, "the points contain NaN or infinity");
+    double z[SF_MAX_DIM];
+    for (int i = 0; i < n; i++) {
+        const float *xi = x + (long)i * dim;
+        double q = 0;
+        for (int a = 0; a < dim; a++) { /* L z = x − μ, forward substitution */
+            double v = xi[a] - mu[a];
+            for (int k = 0; k < a; k++) v -= L[a * dim + k] * z[k];
+            z[a] = v / L[a * dim + a];
+            q += z[a] * z[a];
+        }
+        out[i] = -0.5 * (q + fit[0] + dim * SF__LOG_2PI);
+    }
+    return SF_OK;
+}

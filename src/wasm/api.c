@@ -525,6 +525,16 @@ int sfw_likelihood_summary(double *out, const double *logp, int n, int dim) {
     return sf_likelihood_summary(out, logp, n, dim);
 }
 
+/* fit (SF_GAUSSIAN_FIT_SIZE(dim) doubles) = the Gaussian fitted to x (n, dim): sf_gaussian_fit. */
+SFW_EXPORT(sfw_gaussian_fit)
+int sfw_gaussian_fit(double *fit, const float *x, int n, int dim) { return sf_gaussian_fit(fit, x, n, dim); }
+
+/* out (n) = log N(x_i; μ, C) under a fit of sfw_gaussian_fit: sf_gaussian_log_density. */
+SFW_EXPORT(sfw_gaussian_log_density)
+int sfw_gaussian_log_density(double *out, const double *fit, const float *x, int n, int dim) {
+    return sf_gaussian_log_density(out, fit, x, n, dim);
+}
+
 /* ---- Defaults -------------------------------------------------------------------------------- */
 
 /* The library's defaults for a dataset, so that JavaScript never keeps copies of them: out (19

@@ -12,12 +12,11 @@
 // test file itself (node --test runs *.test.js).
 
 import { after } from 'node:test';
-import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
-import { VIEWPORT, WAIT_MS } from './harness.js';
+import { VIEWPORT, WAIT_MS, checkAtEnd, waitReady as waitReadyWith } from './harness.js';
 
-export { ROOT, SHOTS, WAIT_MS, startServer } from './harness.js';
+export { ROOT, SHOTS, WAIT_MS, canvasInk, nodeLossBits, startServer } from './harness.js';
 // SF_FIREFOX_DEFAULT stands in for Debian's path only in tests/node/firefox-skip.test.js, which checks
 // the skip on a machine that has Firefox.
 const DEFAULT_FIREFOX = process.env.SF_FIREFOX_DEFAULT ?? '/usr/bin/firefox-esr';
@@ -67,14 +66,7 @@ export async function openPage(t, browser, url, { allowErrors = false, trackWork
   const context = await browser.createBrowserContext();
   const problems = [];
   let page = null;
-  t.after(async () => {
-    for (const frame of page && !page.isClosed() ? page.frames() : []) {
-      const violations = await frame.evaluate(() => window.cspViolations ?? []).catch(() => []);
-      problems.push(...violations.map((v) => `CSP violation in ${frame.url()}: ${v}`));
-    }
-    await context.close();
-    if (!allowErrors) assert.deepEqual(problems, [], 'the page logged, failed, violated its CSP or left 127.0.0.1');
-  });
+  checkAtEnd(t, () => page, context, problems, allowErrors);
   page = await context.newPage();
   await page.setViewport(VIEWPORT);
   page.on('console', (msg) => problems.push(`console ${msg.type()}: ${msg.text()}`));
@@ -106,4 +98,9 @@ export async function openPage(t, browser, url, { allowErrors = false, trackWork
 /** Waits until fn(arg) is truthy in the page or frame. */
 export function waitFor(target, fn, arg) {
   return target.waitForFunction(fn, { timeout: WAIT_MS, polling: 50 }, arg);
+}
+
+/** harness.js's waitReady with the waits above. */
+export function waitReady(page) {
+  return waitReadyWith(page, waitFor);
 }

@@ -12,16 +12,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { createScorefield } from '../../web/core/scorefield.js';
 import {
   ROOT,
   SHOTS,
   WAIT_MS,
+  canvasInk,
   firefoxMissing,
+  nodeLossBits,
   openPage,
   startFirefox,
   startServer,
   waitFor,
+  waitReady,
 } from './firefox-harness.js';
 
 const missing = firefoxMissing();
@@ -32,36 +34,8 @@ const base = missing ? '' : await startServer({ csp: true });
 const browser = missing ? null : await startFirefox();
 const open = (t, path, options) => openPage(t, browser, new URL(path, base).href, options);
 
-async function waitReady(page) {
-  await waitFor(page, () => document.documentElement.dataset.worker);
-  assert.equal(
-    await page.evaluate(() => document.documentElement.dataset.worker),
-    'ready',
-    await page.evaluate(() => document.getElementById('alerts').textContent),
-  );
-}
-
 const waitDone = (page, run) =>
   waitFor(page, (r) => window.scorefieldTest?.run(r).done && !window.scorefieldTest.run(r).playing, run);
-
-// Pixels that are not (near) white and green (quiver) pixels of a canvas, found by a function of the document.
-function ink(target, [host, inner]) {
-  return target.evaluate(
-    ([h, i]) => {
-      const canvas = i ? document.querySelector(h).shadowRoot.querySelector(i) : document.querySelector(h);
-      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-      let all = 0,
-        green = 0;
-      for (let p = 0; p < data.length; p += 4) {
-        const [r, g, b, a] = [data[p], data[p + 1], data[p + 2], data[p + 3]];
-        if (a > 0 && (r < 230 || g < 230 || b < 230)) all++;
-        if (a > 0 && g > 90 && r < 80 && b < 80) green++;
-      }
-      return { ink: all, green };
-    },
-    [host, inner],
-  );
-}
 
 const widgetState = (target, selector) => target.evaluate((s) => document.querySelector(s)?.state?.(), selector);
 
@@ -97,11 +71,7 @@ firefoxTest('same_seed_gives_the_node_apis_losses_bit_for_bit_in_firefox', async
   );
   await waitDone(page, 'exact');
   const pageBits = await page.evaluate(() => window.scorefieldTest.lossBits('exact'));
-  const sf = await createScorefield({ simd: true });
-  const model = sf.createModel({ dim: 2, seed: 42 });
-  model.configureTraining({ dataset: 'swiss_roll', objective: 'sliced', batch: 128, lr: 1e-3 });
-  const nodeBits = Array.from(new Uint32Array(model.train(steps).buffer));
-  model.dispose();
+  const nodeBits = await nodeLossBits(steps);
   assert.deepEqual(pageBits, nodeBits);
 });
 
@@ -120,8 +90,8 @@ firefoxTest('the_blog_pages_widgets_and_iframe_train_and_draw_in_firefox', async
       ([w, c]) => /step [1-9]/.test(document.querySelector(w).shadowRoot.querySelector(c).getAttribute('aria-label')),
       [id, canvas],
     );
-    assert.ok((await ink(page, [id, canvas])).green > 1000, `${id}: the field is nearly blank`);
-    assert.ok((await ink(page, [id, '.sf-loss canvas'])).ink > 500, `${id}: the loss plot is nearly blank`);
+    assert.ok((await canvasInk(page, [id, canvas])).green > 1000, `${id}: the field is nearly blank`);
+    assert.ok((await canvasInk(page, [id, '.sf-loss canvas'])).ink > 500, `${id}: the loss plot is nearly blank`);
   }
   assert.equal((await widgetState(page, '#blobs')).settings.dataset, 'eight_gaussians');
   await page.evaluate(() => document.getElementById('frame').scrollIntoView());

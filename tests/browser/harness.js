@@ -14,19 +14,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, LAUNCH_ARGS } from './chromium.js';
+import { createScorefield } from '../../web/core/scorefield.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SHOTS = process.env.SCOREFIELD_SCREENSHOTS ?? '/tmp';
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SERVER_START_MS = 10000; // ms for serve.mjs to print its URL
 export const WAIT_MS = 60000; // ms for any one condition (short training runs, a loaded 2-core machine)
 export const VIEWPORT = { width: 1200, height: 900 };
@@ -58,7 +50,7 @@ export async function startServer({ csp = false, root = join(ROOT, 'web') } = {}
 
 /** The shared Chromium, closed after the file's tests. */
 export async function startBrowser() {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...LAUNCH_ARGS] });
   after(() => browser.close());
   mkdirSync(SHOTS, { recursive: true });
   return browser;
@@ -79,15 +71,7 @@ export async function openPage(
   const context = await browser.newContext({ viewport, colorScheme, deviceScaleFactor, acceptDownloads: true });
   const problems = [];
   let page = null;
-  // One hook, so that the frames are asked for their CSP violations before the context closes.
-  t.after(async () => {
-    for (const frame of page && !page.isClosed() ? page.frames() : []) {
-      const violations = await frame.evaluate(() => window.cspViolations ?? []).catch(() => []);
-      problems.push(...violations.map((v) => `CSP violation in ${frame.url()}: ${v}`));
-    }
-    await context.close();
-    if (!allowErrors) assert.deepEqual(problems, [], 'the page logged errors, violated its CSP or left 127.0.0.1');
-  });
+  checkAtEnd(t, () => page, context, problems, allowErrors);
   await context.route('**/*', (route) => {
     const target = new URL(route.request().url());
     if (target.protocol === 'data:' || target.protocol === 'blob:' || target.hostname === '127.0.0.1')
@@ -109,6 +93,23 @@ export async function openPage(
 }
 
 /**
+ * At the end of test t: asks every frame of page() for its CSP violations (window.cspViolations, from
+ * watchCsp) into `problems`, closes `context`, and fails the test on any problem unless allowErrors.
+ * One hook, so that the frames are asked before the context closes (Playwright and Puppeteer alike).
+ */
+export function checkAtEnd(t, page, context, problems, allowErrors) {
+  t.after(async () => {
+    const shown = page();
+    for (const frame of shown && !shown.isClosed() ? shown.frames() : []) {
+      const violations = await frame.evaluate(() => window.cspViolations ?? []).catch(() => []);
+      problems.push(...violations.map((v) => `CSP violation in ${frame.url()}: ${v}`));
+    }
+    await context.close();
+    if (!allowErrors) assert.deepEqual(problems, [], 'the page logged, failed, violated its CSP or left 127.0.0.1');
+  });
+}
+
+/**
  * Records into `problems` every console message of `page` (its frames' and its workers' too) whatever
  * its type — log, info, warn, error, debug — and every page error: the page and the widget print
  * nothing in normal operation (issue 14), so any message fails the test that recorded it.
@@ -122,16 +123,6 @@ export function recordConsole(page, problems) {
 }
 
 /** Waits until fn(arg) is truthy in the page or frame. */
-/** Waits until the page's worker has answered, and fails with the page's alerts unless it is ready. */
-export async function waitReady(page) {
-  await waitFor(page, () => document.documentElement.dataset.worker);
-  assert.equal(
-    await page.evaluate(() => document.documentElement.dataset.worker),
-    'ready',
-    await page.evaluate(() => document.getElementById('alerts').textContent),
-  );
-}
-
 /** Waits until the test hook reports that a run finished its steps. */
 export async function waitDone(page, run) {
   await waitFor(page, (r) => window.scorefieldTest?.run(r).done && !window.scorefieldTest.run(r).playing, run);
@@ -159,22 +150,67 @@ export function waitFor(target, fn, arg) {
   return target.waitForFunction(fn, arg, { timeout: WAIT_MS });
 }
 
-/** Ink (non-white pixels) and green (quiver) pixels of a canvas, given by a function that finds it. */
-export function canvasInk(target, selector) {
-  return target.evaluate(([host, inner]) => {
-    const canvas = document.querySelector(host).shadowRoot.querySelector(inner);
-    // Read through a fresh copy: reading the page's own canvas again and again makes Chromium print a
-    // willReadFrequently warning, and any console message fails a test.
-    const copy = new OffscreenCanvas(canvas.width, canvas.height).getContext('2d', { willReadFrequently: true });
-    copy.drawImage(canvas, 0, 0);
-    const { data } = copy.getImageData(0, 0, canvas.width, canvas.height);
-    let ink = 0,
-      green = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
-      if (a > 0 && (r < 230 || g < 230 || b < 230)) ink++;
-      if (a > 0 && g > 90 && r < 80 && b < 80) green++;
-    }
-    return { ink, green, pixels: data.length / 4 };
-  }, selector);
+/**
+ * Waits until the page's worker has answered (html[data-worker]) and fails, with the page's alerts as
+ * the message, unless it is 'ready'. wait: waitFor, or the Firefox harness's own.
+ */
+export async function waitReady(page, wait = waitFor) {
+  await wait(page, () => document.documentElement.dataset.worker);
+  assert.equal(
+    await page.evaluate(() => document.documentElement.dataset.worker),
+    'ready',
+    await page.evaluate(() => document.getElementById('alerts').textContent),
+  );
+}
+
+/**
+ * Runs in the page (target.evaluate(canvasPixels, where), Playwright and Puppeteer alike): counts of a
+ * canvas's pixels that are not (near) white (ink), red (particles) and green (quiver), with a cheap
+ * hash of the whole image. where: the canvas's id, or [host, inner] — a custom element's selector and
+ * the canvas's selector in its shadow root (inner empty: host is the canvas's own selector).
+ */
+export function canvasPixels(where) {
+  const [host, inner] = Array.isArray(where) ? where : [];
+  const canvas =
+    typeof where === 'string'
+      ? document.getElementById(where)
+      : inner
+        ? document.querySelector(host).shadowRoot.querySelector(inner)
+        : document.querySelector(host);
+  // Read through a fresh copy: reading the page's own canvas again and again makes Chromium print a
+  // willReadFrequently warning, and any console message fails a test.
+  const copy = new OffscreenCanvas(canvas.width, canvas.height).getContext('2d', { willReadFrequently: true });
+  copy.drawImage(canvas, 0, 0);
+  const { data } = copy.getImageData(0, 0, canvas.width, canvas.height);
+  let ink = 0,
+    red = 0,
+    green = 0,
+    hash = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+    if (a > 0 && (r < 230 || g < 230 || b < 230)) ink++;
+    if (a > 0 && r > 180 && g < 150 && b < 150) red++;
+    if (a > 0 && g > 90 && r < 80 && b < 80) green++;
+    hash = (hash * 31 + r + 7 * g + 13 * b + a) >>> 0;
+  }
+  return { ink, red, green, hash, pixels: data.length / 4 };
+}
+
+/** canvasPixels of a canvas of the page or frame `target` (where: as canvasPixels takes it). */
+export function canvasInk(target, where) {
+  return target.evaluate(canvasPixels, where);
+}
+
+/**
+ * The loss of each of the first `steps` steps (as float32 bits) that the Node API's SIMD build gives
+ * the page's first run with the link ?exact.objective=sliced&exact.seed=42: the same seed must give the
+ * page these bits exactly, in any browser.
+ */
+export async function nodeLossBits(steps) {
+  const sf = await createScorefield({ simd: true });
+  const model = sf.createModel({ dim: 2, seed: 42 });
+  model.configureTraining({ dataset: 'swiss_roll', objective: 'sliced', batch: 128, lr: 1e-3 });
+  const bits = Array.from(new Uint32Array(model.train(steps).buffer));
+  model.dispose();
+  return bits;
 }

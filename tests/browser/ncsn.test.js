@@ -12,7 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { recordConsole, startBrowser, startServer } from './harness.js';
+import { canvasInk, recordConsole, startBrowser, startServer } from './harness.js';
 
 const SHOTS = process.env.SCOREFIELD_SCREENSHOTS ?? '/tmp';
 const WAIT_MS = 60000; // ms for any one condition (runs here are a few hundred steps)
@@ -52,30 +52,6 @@ async function train(page, run, toolbar) {
   await waitFor(page, (r) => window.scorefieldTest.run(r).dim > 0, run);
   await page.click(`${toolbar} button:has-text("Play")`);
   await waitFor(page, (r) => window.scorefieldTest.run(r).done && !window.scorefieldTest.run(r).playing, run);
-}
-
-// Pixels of a canvas that are not near white, red ones (particles), green ones (arrows), and a hash.
-async function canvasInk(page, id) {
-  return page.evaluate((canvasId) => {
-    const canvas = document.getElementById(canvasId);
-    // Read through a fresh copy: reading the page's own canvas again and again makes Chromium print a
-    // willReadFrequently warning, and any console message fails a test.
-    const copy = new OffscreenCanvas(canvas.width, canvas.height).getContext('2d', { willReadFrequently: true });
-    copy.drawImage(canvas, 0, 0);
-    const { data } = copy.getImageData(0, 0, canvas.width, canvas.height);
-    let ink = 0,
-      red = 0,
-      green = 0,
-      hash = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
-      if (a > 0 && (r < 230 || g < 230 || b < 230)) ink++;
-      if (a > 0 && r > 180 && g < 150 && b < 150) red++;
-      if (a > 0 && g > 90 && r < 80 && b < 80) green++;
-      hash = (hash * 31 + r + 7 * g + 13 * b + a) >>> 0;
-    }
-    return { ink, red, green, hash, pixels: data.length / 4 };
-  }, id);
 }
 
 const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;

@@ -12,11 +12,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { createScorefield } from '../../web/core/scorefield.js';
 import {
   SHOTS,
   WAIT_MS,
+  canvasInk,
   frameStatsWhileTraining,
+  nodeLossBits,
   openPage as openPageAt,
   startBrowser,
   startServer,
@@ -45,28 +46,6 @@ function waitForLabel(page, id, pattern) {
     ([canvasId, source]) => new RegExp(source).test(document.getElementById(canvasId).getAttribute('aria-label') ?? ''),
     [id, pattern.source],
   );
-}
-
-// Pixels of a canvas that are not (near) white, and a cheap fingerprint of the whole image.
-async function canvasInk(page, id) {
-  return page.evaluate((canvasId) => {
-    const canvas = document.getElementById(canvasId);
-    // Read through a fresh copy: reading the page's own canvas again and again makes Chromium print a
-    // willReadFrequently warning, and any console message fails a test.
-    const copy = new OffscreenCanvas(canvas.width, canvas.height).getContext('2d', { willReadFrequently: true });
-    copy.drawImage(canvas, 0, 0);
-    const { data } = copy.getImageData(0, 0, canvas.width, canvas.height);
-    let ink = 0,
-      green = 0,
-      hash = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
-      if (a > 0 && (r < 230 || g < 230 || b < 230)) ink++;
-      if (a > 0 && g > 90 && r < 80 && b < 80) green++;
-      hash = (hash * 31 + r + 7 * g + 13 * b + a) >>> 0;
-    }
-    return { ink, green, hash, pixels: data.length / 4 };
-  }, id);
 }
 
 test('page_loads_without_console_errors_and_worker_reports_ready', async (t) => {
@@ -188,11 +167,7 @@ test('same_seed_gives_the_node_apis_losses_bit_for_bit', async (t) => {
   await waitDone(page, 'exact');
   const pageBits = await page.evaluate(() => window.scorefieldTest.lossBits('exact'));
 
-  const sf = await createScorefield({ simd: true });
-  const model = sf.createModel({ dim: 2, seed: 42 });
-  model.configureTraining({ dataset: 'swiss_roll', objective: 'sliced', batch: 128, lr: 1e-3 });
-  const nodeBits = Array.from(new Uint32Array(model.train(steps).buffer));
-  model.dispose();
+  const nodeBits = await nodeLossBits(steps);
   assert.equal(await page.evaluate(() => document.documentElement.dataset.isa), 'simd128');
   assert.deepEqual(pageBits, nodeBits);
 });

@@ -10,6 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { SHOTS, openPage, startBrowser, startServer, waitFor } from './harness.js';
 
@@ -49,6 +50,34 @@ test('the_sde_section_trains_samples_measures_and_maps_the_density', async (t) =
   assert.ok(sample.nfe > 0 && sample.nfe <= 40, `NFE ${sample.nfe}`);
   assert.ok(Number.isFinite(sample.ed), `energy distance ${sample.ed}`);
   t.diagnostic(`ode-heun, ${sample.nfe} NFE: energy distance ${sample.ed} (floor ${sample.floor})`);
+  // The particles' SVG export (the sample followed to its end): a standalone SVG with the data's dots
+  // and the trajectories' arrows.
+  const [svgFile] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60000 }),
+    page.locator('#sde-exports').getByRole('button', { name: 'SVG', exact: true }).click(),
+  ]);
+  assert.match(svgFile.suggestedFilename(), /^scorefield-sde-.*-figure\.svg$/);
+  const svg = await page.evaluate(
+    (text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      return {
+        error: !!doc.querySelector('parsererror'),
+        root: doc.documentElement.localName,
+        dots: doc.querySelectorAll('circle').length,
+        arrows: [...doc.querySelectorAll('path')].filter((p) => (p.getAttribute('d') ?? '').length > 1000).length,
+        title: doc.querySelector('text').textContent,
+        external: [...doc.querySelectorAll('*')]
+          .flatMap((e) => [...e.attributes])
+          .filter((a) => /href$/.test(a.name) || /url\((?!#)/.test(a.value)).length,
+      };
+    },
+    await readFile(await svgFile.path(), 'utf8'),
+  );
+  assert.deepEqual([svg.error, svg.root, svg.external], [false, 'svg', 0]);
+  assert.ok(svg.dots > 2000, `${svg.dots} dots: the data and the trajectories' points`);
+  assert.ok(svg.arrows >= 1, 'the trajectories have no arrows');
+  assert.match(svg.title, /ode-heun, \d+ NFE, σ = /);
+
   const drawn = sample.drawn;
   await page.fill('#sde-scrub-frame', '0');
   await waitFor(page, (n) => window.scorefieldTest.sde.sample().drawn > n, drawn);
@@ -61,8 +90,13 @@ test('the_sde_section_trains_samples_measures_and_maps_the_density', async (t) =
   assert.equal(density.error, '', density.error);
   assert.equal(density.filled, 2500);
   assert.ok(Number.isFinite(density.nll), `NLL ${density.nll}`);
+  // Beside it, the held-out NLL under a Gaussian fitted to the data, as a number on the page.
+  assert.equal(density.gaussError, '', density.gaussError);
+  assert.ok(Number.isFinite(density.gaussNll) && density.gaussSe > 0, `Gaussian NLL ${density.gaussNll}`);
+  const readouts = await page.locator('#sde-density-controls').innerText();
+  assert.ok(readouts.includes(density.gaussNll.toFixed(3)), `the Gaussian's NLL is not on the page: ${readouts}`);
   t.diagnostic(
-    `50x50 density grid: ${Math.round(density.gridPageMs)} ms from request to the last row on the page (${Math.round(density.ms)} ms in the core); held-out NLL ${density.nll.toFixed(3)} ± ${density.se.toFixed(3)} nats (${Math.round(density.pageMs)} ms with it)`,
+    `50x50 density grid: ${Math.round(density.gridPageMs)} ms from request to the last row on the page (${Math.round(density.ms)} ms in the core); held-out NLL ${density.nll.toFixed(3)} ± ${density.se.toFixed(3)} nats, a fitted Gaussian ${density.gaussNll.toFixed(3)} ± ${density.gaussSe.toFixed(3)} (${Math.round(density.pageMs)} ms with both)`,
   );
   // The machine is shared (two cores, other jobs): the best of three says what the page can do.
   const times = [density.gridPageMs];

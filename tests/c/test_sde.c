@@ -206,6 +206,33 @@ static void test_ode_likelihood_of_gaussian_data_matches_the_closed_form(void) {
            "%s", sf_error());
 }
 
+/* The fitted Gaussian: four points with mean (1, 2) and deviations (1, 1), (−1, −1), (0.5, −0.5),
+ * (−0.5, 0.5), so the sample covariance is [[2.5, 1.5], [1.5, 2.5]]/3, and log N(x; μ, C) is the
+ * closed form with C's 2 × 2 inverse and determinant; points on a line, one point and NaN are refused
+ * by name. */
+static void test_gaussian_fit_matches_the_closed_form(void) {
+    const float x[8] = {2.0f, 3.0f, 0.0f, 1.0f, 1.5f, 1.5f, 0.5f, 2.5f};
+    const double a = (1 + 1 + 0.25 + 0.25) / 3.0, b = a, c = (1 + 1 - 0.25 - 0.25) / 3.0, det = a * b - c * c;
+    double fit[SF_GAUSSIAN_FIT_SIZE(2)], out[3];
+    EXPECT(sf_gaussian_fit(fit, x, 4, 2) == SF_OK, "%s", sf_error());
+    EXPECT(fabs(fit[1] - 1) < 1e-12 && fabs(fit[2] - 2) < 1e-12, "mean (%g, %g)", fit[1], fit[2]);
+    EXPECT(fabs(fit[0] - log(det)) < 1e-12, "log det %.15g, want %.15g", fit[0], log(det));
+    const float q[6] = {1.0f, 2.0f, 0.0f, 0.0f, 3.0f, 1.0f};
+    EXPECT(sf_gaussian_log_density(out, fit, q, 3, 2) == SF_OK, "%s", sf_error());
+    for (int i = 0; i < 3; i++) {
+        const double u = q[2 * i] - 1.0, v = q[2 * i + 1] - 2.0;
+        const double m = (b * u * u - 2 * c * u * v + a * v * v) / det;
+        const double want = -0.5 * m - 0.5 * log(det) - log(2 * 3.14159265358979323846);
+        EXPECT(fabs(out[i] - want) < 1e-12, "point %d: log N %.15g, want %.15g", i, out[i], want);
+    }
+    const float line[6] = {0.0f, 0.0f, 1.0f, 2.0f, 2.0f, 4.0f};
+    EXPECT(sf_gaussian_fit(fit, line, 3, 2) == SF_EINVAL && strstr(sf_error(), "not positive definite"), "%s",
+           sf_error());
+    EXPECT(sf_gaussian_fit(fit, x, 1, 2) == SF_EINVAL && strstr(sf_error(), "at least 2"), "%s", sf_error());
+    const float bad[4] = {0.0f, 1.0f, NAN, 0.0f};
+    EXPECT(sf_gaussian_fit(fit, bad, 2, 2) == SF_EINVAL && strstr(sf_error(), "point 1"), "%s", sf_error());
+}
+
 static sf_model *score_model;
 static int model_score_fn(void *ctx, float *s, const float *x, int n, int dim, float sigma) {
     (void)ctx, (void)dim;
@@ -316,6 +343,7 @@ static void test_annealed_runs_and_likelihood_pieces_match_one_call(void) {
 
 int main(void) {
     RUN(test_ode_likelihood_of_gaussian_data_matches_the_closed_form);
+    RUN(test_gaussian_fit_matches_the_closed_form);
     RUN(test_model_likelihood_exact_divergence_and_hutchinson_agree);
     RUN(test_vesde_loss_is_ncsns_term_with_edms_weight);
     RUN(test_every_sampler_recovers_a_gaussians_mean_and_variance);

@@ -552,6 +552,9 @@ test('train_fit_centres_and_scales_the_points_into_the_box_as_fit_points_does', 
 
 test('vesde_models_sample_with_every_sampler_and_report_their_likelihood', async () => {
   const w = at('vesde.sfw');
+  // The probability-flow ODE (Heun) with 4 steps and 7 chains: training samples with it, and sample
+  // must repeat those chains bit for bit.
+  const heun = ['--sampler', 'ode-heun', '--sampler-steps', '4', '--chains', '7'];
   const trained = await run([
     'train',
     '--dataset',
@@ -562,12 +565,7 @@ test('vesde_models_sample_with_every_sampler_and_report_their_likelihood', async
     '20',
     '--width',
     '16',
-    '--sampler',
-    'ode-heun',
-    '--sampler-steps',
-    '4',
-    '--chains',
-    '7',
+    ...heun,
     '--weights',
     w,
     '--samples',
@@ -580,19 +578,7 @@ test('vesde_models_sample_with_every_sampler_and_report_their_likelihood', async
   assert.equal(csvRows(at('v.csv')).length, 1 + 5 * 7, 'a header and 5 frames of 7 chains');
   writeFileSync(at('vesde-pts.csv'), 'x,y\n0,0\n1,1\n-1,-1\n');
   const results = await runAll([
-    [
-      'sample',
-      '--weights',
-      w,
-      '--sampler',
-      'ode-heun',
-      '--sampler-steps',
-      '4',
-      '--chains',
-      '7',
-      '--samples',
-      at('w.csv'),
-    ],
+    ['sample', '--weights', w, ...heun, '--samples', at('w.csv')],
     [
       'sample',
       '--weights',

@@ -210,3 +210,41 @@ test('the_simd128_and_scalar_builds_sample_and_measure_the_same_bits', async () 
   a.dispose();
   b.dispose();
 });
+
+test('the_fitted_gaussian_matches_a_double_reference_and_refuses_a_line', async () => {
+  const sf = await createScorefield({ digits: false });
+  const fitTo = sf.sampleData({ dataset: 'moons', n: 500, seed: 1 }).x;
+  const held = sf.sampleData({ dataset: 'moons', n: 300, seed: 2 }).x;
+  // The reference: the sample mean and covariance (divisor n − 1), then log N by the 2 × 2 inverse.
+  const n = fitTo.length / 2;
+  const mu = [0, 0];
+  for (let i = 0; i < n; i++) for (let d = 0; d < 2; d++) mu[d] += fitTo[2 * i + d] / n;
+  let a = 0,
+    b = 0,
+    c = 0;
+  for (let i = 0; i < n; i++) {
+    const u = fitTo[2 * i] - mu[0],
+      v = fitTo[2 * i + 1] - mu[1];
+    a += (u * u) / (n - 1);
+    b += (v * v) / (n - 1);
+    c += (u * v) / (n - 1);
+  }
+  const det = a * b - c * c;
+  const fit = sf.gaussianFit(fitTo, 2);
+  const whole = sf.gaussianLogLikelihood(fit, held);
+  for (let i = 0; i < held.length / 2; i++) {
+    const u = held[2 * i] - mu[0],
+      v = held[2 * i + 1] - mu[1];
+    const want = -0.5 * ((b * u * u - 2 * c * u * v + a * v * v) / det) - 0.5 * Math.log(det) - Math.log(2 * Math.PI);
+    assert.ok(Math.abs(whole.logp[i] - want) < 1e-9, `point ${i}: ${whole.logp[i]} vs ${want}`);
+  }
+  // In pieces: the same bits.
+  const first = sf.gaussianLogLikelihood(fit, held.subarray(0, 200));
+  const rest = sf.gaussianLogLikelihood(fit, held.subarray(200));
+  assert.deepEqual([...first.logp, ...rest.logp], [...whole.logp]);
+  assert.throws(() => sf.gaussianFit(new Float32Array([0, 0, 1, 2, 2, 4]), 2), /not positive definite/);
+  assert.throws(() => sf.gaussianFit(new Float32Array([0, 0]), 2), /at least 2 points, got 1/);
+  assert.throws(() => sf.gaussianFit(fitTo, 0), /dim/);
+  assert.throws(() => sf.gaussianLogLikelihood({ dim: 2, params: new Float64Array(3) }, held), /7 values, got 3/);
+  assert.throws(() => sf.gaussianLogLikelihood(fit, new Float32Array([0, NaN])), /NaN|finite/);
+});

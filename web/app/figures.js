@@ -3,7 +3,7 @@
 // from the worker (with the failure shown in the figure as text). The page (main.js, ncsn-section.js)
 // and the widget (web/embed/scorefield-widget.js) both use these. Nothing here touches the DOM.
 
-import { settingRow } from './settings.js';
+import { NCSN_DATASET_OPTIONS, settingRow } from './settings.js';
 import { TO_WORKER } from '../worker/protocol.js';
 
 export const DATA_POINTS = 10000; // the tutorial's scatter of 10 000 points
@@ -36,4 +36,31 @@ export function loadDataset(engine, data, dataset, { n = DATA_POINTS, label = da
       onChange();
     },
   );
+}
+
+/** A 2-D dataset as sections 7 and 8 name it: its label without ' (D = 2)', else its name. */
+export function planeDatasetLabel(dataset) {
+  return NCSN_DATASET_OPTIONS.find((o) => o.value === dataset)?.label.replace(/ \(D = 2\)$/, '') ?? dataset;
+}
+
+/**
+ * The data under a 2-D section's figures (sections 7 and 8): for the dataset 'points' the painter's
+ * points as of its last finished stroke (onPainted() when they changed), else n points of `dataset`
+ * from the worker through loadDataset (onLoaded() once in). Does nothing when `data` already holds it.
+ */
+export function loadSectionData(engine, data, dataset, painter, { n, onPainted, onLoaded }) {
+  if (dataset === 'points') {
+    if (data.dataset === 'points' && data.version === painter.version) return;
+    Object.assign(data, {
+      dataset,
+      points: painter.count > 0 ? painter.snapshot() : null,
+      label: 'your drawing',
+      error: '',
+      version: painter.version,
+    });
+    onPainted();
+    return;
+  }
+  if (dataset === data.dataset) return;
+  loadDataset(engine, data, dataset, { n, label: planeDatasetLabel, onChange: onLoaded });
 }

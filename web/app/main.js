@@ -393,6 +393,14 @@ const exportBars = [
       chains.touch();
     },
   }),
+  exportBar('sde-exports', runs.sde, {
+    omit: ['filmstrip'],
+    pngViews: () => sde.views.filter((v) => v.canvas.id !== 'sde-data'),
+    figure: sde.figure,
+    loaded: (settings) => {
+      for (const [name, value] of Object.entries(settings)) toolbarOf(runs.sde)?.set(name, value);
+    },
+  }),
   exportBar('digits-exports', runs.digits, {
     omit: ['svg'],
     pngViews: () => [viewOf('digit-image'), viewOf('digit-grid')],

@@ -9,8 +9,9 @@
 // Runs are NcsnRuns (ncsn-run.js, created by main.js from settings.js's RUNS); views are
 // ncsn-views.js's; the worker side is web/worker/ncsn.js.
 
-import { buildControls, button, el, readout } from './controls.js';
-import { attachPainting } from './painting.js';
+import { button, el } from './controls.js';
+import { followSlider, samplerBar } from './sampler-bar.js';
+import { attachSectionPainting } from './painting.js';
 import { RunToolbar } from './toolbar.js';
 import { LossView } from './views.js';
 import { ladder } from './ncsn-run.js';
@@ -27,7 +28,6 @@ import {
   formatSigma,
 } from './ncsn-views.js';
 import { NCSN_DATASET_OPTIONS, rowsOf } from './settings.js';
-import { loadDataset } from './figures.js';
 import { NCSN_FROM_WORKER, NCSN_TO_WORKER } from '../worker/protocol.js';
 import { RUN_EVENTS } from './events.js';
 import { download } from './exports.js';
@@ -88,23 +88,6 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
 
   // ---- sampler bar: Sample again, Stop, the annealed sampler's settings, read-outs ---------------------
   let seedOffset = 0;
-  const samplerBox = $('ncsn-sampler');
-  const samplerButtons = el('div', 'toolbar-buttons');
-  const sampleButton = button(
-    'Sample',
-    () => {
-      onUserAction();
-      seedOffset++;
-      startFlow();
-    },
-    'primary',
-  );
-  sampleButton.title = 'Run the annealed sampler again from new uniform starts (the next seed)';
-  const stopButton = button('Stop', () => {
-    onUserAction();
-    run.stopFlow();
-  });
-  stopButton.title = 'Stop the particles where they are';
   // The flow as a looping GIF (web/render/animation.js, loaded on first use), from the current network
   // and the sampler's seed: the same network and seed give the same file.
   const gifStatus = el('output', 'points-file-error');
@@ -134,60 +117,65 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
   });
   gifButton.id = 'ncsn-flow-gif';
   gifButton.title = 'The particle flow from uniform noise to the data, as a looping animated GIF';
-  samplerButtons.append(sampleButton, stopButton, gifButton, gifStatus);
-  const samplerFields = el('div', 'toolbar-fields');
-  const samplerControls = buildControls(samplerFields, rowsOf('anneal'), run.values, (name, value) => {
-    onUserAction();
-    run.set(name, value);
-    startFlow();
+  const {
+    sampleButton,
+    stopButton,
+    controls: samplerControls,
+    readouts: [levelOut, sigmaOut, edOut, modeOut],
+  } = samplerBar($('ncsn-sampler'), {
+    onUserAction,
+    sampleTitle: 'Run the annealed sampler again from new uniform starts (the next seed)',
+    stopTitle: 'Stop the particles where they are',
+    onSample: () => {
+      seedOffset++;
+      startFlow();
+    },
+    onStop: () => run.stopFlow(),
+    extra: [gifButton, gifStatus],
+    rows: rowsOf('anneal'),
+    values: run.values,
+    onChange: (name, value) => {
+      run.set(name, value);
+      startFlow();
+    },
+    readouts: ['level', 'σ', 'energy distance', 'small mode'],
   });
-  const samplerReadouts = el('div', 'toolbar-readouts');
-  const levelOut = readout('level'),
-    sigmaOut = readout('σ'),
-    edOut = readout('energy distance'),
-    modeOut = readout('small mode');
-  samplerReadouts.append(levelOut.root, sigmaOut.root, edOut.root, modeOut.root);
-  samplerBox.append(samplerButtons, samplerFields, samplerReadouts);
 
   // ---- painting (painting.js, shared with section 8) ------------------------------------------------------
-  const painter = attachPainting({
+  const { painter, loadData } = attachSectionPainting({
     engine,
     run,
     box: NCSN_BOX,
-    canvas: $('ncsn-data'),
-    paintBox: $('ncsn-paint'),
-    idPrefix: 'ncsn',
+    prefix: 'ncsn',
+    toolbar,
     onUserAction,
-    onCommitted: () => {
-      if (run.values.dataset === 'points') loadData();
+    data,
+    n: DATA_POINTS,
+    onPainted: () => {
+      for (const v of [particleView, learnedView, trueView]) v.invalidate();
     },
-    showDataset: (value) => toolbar.controls.set('dataset', value),
+    onLoaded: () => {
+      for (const v of [dataView, particleView, learnedView, trueView]) v.invalidate();
+    },
   });
 
   // ---- σ of the field plots -------------------------------------------------------------------------------
   const sigmaState = { level: 0, follow: true };
-  const sigmaBox = $('ncsn-sigma');
-  const sigmaLabel = el('label', 'field-label', 'Noise level');
-  const sigmaInput = el('input');
-  Object.assign(sigmaInput, { type: 'range', id: 'ncsn-sigma-level', min: '1', max: '10', step: '1', value: '1' });
-  sigmaLabel.htmlFor = sigmaInput.id;
-  const sigmaValue = el('output', 'sigma-value');
-  sigmaValue.htmlFor = sigmaInput.id;
-  const followLabel = el('label', 'follow');
-  const follow = el('input');
-  follow.type = 'checkbox';
-  follow.checked = true;
-  followLabel.append(follow, ' follow the sampler');
-  sigmaBox.append(sigmaLabel, sigmaInput, sigmaValue, followLabel);
-  sigmaInput.addEventListener('input', () => {
-    sigmaState.level = Number(sigmaInput.value) - 1;
-    sigmaState.follow = false;
-    follow.checked = false;
-    fieldsChanged();
-  });
-  follow.addEventListener('change', () => {
-    sigmaState.follow = follow.checked;
-    fieldsChanged();
+  const { input: sigmaInput, output: sigmaValue } = followSlider($('ncsn-sigma'), {
+    label: 'Noise level',
+    id: 'ncsn-sigma-level',
+    min: 1,
+    max: 10,
+    value: 1,
+    onInput: (value) => {
+      sigmaState.level = value - 1;
+      sigmaState.follow = false;
+      fieldsChanged();
+    },
+    onFollow: (checked) => {
+      sigmaState.follow = checked;
+      fieldsChanged();
+    },
   });
   const sigmaOf = () => {
     const sigmas = ladder(run.values);
@@ -257,31 +245,21 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
 
   // ---- digits sampler -----------------------------------------------------------------------------------------
   const digitsState = { seedOffset: 0, version: 0 };
-  const digitsBox = $('ncsn-digits-sampler');
-  const digitsButtons = el('div', 'toolbar-buttons');
-  digitsButtons.append(
-    button(
-      'Resample',
-      () => {
-        digitsState.seedOffset++;
-        digitsState.version++;
-        redrawDigits();
-      },
-      'primary',
-    ),
-  );
-  const digitsFields = el('div', 'toolbar-fields');
-  const digitsControls = buildControls(
-    digitsFields,
-    rowsOf('anneal').filter((row) => row.name !== 'particles'),
-    digitsRun.values,
-    (name, value) => {
+  const { controls: digitsControls } = samplerBar($('ncsn-digits-sampler'), {
+    sampleLabel: 'Resample',
+    onSample: () => {
+      digitsState.seedOffset++;
+      digitsState.version++;
+      redrawDigits();
+    },
+    rows: rowsOf('anneal').filter((row) => row.name !== 'particles'),
+    values: digitsRun.values,
+    onChange: (name, value) => {
       digitsRun.set(name, value);
       digitsState.version++;
       redrawDigits();
     },
-  );
-  digitsBox.append(digitsButtons, digitsFields);
+  });
 
   // ---- views ----------------------------------------------------------------------------------------------------
   const dataView = new NcsnDataView($('ncsn-data'), run, painter, data);
@@ -314,32 +292,6 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
   function redrawDigits() {
     levelsView.invalidate();
     gridView.invalidate();
-  }
-
-  // ---- data under the plots -----------------------------------------------------------------------------------
-  // The drawing is its own data: the painter's points, as of its last finished stroke.
-  function loadData() {
-    const dataset = run.values.dataset;
-    if (dataset === 'points') {
-      if (data.dataset === 'points' && data.version === painter.version) return;
-      Object.assign(data, {
-        dataset,
-        points: painter.count > 0 ? painter.snapshot() : null,
-        label: 'your drawing',
-        error: '',
-        version: painter.version,
-      });
-      for (const v of [particleView, learnedView, trueView]) v.invalidate();
-      return;
-    }
-    if (dataset === data.dataset) return;
-    loadDataset(engine, data, dataset, {
-      n: DATA_POINTS,
-      label: (name) => NCSN_DATASET_OPTIONS.find((o) => o.value === name)?.label.replace(/ \(D = 2\)$/, '') ?? name,
-      onChange: () => {
-        for (const v of [dataView, particleView, learnedView, trueView]) v.invalidate();
-      },
-    });
   }
 
   // ---- keeping controls and state in step with the runs ------------------------------------------------------

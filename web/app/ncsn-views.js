@@ -71,6 +71,14 @@ function drawModeLine(ctx, view) {
   ctx.restore();
 }
 
+/**
+ * The note a sampler's figure shows before it has a sample: 'Starting the network…' until the run has
+ * a network, `untrained` while it has not trained a step, `ready` after.
+ */
+export function samplerNote(run, untrained, ready) {
+  return run.dim === 0 ? ['Starting the network…'] : run.step === 0 ? untrained : ready;
+}
+
 /** A 2-D plot over the section's box: axes, title, then body(view) clipped to the plot area. */
 export function drawBoxPlot(ctx, width, height, title, body) {
   const view = areaView(LIMITS, plotArea(width, height));
@@ -189,13 +197,11 @@ export class ParticleView extends CanvasView {
         ctx,
         width,
         height,
-        run.dim === 0
-          ? ['Starting the network…']
-          : run.step === 0
-            ? ['The particles flow once the network has trained:', 'press Play above, or Sample below.']
-            : run.flowing
-              ? ['Starting the sampler…']
-              : ['Press Sample to run the annealed sampler.'],
+        samplerNote(
+          run,
+          ['The particles flow once the network has trained:', 'press Play above, or Sample below.'],
+          run.flowing ? ['Starting the sampler…'] : ['Press Sample to run the annealed sampler.'],
+        ),
       );
     } else if (flow.error) {
       drawNote(ctx, width, height, ['The sampler stopped:', flow.error]);

@@ -9,6 +9,43 @@ import { button, buildControls, el, readout } from './controls.js';
 import { MAX_POINTS, Painter } from './paint.js';
 import { checkPointsFileSize, parsePoints } from '../core/points-file.js';
 import { NCSN_TO_WORKER } from '../worker/protocol.js';
+import { loadSectionData } from './figures.js';
+
+/**
+ * A 2-D section's painting and data (sections 7 and 8): attachPainting on the page's elements
+ * `${prefix}-data` (the data plot) and `${prefix}-paint` (the controls), the section's dataset control
+ * in `toolbar`, and loadData(), which fills `data` with n points of the run's dataset or the drawing
+ * (loadSectionData: onPainted() or onLoaded() when it changed), called again after every stroke.
+ * Returns { painter, loadData }.
+ */
+export function attachSectionPainting({
+  engine,
+  run,
+  box,
+  prefix,
+  toolbar,
+  onUserAction,
+  data,
+  n,
+  onPainted,
+  onLoaded,
+}) {
+  const loadData = () => loadSectionData(engine, data, run.values.dataset, painter, { n, onPainted, onLoaded });
+  const painter = attachPainting({
+    engine,
+    run,
+    box,
+    canvas: document.getElementById(`${prefix}-data`),
+    paintBox: document.getElementById(`${prefix}-paint`),
+    idPrefix: prefix,
+    onUserAction,
+    onCommitted: () => {
+      if (run.values.dataset === 'points') loadData();
+    },
+    showDataset: (value) => toolbar.controls.set('dataset', value),
+  });
+  return { painter, loadData };
+}
 
 /**
  * engine, run: the section's Engine and (noise-conditional) run; box: the plot's data box; canvas:

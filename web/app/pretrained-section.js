@@ -230,9 +230,12 @@ export class HeroHistogramView extends CanvasView {
     }
     const top = 36,
       bottom = 18;
+    // Bars to the largest share (at least 20 %), so that ten classes at 10 % each do not sit as slivers
+    // under an empty plot; the numbers above the bars say the shares.
     const slot = width / CLASSES,
       barW = Math.max(2, slot * 0.6),
-      plotH = Math.max(1, height - top - bottom);
+      plotH = Math.max(1, height - top - bottom),
+      full = Math.max(0.2, ...q.classShare);
     ctx.save();
     ctx.font = TITLE_FONT;
     ctx.fillStyle = TEXT_COLOR;
@@ -243,7 +246,7 @@ export class HeroHistogramView extends CanvasView {
     ctx.textBaseline = 'top';
     for (let k = 0; k < CLASSES; k++) {
       const share = q.classShare[k],
-        h = share * plotH,
+        h = (share / full) * plotH,
         x = k * slot + (slot - barW) / 2;
       ctx.fillStyle = q.class === k ? BAR_COLORS.exact : BAR_COLORS.sliced;
       ctx.fillRect(x, top + plotH - h, barW, h);

@@ -36,7 +36,7 @@ export class SdeJobs {
         return state.scrub.follow ? s.count - 1 : Math.min(state.scrub.frame, s.count - 1);
       },
       quality: freshQuality(),
-      density: null, // { jobId, values, filled, done, nll, se, ms, gridMs, error, step }
+      density: null, // { jobId, values, filled, done, nll, se, gaussNll, gaussSe, gaussError, ms, gridMs, error, step }
       exact: new Map(), // dataset → { values } or { error }
       pendingExact: new Set(),
       analytic: (dataset) => ANALYTIC.has(dataset),
@@ -105,7 +105,17 @@ export class SdeJobs {
     engine.on(SDE_FROM_WORKER.DENSITY_DONE, (msg) => {
       const d = state.density;
       if (!d || msg.jobId !== d.jobId) return;
-      Object.assign(d, { done: true, nll: msg.nll, se: msg.se, ms: msg.ms, gridMs: msg.gridMs, heldOut: msg.heldOut });
+      Object.assign(d, {
+        done: true,
+        nll: msg.nll,
+        se: msg.se,
+        gaussNll: msg.gaussNll,
+        gaussSe: msg.gaussSe,
+        gaussError: msg.gaussError,
+        ms: msg.ms,
+        gridMs: msg.gridMs,
+        heldOut: msg.heldOut,
+      });
       d.pageMs = performance.now() - d.sentAt;
       onChange('density');
     });

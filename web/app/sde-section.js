@@ -10,17 +10,19 @@
 // buildSdeSection once, adds its views and toolbars to the page's loops and calls update() every frame.
 
 import { buildControls, button, el, readout } from './controls.js';
-import { attachPainting } from './painting.js';
+import { followSlider, samplerBar } from './sampler-bar.js';
+import { attachSectionPainting } from './painting.js';
 import { RunToolbar } from './toolbar.js';
 import { LossView } from './views.js';
 import { NCSN_BOX, NcsnDataView, formatDistance, formatSigma } from './ncsn-views.js';
 import { DensityView, SdeCostView, SdeSampleView } from './sde-views.js';
 import { QUALITY_NFES, QUALITY_POINTS, SdeJobs } from './sde-jobs.js';
 import { NCSN_DATASET_OPTIONS, rowsOf } from './settings.js';
-import { loadDataset } from './figures.js';
 import { RUN_EVENTS } from './events.js';
 
 const DATA_POINTS = 2000; // the generated data drawn under the particles
+const SVG_PATHS = 200; // particles whose trajectories the SVG export draws (as the figure does)
+const SVG_FRAMES = 40; // frames of each trajectory in the SVG export, evenly spaced up to the shown one
 const $ = (id) => document.getElementById(id);
 
 /**
@@ -54,76 +56,66 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
     .map((row) => (row.name === 'dataset' ? { ...row, options: NCSN_DATASET_OPTIONS } : row));
   const ladderRows = rowsOf('ncsn').filter((row) => row.name !== 'edEvery');
   const toolbar = new RunToolbar($('sde-toolbar'), run, { onUserAction, rows: [...trainRows, ...ladderRows] });
-  const painter = attachPainting({
+  const { painter, loadData } = attachSectionPainting({
     engine,
     run,
     box: NCSN_BOX,
-    canvas: $('sde-data'),
-    paintBox: $('sde-paint'),
-    idPrefix: 'sde',
+    prefix: 'sde',
+    toolbar,
     onUserAction,
-    onCommitted: () => {
-      if (run.values.dataset === 'points') loadData();
+    data,
+    n: DATA_POINTS,
+    onPainted: () => sampleView.invalidate(),
+    onLoaded: () => {
+      dataView.invalidate();
+      sampleView.invalidate();
     },
-    showDataset: (value) => toolbar.controls.set('dataset', value),
   });
 
   // ---- sampler bar: Sample, Stop, the sampler's settings, read-outs --------------------------------------
   let seedOffset = 0;
-  const samplerBox = $('sde-sampler');
-  const samplerButtons = el('div', 'toolbar-buttons');
-  const sampleButton = button(
-    'Sample',
-    () => {
-      onUserAction();
+  const {
+    sampleButton,
+    stopButton,
+    readouts: [nfeOut, edOut],
+  } = samplerBar($('sde-sampler'), {
+    onUserAction,
+    sampleTitle: 'Run the sampler again (the next seed)',
+    onSample: () => {
       seedOffset++;
       startSample();
     },
-    'primary',
-  );
-  sampleButton.title = 'Run the sampler again (the next seed)';
-  const stopButton = button('Stop', () => {
-    onUserAction();
-    jobs.stopSample();
+    onStop: () => jobs.stopSample(),
+    rows: rowsOf('sde').filter((row) => row.name !== 'sdeOdeSteps'),
+    values: run.values,
+    onChange: (name, value) => {
+      run.set(name, value);
+      startSample();
+      if (name === 'sdeSnr' || name === 'sdeChurn') state.quality.step = -1; // measure again when shown
+    },
+    readouts: ['NFE', 'energy distance'],
   });
-  samplerButtons.append(sampleButton, stopButton);
-  const samplerFields = el('div', 'toolbar-fields');
-  const samplerRows = rowsOf('sde').filter((row) => row.name !== 'sdeOdeSteps');
-  buildControls(samplerFields, samplerRows, run.values, (name, value) => {
-    onUserAction();
-    run.set(name, value);
-    startSample();
-    if (name === 'sdeSnr' || name === 'sdeChurn') state.quality.step = -1; // measure again when shown
-  });
-  const samplerReadouts = el('div', 'toolbar-readouts');
-  const nfeOut = readout('NFE'),
-    edOut = readout('energy distance');
-  samplerReadouts.append(nfeOut.root, edOut.root);
-  samplerBox.append(samplerButtons, samplerFields, samplerReadouts);
 
   // ---- the σ slider: scrubs through the frames of the sample shown ---------------------------------------
-  const scrubBox = $('sde-scrub');
-  const scrubLabel = el('label', 'field-label', 'Sampling time');
-  const scrubInput = el('input');
-  Object.assign(scrubInput, { type: 'range', id: 'sde-scrub-frame', min: '0', max: '0', step: '1', value: '0' });
-  scrubLabel.htmlFor = scrubInput.id;
-  const scrubValue = el('output', 'sigma-value');
-  scrubValue.htmlFor = scrubInput.id;
-  const followLabel = el('label', 'follow');
-  const follow = el('input');
-  follow.type = 'checkbox';
-  follow.checked = true;
-  followLabel.append(follow, ' follow the sampler');
-  scrubBox.append(scrubLabel, scrubInput, scrubValue, followLabel);
-  scrubInput.addEventListener('input', () => {
-    state.scrub.frame = Number(scrubInput.value);
-    state.scrub.follow = false;
-    follow.checked = false;
-    sampleView.invalidate();
-  });
-  follow.addEventListener('change', () => {
-    state.scrub.follow = follow.checked;
-    sampleView.invalidate();
+  const {
+    input: scrubInput,
+    output: scrubValue,
+    follow,
+  } = followSlider($('sde-scrub'), {
+    label: 'Sampling time',
+    id: 'sde-scrub-frame',
+    min: 0,
+    max: 0,
+    value: 0,
+    onInput: (value) => {
+      state.scrub.frame = value;
+      state.scrub.follow = false;
+      sampleView.invalidate();
+    },
+    onFollow: (checked) => {
+      state.scrub.follow = checked;
+      sampleView.invalidate();
+    },
   });
 
   // ---- quality and density bars ----------------------------------------------------------------------------
@@ -145,9 +137,11 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
     },
   );
   const nllOut = readout('held-out NLL (nats per point)'),
+    gaussOut = readout('a fitted Gaussian'),
     densityTime = readout('grid time');
+  gaussOut.root.title = 'The held-out NLL under a Gaussian fitted to the data: the baseline the network has to beat';
   const densityReadouts = el('div', 'toolbar-readouts');
-  densityReadouts.append(nllOut.root, densityTime.root);
+  densityReadouts.append(nllOut.root, gaussOut.root, densityTime.root);
   $('sde-density-controls').append(densityFields, densityReadouts);
 
   // ---- views -----------------------------------------------------------------------------------------------
@@ -159,31 +153,6 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
   const exactView = new DensityView($('sde-density-exact'), run, state, 'exact');
   const views = [dataView, sampleView, new LossView($('sde-loss'), run), costView, learnedView, exactView];
 
-  // ---- data under the plots ----------------------------------------------------------------------------------
-  function loadData() {
-    const dataset = run.values.dataset;
-    if (dataset === 'points') {
-      if (data.dataset === 'points' && data.version === painter.version) return;
-      Object.assign(data, {
-        dataset,
-        points: painter.count > 0 ? painter.snapshot() : null,
-        label: 'your drawing',
-        error: '',
-        version: painter.version,
-      });
-      sampleView.invalidate();
-      return;
-    }
-    if (dataset === data.dataset) return;
-    loadDataset(engine, data, dataset, {
-      n: DATA_POINTS,
-      label: (name) => NCSN_DATASET_OPTIONS.find((o) => o.value === name)?.label.replace(/ \(D = 2\)$/, '') ?? name,
-      onChange: () => {
-        dataView.invalidate();
-        sampleView.invalidate();
-      },
-    });
-  }
   run.subscribe((_, what) => {
     if (what === RUN_EVENTS.STATE && run.dim > 0) loadData();
     if (what === RUN_EVENTS.SETTINGS) {
@@ -222,6 +191,9 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
         : '–',
     );
     nllOut.set(d?.done && !d.error ? `${d.nll.toFixed(3)} ± ${d.se.toFixed(3)}` : '–');
+    gaussOut.set(
+      d?.done && !d.error && d.gaussNll !== null ? `${d.gaussNll.toFixed(3)} ± ${d.gaussSe.toFixed(3)}` : '–',
+    );
     densityTime.set(d?.gridPageMs > 0 ? `${(d.gridPageMs / 1000).toFixed(2)} s` : '–');
     put(stopButton, 'disabled', !shown || shown.done);
     put(sampleButton, 'disabled', run.dim !== 2);
@@ -237,10 +209,34 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
     element[key] = value;
   }
 
+  // The particles' figure for the SVG export (exports.js figureSvgText's options): the data, and the
+  // trajectories of the first SVG_PATHS particles up to the frame shown, at most SVG_FRAMES of its frames.
+  function figure() {
+    const s = state.sample;
+    if (run.dim !== 2 || !s?.count) return null;
+    const shown = state.shownFrame(),
+      n = Math.min(SVG_PATHS, s.n),
+      F = Math.min(SVG_FRAMES, shown + 1);
+    const frames = new Float32Array(F * n * 2);
+    for (let f = 0; f < F; f++) {
+      const t = F === 1 ? shown : Math.round((f * shown) / (F - 1));
+      frames.set(s.frames.subarray(t * s.n * 2, t * s.n * 2 + n * 2), f * n * 2);
+    }
+    const sigma = s.sigmas[shown];
+    return {
+      title: `${data.label || run.values.dataset}: ${s.sampler}, ${s.nfe} NFE${Number.isFinite(sigma) ? `, σ = ${formatSigma(sigma)}` : ''}`,
+      box: NCSN_BOX,
+      idPrefix: 'scorefield-sde',
+      data: data.points,
+      chains: { frames, n, label: `${s.sampler} trajectories` },
+    };
+  }
+
   return {
     views,
     toolbars: [toolbar],
     update,
+    figure,
     // The browser tests' view of the section (main.js exposes it as scorefieldTest.sde).
     test: {
       sample: () => {
@@ -272,6 +268,9 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
               done: d.done,
               nll: d.nll,
               se: d.se,
+              gaussNll: d.gaussNll,
+              gaussSe: d.gaussSe,
+              gaussError: d.gaussError,
               ms: d.ms,
               gridMs: d.gridMs,
               gridPageMs: d.gridPageMs,

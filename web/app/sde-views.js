@@ -7,7 +7,7 @@
 // (sde-section.js) through the pure draw functions of web/render/; every number is the worker's.
 
 import { CanvasView, drawNote } from './views.js';
-import { NCSN_BOX, drawBoxPlot, drawDataLayer, formatDistance, formatSigma } from './ncsn-views.js';
+import { NCSN_BOX, drawBoxPlot, drawDataLayer, formatDistance, formatSigma, samplerNote } from './ncsn-views.js';
 import { drawTrajectories } from '../render/trajectories.js';
 import { drawCostPlot } from '../render/cost-plot.js';
 import { contourLevels, drawHeatmap, finiteRange } from '../render/heatmap.js';
@@ -81,11 +81,7 @@ export class SdeSampleView extends CanvasView {
         ctx,
         width,
         height,
-        run.dim === 0
-          ? ['Starting the network…']
-          : run.step === 0
-            ? ['The samplers run once the network has trained:', 'press Play above.']
-            : ['Sampling…'],
+        samplerNote(run, ['The samplers run once the network has trained:', 'press Play above.'], ['Sampling…']),
       );
     this.describe(`${title}.${sample?.count ? ` ${sample.n} particles, ${this.inside} inside the plot.` : ''}`);
   }
@@ -168,7 +164,8 @@ export class DensityView extends CanvasView {
     const title =
       this.kind === 'learned'
         ? d?.done
-          ? `learned log p(x), step ${d.step}: held-out NLL ${d.nll.toFixed(3)} ± ${d.se.toFixed(3)}`
+          ? `learned log p(x), step ${d.step}: held-out NLL ${d.nll.toFixed(3)} ± ${d.se.toFixed(3)}` +
+            (d.gaussNll !== null ? ` (a fitted Gaussian ${d.gaussNll.toFixed(3)})` : '')
           : 'learned log p(x) (probability-flow ODE)'
         : 'exact log p(x)';
     drawBoxPlot(ctx, width, height, title, (view) => {

@@ -50,6 +50,7 @@
  * @property {number} [sigmaMax]
  * @property {number} [sigmaMin]
  * @property {number} [levels]
+ * @property {string} [sigmaDist] log_uniform or edm (the vesde objective's noise levels)
  */
 /**
  * @typedef {object} LangevinOptions

@@ -922,6 +922,51 @@ export async function createScorefield(options = {}) {
     },
 
     /**
+     * The Gaussian fitted to points (n, dim), n >= 2: its mean and sample covariance (divisor n − 1),
+     * as the core keeps them (a Float64Array of 1 + dim + dim² values: log det C, the mean, C's
+     * Cholesky factor). The baseline a learned density's held-out NLL is read against; a covariance
+     * that is not positive definite (points on a line) is refused with the core's message.
+     * @param {Float32Array} points
+     * @param {number} dim
+     * @returns {{ dim: number, params: Float64Array }}
+     */
+    gaussianFit(points, dim) {
+      integer('dim', dim, 1, limits.dim);
+      const x = likelihoodPoints(points, dim);
+      const n = x.length / dim,
+        size = 1 + dim + dim * dim;
+      const params = withBuffers(sf, [F64_BYTES * size, F32_BYTES * x.length], (fit, px) => {
+        sf.f32(px, x.length).set(x);
+        sf.check(sf.exports.sfw_gaussian_fit(fit, px, n, dim));
+        return new Float64Array(sf.memory.buffer, fit, size).slice();
+      });
+      return { dim, params };
+    },
+
+    /**
+     * log N(x; μ, C) of points (n, dim) under a gaussianFit, in nats: { logp, mean, se, bitsPerDim,
+     * bitsPerDimSe } as logLikelihood's. Held-out points may be given in pieces (each point on its own).
+     * @param {{ dim: number, params: Float64Array }} fit
+     * @param {Float32Array} points
+     * @returns {T.LikelihoodResult}
+     */
+    gaussianLogLikelihood(fit, points) {
+      const dim = fit?.dim;
+      integer('fit.dim', dim, 1, limits.dim);
+      const size = 1 + dim + dim * dim;
+      if (!(fit.params instanceof Float64Array) || fit.params.length !== size)
+        throw new Error(
+          `scorefield: fit.params must be a Float64Array of ${size} values, got ` +
+            (fit.params instanceof Float64Array ? `${fit.params.length}` : describe(fit.params)),
+        );
+      const x = likelihoodPoints(points, dim);
+      return withBuffers(sf, [F64_BYTES * size], (pfit) => {
+        new Float64Array(sf.memory.buffer, pfit, size).set(fit.params);
+        return likelihoodOf(sf, x, dim, (out, px, n) => sf.exports.sfw_gaussian_log_density(out, pfit, px, n, dim));
+      });
+    },
+
+    /**
      * The core's digit classifier on images x (n, 64) on the X/16 scale (Float32Array): { probs:
      * Float32Array (n, 10) of p(class | image), labels: Int32Array (n) of the most probable class }.
      * Needs the digits table (the classifier trains on it, deterministically, on first use).

@@ -74,6 +74,20 @@ function enumOptions(table, labels) {
  * options: [{ value, label }] (enums), unit, help, resets }. `resets`: changing it starts the run over
  * (a new network), so controls say so. `scale: 'log'` marks settings best moved in factors of ten.
  */
+// A seed's row: an integer from 0 to the largest seed the core takes (links, attributes and flags carry
+// every seed the core takes); `row` gives the rest (name, group, label, default, help, …).
+function seedRow(row) {
+  return {
+    ...row,
+    type: 'integer',
+    min: 0,
+    get max() {
+      return limit('seed');
+    },
+    step: 1,
+  };
+}
+
 export const SETTINGS = Object.freeze([
   {
     name: 'dataset',
@@ -130,20 +144,14 @@ export const SETTINGS = Object.freeze([
     step: 1,
     help: 'Play trains until the run has taken this many steps.',
   },
-  {
+  seedRow({
     name: 'seed',
     group: 'train',
-    type: 'integer',
     label: 'Seed',
     default: 42,
-    min: 0,
-    get max() {
-      return limit('seed'); // links, attributes and flags carry every seed the core takes
-    },
-    step: 1,
     resets: true,
     help: 'Seeds the initial weights and the training batches: same seed, same losses.',
-  },
+  }),
   {
     name: 'width',
     group: 'train',
@@ -221,20 +229,14 @@ export const SETTINGS = Object.freeze([
     step: 'any',
     help: 'Scales the noise of each step (0: plain gradient ascent on log p).',
   },
-  {
+  seedRow({
     name: 'chainSeed',
     group: 'langevin',
-    type: 'integer',
     label: 'Sampler seed',
     aliases: ['samplerSeed'],
     default: 0,
-    min: 0,
-    get max() {
-      return limit('seed'); // links, attributes and flags carry every seed the core takes
-    },
-    step: 1,
     help: "Seeds the chains' noise; Resample picks the next one.",
-  },
+  }),
   // The NCSN section's rows (section 7): the noise ladder it trains on ('ncsn') and its annealed
   // sampler ('anneal'). Defaults are the core's for the 2-D sets (sf.defaults; ncsnCoreDefaults).
   {
@@ -321,19 +323,13 @@ export const SETTINGS = Object.freeze([
     scale: 'log',
     help: 'Step size: level i steps with α_i = ε·σ_i²/σ_L².',
   },
-  {
+  seedRow({
     name: 'annealSeed',
     group: 'anneal',
-    type: 'integer',
     label: 'Sampler seed',
     default: 0,
-    min: 0,
-    get max() {
-      return limit('seed'); // links, attributes and flags carry every seed the core takes
-    },
-    step: 1,
     help: "Seeds the annealed sampler's start and noise; Sample again picks the next one.",
-  },
+  }),
   // The digits' class-conditional sampler (the page's pretrained digits and the widget's digits panel):
   // which class to draw and how strongly to guide towards it.
   {
@@ -418,19 +414,13 @@ export const SETTINGS = Object.freeze([
     step: 1,
     help: 'Samples drawn at once; the first few hundred are drawn with their trajectories.',
   },
-  {
+  seedRow({
     name: 'sdeSeed',
     group: 'sde',
-    type: 'integer',
     label: 'Sampler seed',
     default: 0,
-    min: 0,
-    get max() {
-      return limit('seed'); // links, attributes and flags carry every seed the core takes
-    },
-    step: 1,
     help: "Seeds the sampler's start and noise; Sample again picks the next one.",
-  },
+  }),
   {
     name: 'sdeOdeSteps',
     group: 'sde',

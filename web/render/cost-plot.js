@@ -4,20 +4,12 @@
 // over axes.js; the measurements are the worker's.
 
 import { areaView, clipToArea, drawAxes, plotArea } from './axes.js';
-import { BAND_COLOR, MUTED_COLOR, REFERENCE_COLOR, SAMPLER_COLORS, TICK_FONT } from './theme.js';
+import { drawMarkedLine, drawReference, logRange, logRow, powerLabel } from './log-plot.js';
+import { BAND_COLOR, MUTED_COLOR, SAMPLER_COLORS, TICK_FONT } from './theme.js';
 
-const MARKER_PX = 3; // px
-const LINE_PX = 1.5; // px
-const LOG_PAD = 0.15; // log10 units around the values
 const LEGEND_ROW_PX = 14; // px between legend rows
 const LEGEND_W = 130; // px from the legend's left edge to the plot's right edge
 const FALLBACK_COLOR = '#333';
-
-// A tick of a log10 axis as the value it stands for: 2 → 100, −2.5 → 0.0032.
-function powerLabel(t) {
-  const v = 10 ** t;
-  return v >= 1e4 || v < 1e-3 ? v.toExponential(0).replace('e+', 'e') : String(Number(v.toPrecision(2)));
-}
 
 /**
  * series: [{ name, label, points: [{ nfe, ed }] }] (ed <= 0 as a hollow marker on the bottom edge, null
@@ -35,13 +27,7 @@ export function drawCostPlot(
   const logs = [];
   for (const s of series) for (const p of s.points) if (p.ed > 0) logs.push(Math.log10(p.ed));
   if (floor > 0) logs.push(Math.log10(floor));
-  let lo = logs.length ? Math.min(...logs) - LOG_PAD : -3,
-    hi = logs.length ? Math.max(...logs) + LOG_PAD : 0;
-  if (hi - lo < 1) {
-    const mid = (hi + lo) / 2;
-    lo = mid - 0.5;
-    hi = mid + 0.5;
-  }
+  const [lo, hi] = logRange(logs);
   const xlo = Math.log10(nfeRange[0]) - 0.1,
     xhi = Math.log10(nfeRange[1]) + 0.1;
   const limits = { xmin: xlo, xmax: xhi, ymin: lo, ymax: hi };
@@ -53,56 +39,13 @@ export function drawCostPlot(
     const y = view.y(Math.log10(floor));
     ctx.fillStyle = BAND_COLOR;
     ctx.fillRect(area.x, y, area.w, area.y + area.h - y);
-    ctx.strokeStyle = REFERENCE_COLOR;
-    ctx.setLineDash([5, 4]);
-    ctx.beginPath();
-    ctx.moveTo(area.x, y);
-    ctx.lineTo(area.x + area.w, y);
-    ctx.stroke();
-    ctx.setLineDash([]);
-    ctx.font = TICK_FONT;
-    ctx.fillStyle = MUTED_COLOR;
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'top';
-    ctx.fillText('true vs true', area.x + area.w - 4, y + 3);
+    drawReference(ctx, area, y, 'true vs true', { below: true });
   }
-  const yOf = (p) =>
-    p.ed > 0 ? view.y(Math.log10(p.ed)) : p.ed === null ? area.y + MARKER_PX : area.y + area.h - MARKER_PX;
   for (const s of series) {
-    const color = SAMPLER_COLORS[s.name] ?? FALLBACK_COLOR;
-    const points = [...s.points].sort((a, b) => a.nfe - b.nfe);
-    ctx.strokeStyle = color;
-    ctx.fillStyle = color;
-    ctx.lineWidth = LINE_PX;
-    ctx.beginPath();
-    let started = false;
-    for (const p of points) {
-      if (!(p.ed > 0)) {
-        started = false;
-        continue;
-      }
-      const x = view.x(Math.log10(p.nfe));
-      if (started) ctx.lineTo(x, yOf(p));
-      else ctx.moveTo(x, yOf(p));
-      started = true;
-    }
-    ctx.stroke();
-    for (const p of points) {
-      const x = view.x(Math.log10(p.nfe)),
-        y = yOf(p);
-      ctx.beginPath();
-      if (p.ed === null) {
-        ctx.moveTo(x - MARKER_PX, y - MARKER_PX);
-        ctx.lineTo(x + MARKER_PX, y + MARKER_PX);
-        ctx.moveTo(x + MARKER_PX, y - MARKER_PX);
-        ctx.lineTo(x - MARKER_PX, y + MARKER_PX);
-        ctx.stroke();
-      } else {
-        ctx.arc(x, y, MARKER_PX, 0, 2 * Math.PI);
-        if (p.ed > 0) ctx.fill();
-        else ctx.stroke();
-      }
-    }
+    const points = [...s.points]
+      .sort((a, b) => a.nfe - b.nfe)
+      .map((p) => ({ x: view.x(Math.log10(p.nfe)), y: logRow(view, area, p.ed), value: p.ed }));
+    drawMarkedLine(ctx, points, SAMPLER_COLORS[s.name] ?? FALLBACK_COLOR);
   }
   ctx.restore();
   if (legend) {

@@ -418,20 +418,19 @@ export class NcsnTrainer extends RunTrainer {
    * Fresh data of the run's dataset (n points) and the true-vs-true floor: { fresh, floor }, cached
    * per dataset, size and painted-points version (section 8's jobs, sde.js, use it too).
    */
+  /** n fresh points (Float32Array (n, 2)) of the run's data, its dataset's or the drawing's, by seed. */
+  drawData(n, seed) {
+    return this.settings.dataset === 'points'
+      ? this.core.pointsSample({ points: this.painted.points, n, noise: this.model.trainingConfig().dataNoise, seed })
+      : this.core.sampleData({ dataset: this.settings.dataset, n, seed }).x;
+  }
+
   reference(n) {
     const dataset = this.settings.dataset;
     const key = `${dataset}/${n}/${dataset === 'points' ? this.painted.pointsVersion : 0}`;
     let ref = this.references.get(key);
     if (!ref) {
-      const draw = (seed) =>
-        dataset === 'points'
-          ? this.core.pointsSample({
-              points: this.painted.points,
-              n,
-              noise: this.model.trainingConfig().dataNoise,
-              seed,
-            })
-          : this.core.sampleData({ dataset, n, seed }).x;
+      const draw = (seed) => this.drawData(n, seed);
       let squares = 0;
       for (let k = 0; k < FLOOR_DRAWS; k++) {
         const ed = this.core.energyDistance(draw(SEEDS.floor + 2 * k), draw(SEEDS.floor + 2 * k + 1), 2);

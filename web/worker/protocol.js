@@ -220,8 +220,10 @@ export const SDE_FROM_WORKER = Object.freeze({
   QUALITY_DONE: 'sde-quality-done',
   // { …, from, values: Float32Array } — log p(x) of grid points from..from + values.length − 1.
   DENSITY_ROWS: 'sde-density-rows',
-  // { …, count, ms, gridMs, nll, se, heldOut } — the grid is complete (ms: time in the core, gridMs:
-  //   wall time); nll ± se: the mean negative log-likelihood of heldOut fresh points, nats per point.
+  // { …, count, ms, gridMs, nll, se, gaussNll, gaussSe, gaussError, heldOut } — the grid is complete
+  //   (ms: time in the core, gridMs: wall time); nll ± se: the mean negative log-likelihood of heldOut
+  //   fresh points, nats per point; gaussNll ± gaussSe: theirs under a Gaussian fitted to the data
+  //   (null, with gaussError, when none fits: a drawing on a line).
   DENSITY_DONE: 'sde-density-done',
   // { requestId, dataset, values: Float32Array (ny·nx) }
   EXACT_DENSITY: 'sde-exact-density',

@@ -22,11 +22,14 @@ const MAX_FRAMES = 400;
 const MAX_KEPT_FLOATS = 1 << 22;
 // Grid points per log-likelihood call of a density job (a 50 × 50 grid in 10 pieces).
 const DENSITY_CHUNK = 250;
-// Held-out points whose mean negative log-likelihood the density job reports.
+// Held-out points whose mean negative log-likelihood the density job reports, in pieces of this many.
 const HELD_OUT = 500;
+const HELD_OUT_CHUNK = 100;
+// Training draws the baseline Gaussian is fitted to.
+const FIT_POINTS = 2000;
 const LONG_KINDS = new Set(['density', 'exact']); // jobs whose pieces may take seconds on a slow machine
 const PRIORITY = Object.freeze({ sample: 0, density: 1, exact: 2, quality: 3 });
-const SEEDS = Object.freeze({ heldOut: 707, quality: 808, probes: 909 });
+const SEEDS = Object.freeze({ heldOut: 707, quality: 808, probes: 909, fit: 606 });
 
 /**
  * Steps that make a sampler spend about `nfe` score evaluations: annealed Langevin one per step at
@@ -188,8 +191,27 @@ function* densityJob(trainer, msg, post) {
     yield;
   }
   const gridMs = performance.now() - started;
+  // The held-out NLL in pieces (the bits of one call), and beside it a Gaussian fitted to the data's
+  // training draws: the baseline a density has to beat. A drawing on a line has no fitted Gaussian.
   const fresh = trainer.reference(HELD_OUT).fresh;
-  const held = trainer.model.logLikelihood(fresh, { steps: msg.steps, seed: SEEDS.heldOut });
+  const n = fresh.length / 2;
+  const logp = new Float64Array(n),
+    gaussLogp = new Float64Array(n);
+  let fit = null,
+    gaussError = '';
+  try {
+    fit = trainer.core.gaussianFit(trainer.drawData(FIT_POINTS, SEEDS.fit), 2);
+  } catch (err) {
+    gaussError = err.message;
+  }
+  for (let from = 0; from < n; from += HELD_OUT_CHUNK) {
+    const piece = fresh.subarray(2 * from, 2 * Math.min(n, from + HELD_OUT_CHUNK));
+    logp.set(trainer.model.logLikelihood(piece, { steps: msg.steps, seed: SEEDS.heldOut, first: from }).logp, from);
+    if (fit) gaussLogp.set(trainer.core.gaussianLogLikelihood(fit, piece).logp, from);
+    yield;
+  }
+  const held = trainer.core.likelihoodSummary(logp, 2);
+  const gauss = fit ? trainer.core.likelihoodSummary(gaussLogp, 2) : null;
   post({
     type: SDE_FROM_WORKER.DENSITY_DONE,
     ...head,
@@ -198,7 +220,10 @@ function* densityJob(trainer, msg, post) {
     gridMs,
     nll: -held.mean,
     se: held.se,
-    heldOut: fresh.length / 2,
+    gaussNll: gauss ? -gauss.mean : null,
+    gaussSe: gauss ? gauss.se : null,
+    gaussError,
+    heldOut: n,
   });
 }
 
