@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Builds Scorefield's two standalone WebAssembly modules from every source under src/ (the library
+# Builds Scorefield's three standalone WebAssembly modules from every source under src/ (the library
 # and its export surface src/wasm/api.c), with no Emscripten JS glue:
 #   web/core/scorefield-simd128.wasm  compiled with -msimd128 (the SIMD128 kernels)
 #   web/core/scorefield-scalar.wasm   the same sources without it (the fallback and benchmark baseline)
+#   web/core/scorefield-simd128-threads.wasm  the SIMD128 build with atomics over an imported shared
+#                                     memory, plus src/wasm/threads.c: several instances of it, one per
+#                                     thread, share one memory (web/core/threads.js; docs/performance.md)
 #   web/core/scorefield-digits.bin    the digits table, which the modules load only when digits are used
 #   web/vendor/gifenc.js              the GIF encoder (npm gifenc), for the page and the CLI alike
 # web/core/loader.js picks one and instantiates it, in a Web Worker or in Node.
 # Then checks that each module imports nothing but env.emscripten_notify_memory_growth (a standalone
-# module that printed or aborted would import WASI functions no loader provides) and prints the sizes.
+# module that printed or aborted would import WASI functions no loader provides; the threaded one also
+# env.memory and its runner env.sfw_run) and prints the sizes.
 # Warnings are errors, so this is also the warning-free wasm compile check of scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -16,7 +20,7 @@ out=web/core
 mkdir -p "$out"
 # The digits table stays out of the modules (44 KB of their download): they get it at run time from
 # scorefield-digits.bin, written here from the same table by a native tool (see sf_data_load_digits).
-mapfile -t sources < <(find src -name '*.c' -not -name 'digits_table.c' -not -path 'src/par/pool.c' | sort)
+mapfile -t sources < <(find src -name '*.c' -not -name 'digits_table.c' -not -path 'src/par/pool.c' -not -path 'src/wasm/threads.c' | sort)
 mkdir -p build
 cc -std=c11 -O1 -Isrc tools/dump_digits.c src/data/digits_table.c -o build/dump_digits
 build/dump_digits "$out/scorefield-digits.bin"
@@ -38,11 +42,16 @@ build() { # build <isa> <extra flags...>
   local isa=$1; shift
   local wasm=$out/scorefield-$isa.wasm
   emcc "${flags[@]}" "$@" "${sources[@]}" -o "$wasm"
+  check_imports "$wasm" '<- env\.emscripten_notify_memory_growth$'
+}
+
+check_imports() { # check_imports <wasm> <pattern of the allowed import lines>
+  local wasm=$1 allowed=$2
   # The Import section lists lines like ` - func[0] sig=1 <env.emscripten_notify_memory_growth> <- env.emscripten_notify_memory_growth`.
   local imports
   imports=$(wasm-objdump -x -j Import "$wasm" | grep -E '^ - ' || true)
   local unexpected
-  unexpected=$(echo "$imports" | grep -v -E '<- env\.emscripten_notify_memory_growth$' | grep -v '^$' || true)
+  unexpected=$(echo "$imports" | grep -v -E "$allowed" | grep -v '^$' || true)
   if [ -n "$unexpected" ]; then
     echo "build-wasm: $wasm has unexpected imports:" >&2
     echo "$unexpected" >&2
@@ -53,10 +62,25 @@ build() { # build <isa> <extra flags...>
 build simd128 -msimd128
 build scalar
 
+# The threaded module: Emscripten 3.1.6 refuses -pthread with STANDALONE_WASM, hence atomics and the
+# linker's shared memory. The memory is imported (env.memory, made by the loader, shared by every
+# instance): 16 MB to start, growing to 1 GB like the others (a shared memory never detaches a view; a
+# view made before growth just stays at the old length, so the same rule — views made after the call —
+# holds). threads.c adds the runner (env.sfw_run, answered by web/core/threads.js) and sfw_run_task.
+threads_exports=$(grep -o 'SFW_EXPORT(sfw_[a-z_0-9]*)' src/wasm/threads.c | sed 's/SFW_EXPORT(\(.*\))/_\1/' | sort -u | paste -sd, -)
+emcc "${flags[@]/-sEXPORTED_FUNCTIONS=*/-sEXPORTED_FUNCTIONS=$exports,$threads_exports}" -msimd128 -matomics -mbulk-memory \
+  -sIMPORTED_MEMORY -Wl,--shared-memory -sERROR_ON_UNDEFINED_SYMBOLS=0 -sWARN_ON_UNDEFINED_SYMBOLS=0 \
+  "${sources[@]}" src/wasm/threads.c -o "$out/scorefield-simd128-threads.wasm"
+check_imports "$out/scorefield-simd128-threads.wasm" \
+  '<- env\.(emscripten_notify_memory_growth|sfw_run|memory)$'
+wasm-objdump -x -j Import "$out/scorefield-simd128-threads.wasm" | grep -q 'memory\[0\].*max=16384 shared <- env.memory' ||
+  { echo "build-wasm: the threaded module does not import a shared memory of at most 1 GB" >&2; exit 1; }
+
 scripts/vendor.sh # web/vendor/gifenc.js, the GIF encoder of the page and the CLI
 
-for f in "$out"/scorefield-simd128.wasm "$out"/scorefield-scalar.wasm "$out"/scorefield-digits.bin; do
+for f in "$out"/scorefield-simd128.wasm "$out"/scorefield-scalar.wasm "$out"/scorefield-simd128-threads.wasm \
+  "$out"/scorefield-digits.bin; do
   printf '%-36s %8d bytes\n' "$f" "$(stat -c %s "$f")"
 done
 node scripts/gen-limits.mjs # the settings table's ranges (web/core/settings.js)
-echo "build-wasm: ok (imports: env.emscripten_notify_memory_growth only)"
+echo "build-wasm: ok (imports: env.emscripten_notify_memory_growth only; threaded: also env.memory, env.sfw_run)"

@@ -30,7 +30,7 @@ import { createScorefield } from '../web/core/scorefield.js';
 import { checkPointsFileSize } from '../web/core/points-file.js';
 import { DATASETS, OBJECTIVES, SAMPLER_NAMES } from '../web/core/enums.js';
 import { integerProblem } from '../web/core/validate.js';
-import { findRow, limit, paramName } from '../web/core/settings.js';
+import { findRow, limit, paramName, threadsValue } from '../web/core/settings.js';
 import { gridPoints, log1pArrows } from '../web/render/geometry.js';
 import { figureSvg } from '../web/render/svg.js';
 import { COLORMAPS, digitGrid } from './digit-grid.js';
@@ -269,6 +269,12 @@ export const OPTIONS = [
     commands: TS,
     default: 'auto',
     help: 'kernels: SIMD128 when available, or force one (same numbers either way)',
+  }),
+  fromTable('threads', {
+    group: 'Model',
+    commands: TS,
+    default: '1',
+    help: "threads that train and sample: 'auto' (every core, up to 8) or 1..8 (same numbers either way)",
   }),
   {
     group: 'Sampling',
@@ -549,11 +555,11 @@ export const OPTIONS = [
 // and draws nothing: it takes these options.
 const REPORT_OPTIONS = [
   ...['steps', 'lr', 'batch', 'width', 'depth', 'seed', 'sigma-max', 'sigma-min', 'levels', 'conditional'],
-  ...['simd', 'chains', 'anneal-steps', 'anneal-eps', 'chain-seed', 'guidance', 'weights', 'quiet', 'help'],
+  ...['simd', 'threads', 'chains', 'anneal-steps', 'anneal-eps', 'chain-seed', 'guidance', 'weights', 'quiet', 'help'],
 ];
 for (const o of OPTIONS) if (REPORT_OPTIONS.includes(o.name)) o.commands = [...o.commands, 'digits-report'];
 // likelihood loads --weights and measures --dataset's held-out points or a --points file.
-const LIKELIHOOD_OPTIONS = ['dataset', 'weights', 'simd', 'quiet', 'help'];
+const LIKELIHOOD_OPTIONS = ['dataset', 'weights', 'simd', 'threads', 'quiet', 'help'];
 for (const o of OPTIONS) if (LIKELIHOOD_OPTIONS.includes(o.name)) o.commands = [...o.commands, 'likelihood'];
 const BY_NAME = new Map(OPTIONS.map((o) => [o.name, o]));
 // Every flag, the older names included: name → option.
@@ -1654,6 +1660,7 @@ async function digitsReport(sf, values, stdout, stderr) {
 
 /** Runs the command line argv; returns the exit code. Streams default to the process's. */
 export async function main(argv, { stdout = process.stdout, stderr = process.stderr } = {}) {
+  let disposeCore = null;
   try {
     // The core first: its limits bound the options (the digits table is loaded by the commands).
     let sf = null,
@@ -1664,6 +1671,12 @@ export async function main(argv, { stdout = process.stdout, stderr = process.std
       loadError = err;
     }
     const parsed = parseArgs(argv, sf?.limits);
+    // --threads: the threaded module, its helper threads ended before returning.
+    const threads = parsed.values?.threads;
+    if (sf && threads !== undefined && threads !== '1' && parsed.command !== 'help') {
+      sf = await createScorefield({ digits: false, threads: threadsValue(threads) });
+      disposeCore = sf.dispose;
+    }
     if (parsed.command === 'help') await help(parsed.topic, sf, stdout);
     else if (!sf) throw loadError;
     else if (parsed.command === 'train') await train(sf, parsed.values, stdout, stderr);
@@ -1680,6 +1693,8 @@ export async function main(argv, { stdout = process.stdout, stderr = process.std
     stderr.write(`scorefield: ${String(err?.message ?? err).replace(/^scorefield: /, '')}\n`);
     if (process.env.SCOREFIELD_DEBUG) stderr.write(`${err?.stack}\n`);
     return EXIT_RUNTIME;
+  } finally {
+    await disposeCore?.();
   }
 }
 

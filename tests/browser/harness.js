@@ -123,6 +123,29 @@ export function recordConsole(page, problems) {
 }
 
 /** Waits until fn(arg) is truthy in the page or frame. */
+/** Waits until the test hook reports that a run finished its steps. */
+export async function waitDone(page, run) {
+  await waitFor(page, (r) => window.scorefieldTest?.run(r).done && !window.scorefieldTest.run(r).playing, run);
+}
+
+/**
+ * Frame times of the page's main thread while its exact run trains to the end, the reader scrolling
+ * meanwhile: { frames, p50, p95, max } in ms, also reported as a diagnostic of test t.
+ */
+export async function frameStatsWhileTraining(t, page) {
+  await waitFor(page, () => window.scorefieldTest.run('exact').playing);
+  await page.evaluate(() => window.scorefieldTest.resetFrameStats());
+  for (let y = 0; y < 2000 && !(await page.evaluate(() => window.scorefieldTest.run('exact').done)); y += 200) {
+    await page.mouse.wheel(0, 200);
+    await page.waitForTimeout(100);
+  }
+  await waitDone(page, 'exact');
+  const stats = await page.evaluate(() => window.scorefieldTest.frameStats());
+  const ms = (v) => `${v.toFixed(1)} ms`;
+  t.diagnostic(`frames ${stats.frames}, p50 ${ms(stats.p50)}, p95 ${ms(stats.p95)}, max ${ms(stats.max)}`);
+  return stats;
+}
+
 export function waitFor(target, fn, arg) {
   return target.waitForFunction(fn, arg, { timeout: WAIT_MS });
 }

@@ -16,10 +16,12 @@ import {
   SHOTS,
   WAIT_MS,
   canvasInk,
+  frameStatsWhileTraining,
   nodeLossBits,
   openPage as openPageAt,
   startBrowser,
   startServer,
+  waitDone,
   waitFor,
   waitReady,
 } from './harness.js';
@@ -35,11 +37,6 @@ const browser = await startBrowser();
  */
 function openPage(t, path, { beforeLoad, ...options } = {}) {
   return openPageAt(t, browser, new URL(path, baseUrl).href, { ...options, beforeGoto: beforeLoad });
-}
-
-// Waits until the test hook reports the run finished its steps.
-async function waitDone(page, run) {
-  await waitFor(page, (r) => window.scorefieldTest?.run(r).done && !window.scorefieldTest.run(r).playing, run);
 }
 
 // Waits until a canvas's accessible name (kept in step with what it shows) matches pattern.
@@ -248,17 +245,7 @@ test('canvases_are_crisp_at_device_pixel_ratio_2_and_follow_resizes', async (t) 
 test('main_thread_stays_smooth_while_training', async (t) => {
   const { page } = await openPage(t, '?test=1&exact.steps=600&sliced.steps=1&digits.steps=1#exact');
   await waitReady(page);
-  await waitFor(page, () => window.scorefieldTest.run('exact').playing);
-  await page.evaluate(() => window.scorefieldTest.resetFrameStats());
-  // Scroll while it trains, as a reader would.
-  for (let y = 0; y < 2000 && !(await page.evaluate(() => window.scorefieldTest.run('exact').done)); y += 200) {
-    await page.mouse.wheel(0, 200);
-    await page.waitForTimeout(100);
-  }
-  await waitDone(page, 'exact');
-  const stats = await page.evaluate(() => window.scorefieldTest.frameStats());
-  const ms = (v) => `${v.toFixed(1)} ms`;
-  t.diagnostic(`frames ${stats.frames}, p50 ${ms(stats.p50)}, p95 ${ms(stats.p95)}, max ${ms(stats.max)}`);
+  const stats = await frameStatsWhileTraining(t, page); // scrolling while it trains, as a reader would
   // A generous bound for headless Chromium on a busy 2-core machine (measured: p95 16.8 ms); training
   // on the main thread, or one ~100 ms draw per field update, would break it.
   assert.ok(stats.frames > 10, 'too few animation frames recorded');

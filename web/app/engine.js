@@ -40,7 +40,7 @@ const RESTART_WINDOW_MS = 60000;
 
 export class Engine {
   #worker = null;
-  #options; // { simd, digits, pretrained }
+  #options; // { simd, digits, pretrained, threads }
   #listeners = new Map(); // message type → Set of functions
   #onFailure;
   #nextRequestId = 1;
@@ -62,9 +62,9 @@ export class Engine {
    * pretrained: 'prefetch' fetches the pretrained digits model while the core loads (a page that shows
    * it at once), undefined only when samples are first asked for.
    */
-  constructor({ simd, onFailure, digits = 'eager', pretrained }) {
+  constructor({ simd, onFailure, digits = 'eager', pretrained, threads }) {
     this.#onFailure = onFailure;
-    this.#options = { simd, digits, ...(pretrained ? { pretrained } : {}) };
+    this.#options = { simd, digits, ...(pretrained ? { pretrained } : {}), ...(threads ? { threads } : {}) };
     this.ready = new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`the training worker did not start within ${READY_TIMEOUT_MS / 1000} s`)),

@@ -112,7 +112,12 @@ const simd = page.values.simd === 'auto' ? undefined : page.values.simd === 'sim
 // The headline's pretrained digits are on screen at once unless the address opens another section:
 // then the worker fetches their model while its core loads.
 const heroFirst = address.anchor === '' || address.anchor === 'hero';
-const engine = new Engine({ simd, onFailure, pretrained: heroFirst ? 'prefetch' : undefined });
+const engine = new Engine({
+  simd,
+  onFailure,
+  pretrained: heroFirst ? 'prefetch' : undefined,
+  threads: page.values.threads,
+});
 
 const runs = {};
 for (const name of Object.keys(RUNS)) {
@@ -430,7 +435,12 @@ engine.ready.then(
     root.dataset.worker = 'ready';
     root.dataset.isa = ready.isa;
     const isaText = ready.isa === 'simd128' ? 'WebAssembly SIMD128' : 'scalar WebAssembly (no SIMD)';
-    $('engine-status').textContent = `Engine: ${isaText}, training in a Web Worker.`;
+    root.dataset.threads = String(ready.threads ?? 1);
+    const threadsText =
+      (ready.threads ?? 1) > 1
+        ? `${ready.threads} threads`
+        : `1 thread${ready.threadsReason ? `: ${ready.threadsReason}` : ''}`;
+    $('engine-status').textContent = `Engine: ${isaText}, ${threadsText}, training in a Web Worker.`;
     if (!ready.simdSupported) {
       alerts.show(
         'simd',

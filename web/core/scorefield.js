@@ -20,6 +20,7 @@
 // Defaults (the tutorial's settings) are the C library's own, read once per instance into sf.defaults.
 
 import { loadScorefield, readCoreFile } from './loader.js';
+export { liveHelperThreads } from './loader.js';
 import { DATASETS, ISAS, KEEPS, OBJECTIVES, SIGMA_DISTS, STATUS, describe, enumValue } from './enums.js';
 import { gridPoints } from './grid.js';
 import { MAX_INT32, finiteNumber, integer as checkedInteger, show } from './validate.js';
@@ -222,12 +223,15 @@ function readLimits(sf) {
  * Loads a Scorefield module (options.simd: true/false forces the SIMD128/scalar build, undefined picks;
  * options.digits: false defers the digits table to sf.loadDigits(), for pages that may never need it;
  * options.samplers: false defers the sampler and likelihood API and readPoints to sf.loadSamplers(), for
- * a worker that may never need them) and returns { isa, simdSupported, memory, createModel, sampleData, uniform }.
- * Each call gets its own instance and memory.
- * @param {{ simd?: boolean, digits?: boolean, samplers?: boolean }} [options]
+ * a worker that may never need them; options.threads: 1 (default), 'auto' or a count 1..limits.threads —
+ * the threaded module over a shared memory with helper threads, every model training and sampling on them
+ * with the same bits as on one; where the engine cannot, one thread and sf.threadsReason says why) and
+ * returns { isa, simdSupported, threads, threadsReason, memory, createModel, sampleData, uniform, dispose }.
+ * Each call gets its own instance and memory; dispose() ends its helper threads.
+ * @param {{ simd?: boolean, digits?: boolean, samplers?: boolean, threads?: number | 'auto' }} [options]
  */
 export async function createScorefield(options = {}) {
-  const sf = await loadScorefield({ simd: options.simd });
+  const sf = await loadScorefield({ simd: options.simd, threads: options.threads ?? 1 });
   const defaults = readDefaults(sf);
   const limits = readLimits(sf);
   sf.limits = limits; // for the Model's checks
@@ -254,11 +258,26 @@ export async function createScorefield(options = {}) {
         digitsLoading = null; // a later call may try again
         throw new Error(`scorefield: cannot load the digits table: ${err.message}`);
       }));
-  if (options.digits ?? true) await loadDigits();
+  if (options.digits ?? true)
+    await loadDigits().catch(async (err) => {
+      await sf.terminate();
+      throw err;
+    });
   if (options.samplers ?? true) await loadSamplerModule();
   return {
     isa: sf.isa,
     simdSupported: sf.simdSupported,
+    threads: sf.threads, // the threads every model runs on (1 where the engine cannot run more)
+    threadsReason: sf.threadsReason, // why fewer threads than asked ('' when not): a sentence
+    /**
+     * Ends the helper threads (a Promise; a no-op with one thread). Models stay usable, on one thread,
+     * with the same results; dispose them as ever to free their memory.
+     */
+    dispose: sf.terminate,
+    /** How many core calls so far ran their tasks on helper threads (0 with one thread). */
+    get threadedCalls() {
+      return sf.threadedCalls();
+    },
     memory: sf.memory, // the instance's WebAssembly.Memory, for tests that watch its size
     defaults, // the library's defaults: { net, train: { <dataset> }, langevin: { <dataset> } }
     limits, // the library's limits (SF_MAX_*): { dim, hidden, depth, batch, proj, steps, levels, points, seed }
@@ -788,6 +807,14 @@ export class Model {
     this.#defaults = defaults;
     this.#ptr = ptr;
     this.isa = sf.cstr(sf.exports.sfw_model_isa_name(ptr)); // 'scalar' or 'simd128'
+    if (sf.threads > 1) {
+      const status = sf.exports.sfw_model_set_threads(ptr, sf.threads);
+      if (status !== 0) {
+        const message = sf.cstr(sf.exports.sfw_error());
+        sf.exports.sfw_model_free(ptr);
+        throw new Error(`scorefield: cannot give the model ${sf.threads} threads: ${message}`);
+      }
+    }
     this.#readNetConfig();
   }
 

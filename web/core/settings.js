@@ -453,6 +453,26 @@ const SIMD_ROW = {
   help: 'Which build of the core runs (both give the same numbers).',
 };
 
+// Threads (issue 18): 'auto' (the hardware's, at most 8: a batch's most chunks) or a count. More than
+// one needs a cross-origin isolated page (scripts/serve.mjs sends the headers); elsewhere one thread,
+// with the same numbers, and the engine line says why.
+export const THREADS_ROW = {
+  name: 'threads',
+  type: 'enum',
+  label: 'Threads',
+  default: '1',
+  options: ['auto', '1', '2', '3', '4', '5', '6', '7', '8'].map((value) => ({
+    value,
+    label: value === 'auto' ? 'every core, up to 8' : value,
+  })),
+  help: 'How many threads train and sample (any count gives the same numbers; more than one needs a cross-origin isolated page).',
+};
+
+/** A threads row's value as createScorefield takes it: 'auto' or a number. */
+export function threadsValue(value) {
+  return value === 'auto' ? 'auto' : Number(value);
+}
+
 // A page option of a few spelled-out values ([[value, label]]), the first the default.
 function switchRow(name, label, values) {
   return {
@@ -472,6 +492,7 @@ function switchRow(name, label, values) {
  */
 export const PAGE_OPTIONS = Object.freeze([
   SIMD_ROW,
+  THREADS_ROW,
   // The page's links spell autoplay 1 or 0 and read it back as such (tests/node/settings.test.js); a
   // widget's is a boolean attribute (WIDGET_OPTIONS).
   switchRow('autoplay', 'Autoplay', [

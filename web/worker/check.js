@@ -85,6 +85,7 @@ const INIT_SHAPE = {
   simd: optional(bool),
   digits: optional(oneOf('eager', 'lazy')),
   pretrained: optional(oneOf('prefetch')),
+  threads: optional(oneOf('auto', '1', '2', '3', '4', '5', '6', '7', '8')),
 };
 
 // A nested object, checked field by field; the first misfit names its path. A `typeName` makes it a

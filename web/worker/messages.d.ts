@@ -171,6 +171,7 @@ export interface InitMessage {
   simd?: boolean;
   digits?: 'eager' | 'lazy';
   pretrained?: 'prefetch';
+  threads?: 'auto' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8';
 }
 
 /** TO_WORKER.DATA */

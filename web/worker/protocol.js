@@ -53,7 +53,8 @@ export const TO_WORKER = Object.freeze({
 
 /** Worker → page. */
 export const FROM_WORKER = Object.freeze({
-  // { isa: 'simd128' | 'scalar', simdSupported, defaults } — defaults: the core's sf.defaults (the
+  // { isa: 'simd128' | 'scalar', simdSupported, threads, threadsReason, defaults } — threads: the
+  // count the core runs on, threadsReason: why fewer than asked ('' when not); — defaults: the core's sf.defaults (the
   // tutorial's settings per dataset), so the page's controls start where the library does.
   READY: 'ready',
   // { requestId, dataset, x: Float32Array (n, D) }

@@ -9,6 +9,7 @@
 
 import { createScorefield } from '../core/scorefield.js';
 import { readCoreFile } from '../core/loader.js';
+import { threadsValue } from '../core/settings.js';
 import {
   DIGITS_FROM_WORKER,
   DIGITS_TO_WORKER,
@@ -30,6 +31,7 @@ const VIEW_TIME_FRACTION = 0.1;
 const PRETRAINED_FILE = 'scorefield-digits-model.sfw';
 
 let sf = null; // the createScorefield() instance, once INIT succeeded
+let threadsReason = ''; // why the core runs on fewer threads than INIT asked ('' when not)
 // Modules loaded on first need, so that a 2-D widget never loads them: the NCSN section's (ncsn.js),
 // the score-SDE section's jobs (sde.js) and the pretrained digits with class-conditional samples
 // (pretrained.js).
@@ -283,7 +285,7 @@ function dropJob(key) {
 // ---- messages from the page -----------------------------------------------------------------------
 
 /** @param {import('./messages.js').InitMessage} msg */
-async function init({ simd, digits, pretrained: prefetch }) {
+async function init({ simd, digits, pretrained: prefetch, threads = '1' }) {
   // The pretrained digits model is fetched while the core loads when the page shows it at once.
   if (prefetch === 'prefetch') {
     modelBytes = readCoreFile(PRETRAINED_FILE);
@@ -295,7 +297,18 @@ async function init({ simd, digits, pretrained: prefetch }) {
   const ncsn = digits !== 'lazy' ? import('./ncsn.js') : null;
   const pretrainedJs = prefetch === 'prefetch' ? import('./pretrained.js') : null;
   try {
-    sf = await createScorefield({ simd, digits: digits !== 'lazy', samplers: digits !== 'lazy' });
+    // Threads where the page is cross-origin isolated (else the core says why it runs on one); helpers
+    // that fail to start leave the single-threaded core, with the reason.
+    const options = { simd, digits: digits !== 'lazy', samplers: digits !== 'lazy' };
+    let reason = '';
+    try {
+      sf = await createScorefield({ ...options, threads: threadsValue(threads) });
+    } catch (err) {
+      if (threads === '1') throw err;
+      reason = `the helper threads did not start (${err?.message ?? err})`;
+      sf = await createScorefield(options);
+    }
+    threadsReason = reason || sf.threadsReason;
     samplersLoaded = digits !== 'lazy';
     if (ncsn) ncsnModule = await ncsn;
     if (pretrainedJs) {
@@ -306,7 +319,14 @@ async function init({ simd, digits, pretrained: prefetch }) {
     post({ type: FROM_WORKER.ERROR, fatal: true, message: err?.message ?? String(err) });
     return;
   }
-  post({ type: FROM_WORKER.READY, isa: sf.isa, simdSupported: sf.simdSupported, defaults: sf.defaults ?? null });
+  post({
+    type: FROM_WORKER.READY,
+    isa: sf.isa,
+    simdSupported: sf.simdSupported,
+    threads: sf.threads,
+    threadsReason,
+    defaults: sf.defaults ?? null,
+  });
 }
 
 function newTrainer(name, settings) {
