@@ -186,7 +186,7 @@ sf_status sf_gaussian_fit(double *fit, const float *x, int n, int dim) {
                                     "dimension %d): they lie on a line or a plane",
                                     n, v, a);
                 L[a * dim + a] = sqrt(v);
-                log_det += 2 * log(L[a * dim + a]);
+                log_det += 2 * sf__log(L[a * dim + a]);
             } else {
                 L[a * dim + b] = v / L[b * dim + b];
             }

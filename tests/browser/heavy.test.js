@@ -149,6 +149,10 @@ test('the_filmstrip_at_many_chain_steps_keeps_1001_frames_and_stays_within_the_f
   const { page } = await openPageAt(t, browser, url);
   await page.locator('#digit-filmstrip').scrollIntoViewIfNeeded();
   await waitFor(page, () => window.scorefieldTest.digitFrameCount() === 1001);
+  // The description follows on the view's next drawn frame, after the frames arrived.
+  await waitFor(page, () =>
+    /kept of 100000 steps \(every 100th\)/.test(document.getElementById('digit-filmstrip').getAttribute('aria-label')),
+  );
   assert.match(await filmstripLabel(page), /kept of 100000 steps \(every 100th\)/);
   const stats = await frameTimes(page);
   t.diagnostic(`p95 ${stats.p95} ms`);

@@ -35,6 +35,15 @@ export function stepOfFrame(f, steps, stride) {
 }
 
 /**
+ * Whether a Langevin job of `steps` steps over size = n × D floats keeping at most maxFrames frames is
+ * one call of model.langevin (every frame kept, one piece): then it needs no chunked run (samplers.js),
+ * which a plain widget's short chains never download.
+ */
+export function langevinOneCall(size, steps, maxFrames) {
+  return steps <= pieceSteps(size) && frameStride(steps, maxFrames) === 1;
+}
+
+/**
  * n chains of D = dim from start (Float32Array (n, D)) through one model.langevinSampler run, as a
  * generator: yields { done, total } after each piece but the last, returns { stride, frames:
  * Float32Array (F, n, D) } with F = keptFrames(steps, stride), frame f the chains after
@@ -47,6 +56,8 @@ export function stepOfFrame(f, steps, stride) {
 export function* langevinInPieces(model, { start, n, dim, eps, decay, temperature, steps, seed }, maxFrames) {
   const size = n * dim;
   const stride = frameStride(steps, maxFrames);
+  if (langevinOneCall(size, steps, maxFrames))
+    return { stride, frames: model.langevin({ start, n, eps, decay, temperature, steps, seed, keepAll: true }) };
   const frames = new Float32Array(keptFrames(steps, stride) * size);
   const piece = pieceSteps(size);
   const run = model.langevinSampler({ start, n, eps, decay, temperature, steps, seed });

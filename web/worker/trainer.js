@@ -7,7 +7,7 @@
 // posting results and throttling views are the worker's (worker.js).
 
 import { STATUS } from '../core/enums.js';
-import { frameStride, keptFrames, langevinInPieces, relay } from './pieces.js';
+import { frameStride, keptFrames, langevinInPieces, langevinOneCall, relay } from './pieces.js';
 
 // The first chunk of a run trains one step to measure the cost; later chunks size themselves from a
 // running mean of ms/step with this weight on the newest chunk.
@@ -26,6 +26,9 @@ export const MAX_SAMPLE_FRAMES = 1001;
 // hears from the worker (PONG, PROGRESS) during a step of seconds. The first piece of such a step
 // takes this many of the batch's points; later ones size themselves from the measured ms per point.
 const FIRST_PIECE_POINTS = 64;
+
+// The frames kept of each of n chains: MAX_CHAIN_SEGMENTS over all of them.
+const chainFrames = (n) => Math.max(2, Math.floor(MAX_CHAIN_SEGMENTS / Math.max(1, n)) + 1);
 
 export class RunTrainer {
   constructor(sf, name, settings) {
@@ -213,7 +216,7 @@ export class RunTrainer {
     const D = this.dim,
       n = starts.length / D;
     if (!Number.isInteger(n)) throw new Error(`chain starts hold ${starts.length} numbers, not a multiple of D = ${D}`);
-    const maxFrames = Math.max(2, Math.floor(MAX_CHAIN_SEGMENTS / Math.max(1, n)) + 1);
+    const maxFrames = chainFrames(n);
     const stride = frameStride(steps, maxFrames),
       F = keptFrames(steps, stride);
     const frames = new Float32Array(F * n * D);
@@ -245,6 +248,15 @@ export class RunTrainer {
     );
     const result = yield* job;
     return { n, dim: D, steps, ...result };
+  }
+
+  /**
+   * Whether a CHAINS or SAMPLES request runs through the core's chunked Langevin runs (web/core/samplers.js,
+   * which the worker loads first), or is one langevin call per chain.
+   */
+  needsChunkedRuns({ type, starts, n, langevin: { steps } }) {
+    if (type === 'chains') return !langevinOneCall(this.dim, steps, chainFrames(starts.length / this.dim));
+    return !langevinOneCall(n * this.dim, steps, MAX_SAMPLE_FRAMES);
   }
 
   /** The run's weights file (README, "Weights file format"), a Uint8Array. */

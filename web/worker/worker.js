@@ -498,9 +498,12 @@ function moduleNeeded(msg) {
   if (!sdeModule && SDE_TYPES.has(msg.type)) return 'sde';
   if (!digitsModule && (DIGITS_TYPES.has(msg.type) || runSettings?.classes > 0)) return 'digits';
   if (!measureModule && msg.type === TO_WORKER.MEASURE) return 'measure';
-  // Chains and digit samples run in pieces (pieces.js) through the chunked runs of samplers.js; the
-  // ncsn, sde and digits modules load it with them.
-  if (!samplersLoaded && (msg.type === TO_WORKER.CHAINS || msg.type === TO_WORKER.SAMPLES)) return 'samplers';
+  // Long chains and digit samples run in pieces (pieces.js) through the chunked runs of samplers.js;
+  // the ncsn, sde and digits modules load it with them.
+  if (!samplersLoaded && (msg.type === TO_WORKER.CHAINS || msg.type === TO_WORKER.SAMPLES)) {
+    const trainer = runs.get(msg.run);
+    if (trainer instanceof RunTrainer && trainer.needsChunkedRuns(msg)) return 'samplers';
+  }
   return '';
 }
 
