@@ -3,11 +3,12 @@
 // and End move along the steps, the zoom checkbox fits the plot to the last 200 steps (and the
 // read-out stays within them); the widget's loss plot is the same component and does the same (loaded
 // when the plot is first focused or pointed at, so that a figure nobody reads loads less); the
-// NCSN section's quality plot reads its measurements the same way. Every text is checked against the
-// losses or measurements the page itself reports.
+// NCSN section's quality plot reads its measurements the same way; the steps before a loaded weights
+// file read as not known. Every text is checked against the losses or measurements the page itself reports.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SHOTS, openPage, startBrowser, startServer, waitFor } from './harness.js';
 
@@ -126,4 +127,35 @@ test('the_ncsn_quality_plot_reads_out_its_measurements', async (t) => {
   assert.match(await readoutOf(page, canvas), /^step 0: energy distance /);
   await page.keyboard.press('ArrowRight');
   assert.match(await readoutOf(page, canvas), new RegExp(`^step ${points[1].step}: `));
+});
+
+test('the_loss_plot_reads_not_known_for_the_steps_before_a_loaded_weights_file', async (t) => {
+  const { page } = await openPage(t, browser, `${base}?test=1&autoplay=0#langevin&exact.steps=25&exact.seed=3`);
+  await waitFor(page, () => window.scorefieldTest?.run('exact').dim > 0);
+  await page.locator('.toolbar[data-run="exact"]').getByRole('button', { name: 'Play' }).click();
+  await waitFor(page, () => window.scorefieldTest.run('exact').done && !window.scorefieldTest.run('exact').playing);
+  const bar = page.locator('#langevin-exports');
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    bar.getByRole('button', { name: 'Weights', exact: true }).click(),
+  ]);
+  const bytes = await readFile(await file.path());
+  // The file back into the run: its 25 steps are known to have happened, their losses are not.
+  await bar
+    .locator('input[type="file"]')
+    .setInputFiles({ name: 'exact.sfw', mimeType: 'application/octet-stream', buffer: bytes });
+  await waitFor(
+    page,
+    () => window.scorefieldTest.run('exact').generation > 1 && window.scorefieldTest.run('exact').step === 25,
+  );
+  const losses = await page.evaluate(() => window.scorefieldTest.losses('exact'));
+  assert.ok(losses.length > 0 && losses.every((l) => l === null || Number.isNaN(l)), `losses ${losses.slice(0, 3)}`);
+  const canvas = await page.$('#exact-loss');
+  await canvas.scrollIntoViewIfNeeded();
+  await waitFor(page, () => /: 25 steps/.test(document.getElementById('exact-loss').getAttribute('aria-label')));
+  await canvas.focus();
+  await page.keyboard.press('Home');
+  assert.equal(await readoutOf(page, canvas), 'step 1: loss not known (before the loaded file)');
+  await page.keyboard.press('End');
+  assert.equal(await readoutOf(page, canvas), 'step 25: loss not known (before the loaded file)');
 });
