@@ -50,6 +50,11 @@ const MIME = {
   '.md': 'text/markdown; charset=utf-8',
 };
 
+const USAGE = 'usage: node scripts/serve.mjs [--csp] [port] [root]   (port: else $PORT, else 8000; root: web/)';
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const here = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2).filter((a) => a !== '--csp');
 const withCsp = args.length !== process.argv.length - 2;
@@ -57,7 +62,7 @@ const requestedPort = Number(args[0] ?? process.env.PORT ?? DEFAULT_PORT);
 const root = resolve(args[1] ?? join(here, '..', 'web'));
 
 if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
-  console.error(`serve: port must be an integer in 0..65535, got ${args[0] ?? process.env.PORT}`);
+  console.error(`serve: port must be an integer in 0..65535, got ${args[0] ?? process.env.PORT}\n${USAGE}`);
   process.exit(2);
 }
 
