@@ -25,6 +25,9 @@ const SVG_PATHS = 200; // particles whose trajectories the SVG export draws (as 
 const SVG_FRAMES = 40; // frames of each trajectory in the SVG export, evenly spaced up to the shown one
 const $ = (id) => document.getElementById(id);
 
+/** A copy of obj's named fields (the browser tests' snapshots of the section's state). */
+const pick = (obj, ...fields) => Object.fromEntries(fields.map((f) => [f, obj[f]]));
+
 /**
  * Builds section 8 inside the page's markup (index.html, ids sde-*) for runs.sde. onUserAction: called
  * when the user touches a control. Returns { views, toolbars, update(now), test }.
@@ -239,47 +242,22 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
     figure,
     // The browser tests' view of the section (main.js exposes it as scorefieldTest.sde).
     test: {
-      sample: () => {
-        const s = state.sample;
-        return s
-          ? {
-              sampler: s.sampler,
-              frames: s.count,
-              nfe: s.nfe,
-              done: s.done,
-              ed: s.ed,
-              floor: s.floor,
-              error: s.error,
-              drawn: sampleView.framesDrawn,
-            }
-          : null;
-      },
+      sample: () =>
+        state.sample && {
+          ...pick(state.sample, 'sampler', 'nfe', 'done', 'ed', 'floor', 'error'),
+          frames: state.sample.count,
+          drawn: sampleView.framesDrawn,
+        },
       quality: () => ({
-        floor: state.quality.floor,
-        done: state.quality.done,
-        error: state.quality.error,
+        ...pick(state.quality, 'floor', 'done', 'error'),
         points: Object.fromEntries([...state.quality.points].map(([k, v]) => [k, v.map((p) => ({ ...p }))])),
       }),
-      density: () => {
-        const d = state.density;
-        return d
-          ? {
-              filled: d.filled,
-              done: d.done,
-              nll: d.nll,
-              se: d.se,
-              gaussNll: d.gaussNll,
-              gaussSe: d.gaussSe,
-              gaussError: d.gaussError,
-              ms: d.ms,
-              gridMs: d.gridMs,
-              gridPageMs: d.gridPageMs,
-              pageMs: d.pageMs,
-              error: d.error,
-              drawn: learnedView.drawn,
-            }
-          : null;
-      },
+      density: () =>
+        state.density && {
+          ...pick(state.density, 'filled', 'done', 'nll', 'se', 'gaussNll', 'gaussSe', 'gaussError', 'ms'),
+          ...pick(state.density, 'gridMs', 'gridPageMs', 'pageMs', 'error'),
+          drawn: learnedView.drawn,
+        },
       exactDrawn: () => exactView.drawn,
       densityAgain: () => jobs.startDensity(),
       scrub: (frame) => {
