@@ -108,11 +108,7 @@ export class Run {
   }
 
   play() {
-    this.diverged = null;
-    this.error = '';
-    this.notice = '';
-    this.engine.send(TO_WORKER.PLAY, { run: this.name });
-    this.#emit(RUN_EVENTS.STATUS);
+    this.#sendAfresh(TO_WORKER.PLAY);
   }
 
   pause() {
@@ -125,10 +121,15 @@ export class Run {
   }
 
   reset() {
+    this.#sendAfresh(TO_WORKER.RESET);
+  }
+
+  // Play and Reset start the run's story again: no divergence, error or notice left from before.
+  #sendAfresh(type) {
     this.diverged = null;
     this.error = '';
     this.notice = '';
-    this.engine.send(TO_WORKER.RESET, { run: this.name });
+    this.engine.send(type, { run: this.name });
     this.#emit(RUN_EVENTS.STATUS);
   }
 
