@@ -2,7 +2,7 @@
 // the tables and, with --write, rewrites BENCHMARKS.md. bench/run.sh builds first and then calls this.
 //
 //   node bench/run.js [--quick] [--write] [--repeat N] [--no-native] [--no-scalar] [--no-chromium]
-//                     [--no-threads]
+//                     [--no-threads]   (the 1- vs 2-thread pairs: native, and wasm through bench/threads.mjs)
 //                     [--cpu-clock]
 //
 // Builds, each in a fresh process so that no JIT state or heap carries over:
@@ -56,7 +56,8 @@ const GEMM_PEAK_SHARE = 0.6,
 
 // ---- Running one build -------------------------------------------------------------------------
 
-function runProcess(cmd, argv) {
+// Runs cmd and resolves to its standard output, parsed as JSON unless asText.
+function runProcess(cmd, argv, asText = false) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -66,7 +67,7 @@ function runProcess(cmd, argv) {
     child.stderr.on('data', (d) => process.stderr.write(d));
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${cmd} exited with ${code}`)),
+      code === 0 ? resolve(asText ? out : JSON.parse(out)) : reject(new Error(`${cmd} exited with ${code}`)),
     );
   });
 }
@@ -359,6 +360,16 @@ if (THREAD_PAIRS)
     }
 if (THREAD_PAIRS)
   builds.push({ id: 'native-simd128-2t', name: 'native SIMD128, 2 threads', result: medianResult(threadRuns[2]) });
+// The threaded wasm module against one thread through the public API, in Node and (unless
+// --no-chromium) in a Chromium Worker: bench/threads.mjs's table, --repeat pairs.
+const WASM_THREAD_PAIRS = !flag('--no-threads') && !CPU_CLOCK;
+let wasmThreadTable = '';
+if (WASM_THREAD_PAIRS) {
+  say('== wasm SIMD128, 1 and 2 threads (bench/threads.mjs)');
+  const argv = [join(ROOT, 'bench/threads.mjs'), String(REPEAT), '--markdown'];
+  if (!flag('--no-chromium')) argv.push('--chromium');
+  wasmThreadTable = (await runProcess(process.execPath, argv, true)).trim();
+}
 
 function threadRows() {
   if (!THREAD_PAIRS) return '';
@@ -440,7 +451,15 @@ ${threadRows()}
 
 `
     : ''
-}Targets of issue 8:
+}${
+    WASM_THREAD_PAIRS
+      ? `Threads, the wasm SIMD128 module through the public API (bench/threads.mjs, the same workloads with W3 at 1000 steps and W4 at 50 steps a call), wall clock, median of ${REPEAT} alternated pair${REPEAT > 1 ? 's' : ''}; the same bits at 1 and 2 threads:
+
+${wasmThreadTable}
+
+`
+      : ''
+  }Targets of issue 8:
 
 ${targetRows(builds)}
 ${targetNotes(builds)}

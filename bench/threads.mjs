@@ -1,84 +1,88 @@
-// threads.mjs — the wasm threaded module against one thread, in Node, through the public API
-// (createScorefield({ threads })): the tutorial's workloads trained (or sampled) at 1 and 2 threads,
-// alternated `pairs` times, the speed-up printed as the median of the pairs' ratios (wall clock), and
-// the losses and weights of both checked to be the same bits. Wants a quiet machine (`uptime`).
+// threads.mjs — the wasm threaded module against one thread (bench/threads-suite.js: the tutorial's
+// workloads at 1 and 2 threads, alternated `pairs` times, the speed-up printed as the median of the
+// pairs' ratios, the same bits checked), in Node and, with --chromium, in a Worker of headless
+// Chromium on a cross-origin isolated page (scripts/serve.mjs serves the repository, bench/threads.html).
+// Wants a quiet machine (`uptime`).
 //
-//   node bench/threads.mjs [pairs] [--markdown]
+//   node bench/threads.mjs [pairs] [--markdown] [--chromium]
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createScorefield } from '../web/core/scorefield.js';
+import { benchThreads } from './threads-suite.js';
+import { CHROMIUM, LAUNCH_ARGS } from '../tests/browser/chromium.js';
 
 const args = process.argv.slice(2);
 const pairs = Number(args.find((a) => /^\d+$/.test(a)) ?? 3);
 const markdown = args.includes('--markdown');
+const inChromium = args.includes('--chromium');
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-// As bench.c's: W1 exact SM and W2 sliced SM on the swiss roll (D = 2), W3 sliced SM on the digits
-// (D = 64), W4 Langevin on the digits net (50 steps) with 1024 chains and with one.
-const WORKLOADS = [
-  { name: 'W1 exact SM, swiss roll', dim: 2, train: { objective: 'exact' }, steps: 2000 },
-  { name: 'W2 sliced SM, swiss roll', dim: 2, train: { objective: 'sliced' }, steps: 2000 },
-  { name: 'W3 sliced SM, digits', dim: 64, train: { objective: 'sliced', dataset: 'digits' }, steps: 1000 },
-  { name: 'W4 Langevin, digits, 1024 chains', dim: 64, chains: 1024, steps: 50, repeat: 4 },
-  { name: 'W4 Langevin, digits, 1 chain', dim: 64, chains: 1, steps: 50, repeat: 2000 },
-];
+const line = (engine, r) =>
+  `${engine} ${r.name}: 1 thread ${r.one.toFixed(0)}/s, 2 threads ${r.two.toFixed(0)}/s, ` +
+  `${r.speedup.toFixed(2)}× (same bits)`;
 
-function fnv(bytes) {
-  let h = 0x811c9dc5;
-  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
-  return h.toString(16);
-}
-
-// One timed run of a workload on sf: { perS, hash }.
-function run(sf, w) {
-  const model = sf.createModel({ dim: w.dim });
+async function inNode() {
+  const one = await createScorefield({ threads: 1 });
+  const two = await createScorefield({ threads: 2 });
+  if (two.threads !== 2) throw new Error(`2 threads unavailable: ${two.threadsReason}`);
   try {
-    if (w.train) {
-      model.configureTraining(w.train);
-      model.train(20); // warm-up, outside the clock
-      const t0 = performance.now();
-      const losses = model.train(w.steps);
-      const ms = performance.now() - t0;
-      return { perS: (1000 * w.steps) / ms, hash: fnv(new Uint8Array(losses.buffer)) + fnv(model.save()) };
-    }
-    const start = sf.uniform(w.chains * w.dim, 0, 0.1, 1);
-    let last = model.langevin({ start, steps: w.steps, eps: 0.05, decay: 0.98, temperature: 0.02, seed: 3 });
-    const t0 = performance.now();
-    for (let r = 0; r < w.repeat; r++)
-      last = model.langevin({ start, steps: w.steps, eps: 0.05, decay: 0.98, temperature: 0.02, seed: 3 });
-    const ms = performance.now() - t0;
-    return { perS: (1000 * w.steps * w.repeat) / ms, hash: fnv(new Uint8Array(last.buffer)) };
+    return benchThreads(one, two, { pairs, log: (r) => markdown || console.log(line('Node', r)) });
   } finally {
-    model.dispose();
+    await two.dispose();
   }
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const one = await createScorefield({ threads: 1 });
-const two = await createScorefield({ threads: 2 });
-if (two.threads !== 2) throw new Error(`2 threads unavailable: ${two.threadsReason}`);
-const rows = [];
-for (const w of WORKLOADS) {
-  const r1 = [],
-    r2 = [],
-    ratios = [];
-  for (let p = 0; p < pairs; p++) {
-    const a = run(one, w),
-      b = run(two, w);
-    if (a.hash !== b.hash) throw new Error(`${w.name}: 1 and 2 threads differ (${a.hash} vs ${b.hash})`);
-    r1.push(a.perS);
-    r2.push(b.perS);
-    ratios.push(b.perS / a.perS);
-  }
-  const row = { name: w.name, one: median(r1), two: median(r2), speedup: median(ratios) };
-  rows.push(row);
-  if (!markdown)
-    console.log(
-      `${row.name}: 1 thread ${row.one.toFixed(0)}/s, 2 threads ${row.two.toFixed(0)}/s, ` +
-        `${row.speedup.toFixed(2)}× (same bits)`,
-    );
+// scripts/serve.mjs on a free port over the repository root: { url, stop() }.
+async function serveRoot() {
+  const server = spawn(process.execPath, [`${ROOT}scripts/serve.mjs`, '0', ROOT], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /Serving .* at (http:\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    server.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}`)));
+  });
+  return { url, stop: () => server.kill() };
 }
-await two.dispose();
+
+async function chromiumRows() {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: no Chromium rows`);
+  const { chromium } = await import('playwright-core');
+  const server = await serveRoot();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...LAUNCH_ARGS] });
+  try {
+    const page = await browser.newPage();
+    page.on('console', (m) => console.error(`chromium: ${m.text()}`));
+    await page.goto(`${server.url}bench/threads.html?pairs=${pairs}`);
+    await page.waitForFunction(() => window.benchResult || window.benchError, null, {
+      timeout: 30 * 60e3,
+      polling: 500,
+    });
+    const { result, error } = await page.evaluate(() => ({ result: window.benchResult, error: window.benchError }));
+    if (error) throw new Error(`Chromium: ${error}`);
+    if (!markdown) for (const r of result.rows) console.log(line(`Chromium ${browser.version()}`, r));
+    return result.rows;
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+}
+
+const columns = [['Node', await inNode()]];
+if (inChromium) columns.push(['Chromium', await chromiumRows()]);
 if (markdown) {
-  console.log('| workload | 1 thread | 2 threads | speed-up (median of pairs) |');
-  console.log('| --- | --: | --: | --: |');
-  for (const r of rows)
-    console.log(`| ${r.name} | ${r.one.toFixed(0)} /s | ${r.two.toFixed(0)} /s | ${r.speedup.toFixed(2)}× |`);
+  console.log(`| workload | ${columns.map(([e]) => `${e}: 1 thread | 2 threads | speed-up`).join(' | ')} |`);
+  console.log(`| --- | ${columns.map(() => '--: | --: | --:').join(' | ')} |`);
+  for (let i = 0; i < columns[0][1].length; i++) {
+    const cells = columns.map(([, rows]) => {
+      const r = rows[i];
+      return `${r.one.toFixed(0)} /s | ${r.two.toFixed(0)} /s | ${r.speedup.toFixed(2)}×`;
+    });
+    console.log(`| ${columns[0][1][i].name} | ${cells.join(' | ')} |`);
+  }
 }
