@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { SHOTS, openPage, startBrowser, startServer, waitFor } from './harness.js';
+import { CONTOUR_COLOR, SAMPLER_COLORS } from '../../web/render/theme.js';
 
 const P95_BUDGET_MS = 20; // the issue's main-thread p95 frame time
 const DENSITY_BUDGET_MS = 2000; // the issue's 50 × 50 density grid
@@ -143,7 +144,53 @@ test('the_sde_section_trains_samples_measures_and_maps_the_density', async (t) =
     );
   }
   await page.locator('#sde').screenshot({ path: join(SHOTS, 'sde-section.png') });
+
+  // The quality plot and the learned density as SVG figures, drawn by the views' own code: one line
+  // per sampler over the band, and the heatmap's cells under its contour lines.
+  const quality_ = await svgOf(page, 'Quality SVG', 'quality');
+  assert.deepEqual([quality_.error, quality_.root, quality_.external, quality_.images], [false, 'svg', 0, 0]);
+  assert.ok(quality_.texts.includes('true vs true'), `no band label in ${quality_.texts.join(' | ')}`);
+  for (const name of Object.keys(quality.points))
+    assert.ok(quality_.strokes.has(SAMPLER_COLORS[name]), `no line of ${name}'s colour ${SAMPLER_COLORS[name]}`);
+  const density_ = await svgOf(page, 'Density SVG', 'density');
+  assert.deepEqual([density_.error, density_.root, density_.external, density_.images], [false, 'svg', 0, 1]);
+  assert.ok(density_.strokes.has(CONTOUR_COLOR), 'no contour lines');
+  assert.ok(density_.longest > 1000, `contour path of ${density_.longest} characters`);
+  assert.ok(
+    density_.texts.some((text) => text.startsWith('learned log p(x), step ')),
+    `title: ${density_.texts[0]}`,
+  );
 });
+
+// Clicks section 8's export button `name` and reads the SVG it downloads: parse error, root, external
+// references (data: images are not), embedded images, stroke colours, text, longest path.
+async function svgOf(page, name, suffix) {
+  const [file] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60000 }),
+    page.locator('#sde-exports').getByRole('button', { name, exact: true }).click(),
+  ]);
+  assert.match(file.suggestedFilename(), new RegExp(`^scorefield-sde-.*-${suffix}\\.svg$`));
+  const svg = await page.evaluate(
+    (text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      const all = [...doc.querySelectorAll('*')];
+      return {
+        error: !!doc.querySelector('parsererror'),
+        root: doc.documentElement.localName,
+        external: all
+          .flatMap((e) => [...e.attributes])
+          .filter((a) => (/href$/.test(a.name) && !a.value.startsWith('data:image/png')) || /url\((?!#)/.test(a.value))
+          .length,
+        images: doc.querySelectorAll('image').length,
+        strokes: all.map((e) => e.getAttribute('stroke')).filter(Boolean),
+        texts: [...doc.querySelectorAll('text')].map((e) => e.textContent),
+        longest: Math.max(0, ...[...doc.querySelectorAll('path')].map((p) => (p.getAttribute('d') ?? '').length)),
+      };
+    },
+    await readFile(await file.path(), 'utf8'),
+  );
+  return { ...svg, strokes: new Set(svg.strokes) };
+}
 
 test('the_widget_shows_the_samplers_and_density_panels', async (t) => {
   const query = 'dataset=mixture&panels=samplers,density,loss&steps=200&sde-sampler=pc&sde-steps=20&sde-particles=300';

@@ -56,6 +56,7 @@ export async function fileBytes(file) {
  * animation (GIF), and "Load weights…". The owner says what each export draws from, as functions called at click time:
  *   pngViews() → the views to export as PNG; figure() → figureSvgText's options, or null when there is
  *   no 2-D figure; samples() → { frames, n } of digit samples, or null; stem() → the file names' stem;
+ *   svgViews: [{ label, title, suffix, view }], more SVG buttons, each a view's figure as drawn (exports.js viewSvg);
  *   notice(text) shows a sentence; loaded(settings, step) tells the owner the run took a weights
  *   file's network and settings (the run has adopted them; the owner updates its controls); omit:
  *   names of buttons not to show ('svg', 'filmstrip', …).
@@ -64,7 +65,18 @@ export async function fileBytes(file) {
 export class ExportBar {
   constructor(
     container,
-    { run, engine, pngViews, figure = () => null, samples = () => null, stem, notice, loaded = () => {}, omit = [] },
+    {
+      run,
+      engine,
+      pngViews,
+      figure = () => null,
+      samples = () => null,
+      svgViews = [],
+      stem,
+      notice,
+      loaded = () => {},
+      omit = [],
+    },
   ) {
     this.run = run;
     this.engine = engine;
@@ -87,6 +99,18 @@ export class ExportBar {
       file.value = ''; // choosing the same file again is a new change
       if (chosen) act(`Loading '${String(chosen.name).slice(0, 40)}'`, () => this.#load(chosen, loaded))();
     });
+    // One more SVG button per figure of svgViews ({ label, title, suffix, view }): that view as drawn.
+    const moreSvg = Object.fromEntries(
+      svgViews.map(({ label, title, suffix, view }) => {
+        const more = button(
+          label,
+          act(`${label} export`, async () => download(await (await files()).viewSvg(view), `${stem()}-${suffix}.svg`)),
+        );
+        more.title = title;
+        return [suffix, more];
+      }),
+    );
+    this.moreSvg = Object.values(moreSvg);
     this.buttons = {
       png: button(
         'PNG',
@@ -103,6 +127,7 @@ export class ExportBar {
           );
         }),
       ),
+      ...moreSvg,
       csv: button(
         'Losses CSV',
         act('CSV export', () => {
@@ -160,6 +185,7 @@ export class ExportBar {
     set(b.weights, !ready);
     set(b.filmstrip, !this.samples());
     set(b.gif, !ready);
+    for (const more of this.moreSvg) set(more, !ready);
     set(b.load, !ready);
   }
 

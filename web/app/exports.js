@@ -37,6 +37,18 @@ function toPng(canvas) {
 }
 
 /**
+ * One canvas view's figure as an SVG Blob at its on-screen size, drawn by its own draw() on a
+ * recording context (render/svg-context.js), so the vector figure is the one on screen.
+ */
+export async function viewSvg(view) {
+  const w = view.canvas.clientWidth,
+    h = view.canvas.clientHeight;
+  if (!(w > 0 && h > 0)) throw new Error('the figure is not shown');
+  const { viewSvg: svgOf } = await import('../render/svg-context.js');
+  return new Blob([svgOf(view, w, h)], { type: 'image/svg+xml' });
+}
+
+/**
  * The canvas views (views.js / digit-views.js CanvasView) side by side as one PNG Blob, each redrawn
  * at `scale` times its on-screen size on white. Views with no size on screen (hidden panels) are
  * left out; throws when none is left.

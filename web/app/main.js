@@ -398,6 +398,7 @@ const exportBars = [
     omit: ['filmstrip'],
     pngViews: () => sde.views.filter((v) => v.canvas.id !== 'sde-data'),
     figure: sde.figure,
+    svgViews: sde.svgViews,
     loaded: (settings) => {
       for (const [name, value] of Object.entries(settings)) toolbarOf(runs.sde)?.set(name, value);
     },

@@ -30,7 +30,7 @@ const pick = (obj, ...fields) => Object.fromEntries(fields.map((f) => [f, obj[f]
 
 /**
  * Builds section 8 inside the page's markup (index.html, ids sde-*) for runs.sde. onUserAction: called
- * when the user touches a control. Returns { views, toolbars, update(now), test }.
+ * when the user touches a control. Returns { views, svgViews, toolbars, update(now), figure, test }.
  */
 export function buildSdeSection({ engine, runs, onUserAction }) {
   const run = runs.sde;
@@ -235,8 +235,25 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
     };
   }
 
+  // The export bar's SVG buttons for the quality plot and the learned density, drawn as on screen.
+  const svgViews = [
+    {
+      label: 'Quality SVG',
+      title: 'The energy distance against cost plot, as drawn, as an SVG figure',
+      suffix: 'quality',
+      view: costView,
+    },
+    {
+      label: 'Density SVG',
+      title: 'The learned log p(x) heatmap with its contour lines, as drawn, as an SVG figure',
+      suffix: 'density',
+      view: learnedView,
+    },
+  ];
+
   return {
     views,
+    svgViews,
     toolbars: [toolbar],
     update,
     figure,
