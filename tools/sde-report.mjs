@@ -102,7 +102,7 @@ if (opt('digits') !== undefined) {
   out(
     `digits (${model.stepCount} steps of ${tc.objective}, data noise ${tc.dataNoise}): the 359 held-out digits ` +
       `${ll.bitsPerDim.toFixed(3)} ± ${ll.bitsPerDimSe.toFixed(3)} bits/dim (ODE 100 Heun steps, 1 Hutchinson probe, ` +
-      `${((performance.now() - t0) / 1000).toFixed(0)} s); a Gaussian fitted to 1438 training draws ` +
+      `${((performance.now() - t0) / 1000).toFixed(1)} s); a Gaussian fitted to 1438 training draws ` +
       `${g.bitsPerDim.toFixed(3)} ± ${g.bitsPerDimSe.toFixed(3)} bits/dim`,
   );
   process.exit(0);

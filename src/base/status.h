@@ -7,6 +7,9 @@
 #ifndef SF_STATUS_H
 #define SF_STATUS_H
 
+#include <stdarg.h>
+#include <stddef.h>
+
 #include "scorefield.h"
 
 #if defined(__GNUC__)
@@ -17,6 +20,10 @@
 
 /* Sets sf_error()'s message and returns s. */
 sf_status sf__fail(sf_status s, const char *fmt, ...) SF__PRINTF(2, 3);
+
+/* vsnprintf for the conversions the messages use (%d %u %ld %lld %llu %zu %s %g %%): the same text
+ * and return value (−1 for any other conversion), without the C library's printf (status.c). */
+int sf__format(char *buf, size_t cap, const char *fmt, va_list ap);
 
 /* 1 when x is neither NaN nor infinite (written without isfinite so that it cannot be folded away
  * by a compiler that assumes finite math). */
