@@ -8,7 +8,7 @@
 import { button, buildControls, el, readout } from './controls.js';
 import { MAX_POINTS, Painter } from './paint.js';
 import { checkPointsFileSize, parsePoints } from '../core/points-file.js';
-import { NCSN_TO_WORKER } from '../worker/protocol.js';
+import { NCSN_TO_WORKER, TO_WORKER } from '../worker/protocol.js';
 import { NCSN_DATASET_OPTIONS } from './settings.js';
 import { loadDataset } from './figures.js';
 
@@ -154,7 +154,7 @@ export function attachPainting({
       let points = parsePoints(new Uint8Array(await file.arrayBuffer()), { maxPoints: MAX_POINTS });
       if (fitInput.checked) {
         const { xmin, xmax, ymin, ymax } = box;
-        ({ points } = await engine.request(NCSN_TO_WORKER.FIT, { points, box: { xmin, xmax, ymin, ymax } }));
+        ({ points } = await engine.request(TO_WORKER.FIT, { points, box: { xmin, xmax, ymin, ymax } }));
       }
       fileError.textContent = '';
       onUserAction();

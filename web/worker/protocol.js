@@ -49,6 +49,12 @@ export const TO_WORKER = Object.freeze({
   RESTORE: 'restore',
   // { seq } — are you alive? Answered by PONG at once, whatever the worker is doing between chunks.
   PING: 'ping',
+  // { run, points: Float32Array (n, 2) } — a plain run's own points (a file's), which it trains on as
+  // the dataset 'points'; a run already on them starts a new network (step 0, paused).
+  POINTS: 'points',
+  // { requestId, points: Float32Array (n, 2), box: { xmin, xmax, ymin, ymax } } — the points centred
+  // and scaled into box, keeping their shape (the core's sf_points_fit_box), answered by FIT.
+  FIT: 'fit-points',
 });
 
 /** Worker → page. */
@@ -88,6 +94,8 @@ export const FROM_WORKER = Object.freeze({
   LOADED: 'loaded',
   // { seq } — the answer to PING.
   PONG: 'pong',
+  // { requestId, points: Float32Array (n, 2) } — FIT's points, fitted into its box.
+  FIT: 'fit-points',
   // { what } — a job whose cost grows with a setting starts (a field, chains, digit samples, a quality
   // reading, the true score's field, the sampler comparison; web/worker/long-job.js): pings wait until
   // it ends, so the Engine gives the heartbeat more time until IDLE or the next PONG.
@@ -140,9 +148,6 @@ export const NCSN_TO_WORKER = Object.freeze({
   // { requestId, n, seed, box } — plain against annealed Langevin on the mixture's exact score, from
   // the same n uniform starts, answered by COMPARE.
   COMPARE: 'ncsn-compare',
-  // { requestId, points: Float32Array (n, 2), box: { xmin, xmax, ymin, ymax } } — the points centred
-  // and scaled into box, keeping their shape (the core's sf_points_fit_box), answered by FIT.
-  FIT: 'ncsn-fit',
 });
 
 /** Worker → page, the NCSN section's. */
@@ -163,8 +168,6 @@ export const NCSN_FROM_WORKER = Object.freeze({
   // { requestId, n, start, plain, annealed: Float32Array (n, 2), plainSmall, annealedSmall,
   //   plainSteps, levels, steps } — final chains of both samplers and their fractions at the small mode.
   COMPARE: 'ncsn-compare',
-  // { requestId, points: Float32Array (n, 2) } — FIT's points, fitted into its box.
-  FIT: 'ncsn-fit',
 });
 
 /** The pretrained digits and the digit classifier (web/worker/pretrained.js; docs/page.md). */

@@ -42,6 +42,7 @@ export class RunTrainer {
     this.msPerStep = 0; // running estimate; 0 until the first chunk
     this.generation = 0; // counts the networks this run has had, so the page can tell them apart
     this.pieces = null; // a step in pieces: { total, done, msPerPoint, ms }, or null
+    this.points = null; // the run's own points (a file's, POINTS), for the dataset 'points'
     this.configure(settings);
   }
 
@@ -77,6 +78,23 @@ export class RunTrainer {
 
   reset() {
     this.#createModel(this.settings);
+  }
+
+  /**
+   * Gives a plain run its own points (Float32Array (n, 2), checked by the core), copied, for the
+   * dataset 'points'. A run training on 'points' starts a new network on them (step 0, paused); if the
+   * core refuses them, the run keeps its network and its previous points.
+   */
+  setPoints(points) {
+    const previous = this.points;
+    this.points = points.slice();
+    if (this.settings?.dataset !== 'points') return;
+    try {
+      this.#createModel(this.settings);
+    } catch (err) {
+      this.points = previous;
+      throw err;
+    }
   }
 
   play() {
@@ -349,6 +367,7 @@ export class RunTrainer {
     // width and depth: the page's names for the core's hidden and depth (undefined: the core's default).
     const model = this.sf.createModel({ dim, seed: settings.seed, hidden: settings.width, depth: settings.depth });
     try {
+      if (this.points && dim === 2) model.setPoints(this.points);
       model.configureTraining(trainingOf(settings));
     } catch (err) {
       model.dispose(); // keep the previous model and settings: the page shows the message

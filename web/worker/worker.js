@@ -360,6 +360,15 @@ function handle(msg) {
       postState(trainer);
       break;
     }
+    case TO_WORKER.POINTS:
+      trainerOf(msg.run).setPoints(msg.points);
+      postState(trainerOf(msg.run));
+      break;
+    case TO_WORKER.FIT: {
+      const points = sf.fitPoints(msg.points, msg.box);
+      post({ type: FROM_WORKER.FIT, requestId: msg.requestId, points }, [points.buffer]);
+      break;
+    }
     case TO_WORKER.PLAY:
       trainerOf(msg.run).play();
       postState(trainerOf(msg.run));
