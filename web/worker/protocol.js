@@ -42,10 +42,11 @@ export const TO_WORKER = Object.freeze({
   // network with a weights file's (paused at its step), answered by STATE and LOADED; a refused file
   // is answered by ERROR and changes nothing.
   LOAD: 'load',
-  // { run, settings, generation, bytes?: Uint8Array } — recreate a run in a restarted worker (the
-  // page's Engine sends it after the previous worker died): its network from the page's last
-  // checkpoint of it (a SAVE's weights file; none: a fresh network from the settings), then the
-  // settings, paused, counted as `generation`. Painted points come first, as POINTS. Answered by STATE.
+  // { run, settings, generation, bytes?: Uint8Array, points?: Float32Array } — recreate a run in a
+  // restarted worker (the page's Engine sends it after the previous worker died): its network from the
+  // page's last checkpoint of it (a SAVE's weights file; none: a fresh network from the settings), then
+  // the settings, paused, counted as `generation`. A plain run's own points (POINTS) come with it;
+  // painted points come first, as NCSN POINTS. Answered by STATE.
   RESTORE: 'restore',
   // { seq } — are you alive? Answered by PONG at once, whatever the worker is doing between chunks.
   PING: 'ping',

@@ -31,9 +31,11 @@ const FIRST_PIECE_POINTS = 64;
 const chainFrames = (n) => Math.max(2, Math.floor(MAX_CHAIN_SEGMENTS / Math.max(1, n)) + 1);
 
 export class RunTrainer {
-  constructor(sf, name, settings) {
+  // points: the run's own points (Float32Array (n, 2), a file's) for the dataset 'points', or none.
+  constructor(sf, name, settings, points = null) {
     this.sf = sf;
     this.name = name;
+    this.points = points?.length > 0 ? points.slice() : null;
     this.model = null;
     this.settings = null;
     this.playing = false;
@@ -42,7 +44,6 @@ export class RunTrainer {
     this.msPerStep = 0; // running estimate; 0 until the first chunk
     this.generation = 0; // counts the networks this run has had, so the page can tell them apart
     this.pieces = null; // a step in pieces: { total, done, msPerPoint, ms }, or null
-    this.points = null; // the run's own points (a file's, POINTS), for the dataset 'points'
     this.configure(settings);
   }
 
@@ -78,23 +79,6 @@ export class RunTrainer {
 
   reset() {
     this.#createModel(this.settings);
-  }
-
-  /**
-   * Gives a plain run its own points (Float32Array (n, 2), checked by the core), copied, for the
-   * dataset 'points'. A run training on 'points' starts a new network on them (step 0, paused); if the
-   * core refuses them, the run keeps its network and its previous points.
-   */
-  setPoints(points) {
-    const previous = this.points;
-    this.points = points.slice();
-    if (this.settings?.dataset !== 'points') return;
-    try {
-      this.#createModel(this.settings);
-    } catch (err) {
-      this.points = previous;
-      throw err;
-    }
   }
 
   play() {
@@ -351,6 +335,22 @@ export class RunTrainer {
     this.stopAt = 0;
     this.msPerStep = 0;
     this.pieces = null; // the old model's step, if any, went with it
+  }
+
+  /**
+   * The run's own points (Float32Array (n, 2), 1 <= n <= sf.limits.points), trained on as the dataset
+   * 'points'; a run on them already starts a new network. Points the core refuses change nothing.
+   */
+  setPoints(points) {
+    const previous = this.points;
+    this.points = points.slice();
+    if (this.settings.dataset !== 'points') return;
+    try {
+      this.#createModel(this.settings);
+    } catch (err) {
+      this.points = previous;
+      throw err;
+    }
   }
 
   /** Frees the run's network (a run replaced by RESTORE). */
