@@ -147,6 +147,39 @@ test('a_noise_conditional_run_is_restored_with_its_painted_points', async () => 
   assert.deepEqual(await save('q'), await save('p'));
 });
 
+test('a_plain_run_given_points_trains_the_same_bits_as_model_setPoints_and_bad_points_change_nothing', async () => {
+  const points = new Float32Array([0, 0, 0.5, 0.5, -0.5, 0.25, 1, -1]);
+  const settings = { ...SETTINGS, dataset: 'points' };
+  assert.equal((await configure('u', SETTINGS)).type, FROM_WORKER.STATE);
+  let from = outbox.length;
+  send({ type: TO_WORKER.POINTS, run: 'u', points });
+  await next((m) => m.type === FROM_WORKER.STATE && m.run === 'u', from, 'STATE after POINTS');
+  assert.equal((await configure('u', settings)).type, FROM_WORKER.STATE);
+  await step('u', 10);
+  const { createScorefield } = await import('../../web/core/scorefield.js');
+  const sf = await createScorefield({ digits: false });
+  const model = sf.createModel({ dim: 2, hidden: settings.width, depth: settings.depth, seed: settings.seed });
+  model.setPoints(points);
+  model.configureTraining({ dataset: 'points', objective: settings.objective, batch: settings.batch, lr: settings.lr });
+  model.train(10);
+  const bits = await save('u');
+  assert.deepEqual(bits, model.save(), 'the worker run and model.setPoints train the same bits');
+  model.dispose();
+
+  // Points the core refuses (a NaN) are an ERROR naming the problem; the run keeps its network.
+  from = outbox.length;
+  send({ type: TO_WORKER.POINTS, run: 'u', points: new Float32Array([0, NaN]) });
+  const error = await next((m) => m.type === FROM_WORKER.ERROR, from, 'ERROR');
+  assert.match(error.message, /finite|NaN/i);
+  assert.deepEqual(await save('u'), bits);
+
+  // New points on a run training on 'points' start a new network: step 0, paused.
+  from = outbox.length;
+  send({ type: TO_WORKER.POINTS, run: 'u', points: points.subarray(0, 4) });
+  const state = await next((m) => m.type === FROM_WORKER.STATE && m.run === 'u', from, 'STATE');
+  assert.deepEqual([state.step, state.playing], [0, false]);
+});
+
 // Every cell of BAD_INPUT.md's worker-message row: [what, message, pattern of the ERROR's text].
 const longName = 'r'.repeat(100000);
 const grid = { xmin: -1, xmax: 1, ymin: -1, ymax: 1, nx: 4, ny: 4 };
@@ -329,10 +362,12 @@ const BAD = [
     /multiple of D/,
   ],
   ['4097 painted points', { type: NCSN_TO_WORKER.POINTS, run: 'p', points: new Float32Array(2 * 4097) }, /4096/],
-  ['points to fit as an Array', { type: NCSN_TO_WORKER.FIT, requestId: 1, points: [0, 0], box: grid }, /points/],
+  ["a plain run's points as an Array", { type: TO_WORKER.POINTS, run: 'a', points: [0, 0] }, /points/],
+  ['points to an unknown run', { type: TO_WORKER.POINTS, run: 'nobody', points: new Float32Array(2) }, /nobody/],
+  ['points to fit as an Array', { type: TO_WORKER.FIT, requestId: 1, points: [0, 0], box: grid }, /points/],
   [
     'no points to fit',
-    { type: NCSN_TO_WORKER.FIT, requestId: 1, points: new Float32Array(0), box: grid },
+    { type: TO_WORKER.FIT, requestId: 1, points: new Float32Array(0), box: grid },
     /points\.length \/ 2/,
   ],
   // unknown names

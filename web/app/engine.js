@@ -306,6 +306,7 @@ export class Engine {
         settings: record.settings,
         generation: record.generation,
         bytes: checkpoint?.bytes,
+        points: record.ownPoints ?? undefined,
       });
       restored.push({ run, step: record.step, restored: !!checkpoint, lost });
     }
@@ -332,12 +333,14 @@ export class Engine {
 
   // Notes what a restarted worker needs from the messages the page sends.
   #remember(type, payload) {
-    if (typeof payload.run !== 'string' || (type !== TO_WORKER.CONFIGURE && type !== NCSN_TO_WORKER.POINTS)) return;
+    const kinds = [TO_WORKER.CONFIGURE, TO_WORKER.POINTS, NCSN_TO_WORKER.POINTS];
+    if (typeof payload.run !== 'string' || !kinds.includes(type)) return;
     let record = this.#runs.get(payload.run);
     if (!record) {
       record = {
         settings: null,
         points: null,
+        ownPoints: null, // a plain run's own points (TO_WORKER.POINTS), sent with its RESTORE
         generation: -1,
         step: 0,
         playing: false,
@@ -348,6 +351,7 @@ export class Engine {
       this.#runs.set(payload.run, record);
     }
     if (type === TO_WORKER.CONFIGURE) record.settings = payload.settings;
+    else if (type === TO_WORKER.POINTS) record.ownPoints = payload.points.slice();
     else record.points = payload.points?.length > 0 ? payload.points.slice() : null;
   }
 

@@ -7,7 +7,7 @@
 
 import { button, buildControls, el, readout } from './controls.js';
 import { MAX_POINTS, Painter } from './paint.js';
-import { checkPointsFileSize, parsePoints } from '../core/points-file.js';
+import { readPointsFile } from './points-input.js';
 import { NCSN_TO_WORKER } from '../worker/protocol.js';
 import { NCSN_DATASET_OPTIONS } from './settings.js';
 import { loadDataset } from './figures.js';
@@ -150,12 +150,7 @@ export function attachPainting({
   fitLabel.append(fitInput, ' Fit a file to the plot');
   async function loadPointsFile(file) {
     try {
-      checkPointsFileSize(file.size);
-      let points = parsePoints(new Uint8Array(await file.arrayBuffer()), { maxPoints: MAX_POINTS });
-      if (fitInput.checked) {
-        const { xmin, xmax, ymin, ymax } = box;
-        ({ points } = await engine.request(NCSN_TO_WORKER.FIT, { points, box: { xmin, xmax, ymin, ymax } }));
-      }
+      const points = await readPointsFile(engine, file, { box, fit: fitInput.checked, maxPoints: MAX_POINTS });
       fileError.textContent = '';
       onUserAction();
       painter.replace(points);

@@ -529,6 +529,13 @@ export const WIDGET_OPTIONS = Object.freeze([
     help: 'Show the training and sampler controls and the export buttons.',
   },
   {
+    name: 'fit',
+    type: 'boolean',
+    label: 'Fit a file to the plot',
+    default: false,
+    help: 'Centre and scale a points file (Load points… or a drop on the plot) into the plot, keeping its shape; off, points outside the plot are clamped to its edge.',
+  },
+  {
     name: 'autoplay',
     type: 'boolean',
     label: 'Autoplay',

@@ -7,7 +7,7 @@
 
 import { Engine } from '../app/engine.js';
 import { Run, RUN_MESSAGES } from '../app/run.js';
-import { NCSN_FROM_WORKER } from '../worker/protocol.js';
+import { NCSN_FROM_WORKER, TO_WORKER } from '../worker/protocol.js';
 import { SETTINGS, coreDefaults, rowsOf, settingRow } from '../app/settings.js';
 import { coerceSetting, paramName, readAttributes } from '../app/share.js';
 import { buildControls, button, el } from '../app/controls.js';
@@ -75,6 +75,8 @@ export class ScorefieldWidget extends HTMLElement {
   #samplerControls = null;
   #sdeJobs = null; // SdeJobs of a widget with the samplers or density panel
   #exportBar = null;
+  #fitToggle = null; // the toolbar's Fit checkbox, once the controls are built
+  #userPoints = null; // the points of the last good points file, as the worker has them
   #id = ++widgetCount;
 
   connectedCallback() {
@@ -115,6 +117,8 @@ export class ScorefieldWidget extends HTMLElement {
     this.#samplerControls = null;
     this.#sdeJobs = null;
     this.#exportBar = null;
+    this.#fitToggle = null;
+    this.#userPoints = null;
     this.#status = 'idle';
     this.#onScreen = false;
     this.#resumeOnShow = false;
@@ -251,6 +255,7 @@ export class ScorefieldWidget extends HTMLElement {
       }
       this.#options[row.name] = value;
       if (row.name === 'autoplay' && !value) this.#autoplayPending = false;
+      if (row.name === 'fit' && this.#fitToggle) this.#fitToggle.checked = value;
       this.#layout();
       return;
     }
@@ -609,10 +614,10 @@ export class ScorefieldWidget extends HTMLElement {
     }
     if (!this.#parts.has('controls') && this.#options.controls) {
       this.#parts.add('controls');
-      Promise.all([import('../app/toolbar.js'), import('../app/export-bar.js')]).then(
-        ([toolbar, exports]) => {
+      Promise.all([import('../app/toolbar.js'), import('../app/export-bar.js'), import('./points-input-ui.js')]).then(
+        ([toolbar, exports, pointsInput]) => {
           if (this.#run !== run) return;
-          this.#buildControls(run, toolbar);
+          this.#buildControls(run, toolbar, pointsInput);
           this.#buildExports(run, exports);
         },
         (err) => this.#partFailed(err),
@@ -661,7 +666,7 @@ export class ScorefieldWidget extends HTMLElement {
     for (const view of this.#pretrained.views) this.#observer.observe(view.canvas);
   }
 
-  #buildControls(run, { RunToolbar }) {
+  #buildControls(run, { RunToolbar }, { attachPointsInput }) {
     const ui = this.#ui;
     const onUserAction = () => {
       this.#autoplayPending = false;
@@ -705,9 +710,56 @@ export class ScorefieldWidget extends HTMLElement {
       button('Three chains', () => this.#chains.clear()),
     );
     ui.sampler.replaceChildren(el('span', 'export-label', 'Sampler'), buttons, fields);
+    this.#fitToggle = attachPointsInput({
+      after: ui.sampler,
+      figures: ['field', 'chains'].map((panel) => ui.figures[panel][0]),
+      id: `sf${this.#id}-points-file`,
+      fit: this.#options.fit,
+      fitHelp: WIDGET_OPTIONS.find((row) => row.name === 'fit').help,
+      onFit: (value) => this.set('fit', value),
+      onFile: (file) => this.#loadPointsFile(run, file),
+    });
+  }
+
+  // A points file replaces the run's data: the worker trains on them as the dataset 'points' (a new
+  // network). A bad file's problem goes to the notices and nothing changes (the run keeps training).
+  async #loadPointsFile(run, file) {
+    const engine = this.#engine;
+    let points;
+    try {
+      if (this.#status !== 'ready') throw new Error('the engine has not started yet');
+      const [{ readPointsFile }, { MAX_POINTS }] = await Promise.all([
+        import('../app/points-input.js'),
+        import('../app/paint.js'),
+      ]);
+      points = await readPointsFile(engine, file, { box: DATA_GRID, fit: this.#options.fit, maxPoints: MAX_POINTS });
+    } catch (err) {
+      this.addNotices([`${file.name}: ${err.message}`]);
+      return;
+    }
+    if (this.#run !== run || this.#engine !== engine) return;
+    const wasPlaying = run.playing;
+    Object.assign(this.#data, { dataset: 'points', points: points.slice(), label: 'your points', error: '' });
+    this.#userPoints = points.slice();
+    engine.send(TO_WORKER.POINTS, { run: run.name, points });
+    // 'points' is no attribute value (a widget cannot be given points that way), so not set(): the
+    // run takes it directly, a new network on the points either way (the worker's), which plays on.
+    if (run.values.dataset !== 'points') {
+      this.#given.dataset = 'points';
+      run.set('dataset', 'points');
+      this.#layout();
+    }
+    for (const view of this.#views) view.invalidate();
+    if (wasPlaying) run.play();
+    this.dispatchEvent(new CustomEvent('scorefield-points', { detail: { n: points.length / 2 } }));
   }
 
   #loadData(dataset) {
+    if (dataset === 'points' && this.#userPoints) {
+      Object.assign(this.#data, { dataset, points: this.#userPoints.slice(), label: 'your points', error: '' });
+      for (const view of this.#views) view.invalidate();
+      return;
+    }
     loadDataset(this.#engine, this.#data, dataset, {
       onChange: () => {
         for (const view of this.#views) view.invalidate();

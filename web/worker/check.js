@@ -177,6 +177,8 @@ export function shapesFor(limits) {
       points: optional(floats),
     },
     [TO_WORKER.PING]: { seq: int(0, Number.MAX_SAFE_INTEGER) },
+    [TO_WORKER.POINTS]: { run: name, points: floats },
+    [TO_WORKER.FIT]: { requestId: id, points: floats, box },
     [NCSN_TO_WORKER.POINTS]: { run: name, points: floats },
     [NCSN_TO_WORKER.FLOW]: {
       run: name,
@@ -200,7 +202,6 @@ export function shapesFor(limits) {
     },
     [NCSN_TO_WORKER.TRUE_FIELD]: { requestId: id, dataset: name, grid, sigma: finite },
     [NCSN_TO_WORKER.COMPARE]: { requestId: id, n: int(1, MAX_COUNT), seed, box },
-    [NCSN_TO_WORKER.FIT]: { requestId: id, points: floats, box },
     // The class and guidance are the core's to check (it names the value and the model's classes);
     // here they need only be of a kind it can be given.
     [DIGITS_TO_WORKER.PRETRAINED]: {

@@ -107,14 +107,6 @@ export interface NcsnCompareMessage {
   box: Box;
 }
 
-/** NCSN_TO_WORKER.FIT */
-export interface NcsnFitMessage {
-  type: 'ncsn-fit';
-  requestId: number | string;
-  points: Float32Array;
-  box: Box;
-}
-
 /** SDE_TO_WORKER.SAMPLE */
 export interface SdeSampleMessage {
   type: 'sde-sample';
@@ -285,6 +277,21 @@ export interface PingMessage {
   seq: number;
 }
 
+/** TO_WORKER.POINTS */
+export interface PointsMessage {
+  type: 'points';
+  run: string;
+  points: Float32Array;
+}
+
+/** TO_WORKER.FIT */
+export interface FitPointsMessage {
+  type: 'fit-points';
+  requestId: number | string;
+  points: Float32Array;
+  box: Box;
+}
+
 /** Any message the worker accepts. */
 export type ToWorkerMessage =
   | DigitsPretrainedMessage
@@ -295,7 +302,6 @@ export type ToWorkerMessage =
   | NcsnFlowFramesMessage
   | NcsnTrueFieldMessage
   | NcsnCompareMessage
-  | NcsnFitMessage
   | SdeSampleMessage
   | SdeQualityMessage
   | SdeDensityMessage
@@ -315,4 +321,6 @@ export type ToWorkerMessage =
   | SaveMessage
   | LoadMessage
   | RestoreMessage
-  | PingMessage;
+  | PingMessage
+  | PointsMessage
+  | FitPointsMessage;

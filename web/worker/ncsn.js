@@ -514,11 +514,6 @@ export function handleNcsn(msg, { sf, trainerOf, post, longJob }) {
       ]);
       return true;
     }
-    case NCSN_TO_WORKER.FIT: {
-      const points = sf.fitPoints(msg.points, msg.box);
-      post({ type: NCSN_FROM_WORKER.FIT, requestId: msg.requestId, points }, [points.buffer]);
-      return true;
-    }
     default:
       return false;
   }

@@ -42,13 +42,20 @@ export const TO_WORKER = Object.freeze({
   // network with a weights file's (paused at its step), answered by STATE and LOADED; a refused file
   // is answered by ERROR and changes nothing.
   LOAD: 'load',
-  // { run, settings, generation, bytes?: Uint8Array } — recreate a run in a restarted worker (the
-  // page's Engine sends it after the previous worker died): its network from the page's last
-  // checkpoint of it (a SAVE's weights file; none: a fresh network from the settings), then the
-  // settings, paused, counted as `generation`. Painted points come first, as POINTS. Answered by STATE.
+  // { run, settings, generation, bytes?: Uint8Array, points?: Float32Array } — recreate a run in a
+  // restarted worker (the page's Engine sends it after the previous worker died): its network from the
+  // page's last checkpoint of it (a SAVE's weights file; none: a fresh network from the settings), then
+  // the settings, paused, counted as `generation`. A plain run's own points (POINTS) come with it;
+  // painted points come first, as NCSN POINTS. Answered by STATE.
   RESTORE: 'restore',
   // { seq } — are you alive? Answered by PONG at once, whatever the worker is doing between chunks.
   PING: 'ping',
+  // { run, points: Float32Array (n, 2) } — a plain run's own points (a file's), which it trains on as
+  // the dataset 'points'; a run already on them starts a new network (step 0, paused).
+  POINTS: 'points',
+  // { requestId, points: Float32Array (n, 2), box: { xmin, xmax, ymin, ymax } } — the points centred
+  // and scaled into box, keeping their shape (the core's sf_points_fit_box), answered by FIT.
+  FIT: 'fit-points',
 });
 
 /** Worker → page. */
@@ -88,6 +95,8 @@ export const FROM_WORKER = Object.freeze({
   LOADED: 'loaded',
   // { seq } — the answer to PING.
   PONG: 'pong',
+  // { requestId, points: Float32Array (n, 2) } — FIT's points, fitted into its box.
+  FIT: 'fit-points',
   // { what } — a job whose cost grows with a setting starts (a field, chains, digit samples, a quality
   // reading, the true score's field, the sampler comparison; web/worker/long-job.js): pings wait until
   // it ends, so the Engine gives the heartbeat more time until IDLE or the next PONG.
@@ -140,9 +149,6 @@ export const NCSN_TO_WORKER = Object.freeze({
   // { requestId, n, seed, box } — plain against annealed Langevin on the mixture's exact score, from
   // the same n uniform starts, answered by COMPARE.
   COMPARE: 'ncsn-compare',
-  // { requestId, points: Float32Array (n, 2), box: { xmin, xmax, ymin, ymax } } — the points centred
-  // and scaled into box, keeping their shape (the core's sf_points_fit_box), answered by FIT.
-  FIT: 'ncsn-fit',
 });
 
 /** Worker → page, the NCSN section's. */
@@ -163,8 +169,6 @@ export const NCSN_FROM_WORKER = Object.freeze({
   // { requestId, n, start, plain, annealed: Float32Array (n, 2), plainSmall, annealedSmall,
   //   plainSteps, levels, steps } — final chains of both samplers and their fractions at the small mode.
   COMPARE: 'ncsn-compare',
-  // { requestId, points: Float32Array (n, 2) } — FIT's points, fitted into its box.
-  FIT: 'ncsn-fit',
 });
 
 /** The pretrained digits and the digit classifier (web/worker/pretrained.js; docs/page.md). */

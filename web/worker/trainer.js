@@ -31,9 +31,11 @@ const FIRST_PIECE_POINTS = 64;
 const chainFrames = (n) => Math.max(2, Math.floor(MAX_CHAIN_SEGMENTS / Math.max(1, n)) + 1);
 
 export class RunTrainer {
-  constructor(sf, name, settings) {
+  // points: the run's own points (Float32Array (n, 2), a file's) for the dataset 'points', or none.
+  constructor(sf, name, settings, points = null) {
     this.sf = sf;
     this.name = name;
+    this.points = points?.length > 0 ? points.slice() : null;
     this.model = null;
     this.settings = null;
     this.playing = false;
@@ -335,6 +337,22 @@ export class RunTrainer {
     this.pieces = null; // the old model's step, if any, went with it
   }
 
+  /**
+   * The run's own points (Float32Array (n, 2), 1 <= n <= sf.limits.points), trained on as the dataset
+   * 'points'; a run on them already starts a new network. Points the core refuses change nothing.
+   */
+  setPoints(points) {
+    const previous = this.points;
+    this.points = points.slice();
+    if (this.settings.dataset !== 'points') return;
+    try {
+      this.#createModel(this.settings);
+    } catch (err) {
+      this.points = previous;
+      throw err;
+    }
+  }
+
   /** Frees the run's network (a run replaced by RESTORE). */
   dispose() {
     this.model?.dispose();
@@ -349,6 +367,7 @@ export class RunTrainer {
     // width and depth: the page's names for the core's hidden and depth (undefined: the core's default).
     const model = this.sf.createModel({ dim, seed: settings.seed, hidden: settings.width, depth: settings.depth });
     try {
+      if (this.points && dim === 2) model.setPoints(this.points);
       model.configureTraining(trainingOf(settings));
     } catch (err) {
       model.dispose(); // keep the previous model and settings: the page shows the message

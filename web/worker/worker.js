@@ -329,10 +329,11 @@ async function init({ simd, digits, pretrained: prefetch, threads = '1' }) {
   });
 }
 
-function newTrainer(name, settings) {
+// points: a plain run's own points (RESTORE's), which it needs before its first network on them.
+function newTrainer(name, settings, points) {
   return isNcsnSettings(settings)
     ? new ncsnModule.NcsnTrainer(sf, name, settings, post, longJob, digitsModule?.guidedSamples)
-    : new RunTrainer(sf, name, settings);
+    : new RunTrainer(sf, name, settings, points);
 }
 
 /** @param {import('./messages.js').ToWorkerMessage} msg a message check.js has accepted */
@@ -424,7 +425,7 @@ function handle(msg) {
       // After a restart the page restores every run, one message each, ahead of its pings: each
       // (a model built, a weights file read, a dataset made) is announced as long work.
       const trainer = longJob(msg.type, () => {
-        const made = newTrainer(msg.run, msg.settings);
+        const made = newTrainer(msg.run, msg.settings, msg.points);
         try {
           if (msg.bytes) made.restore(msg.bytes);
         } catch (err) {
@@ -438,6 +439,18 @@ function handle(msg) {
       runs.set(msg.run, trainer);
       dropViews(msg.run);
       postState(trainer);
+      break;
+    }
+    case TO_WORKER.POINTS: {
+      const trainer = trainerOf(msg.run);
+      trainer.setPoints(msg.points);
+      dropViews(msg.run);
+      postState(trainer);
+      break;
+    }
+    case TO_WORKER.FIT: {
+      const points = sf.fitPoints(msg.points, msg.box);
+      post({ type: FROM_WORKER.FIT, requestId: msg.requestId, points }, [points.buffer]);
       break;
     }
     case DIGITS_TO_WORKER.PRETRAINED:
