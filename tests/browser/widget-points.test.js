@@ -74,6 +74,10 @@ test('a_picked_file_trains_what_model_setPoints_trains_clamped_without_fit', asy
   });
   const s = await state(page);
   assert.deepEqual(s.notices, []);
+  // The toolbar's dataset menu says so (an option no attribute names: shown, not choosable).
+  const menu = page.locator('#w select[name="dataset"]');
+  assert.equal(await menu.inputValue(), 'points');
+  assert.equal(await menu.locator('option[value="points"]').evaluate((o) => o.disabled), true);
   const clamped = new Float32Array([1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 0.5, -0.25]);
   const { losses } = await nodeLosses(s.isa, clamped);
   assert.deepEqual(await trainedLosses(page), losses, 'the same bits as model.setPoints on the clamped points');

@@ -749,9 +749,24 @@ export class ScorefieldWidget extends HTMLElement {
       run.set('dataset', 'points');
       this.#layout();
     }
+    this.#showPointsInMenu();
     for (const view of this.#views) view.invalidate();
     if (wasPlaying) run.play();
     this.dispatchEvent(new CustomEvent('scorefield-points', { detail: { n: points.length / 2 } }));
+  }
+
+  // The toolbar's dataset menu says the run is on the file's points: an option no attribute names,
+  // so it is shown chosen but disabled (another file comes through Load points… or a drop).
+  #showPointsInMenu() {
+    const select = this.#toolbar?.controls.inputs.get('dataset')?.input;
+    if (!select) return;
+    let option = [...select.options].find((o) => o.value === 'points');
+    if (!option) {
+      option = document.createElement('option');
+      Object.assign(option, { value: 'points', textContent: 'your points (a file)', disabled: true });
+      select.append(option);
+    }
+    select.value = 'points';
   }
 
   #loadData(dataset) {
