@@ -18,6 +18,7 @@
  * Sizes: N samples, D data dimension, H hidden width, M projections, P parameters.
  */
 #include "harness.h"
+#include "free_all.h"
 #include "ref.h"
 
 #include <math.h>
@@ -127,12 +128,7 @@ static problem problem_make(ref_net net, int N, int M, uint64_t seed) {
     return pr;
 }
 
-static void problem_free(problem *pr) {
-    free(pr->params);
-    free(pr->x);
-    free(pr->v);
-    free(pr->z);
-}
+static void problem_free(problem *pr) { FREE_ALL(pr->params, pr->x, pr->v, pr->z); }
 
 static const double *problem_aux(const problem *pr, int objective) {
     if (objective == REF_SLICED || objective == REF_SLICED_VR) return pr->v;
