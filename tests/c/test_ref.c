@@ -219,10 +219,7 @@ static void fd_jvp(ref_net net, const double *params, const double *x, const dou
     ref_score(net, params, xp, N, sp);
     ref_score(net, params, xm, N, sm);
     for (int k = 0; k < N * D; k++) jfd[k] = (sp[k] - sm[k]) / (2.0 * FD_STEP);
-    free(xp);
-    free(xm);
-    free(sp);
-    free(sm);
+    FREE_ALL(xp, xm, sp, sm);
 }
 
 static void test_ref_jvp_matches_finite_difference_of_score(void) {
@@ -351,10 +348,7 @@ static void trace_by_fd_jacobian(ref_net net, const double *params, const double
         ref_score(net, params, xm, N, sm);
         for (int n = 0; n < N; n++) tr[n] += (sp[n * D + i] - sm[n * D + i]) / (2.0 * FD_STEP);
     }
-    free(xp);
-    free(xm);
-    free(sp);
-    free(sm);
+    FREE_ALL(xp, xm, sp, sm);
 }
 
 static void test_ref_exact_trace_matches_trace_of_fd_jacobian(void) {
