@@ -316,39 +316,21 @@ static void test_ref_cond_output_map_matches_definition(void) {
     }
 }
 
-/* tr J(xₙ) = Σᵢ (J·eᵢ)ᵢ from ref_jvp; tr (N). */
-static void trace_by_jvp(ref_net net, const double *params, const double *x, int N, double *tr) {
+/* A Jacobian-vector product ju (N, D) = J(xₙ)·uₙ per sample: ref_jvp, or fd_jvp above. */
+typedef void (*jvp_fn)(ref_net net, const double *params, const double *x, const double *u, int N, double *ju);
+
+/* tr J(xₙ) = Σᵢ (J·eᵢ)ᵢ, column i from `jvp` along the unit vector eᵢ; tr (N). With fd_jvp, column i is
+ * (s(x + h·eᵢ) − s(x − h·eᵢ)) / 2h, the full finite-difference Jacobian. */
+static void trace_by(jvp_fn jvp, ref_net net, const double *params, const double *x, int N, double *tr) {
     int D = net.D;
     double *u = alloc_doubles((size_t)N * D), *ju = alloc_doubles((size_t)N * D);
     for (int n = 0; n < N; n++) tr[n] = 0.0;
     for (int i = 0; i < D; i++) {
         for (int k = 0; k < N * D; k++) u[k] = k % D == i ? 1.0 : 0.0;
-        ref_jvp(net, params, x, u, N, ju);
+        jvp(net, params, x, u, N, ju);
         for (int n = 0; n < N; n++) tr[n] += ju[n * D + i];
     }
-    free(u);
-    free(ju);
-}
-
-/* tr J(xₙ) from the full finite-difference Jacobian: column i is (s(x + h·eᵢ) − s(x − h·eᵢ)) / 2h,
- * and only its i-th entry enters the trace; tr (N). */
-static void trace_by_fd_jacobian(ref_net net, const double *params, const double *x, int N, double *tr) {
-    int D = net.D;
-    double *xp = alloc_doubles((size_t)N * D), *xm = alloc_doubles((size_t)N * D);
-    double *sp = alloc_doubles((size_t)N * D), *sm = alloc_doubles((size_t)N * D);
-    for (int n = 0; n < N; n++) tr[n] = 0.0;
-    for (int i = 0; i < D; i++) {
-        memcpy(xp, x, (size_t)N * D * sizeof(double));
-        memcpy(xm, x, (size_t)N * D * sizeof(double));
-        for (int n = 0; n < N; n++) {
-            xp[n * D + i] += FD_STEP;
-            xm[n * D + i] -= FD_STEP;
-        }
-        ref_score(net, params, xp, N, sp);
-        ref_score(net, params, xm, N, sm);
-        for (int n = 0; n < N; n++) tr[n] += (sp[n * D + i] - sm[n * D + i]) / (2.0 * FD_STEP);
-    }
-    FREE_ALL(xp, xm, sp, sm);
+    FREE_ALL(u, ju);
 }
 
 static void test_ref_exact_trace_matches_trace_of_fd_jacobian(void) {
@@ -357,8 +339,8 @@ static void test_ref_exact_trace_matches_trace_of_fd_jacobian(void) {
     for (int t = 0; t < 5; t++) {
         problem pr = problem_make(nets[t], 4, 1, 300 + t);
         double tr[4], tr_fd[4];
-        trace_by_jvp(pr.net, pr.params, pr.x, pr.N, tr);
-        trace_by_fd_jacobian(pr.net, pr.params, pr.x, pr.N, tr_fd);
+        trace_by(ref_jvp, pr.net, pr.params, pr.x, pr.N, tr);
+        trace_by(fd_jvp, pr.net, pr.params, pr.x, pr.N, tr_fd);
         for (int n = 0; n < pr.N; n++) {
             EXPECT(within_fd_tol(tr[n], tr_fd[n]), "net %d sample %d: tr %.17g, fd %.17g", t, n, tr[n], tr_fd[n]);
             EXPECT(fabs(tr[n]) > GRAD_MIN_NORM, "net %d sample %d: trace nearly zero (%g)", t, n, tr[n]);
@@ -382,7 +364,7 @@ static double loss_by_definition(const problem *pr, int objective) {
     ref_score(net, pr->params, pr->x, N, s);
     if (objective == REF_EXACT) {
         double tr[16];
-        trace_by_fd_jacobian(net, pr->params, pr->x, N, tr);
+        trace_by(fd_jvp, net, pr->params, pr->x, N, tr);
         for (int n = 0; n < N; n++) {
             sum += tr[n];
             for (int j = 0; j < D; j++) sum += 0.5 * s[n * D + j] * s[n * D + j];
