@@ -82,6 +82,17 @@ static double *alloc_doubles(size_t n) {
     return p;
 }
 
+/* idx (P) = 0, 1, …, P − 1: every parameter, for ref_grad's list of indices. */
+static int *all_indices(int P) {
+    int *idx = malloc((size_t)(P > 0 ? P : 1) * sizeof(int));
+    if (!idx) {
+        fprintf(stderr, "test_ref: out of memory\n");
+        exit(1);
+    }
+    for (int p = 0; p < P; p++) idx[p] = p;
+    return idx;
+}
+
 /* Weights uniform in ±1.2/√in (so pre-activations land on both sides of the softplus knee, where
  * f'' is largest), biases uniform in ±0.6: varied, nonzero, never all equal. */
 static void fill_params(ref_net net, double *params, test_rng *r) {
@@ -424,13 +435,8 @@ static void check_grad_against_central_differences(int objective) {
         net.cond = objective == REF_NCSN; /* NCSN needs a noise-conditional net (ref.h) */
         problem pr = problem_make(net, 3, 2, 500 + 10 * t + objective);
         int P = pr.P;
-        int *idx = malloc((size_t)P * sizeof(int));
+        int *idx = all_indices(P);
         double *g = alloc_doubles((size_t)P), *theta = alloc_doubles((size_t)P);
-        if (!idx) {
-            fprintf(stderr, "test_ref: out of memory\n");
-            exit(1);
-        }
-        for (int p = 0; p < P; p++) idx[p] = p;
         ref_grad(pr.net, pr.params, objective, pr.x, problem_aux(&pr, objective), pr.N, pr.M, pr.sigma, idx, P, g);
         memcpy(theta, pr.params, (size_t)P * sizeof(double));
         double norm = 0.0;
@@ -491,13 +497,8 @@ static void test_ref_sliced_over_tight_frame_equals_exact(void) {
     ref_net net = {4, 6, 2, 0};
     problem pr = problem_make(net, 3, 4, 600);
     int N = pr.N, M = pr.M, D = net.D, P = pr.P;
-    int *idx = malloc((size_t)P * sizeof(int));
+    int *idx = all_indices(P);
     double *g_exact = alloc_doubles((size_t)P), *g = alloc_doubles((size_t)P);
-    if (!idx) {
-        fprintf(stderr, "test_ref: out of memory\n");
-        exit(1);
-    }
-    for (int p = 0; p < P; p++) idx[p] = p;
     ref_grad(net, pr.params, REF_EXACT, pr.x, NULL, N, 0, 0.0, idx, P, g_exact);
     double l_exact = ref_loss(net, pr.params, REF_EXACT, pr.x, NULL, N, 0, 0.0);
     double g_scale = 0.0; /* ‖g‖_∞: rounding in each entry is relative to the terms, not the entry */
