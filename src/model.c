@@ -223,13 +223,10 @@ sf_status sf__check_train_config(const sf_train_config *c, int D, int with_datas
         return sf__fail(SF_EINVAL, "batch size must be 1..%d, got %d", SF_MAX_BATCH, c->batch);
     if (c->n_proj < 1 || c->n_proj > SF_MAX_PROJ)
         return sf__fail(SF_EINVAL, "projections must be 1..%d, got %d", SF_MAX_PROJ, c->n_proj);
-    if (!sf__finite(c->lr) || c->lr <= 0)
-        return sf__fail(SF_EINVAL, "learning rate must be finite and > 0, got %g", (double)c->lr);
-    if (!sf__finite(c->sigma) || c->sigma <= 0)
-        return sf__fail(SF_EINVAL, "sigma must be finite and > 0, got %g", (double)c->sigma);
-    if (!sf__finite(c->data_noise) || c->data_noise < 0)
-        return sf__fail(SF_EINVAL, "data noise must be finite and >= 0, got %g", (double)c->data_noise);
-    sf_status st = sf__check_ladder(c->levels, c->sigma_max, c->sigma_min);
+    sf_status st = sf__check_positive(c->lr, "learning rate");
+    if (!st) st = sf__check_positive(c->sigma, "sigma");
+    if (!st) st = sf__check_nonnegative(c->data_noise, "data noise");
+    if (!st) st = sf__check_ladder(c->levels, c->sigma_max, c->sigma_min);
     if (st) return st;
     if (c->sigma_dist != SF_SIGMA_LOG_UNIFORM && c->sigma_dist != SF_SIGMA_EDM)
         return sf__fail(SF_EINVAL, "sigma distribution must be 0 (log-uniform) or 1 (EDM log-normal), got %d",

@@ -7,28 +7,19 @@
 #include <stdint.h>
 #include <string.h>
 
-static inline uint64_t sf__bits_of_double(double x) {
-    uint64_t b;
-    memcpy(&b, &x, sizeof b);
-    return b;
-}
+/* One copy, four directions: each function reinterprets the bytes of `x` as the other type. */
+#define SF__BITS_PUN(name, To, From)                                                                                   \
+    static inline To name(From x) {                                                                                    \
+        To y;                                                                                                          \
+        memcpy(&y, &x, sizeof y);                                                                                      \
+        return y;                                                                                                      \
+    }
 
-static inline double sf__double_of_bits(uint64_t b) {
-    double x;
-    memcpy(&x, &b, sizeof x);
-    return x;
-}
+SF__BITS_PUN(sf__bits_of_double, uint64_t, double)
+SF__BITS_PUN(sf__double_of_bits, double, uint64_t)
+SF__BITS_PUN(sf__bits_of_float, uint32_t, float)
+SF__BITS_PUN(sf__float_of_bits, float, uint32_t)
 
-static inline uint32_t sf__bits_of_float(float x) {
-    uint32_t b;
-    memcpy(&b, &x, sizeof b);
-    return b;
-}
-
-static inline float sf__float_of_bits(uint32_t b) {
-    float x;
-    memcpy(&x, &b, sizeof x);
-    return x;
-}
+#undef SF__BITS_PUN
 
 #endif

@@ -29,6 +29,18 @@ int sf__format(char *buf, size_t cap, const char *fmt, va_list ap);
  * by a compiler that assumes finite math). */
 static inline int sf__finite(float x) { return x - x == 0.0f; }
 
+/* SF_OK when x is finite and > 0 (sf__check_positive) or >= 0 (sf__check_nonnegative), else SF_EINVAL
+ * with "<what> must be finite and > 0, got <x>": the one wording of every such check. */
+static inline sf_status sf__check_positive(float x, const char *what) {
+    if (sf__finite(x) && x > 0) return SF_OK;
+    return sf__fail(SF_EINVAL, "%s must be finite and > 0, got %g", what, (double)x);
+}
+
+static inline sf_status sf__check_nonnegative(float x, const char *what) {
+    if (sf__finite(x) && x >= 0) return SF_OK;
+    return sf__fail(SF_EINVAL, "%s must be finite and >= 0, got %g", what, (double)x);
+}
+
 /* 1 when all n values are finite: x − x is 0 for finite x and NaN otherwise, and one NaN makes the
  * whole sum NaN, so the loop has no branch. */
 static inline int sf__all_finite(const float *x, long n) {

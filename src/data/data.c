@@ -219,32 +219,18 @@ static void mixture(float *x, int *label, int n, float noise, sf_rng *r) {
     }
 }
 
+/* The drawer of each built-in dataset; SF_DATA_POINTS has none: the model draws from its own points
+ * (sf__points_draw). */
+typedef void (*draw_fn)(float *x, int *label, int n, float noise, sf_rng *r);
+static const draw_fn drawers[SF_DATA_COUNT] = {
+    [SF_DATA_SWISS_ROLL] = swiss_roll, [SF_DATA_DIGITS] = digits,
+    [SF_DATA_MOONS] = moons,           [SF_DATA_EIGHT_GAUSSIANS] = eight_gaussians,
+    [SF_DATA_RINGS] = rings,           [SF_DATA_CHECKERBOARD] = checkerboard,
+    [SF_DATA_MIXTURE] = mixture,
+};
+
 void sf__data_draw(float *x, int *label, int dataset, int n, float noise, sf_rng *r) {
-    switch (dataset) {
-    case SF_DATA_SWISS_ROLL:
-        swiss_roll(x, label, n, noise, r);
-        break;
-    case SF_DATA_DIGITS:
-        digits(x, label, n, noise, r);
-        break;
-    case SF_DATA_MOONS:
-        moons(x, label, n, noise, r);
-        break;
-    case SF_DATA_EIGHT_GAUSSIANS:
-        eight_gaussians(x, label, n, noise, r);
-        break;
-    case SF_DATA_RINGS:
-        rings(x, label, n, noise, r);
-        break;
-    case SF_DATA_CHECKERBOARD:
-        checkerboard(x, label, n, noise, r);
-        break;
-    case SF_DATA_MIXTURE:
-        mixture(x, label, n, noise, r);
-        break;
-    default:
-        break; /* SF_DATA_POINTS: the model draws from its own points (sf__points_draw) */
-    }
+    if (dataset >= 0 && dataset < SF_DATA_COUNT && drawers[dataset]) drawers[dataset](x, label, n, noise, r);
 }
 
 void sf__points_draw(float *x, const float *points, int count, int n, float noise, sf_rng *r) {

@@ -33,12 +33,10 @@ sf_status sf__langevin_check(const sf_langevin_config *lc, int n, const float *o
     if (!lc) return sf__fail(SF_EINVAL, "sampler config is NULL");
     if (n < 0) return sf__fail(SF_EINVAL, "chain count must be >= 0, got %d", n);
     if (n > 0 && (!out || !x0)) return sf__fail(SF_EINVAL, "sampler: out and x0 must not be NULL");
-    if (!sf__finite(lc->eps) || lc->eps <= 0)
-        return sf__fail(SF_EINVAL, "step size eps must be finite and > 0, got %g", (double)lc->eps);
-    if (!sf__finite(lc->decay) || lc->decay <= 0)
-        return sf__fail(SF_EINVAL, "eps decay must be finite and > 0, got %g", (double)lc->decay);
-    if (!sf__finite(lc->temperature) || lc->temperature < 0)
-        return sf__fail(SF_EINVAL, "temperature must be finite and >= 0, got %g", (double)lc->temperature);
+    sf_status st = sf__check_positive(lc->eps, "step size eps");
+    if (!st) st = sf__check_positive(lc->decay, "eps decay");
+    if (!st) st = sf__check_nonnegative(lc->temperature, "temperature");
+    if (st) return st;
     if (lc->steps < 0 || lc->steps > SF_MAX_STEPS)
         return sf__fail(SF_EINVAL, "sampler steps must be 0..%d, got %d", SF_MAX_STEPS, lc->steps);
     return SF_OK;

@@ -412,11 +412,9 @@ static sfw__run *sfw__run_new(int kind) {
     return r;
 }
 
-/* A run of an SDE sampler (an sf_sampler other than annealed) on n chains of dimension dim in x,
- * from x0 (n, D) or, with x0 = 0, from the prior N(0, sigma_max² I); then sf_sde_config's fields. */
-SFW_EXPORT(sfw_sde_begin)
-sfw__run *sfw_sde_begin(float *x, const float *x0, int n, int dim, int sampler, int steps, float sigma_max,
-                        float sigma_min, float snr, float rho, float churn, double seed) {
+/* sf_sde_config from its fields in order, seed 0: sfw_sde_begin and sfw_sde_grid take the same list. */
+static sf_sde_config sfw__sde_config(int sampler, int steps, float sigma_max, float sigma_min, float snr, float rho,
+                                     float churn) {
     sf_sde_config c = {.sampler = sampler,
                        .steps = steps,
                        .sigma_max = sigma_max,
@@ -424,6 +422,15 @@ sfw__run *sfw_sde_begin(float *x, const float *x0, int n, int dim, int sampler, 
                        .snr = snr,
                        .rho = rho,
                        .churn = churn};
+    return c;
+}
+
+/* A run of an SDE sampler (an sf_sampler other than annealed) on n chains of dimension dim in x,
+ * from x0 (n, D) or, with x0 = 0, from the prior N(0, sigma_max² I); then sf_sde_config's fields. */
+SFW_EXPORT(sfw_sde_begin)
+sfw__run *sfw_sde_begin(float *x, const float *x0, int n, int dim, int sampler, int steps, float sigma_max,
+                        float sigma_min, float snr, float rho, float churn, double seed) {
+    sf_sde_config c = sfw__sde_config(sampler, steps, sigma_max, sigma_min, snr, rho, churn);
     if (sfw__seed(&c.seed, seed, "sampler seed") != SF_OK) return 0;
     sf_sde_run probe; /* checked before anything is allocated */
     if (sf_sde_begin(&probe, &c, dim, x, x0, n) != SF_OK) return 0;
@@ -525,13 +532,7 @@ void sfw_run_end(sfw__run *r) { free(r); }
 SFW_EXPORT(sfw_sde_grid)
 int sfw_sde_grid(float *sigmas, int sampler, int steps, float sigma_max, float sigma_min, float snr, float rho,
                  float churn) {
-    sf_sde_config c = {.sampler = sampler,
-                       .steps = steps,
-                       .sigma_max = sigma_max,
-                       .sigma_min = sigma_min,
-                       .snr = snr,
-                       .rho = rho,
-                       .churn = churn};
+    sf_sde_config c = sfw__sde_config(sampler, steps, sigma_max, sigma_min, snr, rho, churn);
     return sf_sde_grid(sigmas, &c);
 }
 

@@ -14,6 +14,7 @@
  * Sizes: N samples, D data dimension, H hidden width, M projections, P parameters.
  */
 #include "ref.h"
+#include "free_all.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -217,12 +218,7 @@ static workspace ws_alloc(ref_net net) {
     return ws;
 }
 
-static void ws_free(workspace *ws) {
-    free(ws->s);
-    free(ws->w0);
-    free(ws->w1);
-    free(ws->e);
-}
+static void ws_free(workspace *ws) { FREE_ALL(ws->s, ws->w0, ws->w1, ws->e); }
 
 void ref_score(ref_net net, const double *params, const double *x, int N, double *s) {
     check_net(net);

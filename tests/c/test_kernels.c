@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "free_all.h"
 #include "base/bits.h"
 #include "kernels/kernels.h"
 
@@ -801,15 +802,7 @@ static adam_io adam_alloc(int n, uint32_t seed) {
     return io;
 }
 
-static void adam_free(adam_io *io) {
-    free(io->p0);
-    free(io->m0);
-    free(io->v0);
-    free(io->g);
-    free(io->p1);
-    free(io->m1);
-    free(io->v1);
-}
+static void adam_free(adam_io *io) { FREE_ALL(io->p0, io->m0, io->v0, io->g, io->p1, io->m1, io->v1); }
 
 static float adam_run(const sf_kernels *kt, adam_io *io, int n) {
     return kt->adam(io->p1, io->m1, io->v1, io->p0, io->m0, io->v0, io->g, n, adam_coef());

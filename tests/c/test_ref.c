@@ -18,6 +18,7 @@
  * Sizes: N samples, D data dimension, H hidden width, M projections, P parameters.
  */
 #include "harness.h"
+#include "free_all.h"
 #include "ref.h"
 
 #include <math.h>
@@ -81,6 +82,17 @@ static double *alloc_doubles(size_t n) {
     return p;
 }
 
+/* idx (P) = 0, 1, …, P − 1: every parameter, for ref_grad's list of indices. */
+static int *all_indices(int P) {
+    int *idx = malloc((size_t)(P > 0 ? P : 1) * sizeof(int));
+    if (!idx) {
+        fprintf(stderr, "test_ref: out of memory\n");
+        exit(1);
+    }
+    for (int p = 0; p < P; p++) idx[p] = p;
+    return idx;
+}
+
 /* Weights uniform in ±1.2/√in (so pre-activations land on both sides of the softplus knee, where
  * f'' is largest), biases uniform in ±0.6: varied, nonzero, never all equal. */
 static void fill_params(ref_net net, double *params, test_rng *r) {
@@ -127,12 +139,7 @@ static problem problem_make(ref_net net, int N, int M, uint64_t seed) {
     return pr;
 }
 
-static void problem_free(problem *pr) {
-    free(pr->params);
-    free(pr->x);
-    free(pr->v);
-    free(pr->z);
-}
+static void problem_free(problem *pr) { FREE_ALL(pr->params, pr->x, pr->v, pr->z); }
 
 static const double *problem_aux(const problem *pr, int objective) {
     if (objective == REF_SLICED || objective == REF_SLICED_VR) return pr->v;
@@ -223,10 +230,7 @@ static void fd_jvp(ref_net net, const double *params, const double *x, const dou
     ref_score(net, params, xp, N, sp);
     ref_score(net, params, xm, N, sm);
     for (int k = 0; k < N * D; k++) jfd[k] = (sp[k] - sm[k]) / (2.0 * FD_STEP);
-    free(xp);
-    free(xm);
-    free(sp);
-    free(sm);
+    FREE_ALL(xp, xm, sp, sm);
 }
 
 static void test_ref_jvp_matches_finite_difference_of_score(void) {
@@ -323,42 +327,21 @@ static void test_ref_cond_output_map_matches_definition(void) {
     }
 }
 
-/* tr J(xₙ) = Σᵢ (J·eᵢ)ᵢ from ref_jvp; tr (N). */
-static void trace_by_jvp(ref_net net, const double *params, const double *x, int N, double *tr) {
+/* A Jacobian-vector product ju (N, D) = J(xₙ)·uₙ per sample: ref_jvp, or fd_jvp above. */
+typedef void (*jvp_fn)(ref_net net, const double *params, const double *x, const double *u, int N, double *ju);
+
+/* tr J(xₙ) = Σᵢ (J·eᵢ)ᵢ, column i from `jvp` along the unit vector eᵢ; tr (N). With fd_jvp, column i is
+ * (s(x + h·eᵢ) − s(x − h·eᵢ)) / 2h, the full finite-difference Jacobian. */
+static void trace_by(jvp_fn jvp, ref_net net, const double *params, const double *x, int N, double *tr) {
     int D = net.D;
     double *u = alloc_doubles((size_t)N * D), *ju = alloc_doubles((size_t)N * D);
     for (int n = 0; n < N; n++) tr[n] = 0.0;
     for (int i = 0; i < D; i++) {
         for (int k = 0; k < N * D; k++) u[k] = k % D == i ? 1.0 : 0.0;
-        ref_jvp(net, params, x, u, N, ju);
+        jvp(net, params, x, u, N, ju);
         for (int n = 0; n < N; n++) tr[n] += ju[n * D + i];
     }
-    free(u);
-    free(ju);
-}
-
-/* tr J(xₙ) from the full finite-difference Jacobian: column i is (s(x + h·eᵢ) − s(x − h·eᵢ)) / 2h,
- * and only its i-th entry enters the trace; tr (N). */
-static void trace_by_fd_jacobian(ref_net net, const double *params, const double *x, int N, double *tr) {
-    int D = net.D;
-    double *xp = alloc_doubles((size_t)N * D), *xm = alloc_doubles((size_t)N * D);
-    double *sp = alloc_doubles((size_t)N * D), *sm = alloc_doubles((size_t)N * D);
-    for (int n = 0; n < N; n++) tr[n] = 0.0;
-    for (int i = 0; i < D; i++) {
-        memcpy(xp, x, (size_t)N * D * sizeof(double));
-        memcpy(xm, x, (size_t)N * D * sizeof(double));
-        for (int n = 0; n < N; n++) {
-            xp[n * D + i] += FD_STEP;
-            xm[n * D + i] -= FD_STEP;
-        }
-        ref_score(net, params, xp, N, sp);
-        ref_score(net, params, xm, N, sm);
-        for (int n = 0; n < N; n++) tr[n] += (sp[n * D + i] - sm[n * D + i]) / (2.0 * FD_STEP);
-    }
-    free(xp);
-    free(xm);
-    free(sp);
-    free(sm);
+    FREE_ALL(u, ju);
 }
 
 static void test_ref_exact_trace_matches_trace_of_fd_jacobian(void) {
@@ -367,8 +350,8 @@ static void test_ref_exact_trace_matches_trace_of_fd_jacobian(void) {
     for (int t = 0; t < 5; t++) {
         problem pr = problem_make(nets[t], 4, 1, 300 + t);
         double tr[4], tr_fd[4];
-        trace_by_jvp(pr.net, pr.params, pr.x, pr.N, tr);
-        trace_by_fd_jacobian(pr.net, pr.params, pr.x, pr.N, tr_fd);
+        trace_by(ref_jvp, pr.net, pr.params, pr.x, pr.N, tr);
+        trace_by(fd_jvp, pr.net, pr.params, pr.x, pr.N, tr_fd);
         for (int n = 0; n < pr.N; n++) {
             EXPECT(within_fd_tol(tr[n], tr_fd[n]), "net %d sample %d: tr %.17g, fd %.17g", t, n, tr[n], tr_fd[n]);
             EXPECT(fabs(tr[n]) > GRAD_MIN_NORM, "net %d sample %d: trace nearly zero (%g)", t, n, tr[n]);
@@ -392,7 +375,7 @@ static double loss_by_definition(const problem *pr, int objective) {
     ref_score(net, pr->params, pr->x, N, s);
     if (objective == REF_EXACT) {
         double tr[16];
-        trace_by_fd_jacobian(net, pr->params, pr->x, N, tr);
+        trace_by(fd_jvp, net, pr->params, pr->x, N, tr);
         for (int n = 0; n < N; n++) {
             sum += tr[n];
             for (int j = 0; j < D; j++) sum += 0.5 * s[n * D + j] * s[n * D + j];
@@ -452,13 +435,8 @@ static void check_grad_against_central_differences(int objective) {
         net.cond = objective == REF_NCSN; /* NCSN needs a noise-conditional net (ref.h) */
         problem pr = problem_make(net, 3, 2, 500 + 10 * t + objective);
         int P = pr.P;
-        int *idx = malloc((size_t)P * sizeof(int));
+        int *idx = all_indices(P);
         double *g = alloc_doubles((size_t)P), *theta = alloc_doubles((size_t)P);
-        if (!idx) {
-            fprintf(stderr, "test_ref: out of memory\n");
-            exit(1);
-        }
-        for (int p = 0; p < P; p++) idx[p] = p;
         ref_grad(pr.net, pr.params, objective, pr.x, problem_aux(&pr, objective), pr.N, pr.M, pr.sigma, idx, P, g);
         memcpy(theta, pr.params, (size_t)P * sizeof(double));
         double norm = 0.0;
@@ -519,13 +497,8 @@ static void test_ref_sliced_over_tight_frame_equals_exact(void) {
     ref_net net = {4, 6, 2, 0};
     problem pr = problem_make(net, 3, 4, 600);
     int N = pr.N, M = pr.M, D = net.D, P = pr.P;
-    int *idx = malloc((size_t)P * sizeof(int));
+    int *idx = all_indices(P);
     double *g_exact = alloc_doubles((size_t)P), *g = alloc_doubles((size_t)P);
-    if (!idx) {
-        fprintf(stderr, "test_ref: out of memory\n");
-        exit(1);
-    }
-    for (int p = 0; p < P; p++) idx[p] = p;
     ref_grad(net, pr.params, REF_EXACT, pr.x, NULL, N, 0, 0.0, idx, P, g_exact);
     double l_exact = ref_loss(net, pr.params, REF_EXACT, pr.x, NULL, N, 0, 0.0);
     double g_scale = 0.0; /* ‖g‖_∞: rounding in each entry is relative to the terms, not the entry */

@@ -45,11 +45,18 @@ static uint32_t float_bits(float x) {
     return b;
 }
 
-/* Pearson's statistic for observed counts against expected probabilities. */
+/* A stream and its twin on one seed: the twin replays the raw draws the function under test must use. */
+static void seed_twins(sf_rng *r, sf_rng *twin, uint32_t seed) {
+    sf_rng_seed(r, seed, 0u);
+    sf_rng_seed(twin, seed, 0u);
+}
+
+/* Pearson's statistic for observed counts against expected probabilities; prob NULL means equal
+ * probabilities 1/bins, the null hypothesis of every flatness test. */
 static double chi_square(const long *count, const double *prob, int bins, long n) {
     double chi2 = 0.0;
     for (int b = 0; b < bins; b++) {
-        double e = prob[b] * (double)n;
+        double e = (prob ? prob[b] : 1.0 / bins) * (double)n;
         double d = (double)count[b] - e;
         chi2 += d * d / e;
     }
@@ -148,7 +155,6 @@ static void test_below_unbiased_for_small_n(void) {
     sf_rng_seed(&r, 11u, 0u);
     for (int t = 0; t < 2; t++) {
         long count[7] = {0};
-        double prob[7];
         int out_of_range = 0;
         for (long i = 0; i < draws; i++) {
             uint32_t v = sf_rng_below(&r, ns[t]);
@@ -157,8 +163,7 @@ static void test_below_unbiased_for_small_n(void) {
             else
                 count[v]++;
         }
-        for (uint32_t v = 0; v < ns[t]; v++) prob[v] = 1.0 / ns[t];
-        double chi2 = chi_square(count, prob, (int)ns[t], draws);
+        double chi2 = chi_square(count, NULL, (int)ns[t], draws);
         printf("  below(%u): chi2 = %.2f (df %u, limit %.2f)\n", ns[t], chi2, ns[t] - 1, limit[t]);
         EXPECT(out_of_range == 0, "below(%u) returned %d values >= n", ns[t], out_of_range);
         EXPECT(chi2 < limit[t], "below(%u): chi2 %.2f >= %.2f", ns[t], chi2, limit[t]);
@@ -179,15 +184,12 @@ static void test_below_unbiased_for_small_n(void) {
 
 static void big_n_statistics(const uint32_t *v, long draws, double *chi_range, double *chi_residue) {
     long range[8] = {0}, residue[3] = {0};
-    double p_range[8], p_residue[3];
     for (long i = 0; i < draws; i++) {
         range[(uint64_t)v[i] * 8u / BIG_N]++;
         residue[v[i] % 3u]++;
     }
-    for (int b = 0; b < 8; b++) p_range[b] = 1.0 / 8;   /* n = 3·2^29 splits into 8 equal ranges */
-    for (int b = 0; b < 3; b++) p_residue[b] = 1.0 / 3; /* 3 divides n */
-    *chi_range = chi_square(range, p_range, 8, draws);
-    *chi_residue = chi_square(residue, p_residue, 3, draws);
+    *chi_range = chi_square(range, NULL, 8, draws);     /* n = 3·2^29 splits into 8 equal ranges */
+    *chi_residue = chi_square(residue, NULL, 3, draws); /* 3 divides n */
 }
 
 static void test_below_unbiased_for_n_near_2_pow_31(void) {
@@ -224,11 +226,8 @@ static void test_below_unbiased_for_n_near_2_pow_31(void) {
 static void test_uniform_in_unit_interval_and_flat(void) {
     const long draws = 2000000;
     long count[256] = {0};
-    double prob[256];
-    for (int b = 0; b < 256; b++) prob[b] = 1.0 / 256;
     sf_rng r, twin;
-    sf_rng_seed(&r, 13u, 0u);
-    sf_rng_seed(&twin, 13u, 0u);
+    seed_twins(&r, &twin, 13u);
     int outside = 0, not_formula = 0;
     float lo = 1.0f, hi = 0.0f;
     for (long i = 0; i < draws; i++) {
@@ -240,7 +239,7 @@ static void test_uniform_in_unit_interval_and_flat(void) {
         if (u > hi) hi = u;
         if (u >= 0.0f && u < 1.0f) count[(int)(u * 256.0f)]++;
     }
-    double chi2 = chi_square(count, prob, 256, draws);
+    double chi2 = chi_square(count, NULL, 256, draws);
     printf("  uniform: chi2 = %.1f (df 255, limit %.1f), min %g, max %.9g\n", chi2, CHI2_1E6_DF255, lo, hi);
     EXPECT(outside == 0, "%d values outside [0, 1)", outside);
     EXPECT(not_formula == 0, "%d values differ from (u32 >> 8)·2^-24", not_formula);
@@ -252,11 +251,8 @@ static void test_uniform_in_unit_interval_and_flat(void) {
 static void test_uniform_d_has_53_bits_and_is_flat(void) {
     const long draws = 1000000;
     long count[256] = {0};
-    double prob[256];
-    for (int b = 0; b < 256; b++) prob[b] = 1.0 / 256;
     sf_rng r, twin;
-    sf_rng_seed(&r, 14u, 0u);
-    sf_rng_seed(&twin, 14u, 0u);
+    seed_twins(&r, &twin, 14u);
     int outside = 0, not_formula = 0, low_bits_used = 0, odd = 0;
     double sum = 0.0;
     for (long i = 0; i < draws; i++) {
@@ -270,7 +266,7 @@ static void test_uniform_d_has_53_bits_and_is_flat(void) {
         sum += u;
         if (u >= 0.0 && u < 1.0) count[(int)(u * 256.0)]++;
     }
-    double chi2 = chi_square(count, prob, 256, draws);
+    double chi2 = chi_square(count, NULL, 256, draws);
     double mean = sum / draws, mean_se = sqrt(1.0 / 12.0 / draws); /* Var U = 1/12 */
     printf("  uniform_d: chi2 = %.1f, mean %.6f, odd %d of %ld\n", chi2, mean, odd, draws);
     EXPECT(outside == 0, "%d values outside [0, 1)", outside);
@@ -433,8 +429,7 @@ static void test_fill_normal_scales_and_stays_in_bounds(void) {
     enum { FILL = 1000 };
     float buf[FILL + 2];
     sf_rng r, twin;
-    sf_rng_seed(&r, 20u, 0u);
-    sf_rng_seed(&twin, 20u, 0u);
+    seed_twins(&r, &twin, 20u);
     for (int i = 0; i < FILL + 2; i++) buf[i] = NAN; /* canaries past the end */
     sf_rng_fill_normal(&r, buf, FILL, 0.5f);
     int differ = 0;
@@ -464,8 +459,7 @@ static void test_truncated_normal_within_2_with_right_variance(void) {
     double phi2 = exp(-2.0) / sqrt(2.0 * 3.14159265358979323846), z = erf(sqrt(2.0));
     double var_true = 1.0 - 4.0 * phi2 / z, m4_true = 3.0 - 14.0 * 2.0 * phi2 / z;
     sf_rng r, twin;
-    sf_rng_seed(&r, 21u, 0u);
-    sf_rng_seed(&twin, 21u, 0u);
+    seed_twins(&r, &twin, 21u);
     int outside = 0, not_rejection = 0;
     float lo = 0, hi = 0;
     double s2 = 0;

@@ -30,6 +30,14 @@ static int score_zero(void *ctx, float *s, const float *x, int n, int dim) {
     return 0;
 }
 
+/* A model from the fields of sf_net_config, or NULL with the failure already reported: the tests that
+ * need a model share this one place that creates and checks it. */
+static sf_model *new_model(sf_net_config nc) {
+    sf_model *m = NULL;
+    EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
+    return m;
+}
+
 /* Sample variance of the final frame and its standard error for Gaussian data: v·sqrt(2/(n − 1)). */
 static void variance(const float *x, long n, double *var, double *se) {
     double mean = 0, ss = 0;
@@ -84,9 +92,7 @@ static void test_langevin_noise_follows_the_decaying_step_size(void) {
  * chains. (That the chunk size does not change the chains is the next test's.) */
 static void test_langevin_is_deterministic_per_seed(void) {
     enum { N = 5000, DIM = 3 };
-    sf_net_config nc = {DIM, 128, 2, 4, SF_ISA_AUTO, 0, 0};
-    sf_model *m;
-    EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
+    sf_model *m = new_model((sf_net_config){DIM, 128, 2, 4, SF_ISA_AUTO, 0, 0});
     if (!m) return;
     EXPECT(N > m->ws.rows, "the batch must span several chunks (rows %d)", m->ws.rows);
     float *x0 = malloc(sizeof(float) * N * DIM);
@@ -114,9 +120,7 @@ static int model_score_fn(void *ctx, float *s, const float *x, int n, int dim) {
  * chain by chain, so both give the same bits. */
 static void test_langevin_on_model_equals_langevin_on_its_score_function(void) {
     enum { N = 5000, DIM = 3 };
-    sf_net_config nc = {DIM, 128, 2, 4, SF_ISA_AUTO, 0, 0};
-    sf_model *m;
-    EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
+    sf_model *m = new_model((sf_net_config){DIM, 128, 2, 4, SF_ISA_AUTO, 0, 0});
     if (!m) return;
     float *x0 = malloc(sizeof(float) * N * DIM);
     for (int i = 0; i < N * DIM; i++) x0[i] = (float)cos(i * 0.31);
@@ -135,9 +139,7 @@ static void test_langevin_on_model_equals_langevin_on_its_score_function(void) {
  * checks are sf_langevin's. */
 static void test_langevin_run_in_chunks_equals_one_call(void) {
     enum { N = 3000, DIM = 3, STEPS = 23 };
-    sf_net_config nc = {DIM, 64, 2, 4, SF_ISA_AUTO, 0, 0};
-    sf_model *m;
-    EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
+    sf_model *m = new_model((sf_net_config){DIM, 64, 2, 4, SF_ISA_AUTO, 0, 0});
     if (!m) return;
     size_t bytes = sizeof(float) * N * DIM;
     float *x0 = malloc(bytes), *one = malloc(bytes), *x = malloc(bytes), *fx = malloc(bytes);
@@ -172,9 +174,7 @@ static void test_langevin_run_in_chunks_equals_one_call(void) {
            "negative steps accepted");
     x0[5] = NAN;
     EXPECT(sf_langevin_begin(&r, &lc, DIM, x, x0, N) == SF_EINVAL && strstr(sf_error(), "NaN"), "%s", sf_error());
-    sf_net_config nc2 = {2, 16, 1, 4, SF_ISA_AUTO, 0, 0};
-    sf_model *m2;
-    EXPECT(sf_model_create(&m2, &nc2) == SF_OK, "%s", sf_error());
+    sf_model *m2 = new_model((sf_net_config){2, 16, 1, 4, SF_ISA_AUTO, 0, 0});
     x0[5] = 0.0f;
     EXPECT(sf_langevin_begin(&r, &lc, DIM, x, x0, N) == SF_OK, "%s", sf_error());
     EXPECT(sf_langevin_step(&r, m2, x, 1) == SF_EINVAL && strstr(sf_error(), "dimension"), "%s", sf_error());
@@ -187,9 +187,7 @@ static void test_langevin_run_in_chunks_equals_one_call(void) {
  * gradient, within Z_BOUND standard errors estimated from independent repeats. */
 static void test_sliced_objectives_average_to_the_exact_one(void) {
     enum { D = 3, N = 8, M = 64, REPEATS = 400 };
-    sf_net_config nc = {D, 6, 2, 8, SF_ISA_AUTO, 0, 0};
-    sf_model *m;
-    EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
+    sf_model *m = new_model((sf_net_config){D, 6, 2, 8, SF_ISA_AUTO, 0, 0});
     if (!m) return;
     int P = sf_model_param_count(m);
     float *p = sf_model_params(m);
@@ -335,9 +333,7 @@ static void test_annealed_langevin_frames_and_settings(void) {
     bad = ac, bad.steps = SF_MAX_STEPS;
     EXPECT(sf_annealed_langevin_fn(mixture_score, NULL, 2, last, x0, N, &bad, 0) == SF_EINVAL,
            "too many steps accepted");
-    sf_net_config nc = {2, 8, 1, 1, SF_ISA_AUTO, 0, 0};
-    sf_model *m = NULL;
-    EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
+    sf_model *m = new_model((sf_net_config){2, 8, 1, 1, SF_ISA_AUTO, 0, 0});
     EXPECT(sf_annealed_langevin(m, last, x0, N, &ac, 0) == SF_EINVAL && strstr(sf_error(), "noise-conditional"),
            "annealed Langevin on a plain model: %s", sf_error());
     sf_model_free(m);
@@ -354,9 +350,7 @@ static int model_sigma_score(void *ctx, float *s, const float *x, int n, int dim
 }
 
 static void test_annealed_langevin_on_model_equals_it_on_its_score_function(void) {
-    sf_net_config nc = {2, 16, 2, 3, SF_ISA_AUTO, 1, 0};
-    sf_model *m = NULL;
-    EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
+    sf_model *m = new_model((sf_net_config){2, 16, 2, 3, SF_ISA_AUTO, 1, 0});
     if (!m) return;
     EXPECT(sf_model_train_config(m).objective == SF_OBJ_NCSN, "a noise-conditional model starts with ncsn");
     EXPECT(sf_model_train(m, 20, NULL) == SF_OK, "%s", sf_error());

@@ -7,7 +7,7 @@
 // redraws when it changed, through the pure draw functions of web/render/; the numbers are the
 // worker's, the section's state (noise level shown, comparisons, exact fields) is ncsn-section.js's.
 
-import { CanvasView, attachReadout, drawNote } from './views.js';
+import { CanvasView, attachReadout, drawNoExact, drawNote } from './views.js';
 import { ladder } from './ncsn-run.js';
 import { areaView, clipToArea, drawAxes, plotArea, plotLimits } from '../render/axes.js';
 import { gridPoints, log1pArrows } from '../render/geometry.js';
@@ -310,12 +310,7 @@ export class SigmaFieldView extends CanvasView {
       sigma = this.section.sigma(),
       dataset = run.values.dataset;
     if (kind === 'true' && !this.section.analytic(dataset)) {
-      drawNote(ctx, width, height, [
-        'Only the two Gaussian mixtures have',
-        'an exact score to compare with:',
-        'choose eight Gaussians or the mixture.',
-      ]);
-      this.describe('No exact score for this dataset.');
+      drawNoExact(this, ctx, width, height, 'score');
       return;
     }
     const entry = kind === 'learned' ? run.fields.get(this.#gridId(sigma)) : this.section.trueFieldAt(dataset, sigma);

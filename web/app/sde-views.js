@@ -6,7 +6,7 @@
 // Like ncsn-views.js (whose plot frame and data layer they share) each view draws the section's state
 // (sde-section.js) through the pure draw functions of web/render/; every number is the worker's.
 
-import { CanvasView, drawNote } from './views.js';
+import { CanvasView, drawNoExact, drawNote } from './views.js';
 import { NCSN_BOX, drawBoxPlot, drawDataLayer, formatDistance, formatSigma, samplerNote } from './ncsn-views.js';
 import { drawTrajectories } from '../render/trajectories.js';
 import { drawCostPlot } from '../render/cost-plot.js';
@@ -150,12 +150,7 @@ export class DensityView extends CanvasView {
   draw(ctx, width, height) {
     const dataset = this.run.values.dataset;
     if (this.kind === 'exact' && !this.state.analytic(dataset)) {
-      drawNote(ctx, width, height, [
-        'Only the two Gaussian mixtures have',
-        'an exact density to compare with:',
-        'choose eight Gaussians or the mixture.',
-      ]);
-      this.describe('No exact density for this dataset.');
+      drawNoExact(this, ctx, width, height, 'density');
       return;
     }
     const d = this.kind === 'learned' ? this.state.density : this.state.exactFor(dataset);

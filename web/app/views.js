@@ -94,6 +94,21 @@ export function drawNote(ctx, width, height, lines) {
   ctx.restore();
 }
 
+/**
+ * The note an "exact" panel shows for a dataset with no closed form (only the two Gaussian mixtures
+ * have one), and the matching description for screen readers. `what` names the exact quantity.
+ * @param {{ describe(text: string): void }} view @param {CanvasRenderingContext2D} ctx @param {number} width
+ * @param {number} height @param {string} what
+ */
+export function drawNoExact(view, ctx, width, height, what) {
+  drawNote(ctx, width, height, [
+    'Only the two Gaussian mixtures have',
+    `an exact ${what} to compare with:`,
+    'choose eight Gaussians or the mixture.',
+  ]);
+  view.describe(`No exact ${what} for this dataset.`);
+}
+
 // How the chains figure shows chains longer than it draws: every stride-th step (web/worker/pieces.js).
 function strideNote({ steps, stride = 1 }) {
   return stride > 1 ? ` of ${steps} steps, every ${stride}th step drawn` : '';
