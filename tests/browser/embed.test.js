@@ -424,7 +424,7 @@ test('exports_download_and_parse_and_an_exported_weights_file_restores_the_same_
   await page.locator(w).getByLabel('Seed', { exact: true }).press('Enter');
   await waitState(page, w, { 'settings.seed': 9, step: 0, dim: 2 });
   const before = (await state(page, w)).generation;
-  const input = page.locator(w).locator('input[type="file"]');
+  const input = page.locator(w).locator('input.export-file');
   await input.setInputFiles({ name: 'scorefield.sfw', mimeType: 'application/octet-stream', buffer: weights.bytes });
   await waitState(page, w, { step: 60, 'settings.seed': 5 });
   assert.equal((await state(page, w)).generation, before + 1);
@@ -516,10 +516,10 @@ test('a_plain_widget_does_not_load_what_it_does_not_show', async (t) => {
 
 // Over budget again (146.0 KiB when it was written): the chunked Langevin runs, the threads' loader
 // and the fitted Gaussian (issues 15, 18, 16) brought the core and its API to 152.9 KiB; the core's own
-// message formatter in place of libc's printf (3.5 KiB of the wasm) took it to 149.5 KiB, 153.0 KB.
+// message formatter in place of libc's printf (3.5 KiB of the wasm) took it to 149.5 KiB, 153.0 KB; the widget's own points (issue 19) to 155.0 KB.
 test(
   'a_widget_loads_less_than_150_kib_of_wasm_and_js_gzipped',
-  { todo: 'issue 16: 153.0 KB, budget 150 KB' },
+  { todo: 'issue 16: 155.0 KB, budget 150 KB' },
   async (t) => {
     // The plain figure (no controls) as a custom element, then the iframe around it.
     const frame = await plainWidget(t);
@@ -536,7 +536,7 @@ test(
 // Over budget: the toolbar and the export bar add 5.1 KiB to the plain widget (154.6 KiB, 158.3 KB).
 test(
   'a_widget_with_controls_loads_less_than_150_kib_of_wasm_and_js_gzipped',
-  { todo: 'issue 16: 158.3 KB, budget 150 KB' },
+  { todo: 'issue 16: 161.4 KB, budget 150 KB' },
   async (t) => {
     const controls = await transferOf(t, `${base}embed/frame.html?autoplay=0&controls=1`);
     const frameJs = gzipSync(await readFile(join(ROOT, 'web/embed/frame.js')), { level: 9 }).length;
