@@ -147,18 +147,24 @@ test('the_sde_section_trains_samples_measures_and_maps_the_density', async (t) =
 
   // The quality plot and the learned density as SVG figures, drawn by the views' own code: one line
   // per sampler over the band, and the heatmap's cells under its contour lines.
-  const quality_ = await svgOf(page, 'Quality SVG', 'quality');
-  assert.deepEqual([quality_.error, quality_.root, quality_.external, quality_.images], [false, 'svg', 0, 0]);
-  assert.ok(quality_.texts.includes('true vs true'), `no band label in ${quality_.texts.join(' | ')}`);
+  const qualityFile = await svgOf(page, 'Quality SVG', 'quality');
+  assert.deepEqual(
+    [qualityFile.error, qualityFile.root, qualityFile.external, qualityFile.images],
+    [false, 'svg', 0, 0],
+  );
+  assert.ok(qualityFile.texts.includes('true vs true'), `no band label in ${qualityFile.texts.join(' | ')}`);
   for (const name of Object.keys(quality.points))
-    assert.ok(quality_.strokes.has(SAMPLER_COLORS[name]), `no line of ${name}'s colour ${SAMPLER_COLORS[name]}`);
-  const density_ = await svgOf(page, 'Density SVG', 'density');
-  assert.deepEqual([density_.error, density_.root, density_.external, density_.images], [false, 'svg', 0, 1]);
-  assert.ok(density_.strokes.has(CONTOUR_COLOR), 'no contour lines');
-  assert.ok(density_.longest > 1000, `contour path of ${density_.longest} characters`);
+    assert.ok(qualityFile.strokes.has(SAMPLER_COLORS[name]), `no line of ${name}'s colour ${SAMPLER_COLORS[name]}`);
+  const densityFile = await svgOf(page, 'Density SVG', 'density');
+  assert.deepEqual(
+    [densityFile.error, densityFile.root, densityFile.external, densityFile.images],
+    [false, 'svg', 0, 1],
+  );
+  assert.ok(densityFile.strokes.has(CONTOUR_COLOR), 'no contour lines');
+  assert.ok(densityFile.longest > 1000, `contour path of ${densityFile.longest} characters`);
   assert.ok(
-    density_.texts.some((text) => text.startsWith('learned log p(x), step ')),
-    `title: ${density_.texts[0]}`,
+    densityFile.texts.some((text) => text.startsWith('learned log p(x), step ')),
+    `title: ${densityFile.texts[0]}`,
   );
 });
 

@@ -96,21 +96,13 @@ export function compareSamplers(sf, { n, seed, box }) {
   };
 }
 
-// The core, with createModel making noise-conditional networks that hold the run's painted points:
-// RunTrainer creates its models through sf.createModel, so this is where an NCSN run's differ.
-function noiseConditionalCore(sf, state) {
+// The core, with createModel making noise-conditional networks (of `classes` labels): RunTrainer
+// creates its models through sf.createModel, so this is where an NCSN run's differ. The painted points
+// are RunTrainer's own (`points`), which it gives every new network.
+function noiseConditionalCore(sf, classes) {
   return Object.create(sf, {
     createModel: {
-      value(options) {
-        const model = sf.createModel({ ...options, noiseConditional: true, classes: state.classes });
-        try {
-          if (model.dim === 2 && state.points) model.setPoints(state.points);
-        } catch (err) {
-          model.dispose();
-          throw err;
-        }
-        return model;
-      },
+      value: (options) => sf.createModel({ ...options, noiseConditional: true, classes }),
     },
   });
 }
@@ -122,7 +114,7 @@ function noiseConditionalCore(sf, state) {
  * QUALITY), runs the particle flow, and samples digits with the annealed sampler.
  *
  * NB: RunTrainer's constructor calls configure() before this class's constructor body runs, so the
- * overrides below must not depend on anything set there (the painted points are captured in the core).
+ * overrides below must not depend on anything set there (the painted points go to RunTrainer's).
  */
 export class NcsnTrainer extends RunTrainer {
   /**
@@ -134,10 +126,9 @@ export class NcsnTrainer extends RunTrainer {
     pendingPoints.delete(name);
     // classes: a class-conditional run's label count (settings.classes, fixed for the run's life).
     const classes = Number.isSafeInteger(settings?.classes) ? settings.classes : 0;
-    const state = { points: pending?.length > 0 ? pending.slice() : null, pointsVersion: 0, classes };
-    super(noiseConditionalCore(sf, state), name, settings);
+    super(noiseConditionalCore(sf, classes), name, settings, pending);
     this.core = sf;
-    this.painted = state; // not `state`: that is RunTrainer's STATE message
+    this.pointsVersion = 0; // counts setPoints calls: the data references cached for 'points' follow it
     this.post = post;
     this.longJob = longJob;
     this.guided = guided;
@@ -184,10 +175,10 @@ export class NcsnTrainer extends RunTrainer {
       throw new Error('painted points must be a Float32Array of (x, y) pairs');
     const max = this.core.limits.points; // SF_MAX_POINTS, read from the module
     if (points.length / 2 > max) throw new Error(`at most ${max} painted points, got ${points.length / 2}`);
-    this.painted.points = points.length > 0 ? points.slice() : null;
-    this.painted.pointsVersion++;
+    this.points = points.length > 0 ? points.slice() : null;
+    this.pointsVersion++;
     // An empty set cannot be given to the core (it needs 1..sf.limits.points): training refuses instead (#checkPoints).
-    if (this.painted.points && this.model.dim === 2) this.model.setPoints(this.painted.points);
+    if (this.points && this.model.dim === 2) this.model.setPoints(this.points);
   }
 
   /**
@@ -421,13 +412,13 @@ export class NcsnTrainer extends RunTrainer {
   /** n fresh points (Float32Array (n, 2)) of the run's data, its dataset's or the drawing's, by seed. */
   drawData(n, seed) {
     return this.settings.dataset === 'points'
-      ? this.core.pointsSample({ points: this.painted.points, n, noise: this.model.trainingConfig().dataNoise, seed })
+      ? this.core.pointsSample({ points: this.points, n, noise: this.model.trainingConfig().dataNoise, seed })
       : this.core.sampleData({ dataset: this.settings.dataset, n, seed }).x;
   }
 
   reference(n) {
     const dataset = this.settings.dataset;
-    const key = `${dataset}/${n}/${dataset === 'points' ? this.painted.pointsVersion : 0}`;
+    const key = `${dataset}/${n}/${dataset === 'points' ? this.pointsVersion : 0}`;
     let ref = this.references.get(key);
     if (!ref) {
       const draw = (seed) => this.drawData(n, seed);
@@ -443,7 +434,7 @@ export class NcsnTrainer extends RunTrainer {
   }
 
   #checkPoints() {
-    if (this.settings.dataset === 'points' && !this.painted.points) {
+    if (this.settings.dataset === 'points' && !this.points) {
       this.playing = false;
       throw new Error('there are no painted points to train on: draw some on the data plot first');
     }
