@@ -25,7 +25,7 @@ async function openWidget(t, extra = {}) {
     (attrs) => {
       const w = document.createElement('scorefield-widget');
       w.id = 'w';
-      for (const [k, v] of Object.entries(attrs)) w.setAttribute(k, String(v));
+      for (const [k, v] of Object.entries(attrs)) if (v !== null) w.setAttribute(k, String(v));
       document.body.append(w);
     },
     { controls: '1', autoplay: '0', panels: 'chains loss', dataset: 'moons', ...SETTINGS, ...extra },
@@ -117,6 +117,59 @@ test('a_dropped_file_with_fit_trains_on_the_points_sf_fitPoints_makes', async (t
   const fitted = sf.fitPoints(sf.readPoints(Buffer.from(CSV)), BOX);
   const { losses } = await nodeLosses(s.isa, fitted);
   assert.deepEqual(await trainedLosses(page), losses, 'the same bits as model.setPoints on sf.fitPoints');
+});
+
+// The iframe takes `fit` as a parameter of its address, like the widget's attribute.
+test('the_iframe_takes_fit_from_its_address_and_fits_a_picked_file', async (t) => {
+  const query = new URLSearchParams({
+    autoplay: '0',
+    controls: '1',
+    fit: '1',
+    panels: 'chains,loss',
+    dataset: 'moons',
+  });
+  for (const [k, v] of Object.entries(SETTINGS)) query.set(k, String(v));
+  const { page } = await openPage(t, browser, `${base}embed/frame.html?${query}`);
+  await page.evaluate(() => (document.querySelector('scorefield-widget').id = 'w'));
+  await page.waitForFunction(() => document.getElementById('w').state().dim === 2, null, { timeout: WAIT_MS });
+  assert.equal(await page.locator('#w .sf-fit input').isChecked(), true, "the Data row shows the address's fit");
+  await page
+    .locator('#w input.sf-points-file')
+    .setInputFiles({ name: 'far.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
+  await page.waitForFunction(() => document.getElementById('w').state().settings.dataset === 'points', null, {
+    timeout: WAIT_MS,
+  });
+  const s = await state(page);
+  assert.deepEqual(s.notices, []);
+  const sf = await createScorefield({ simd: s.isa === 'simd128', digits: false });
+  const { losses } = await nodeLosses(s.isa, sf.fitPoints(sf.readPoints(Buffer.from(CSV)), BOX));
+  assert.deepEqual(await trainedLosses(page), losses, 'the same bits as model.setPoints on sf.fitPoints');
+});
+
+// A score-SDE widget (the samplers panel, objective vesde by itself) has the Data row too: a file fitted into section 8's box, on
+// which its noise-conditional network trains the bits the Node API trains with the same settings.
+test('a_score_sde_widget_trains_on_a_picked_file_fitted_to_its_box', async (t) => {
+  const page = await openWidget(t, { panels: 'samplers loss', dataset: 'mixture', objective: null, fit: '1' });
+  assert.equal((await state(page)).settings.objective, 'vesde');
+  await page
+    .locator('#w input.sf-points-file')
+    .setInputFiles({ name: 'far.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
+  await page.waitForFunction(() => document.getElementById('w').state().settings.dataset === 'points', null, {
+    timeout: WAIT_MS,
+  });
+  const s = await state(page);
+  assert.deepEqual(s.notices, []);
+  const sf = await createScorefield({ simd: s.isa === 'simd128', digits: false });
+  const fitted = sf.fitPoints(sf.readPoints(Buffer.from(CSV)), { xmin: -2, xmax: 2, ymin: -2, ymax: 2 }); // NCSN_BOX
+  const { width, depth, seed, batch, lr, sigmaMax, sigmaMin, levels } = s.settings;
+  const model = sf.createModel({ dim: 2, hidden: width, depth, seed, noiseConditional: true });
+  model.setPoints(fitted);
+  model.configureTraining({ dataset: 'points', objective: 'vesde', batch, lr });
+  model.configureTraining({ sigmaMax, sigmaMin, levels });
+  const losses = Array.from(new Uint32Array(model.train(SETTINGS.steps).buffer));
+  model.dispose();
+  assert.deepEqual(await trainedLosses(page), losses, 'the same bits as the Node API on sf.fitPoints into the box');
+  await page.locator('#w').screenshot({ path: join(SHOTS, 'scorefield-widget-sde-points.png') });
 });
 
 // Every bad file of BAD_INPUT.md's widget row: [what, file name, bytes, the notice's pattern].

@@ -666,7 +666,7 @@ export class ScorefieldWidget extends HTMLElement {
     for (const view of this.#pretrained.views) this.#observer.observe(view.canvas);
   }
 
-  #buildControls(run, { RunToolbar }, { attachPointsInput }) {
+  #buildControls(run, { RunToolbar }, pointsInput) {
     const ui = this.#ui;
     const onUserAction = () => {
       this.#autoplayPending = false;
@@ -689,6 +689,7 @@ export class ScorefieldWidget extends HTMLElement {
       let seedOffset = 0;
       buttons.append(button('Sample', () => this.#sdeJobs?.startSample(++seedOffset)));
       ui.sampler.replaceChildren(el('span', 'export-label', 'Sampler'), buttons, fields);
+      this.#attachPointsInput(run, ['samplers', 'density'], pointsInput);
       return;
     }
     this.#toolbar = new RunToolbar(ui.toolbarBox, run, { onUserAction });
@@ -710,9 +711,14 @@ export class ScorefieldWidget extends HTMLElement {
       button('Three chains', () => this.#chains.clear()),
     );
     ui.sampler.replaceChildren(el('span', 'export-label', 'Sampler'), buttons, fields);
+    this.#attachPointsInput(run, ['field', 'chains'], pointsInput);
+  }
+
+  // The Data row after the sampler's (Load points…, Fit) and the drop of a file on the 2-D panels.
+  #attachPointsInput(run, panels, { attachPointsInput }) {
     this.#fitToggle = attachPointsInput({
-      after: ui.sampler,
-      figures: ['field', 'chains'].map((panel) => ui.figures[panel][0]),
+      after: this.#ui.sampler,
+      figures: panels.map((panel) => this.#ui.figures[panel][0]),
       id: `sf${this.#id}-points-file`,
       fit: this.#options.fit,
       fitHelp: WIDGET_OPTIONS.find((row) => row.name === 'fit').help,
@@ -722,17 +728,20 @@ export class ScorefieldWidget extends HTMLElement {
   }
 
   // A points file replaces the run's data: the worker trains on them as the dataset 'points' (a new
-  // network). A bad file's problem goes to the notices and nothing changes (the run keeps training).
+  // network; a score-SDE run already on points trains on, as section 8 does with painted points). A bad
+  // file's problem goes to the notices and nothing changes (the run keeps training).
   async #loadPointsFile(run, file) {
     const engine = this.#engine;
     let points;
     try {
       if (this.#status !== 'ready') throw new Error('the engine has not started yet');
-      const [{ readPointsFile }, { MAX_POINTS }] = await Promise.all([
+      const [{ readPointsFile }, { MAX_POINTS }, box] = await Promise.all([
         import('../app/points-input.js'),
         import('../app/paint.js'),
+        // A score-SDE run's plots span section 8's box (its views are loaded already), the others DATA_GRID.
+        isSde(run) ? import('../app/ncsn-views.js').then((m) => m.NCSN_BOX) : DATA_GRID,
       ]);
-      points = await readPointsFile(engine, file, { box: DATA_GRID, fit: this.#options.fit, maxPoints: MAX_POINTS });
+      points = await readPointsFile(engine, file, { box, fit: this.#options.fit, maxPoints: MAX_POINTS });
     } catch (err) {
       this.addNotices([`${file.name}: ${err.message}`]);
       return;
