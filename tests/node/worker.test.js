@@ -147,6 +147,27 @@ test('a_noise_conditional_run_is_restored_with_its_painted_points', async () => 
   assert.deepEqual(await save('q'), await save('p'));
 });
 
+// A score-SDE widget gives its run a file's points by POINTS: after a worker restart they come back in
+// RESTORE (engine.js), and the noise-conditional run takes them there as a plain run does.
+test('a_noise_conditional_run_given_points_by_POINTS_is_restored_with_them', async () => {
+  const settings = { ...SETTINGS, dataset: 'points', objective: 'vesde', sigmaMax: 1, sigmaMin: 0.05, levels: 5 };
+  const points = new Float32Array([0, 0, 0.5, 0.5, -0.5, 0.25]);
+  assert.equal((await configure('v', { ...settings, dataset: 'mixture' })).type, FROM_WORKER.STATE);
+  let from = outbox.length;
+  send({ type: TO_WORKER.POINTS, run: 'v', points });
+  await next((m) => m.type === FROM_WORKER.STATE && m.run === 'v', from, 'STATE after POINTS');
+  assert.equal((await configure('v', settings)).type, FROM_WORKER.STATE);
+  await step('v', 10);
+  const checkpoint = await save('v');
+  from = outbox.length;
+  send({ type: TO_WORKER.RESTORE, run: 'w', settings, generation: 1, bytes: checkpoint, points });
+  const state = await next((m) => m.type === FROM_WORKER.STATE && m.run === 'w', from, 'STATE');
+  assert.equal(state.step, 10);
+  await step('v', 3);
+  await step('w', 3);
+  assert.deepEqual(await save('w'), await save('v'), 'the restored run trains on the same points');
+});
+
 test('a_plain_run_given_points_trains_the_same_bits_as_model_setPoints_and_bad_points_change_nothing', async () => {
   const points = new Float32Array([0, 0, 0.5, 0.5, -0.5, 0.25, 1, -1]);
   const settings = { ...SETTINGS, dataset: 'points' };

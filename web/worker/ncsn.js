@@ -119,10 +119,11 @@ function noiseConditionalCore(sf, classes) {
 export class NcsnTrainer extends RunTrainer {
   /**
    * post: the worker's postMessage; longJob(what, fn): runs fn announced to the heartbeat (long-job.js);
-   * guided: pretrained.js's guidedSamples, for a class-conditional run's samples.
+   * guided: pretrained.js's guidedSamples, for a class-conditional run's samples; points: the run's
+   * own points a RESTORE brings (a widget's file), used where no painted points came ahead of it.
    */
-  constructor(sf, name, settings, post, longJob = (what, fn) => fn(), guided = null) {
-    const pending = pendingPoints.get(name);
+  constructor(sf, name, settings, post, longJob = (what, fn) => fn(), guided = null, points = undefined) {
+    const pending = pendingPoints.get(name) ?? points;
     pendingPoints.delete(name);
     // classes: a class-conditional run's label count (settings.classes, fixed for the run's life).
     const classes = Number.isSafeInteger(settings?.classes) ? settings.classes : 0;

@@ -332,7 +332,7 @@ async function init({ simd, digits, pretrained: prefetch, threads = '1' }) {
 // points: a plain run's own points (RESTORE's), which it needs before its first network on them.
 function newTrainer(name, settings, points) {
   return isNcsnSettings(settings)
-    ? new ncsnModule.NcsnTrainer(sf, name, settings, post, longJob, digitsModule?.guidedSamples)
+    ? new ncsnModule.NcsnTrainer(sf, name, settings, post, longJob, digitsModule?.guidedSamples, points)
     : new RunTrainer(sf, name, settings, points);
 }
 
