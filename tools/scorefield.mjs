@@ -81,7 +81,6 @@ const DEFAULT_FILES = {
 // Integer options are bounded by the library's own limits (sf.limits, SF_MAX_* of src/scorefield.h,
 // read from the loaded module: an option's `limit` names one), checked by web/core/validate.js, so
 // that the command line fails as a usage error before anything runs; the library checks again.
-const MAX_TRAIN_STEPS = 100000000; // the command line's own bound: about a day of training
 
 const MAX_CLASSES = 16; // SF_MAX_CLASSES
 const REPORT_CHAINS = 500; // digits-report's unconditional samples (and as many again over the classes)
@@ -106,9 +105,9 @@ const CLI_TYPES = { integer: 'int', number: 'number', enum: 'choice' };
 /**
  * An option that is a row of the settings table (web/core/settings.js): its flag is the row's name in
  * kebab-case, its older names (the row's aliases) stay valid flags, and its type and range are the
- * row's — the library's limits where the core bounds it. `cli` adds what only a command line has
- * (group, commands, default, help) and, where a command line takes a wider range than a page's
- * control, that range.
+ * row's — the library's limits where the core bounds it, and the row's `cli` range where a command
+ * line takes a wider one than a page's control. `cli` adds what only a command line has (group,
+ * commands, default, help).
  */
 function fromTable(name, cli) {
   const row = findRow(name);
@@ -116,7 +115,9 @@ function fromTable(name, cli) {
     name: paramName(row.name),
     aliases: (row.aliases ?? []).map(paramName),
     type: CLI_TYPES[row.type],
-    ...(row.type === 'enum' ? { choices: row.options.map((o) => o.value) } : { min: row.min, max: row.max }),
+    ...(row.type === 'enum'
+      ? { choices: row.options.map((o) => o.value) }
+      : { min: row.min, max: row.max, ...row.cli }),
     ...cli,
   };
 }
@@ -144,8 +145,6 @@ export const OPTIONS = [
   }),
   fromTable('steps', {
     group: 'Training',
-    min: 0,
-    max: MAX_TRAIN_STEPS,
     commands: T,
     default: ({ dataset }) => TUTORIAL_STEPS[dataset] ?? TUTORIAL_STEPS.swiss_roll,
     help: "training steps (the tutorial's loops)",
@@ -158,9 +157,6 @@ export const OPTIONS = [
   }),
   fromTable('lr', {
     group: 'Training',
-    min: 0,
-    max: undefined,
-    minExclusive: true,
     commands: T,
     default: lib('train', 'lr'),
     help: "Adam's learning rate",
@@ -198,9 +194,6 @@ export const OPTIONS = [
   fromTable('sigmaMax', {
     group: 'Training',
     key: 'sigmaMax',
-    min: 0,
-    max: undefined,
-    minExclusive: true,
     commands: T,
     default: lib('train', 'sigmaMax'),
     help: 'ncsn: the largest noise level σ₁ of the ladder',
@@ -208,9 +201,6 @@ export const OPTIONS = [
   fromTable('sigmaMin', {
     group: 'Training',
     key: 'sigmaMin',
-    min: 0,
-    max: undefined,
-    minExclusive: true,
     commands: T,
     default: lib('train', 'sigmaMin'),
     help: 'ncsn: the smallest noise level σ_L',
@@ -259,7 +249,6 @@ export const OPTIONS = [
   // Seeds: the library's whole range (a page's links keep to 32 bits).
   fromTable('seed', {
     group: 'Model',
-    max: limit('seed'),
     commands: T,
     default: lib('net', 'seed'),
     help: 'seeds the initial weights and the training batches',
@@ -297,26 +286,18 @@ export const OPTIONS = [
   },
   fromTable('eps', {
     group: 'Sampling',
-    min: 0,
-    max: undefined,
-    minExclusive: true,
     commands: TS,
     default: lib('langevin', 'eps'),
     help: 'Langevin step ε at the first step',
   }),
   fromTable('decay', {
     group: 'Sampling',
-    min: 0,
-    max: undefined,
-    minExclusive: true,
     commands: TS,
     default: lib('langevin', 'decay'),
     help: 'ε ← ε·decay after each step',
   }),
   fromTable('temperature', {
     group: 'Sampling',
-    min: 0,
-    max: undefined,
     commands: TS,
     default: lib('langevin', 'temperature'),
     help: 'T, the scale of the noise √ε·T·z',
@@ -331,7 +312,6 @@ export const OPTIONS = [
   fromTable('chainSeed', {
     group: 'Sampling',
     key: 'seed',
-    max: limit('seed'),
     commands: TS,
     default: lib('langevin', 'seed'),
     help: "seeds the sampler's noise and the random start points",
@@ -346,9 +326,6 @@ export const OPTIONS = [
   fromTable('annealEps', {
     group: 'Annealed sampling (ncsn models)',
     key: 'eps',
-    min: 0,
-    max: undefined,
-    minExclusive: true,
     commands: TS,
     default: lib('anneal', 'eps'),
     help: 'ε: the step at level i is ε·σ_i²/σ_L²',

@@ -84,6 +84,23 @@ test('cli_options_that_are_settings_take_the_tables_name_type_and_range', () => 
   assert.deepEqual(byName.get('simd').aliases, ['isa']);
   assert.equal(byName.get('projections').max, sf.limits.proj);
   assert.equal(byName.get('seed').max, sf.limits.seed);
+  // Every option that is a row takes the row's range, or the row's own `cli` range (the core's, wider
+  // than a control's): no range is written in the command line itself.
+  let wide = 0;
+  for (const opt of OPTIONS) {
+    const row = findRow(opt.name.replace(/-(.)/g, (_, c) => c.toUpperCase()));
+    if (!row || row.type === 'enum' || row.type === 'boolean' || paramName(row.name) !== opt.name) continue;
+    const range = { min: row.min, max: row.max, minExclusive: undefined, ...row.cli };
+    assert.deepEqual([opt.min, opt.max, opt.minExclusive], [range.min, range.max, range.minExclusive], opt.name);
+    if (row.cli) wide++;
+  }
+  assert.equal(
+    wide,
+    8,
+    "steps, lr, sigma-max, sigma-min, eps, decay, temperature and anneal-eps take the core's range",
+  );
+  assert.equal(byName.get('steps').max, 100000000);
+  assert.equal(byName.get('lr').minExclusive, true);
 });
 
 // main() with captured streams: { code, out, err }.

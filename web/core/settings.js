@@ -88,6 +88,11 @@ function seedRow(row) {
   };
 }
 
+// `cli`: where a command line (tools/scorefield.mjs) takes a wider range than a control's min..max —
+// what the core itself accepts, for runs no page would start — that range, in the same row.
+const POSITIVE = Object.freeze({ min: 0, max: undefined, minExclusive: true }); // any finite x > 0
+const MAX_CLI_STEPS = 100000000; // a command line's training: about a day
+
 export const SETTINGS = Object.freeze([
   {
     name: 'dataset',
@@ -116,6 +121,7 @@ export const SETTINGS = Object.freeze([
     default: 1e-3,
     min: 1e-7,
     max: 1e6,
+    cli: POSITIVE,
     step: 'any',
     scale: 'log',
     help: "Adam's step size (the tutorial's 1e-3).",
@@ -141,6 +147,7 @@ export const SETTINGS = Object.freeze([
     default: 2000,
     min: 1,
     max: 1000000,
+    cli: { min: 0, max: MAX_CLI_STEPS },
     step: 1,
     help: 'Play trains until the run has taken this many steps.',
   },
@@ -189,6 +196,7 @@ export const SETTINGS = Object.freeze([
     default: 0.01,
     min: 1e-6,
     max: 10,
+    cli: POSITIVE,
     step: 'any',
     scale: 'log',
     help: "Langevin's first step size.",
@@ -201,6 +209,7 @@ export const SETTINGS = Object.freeze([
     default: 0.9,
     min: 0.01,
     max: 2,
+    cli: POSITIVE,
     step: 'any',
     help: 'ε is multiplied by this after every step.',
   },
@@ -226,6 +235,7 @@ export const SETTINGS = Object.freeze([
     default: 1,
     min: 0,
     max: 100,
+    cli: { min: 0, max: undefined },
     step: 'any',
     help: 'Scales the noise of each step (0: plain gradient ascent on log p).',
   },
@@ -247,6 +257,7 @@ export const SETTINGS = Object.freeze([
     default: 3,
     min: 1e-4,
     max: 100,
+    cli: POSITIVE,
     step: 'any',
     scale: 'log',
     help: 'The first and largest noise level, about the diameter of the data.',
@@ -259,6 +270,7 @@ export const SETTINGS = Object.freeze([
     default: 0.01,
     min: 1e-4,
     max: 100,
+    cli: POSITIVE,
     step: 'any',
     scale: 'log',
     help: 'The last and smallest noise level; the ladder between is geometric.',
@@ -319,6 +331,7 @@ export const SETTINGS = Object.freeze([
     default: 1e-5,
     min: 1e-9,
     max: 10,
+    cli: POSITIVE,
     step: 'any',
     scale: 'log',
     help: 'Step size: level i steps with α_i = ε·σ_i²/σ_L².',
