@@ -63,60 +63,51 @@ function toolbarRows({ dataset, probe }) {
 
 /**
  * Builds section 7 inside the page's markup (index.html, ids ncsn-*) for runs.ncsn and
- * runs.ncsnDigits. onUserAction: called when the user touches a control (main.js stops autoplay).
+ * runs.ncsnDigits, from its parts below: the 2-D run (toolbar, painting, the particle flow and its
+ * sampler bar), the field plots at one noise level, the plain-against-annealed comparison and the
+ * digits. onUserAction: called when the user touches a control (main.js stops autoplay).
  * Returns { views, toolbars, update(now), test }.
  */
 export function buildNcsnSection({ engine, runs, onUserAction }) {
-  const run = runs.ncsn,
-    digitsRun = runs.ncsnDigits;
+  const run = runs.ncsn;
   for (const type of Object.values(NCSN_FROM_WORKER)) {
     engine.on(type, (msg) => {
       if (msg.run) runs[msg.run]?.receive(msg);
     });
   }
   const data = { dataset: '', points: null, label: '', error: '' };
+  const fields = buildSigmaFields({ engine, run, data });
+  const flow = buildFlow({ engine, run, data, onUserAction, fields });
+  const compare = buildCompare({ engine });
+  const digits = buildDigits({ run: runs.ncsnDigits, onUserAction });
+  const parts = [flow, fields, compare, digits];
+  return {
+    views: parts.flatMap((part) => part.views),
+    toolbars: [flow.toolbar, digits.toolbar],
+    update(now) {
+      flow.update(now);
+      fields.update(run.flow);
+      compare.update();
+    },
+    // The browser tests' view of the section (main.js exposes it as scorefieldTest.ncsn).
+    test: { ...flow.test, ...fields.test, ...compare.test, ...digits.test },
+  };
+}
 
-  // ---- training toolbars -------------------------------------------------------------------------------
+/**
+ * The 2-D run: its toolbar, the painting, and the particle flow with its sampler bar (Sample again,
+ * Stop, the GIF, the annealed sampler's settings and read-outs). The flow streams whenever the
+ * particles are on screen and the network changed since the last flow.
+ */
+function buildFlow({ engine, run, data, onUserAction, fields }) {
   const toolbar = new RunToolbar($('ncsn-toolbar'), run, {
     onUserAction,
     rows: toolbarRows({ dataset: true, probe: true }),
   });
-  const digitsToolbar = new RunToolbar($('ncsn-digits-toolbar'), digitsRun, {
-    onUserAction,
-    rows: toolbarRows({ dataset: false, probe: false }),
-  });
-
-  // ---- sampler bar: Sample again, Stop, the annealed sampler's settings, read-outs ---------------------
   let seedOffset = 0;
-  // The flow as a looping GIF (web/render/animation.js, loaded on first use), from the current network
-  // and the sampler's seed: the same network and seed give the same file.
-  const gifStatus = el('output', 'points-file-error');
-  gifStatus.id = 'ncsn-flow-gif-status';
-  gifStatus.setAttribute('role', 'status');
-  const gifButton = button('Animation (GIF)', async () => {
-    onUserAction();
-    gifButton.disabled = true;
-    gifStatus.textContent = 'Sampling the flow…';
-    try {
-      const [{ animateChains }, msg] = await Promise.all([
-        import('../render/animation.js'),
-        run.flowFrames(NCSN_BOX, seedOffset, FLOW_GIF_PARTICLES, FLOW_GIF_FRAMES),
-      ]);
-      const shown = data.points ? data.points.subarray(0, 2 * FLOW_GIF_DATA_POINTS) : null;
-      const bytes = animateChains({ data: shown, frames: msg.frames, n: msg.n, box: NCSN_BOX, trails: false });
-      download(
-        new Blob([bytes], { type: 'image/gif' }),
-        `scorefield-ncsn-${run.values.dataset}-step${msg.step}-flow.gif`,
-      );
-      gifStatus.textContent = '';
-    } catch (err) {
-      gifStatus.textContent = `GIF export: ${err.message}`;
-    } finally {
-      gifButton.disabled = false;
-    }
-  });
-  gifButton.id = 'ncsn-flow-gif';
-  gifButton.title = 'The particle flow from uniform noise to the data, as a looping animated GIF';
+  const startFlow = () => {
+    if (run.dim === 2) run.startFlow(NCSN_BOX, seedOffset);
+  };
   const {
     sampleButton,
     stopButton,
@@ -131,7 +122,7 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
       startFlow();
     },
     onStop: () => run.stopFlow(),
-    extra: [gifButton, gifStatus],
+    extra: flowGif({ run, data, onUserAction, seed: () => seedOffset }),
     rows: rowsOf('anneal'),
     values: run.values,
     onChange: (name, value) => {
@@ -141,7 +132,7 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
     readouts: ['level', 'σ', 'energy distance', 'small mode'],
   });
 
-  // ---- painting (painting.js, shared with section 8) ------------------------------------------------------
+  // Painting (painting.js, shared with section 8).
   const { painter, loadData } = attachSectionPainting({
     engine,
     run,
@@ -152,15 +143,131 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
     data,
     n: DATA_POINTS,
     onPainted: () => {
-      for (const v of [particleView, learnedView, trueView]) v.invalidate();
+      particleView.invalidate();
+      fields.invalidate();
     },
     onLoaded: () => {
-      for (const v of [dataView, particleView, learnedView, trueView]) v.invalidate();
+      dataView.invalidate();
+      particleView.invalidate();
+      fields.invalidate();
     },
   });
 
-  // ---- σ of the field plots -------------------------------------------------------------------------------
-  const sigmaState = { level: 0, follow: true };
+  const dataView = new NcsnDataView($('ncsn-data'), run, painter, data);
+  painter.attach(dataView.canvas, (cx, cy) => dataView.dataAt(cx, cy));
+  const particleView = new ParticleView($('ncsn-particles'), run, data);
+
+  // Controls and data in step with the run: the core's defaults come with the first network.
+  let synced = false;
+  run.subscribe((_, what) => {
+    if (what === RUN_EVENTS.STATE && !synced && run.dim > 0) {
+      synced = true;
+      for (const row of rowsOf('anneal')) samplerControls.set(row.name, run.values[row.name]);
+      loadData();
+    }
+    if (what === RUN_EVENTS.SETTINGS) {
+      loadData();
+      fields.invalidate();
+    }
+  });
+
+  let flowEndedAt = -Infinity,
+    wasFlowing = false;
+  function update(now) {
+    // The flow runs while its view is on screen: it starts again when the network changed since the
+    // last one (while training, a new flow follows each finished one after FLOW_HOLD_MS).
+    if (run.flowing && !particleView.visible) {
+      run.stopFlow();
+      run.flowStep = -1; // sample again when it comes back into view
+    }
+    if (wasFlowing && !run.flowing) flowEndedAt = now;
+    wasFlowing = run.flowing;
+    if (
+      particleView.visible &&
+      !run.flowing &&
+      run.dim === 2 &&
+      run.step > 0 &&
+      run.step !== run.flowStep &&
+      now - flowEndedAt > FLOW_HOLD_MS &&
+      !run.error
+    )
+      startFlow();
+    const f = run.flow;
+    levelOut.set(f ? `${f.level} / ${f.levels}` : '–');
+    sigmaOut.set(f ? formatSigma(f.sigma) : '–');
+    edOut.set(f && Number.isFinite(f.ed) ? `${formatDistance(f.ed)} (floor ${formatDistance(f.floor)})` : '–');
+    modeOut.set(f && Number.isFinite(f.smallMode) ? `${Math.round(100 * f.smallMode)} %` : '–');
+    stopButton.disabled = !run.flowing;
+    sampleButton.disabled = run.dim !== 2;
+  }
+
+  return {
+    toolbar,
+    views: [dataView, particleView, new LossView($('ncsn-loss'), run), new QualityView($('ncsn-quality'), run)],
+    update,
+    test: {
+      flow: () => {
+        const f = run.flow;
+        return {
+          flowing: run.flowing,
+          framesDrawn: particleView.framesDrawn,
+          levelsDrawn: particleView.levelsDrawn.size,
+          level: f?.level ?? 0,
+          t: f?.t ?? 0,
+          done: !!f?.done,
+          ed: f?.ed ?? null,
+          floor: f?.floor ?? null,
+          smallMode: f?.smallMode ?? null,
+          error: f?.error ?? '',
+          n: f?.n ?? 0,
+        };
+      },
+      quality: () => ({ points: run.quality.map((q) => ({ ...q })), floor: run.qualityFloor }),
+      painted: () => painter.count,
+      paintedPoints: () => Array.from(painter.snapshot()),
+    },
+  };
+}
+
+// The flow as a looping GIF (web/render/animation.js, loaded on first use), from the current network
+// and the sampler's seed: the same network and seed give the same file. Returns [button, status].
+function flowGif({ run, data, onUserAction, seed }) {
+  const status = el('output', 'points-file-error');
+  status.id = 'ncsn-flow-gif-status';
+  status.setAttribute('role', 'status');
+  const gifButton = button('Animation (GIF)', async () => {
+    onUserAction();
+    gifButton.disabled = true;
+    status.textContent = 'Sampling the flow…';
+    try {
+      const [{ animateChains }, msg] = await Promise.all([
+        import('../render/animation.js'),
+        run.flowFrames(NCSN_BOX, seed(), FLOW_GIF_PARTICLES, FLOW_GIF_FRAMES),
+      ]);
+      const shown = data.points ? data.points.subarray(0, 2 * FLOW_GIF_DATA_POINTS) : null;
+      const bytes = animateChains({ data: shown, frames: msg.frames, n: msg.n, box: NCSN_BOX, trails: false });
+      download(
+        new Blob([bytes], { type: 'image/gif' }),
+        `scorefield-ncsn-${run.values.dataset}-step${msg.step}-flow.gif`,
+      );
+      status.textContent = '';
+    } catch (err) {
+      status.textContent = `GIF export: ${err.message}`;
+    } finally {
+      gifButton.disabled = false;
+    }
+  });
+  gifButton.id = 'ncsn-flow-gif';
+  gifButton.title = 'The particle flow from uniform noise to the data, as a looping animated GIF';
+  return [gifButton, status];
+}
+
+/**
+ * The learned and the exact field at one noise level of the ladder: the slider that picks it (or
+ * follows the flow's level) and the cache of the exact fields the worker computed.
+ */
+function buildSigmaFields({ engine, run, data }) {
+  const state = { level: 0, follow: true };
   const { input: sigmaInput, output: sigmaValue } = followSlider($('ncsn-sigma'), {
     label: 'Noise level',
     id: 'ncsn-sigma-level',
@@ -168,21 +275,20 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
     max: 10,
     value: 1,
     onInput: (value) => {
-      sigmaState.level = value - 1;
-      sigmaState.follow = false;
-      fieldsChanged();
+      state.level = value - 1;
+      state.follow = false;
+      invalidate();
     },
     onFollow: (checked) => {
-      sigmaState.follow = checked;
-      fieldsChanged();
+      state.follow = checked;
+      invalidate();
     },
   });
   const sigmaOf = () => {
     const sigmas = ladder(run.values);
-    return sigmas[Math.min(sigmaState.level, sigmas.length - 1)];
+    return sigmas[Math.min(state.level, sigmas.length - 1)];
   };
 
-  // ---- exact fields (cache of the worker's answers) ------------------------------------------------------
   const trueFields = new Map(); // `${dataset}/${sigma}` → { scores } (scores null and error on failure)
   const pendingTrue = new Set();
   const fieldSection = {
@@ -210,16 +316,51 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
         });
     },
   };
+  const learnedView = new SigmaFieldView($('ncsn-field-learned'), run, fieldSection, 'learned');
+  const trueView = new SigmaFieldView($('ncsn-field-true'), run, fieldSection, 'true');
+  function invalidate() {
+    learnedView.invalidate();
+    trueView.invalidate();
+  }
 
-  // ---- plain against annealed on the mixture's exact score -------------------------------------------------
+  // Every frame, with the run's flow: the level follows the flow's, the slider the ladder's length.
+  function update(flow) {
+    if (state.follow && flow && !flow.error && state.level !== flow.level - 1) {
+      state.level = flow.level - 1;
+      invalidate();
+    }
+    const levels = String(run.values.levels);
+    if (sigmaInput.max !== levels) sigmaInput.max = levels;
+    if (sigmaInput.value !== String(state.level + 1)) sigmaInput.value = String(state.level + 1);
+    const sigmaText = `σ = ${formatSigma(sigmaOf())}`;
+    if (sigmaValue.textContent !== sigmaText) sigmaValue.textContent = sigmaText;
+  }
+
+  return {
+    views: [learnedView, trueView],
+    invalidate,
+    update,
+    test: {
+      fieldsDrawn: () => ({ learned: !!learnedView.drawnScores, exact: !!trueView.drawnScores, sigma: sigmaOf() }),
+    },
+  };
+}
+
+/** Plain against annealed Langevin on the mixture's exact score, run when its plots first show. */
+function buildCompare({ engine }) {
   const compare = { result: null, error: '', pending: false, seed: COMPARE_SEED };
-  function runCompare() {
+  const views = [
+    new CompareView($('ncsn-compare-plain'), compare, 'plain'),
+    new CompareView($('ncsn-compare-annealed'), compare, 'annealed'),
+  ];
+  const invalidate = () => {
+    for (const v of views) v.invalidate();
+  };
+  function run() {
     if (compare.pending) return;
-    compare.pending = true;
-    compare.result = null;
-    compare.error = '';
-    compareButton.disabled = true;
-    for (const v of compareViews) v.invalidate();
+    Object.assign(compare, { pending: true, result: null, error: '' });
+    againButton.disabled = true;
+    invalidate();
     engine
       .request(NCSN_TO_WORKER.COMPARE, { n: COMPARE_CHAINS, seed: compare.seed, box: NCSN_BOX })
       .then(
@@ -232,168 +373,65 @@ export function buildNcsnSection({ engine, runs, onUserAction }) {
       )
       .finally(() => {
         compare.pending = false;
-        compareButton.disabled = false;
-        for (const v of compareViews) v.invalidate();
+        againButton.disabled = false;
+        invalidate();
       });
   }
-  const compareButton = button('Run again', () => {
+  const againButton = button('Run again', () => {
     compare.seed++;
-    runCompare();
+    run();
   });
-  compareButton.title = 'Both samplers again from new uniform starts';
-  $('ncsn-compare-controls').append(compareButton);
-
-  // ---- digits sampler -----------------------------------------------------------------------------------------
-  const digitsState = { seedOffset: 0, version: 0 };
-  const { controls: digitsControls } = samplerBar($('ncsn-digits-sampler'), {
-    sampleLabel: 'Resample',
-    onSample: () => {
-      digitsState.seedOffset++;
-      digitsState.version++;
-      redrawDigits();
-    },
-    rows: rowsOf('anneal').filter((row) => row.name !== 'particles'),
-    values: digitsRun.values,
-    onChange: (name, value) => {
-      digitsRun.set(name, value);
-      digitsState.version++;
-      redrawDigits();
-    },
-  });
-
-  // ---- views ----------------------------------------------------------------------------------------------------
-  const dataView = new NcsnDataView($('ncsn-data'), run, painter, data);
-  painter.attach(dataView.canvas, (cx, cy) => dataView.dataAt(cx, cy));
-  const particleView = new ParticleView($('ncsn-particles'), run, data);
-  const learnedView = new SigmaFieldView($('ncsn-field-learned'), run, fieldSection, 'learned');
-  const trueView = new SigmaFieldView($('ncsn-field-true'), run, fieldSection, 'true');
-  const compareViews = [
-    new CompareView($('ncsn-compare-plain'), compare, 'plain'),
-    new CompareView($('ncsn-compare-annealed'), compare, 'annealed'),
-  ];
-  const levelsView = new NcsnDigitsView($('ncsn-digits-levels'), digitsRun, digitsState, 'levels');
-  const gridView = new NcsnDigitsView($('ncsn-digits-grid'), digitsRun, digitsState, 'grid');
-  const views = [
-    dataView,
-    particleView,
-    new LossView($('ncsn-loss'), run),
-    new QualityView($('ncsn-quality'), run),
-    learnedView,
-    trueView,
-    ...compareViews,
-    new LossView($('ncsn-digits-loss'), digitsRun),
-    levelsView,
-    gridView,
-  ];
-  function fieldsChanged() {
-    learnedView.invalidate();
-    trueView.invalidate();
-  }
-  function redrawDigits() {
-    levelsView.invalidate();
-    gridView.invalidate();
-  }
-
-  // ---- keeping controls and state in step with the runs ------------------------------------------------------
-  let synced = false;
-  run.subscribe((_, what) => {
-    if (what === RUN_EVENTS.STATE) {
-      if (!synced && run.dim > 0) {
-        // the first network: the core's defaults are in, the worker is up
-        synced = true;
-        for (const row of rowsOf('anneal')) samplerControls.set(row.name, run.values[row.name]);
-        loadData();
-      }
-    }
-    if (what === RUN_EVENTS.SETTINGS) {
-      loadData();
-      fieldsChanged();
-      sigmaInput.max = String(run.values.levels);
-    }
-  });
-  let digitsSynced = false;
-  digitsRun.subscribe((_, what) => {
-    if (what === RUN_EVENTS.STATE && !digitsSynced && digitsRun.dim > 0) {
-      digitsSynced = true;
-      for (const row of rowsOf('anneal')) digitsControls.set(row.name, digitsRun.values[row.name]);
-    }
-  });
-
-  // ---- the particle flow --------------------------------------------------------------------------------------
-  let flowEndedAt = -Infinity,
-    wasFlowing = false;
-  function startFlow() {
-    if (run.dim !== 2) return;
-    run.startFlow(NCSN_BOX, seedOffset);
-  }
-
-  function update(now) {
-    // The flow runs while its view is on screen: it starts again when the network changed since the
-    // last one (while training, a new flow follows each finished one after FLOW_HOLD_MS).
-    if (run.flowing && !particleView.visible) {
-      run.stopFlow();
-      run.flowStep = -1; // sample again when it comes back into view
-    }
-    if (wasFlowing && !run.flowing) flowEndedAt = now;
-    wasFlowing = run.flowing;
-    if (
-      particleView.visible &&
-      !run.flowing &&
-      run.dim === 2 &&
-      run.step > 0 &&
-      run.step !== run.flowStep &&
-      now - flowEndedAt > FLOW_HOLD_MS &&
-      !run.error
-    )
-      startFlow();
-    const f = run.flow;
-    if (sigmaState.follow && f && !f.error && sigmaState.level !== f.level - 1) {
-      sigmaState.level = f.level - 1;
-      fieldsChanged();
-    }
-    const levels = run.values.levels;
-    if (sigmaInput.max !== String(levels)) sigmaInput.max = String(levels);
-    if (sigmaInput.value !== String(sigmaState.level + 1)) sigmaInput.value = String(sigmaState.level + 1);
-    const sigmaText = `σ = ${formatSigma(sigmaOf())}`;
-    if (sigmaValue.textContent !== sigmaText) sigmaValue.textContent = sigmaText;
-    levelOut.set(f ? `${f.level} / ${f.levels}` : '–');
-    sigmaOut.set(f ? formatSigma(f.sigma) : '–');
-    edOut.set(f && Number.isFinite(f.ed) ? `${formatDistance(f.ed)} (floor ${formatDistance(f.floor)})` : '–');
-    modeOut.set(f && Number.isFinite(f.smallMode) ? `${Math.round(100 * f.smallMode)} %` : '–');
-    stopButton.disabled = !run.flowing;
-    sampleButton.disabled = run.dim !== 2;
-    if (!compare.result && !compare.pending && !compare.error && compareViews.some((v) => v.visible)) runCompare();
-  }
-
+  againButton.title = 'Both samplers again from new uniform starts';
+  $('ncsn-compare-controls').append(againButton);
   return {
     views,
-    toolbars: [toolbar, digitsToolbar],
-    update,
-    // The browser tests' view of the section (main.js exposes it as scorefieldTest.ncsn).
+    update() {
+      if (!compare.result && !compare.pending && !compare.error && views.some((v) => v.visible)) run();
+    },
     test: {
-      flow: () => {
-        const f = run.flow;
-        return {
-          flowing: run.flowing,
-          framesDrawn: particleView.framesDrawn,
-          levelsDrawn: particleView.levelsDrawn.size,
-          level: f?.level ?? 0,
-          t: f?.t ?? 0,
-          done: !!f?.done,
-          ed: f?.ed ?? null,
-          floor: f?.floor ?? null,
-          smallMode: f?.smallMode ?? null,
-          error: f?.error ?? '',
-          n: f?.n ?? 0,
-        };
-      },
-      quality: () => ({ points: run.quality.map((q) => ({ ...q })), floor: run.qualityFloor }),
-      painted: () => painter.count,
-      paintedPoints: () => Array.from(painter.snapshot()),
-      fieldsDrawn: () => ({ learned: !!learnedView.drawnScores, exact: !!trueView.drawnScores, sigma: sigmaOf() }),
       compare: () =>
         compare.result ? { plain: compare.result.plainSmall, annealed: compare.result.annealedSmall } : null,
-      digitsRendered: () => levelsView.rendered + gridView.rendered,
     },
+  };
+}
+
+/** The digits run: its toolbar, loss, and the annealed sampler's rows of levels and grid of samples. */
+function buildDigits({ run, onUserAction }) {
+  const toolbar = new RunToolbar($('ncsn-digits-toolbar'), run, {
+    onUserAction,
+    rows: toolbarRows({ dataset: false, probe: false }),
+  });
+  const state = { seedOffset: 0, version: 0 };
+  const redraw = () => {
+    state.version++;
+    levelsView.invalidate();
+    gridView.invalidate();
+  };
+  const { controls } = samplerBar($('ncsn-digits-sampler'), {
+    sampleLabel: 'Resample',
+    onSample: () => {
+      state.seedOffset++;
+      redraw();
+    },
+    rows: rowsOf('anneal').filter((row) => row.name !== 'particles'),
+    values: run.values,
+    onChange: (name, value) => {
+      run.set(name, value);
+      redraw();
+    },
+  });
+  const levelsView = new NcsnDigitsView($('ncsn-digits-levels'), run, state, 'levels');
+  const gridView = new NcsnDigitsView($('ncsn-digits-grid'), run, state, 'grid');
+  let synced = false;
+  run.subscribe((_, what) => {
+    if (what === RUN_EVENTS.STATE && !synced && run.dim > 0) {
+      synced = true;
+      for (const row of rowsOf('anneal')) controls.set(row.name, run.values[row.name]);
+    }
+  });
+  return {
+    toolbar,
+    views: [new LossView($('ncsn-digits-loss'), run), levelsView, gridView],
+    test: { digitsRendered: () => levelsView.rendered + gridView.rendered },
   };
 }
