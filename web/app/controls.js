@@ -100,27 +100,6 @@ export function buildControls(container, rows, values, onChange) {
   };
 }
 
-/**
- * Two number fields inside `container` for a point typed in (the keyboard's way to place what a click
- * or a drag on a plot places), over [min, max] each; valid values are written into `point` ({ x, y }).
- * label(name) and help(name) give a field's label and tooltip.
- */
-export function pointFields(container, point, { min, max, label = (name) => name, help }) {
-  const rows = ['x', 'y'].map((name) => ({
-    name,
-    label: label(name),
-    type: 'number',
-    default: 0,
-    min,
-    max,
-    step: 'any',
-    help: help(name),
-  }));
-  buildControls(container, rows, point, (name, value) => {
-    point[name] = value;
-  });
-}
-
 function selectFor(row) {
   const select = el('select');
   for (const option of row.options) {

@@ -5,7 +5,8 @@
 // when a user paints over a generated set. Each section calls attachPainting once with its own
 // elements; what the plot shows is ncsn-views.js's NcsnDataView.
 
-import { button, el, pointFields, readout } from './controls.js';
+import { button, el, readout } from './controls.js';
+import { pointFields } from './point-fields.js';
 import { MAX_POINTS, Painter } from './paint.js';
 import { readPointsFile } from './points-input.js';
 import { NCSN_TO_WORKER } from '../worker/protocol.js';
