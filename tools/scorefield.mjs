@@ -82,7 +82,6 @@ const DEFAULT_FILES = {
 // read from the loaded module: an option's `limit` names one), checked by web/core/validate.js, so
 // that the command line fails as a usage error before anything runs; the library checks again.
 
-const MAX_CLASSES = 16; // SF_MAX_CLASSES
 const REPORT_CHAINS = 500; // digits-report's unconditional samples (and as many again over the classes)
 const COMMANDS = {
   train: 'train a score model, then sample from it and draw it',
@@ -511,6 +510,7 @@ export const OPTIONS = [
     name: 'class',
     type: 'class',
     metavar: 'K|any|prior',
+    limit: 'classes', // classes 0 .. SF_MAX_CLASSES − 1
     commands: TS,
     default: 'any',
     help: 'the class a class-conditional model samples, any (the null token) or prior (chain i of class i mod K)',
@@ -593,6 +593,13 @@ function numberList(opt, text, what) {
   });
 }
 
+/** The library's limit that bounds opt (its `limit` names one of sf.limits). */
+function loadedLimit(opt, limits) {
+  const max = limits?.[opt.limit];
+  if (max === undefined) throw new Error(`the library's limit '${opt.limit}' is not loaded`);
+  return max;
+}
+
 /** The value of one option from its text, by the option's type (limits: sf.limits); throws UsageError. */
 function parseValue(opt, text, limits) {
   switch (opt.type) {
@@ -602,8 +609,7 @@ function parseValue(opt, text, limits) {
       return text;
     case 'int': {
       const v = parseNumber(opt, text);
-      const max = opt.limit === undefined ? opt.max : limits?.[opt.limit];
-      if (max === undefined) throw new Error(`the library's limit '${opt.limit}' is not loaded`);
+      const max = opt.limit === undefined ? opt.max : loadedLimit(opt, limits);
       const problem = integerProblem(v, opt.min, max);
       if (problem) throw new UsageError(`--${opt.name} must be ${problem}, got ${text.length > 40 ? v : text}`);
       return v;
@@ -613,8 +619,9 @@ function parseValue(opt, text, limits) {
     case 'class': {
       if (text === 'any' || text === 'prior') return text;
       const v = parseNumber(opt, text);
-      if (!Number.isInteger(v) || v < 0 || v >= MAX_CLASSES)
-        throw new UsageError(`--${opt.name} must be any, prior or a class 0..${MAX_CLASSES - 1}, got '${text}'`);
+      const classes = loadedLimit(opt, limits);
+      if (!Number.isInteger(v) || v < 0 || v >= classes)
+        throw new UsageError(`--${opt.name} must be any, prior or a class 0..${classes - 1}, got '${text}'`);
       return v;
     }
     case 'path':

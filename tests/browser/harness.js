@@ -57,6 +57,18 @@ export async function startBrowser() {
 }
 
 /**
+ * What most test files share: the server (with the strict CSP the pages are written for, unless
+ * csp: false), the browser, and openAt(t, path, options) — openPage at `path` relative to the
+ * server's root. Resolves with { baseUrl, browser, openAt }.
+ */
+export async function startSession({ csp = true } = {}) {
+  const baseUrl = await startServer({ csp });
+  const browser = await startBrowser();
+  const openAt = (t, path, options) => openPage(t, browser, new URL(path, baseUrl).href, options);
+  return { baseUrl, browser, openAt };
+}
+
+/**
  * A fresh context and page at url, recording problems: console messages of any type (the page's, its
  * frames' and its workers'; recordConsole), page errors, CSP violations (a listener installed before any script of any frame)
  * and requests to hosts other than 127.0.0.1. The test fails at its end on any problem unless

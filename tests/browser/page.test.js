@@ -18,26 +18,17 @@ import {
   canvasInk,
   frameStatsWhileTraining,
   nodeLossBits,
-  openPage as openPageAt,
-  startBrowser,
-  startServer,
+  startSession,
   waitDone,
   waitFor,
   waitReady,
 } from './harness.js';
 
 // The server (with the strict CSP the page is written for) and the browser are shared by every test.
-const baseUrl = await startServer({ csp: true });
-const browser = await startBrowser();
-
-/**
- * A fresh page at `path` (relative to the server root) with console errors, page errors, CSP
- * violations and off-host requests recorded (harness.js); the test fails on any of them at its end
- * unless allowErrors. beforeLoad(context) runs before the page loads.
- */
-function openPage(t, path, { beforeLoad, ...options } = {}) {
-  return openPageAt(t, browser, new URL(path, baseUrl).href, { ...options, beforeGoto: beforeLoad });
-}
+// openPage(t, path, options): a fresh page at `path` (relative to the server root) with console
+// errors, page errors, CSP violations and off-host requests recorded (harness.js); the test fails on
+// any of them at its end unless allowErrors. beforeGoto(context) runs before the page loads.
+const { openAt: openPage } = await startSession();
 
 // Waits until a canvas's accessible name (kept in step with what it shows) matches pattern.
 function waitForLabel(page, id, pattern) {
@@ -212,7 +203,7 @@ test('scalar_fallback_is_announced', async (t) => {
 test('a_core_that_cannot_load_is_reported', async (t) => {
   const { page } = await openPage(t, '?test=1', {
     allowErrors: true, // the blocked .wasm request itself logs a console error
-    beforeLoad: (context) => context.route('**/*.wasm', (route) => route.abort()),
+    beforeGoto: (context) => context.route('**/*.wasm', (route) => route.abort()),
   });
   await waitFor(page, () => document.documentElement.dataset.worker === 'failed');
   assert.match(await page.textContent('#alerts'), /cannot train anything/);

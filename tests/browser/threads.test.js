@@ -5,21 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createScorefield } from '../../web/core/scorefield.js';
-import {
-  frameStatsWhileTraining,
-  openPage as openPageAt,
-  startBrowser,
-  startServer,
-  waitDone,
-  waitReady,
-} from './harness.js';
+import { frameStatsWhileTraining, startSession, waitDone, waitReady } from './harness.js';
 
-const baseUrl = await startServer({ csp: true });
-const browser = await startBrowser();
-
-function openPage(t, path, options = {}) {
-  return openPageAt(t, browser, new URL(path, baseUrl).href, options);
-}
+const { openAt: openPage } = await startSession();
 
 test('threads_2_on_the_isolated_page_gives_the_node_losses_of_one_thread', async (t) => {
   const steps = 40;

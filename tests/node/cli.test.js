@@ -294,6 +294,7 @@ test('bad_arguments_exit_2_with_a_usage_message_on_stderr', async () => {
     [['train', '--objective', 'ncsn', '--decay', '0.5'], /an ncsn model samples with annealed Langevin/],
     [['train', '--anneal-steps', '5'], /--anneal-steps sets annealed Langevin, which only ncsn models use/],
     [['train', '--dataset', 'points'], /--dataset must be one of swiss_roll, digits, moons/],
+    [['train', '--class', '16'], /--class must be any, prior or a class 0\.\.15, got '16'/], // SF_MAX_CLASSES
     [['train', '--lr', 'NaN'], /--lr needs a number, got 'NaN'/],
     [['train', '--sigma', 'Infinity'], /--sigma needs a number, got 'Infinity'/],
     [['train', '--eps', '-Infinity'], /--eps needs a number/],

@@ -6,7 +6,7 @@
 // at most once a second while it trains — and keeps which frame is shown; drawing is
 // web/render/digits.js's, the frames are the worker's.
 
-import { CanvasView, drawNote } from './views.js';
+import { ModelView, drawNote } from './views.js';
 import {
   drawColourBar,
   drawDigit,
@@ -131,16 +131,10 @@ export class DigitPlayer {
   }
 }
 
-/** Sample 0 at the current frame, with "step t / T" above it and a colour bar beside it. */
-export class DigitImageView extends CanvasView {
-  constructor(canvas, player) {
-    super(canvas);
-    this.player = player;
-    player.subscribe(() => this.invalidate());
-  }
-
+/** Sample 0 at the current frame, with "step t / T" above it and a colour bar beside it (model: a DigitPlayer). */
+export class DigitImageView extends ModelView {
   draw(ctx, width, height) {
-    const { player } = this,
+    const player = this.model,
       samples = player.samples;
     if (!samples) {
       drawNote(ctx, width, height, [
@@ -173,15 +167,13 @@ export class DigitImageView extends CanvasView {
 /**
  * Every frame of sample 0 as a filmstrip (every k-th when they do not fit); clicking a tile shows that
  * frame. The tiles are drawn once per set of samples and canvas size into a layer; a frame of the
- * animation copies it and outlines the current tile.
+ * animation copies it and outlines the current tile. model: a DigitPlayer.
  */
-export class FilmstripView extends CanvasView {
+export class FilmstripView extends ModelView {
   constructor(canvas, player) {
-    super(canvas);
-    this.player = player;
+    super(canvas, player);
     this.layer = null; // the tiles of `layerSamples` at the canvas's size
     this.layerSamples = null;
-    player.subscribe(() => this.invalidate());
     canvas.addEventListener('click', (event) => {
       const samples = player.samples;
       const layer = this.layer;
@@ -196,12 +188,13 @@ export class FilmstripView extends CanvasView {
   }
 
   draw(ctx, width, height) {
-    const samples = this.player.samples;
+    const player = this.model,
+      samples = player.samples;
     if (!samples) {
       this.layer = null;
       this.layerSamples = null;
-      const progress = this.player.run.viewProgress.get(this.player.viewId);
-      const lines = ['The filmstrip appears with the first samples.', ...(progress ? [this.player.sampling()] : [])];
+      const progress = player.run.viewProgress.get(player.viewId);
+      const lines = ['The filmstrip appears with the first samples.', ...(progress ? [player.sampling()] : [])];
       drawNote(ctx, width, height, lines);
       this.describe(lines.join(' '));
       return;
@@ -217,36 +210,31 @@ export class FilmstripView extends CanvasView {
       layer.canvas.height !== canvas.height
     ) {
       this.layer = filmstripLayer(width, height, samples.frames, samples.n, 0, canvas.width, canvas.height, (t) =>
-        this.player.stepOf(t),
+        player.stepOf(t),
       );
       this.layerSamples = samples;
     }
-    drawFilmstripCursor(ctx, this.layer, this.player.frame);
-    const count = this.player.frameCount,
+    drawFilmstripCursor(ctx, this.layer, player.frame);
+    const count = player.frameCount,
       shown = this.layer.shown.length;
     const kept = count === samples.steps + 1 ? '' : ` kept of ${samples.steps} steps (every ${samples.stride}th)`;
     const which = shown === count ? `all ${count} frames${kept}` : `${shown} of ${count} frames${kept}, evenly spaced,`;
     this.describe(
-      `Filmstrip of ${which} of the first sample; frame ${this.player.frame} (step ${this.player.stepOf(this.player.frame)}) is outlined.`,
+      `Filmstrip of ${which} of the first sample; frame ${player.frame} (step ${player.stepOf(player.frame)}) is outlined.`,
     );
   }
 }
 
-/** All samples at the current frame. */
-export class SampleGridView extends CanvasView {
-  constructor(canvas, player) {
-    super(canvas);
-    this.player = player;
-    player.subscribe(() => this.invalidate());
-  }
-
+/** All samples at the current frame (model: a DigitPlayer). */
+export class SampleGridView extends ModelView {
   draw(ctx, width, height) {
-    const samples = this.player.samples;
+    const player = this.model,
+      samples = player.samples;
     if (!samples) {
       drawNote(ctx, width, height, ['…']);
       return;
     }
-    drawDigitGrid(ctx, width, height, samples.frames, samples.n, this.player.frame);
-    this.describe(`${samples.n} digit samples at Langevin step ${this.player.stepOf(this.player.frame)}.`);
+    drawDigitGrid(ctx, width, height, samples.frames, samples.n, player.frame);
+    this.describe(`${samples.n} digit samples at Langevin step ${player.stepOf(player.frame)}.`);
   }
 }

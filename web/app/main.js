@@ -12,6 +12,7 @@ import { Run, RUN_MESSAGES } from './run.js';
 import { RUNS, coreDefaults, rowsOf } from './settings.js';
 import { RunToolbar } from './toolbar.js';
 import { buildControls, button, el } from './controls.js';
+import { pointFields } from './point-fields.js';
 import { ChainSet, DATA_GRID, FieldView, LossView, WIDE_GRID } from './views.js';
 import { CostView, DataView } from './page-views.js';
 import { DigitImageView, DigitPlayer, FilmstripView, SampleGridView } from './digit-views.js';
@@ -275,22 +276,12 @@ langevinBox.append(langevinButtons, langevinFields, chainStartForm());
 // The keyboard's way to do what a click on the plot does: a start point typed in, then "Add chain".
 function chainStartForm() {
   const form = el('div', 'toolbar-fields chain-start');
-  const rows = [
-    { name: 'x', label: 'Start x' },
-    { name: 'y', label: 'Start y' },
-  ].map(({ name, label }) => ({
-    name,
-    label,
-    type: 'number',
-    default: 0,
+  const start = { x: 0.5, y: 0.5 };
+  pointFields(form, start, {
     min: -10,
     max: 10,
-    step: 'any',
-    help: `The ${name} coordinate of a new chain's start (a click on the plot sets both).`,
-  }));
-  const start = { x: 0.5, y: 0.5 };
-  buildControls(form, rows, start, (name, value) => {
-    start[name] = value;
+    label: (name) => `Start ${name}`,
+    help: (name) => `The ${name} coordinate of a new chain's start (a click on the plot sets both).`,
   });
   const add = button('Add chain', () => chains.add(start.x, start.y));
   add.title = 'Start another chain at (Start x, Start y)';

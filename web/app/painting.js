@@ -5,7 +5,8 @@
 // when a user paints over a generated set. Each section calls attachPainting once with its own
 // elements; what the plot shows is ncsn-views.js's NcsnDataView.
 
-import { button, buildControls, el, readout } from './controls.js';
+import { button, el, readout } from './controls.js';
+import { pointFields } from './point-fields.js';
 import { MAX_POINTS, Painter } from './paint.js';
 import { readPointsFile } from './points-input.js';
 import { NCSN_TO_WORKER } from '../worker/protocol.js';
@@ -110,22 +111,12 @@ export function attachPainting({
     painter.clear();
   });
   const typed = { x: 0, y: 0 };
-  const typedRows = [
-    { name: 'x', label: 'x' },
-    { name: 'y', label: 'y' },
-  ].map(({ name, label }) => ({
-    name,
-    label,
-    type: 'number',
-    default: 0,
+  const typedFields = el('div', 'toolbar-fields');
+  pointFields(typedFields, typed, {
     min: box.xmin,
     max: box.xmax,
-    step: 'any',
-    help: `The ${name} coordinate of a dab of points (the keyboard's way to paint; a drag on the plot does the same).`,
-  }));
-  const typedFields = el('div', 'toolbar-fields');
-  buildControls(typedFields, typedRows, typed, (name, value) => {
-    typed[name] = value;
+    help: (name) =>
+      `The ${name} coordinate of a dab of points (the keyboard's way to paint; a drag on the plot does the same).`,
   });
   const dabButton = button('Add points at (x, y)', () => {
     onUserAction();

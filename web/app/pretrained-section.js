@@ -10,7 +10,7 @@
 // (web/worker/pretrained.js); everything drawn comes from its messages.
 
 import { button, el, readout } from './controls.js';
-import { CanvasView, drawNote } from './views.js';
+import { ModelView, drawNote } from './views.js';
 import { drawDigitGrid, drawFilmstripCursor, filmstripLayer } from '../render/digits.js';
 import { BAR_COLORS, MUTED_COLOR, TEXT_COLOR, TICK_FONT, TITLE_FONT } from '../render/theme.js';
 import { digitClassValue, settingRow } from '../core/settings.js';
@@ -151,17 +151,15 @@ function classTitle(cls) {
   return cls === 'any' ? 'any digit (column k: class k)' : `the digit ${cls}`;
 }
 
-/** The grid: the latest chains (after the last finished level), then the finished samples. */
-export class HeroGridView extends CanvasView {
+/** The grid: the latest chains (after the last finished level), then the finished samples (model: a PretrainedDigits). */
+export class HeroGridView extends ModelView {
   constructor(canvas, digits) {
-    super(canvas);
-    this.digits = digits;
+    super(canvas, digits);
     this.rendered = 0;
-    digits.subscribe(() => this.invalidate());
   }
 
   draw(ctx, width, height) {
-    const { digits } = this,
+    const digits = this.model,
       { result, partial } = digits;
     if (digits.error && !result) {
       drawNote(ctx, width, height, ['The pretrained digits could not be drawn:', digits.error]);
@@ -186,18 +184,16 @@ export class HeroGridView extends CanvasView {
   }
 }
 
-/** Sample 0's frames across the noise levels, the last one outlined. */
-export class HeroFilmstripView extends CanvasView {
+/** Sample 0's frames across the noise levels, the last one outlined (model: a PretrainedDigits). */
+export class HeroFilmstripView extends ModelView {
   constructor(canvas, digits) {
-    super(canvas);
-    this.digits = digits;
+    super(canvas, digits);
     this.layer = null;
     this.layerOf = null;
-    digits.subscribe(() => this.invalidate());
   }
 
   draw(ctx, width, height) {
-    const { result } = this.digits;
+    const { result } = this.model;
     if (!result) {
       drawNote(ctx, width, height, ['One sample, level by level, appears here.']);
       return;
@@ -214,18 +210,15 @@ export class HeroFilmstripView extends CanvasView {
   }
 }
 
-/** The classifier's class histogram of the samples, with the confident share and accuracy in the title. */
-export class HeroHistogramView extends CanvasView {
-  constructor(canvas, digits) {
-    super(canvas);
-    this.digits = digits;
-    digits.subscribe(() => this.invalidate());
-  }
-
+/**
+ * The classifier's class histogram of the samples, with the confident share and accuracy in the title
+ * (model: a PretrainedDigits).
+ */
+export class HeroHistogramView extends ModelView {
   draw(ctx, width, height) {
-    const q = this.digits.quality;
+    const { quality: q, result } = this.model;
     if (!q) {
-      drawNote(ctx, width, height, [this.digits.result ? 'Classifying…' : '']);
+      drawNote(ctx, width, height, [result ? 'Classifying…' : '']);
       return;
     }
     const top = 36,
@@ -480,18 +473,12 @@ export class OwnDigits {
   }
 }
 
-/** The own net's latest samples (the final frame). */
-class OwnGridView extends CanvasView {
-  constructor(canvas, own) {
-    super(canvas);
-    this.own = own;
-    own.subscribe(() => this.invalidate());
-  }
-
+/** The own net's latest samples (the final frame; model: an OwnDigits). */
+class OwnGridView extends ModelView {
   draw(ctx, width, height) {
-    const r = this.own.samples;
+    const { samples: r, run } = this.model;
     if (!r) {
-      drawNote(ctx, width, height, [this.own.run.step > 0 ? 'Sampling…' : 'Press Play: samples appear as it trains.']);
+      drawNote(ctx, width, height, [run.step > 0 ? 'Sampling…' : 'Press Play: samples appear as it trains.']);
       return;
     }
     drawDigitGrid(ctx, width, height, r.frames, r.n, r.steps);
@@ -499,16 +486,10 @@ class OwnGridView extends CanvasView {
   }
 }
 
-/** Confident share and conditional accuracy against the training step, 0 to 100 %. */
-class OwnQualityView extends CanvasView {
-  constructor(canvas, own) {
-    super(canvas);
-    this.own = own;
-    own.subscribe(() => this.invalidate());
-  }
-
+/** Confident share and conditional accuracy against the training step, 0 to 100 % (model: an OwnDigits). */
+class OwnQualityView extends ModelView {
   draw(ctx, width, height) {
-    const { series, run } = this.own;
+    const { series, run } = this.model;
     const last = series[series.length - 1];
     const title = last
       ? `step ${last.step}: ${pct(last.confident)} confident, ${pct(last.accuracy)} drawn as asked`

@@ -68,6 +68,18 @@ export class CanvasView {
   draw() {}
 }
 
+/**
+ * A CanvasView of one model: anything with subscribe(fn) that calls fn when what it holds changes (a
+ * DigitPlayer, the pretrained digits, …). The view redraws on every change.
+ */
+export class ModelView extends CanvasView {
+  constructor(canvas, model) {
+    super(canvas);
+    this.model = model;
+    model.subscribe(() => this.invalidate());
+  }
+}
+
 /** view.readout (plot-readout.js), loaded 'now' or on first use. */
 export function attachReadout(view, options, when = 'now') {
   const canvas = view.canvas;

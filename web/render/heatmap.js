@@ -69,6 +69,41 @@ export function drawHeatmap(ctx, view, grid, values, { lo, hi, levels = [] }) {
   ctx.restore();
 }
 
+// The edges of a cell with corners a (i, j), b (i + 1, j), c (i + 1, j + 1), d (i, j + 1).
+const BOTTOM = 0, // a-b
+  RIGHT = 1, // b-c
+  TOP = 2, // d-c
+  LEFT = 3; // a-d
+// The segments (pairs of edges) of a cell by its code (a > level: 1, b: 2, c: 4, d: 8): a code and
+// its complement cross the same edges. The saddles 5 and 10 (null) depend on the cell's centre.
+const SEGMENTS = [
+  [],
+  [[LEFT, BOTTOM]],
+  [[BOTTOM, RIGHT]],
+  [[LEFT, RIGHT]],
+  [[RIGHT, TOP]],
+  null,
+  [[BOTTOM, TOP]],
+  [[LEFT, TOP]],
+  [[LEFT, TOP]],
+  [[BOTTOM, TOP]],
+  null,
+  [[RIGHT, TOP]],
+  [[LEFT, RIGHT]],
+  [[BOTTOM, RIGHT]],
+  [[LEFT, BOTTOM]],
+  [],
+];
+// A saddle's two segments cut off the two corners on the other side of the level from its centre.
+const CUT_B_D = [
+    [LEFT, TOP],
+    [BOTTOM, RIGHT],
+  ],
+  CUT_A_C = [
+    [LEFT, BOTTOM],
+    [RIGHT, TOP],
+  ];
+
 // Marching squares: for every cell whose corners straddle `level`, a segment between the crossing
 // points of its edges (linear interpolation along each edge). Saddles take the two segments that
 // keep the cell's average on its side.
@@ -84,61 +119,20 @@ function traceContour(ctx, v, nx, ny, level, px, py) {
       const code = (a > level ? 1 : 0) | (b > level ? 2 : 0) | (c > level ? 4 : 0) | (d > level ? 8 : 0);
       if (code === 0 || code === 15) continue;
       const t = (p, q) => (level - p) / (q - p);
-      // crossing points on the edges: bottom (a-b), right (b-c), top (d-c), left (a-d)
-      const bottom = () => [px(i + t(a, b)), py(j)],
-        right = () => [px(i + 1), py(j + t(b, c))],
-        top = () => [px(i + t(d, c)), py(j + 1)],
-        left = () => [px(i), py(j + t(a, d))];
-      const seg = (p, q) => {
-        const [x0, y0] = p(),
-          [x1, y1] = q();
+      // the crossing point on each edge
+      const crossing = [
+        () => [px(i + t(a, b)), py(j)],
+        () => [px(i + 1), py(j + t(b, c))],
+        () => [px(i + t(d, c)), py(j + 1)],
+        () => [px(i), py(j + t(a, d))],
+      ];
+      const centreHigh = (a + b + c + d) / 4 > level;
+      const segments = SEGMENTS[code] ?? ((code === 5) === centreHigh ? CUT_B_D : CUT_A_C);
+      for (const [p, q] of segments) {
+        const [x0, y0] = crossing[p](),
+          [x1, y1] = crossing[q]();
         ctx.moveTo(x0, y0);
         ctx.lineTo(x1, y1);
-      };
-      const centreHigh = (a + b + c + d) / 4 > level;
-      switch (code) {
-        case 1:
-        case 14:
-          seg(left, bottom);
-          break;
-        case 2:
-        case 13:
-          seg(bottom, right);
-          break;
-        case 3:
-        case 12:
-          seg(left, right);
-          break;
-        case 4:
-        case 11:
-          seg(right, top);
-          break;
-        case 6:
-        case 9:
-          seg(bottom, top);
-          break;
-        case 7:
-        case 8:
-          seg(left, top);
-          break;
-        case 5:
-          if (centreHigh) {
-            seg(left, top);
-            seg(bottom, right);
-          } else {
-            seg(left, bottom);
-            seg(right, top);
-          }
-          break;
-        case 10:
-          if (centreHigh) {
-            seg(left, bottom);
-            seg(right, top);
-          } else {
-            seg(left, top);
-            seg(bottom, right);
-          }
-          break;
       }
     }
   }

@@ -16,11 +16,9 @@ const MODEL_FILE = 'scorefield-digits-model.sfw'; // next to the wasm modules
 const PIXELS = 64;
 const START_HI = 0.1; // chains start at 0.1·U(0, 1)^64, as digits-report measures the shipped model
 // Seeds: a request's seed s gives the starts seed s·SEEDS_PER_REQUEST and level l's noise of class
-// group g seed s·SEEDS_PER_REQUEST + 1 + l·MAX_GROUPS + g (check.js bounds s so that all stay below
-// sf.limits.seed).
+// group g seed s·SEEDS_PER_REQUEST + 1 + l·G + g, where G = sf.limits.classes (SF_MAX_CLASSES, so a
+// level has at most G class groups); check.js bounds s so that all stay below sf.limits.seed.
 const SEEDS_PER_REQUEST = 4096;
-const MAX_GROUPS = 16; // SF_MAX_CLASSES: class groups of one level
-const MAX_LEVELS = (SEEDS_PER_REQUEST - 1) / MAX_GROUPS - 1; // 254 levels fit the seed block
 
 /**
  * The pretrained model of one worker and the sampling job in progress. post: the worker's postMessage;
@@ -29,6 +27,9 @@ const MAX_LEVELS = (SEEDS_PER_REQUEST - 1) / MAX_GROUPS - 1; // 254 levels fit t
 export class Pretrained {
   constructor(sf, { post, longJob, wake, file = MODEL_FILE, bytes = null }) {
     this.sf = sf;
+    this.groupSeeds = sf.limits.classes; // seeds of one level: one per class group (G above)
+    // The levels whose seeds fit the block: 254 with G = 16.
+    this.maxLevels = Math.floor((SEEDS_PER_REQUEST - 1) / this.groupSeeds) - 1;
     this.post = post;
     this.longJob = longJob;
     this.wake = wake;
@@ -112,7 +113,8 @@ export class Pretrained {
       eps = job.msg.eps ?? d.eps;
     const probe = new Float32Array(PIXELS);
     model.annealedLangevin({ start: probe, class: cls, guidance, steps: 0, levels: 1, seed: 0 });
-    if (t.levels > MAX_LEVELS) throw new Error(`the pretrained model has ${t.levels} levels, at most ${MAX_LEVELS}`);
+    if (t.levels > this.maxLevels)
+      throw new Error(`the pretrained model has ${t.levels} levels, at most ${this.maxLevels}`);
     const labels = new Int32Array(n);
     for (let i = 0; i < n; i++) labels[i] = cls === 'any' ? i % classes : cls;
     const groups = [];
@@ -164,7 +166,7 @@ export class Pretrained {
         eps: alpha,
         class: cls,
         guidance,
-        seed: seed * SEEDS_PER_REQUEST + 1 + job.level * MAX_GROUPS + g,
+        seed: seed * SEEDS_PER_REQUEST + 1 + job.level * this.groupSeeds + g,
       });
       members.forEach((i, k) => x.set(out.subarray(k * PIXELS, (k + 1) * PIXELS), i * PIXELS));
     }
