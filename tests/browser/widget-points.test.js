@@ -64,8 +64,9 @@ async function trainedLosses(page) {
 
 const CSV = 'x,y\n100,200\n300,250\n200,400\n150,300\n0.5,-0.25\n';
 
-test('a_picked_file_trains_what_model_setPoints_trains_clamped_without_fit', async (t) => {
-  const page = await openWidget(t);
+// Picks CSV with the Load points… input; returns the widget's state once it trains on the points,
+// with no notice.
+async function pickCsv(page) {
   await page
     .locator('#w input.sf-points-file')
     .setInputFiles({ name: 'far.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
@@ -74,6 +75,12 @@ test('a_picked_file_trains_what_model_setPoints_trains_clamped_without_fit', asy
   });
   const s = await state(page);
   assert.deepEqual(s.notices, []);
+  return s;
+}
+
+test('a_picked_file_trains_what_model_setPoints_trains_clamped_without_fit', async (t) => {
+  const page = await openWidget(t);
+  const s = await pickCsv(page);
   // The toolbar's dataset menu says so (an option no attribute names: shown, not choosable).
   const menu = page.locator('#w select[name="dataset"]');
   assert.equal(await menu.inputValue(), 'points');
@@ -133,32 +140,18 @@ test('the_iframe_takes_fit_from_its_address_and_fits_a_picked_file', async (t) =
   await page.evaluate(() => (document.querySelector('scorefield-widget').id = 'w'));
   await page.waitForFunction(() => document.getElementById('w').state().dim === 2, null, { timeout: WAIT_MS });
   assert.equal(await page.locator('#w .sf-fit input').isChecked(), true, "the Data row shows the address's fit");
-  await page
-    .locator('#w input.sf-points-file')
-    .setInputFiles({ name: 'far.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
-  await page.waitForFunction(() => document.getElementById('w').state().settings.dataset === 'points', null, {
-    timeout: WAIT_MS,
-  });
-  const s = await state(page);
-  assert.deepEqual(s.notices, []);
+  const s = await pickCsv(page);
   const sf = await createScorefield({ simd: s.isa === 'simd128', digits: false });
   const { losses } = await nodeLosses(s.isa, sf.fitPoints(sf.readPoints(Buffer.from(CSV)), BOX));
   assert.deepEqual(await trainedLosses(page), losses, 'the same bits as model.setPoints on sf.fitPoints');
 });
 
-// A score-SDE widget (the samplers panel, objective vesde by itself) has the Data row too: a file fitted into section 8's box, on
-// which its noise-conditional network trains the bits the Node API trains with the same settings.
+// A score-SDE widget (the samplers panel, objective vesde by itself) has the Data row too: a file
+// fitted into section 8's box, on which its network trains the bits the Node API trains.
 test('a_score_sde_widget_trains_on_a_picked_file_fitted_to_its_box', async (t) => {
   const page = await openWidget(t, { panels: 'samplers loss', dataset: 'mixture', objective: null, fit: '1' });
   assert.equal((await state(page)).settings.objective, 'vesde');
-  await page
-    .locator('#w input.sf-points-file')
-    .setInputFiles({ name: 'far.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
-  await page.waitForFunction(() => document.getElementById('w').state().settings.dataset === 'points', null, {
-    timeout: WAIT_MS,
-  });
-  const s = await state(page);
-  assert.deepEqual(s.notices, []);
+  const s = await pickCsv(page);
   const sf = await createScorefield({ simd: s.isa === 'simd128', digits: false });
   const fitted = sf.fitPoints(sf.readPoints(Buffer.from(CSV)), { xmin: -2, xmax: 2, ymin: -2, ymax: 2 }); // NCSN_BOX
   const { width, depth, seed, batch, lr, sigmaMax, sigmaMin, levels } = s.settings;
