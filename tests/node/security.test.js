@@ -76,6 +76,19 @@ test('pages_have_no_inline_script_style_or_handler_and_load_nothing_from_elsewhe
   assert.deepEqual(found, []);
 });
 
+// The policy is written where HTML needs it, in each page's <meta> (a static host may send no header),
+// and in serve.mjs's header: the copies must be one policy, or a page would work served one way only.
+test('every_page_carries_the_policy_serve_mjs_sends', () => {
+  const served = readFileSync(join(ROOT, 'scripts/serve.mjs'), 'utf8').match(/^const CSP = "([^"]+)";$/m)?.[1];
+  assert.ok(served, "serve.mjs's CSP");
+  const pages = filesUnder(WEB, ['.html']);
+  assert.ok(pages.length >= 3, `found only ${pages.length} pages under web/`);
+  for (const file of pages) {
+    const meta = readFileSync(file, 'utf8').match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/);
+    assert.equal(meta?.[1], served, `${relative(ROOT, file)}: its <meta> policy`);
+  }
+});
+
 test('the_scan_finds_what_it_looks_for', () => {
   // The patterns above must match the real thing, or the two tests above could never fail.
   const samples = [
