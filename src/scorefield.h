@@ -423,9 +423,16 @@ typedef int (*sf_score_fn)(void *ctx, float *s, const float *x, int n, int dim);
 sf_status sf_langevin_fn(sf_score_fn fn, void *ctx, int dim, float *out, const float *x0, int n,
                          const sf_langevin_config *lc, int keep_all);
 
-/* Plain Langevin that advances a chunk of steps at a time, as sf_anneal_run does for annealed Langevin
- * (a page's worker runs a chain of 10^6 steps between its messages). Fill it with sf_langevin_begin;
- * the fields are read-only. */
+/* A run in chunks: a sampler that advances a chunk of steps at a time, so that a page's worker can
+ * sample between its frames and messages (a chain of 10^6 steps, say). Each sampler has one
+ * (sf_langevin_run, sf_anneal_run, sf_sde_run) with the same contract:
+ *   - sf_*_begin checks c and starts a run of n chains of dimension dim in x (n, D), copied from
+ *     x0 (n, D); the run's fields are read-only from then on;
+ *   - sf_*_step advances the run by up to `steps` steps (fewer at its end) on x in place, on a model
+ *     of dimension r->dim; sf_*_step_fn does the same on a score function;
+ *   - the result does not depend on how a run is cut into chunks, and a step returns SF_ENONFINITE
+ *     if a chain became NaN or infinite.
+ * The declarations below add what each sampler's run does beyond that. */
 typedef struct sf_langevin_run {
     sf_langevin_config c;
     int dim, n;      /* D and the chain count */
@@ -434,14 +441,10 @@ typedef struct sf_langevin_run {
     uint64_t rng[2]; /* the sampler's generator */
 } sf_langevin_run;
 
-/* Checks c and starts a run of n chains of dimension dim in x (n, D), copied from x0 (n, D) (x0 may
- * be x itself). The run ends with the same bits as sf_langevin(…, keep_all 0) from x0, however it is
- * cut into chunks. */
+/* x0 may be x itself. The run ends with the same bits as sf_langevin(…, keep_all 0) from x0. */
 sf_status sf_langevin_begin(sf_langevin_run *r, const sf_langevin_config *c, int dim, float *x, const float *x0, int n);
 
-/* Advances the run by up to `steps` steps (fewer at its end) on x in place, on a model of dimension
- * r->dim (a noise-conditional one scores at σ_L, as sf_langevin does) or on a score function.
- * SF_ENONFINITE if a chain became NaN or infinite. */
+/* A noise-conditional model scores at σ_L, as sf_langevin does. */
 sf_status sf_langevin_step(sf_langevin_run *r, sf_model *m, float *x, int steps);
 sf_status sf_langevin_step_fn(sf_langevin_run *r, sf_score_fn fn, void *ctx, float *x, int steps);
 
@@ -485,8 +488,7 @@ sf_status sf_annealed_langevin_fn(sf_score_sigma_fn fn, void *ctx, int dim, floa
 sf_status sf_annealed_langevin_guided(sf_model *m, float *out, const float *x0, int n, const sf_anneal_config *ac,
                                       int keep, int cls, float w);
 
-/* Annealed Langevin that advances a chunk of steps at a time, as sf_sde_run does for the SDE samplers
- * (a page's worker runs it between frames). Fill it with sf_anneal_begin; the fields are read-only. */
+/* Annealed Langevin as a run in chunks (the contract is at sf_langevin_run). */
 typedef struct sf_anneal_run {
     sf_anneal_config c;
     int dim, n;      /* D and the chain count */
@@ -495,15 +497,13 @@ typedef struct sf_anneal_run {
     uint64_t rng[2]; /* the sampler's generator */
 } sf_anneal_run;
 
-/* Checks c and starts a run of n chains of dimension dim in x (n, D): x0 (n, D) copied, or with x0
- * NULL drawn from N(0, σ_max² I) with the run's generator (the SDE samplers' prior). With x0 given,
- * the run ends with the same bits as sf_annealed_langevin(…, SF_KEEP_LAST) from x0. A run in chunks
- * bounds each level, not the ladder: c->steps may be up to SF_MAX_STEPS whatever c->levels. */
+/* x0 may be NULL: then the chains are drawn from N(0, σ_max² I) with the run's generator (the SDE
+ * samplers' prior). With x0 given, the run ends with the same bits as sf_annealed_langevin(…,
+ * SF_KEEP_LAST) from x0. A run in chunks bounds each level, not the ladder: c->steps may be up to
+ * SF_MAX_STEPS whatever c->levels. */
 sf_status sf_anneal_begin(sf_anneal_run *r, const sf_anneal_config *c, int dim, float *x, const float *x0, int n);
 
-/* Advances the run by up to `steps` Langevin steps (fewer at its end) on x in place, on a
- * noise-conditional model of dimension r->dim or on a score function. The result does not depend on
- * how a run is cut into chunks. SF_ENONFINITE if a chain became NaN or infinite. */
+/* `steps` counts Langevin steps (T per level); a model must be noise-conditional. */
 sf_status sf_anneal_step(sf_anneal_run *r, sf_model *m, float *x, int steps);
 sf_status sf_anneal_step_fn(sf_anneal_run *r, sf_score_sigma_fn fn, void *ctx, float *x, int steps);
 
@@ -541,8 +541,7 @@ typedef struct sf_sde_config {
  * ρ 7, churn 10, seed 0. */
 sf_sde_config sf_sde_config_default(int dataset, int sampler);
 
-/* A sampler run that advances a chunk of steps at a time (a page's worker runs it between frames).
- * Fill it with sf_sde_begin; the fields are read-only for the caller. */
+/* The SDE samplers as a run in chunks (the contract is at sf_langevin_run). */
 typedef struct sf_sde_run {
     sf_sde_config c;
     int dim, n;      /* D and the chain count */
@@ -551,13 +550,10 @@ typedef struct sf_sde_run {
     uint64_t rng[2]; /* the sampler's generator */
 } sf_sde_run;
 
-/* Checks c and starts a run of n chains of dimension dim in x (n, D): x0 (n, D) copied, or with x0
- * NULL drawn from the prior N(0, σ_max² I) with the run's generator. */
+/* x0 may be NULL: then the chains are drawn from the prior N(0, σ_max² I) with the run's generator. */
 sf_status sf_sde_begin(sf_sde_run *r, const sf_sde_config *c, int dim, float *x, const float *x0, int n);
 
-/* Advances the run by up to `steps` steps (fewer at its end) on x in place; a model must be
- * noise-conditional and of dimension r->dim. The result does not depend on how a run is cut into
- * chunks. SF_ENONFINITE if a chain became NaN or infinite. */
+/* A model must be noise-conditional. */
 sf_status sf_sde_step(sf_sde_run *r, sf_model *m, float *x, int steps);
 sf_status sf_sde_step_fn(sf_sde_run *r, sf_score_sigma_fn fn, void *ctx, float *x, int steps);
 

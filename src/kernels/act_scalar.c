@@ -23,6 +23,20 @@
 #include "act_coef.h"
 #include "kernels.h"
 
+/* The two polynomials' coefficients, highest degree first (act_coef.h). */
+static const float exp_p[6] = {SF__EXP_P7, SF__EXP_P6, SF__EXP_P5, SF__EXP_P4, SF__EXP_P3, SF__EXP_P2};
+static const float log1p_q[7] = {SF__LOG1P_Q7, SF__LOG1P_Q6, SF__LOG1P_Q5, SF__LOG1P_Q4,
+                                 SF__LOG1P_Q3, SF__LOG1P_Q2, SF__LOG1P_Q1};
+
+/* c[0]·x^(k−1) + c[1]·x^(k−2) + … + c[k−1] by Horner's rule, p ← p·x + c[j] for j = 1 .. k−1 in
+ * order: the multiplies and adds act_simd128.c repeats lane by lane (a constant k, so the loop
+ * unrolls). */
+static inline float horner(float x, const float *c, int k) {
+    float p = c[0];
+    for (int j = 1; j < k; j++) p = p * x + c[j];
+    return p;
+}
+
 void sf_f32_softplus_sigmoid_scalar(float *a, float *s, const float *z, int n) {
     for (int i = 0; i < n; i++) {
         const float zi = z[i]; /* read before s[i] is written: s may alias z */
@@ -40,13 +54,7 @@ void sf_f32_softplus_sigmoid_scalar(float *a, float *s, const float *z, int n) {
         const float t = w * SF__EXP_LOG2E + SF__EXP_MAGIC;
         const float nf = t - SF__EXP_MAGIC;
         const float r = (w - nf * SF__EXP_LN2_HI) - nf * SF__EXP_LN2_LO;
-        float p = SF__EXP_P7;
-        p = p * r + SF__EXP_P6;
-        p = p * r + SF__EXP_P5;
-        p = p * r + SF__EXP_P4;
-        p = p * r + SF__EXP_P3;
-        p = p * r + SF__EXP_P2;
-        p = 1.0f + (r + (r * r) * p); /* 1 + r added last, for the same reason as below */
+        const float p = 1.0f + (r + (r * r) * horner(r, exp_p, 6)); /* 1 + r added last, as below */
         uint32_t tbits;
         float scale;
         memcpy(&tbits, &t, sizeof tbits);
@@ -60,13 +68,7 @@ void sf_f32_softplus_sigmoid_scalar(float *a, float *s, const float *z, int n) {
          * 2u·(1 + u²/3 + ...) on the test grid) */
         const float u = e / (2.0f + e);
         const float u2 = u * u;
-        float q = SF__LOG1P_Q7;
-        q = q * u2 + SF__LOG1P_Q6;
-        q = q * u2 + SF__LOG1P_Q5;
-        q = q * u2 + SF__LOG1P_Q4;
-        q = q * u2 + SF__LOG1P_Q3;
-        q = q * u2 + SF__LOG1P_Q2;
-        q = q * u2 + SF__LOG1P_Q1;
+        const float q = horner(u2, log1p_q, 7);
         const float v = u + u;
         const float l = v + (v * u2) * q;
 

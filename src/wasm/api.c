@@ -403,12 +403,12 @@ typedef struct sfw__run {
     sf_langevin_run l;
 } sfw__run;
 
-static sfw__run *sfw__run_new(int kind) {
-    sfw__run *r = malloc(sizeof *r);
-    if (!r)
-        sf__fail(SF_ENOMEM, "cannot allocate a sampler run");
-    else
-        r->kind = kind;
+/* A heap copy of a run begun on the stack, so that a bad config allocates nothing; 0 with sfw_error()
+ * set when its begin failed (st) or memory ran out. */
+static sfw__run *sfw__run_copy(sf_status st, const sfw__run *probe) {
+    sfw__run *r = st == SF_OK ? malloc(sizeof *r) : 0;
+    if (st == SF_OK && !r) sf__fail(SF_ENOMEM, "cannot allocate a sampler run");
+    if (r) *r = *probe;
     return r;
 }
 
@@ -431,12 +431,10 @@ SFW_EXPORT(sfw_sde_begin)
 sfw__run *sfw_sde_begin(float *x, const float *x0, int n, int dim, int sampler, int steps, float sigma_max,
                         float sigma_min, float snr, float rho, float churn, double seed) {
     sf_sde_config c = sfw__sde_config(sampler, steps, sigma_max, sigma_min, snr, rho, churn);
-    if (sfw__seed(&c.seed, seed, "sampler seed") != SF_OK) return 0;
-    sf_sde_run probe; /* checked before anything is allocated */
-    if (sf_sde_begin(&probe, &c, dim, x, x0, n) != SF_OK) return 0;
-    sfw__run *r = sfw__run_new(SFW__RUN_SDE);
-    if (r) r->s = probe;
-    return r;
+    sfw__run probe = {.kind = SFW__RUN_SDE};
+    sf_status st = sfw__seed(&c.seed, seed, "sampler seed");
+    if (st == SF_OK) st = sf_sde_begin(&probe.s, &c, dim, x, x0, n);
+    return sfw__run_copy(st, &probe);
 }
 
 /* A run of annealed Langevin on n chains of dimension dim in x, from x0 or the prior (x0 = 0); then
@@ -445,12 +443,10 @@ SFW_EXPORT(sfw_anneal_begin)
 sfw__run *sfw_anneal_begin(float *x, const float *x0, int n, int dim, float sigma_max, float sigma_min, int levels,
                            int steps, float eps, double seed) {
     sf_anneal_config c = {.sigma_max = sigma_max, .sigma_min = sigma_min, .levels = levels, .steps = steps, .eps = eps};
-    if (sfw__seed(&c.seed, seed, "sampler seed") != SF_OK) return 0;
-    sf_anneal_run probe;
-    if (sf_anneal_begin(&probe, &c, dim, x, x0, n) != SF_OK) return 0;
-    sfw__run *r = sfw__run_new(SFW__RUN_ANNEAL);
-    if (r) r->a = probe;
-    return r;
+    sfw__run probe = {.kind = SFW__RUN_ANNEAL};
+    sf_status st = sfw__seed(&c.seed, seed, "sampler seed");
+    if (st == SF_OK) st = sf_anneal_begin(&probe.a, &c, dim, x, x0, n);
+    return sfw__run_copy(st, &probe);
 }
 
 /* A run of plain Langevin on n chains of dimension dim in x, from x0 (n, D) (x0 may be x); then
@@ -459,12 +455,10 @@ SFW_EXPORT(sfw_langevin_begin)
 sfw__run *sfw_langevin_begin(float *x, const float *x0, int n, int dim, float eps, float decay, float temperature,
                              int steps, double seed) {
     sf_langevin_config c = {.eps = eps, .decay = decay, .temperature = temperature, .steps = steps};
-    sf_langevin_run probe;
+    sfw__run probe = {.kind = SFW__RUN_LANGEVIN};
     sf_status st = sfw__seed(&c.seed, seed, "sampler seed");
-    if (st == SF_OK) st = sf_langevin_begin(&probe, &c, dim, x, x0, n);
-    sfw__run *r = st == SF_OK ? sfw__run_new(SFW__RUN_LANGEVIN) : 0;
-    if (r) r->l = probe;
-    return r;
+    if (st == SF_OK) st = sf_langevin_begin(&probe.l, &c, dim, x, x0, n);
+    return sfw__run_copy(st, &probe);
 }
 
 /* Advances a run on a noise-conditional model by up to `steps` steps. */

@@ -20,6 +20,20 @@ static sf_model *trained(int dim, int hidden, int depth, uint64_t seed, int step
     return m;
 }
 
+/* A noise-conditional model of nc trained `steps` steps with NCSN on a dataset, the painted points
+ * (count, 2) given first when points is not NULL; NULL (reported) if it cannot be made. */
+static sf_model *trained_ncsn(const sf_net_config *nc, int dataset, int steps, const float *points, int count) {
+    sf_model *m = NULL;
+    EXPECT(sf_model_create(&m, nc) == SF_OK, "%s", sf_error());
+    if (!m) return NULL;
+    if (points) EXPECT(sf_model_set_points(m, points, count) == SF_OK, "%s", sf_error());
+    sf_train_config tc = sf_train_config_default(dataset);
+    tc.objective = SF_OBJ_NCSN;
+    EXPECT(sf_model_set_train(m, &tc) == SF_OK, "%s", sf_error());
+    EXPECT(sf_model_train(m, steps, NULL) == SF_OK, "%s", sf_error());
+    return m;
+}
+
 static unsigned char *saved(const sf_model *m, size_t *size) {
     *size = sf_model_save_size(m);
     unsigned char *buf = malloc(*size);
@@ -93,6 +107,39 @@ static void expect_refused(sf_model *m, const unsigned char *f, size_t size, con
     expect_refused_as(m, f, size, needle, what, 1);
 }
 
+/* For the exhaustive loops: 1 if f[0..size) is refused with SF_EINVAL, a message that holds one of
+ * the `count` needles, and m unchanged; else 0 with *st the status (the message is sf_error()'s). */
+static int refused_quietly(sf_model *m, const unsigned char *f, size_t size, const char *const needles[], int count,
+                           sf_status *st) {
+    int unchanged, named = 0;
+    *st = load_and_compare(m, f, size, &unchanged);
+    for (int k = 0; k < count; k++) named |= strstr(sf_error(), needles[k]) != NULL;
+    return *st == SF_EINVAL && named && unchanged;
+}
+
+/* What most tests start from: a model trained a few steps, its own weights file f (size bytes) and
+ * g, a copy of f to damage. */
+typedef struct fixture {
+    sf_model *m;
+    unsigned char *f, *g;
+    size_t size;
+} fixture;
+
+/* 0 (the failure reported) when the model cannot be made; then there is nothing to free. */
+static int fixture_open(fixture *t, int dim, int hidden, int depth, uint64_t seed, int steps) {
+    t->m = trained(dim, hidden, depth, seed, steps);
+    if (!t->m) return 0;
+    t->f = saved(t->m, &t->size);
+    t->g = malloc(t->size);
+    memcpy(t->g, t->f, t->size);
+    return 1;
+}
+
+static void fixture_close(fixture *t) {
+    free(t->g), free(t->f);
+    sf_model_free(t->m);
+}
+
 static void test_crc32_matches_the_standard_check_value(void) {
     EXPECT(sf__crc32(0, "123456789", 9) == 0xCBF43926u, "crc32 = 0x%08x", sf__crc32(0, "123456789", 9));
     /* In two pieces, as a stream. */
@@ -146,72 +193,58 @@ static void test_save_refuses_a_short_buffer(void) {
 }
 
 static void test_foreign_and_future_files_are_refused(void) {
-    sf_model *m = trained(2, 16, 2, 3, 5);
-    if (!m) return;
-    size_t size;
-    unsigned char *f = saved(m, &size);
-    unsigned char *g = malloc(size);
-    memcpy(g, f, size);
-    memcpy(g, "\x89PNG\r\n\x1a\n", 8);
-    expect_refused(m, g, size, "not a Scorefield weights file", "a PNG signature");
-    memcpy(g, f, size);
-    put32(g + 8, SF_WEIGHTS_VERSION + 1);
-    expect_refused(m, g, size, "version 4 is newer", "version 4");
-    put32(g + 8, 0);
-    expect_refused(m, g, size, "corrupted", "version 0");
-    EXPECT(sf_model_load(m, NULL, size) == SF_EINVAL, "NULL buffer accepted");
-    EXPECT(sf_model_load(NULL, f, size) == SF_EINVAL, "NULL model accepted");
-    free(g), free(f);
-    sf_model_free(m);
+    fixture t;
+    if (!fixture_open(&t, 2, 16, 2, 3, 5)) return;
+    memcpy(t.g, "\x89PNG\r\n\x1a\n", 8);
+    expect_refused(t.m, t.g, t.size, "not a Scorefield weights file", "a PNG signature");
+    memcpy(t.g, t.f, t.size);
+    put32(t.g + 8, SF_WEIGHTS_VERSION + 1);
+    expect_refused(t.m, t.g, t.size, "version 4 is newer", "version 4");
+    put32(t.g + 8, 0);
+    expect_refused(t.m, t.g, t.size, "corrupted", "version 0");
+    EXPECT(sf_model_load(t.m, NULL, t.size) == SF_EINVAL, "NULL buffer accepted");
+    EXPECT(sf_model_load(NULL, t.f, t.size) == SF_EINVAL, "NULL model accepted");
+    fixture_close(&t);
 }
 
 /* Every length from 0 to one byte short is refused as truncated (or, for the first 8 bytes, as what
  * it is: the start of a weights file is still truncated). */
 static void test_every_truncation_is_refused(void) {
-    sf_model *m = trained(2, 8, 1, 3, 5);
-    if (!m) return;
-    size_t size;
-    unsigned char *f = saved(m, &size);
+    fixture t;
+    if (!fixture_open(&t, 2, 8, 1, 3, 5)) return;
+    const char *const needles[] = {"truncated"};
     int bad = 0;
-    for (size_t n = 0; n < size; n++) {
-        int unchanged;
-        sf_status st = load_and_compare(m, f, n, &unchanged);
-        if (st != SF_EINVAL || !strstr(sf_error(), "truncated") || !unchanged) {
-            if (bad++ < 3) EXPECT(0, "length %zu of %zu: status %d, \"%s\"", n, size, st, sf_error());
-        }
+    for (size_t n = 0; n < t.size; n++) {
+        sf_status st;
+        if (!refused_quietly(t.m, t.f, n, needles, 1, &st) && bad++ < 3)
+            EXPECT(0, "length %zu of %zu: status %d, \"%s\"", n, t.size, st, sf_error());
     }
     EXPECT(bad == 0, "%d lengths not refused as truncated", bad);
-    unsigned char *longer = calloc(size + 1, 1);
-    memcpy(longer, f, size);
-    expect_refused(m, longer, size + 1, "after the end", "one trailing byte");
-    free(longer), free(f);
-    sf_model_free(m);
+    unsigned char *longer = calloc(t.size + 1, 1);
+    memcpy(longer, t.f, t.size);
+    expect_refused(t.m, longer, t.size + 1, "after the end", "one trailing byte");
+    free(longer);
+    fixture_close(&t);
 }
 
 /* Flipping any one bit of any byte is caught: by the magic, the version check or a checksum. */
 static void test_every_damaged_byte_is_refused(void) {
-    sf_model *m = trained(2, 8, 1, 3, 5);
-    if (!m) return;
-    size_t size;
-    unsigned char *f = saved(m, &size);
+    fixture t;
+    if (!fixture_open(&t, 2, 8, 1, 3, 5)) return;
+    const char *const needles[] = {"corrupted", "not a Scorefield", "newer"};
     int bad = 0;
-    for (size_t i = 0; i < size; i++) {
+    for (size_t i = 0; i < t.size; i++) {
         for (int bit = 0; bit < 8; bit += 3) {
-            f[i] ^= (unsigned char)(1u << bit);
-            int unchanged;
-            sf_status st = load_and_compare(m, f, size, &unchanged);
-            const char *e = sf_error();
-            int named = strstr(e, "corrupted") || strstr(e, "not a Scorefield") || strstr(e, "newer");
-            if (st != SF_EINVAL || !named || !unchanged) {
-                if (bad++ < 3) EXPECT(0, "byte %zu bit %d: status %d, \"%s\"", i, bit, st, e);
-            }
-            f[i] ^= (unsigned char)(1u << bit);
+            t.g[i] ^= (unsigned char)(1u << bit);
+            sf_status st;
+            if (!refused_quietly(t.m, t.g, t.size, needles, 3, &st) && bad++ < 3)
+                EXPECT(0, "byte %zu bit %d: status %d, \"%s\"", i, bit, st, sf_error());
+            t.g[i] ^= (unsigned char)(1u << bit);
         }
     }
     EXPECT(bad == 0, "%d damaged files not refused", bad);
-    EXPECT(sf_model_load(m, f, size) == SF_OK, "the undamaged file: %s", sf_error());
-    free(f);
-    sf_model_free(m);
+    EXPECT(sf_model_load(t.m, t.g, t.size) == SF_OK, "the undamaged file: %s", sf_error());
+    fixture_close(&t);
 }
 
 static void test_another_architecture_is_refused_by_name(void) {
@@ -228,12 +261,9 @@ static void test_another_architecture_is_refused_by_name(void) {
 /* Files with valid checksums whose contents no Scorefield writes (a hand-edited or foreign writer's
  * file): each refused as corrupted, naming the field. */
 static void test_invalid_contents_behind_valid_checksums_are_refused(void) {
-    sf_model *m = trained(2, 8, 1, 3, 5);
-    if (!m) return;
-    size_t size;
-    unsigned char *f = saved(m, &size);
-    unsigned char *g = malloc(size);
-    int P = sf_model_param_count(m);
+    fixture t;
+    if (!fixture_open(&t, 2, 8, 1, 3, 5)) return;
+    int P = sf_model_param_count(t.m);
     struct {
         size_t at;
         uint32_t value;
@@ -262,15 +292,14 @@ static void test_invalid_contents_behind_valid_checksums_are_refused(void) {
         {HEADER_BYTES + 4 * (size_t)(2 * P), 0xBF800000u, "negative"}, /* −1, first second moment */
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        memcpy(g, f, size);
-        put32(g + cases[c].at, cases[c].value);
-        reseal(g, size);
+        memcpy(t.g, t.f, t.size);
+        put32(t.g + cases[c].at, cases[c].value);
+        reseal(t.g, t.size);
         char what[64];
         snprintf(what, sizeof what, "offset %zu = 0x%x", cases[c].at, cases[c].value);
-        expect_refused(m, g, size, cases[c].needle, what);
+        expect_refused(t.m, t.g, t.size, cases[c].needle, what);
     }
-    free(g), free(f);
-    sf_model_free(m);
+    fixture_close(&t);
 }
 
 static void put64(unsigned char *p, uint64_t v) {
@@ -281,18 +310,17 @@ static void put64(unsigned char *p, uint64_t v) {
  * model cannot be made with a seed beyond it, and a model at the last step count refuses to train
  * (so that its own file still loads) and stays as it was. */
 static void test_seeds_and_step_counts_stay_within_2_pow_53(void) {
-    sf_model *m = trained(2, 8, 1, 3, 2);
-    if (!m) return;
-    size_t size;
-    unsigned char *f = saved(m, &size);
-    unsigned char *g = malloc(size);
-    memcpy(g, f, size), put64(g + 88, SF_MAX_SEED + 1), reseal(g, size);
-    expect_refused(m, g, size, "seed out of range", "seed 2^53");
-    memcpy(g, f, size), put64(g + 96, SF_MAX_STEP_COUNT + 1), reseal(g, size);
-    expect_refused(m, g, size, "step count out of range", "step 2^53");
+    fixture t;
+    if (!fixture_open(&t, 2, 8, 1, 3, 2)) return;
+    sf_model *m = t.m;
+    unsigned char *g = t.g;
+    put64(g + 88, SF_MAX_SEED + 1), reseal(g, t.size);
+    expect_refused(m, g, t.size, "seed out of range", "seed 2^53");
+    memcpy(g, t.f, t.size), put64(g + 96, SF_MAX_STEP_COUNT + 1), reseal(g, t.size);
+    expect_refused(m, g, t.size, "step count out of range", "step 2^53");
 
-    memcpy(g, f, size), put64(g + 88, SF_MAX_SEED), put64(g + 96, SF_MAX_STEP_COUNT), reseal(g, size);
-    EXPECT(sf_model_load(m, g, size) == SF_OK, "seed and step 2^53 - 1: %s", sf_error());
+    memcpy(g, t.f, t.size), put64(g + 88, SF_MAX_SEED), put64(g + 96, SF_MAX_STEP_COUNT), reseal(g, t.size);
+    EXPECT(sf_model_load(m, g, t.size) == SF_OK, "seed and step 2^53 - 1: %s", sf_error());
     EXPECT(sf_model_net_config(m).seed == SF_MAX_SEED, "seed %llu", (unsigned long long)sf_model_net_config(m).seed);
     snapshot before = take(m);
     float loss = -1.0f;
@@ -309,8 +337,7 @@ static void test_seeds_and_step_counts_stay_within_2_pow_53(void) {
     nc.seed = SF_MAX_SEED;
     EXPECT(sf_model_create(&bad, &nc) == SF_OK, "seed 2^53 - 1 refused: %s", sf_error());
     sf_model_free(bad);
-    free(g), free(f);
-    sf_model_free(m);
+    fixture_close(&t);
 }
 
 /* A model whose dimension has no dataset saves "no dataset" and comes back without one. */
@@ -333,16 +360,10 @@ static void test_a_model_without_dataset_round_trips(void) {
  * with it, and training goes on identically. */
 static void test_painted_points_and_noise_conditional_nets_round_trip(void) {
     sf_net_config nc = {2, 16, 2, 11, SF_ISA_AUTO, 1, 0};
-    sf_model *a = NULL, *b = NULL;
-    EXPECT(sf_model_create(&a, &nc) == SF_OK, "%s", sf_error());
-    if (!a) return;
     float pts[2 * 50];
     for (int i = 0; i < 50; i++) pts[2 * i] = 0.02f * (float)i - 0.5f, pts[2 * i + 1] = 0.3f * (float)(i % 3);
-    EXPECT(sf_model_set_points(a, pts, 50) == SF_OK, "%s", sf_error());
-    sf_train_config tc = sf_train_config_default(SF_DATA_POINTS);
-    tc.objective = SF_OBJ_NCSN;
-    EXPECT(sf_model_set_train(a, &tc) == SF_OK, "%s", sf_error());
-    EXPECT(sf_model_train(a, 10, NULL) == SF_OK, "%s", sf_error());
+    sf_model *a = trained_ncsn(&nc, SF_DATA_POINTS, 10, pts, 50), *b = NULL;
+    if (!a) return;
     size_t size;
     unsigned char *f = saved(a, &size);
     /* a noise-conditional file also carries the weights' moving average: four arrays of P */
@@ -422,13 +443,8 @@ static void test_version1_plain_files_load_and_noise_conditional_ones_are_refuse
  * a conditional file into a model without labels are refused by name. */
 static void test_class_conditional_files_round_trip_and_version2_loads(void) {
     sf_net_config nc = {2, 16, 2, 11, SF_ISA_AUTO, 1, 8};
-    sf_model *m = NULL;
-    EXPECT(sf_model_create(&m, &nc) == SF_OK, "%s", sf_error());
+    sf_model *m = trained_ncsn(&nc, SF_DATA_EIGHT_GAUSSIANS, 3, NULL, 0);
     if (!m) return;
-    sf_train_config tc = sf_train_config_default(SF_DATA_EIGHT_GAUSSIANS);
-    tc.objective = SF_OBJ_NCSN;
-    EXPECT(sf_model_set_train(m, &tc) == SF_OK, "%s", sf_error());
-    EXPECT(sf_model_train(m, 3, NULL) == SF_OK, "%s", sf_error());
     size_t size;
     unsigned char *f = saved(m, &size);
     EXPECT(f[8] == 3 && f[84] == 8, "version %u, classes %u", f[8], f[84]);
