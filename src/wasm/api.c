@@ -9,8 +9,9 @@
  *     [0, 2^53) before converting it, so no seed is silently rounded or wrapped;
  *   - functions that return a pointer return 0 on failure, with the message in sfw_error().
  * Buffers are the caller's: JS allocates them with the exported malloc/free (see web/core/loader.js).
- * Only sfw_model_create and malloc allocate (and so may grow memory, detaching JS views of it);
- * training, scoring and sampling work in the model's own buffers.
+ * Only sfw_model_create, the run begins (sfw_langevin_begin, sfw_anneal_begin, sfw_sde_begin: the run's
+ * state) and malloc allocate (and so may grow memory, detaching JS views of it); training, scoring and
+ * sampling work in the model's or the run's own buffers.
  *
  * Keep it free of I/O: printf, abort, assert without NDEBUG or clock would add WASI imports, and the
  * modules must import nothing but env.emscripten_notify_memory_growth (build-wasm.sh checks).
