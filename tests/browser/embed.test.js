@@ -456,6 +456,27 @@ test('exports_download_and_parse_and_an_exported_weights_file_restores_the_same_
   await page.locator(w).screenshot({ path: join(SHOTS, 'scorefield-widget-controls.png') });
 });
 
+// What the export buttons do loads on the first click (export-actions.js): a load that fails is named
+// in the widget's notices, and the next click tries again.
+test('an_export_whose_code_cannot_load_says_so_and_the_next_click_tries_again', async (t) => {
+  let blocked = true;
+  const { page } = await openPage(t, browser, `${base}embed/frame.html?autoplay=0&controls=1`, {
+    allowErrors: true, // the blocked request is logged
+    beforeGoto: (context) =>
+      context.route('**/app/export-actions.js', (route) => (blocked ? route.abort() : route.continue())),
+  });
+  const w = 'scorefield-widget';
+  await waitState(page, w, { worker: 'ready', dim: 2 });
+  await page.locator(w).getByRole('button', { name: 'Weights', exact: true }).click();
+  await waitState(page, w, { 'notices.length': ['>', 0] });
+  const { notices } = await state(page, w);
+  assert.match(notices[notices.length - 1], /^Weights export failed: .*export-actions\.js/);
+  blocked = false;
+  const weights = await downloadFrom(page, w, 'Weights');
+  assert.match(weights.name, /weights\.sfw$/);
+  assert.ok(weights.bytes.length > 0);
+});
+
 test('the_digit_filmstrip_exports_as_a_png', async (t) => {
   const { page } = await openPage(t, browser, `${base}embed/frame.html?dataset=digits&steps=20&controls=1`);
   const w = 'scorefield-widget';
