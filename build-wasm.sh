@@ -33,15 +33,46 @@ exports="$exports,_malloc,_free"
 
 # -ffp-contract=off: no fused multiply-add, so native and both wasm builds agree bit for bit.
 # -fno-ffast-math is the default; it stays off (it reorders sums and assumes no NaN).
+cflags=(-std=c11 -ffp-contract=off -DNDEBUG -DSF_DIGITS_EXTERNAL -Wall -Wextra -Wpedantic -Werror -Isrc)
 # Memory: 16 MB to start, growing up to 1 GB for large models or batches; 1 MB of stack.
-flags=(-std=c11 -O3 -ffp-contract=off -DNDEBUG -DSF_DIGITS_EXTERNAL -Wall -Wextra -Wpedantic -Werror -Isrc
-       --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH -sINITIAL_MEMORY=16MB -sMAXIMUM_MEMORY=1GB
+flags=(-O3 --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH -sINITIAL_MEMORY=16MB -sMAXIMUM_MEMORY=1GB
        -sTOTAL_STACK=1MB -sMALLOC=emmalloc "-sEXPORTED_FUNCTIONS=$exports")
 
-build() { # build <isa> <extra flags...>
-  local isa=$1; shift
+# Optimisation by file. What every training step and score evaluation runs through — the kernels a
+# build uses (the SIMD128 ones and their dispatch in the SIMD builds; every kernel in the scalar build),
+# the net, the losses, the optimiser and base/fmath.c — at -O3; everything else (the API, the model's
+# bookkeeping, the data generators, the random numbers, the samplers' drivers, the weights file, the
+# digit classifier) at -Os, which takes about 9.5 KB off the gzipped SIMD128 module: a widget's
+# download budget (issue 16). The level changes no bit: no -ffast-math, -ffp-contract=off at both.
+hot_simd='^src/(kernels/[a-z_]*_simd128\.c|kernels/kernels\.c|net/|loss/|optim/|base/fmath\.c)'
+hot_scalar='^src/(kernels/|net/|loss/|optim/|base/fmath\.c)'
+
+objects=() # set by compile_objects
+# compile_objects <name> <hot pattern> <extra flags...> -- <sources...>: their objects, in $objects.
+# One emcc call per level (its start-up is most of a small file's time); the sources' names are unique.
+compile_objects() {
+  local name=$1 hot=$2; shift 2
+  local extra=()
+  while [ "$1" != -- ]; do extra+=("$1"); shift; done
+  shift
+  local dir=build/wasm-obj/$name hot_srcs=() cold_srcs=()
+  rm -rf "$dir" && mkdir -p "$dir"
+  objects=()
+  for src in "$@"; do
+    if [[ $src =~ $hot ]]; then hot_srcs+=("$PWD/$src"); else cold_srcs+=("$PWD/$src"); fi
+    local base=${src##*/}
+    objects+=("$dir/${base%.c}.o")
+  done
+  local abs_cflags=("${cflags[@]/#-Isrc/-I$PWD/src}")
+  (cd "$dir" && emcc "${abs_cflags[@]}" -O3 "${extra[@]}" -c "${hot_srcs[@]}")
+  (cd "$dir" && emcc "${abs_cflags[@]}" -Os "${extra[@]}" -c "${cold_srcs[@]}")
+}
+
+build() { # build <isa> <hot pattern> <extra flags...>
+  local isa=$1 hot=$2; shift 2
   local wasm=$out/scorefield-$isa.wasm
-  emcc "${flags[@]}" "$@" "${sources[@]}" -o "$wasm"
+  compile_objects "$isa" "$hot" "$@" -- "${sources[@]}"
+  emcc "${flags[@]}" "$@" "${objects[@]}" -o "$wasm"
   check_imports "$wasm" '<- env\.emscripten_notify_memory_growth$'
 }
 
@@ -59,8 +90,8 @@ check_imports() { # check_imports <wasm> <pattern of the allowed import lines>
   fi
 }
 
-build simd128 -msimd128
-build scalar
+build simd128 "$hot_simd" -msimd128
+build scalar "$hot_scalar"
 
 # The threaded module: Emscripten 3.1.6 refuses -pthread with STANDALONE_WASM, hence atomics and the
 # linker's shared memory. The memory is imported (env.memory, made by the loader, shared by every
@@ -68,9 +99,10 @@ build scalar
 # view made before growth just stays at the old length, so the same rule — views made after the call —
 # holds). threads.c adds the runner (env.sfw_run, answered by web/core/threads.js) and sfw_run_task.
 threads_exports=$(grep -o 'SFW_EXPORT(sfw_[a-z_0-9]*)' src/wasm/threads.c | sed 's/SFW_EXPORT(\(.*\))/_\1/' | sort -u | paste -sd, -)
+compile_objects simd128-threads "$hot_simd" -msimd128 -matomics -mbulk-memory -- "${sources[@]}" src/wasm/threads.c
 emcc "${flags[@]/-sEXPORTED_FUNCTIONS=*/-sEXPORTED_FUNCTIONS=$exports,$threads_exports}" -msimd128 -matomics -mbulk-memory \
   -sIMPORTED_MEMORY -Wl,--shared-memory -sERROR_ON_UNDEFINED_SYMBOLS=0 -sWARN_ON_UNDEFINED_SYMBOLS=0 \
-  "${sources[@]}" src/wasm/threads.c -o "$out/scorefield-simd128-threads.wasm"
+  "${objects[@]}" -o "$out/scorefield-simd128-threads.wasm"
 check_imports "$out/scorefield-simd128-threads.wasm" \
   '<- env\.(emscripten_notify_memory_growth|sfw_run|memory)$'
 wasm-objdump -x -j Import "$out/scorefield-simd128-threads.wasm" | grep -q 'memory\[0\].*max=16384 shared <- env.memory' ||

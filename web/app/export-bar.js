@@ -1,15 +1,18 @@
 // export-bar.js — the export buttons of one run (ExportBar) and the small helpers of downloads: the
-// bar is what a page or a widget with controls shows at once; the files behind its buttons (PNG, SVG,
-// filmstrip, GIF: exports.js, and the render modules it uses) load on the first click.
+// bar is what a page or a widget with controls shows at once; what its buttons do (export-actions.js)
+// and the files behind them (PNG, SVG, filmstrip, GIF: exports.js, and the render modules it uses)
+// load on the first click.
 
 import { button, el } from './controls.js';
-import { settingRow } from './settings.js';
-import { TO_WORKER } from '../worker/protocol.js';
 
-/** @type {Promise<typeof import('./exports.js')> | null} */
-let filesLoading = null;
-// exports.js, the file makers, loaded once.
-const files = () => (filesLoading ??= import('./exports.js'));
+/** @type {Promise<typeof import('./export-actions.js')> | null} */
+let actionsLoading = null;
+// export-actions.js, loaded once; a failed load is tried again on the next click.
+const actions = () =>
+  (actionsLoading ??= import('./export-actions.js').catch((err) => {
+    actionsLoading = null;
+    throw err;
+  }));
 
 /** Starts a download of blob as filename (an <a download> on an object URL, revoked afterwards). */
 export function download(blob, filename) {
@@ -33,22 +36,6 @@ export function fileStem(...parts) {
     .replace(/[^A-Za-z0-9_.-]+/g, '-')
     .replace(/-+/g, '-')
     .slice(0, 80);
-}
-
-/**
- * The losses as CSV: a header `step,loss`, then one row per step whose loss is known (steps before a
- * loaded weights file's are NaN and left out). Each loss is the float32 value printed exactly enough
- * to read back the same bits.
- */
-export function lossesCsv(losses, count) {
-  const rows = ['step,loss'];
-  for (let i = 0; i < count; i++) if (Number.isFinite(losses[i])) rows.push(`${i},${losses[i]}`);
-  return `${rows.join('\n')}\n`;
-}
-
-/** The bytes of a File (an <input type="file"> choice) as a Uint8Array. */
-export async function fileBytes(file) {
-  return new Uint8Array(await file.arrayBuffer());
 }
 
 /**
@@ -82,13 +69,18 @@ export class ExportBar {
     this.engine = engine;
     this.figure = figure;
     this.samples = samples;
-    const act = (what, fn) => async () => {
-      try {
-        await fn();
-      } catch (err) {
-        notice(`${what} failed: ${err.message}`);
-      }
-    };
+    this.options = { pngViews, stem, loaded };
+    // A click runs export-actions.js's function of that name on this bar; a failure (the module's
+    // load included) becomes a sentence in the owner's notices.
+    const act =
+      (what, name, ...args) =>
+      async () => {
+        try {
+          await (await actions())[name](this, ...args);
+        } catch (err) {
+          notice(`${what} failed: ${err.message}`);
+        }
+      };
     const file = el('input', 'export-file');
     file.type = 'file';
     file.accept = '.sfw,application/octet-stream';
@@ -97,65 +89,25 @@ export class ExportBar {
     file.addEventListener('change', () => {
       const chosen = file.files?.[0];
       file.value = ''; // choosing the same file again is a new change
-      if (chosen) act(`Loading '${String(chosen.name).slice(0, 40)}'`, () => this.#load(chosen, loaded))();
+      if (chosen) act(`Loading '${String(chosen.name).slice(0, 40)}'`, 'load', chosen)();
     });
     // One more SVG button per figure of svgViews ({ label, title, suffix, view }): that view as drawn.
     const moreSvg = Object.fromEntries(
-      svgViews.map(({ label, title, suffix, view }) => {
-        const more = button(
-          label,
-          act(`${label} export`, async () => download(await (await files()).viewSvg(view), `${stem()}-${suffix}.svg`)),
-        );
-        more.title = title;
-        return [suffix, more];
+      svgViews.map((entry) => {
+        const more = button(entry.label, act(`${entry.label} export`, 'viewSvg', entry));
+        more.title = entry.title;
+        return [entry.suffix, more];
       }),
     );
     this.moreSvg = Object.values(moreSvg);
     this.buttons = {
-      png: button(
-        'PNG',
-        act('PNG export', async () => download(await (await files()).viewsPng(pngViews()), `${stem()}-figure.png`)),
-      ),
-      svg: button(
-        'SVG',
-        act('SVG export', async () => {
-          const options = figure();
-          if (!options) throw new Error('the SVG figure needs a 2-D dataset and its field');
-          download(
-            new Blob([await (await files()).figureSvgText(options)], { type: 'image/svg+xml' }),
-            `${stem()}-figure.svg`,
-          );
-        }),
-      ),
+      png: button('PNG', act('PNG export', 'png')),
+      svg: button('SVG', act('SVG export', 'svg')),
       ...moreSvg,
-      csv: button(
-        'Losses CSV',
-        act('CSV export', () => {
-          download(new Blob([lossesCsv(run.losses, run.count)], { type: 'text/csv' }), `${stem()}-losses.csv`);
-        }),
-      ),
-      weights: button(
-        'Weights',
-        act('Weights export', async () => {
-          const msg = await engine.request(TO_WORKER.SAVE, { run: run.name });
-          download(new Blob([msg.bytes], { type: 'application/octet-stream' }), `${stem()}-weights.sfw`);
-        }),
-      ),
-      filmstrip: button(
-        'Filmstrip',
-        act('Filmstrip export', async () => {
-          const s = samples();
-          if (!s) throw new Error('no digit frames yet');
-          download(await (await files()).filmstripPng(s.frames, s.n, 0), `${stem()}-filmstrip.png`);
-        }),
-      ),
-      gif: button(
-        'Animation (GIF)',
-        act('GIF export', async () => {
-          const gif = await (await files()).animationGif({ samples: samples(), figure: figure() });
-          download(gif, `${stem()}-animation.gif`);
-        }),
-      ),
+      csv: button('Losses CSV', act('CSV export', 'csv')),
+      weights: button('Weights', act('Weights export', 'weights')),
+      filmstrip: button('Filmstrip', act('Filmstrip export', 'filmstrip')),
+      gif: button('Animation (GIF)', act('GIF export', 'gif')),
       load: button('Load weights…', () => file.click()),
     };
     const b = this.buttons;
@@ -187,20 +139,5 @@ export class ExportBar {
     set(b.gif, !ready);
     for (const more of this.moreSvg) set(more, !ready);
     set(b.load, !ready);
-  }
-
-  // The worker swaps networks only once the file loaded: a refused file leaves the run as it was.
-  async #load(file, loaded) {
-    const offered = {
-      datasets: settingRow('dataset').options.map((o) => o.value),
-      objectives: settingRow('objective').options.map((o) => o.value),
-    };
-    const msg = await this.engine.request(TO_WORKER.LOAD, {
-      run: this.run.name,
-      bytes: await fileBytes(file),
-      offered,
-    });
-    this.run.adopt(msg.settings);
-    loaded(msg.settings, msg.step);
   }
 }

@@ -1,11 +1,13 @@
 // samplers.js — the sampler and likelihood part of the Node API (web/core/scorefield.js): the score-SDE
-// samplers and annealed Langevin run in chunks (SamplerRun), and log p(x) through the probability-flow
-// ODE. Loaded by createScorefield unless it is told { samplers: false } (the worker, whose 2-D widget
-// never samples this way, loads it with sf.loadSamplers() when a score-SDE panel asks): a plain widget
-// does not download it. Internal: model.sample, model.sampler, model.logLikelihood, sf.dataSample,
-// sf.dataSampler, sf.dataLogLikelihood and sf.likelihoodSummary are its public faces.
+// samplers and annealed Langevin run in chunks (SamplerRun), annealed Langevin in one call, log p(x)
+// through the probability-flow ODE, and the instance's methods a plain 2-D run never calls — the
+// samplers on a dataset's exact score, the energy distance, the digits classifier and its measures.
+// Loaded by createScorefield unless it is told { samplers: false } (the worker, whose 2-D widget
+// never samples this way, loads it with sf.loadSamplers() when an NCSN, score-SDE or digits run
+// asks): a plain widget does not download it. Internal: the Model's and the instance's methods of the
+// same names in scorefield.js are its public faces, thin wrappers that say 'not loaded' until it is.
 
-import { SAMPLER_NAMES, describe, enumValue } from './enums.js';
+import { DATASETS, KEEPS, SAMPLER_NAMES, describe, enumValue } from './enums.js';
 /** @import * as T from './api-types.js' */
 
 const F32_BYTES = 4; // bytes per float32
@@ -23,6 +25,10 @@ export function useHelpers(h) {
 
 const SUMMARY_LENGTH = 4; // doubles that sfw_likelihood_summary writes
 const PROGRESS_LENGTH = 3; // doubles that sfw_run_progress writes
+const QUALITY_LENGTH = 23; // doubles that sfw_digits_quality writes
+const DIGIT_PIXELS = 64; // an 8x8 digit
+const DIGIT_CLASSES = 10; // SF_DIGIT_CLASSES
+const DIGITS_HELDOUT = 359; // SF_DIGITS_HELDOUT: the images the classifier is tested on
 
 // ---- Samplers of a noise-conditional score (annealed Langevin and the score-SDE samplers) ---------
 
@@ -344,4 +350,491 @@ export function gaussianLogLikelihood(sf, fit, points) {
     new Float64Array(sf.memory.buffer, pfit, size).set(fit.params);
     return likelihoodOf(sf, x, dim, (out, px, n) => sf.exports.sfw_gaussian_log_density(out, pfit, px, n, dim));
   });
+}
+
+// ---- A model's annealed Langevin, samplers and likelihood --------------------------------------
+// Model.annealedLangevin, sample, sampler and logLikelihood (scorefield.js) are these, given the
+// model's parts.
+
+/**
+ * What these functions need of a Model (its #parts()): the model, its instance and sf.defaults, its
+ * pointer (ptr() throws once the model is disposed) and the dataset whose sampler defaults apply.
+ * @typedef {object} ModelParts
+ * @property {import('./scorefield.js').Model} model
+ * @property {any} sf the loaded module (loader.js's Core, with its limits)
+ * @property {any} defaults the instance's sf.defaults
+ * @property {() => number} ptr
+ * @property {() => string} dataset
+ */
+
+/**
+ * Runs n chains of annealed Langevin dynamics (a noise-conditional model): for each level σ_i of the
+ * ladder, `steps` steps of x ← x + α_i·s(x, σ_i) + √(2α_i)·z with α_i = eps·σ_i²/σ_L². The ladder
+ * defaults to the model's training ladder, steps and eps to sf.defaults.anneal. A class-conditional
+ * model samples class (0 .. classes − 1) with guidance, 'any' (the null token ∅) or 'prior' (chain i
+ * drawn for class i mod classes, each class its own run with seed + class: p(x) through the labels,
+ * the better unconditional sampler of the digits model, docs/digits.md). keep: 'last'
+ * ((n, D)), 'levels' ((levels + 1, n, D), frame 0 = start) or 'all' ((levels·steps + 1, n, D)).
+ * @param {ModelParts} p
+ * @param {T.AnnealOptions} [options]
+ * @returns {Float32Array}
+ */
+export function annealedLangevin(p, options = {}) {
+  const o = readOptions('sampler settings', options);
+  const start = ownFloats(o.start),
+    keep = o.keep ?? 'last',
+    cls = o.class ?? 'any',
+    guidance = o.guidance ?? 0;
+  const m = p.ptr();
+  const classId = classIdOf(p.model.classes, cls);
+  finite('guidance', guidance);
+  if (p.model.classes === 0 && guidance !== 0)
+    throw new Error(`scorefield: guidance needs a class-conditional model (classes > 0), got ${guidance}`);
+  const t = p.model.trainingConfig(),
+    d = p.defaults.anneal[p.dataset()],
+    limits = p.sf.limits;
+  const n = o.n ?? start?.length / p.model.dim;
+  integer('n', n, 0);
+  floats('start', start, n * p.model.dim);
+  const sigmaMax = finite('sigmaMax', o.sigmaMax ?? t.sigmaMax);
+  const sigmaMin = finite('sigmaMin', o.sigmaMin ?? t.sigmaMin);
+  const levels = integer('levels', o.levels ?? t.levels, 1, limits.levels);
+  const steps = integer('steps', o.steps ?? d.steps, 0, limits.steps);
+  const eps = finite('eps', o.eps ?? d.eps);
+  const seed = integer('sampler seed', o.seed ?? d.seed, 0, limits.seed);
+  const keepId = enumValue(KEEPS, 'keep', keep);
+  const size = n * p.model.dim;
+  const frames = keep === 'all' ? levels * steps + 1 : keep === 'levels' ? levels + 1 : 1;
+  const sf = p.sf;
+  return withBuffers(sf, [F32_BYTES * size, F32_BYTES * frames * size], (x0, out) => {
+    sf.f32(x0, size).set(start);
+    if (p.model.classes > 0)
+      sf.check(
+        sf.exports.sfw_annealed_langevin_guided(
+          ...[m, out, x0, n, sigmaMax, sigmaMin, levels, steps, eps, seed, keepId, classId, guidance],
+        ),
+      );
+    else
+      sf.check(sf.exports.sfw_annealed_langevin(m, out, x0, n, sigmaMax, sigmaMin, levels, steps, eps, seed, keepId));
+    return sf.f32(out, frames * size).slice();
+  });
+}
+
+/**
+ * Samples n chains of a noise-conditional model with one of the samplers: 'annealed' (annealed
+ * Langevin on the training ladder), 'sde' (reverse-time VE SDE), 'pc' (predictor–corrector), 'ode-euler'
+ * and 'ode-heun' (the probability-flow ODE) or 'edm' (Karras's stochastic sampler); see scorefield.h.
+ * Chains start at x0 or at draws of the prior N(0, sigmaMax² I). The noise levels default to the
+ * model's training ladder. Returns { points (n, D), nfe, and with keep 'all' frames (steps + 1, n, D)
+ * and sigmas (steps + 1) }. The same bits as the chunked form (sampler).
+ * @param {ModelParts} p
+ * @param {T.SampleOptions} [options]
+ * @returns {T.SampleResult}
+ */
+export function sample(p, options = {}) {
+  return runToEnd(sampler(p, options));
+}
+
+/**
+ * The chunked form of sample: a SamplerRun whose step(k) advances it k steps (a worker runs it
+ * between messages and can drop it); done, points, nfe, frames, sigmas, dispose(). On a
+ * class-conditional model the annealed sampler also takes class (0 .. classes − 1 or 'any') and
+ * guidance: the bits of annealedLangevin with that class and guidance.
+ * @param {ModelParts} p
+ * @param {T.SampleOptions} [options]
+ * @returns {SamplerRun}
+ */
+export function sampler(p, options = {}) {
+  const { class: cls, guidance, ...o } = readOptions('sampler settings', options);
+  p.ptr();
+  const t = p.model.trainingConfig(),
+    dataset = p.dataset();
+  const base = { ...t, sde: p.defaults.sde[dataset], anneal: p.defaults.anneal[dataset] };
+  const c = samplerSettings(p.sf, o, p.model.dim, base);
+  const sf = p.sf;
+  if (cls === undefined && guidance === undefined)
+    return new SamplerRun(sf, c, p.model.dim, (run, x, steps) => sf.exports.sfw_run_step(run, p.ptr(), x, steps));
+  // A class-conditional model's guided score, as annealedLangevin's class and guidance (one class).
+  if (!c.annealed) throw new Error(`scorefield: class and guidance apply to the sampler 'annealed', not '${c.name}'`);
+  if (p.model.classes === 0)
+    throw new Error('scorefield: class and guidance need a class-conditional model (classes > 0)');
+  const id = classIdOf(p.model.classes, cls ?? 'any');
+  if (id === -2)
+    throw new Error("scorefield: class 'prior' runs each class as a run of its own: give each run a class");
+  const w = finite('guidance', guidance ?? 0);
+  return new SamplerRun(sf, c, p.model.dim, (run, x, steps) =>
+    sf.exports.sfw_run_guided_step(run, p.ptr(), x, steps, id, w),
+  );
+}
+
+/**
+ * log p(x) of points (Float32Array (n, D)) through the probability-flow ODE (Song et al. 2021):
+ * the density of the data blurred by sigmaMin (default the training ladder's ends), Heun with `steps`
+ * steps, the exact divergence (probes 0, the default for D <= 8) or Hutchinson's estimate with
+ * `probes` seeded probes. Returns { logp: Float64Array (n) in nats, mean, se (the standard error of
+ * the mean), bitsPerDim, bitsPerDimSe (negative log-likelihood per dimension, in bits) }. A large
+ * set may be computed in pieces with `first` (the index of points[0] in the whole set): the same bits.
+ * @param {ModelParts} p
+ * @param {Float32Array} points
+ * @param {T.LikelihoodOptions} [options]
+ * @returns {T.LikelihoodResult}
+ */
+export function logLikelihood(p, points, options = {}) {
+  const o = readOptions('likelihood settings', options);
+  const x = likelihoodPoints(points, p.model.dim);
+  const m = p.ptr();
+  const t = p.model.trainingConfig(),
+    dataset = p.dataset();
+  const c = likelihoodSettings(p.sf, o, { ...t, likelihood: p.defaults.likelihood[dataset] }, true);
+  const sf = p.sf;
+  return likelihoodOf(sf, x, p.model.dim, (out, px, n) =>
+    sf.exports.sfw_log_likelihood(m, out, px, n, c.steps, c.sigmaMax, c.sigmaMin, c.rho, c.probes, c.seed, c.first),
+  );
+}
+
+// The class a sampler is asked for as the core's id: 'any' is −1 (the null token); a class-conditional
+// model takes 0 .. classes − 1 and 'prior' (SF_CLASS_PRIOR, −2: chain i drawn for class i mod classes,
+// p(x) through the labels), any other model only 'any'.
+function classIdOf(classes, cls) {
+  if (cls === 'any' || cls === null) return -1;
+  if (cls === 'prior' && classes > 0) return -2;
+  if (!Number.isInteger(cls) || cls < 0 || cls >= classes)
+    throw new Error(
+      classes > 0
+        ? `scorefield: class must be 'any', 'prior' or an integer 0 .. ${classes - 1}, got ${describe(cls)}`
+        : `scorefield: this model has no classes (it is not class-conditional): class must be 'any', got ${describe(cls)}`,
+    );
+  return cls;
+}
+
+// ---- The instance's exact-score samplers, measures and digits classifier ------------------------
+
+/**
+ * The methods of a createScorefield instance that live here (scorefield.js keeps a wrapper of each that
+ * says 'not loaded' until this module is): sf the loaded module (with its limits), defaults its
+ * sf.defaults, checkDataScore(id, noise) refuses a dataset without a closed-form score with the core's
+ * message.
+ */
+export function instanceMethods(sf, defaults, checkDataScore) {
+  const limits = sf.limits;
+  return {
+    /**
+     * The exact score of a Gaussian-mixture dataset ('mixture', 'eight_gaussians') at points (n, 2),
+     * blurred by N(0, sigma²): Float32Array (n, 2). noise defaults to the dataset's.
+     */
+    dataScore({ dataset, points, noise, sigma = 0 }) {
+      const id = enumValue(DATASETS, 'dataset', dataset);
+      points = ownFloats(points);
+      const n = points?.length / 2;
+      integer('points.length / 2', n, 0);
+      floats('points', points, 2 * n);
+      noise = finite('noise', noise ?? defaults.train[dataset].dataNoise);
+      finite('sigma', sigma);
+      return withBuffers(sf, [F32_BYTES * 2 * n, F32_BYTES * 2 * n], (x, s) => {
+        sf.f32(x, 2 * n).set(points);
+        sf.check(sf.exports.sfw_data_score(s, x, n, id, noise, sigma));
+        return sf.f32(s, 2 * n).slice();
+      });
+    },
+
+    /** The energy distance between samples x (n, dim) and y (m, dim), Float32Arrays: a number. */
+    energyDistance(x, y, dim) {
+      integer('dim', dim, 1, limits.dim);
+      x = ownFloats(x);
+      y = ownFloats(y);
+      const n = x?.length / dim,
+        m = y?.length / dim;
+      integer('x.length / dim', n, 0);
+      integer('y.length / dim', m, 0);
+      floats('x', x, n * dim);
+      floats('y', y, m * dim);
+      return withBuffers(sf, [F64_BYTES, F32_BYTES * n * dim, F32_BYTES * m * dim], (out, px, py) => {
+        sf.f32(px, n * dim).set(x);
+        sf.f32(py, m * dim).set(y);
+        sf.check(sf.exports.sfw_energy_distance(out, px, n, py, m, dim));
+        return new Float64Array(sf.memory.buffer, out, 1)[0];
+      });
+    },
+
+    /** The geometric noise ladder σ₁ = sigmaMax > … > σ_L = sigmaMin as a Float32Array (levels). */
+    noiseLadder(levels, sigmaMax, sigmaMin) {
+      integer('levels', levels, 1, limits.levels);
+      finite('sigmaMax', sigmaMax);
+      finite('sigmaMin', sigmaMin);
+      return withBuffers(sf, [F32_BYTES * levels], (out) => {
+        sf.check(sf.exports.sfw_noise_ladder(out, levels, sigmaMax, sigmaMin));
+        return sf.f32(out, levels).slice();
+      });
+    },
+
+    /**
+     * n points uniform in a box, Float32Array (n, D) with D = lo.length: coordinate d in [lo[d], hi[d]),
+     * drawn from the generator `uniform` uses, seeded with `seed` (the start of samplers).
+     * @param {{ n?: number, lo?: number[], hi?: number[], seed?: number }} [options]
+     */
+    uniformBox({ n, lo, hi, seed = 0 } = {}) {
+      integer('n', n, 0);
+      if (!Array.isArray(lo) || !Array.isArray(hi) || lo.length !== hi.length || lo.length < 1)
+        throw new Error(
+          `scorefield: lo and hi must be arrays of the same length >= 1, got ${describe(lo)} and ${describe(hi)}`,
+        );
+      lo.forEach((v, d) => finite(`lo[${d}]`, v));
+      hi.forEach((v, d) => finite(`hi[${d}]`, v));
+      finite('seed', seed);
+      const D = lo.length;
+      return withBuffers(sf, [F32_BYTES * n * D, F32_BYTES * D, F32_BYTES * D], (out, plo, phi) => {
+        sf.f32(plo, D).set(lo);
+        sf.f32(phi, D).set(hi);
+        sf.check(sf.exports.sfw_uniform_box(out, n, D, plo, phi, seed));
+        return sf.f32(out, n * D).slice();
+      });
+    },
+
+    /**
+     * n fresh draws of painted points (Float32Array (count, 2)) as training on them draws: a point
+     * chosen uniformly plus N(0, noise²) on each coordinate. Float32Array (n, 2).
+     * @param {{ points?: Float32Array, n?: number, noise?: number, seed?: number }} [options]
+     */
+    pointsSample({ points, n, noise, seed = 0 } = {}) {
+      integer('n', n, 0);
+      const count = points?.length / 2;
+      integer('points.length / 2', count, 1);
+      floats('points', points, 2 * count);
+      finite('noise', noise);
+      finite('seed', seed);
+      return withBuffers(sf, [F32_BYTES * 2 * n, F32_BYTES * 2 * count], (out, p) => {
+        sf.f32(p, 2 * count).set(points);
+        sf.check(sf.exports.sfw_points_sample(out, p, count, n, noise, seed));
+        return sf.f32(out, 2 * n).slice();
+      });
+    },
+
+    /**
+     * Langevin dynamics x ← x + ε/2·s(x) + √ε·T·z, ε ← ε·decay, on the exact score of a Gaussian-mixture
+     * dataset ('mixture', 'eight_gaussians') blurred by sigma, from start (n, 2). decay and temperature
+     * default to 1, sigma to 0, noise to the dataset's. keepAll: (steps + 1, n, 2), else (n, 2).
+     * @param {T.DataLangevinOptions} [options]
+     */
+    dataLangevin({
+      dataset,
+      start,
+      noise,
+      sigma = 0,
+      eps,
+      decay = 1,
+      temperature = 1,
+      steps,
+      seed = 0,
+      keepAll = false,
+    } = {}) {
+      const id = enumValue(DATASETS, 'dataset', dataset);
+      const n = start?.length / 2;
+      integer('start.length / 2', n, 0);
+      floats('start', start, 2 * n);
+      noise = finite('noise', noise ?? defaults.train[dataset].dataNoise);
+      finite('sigma', sigma);
+      finite('eps', eps);
+      finite('decay', decay);
+      finite('temperature', temperature);
+      integer('steps', steps, 0);
+      finite('seed', seed);
+      const size = 2 * n,
+        outSize = keepAll ? (steps + 1) * size : size;
+      return withBuffers(sf, [F32_BYTES * size, F32_BYTES * outSize], (x0, out) => {
+        sf.f32(x0, size).set(start);
+        sf.check(
+          sf.exports.sfw_data_langevin(
+            out,
+            x0,
+            n,
+            id,
+            noise,
+            sigma,
+            eps,
+            decay,
+            temperature,
+            steps,
+            seed,
+            keepAll ? 1 : 0,
+          ),
+        );
+        return sf.f32(out, outSize).slice();
+      });
+    },
+
+    /**
+     * Annealed Langevin (as Model.annealedLangevin) on the exact score of a Gaussian-mixture dataset,
+     * blurred by each level's σ, from start (n, 2). The ladder defaults to the dataset's training
+     * ladder, steps and eps to sf.defaults.anneal; keep 'last', 'levels' or 'all'.
+     * @param {T.DataAnnealOptions} [options]
+     */
+    dataAnnealedLangevin({ dataset, start, noise, sigmaMax, sigmaMin, levels, steps, eps, seed, keep = 'last' } = {}) {
+      const id = enumValue(DATASETS, 'dataset', dataset);
+      const t = defaults.train[dataset],
+        d = defaults.anneal[dataset];
+      const n = start?.length / 2;
+      integer('start.length / 2', n, 0);
+      floats('start', start, 2 * n);
+      noise = finite('noise', noise ?? t.dataNoise);
+      sigmaMax = finite('sigmaMax', sigmaMax ?? t.sigmaMax);
+      sigmaMin = finite('sigmaMin', sigmaMin ?? t.sigmaMin);
+      levels = integer('levels', levels ?? t.levels, 1);
+      steps = integer('steps', steps ?? d.steps, 0);
+      eps = finite('eps', eps ?? d.eps);
+      seed = finite('seed', seed ?? d.seed);
+      const keepId = enumValue(KEEPS, 'keep', keep);
+      const size = 2 * n;
+      const frames = keep === 'all' ? levels * steps + 1 : keep === 'levels' ? levels + 1 : 1;
+      return withBuffers(sf, [F32_BYTES * size, F32_BYTES * frames * size], (x0, out) => {
+        sf.f32(x0, size).set(start);
+        sf.check(
+          sf.exports.sfw_data_annealed_langevin(
+            out,
+            x0,
+            n,
+            id,
+            noise,
+            sigmaMax,
+            sigmaMin,
+            levels,
+            steps,
+            eps,
+            seed,
+            keepId,
+          ),
+        );
+        return sf.f32(out, frames * size).slice();
+      });
+    },
+
+    /**
+     * A score-SDE sampler or annealed Langevin on the exact score of a Gaussian-mixture dataset
+     * ('mixture', 'eight_gaussians'), drawn with `noise` (default the dataset's): as model.sample,
+     * options as there, the ladder's defaults the dataset's. Returns { points, nfe, frames?, sigmas? }.
+     * @param {string} dataset
+     * @param {T.SampleOptions & { noise?: number }} [options]
+     * @returns {T.SampleResult}
+     */
+    dataSample(dataset, options = {}) {
+      return runToEnd(this.dataSampler(dataset, options));
+    },
+
+    /**
+     * The chunked form of dataSample: a SamplerRun (step(k), done, points, nfe, frames, dispose).
+     * @param {string} dataset
+     * @param {T.SampleOptions & { noise?: number }} [options]
+     * @returns {SamplerRun}
+     */
+    dataSampler(dataset, options = {}) {
+      const id = enumValue(DATASETS, 'dataset', dataset);
+      const { noise: given, ...rest } = readOptions('sampler settings', options);
+      const t = defaults.train[dataset];
+      const noise = finite('noise', given ?? t.dataNoise);
+      checkDataScore(id, noise);
+      const base = { ...t, sde: defaults.sde[dataset], anneal: defaults.anneal[dataset] };
+      const c = samplerSettings(sf, rest, 2, base);
+      return new SamplerRun(sf, c, 2, (run, x, steps) => sf.exports.sfw_run_data_step(run, x, steps, id, noise));
+    },
+
+    /**
+     * log p(x) through the probability-flow ODE of a Gaussian-mixture dataset's exact score (its
+     * divergence by central differences): the mixture blurred by sigmaMin, as a model's logLikelihood.
+     * points Float32Array (n, 2); options { steps, sigmaMin, sigmaMax, rho, noise } (no probes).
+     * @param {string} dataset
+     * @param {Float32Array} points
+     * @param {Omit<T.LikelihoodOptions, 'probes' | 'seed'> & { noise?: number }} [options]
+     * @returns {T.LikelihoodResult}
+     */
+    dataLogLikelihood(dataset, points, options = {}) {
+      const id = enumValue(DATASETS, 'dataset', dataset);
+      const { noise: given, first, ...rest } = readOptions('likelihood settings', options);
+      const t = defaults.train[dataset];
+      const noise = finite('noise', given ?? t.dataNoise);
+      checkDataScore(id, noise);
+      const c = likelihoodSettings(sf, rest, { ...t, likelihood: defaults.likelihood[dataset] }, false);
+      if (first !== undefined) integer('first', first, 0, limits.seed); // accepted: exact pieces need no offset
+      const x = likelihoodPoints(points, 2);
+      return likelihoodOf(sf, x, 2, (out, px, n) =>
+        sf.exports.sfw_data_log_likelihood(out, px, n, id, noise, c.steps, c.sigmaMax, c.sigmaMin, c.rho),
+      );
+    },
+
+    /**
+     * The core's digit classifier on images x (n, 64) on the X/16 scale (Float32Array): { probs:
+     * Float32Array (n, 10) of p(class | image), labels: Int32Array (n) of the most probable class }.
+     * Needs the digits table (the classifier trains on it, deterministically, on first use).
+     */
+    classifyDigits(x) {
+      const n = x?.length / DIGIT_PIXELS;
+      integer('x.length / 64', n, 0);
+      floats('x', x, n * DIGIT_PIXELS);
+      return withBuffers(
+        sf,
+        [F32_BYTES * n * DIGIT_PIXELS, F32_BYTES * n * DIGIT_CLASSES, F32_BYTES * n],
+        (px, probs, labels) => {
+          sf.f32(px, n * DIGIT_PIXELS).set(x);
+          sf.check(sf.exports.sfw_classify(probs, labels, px, n));
+          return {
+            probs: sf.f32(probs, n * DIGIT_CLASSES).slice(),
+            labels: new Int32Array(sf.memory.buffer, labels, n).slice(),
+          };
+        },
+      );
+    },
+
+    /**
+     * The digit-quality measure of images x (n >= 1, 64): { confident (share with top probability
+     * >= 0.9), classShare (10 shares of the top class), minClassShare, accuracy and classAccuracy (10)
+     * — the share classified as the class asked for in want (n classes), null without want or for a
+     * class nobody asked for }.
+     */
+    digitsQuality(x, want = null) {
+      const n = x?.length / DIGIT_PIXELS;
+      integer('x.length / 64', n, 1);
+      floats('x', x, n * DIGIT_PIXELS);
+      if (want !== null) {
+        if (!Array.isArray(want) && !(want instanceof Int32Array))
+          throw new Error(`scorefield: want must be an array of classes, got ${describe(want)}`);
+        if (want.length !== n) throw new Error(`scorefield: want must hold ${n} classes, got ${want.length}`);
+        for (const [i, c] of Array.from(want).entries())
+          if (!Number.isInteger(c) || c < 0 || c >= DIGIT_CLASSES)
+            throw new Error(`scorefield: want[${i}] must be a class 0 .. 9, got ${c}`);
+      }
+      return withBuffers(
+        sf,
+        [F64_BYTES * QUALITY_LENGTH, F32_BYTES * n * DIGIT_PIXELS, F32_BYTES * n],
+        (out, px, pw) => {
+          sf.f32(px, n * DIGIT_PIXELS).set(x);
+          if (want !== null) new Int32Array(sf.memory.buffer, pw, n).set(want);
+          sf.check(sf.exports.sfw_digits_quality(out, px, n, want === null ? 0 : pw));
+          const q = Array.from(new Float64Array(sf.memory.buffer, out, QUALITY_LENGTH));
+          const orNull = (v) => (v < 0 ? null : v);
+          return {
+            confident: q[0],
+            classShare: q.slice(1, 11),
+            minClassShare: q[11],
+            accuracy: orNull(q[12]),
+            classAccuracy: q.slice(13, 23).map(orNull),
+          };
+        },
+      );
+    },
+
+    /**
+     * The first n of the 359 held-out digits the classifier never trained on, as X/16 plus noise
+     * (default the tutorial's 0.1): { x: Float32Array (n, 64), labels: Int32Array (n) }.
+     */
+    heldoutDigits({ n = DIGITS_HELDOUT, noise = defaults.train.digits.dataNoise, seed = 0 } = {}) {
+      integer('n', n, 0);
+      finite('noise', noise);
+      finite('seed', seed);
+      return withBuffers(sf, [F32_BYTES * n * DIGIT_PIXELS, F32_BYTES * n], (x, labels) => {
+        sf.check(sf.exports.sfw_digits_heldout(x, labels, n, noise, seed));
+        return {
+          x: sf.f32(x, n * DIGIT_PIXELS).slice(),
+          labels: new Int32Array(sf.memory.buffer, labels, n).slice(),
+        };
+      });
+    },
+  };
 }

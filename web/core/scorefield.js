@@ -21,11 +21,12 @@
 
 import { loadScorefield, readCoreFile } from './loader.js';
 export { liveHelperThreads } from './loader.js';
-import { DATASETS, ISAS, KEEPS, OBJECTIVES, SIGMA_DISTS, STATUS, describe, enumValue } from './enums.js';
+import { DATASETS, ISAS, OBJECTIVES, SIGMA_DISTS, STATUS, describe, enumValue } from './enums.js';
 import { gridPoints } from './grid.js';
 import { MAX_INT32, finiteNumber, integer as checkedInteger, show } from './validate.js';
 /** @import * as T from './api-types.js' */
 /** @typedef {import('./samplers.js').SamplerRun} SamplerRun */
+/** @typedef {ReturnType<typeof import('./samplers.js').instanceMethods>} More */
 
 const F32_BYTES = 4; // bytes per float32 (and per int32)
 const DIGITS_FILE = 'scorefield-digits.bin'; // the digits table, next to the wasm modules
@@ -33,10 +34,6 @@ const F64_BYTES = 8; // bytes per float64
 const SDE_DEFAULTS_LENGTH = 9; // floats that sfw_sde_defaults writes
 const NET_CONFIG_LENGTH = 6; // doubles that sfw_model_net_config writes
 const TRAIN_CONFIG_LENGTH = 11; // doubles that sfw_model_train_config writes
-const QUALITY_LENGTH = 23; // doubles that sfw_digits_quality writes
-const DIGIT_PIXELS = 64; // an 8x8 digit
-const DIGIT_CLASSES = 10; // SF_DIGIT_CLASSES
-const DIGITS_HELDOUT = 359; // SF_DIGITS_HELDOUT: the images the classifier is tested on
 const MAX_FILE_BYTES = 2 ** 31 - 1; // sfw_model_load takes the size as an int
 const MAX_BUFFER_BYTES = 2 ** 30; // the module's memory stops growing at 1 GiB (build-wasm.sh)
 const TRAINING_KEYS = [
@@ -140,9 +137,10 @@ function withBuffers(sf, sizes, fn) {
   }
 }
 
-// The sampler and likelihood API (samplers.js, given this module's checks and buffers) and the
-// points-file reader (points-file.js), loaded by createScorefield unless { samplers: false }: a worker
-// whose widget never samples that way nor reads a file does not download them.
+// The sampler and likelihood API, the exact-score samplers and the measures (samplers.js, given this
+// module's checks and buffers) and the points-file reader (points-file.js), loaded by createScorefield
+// unless { samplers: false }: a worker whose widget never samples that way nor reads a file does not
+// download them.
 /** @type {typeof import('./samplers.js') | null} */
 let samplerModule = null;
 /** @type {typeof import('./points-file.js') | null} */
@@ -222,11 +220,12 @@ function readLimits(sf) {
 /**
  * Loads a Scorefield module (options.simd: true/false forces the SIMD128/scalar build, undefined picks;
  * options.digits: false defers the digits table to sf.loadDigits(), for pages that may never need it;
- * options.samplers: false defers the sampler and likelihood API and readPoints to sf.loadSamplers(), for
- * a worker that may never need them; options.threads: 1 (default), 'auto' or a count 1..limits.threads —
- * the threaded module over a shared memory with helper threads, every model training and sampling on them
- * with the same bits as on one; where the engine cannot, one thread and sf.threadsReason says why) and
- * returns { isa, simdSupported, threads, threadsReason, memory, createModel, sampleData, uniform, dispose }.
+ * options.samplers: false defers the sampler and likelihood API, the exact-score samplers, the measures
+ * and readPoints to sf.loadSamplers(), for a worker that may never need them; options.threads: 1
+ * (default), 'auto' or a count 1..limits.threads — the threaded module over a shared memory with helper
+ * threads, every model training and sampling on them with the same bits as on one; where the engine
+ * cannot, one thread and sf.threadsReason says why) and returns { isa, simdSupported, threads,
+ * threadsReason, memory, createModel, sampleData, uniform, dispose }.
  * Each call gets its own instance and memory; dispose() ends its helper threads.
  * @param {{ simd?: boolean, digits?: boolean, samplers?: boolean, threads?: number | 'auto' }} [options]
  */
@@ -241,6 +240,10 @@ export async function createScorefield(options = {}) {
       sf.f32(x, 2).fill(0);
       sf.check(sf.exports.sfw_data_score(s, x, 1, id, noise, 1));
     });
+  // The methods samplers.js holds for this instance (instanceMethods), made on first use.
+  /** @type {More | null} */
+  let moreMethods = null;
+  const more = () => (moreMethods ??= samplers().instanceMethods(sf, defaults, checkDataScore));
   let digitsLoaded = false,
     digitsLoading = null;
   // The digits table lives outside the wasm (scorefield-digits.bin, 44 KB gzipped): fetched once per
@@ -300,9 +303,9 @@ export async function createScorefield(options = {}) {
     loadDigits,
 
     /**
-     * Loads the sampler and likelihood API (model.sample, model.sampler, model.logLikelihood,
-     * sf.dataSample, …) and the points-file reader (readPoints) if they are not yet: a Promise, safe
-     * to call again. createScorefield loads them unless told { samplers: false }.
+     * Loads the sampler and likelihood API (model.annealedLangevin, model.sample, model.sampler,
+     * model.logLikelihood, sf.dataSample, sf.energyDistance, sf.classifyDigits, …) and the points-file
+     * reader (readPoints) if they are not yet: a Promise, safe to call again. createScorefield loads them unless told { samplers: false }.
      * @returns {Promise<void>}
      */
     loadSamplers: loadSamplerModule,
@@ -354,53 +357,22 @@ export async function createScorefield(options = {}) {
     },
 
     /**
-     * The exact score of a Gaussian-mixture dataset ('mixture', 'eight_gaussians') at points (n, 2),
-     * blurred by N(0, sigma²): Float32Array (n, 2). noise defaults to the dataset's.
+     * The exact score of a Gaussian-mixture dataset at points (n, 2), blurred by N(0, sigma²).
+     * @type {More['dataScore']}
      */
-    dataScore({ dataset, points, noise, sigma = 0 }) {
-      const id = enumValue(DATASETS, 'dataset', dataset);
-      points = ownFloats(points);
-      const n = points?.length / 2;
-      integer('points.length / 2', n, 0);
-      floats('points', points, 2 * n);
-      noise = finite('noise', noise ?? defaults.train[dataset].dataNoise);
-      finite('sigma', sigma);
-      return withBuffers(sf, [F32_BYTES * 2 * n, F32_BYTES * 2 * n], (x, s) => {
-        sf.f32(x, 2 * n).set(points);
-        sf.check(sf.exports.sfw_data_score(s, x, n, id, noise, sigma));
-        return sf.f32(s, 2 * n).slice();
-      });
-    },
+    dataScore: (...args) => more().dataScore(...args),
 
-    /** The energy distance between samples x (n, dim) and y (m, dim), Float32Arrays: a number. */
-    energyDistance(x, y, dim) {
-      integer('dim', dim, 1, limits.dim);
-      x = ownFloats(x);
-      y = ownFloats(y);
-      const n = x?.length / dim,
-        m = y?.length / dim;
-      integer('x.length / dim', n, 0);
-      integer('y.length / dim', m, 0);
-      floats('x', x, n * dim);
-      floats('y', y, m * dim);
-      return withBuffers(sf, [F64_BYTES, F32_BYTES * n * dim, F32_BYTES * m * dim], (out, px, py) => {
-        sf.f32(px, n * dim).set(x);
-        sf.f32(py, m * dim).set(y);
-        sf.check(sf.exports.sfw_energy_distance(out, px, n, py, m, dim));
-        return new Float64Array(sf.memory.buffer, out, 1)[0];
-      });
-    },
+    /**
+     * The energy distance between samples x (n, dim) and y (m, dim), Float32Arrays: a number.
+     * @type {More['energyDistance']}
+     */
+    energyDistance: (...args) => more().energyDistance(...args),
 
-    /** The geometric noise ladder σ₁ = sigmaMax > … > σ_L = sigmaMin as a Float32Array (levels). */
-    noiseLadder(levels, sigmaMax, sigmaMin) {
-      integer('levels', levels, 1, limits.levels);
-      finite('sigmaMax', sigmaMax);
-      finite('sigmaMin', sigmaMin);
-      return withBuffers(sf, [F32_BYTES * levels], (out) => {
-        sf.check(sf.exports.sfw_noise_ladder(out, levels, sigmaMax, sigmaMin));
-        return sf.f32(out, levels).slice();
-      });
-    },
+    /**
+     * The geometric noise ladder σ₁ = sigmaMax > … > σ_L = sigmaMin as a Float32Array (levels).
+     * @type {More['noiseLadder']}
+     */
+    noiseLadder: (...args) => more().noiseLadder(...args),
 
     /** Bytes of the wasm heap held by live allocations: back to its old value once models are disposed. */
     heapUsed() {
@@ -438,46 +410,16 @@ export async function createScorefield(options = {}) {
     },
 
     /**
-     * n points uniform in a box, Float32Array (n, D) with D = lo.length: coordinate d in [lo[d], hi[d]),
-     * drawn from the generator `uniform` uses, seeded with `seed` (the start of samplers).
-     * @param {{ n?: number, lo?: number[], hi?: number[], seed?: number }} [options]
+     * n points uniform in a box [lo, hi), Float32Array (n, lo.length).
+     * @type {More['uniformBox']}
      */
-    uniformBox({ n, lo, hi, seed = 0 } = {}) {
-      integer('n', n, 0);
-      if (!Array.isArray(lo) || !Array.isArray(hi) || lo.length !== hi.length || lo.length < 1)
-        throw new Error(
-          `scorefield: lo and hi must be arrays of the same length >= 1, got ${describe(lo)} and ${describe(hi)}`,
-        );
-      lo.forEach((v, d) => finite(`lo[${d}]`, v));
-      hi.forEach((v, d) => finite(`hi[${d}]`, v));
-      finite('seed', seed);
-      const D = lo.length;
-      return withBuffers(sf, [F32_BYTES * n * D, F32_BYTES * D, F32_BYTES * D], (out, plo, phi) => {
-        sf.f32(plo, D).set(lo);
-        sf.f32(phi, D).set(hi);
-        sf.check(sf.exports.sfw_uniform_box(out, n, D, plo, phi, seed));
-        return sf.f32(out, n * D).slice();
-      });
-    },
+    uniformBox: (...args) => more().uniformBox(...args),
 
     /**
-     * n fresh draws of painted points (Float32Array (count, 2)) as training on them draws: a point
-     * chosen uniformly plus N(0, noise²) on each coordinate. Float32Array (n, 2).
-     * @param {{ points?: Float32Array, n?: number, noise?: number, seed?: number }} [options]
+     * n fresh draws of painted points (count, 2) as training on them draws them.
+     * @type {More['pointsSample']}
      */
-    pointsSample({ points, n, noise, seed = 0 } = {}) {
-      integer('n', n, 0);
-      const count = points?.length / 2;
-      integer('points.length / 2', count, 1);
-      floats('points', points, 2 * count);
-      finite('noise', noise);
-      finite('seed', seed);
-      return withBuffers(sf, [F32_BYTES * 2 * n, F32_BYTES * 2 * count], (out, p) => {
-        sf.f32(p, 2 * count).set(points);
-        sf.check(sf.exports.sfw_points_sample(out, p, count, n, noise, seed));
-        return sf.f32(out, 2 * n).slice();
-      });
-    },
+    pointsSample: (...args) => more().pointsSample(...args),
 
     /**
      * Points (n, 2) fitted into box (sf_points_fit_box): a new Float32Array.
@@ -498,156 +440,34 @@ export async function createScorefield(options = {}) {
     },
 
     /**
-     * Langevin dynamics x ← x + ε/2·s(x) + √ε·T·z, ε ← ε·decay, on the exact score of a Gaussian-mixture
-     * dataset ('mixture', 'eight_gaussians') blurred by sigma, from start (n, 2). decay and temperature
-     * default to 1, sigma to 0, noise to the dataset's. keepAll: (steps + 1, n, 2), else (n, 2).
-     * @param {T.DataLangevinOptions} [options]
+     * Langevin dynamics on the exact score of a Gaussian-mixture dataset, from start (n, 2).
+     * @type {More['dataLangevin']}
      */
-    dataLangevin({
-      dataset,
-      start,
-      noise,
-      sigma = 0,
-      eps,
-      decay = 1,
-      temperature = 1,
-      steps,
-      seed = 0,
-      keepAll = false,
-    } = {}) {
-      const id = enumValue(DATASETS, 'dataset', dataset);
-      const n = start?.length / 2;
-      integer('start.length / 2', n, 0);
-      floats('start', start, 2 * n);
-      noise = finite('noise', noise ?? defaults.train[dataset].dataNoise);
-      finite('sigma', sigma);
-      finite('eps', eps);
-      finite('decay', decay);
-      finite('temperature', temperature);
-      integer('steps', steps, 0);
-      finite('seed', seed);
-      const size = 2 * n,
-        outSize = keepAll ? (steps + 1) * size : size;
-      return withBuffers(sf, [F32_BYTES * size, F32_BYTES * outSize], (x0, out) => {
-        sf.f32(x0, size).set(start);
-        sf.check(
-          sf.exports.sfw_data_langevin(
-            out,
-            x0,
-            n,
-            id,
-            noise,
-            sigma,
-            eps,
-            decay,
-            temperature,
-            steps,
-            seed,
-            keepAll ? 1 : 0,
-          ),
-        );
-        return sf.f32(out, outSize).slice();
-      });
-    },
+    dataLangevin: (...args) => more().dataLangevin(...args),
 
     /**
-     * Annealed Langevin (as Model.annealedLangevin) on the exact score of a Gaussian-mixture dataset,
-     * blurred by each level's σ, from start (n, 2). The ladder defaults to the dataset's training
-     * ladder, steps and eps to sf.defaults.anneal; keep 'last', 'levels' or 'all'.
-     * @param {T.DataAnnealOptions} [options]
+     * Annealed Langevin on the exact score of a Gaussian-mixture dataset, from start (n, 2).
+     * @type {More['dataAnnealedLangevin']}
      */
-    dataAnnealedLangevin({ dataset, start, noise, sigmaMax, sigmaMin, levels, steps, eps, seed, keep = 'last' } = {}) {
-      const id = enumValue(DATASETS, 'dataset', dataset);
-      const t = defaults.train[dataset],
-        d = defaults.anneal[dataset];
-      const n = start?.length / 2;
-      integer('start.length / 2', n, 0);
-      floats('start', start, 2 * n);
-      noise = finite('noise', noise ?? t.dataNoise);
-      sigmaMax = finite('sigmaMax', sigmaMax ?? t.sigmaMax);
-      sigmaMin = finite('sigmaMin', sigmaMin ?? t.sigmaMin);
-      levels = integer('levels', levels ?? t.levels, 1);
-      steps = integer('steps', steps ?? d.steps, 0);
-      eps = finite('eps', eps ?? d.eps);
-      seed = finite('seed', seed ?? d.seed);
-      const keepId = enumValue(KEEPS, 'keep', keep);
-      const size = 2 * n;
-      const frames = keep === 'all' ? levels * steps + 1 : keep === 'levels' ? levels + 1 : 1;
-      return withBuffers(sf, [F32_BYTES * size, F32_BYTES * frames * size], (x0, out) => {
-        sf.f32(x0, size).set(start);
-        sf.check(
-          sf.exports.sfw_data_annealed_langevin(
-            out,
-            x0,
-            n,
-            id,
-            noise,
-            sigmaMax,
-            sigmaMin,
-            levels,
-            steps,
-            eps,
-            seed,
-            keepId,
-          ),
-        );
-        return sf.f32(out, frames * size).slice();
-      });
-    },
+    dataAnnealedLangevin: (...args) => more().dataAnnealedLangevin(...args),
 
     /**
-     * A score-SDE sampler or annealed Langevin on the exact score of a Gaussian-mixture dataset
-     * ('mixture', 'eight_gaussians'), drawn with `noise` (default the dataset's): as model.sample,
-     * options as there, the ladder's defaults the dataset's. Returns { points, nfe, frames?, sigmas? }.
-     * @param {string} dataset
-     * @param {T.SampleOptions & { noise?: number }} [options]
-     * @returns {T.SampleResult}
+     * A score-SDE sampler or annealed Langevin on a Gaussian-mixture dataset's exact score.
+     * @type {More['dataSample']}
      */
-    dataSample(dataset, options = {}) {
-      return samplers().runToEnd(this.dataSampler(dataset, options));
-    },
+    dataSample: (...args) => more().dataSample(...args),
 
     /**
-     * The chunked form of dataSample: a SamplerRun (step(k), done, points, nfe, frames, dispose).
-     * @param {string} dataset
-     * @param {T.SampleOptions & { noise?: number }} [options]
-     * @returns {SamplerRun}
+     * The chunked form of dataSample: a SamplerRun.
+     * @type {More['dataSampler']}
      */
-    dataSampler(dataset, options = {}) {
-      const id = enumValue(DATASETS, 'dataset', dataset);
-      const { noise: given, ...rest } = readOptions('sampler settings', options);
-      const t = defaults.train[dataset];
-      const noise = finite('noise', given ?? t.dataNoise);
-      checkDataScore(id, noise);
-      const base = { ...t, sde: defaults.sde[dataset], anneal: defaults.anneal[dataset] };
-      const S = samplers();
-      const c = S.samplerSettings(sf, rest, 2, base);
-      return new S.SamplerRun(sf, c, 2, (run, x, steps) => sf.exports.sfw_run_data_step(run, x, steps, id, noise));
-    },
+    dataSampler: (...args) => more().dataSampler(...args),
 
     /**
-     * log p(x) through the probability-flow ODE of a Gaussian-mixture dataset's exact score (its
-     * divergence by central differences): the mixture blurred by sigmaMin, as a model's logLikelihood.
-     * points Float32Array (n, 2); options { steps, sigmaMin, sigmaMax, rho, noise } (no probes).
-     * @param {string} dataset
-     * @param {Float32Array} points
-     * @param {Omit<T.LikelihoodOptions, 'probes' | 'seed'> & { noise?: number }} [options]
-     * @returns {T.LikelihoodResult}
+     * log p(x) through the probability-flow ODE of a Gaussian-mixture dataset's exact score.
+     * @type {More['dataLogLikelihood']}
      */
-    dataLogLikelihood(dataset, points, options = {}) {
-      const S = samplers();
-      const id = enumValue(DATASETS, 'dataset', dataset);
-      const { noise: given, first, ...rest } = readOptions('likelihood settings', options);
-      const t = defaults.train[dataset];
-      const noise = finite('noise', given ?? t.dataNoise);
-      checkDataScore(id, noise);
-      const c = S.likelihoodSettings(sf, rest, { ...t, likelihood: defaults.likelihood[dataset] }, false);
-      if (first !== undefined) integer('first', first, 0, limits.seed); // accepted: exact pieces need no offset
-      const x = S.likelihoodPoints(points, 2);
-      return S.likelihoodOf(sf, x, 2, (out, px, n) =>
-        sf.exports.sfw_data_log_likelihood(out, px, n, id, noise, c.steps, c.sigmaMax, c.sigmaMin, c.rho),
-      );
-    },
+    dataLogLikelihood: (...args) => more().dataLogLikelihood(...args),
 
     /**
      * The mean of log p values (Float64Array, nats) with its standard error, and the same as negative
@@ -688,82 +508,22 @@ export async function createScorefield(options = {}) {
     },
 
     /**
-     * The core's digit classifier on images x (n, 64) on the X/16 scale (Float32Array): { probs:
-     * Float32Array (n, 10) of p(class | image), labels: Int32Array (n) of the most probable class }.
-     * Needs the digits table (the classifier trains on it, deterministically, on first use).
+     * The core's digit classifier on images x (n, 64): { probs (n, 10), labels (n) }.
+     * @type {More['classifyDigits']}
      */
-    classifyDigits(x) {
-      const n = x?.length / DIGIT_PIXELS;
-      integer('x.length / 64', n, 0);
-      floats('x', x, n * DIGIT_PIXELS);
-      return withBuffers(
-        sf,
-        [F32_BYTES * n * DIGIT_PIXELS, F32_BYTES * n * DIGIT_CLASSES, F32_BYTES * n],
-        (px, probs, labels) => {
-          sf.f32(px, n * DIGIT_PIXELS).set(x);
-          sf.check(sf.exports.sfw_classify(probs, labels, px, n));
-          return {
-            probs: sf.f32(probs, n * DIGIT_CLASSES).slice(),
-            labels: new Int32Array(sf.memory.buffer, labels, n).slice(),
-          };
-        },
-      );
-    },
+    classifyDigits: (...args) => more().classifyDigits(...args),
 
     /**
-     * The digit-quality measure of images x (n >= 1, 64): { confident (share with top probability
-     * >= 0.9), classShare (10 shares of the top class), minClassShare, accuracy and classAccuracy (10)
-     * — the share classified as the class asked for in want (n classes), null without want or for a
-     * class nobody asked for }.
+     * The digit-quality measure of images x (n, 64), against the classes in want if given.
+     * @type {More['digitsQuality']}
      */
-    digitsQuality(x, want = null) {
-      const n = x?.length / DIGIT_PIXELS;
-      integer('x.length / 64', n, 1);
-      floats('x', x, n * DIGIT_PIXELS);
-      if (want !== null) {
-        if (!Array.isArray(want) && !(want instanceof Int32Array))
-          throw new Error(`scorefield: want must be an array of classes, got ${describe(want)}`);
-        if (want.length !== n) throw new Error(`scorefield: want must hold ${n} classes, got ${want.length}`);
-        for (const [i, c] of Array.from(want).entries())
-          if (!Number.isInteger(c) || c < 0 || c >= DIGIT_CLASSES)
-            throw new Error(`scorefield: want[${i}] must be a class 0 .. 9, got ${c}`);
-      }
-      return withBuffers(
-        sf,
-        [F64_BYTES * QUALITY_LENGTH, F32_BYTES * n * DIGIT_PIXELS, F32_BYTES * n],
-        (out, px, pw) => {
-          sf.f32(px, n * DIGIT_PIXELS).set(x);
-          if (want !== null) new Int32Array(sf.memory.buffer, pw, n).set(want);
-          sf.check(sf.exports.sfw_digits_quality(out, px, n, want === null ? 0 : pw));
-          const q = Array.from(new Float64Array(sf.memory.buffer, out, QUALITY_LENGTH));
-          const orNull = (v) => (v < 0 ? null : v);
-          return {
-            confident: q[0],
-            classShare: q.slice(1, 11),
-            minClassShare: q[11],
-            accuracy: orNull(q[12]),
-            classAccuracy: q.slice(13, 23).map(orNull),
-          };
-        },
-      );
-    },
+    digitsQuality: (...args) => more().digitsQuality(...args),
 
     /**
-     * The first n of the 359 held-out digits the classifier never trained on, as X/16 plus noise
-     * (default the tutorial's 0.1): { x: Float32Array (n, 64), labels: Int32Array (n) }.
+     * The first n of the 359 held-out digits: { x (n, 64), labels (n) }.
+     * @type {More['heldoutDigits']}
      */
-    heldoutDigits({ n = DIGITS_HELDOUT, noise = defaults.train.digits.dataNoise, seed = 0 } = {}) {
-      integer('n', n, 0);
-      finite('noise', noise);
-      finite('seed', seed);
-      return withBuffers(sf, [F32_BYTES * n * DIGIT_PIXELS, F32_BYTES * n], (x, labels) => {
-        sf.check(sf.exports.sfw_digits_heldout(x, labels, n, noise, seed));
-        return {
-          x: sf.f32(x, n * DIGIT_PIXELS).slice(),
-          labels: new Int32Array(sf.memory.buffer, labels, n).slice(),
-        };
-      });
-    },
+    heldoutDigits: (...args) => more().heldoutDigits(...args),
 
     /** n uniform draws in [lo, hi) as a Float32Array, from a generator seeded with `seed`. */
     uniform(n, lo = 0, hi = 1, seed = 0) {
@@ -1119,145 +879,54 @@ export class Model {
   }
 
   /**
-   * Runs n chains of annealed Langevin dynamics (a noise-conditional model): for each level σ_i of the
-   * ladder, `steps` steps of x ← x + α_i·s(x, σ_i) + √(2α_i)·z with α_i = eps·σ_i²/σ_L². The ladder
-   * defaults to the model's training ladder, steps and eps to sf.defaults.anneal. A class-conditional
-   * model samples class (0 .. classes − 1) with guidance, 'any' (the null token ∅) or 'prior' (chain i
-   * drawn for class i mod classes, each class its own run with seed + class: p(x) through the labels,
-   * the better unconditional sampler of the digits model, docs/digits.md). keep: 'last'
-   * ((n, D)), 'levels' ((levels + 1, n, D), frame 0 = start) or 'all' ((levels·steps + 1, n, D)).
+   * Runs n chains of annealed Langevin dynamics on the noise ladder of a noise-conditional model
+   * (samplers.js's annealedLangevin says how; the sampler API: loaded with it).
    * @param {T.AnnealOptions} [options]
    * @returns {Float32Array}
    */
   annealedLangevin(options = {}) {
-    const o = readOptions('sampler settings', options);
-    const start = ownFloats(o.start),
-      keep = o.keep ?? 'last',
-      cls = o.class ?? 'any',
-      guidance = o.guidance ?? 0;
-    const m = this.#model();
-    const classId = this.#classId(cls);
-    finite('guidance', guidance);
-    if (this.classes === 0 && guidance !== 0)
-      throw new Error(`scorefield: guidance needs a class-conditional model (classes > 0), got ${guidance}`);
-    const t = this.trainingConfig(),
-      d = this.#defaults.anneal[this.#datasetName()],
-      limits = this.#sf.limits;
-    const n = o.n ?? start?.length / this.dim;
-    integer('n', n, 0);
-    floats('start', start, n * this.dim);
-    const sigmaMax = finite('sigmaMax', o.sigmaMax ?? t.sigmaMax);
-    const sigmaMin = finite('sigmaMin', o.sigmaMin ?? t.sigmaMin);
-    const levels = integer('levels', o.levels ?? t.levels, 1, limits.levels);
-    const steps = integer('steps', o.steps ?? d.steps, 0, limits.steps);
-    const eps = finite('eps', o.eps ?? d.eps);
-    const seed = integer('sampler seed', o.seed ?? d.seed, 0, limits.seed);
-    const keepId = enumValue(KEEPS, 'keep', keep);
-    const size = n * this.dim;
-    const frames = keep === 'all' ? levels * steps + 1 : keep === 'levels' ? levels + 1 : 1;
-    const sf = this.#sf;
-    return withBuffers(sf, [F32_BYTES * size, F32_BYTES * frames * size], (x0, out) => {
-      sf.f32(x0, size).set(start);
-      if (this.classes > 0)
-        sf.check(
-          sf.exports.sfw_annealed_langevin_guided(
-            ...[m, out, x0, n, sigmaMax, sigmaMin, levels, steps, eps, seed, keepId, classId, guidance],
-          ),
-        );
-      else
-        sf.check(sf.exports.sfw_annealed_langevin(m, out, x0, n, sigmaMax, sigmaMin, levels, steps, eps, seed, keepId));
-      return sf.f32(out, frames * size).slice();
-    });
+    return samplers().annealedLangevin(this.#parts(), options);
   }
 
   /**
-   * Samples n chains of a noise-conditional model with one of the samplers: 'annealed' (annealed
-   * Langevin on the training ladder), 'sde' (reverse-time VE SDE), 'pc' (predictor–corrector), 'ode-euler'
-   * and 'ode-heun' (the probability-flow ODE) or 'edm' (Karras's stochastic sampler); see scorefield.h.
-   * Chains start at x0 or at draws of the prior N(0, sigmaMax² I). The noise levels default to the
-   * model's training ladder. Returns { points (n, D), nfe, and with keep 'all' frames (steps + 1, n, D)
-   * and sigmas (steps + 1) }. The same bits as the chunked form (sampler).
+   * Samples n chains of a noise-conditional model with one of the samplers (samplers.js's sample).
    * @param {T.SampleOptions} [options]
    * @returns {T.SampleResult}
    */
   sample(options = {}) {
-    return samplers().runToEnd(this.sampler(options));
+    return samplers().sample(this.#parts(), options);
   }
 
   /**
-   * The chunked form of sample: a SamplerRun whose step(k) advances it k steps (a worker runs it
-   * between messages and can drop it); done, points, nfe, frames, sigmas, dispose(). On a
-   * class-conditional model the annealed sampler also takes class (0 .. classes − 1 or 'any') and
-   * guidance: the bits of annealedLangevin with that class and guidance.
+   * The chunked form of sample: a SamplerRun (samplers.js's sampler).
    * @param {T.SampleOptions} [options]
    * @returns {SamplerRun}
    */
   sampler(options = {}) {
-    const S = samplers();
-    const { class: cls, guidance, ...o } = readOptions('sampler settings', options);
-    this.#model();
-    const t = this.trainingConfig(),
-      dataset = this.#datasetName();
-    const base = { ...t, sde: this.#defaults.sde[dataset], anneal: this.#defaults.anneal[dataset] };
-    const c = S.samplerSettings(this.#sf, o, this.dim, base);
-    const sf = this.#sf;
-    if (cls === undefined && guidance === undefined)
-      return new S.SamplerRun(sf, c, this.dim, (run, x, steps) =>
-        sf.exports.sfw_run_step(run, this.#model(), x, steps),
-      );
-    // A class-conditional model's guided score, as annealedLangevin's class and guidance (one class).
-    if (!c.annealed) throw new Error(`scorefield: class and guidance apply to the sampler 'annealed', not '${c.name}'`);
-    if (this.classes === 0)
-      throw new Error('scorefield: class and guidance need a class-conditional model (classes > 0)');
-    const id = this.#classId(cls ?? 'any');
-    if (id === -2)
-      throw new Error("scorefield: class 'prior' runs each class as a run of its own: give each run a class");
-    const w = finite('guidance', guidance ?? 0);
-    return new S.SamplerRun(sf, c, this.dim, (run, x, steps) =>
-      sf.exports.sfw_run_guided_step(run, this.#model(), x, steps, id, w),
-    );
+    return samplers().sampler(this.#parts(), options);
   }
 
   /**
-   * log p(x) of points (Float32Array (n, D)) through the probability-flow ODE (Song et al. 2021):
-   * the density of the data blurred by sigmaMin (default the training ladder's ends), Heun with `steps`
-   * steps, the exact divergence (probes 0, the default for D <= 8) or Hutchinson's estimate with
-   * `probes` seeded probes. Returns { logp: Float64Array (n) in nats, mean, se (the standard error of
-   * the mean), bitsPerDim, bitsPerDimSe (negative log-likelihood per dimension, in bits) }. A large
-   * set may be computed in pieces with `first` (the index of points[0] in the whole set): the same bits.
+   * log p(x) of points (Float32Array (n, D)) through the probability-flow ODE (samplers.js's
+   * logLikelihood).
    * @param {Float32Array} points
    * @param {T.LikelihoodOptions} [options]
    * @returns {T.LikelihoodResult}
    */
   logLikelihood(points, options = {}) {
-    const S = samplers();
-    const o = readOptions('likelihood settings', options);
-    const x = S.likelihoodPoints(points, this.dim);
-    const m = this.#model();
-    const t = this.trainingConfig(),
-      dataset = this.#datasetName();
-    const c = S.likelihoodSettings(this.#sf, o, { ...t, likelihood: this.#defaults.likelihood[dataset] }, true);
-    const sf = this.#sf;
-    return S.likelihoodOf(sf, x, this.dim, (out, px, n) =>
-      sf.exports.sfw_log_likelihood(m, out, px, n, c.steps, c.sigmaMax, c.sigmaMin, c.rho, c.probes, c.seed, c.first),
-    );
+    return samplers().logLikelihood(this.#parts(), points, options);
   }
 
-  // The class a sampler is asked for as the core's id: 'any' is −1 (the null token); a class-conditional
-  // model takes 0 .. classes − 1 and 'prior' (SF_CLASS_PRIOR, −2: chain i drawn for class i mod classes,
-  // p(x) through the labels), any other model only 'any'.
-  #classId(cls) {
-    if (cls === 'any' || cls === null) return -1;
-    if (cls === 'prior' && this.classes > 0) return -2;
-    if (!Number.isInteger(cls) || cls < 0 || cls >= this.classes)
-      throw new Error(
-        this.classes > 0
-          ? `scorefield: class must be 'any', 'prior' or an integer 0 .. ${this.classes - 1}, got ${describe(cls)}`
-          : `scorefield: this model has no classes (it is not class-conditional): class must be 'any', got ${describe(cls)}`,
-      );
-    return cls;
+  // What samplers.js's functions need of this model (its ModelParts).
+  #parts() {
+    return {
+      model: this,
+      sf: this.#sf,
+      defaults: this.#defaults,
+      ptr: () => this.#model(),
+      dataset: () => this.#datasetName(),
+    };
   }
-
   // The dataset whose sampler defaults apply: the training dataset's, the swiss roll's for none.
   #datasetName() {
     return this.trainingConfig().dataset ?? 'swiss_roll';
