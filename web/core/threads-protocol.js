@@ -7,6 +7,25 @@
 export const CTL = Object.freeze({ GEN: 0, FN: 1, CTX: 2, N: 3, ACKS: 4, QUIT: 5, FAILED: 6, LENGTH: 8 });
 
 const IDLE_MS = 100;
+// A word is watched this long before its thread sleeps in Atomics.wait: a training step hands work to
+// the helpers twice, a few hundred µs apart, and waking a thread that slept costs tens of µs on a
+// virtual machine's cores (the wake-up goes through the hypervisor), which is what kept two threads
+// from twice the speed (issue 18). Training keeps the helpers awake; between calls they sleep again.
+const SPIN_MS = 0.2;
+const SPIN_CHECKS = 64; // loads between reads of the clock
+
+/**
+ * Waits until c[i] is no longer `value`: first by watching it for up to SPIN_MS, then in
+ * Atomics.wait for up to `ms` (Infinity: until woken). Returns false when `ms` ran out first.
+ * @param {Int32Array} c @param {number} i @param {number} value @param {number} ms
+ */
+export function waitChange(c, i, value, ms = Infinity) {
+  const until = performance.now() + SPIN_MS;
+  do {
+    for (let k = 0; k < SPIN_CHECKS; k++) if (Atomics.load(c, i) !== value) return true;
+  } while (performance.now() < until);
+  return Atomics.wait(c, i, value, ms) !== 'timed-out';
+}
 
 /**
  * A helper's loop: waits for each new generation, runs task k of it (when k < n) and acknowledges,
@@ -21,7 +40,7 @@ export function taskLoop(c, k, gen, runTask) {
   for (;;) {
     // In slices of 100 ms: a thread blocked in one endless wait cannot be terminated (Node, at the
     // exit of a process whose instance was never disposed, would wait for it forever).
-    if (Atomics.wait(c, CTL.GEN, gen, IDLE_MS) === 'timed-out') continue;
+    if (!waitChange(c, CTL.GEN, gen, IDLE_MS)) continue;
     gen = Atomics.load(c, CTL.GEN);
     if (Atomics.load(c, CTL.QUIT)) return;
     if (k < Atomics.load(c, CTL.N)) {

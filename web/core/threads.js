@@ -4,7 +4,7 @@
 // call's tasks through the control block of threads-protocol.js. The calling thread runs task 0
 // itself and blocks (Atomics.wait) until every helper has acknowledged, so the core sees an ordinary
 // "run n tasks and return" (sf_set_runner). Which thread runs a task never changes a result.
-import { CTL } from './threads-protocol.js';
+import { CTL, waitChange } from './threads-protocol.js';
 
 const IS_NODE = typeof process !== 'undefined' && !!process.versions?.node;
 const STACK_BYTES = 1 << 20; // each helper's stack, like the calling thread's (-sTOTAL_STACK=1MB)
@@ -68,7 +68,7 @@ export function createRunner(module, memory) {
     } catch (err) {
       failure = err;
     }
-    for (let a; (a = Atomics.load(c, CTL.ACKS)) < helpers;) Atomics.wait(c, CTL.ACKS, a);
+    for (let a; (a = Atomics.load(c, CTL.ACKS)) < helpers;) waitChange(c, CTL.ACKS, a);
     if (failure) throw failure;
     if (Atomics.load(c, CTL.FAILED)) throw new Error('scorefield: a helper thread failed in a task');
   };
