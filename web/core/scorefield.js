@@ -678,7 +678,7 @@ export class Model {
   }
 
   /**
-   * Gives a 2-D model the points a user painted (Float32Array (n, 2), 1 <= n <= 4096), copied; train
+   * Gives a 2-D model the points a user painted (Float32Array (n, 2), 1 <= n <= sf.limits.points), copied; train
    * on them with configureTraining({ dataset: 'points' }).
    * @param {Float32Array} points
    * @returns {void}

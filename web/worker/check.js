@@ -10,7 +10,7 @@
 // read from the loaded module and never copied, so no integer of a message can wrap in a wasm i32.
 
 import { integerProblem } from '../core/validate.js';
-import { DIGITS_TO_WORKER, NCSN_TO_WORKER, SDE_TO_WORKER, TO_WORKER } from './protocol.js';
+import { DIGITS_TO_WORKER, NCSN_TO_WORKER, PRETRAINED_SEEDS, SDE_TO_WORKER, TO_WORKER } from './protocol.js';
 
 const MAX_NAME = 256; // characters in a run name, an id, a dataset or objective name
 const MAX_COUNT = 1 << 20; // data points, chains, particles in one request
@@ -22,7 +22,6 @@ const MAX_CELLS = 64; // cells in one MEASURE
 const MAX_BUDGET_MS = 10000; // a MEASURE cell's time budget
 const MAX_SETTINGS = 64; // keys in a settings object
 const MAX_PRETRAINED = 4096; // chains of one pretrained-digits request
-const PRETRAINED_SEEDS = 4096; // seeds one pretrained-digits request uses per seed (pretrained.js)
 const MAX_SDE_POINTS = 10000; // samples of one score-SDE sample or quality reading (the sdeParticles row's max)
 const MAX_NFES = 32; // NFE values in one quality job
 const SDE_SAMPLER_NAMES = ['annealed', 'sde', 'pc', 'ode-euler', 'ode-heun', 'edm'];

@@ -10,15 +10,14 @@
 
 import { readCoreFile } from '../core/loader.js';
 import { annealedInPieces, relay } from './pieces.js';
-import { DIGITS_FROM_WORKER, DIGITS_TO_WORKER, FROM_WORKER } from './protocol.js';
+import { DIGITS_FROM_WORKER, DIGITS_TO_WORKER, FROM_WORKER, PRETRAINED_SEEDS } from './protocol.js';
 
 const MODEL_FILE = 'scorefield-digits-model.sfw'; // next to the wasm modules
 const PIXELS = 64;
 const START_HI = 0.1; // chains start at 0.1·U(0, 1)^64, as digits-report measures the shipped model
-// Seeds: a request's seed s gives the starts seed s·SEEDS_PER_REQUEST and level l's noise of class
-// group g seed s·SEEDS_PER_REQUEST + 1 + l·G + g, where G = sf.limits.classes (SF_MAX_CLASSES, so a
+// Seeds: a request's seed s gives the starts seed s·PRETRAINED_SEEDS and level l's noise of class
+// group g seed s·PRETRAINED_SEEDS + 1 + l·G + g, where G = sf.limits.classes (SF_MAX_CLASSES, so a
 // level has at most G class groups); check.js bounds s so that all stay below sf.limits.seed.
-const SEEDS_PER_REQUEST = 4096;
 
 /**
  * The pretrained model of one worker and the sampling job in progress. post: the worker's postMessage;
@@ -29,7 +28,7 @@ export class Pretrained {
     this.sf = sf;
     this.groupSeeds = sf.limits.classes; // seeds of one level: one per class group (G above)
     // The levels whose seeds fit the block: 254 with G = 16.
-    this.maxLevels = Math.floor((SEEDS_PER_REQUEST - 1) / this.groupSeeds) - 1;
+    this.maxLevels = Math.floor((PRETRAINED_SEEDS - 1) / this.groupSeeds) - 1;
     this.post = post;
     this.longJob = longJob;
     this.wake = wake;
@@ -124,7 +123,7 @@ export class Pretrained {
       if (members.length > 0) groups.push({ cls: c, members });
     }
     const sigmas = Array.from(this.sf.noiseLadder(t.levels, t.sigmaMax, t.sigmaMin));
-    const x = this.sf.uniform(n * PIXELS, 0, START_HI, seed * SEEDS_PER_REQUEST);
+    const x = this.sf.uniform(n * PIXELS, 0, START_HI, seed * PRETRAINED_SEEDS);
     const frames = new Float32Array((sigmas.length + 1) * n * PIXELS);
     frames.set(x);
     Object.assign(job, { model, labels, groups, sigmas, steps, eps, x, frames, level: 0 });
@@ -166,7 +165,7 @@ export class Pretrained {
         eps: alpha,
         class: cls,
         guidance,
-        seed: seed * SEEDS_PER_REQUEST + 1 + job.level * this.groupSeeds + g,
+        seed: seed * PRETRAINED_SEEDS + 1 + job.level * this.groupSeeds + g,
       });
       members.forEach((i, k) => x.set(out.subarray(k * PIXELS, (k + 1) * PIXELS), i * PIXELS));
     }

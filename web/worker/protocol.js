@@ -171,6 +171,10 @@ export const NCSN_FROM_WORKER = Object.freeze({
   COMPARE: 'ncsn-compare',
 });
 
+// The seeds one pretrained-digits request uses from its seed s on (s·PRETRAINED_SEEDS …, pretrained.js),
+// by which check.js bounds s so that all stay below sf.limits.seed.
+export const PRETRAINED_SEEDS = 4096;
+
 /** The pretrained digits and the digit classifier (web/worker/pretrained.js; docs/page.md). */
 export const DIGITS_TO_WORKER = Object.freeze({
   // { requestId, jobId, n, seed, class: 'any' | K, guidance, steps?, eps? } — answered by LEVEL
