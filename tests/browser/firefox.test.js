@@ -66,9 +66,15 @@ firefoxTest('same_seed_gives_the_node_apis_losses_bit_for_bit_in_firefox', async
   const steps = 10;
   const { page } = await open(t, `?test=1&autoplay=0&exact.objective=sliced&exact.seed=42&exact.steps=${steps}`);
   await waitReady(page);
-  await page.evaluate(() =>
-    [...document.querySelectorAll('.toolbar[data-run="exact"] button')].find((b) => b.textContent === 'Play').click(),
-  );
+  // Play stays disabled until the run's first network is made (its STATE can come well after the
+  // worker is ready on a busy machine), and a click on a disabled button does nothing: wait for it, as
+  // Playwright's click does in the Chromium tests.
+  await waitFor(page, () => document.querySelector('.toolbar[data-run="exact"] button')?.disabled === false);
+  await page.evaluate(() => {
+    const play = document.querySelector('.toolbar[data-run="exact"] button');
+    if (play.textContent !== 'Play') throw new Error(`the toolbar's first button is '${play.textContent}'`);
+    play.click();
+  });
   await waitDone(page, 'exact');
   const pageBits = await page.evaluate(() => window.scorefieldTest.lossBits('exact'));
   const nodeBits = await nodeLossBits(steps);
