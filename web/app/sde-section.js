@@ -29,31 +29,30 @@ const $ = (id) => document.getElementById(id);
 const pick = (obj, ...fields) => Object.fromEntries(fields.map((f) => [f, obj[f]]));
 
 /**
- * Builds section 8 inside the page's markup (index.html, ids sde-*) for runs.sde. onUserAction: called
- * when the user touches a control. Returns { views, svgViews, toolbars, update(now), figure, test }.
+ * Builds section 8 inside the page's markup (index.html, ids sde-*) for runs.sde, from its parts below:
+ * the training toolbar with the painting, the sampling (particles, sampler bar, time slider), the
+ * quality against cost and the density. onUserAction: called when the user touches a control.
+ * Returns { views, svgViews, toolbars, update(now), figure, test }.
  */
 export function buildSdeSection({ engine, runs, onUserAction }) {
   const run = runs.sde;
   const data = { dataset: '', points: null, label: '', error: '' };
 
-  // ---- the jobs and their results (sde-jobs.js, shared with the widget) ---------------------------------
-  const jobs = new SdeJobs({
-    engine,
-    run,
-    onChange: (what) => {
-      if (what === 'sample') sampleView.invalidate();
-      if (what === 'quality') costView.invalidate();
-      if (what === 'density') learnedView.invalidate();
-      if (what === 'exact') exactView.invalidate();
-    },
+  // The jobs and their results (sde-jobs.js, shared with the widget); each result redraws its view.
+  const redraw = {};
+  const jobs = new SdeJobs({ engine, run, onChange: (what) => redraw[what]?.invalidate() });
+  const put = changeWriter();
+  const sampling = buildSampling({ run, jobs, data, onUserAction, put });
+  const quality = buildQuality({ run, jobs, onUserAction, put });
+  const density = buildDensity({ run, jobs, onUserAction });
+  Object.assign(redraw, {
+    sample: sampling.view,
+    quality: quality.view,
+    density: density.learnedView,
+    exact: density.exactView,
   });
-  const { state } = jobs;
-  const startSample = () => {
-    jobs.startSample(seedOffset);
-    follow.checked = true;
-  };
 
-  // ---- training toolbar and painting ---------------------------------------------------------------------
+  // The training toolbar and the painting (painting.js, shared with section 7).
   const trainRows = rowsOf('train')
     .filter((row) => row.name !== 'objective')
     .map((row) => (row.name === 'dataset' ? { ...row, options: NCSN_DATASET_OPTIONS } : row));
@@ -68,15 +67,119 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
     onUserAction,
     data,
     n: DATA_POINTS,
-    onPainted: () => sampleView.invalidate(),
+    onPainted: () => sampling.view.invalidate(),
     onLoaded: () => {
       dataView.invalidate();
-      sampleView.invalidate();
+      sampling.view.invalidate();
     },
   });
+  const dataView = new NcsnDataView($('sde-data'), run, painter, data);
+  painter.attach(dataView.canvas, (cx, cy) => dataView.dataAt(cx, cy));
+  run.subscribe((_, what) => {
+    if (what === RUN_EVENTS.STATE && run.dim > 0) loadData();
+    if (what === RUN_EVENTS.SETTINGS) {
+      loadData();
+      density.exactView.invalidate();
+    }
+  });
 
-  // ---- sampler bar: Sample, Stop, the sampler's settings, read-outs --------------------------------------
+  const views = [
+    dataView,
+    sampling.view,
+    new LossView($('sde-loss'), run),
+    quality.view,
+    density.learnedView,
+    density.exactView,
+  ];
+
+  // What runs when: each figure's job while it is on screen and its network is new. Controls and
+  // read-outs only while a figure of the section is on screen, and written only when changed (tracked
+  // by put: reading an input's value back every frame cost section 7 frames).
+  function update(now) {
+    jobs.schedule(now, {
+      sample: sampling.view.visible,
+      quality: quality.view.visible,
+      density: density.learnedView.visible,
+    });
+    if (!views.some((v) => v.visible)) return;
+    sampling.update();
+    quality.update();
+    density.update();
+  }
+
+  // The export bar's SVG buttons for the quality plot and the learned density, drawn as on screen.
+  const svgViews = [
+    {
+      label: 'Quality SVG',
+      title: 'The energy distance against cost plot, as drawn, as an SVG figure',
+      suffix: 'quality',
+      view: quality.view,
+    },
+    {
+      label: 'Density SVG',
+      title: 'The learned log p(x) heatmap with its contour lines, as drawn, as an SVG figure',
+      suffix: 'density',
+      view: density.learnedView,
+    },
+  ];
+
+  const { state } = jobs;
+  return {
+    views,
+    svgViews,
+    toolbars: [toolbar],
+    update,
+    figure: sampling.figure,
+    // The browser tests' view of the section (main.js exposes it as scorefieldTest.sde).
+    test: {
+      sample: () =>
+        state.sample && {
+          ...pick(state.sample, 'sampler', 'nfe', 'done', 'ed', 'floor', 'error'),
+          frames: state.sample.count,
+          drawn: sampling.view.framesDrawn,
+        },
+      quality: () => ({
+        ...pick(state.quality, 'floor', 'done', 'error'),
+        points: Object.fromEntries([...state.quality.points].map(([k, v]) => [k, v.map((p) => ({ ...p }))])),
+      }),
+      density: () =>
+        state.density && {
+          ...pick(state.density, 'filled', 'done', 'nll', 'se', 'gaussNll', 'gaussSe', 'gaussError', 'ms'),
+          ...pick(state.density, 'gridMs', 'gridPageMs', 'pageMs', 'error'),
+          drawn: density.learnedView.drawn,
+        },
+      exactDrawn: () => density.exactView.drawn,
+      densityAgain: () => jobs.startDensity(),
+      scrub: sampling.scrub,
+      painted: () => painter.count,
+    },
+  };
+}
+
+// put(element, key, value): sets element[key] only when value differs from the last one put there.
+function changeWriter() {
+  const written = new Map(); // element → { key: the last value put }
+  return (element, key, value) => {
+    let last = written.get(element);
+    if (!last) written.set(element, (last = {}));
+    if (last[key] === value) return;
+    last[key] = value;
+    element[key] = value;
+  };
+}
+
+/**
+ * The particles of one sample with their trajectories: the sampler bar (Sample, Stop, the sampler's
+ * settings, NFE and energy distance), the slider that scrubs through the sampling, and the particles'
+ * figure for the SVG export.
+ */
+function buildSampling({ run, jobs, data, onUserAction, put }) {
+  const { state } = jobs;
   let seedOffset = 0;
+  const startSample = () => {
+    jobs.startSample(seedOffset);
+    follow.checked = true;
+  };
   const {
     sampleButton,
     stopButton,
@@ -99,7 +202,7 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
     readouts: ['NFE', 'energy distance'],
   });
 
-  // ---- the σ slider: scrubs through the frames of the sample shown ---------------------------------------
+  // The time slider: scrubs through the frames of the sample shown.
   const {
     input: scrubInput,
     output: scrubValue,
@@ -113,68 +216,19 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
     onInput: (value) => {
       state.scrub.frame = value;
       state.scrub.follow = false;
-      sampleView.invalidate();
+      view.invalidate();
     },
     onFollow: (checked) => {
       state.scrub.follow = checked;
-      sampleView.invalidate();
+      view.invalidate();
     },
   });
+  const view = new SdeSampleView($('sde-particles'), run, data, state);
 
-  // ---- quality and density bars ----------------------------------------------------------------------------
-  const qualityButton = button('Measure again', () => {
-    onUserAction();
-    jobs.startQuality();
-  });
-  qualityButton.title = `Every sampler at ${QUALITY_NFES.join(', ')} score evaluations, ${QUALITY_POINTS} samples each`;
-  $('sde-quality-controls').append(qualityButton);
-  const densityFields = el('div', 'toolbar-fields');
-  buildControls(
-    densityFields,
-    rowsOf('sde').filter((row) => row.name === 'sdeOdeSteps'),
-    run.values,
-    (name, value) => {
-      onUserAction();
-      run.set(name, value);
-      jobs.startDensity();
-    },
-  );
-  const nllOut = readout('held-out NLL (nats per point)'),
-    gaussOut = readout('a fitted Gaussian'),
-    densityTime = readout('grid time');
-  gaussOut.root.title = 'The held-out NLL under a Gaussian fitted to the data: the baseline the network has to beat';
-  const densityReadouts = el('div', 'toolbar-readouts');
-  densityReadouts.append(nllOut.root, gaussOut.root, densityTime.root);
-  $('sde-density-controls').append(densityFields, densityReadouts);
-
-  // ---- views -----------------------------------------------------------------------------------------------
-  const dataView = new NcsnDataView($('sde-data'), run, painter, data);
-  painter.attach(dataView.canvas, (cx, cy) => dataView.dataAt(cx, cy));
-  const sampleView = new SdeSampleView($('sde-particles'), run, data, state);
-  const costView = new SdeCostView($('sde-quality'), run, state);
-  const learnedView = new DensityView($('sde-density-learned'), run, state, 'learned');
-  const exactView = new DensityView($('sde-density-exact'), run, state, 'exact');
-  const views = [dataView, sampleView, new LossView($('sde-loss'), run), costView, learnedView, exactView];
-
-  run.subscribe((_, what) => {
-    if (what === RUN_EVENTS.STATE && run.dim > 0) loadData();
-    if (what === RUN_EVENTS.SETTINGS) {
-      loadData();
-      exactView.invalidate();
-    }
-  });
-
-  // ---- what runs when: each figure's job while it is on screen and its network is new ----------------------
-  function update(now) {
-    jobs.schedule(now, { sample: sampleView.visible, quality: costView.visible, density: learnedView.visible });
-
-    // Controls and read-outs, only while a figure of the section is on screen, and written only when
-    // changed (tracked here: reading an input's value back every frame cost section 7 frames).
-    if (!views.some((v) => v.visible)) return;
+  function update() {
     const shown = state.sample;
     const frame = state.shownFrame();
     const sigma = shown?.sigmas[frame];
-    const d = state.density;
     put(scrubInput, 'max', String(Math.max(0, (shown?.count ?? 1) - 1)));
     put(scrubInput, 'value', String(frame));
     put(
@@ -193,23 +247,8 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
         ? `${formatDistance(shown.ed)} (floor ${formatDistance(shown.floor)})`
         : '–',
     );
-    nllOut.set(d?.done && !d.error ? `${d.nll.toFixed(3)} ± ${d.se.toFixed(3)}` : '–');
-    gaussOut.set(
-      d?.done && !d.error && d.gaussNll !== null ? `${d.gaussNll.toFixed(3)} ± ${d.gaussSe.toFixed(3)}` : '–',
-    );
-    densityTime.set(d?.gridPageMs > 0 ? `${(d.gridPageMs / 1000).toFixed(2)} s` : '–');
     put(stopButton, 'disabled', !shown || shown.done);
     put(sampleButton, 'disabled', run.dim !== 2);
-    put(qualityButton, 'disabled', run.dim !== 2 || run.playing);
-  }
-  // The last value written to each element's property by put().
-  const written = new Map();
-  function put(element, key, value) {
-    let last = written.get(element);
-    if (!last) written.set(element, (last = {}));
-    if (last[key] === value) return;
-    last[key] = value;
-    element[key] = value;
   }
 
   // The particles' figure for the SVG export (exports.js figureSvgText's options): the data, and the
@@ -235,54 +274,69 @@ export function buildSdeSection({ engine, runs, onUserAction }) {
     };
   }
 
-  // The export bar's SVG buttons for the quality plot and the learned density, drawn as on screen.
-  const svgViews = [
-    {
-      label: 'Quality SVG',
-      title: 'The energy distance against cost plot, as drawn, as an SVG figure',
-      suffix: 'quality',
-      view: costView,
-    },
-    {
-      label: 'Density SVG',
-      title: 'The learned log p(x) heatmap with its contour lines, as drawn, as an SVG figure',
-      suffix: 'density',
-      view: learnedView,
-    },
-  ];
-
   return {
-    views,
-    svgViews,
-    toolbars: [toolbar],
+    view,
     update,
     figure,
-    // The browser tests' view of the section (main.js exposes it as scorefieldTest.sde).
-    test: {
-      sample: () =>
-        state.sample && {
-          ...pick(state.sample, 'sampler', 'nfe', 'done', 'ed', 'floor', 'error'),
-          frames: state.sample.count,
-          drawn: sampleView.framesDrawn,
-        },
-      quality: () => ({
-        ...pick(state.quality, 'floor', 'done', 'error'),
-        points: Object.fromEntries([...state.quality.points].map(([k, v]) => [k, v.map((p) => ({ ...p }))])),
-      }),
-      density: () =>
-        state.density && {
-          ...pick(state.density, 'filled', 'done', 'nll', 'se', 'gaussNll', 'gaussSe', 'gaussError', 'ms'),
-          ...pick(state.density, 'gridMs', 'gridPageMs', 'pageMs', 'error'),
-          drawn: learnedView.drawn,
-        },
-      exactDrawn: () => exactView.drawn,
-      densityAgain: () => jobs.startDensity(),
-      scrub: (frame) => {
-        state.scrub.follow = false;
-        state.scrub.frame = frame;
-        sampleView.invalidate();
-      },
-      painted: () => painter.count,
+    scrub: (frame) => {
+      state.scrub.follow = false;
+      state.scrub.frame = frame;
+      view.invalidate();
     },
+  };
+}
+
+/** Every sampler's energy distance against its cost, measured again by a button (not while training). */
+function buildQuality({ run, jobs, onUserAction, put }) {
+  const again = button('Measure again', () => {
+    onUserAction();
+    jobs.startQuality();
+  });
+  again.title = `Every sampler at ${QUALITY_NFES.join(', ')} score evaluations, ${QUALITY_POINTS} samples each`;
+  $('sde-quality-controls').append(again);
+  return {
+    view: new SdeCostView($('sde-quality'), run, jobs.state),
+    update: () => put(again, 'disabled', run.dim !== 2 || run.playing),
+  };
+}
+
+/**
+ * The learned log p(x) on a grid through the probability-flow ODE, with its steps' control and the
+ * held-out NLL beside a fitted Gaussian's, and the exact density of the two mixtures.
+ */
+function buildDensity({ run, jobs, onUserAction }) {
+  const { state } = jobs;
+  const fields = el('div', 'toolbar-fields');
+  buildControls(
+    fields,
+    rowsOf('sde').filter((row) => row.name === 'sdeOdeSteps'),
+    run.values,
+    (name, value) => {
+      onUserAction();
+      run.set(name, value);
+      jobs.startDensity();
+    },
+  );
+  const nllOut = readout('held-out NLL (nats per point)'),
+    gaussOut = readout('a fitted Gaussian'),
+    timeOut = readout('grid time');
+  gaussOut.root.title = 'The held-out NLL under a Gaussian fitted to the data: the baseline the network has to beat';
+  const readouts = el('div', 'toolbar-readouts');
+  readouts.append(nllOut.root, gaussOut.root, timeOut.root);
+  $('sde-density-controls').append(fields, readouts);
+
+  function update() {
+    const d = state.density;
+    nllOut.set(d?.done && !d.error ? `${d.nll.toFixed(3)} ± ${d.se.toFixed(3)}` : '–');
+    gaussOut.set(
+      d?.done && !d.error && d.gaussNll !== null ? `${d.gaussNll.toFixed(3)} ± ${d.gaussSe.toFixed(3)}` : '–',
+    );
+    timeOut.set(d?.gridPageMs > 0 ? `${(d.gridPageMs / 1000).toFixed(2)} s` : '–');
+  }
+
+  return {
+    learnedView: new DensityView($('sde-density-learned'), run, state, 'learned'),
+    exactView: new DensityView($('sde-density-exact'), run, state, 'exact'),
+    update,
   };
 }
