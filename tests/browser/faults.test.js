@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createScorefield } from '../../web/core/scorefield.js';
-import { startServer, startBrowser, openPage, waitFor, WAIT_MS } from './harness.js';
+import { startServer, startBrowser, openPage, waitFor as waitForCondition, WAIT_MS } from './harness.js';
 
 const baseUrl = await startServer({ csp: true });
 const browser = await startBrowser();
@@ -28,6 +28,12 @@ async function open(t, query, options) {
 const run = (page, name) => page.evaluate((r) => window.scorefieldTest.run(r), name);
 const alertsText = (page) => page.evaluate(() => document.getElementById('alerts').textContent);
 
+// The harness's waitFor, saying on a timeout what the page last said (a restart, a give-up, a failure).
+const waitFor = (page, fn, arg) =>
+  waitForCondition(page, fn, arg).catch(async (err) => {
+    throw new Error(`${err.message}; the page's alerts: ${await alertsText(page).catch(() => '(page gone)')}`);
+  });
+
 // Workers a test closed: they may linger in page.workers() a moment, in no particular order.
 const killed = new WeakSet();
 
@@ -39,10 +45,14 @@ function trainingWorker(page) {
 }
 
 // Runs `how` in the page's training worker (closing or hanging it) without waiting for an answer.
+// It runs from a timer, after Playwright's evaluate has answered: a worker closed inside the evaluate
+// left it pending, and then Chromium did not start the page's next worker ("did not start within
+// 20 s"), the test's own fault injection and not the page's restart. The source is sent as a string,
+// evaluated by DevTools (the page's CSP forbids eval, not DevTools).
 function kill(page, how) {
   const worker = trainingWorker(page);
   killed.add(worker);
-  worker.evaluate(how).catch(() => {}); // a hung or closed worker never answers
+  worker.evaluate(`void setTimeout(${how}, 0)`).catch(() => {}); // a hung or closed worker never answers
 }
 
 // Waits until the page has a live training worker again (the Engine replaced the killed one).
@@ -186,16 +196,41 @@ test('a_worker_that_keeps_dying_is_given_up_on_with_a_message', async (t) => {
   assert.doesNotMatch(await alertsText(page), /cannot train anything/);
 });
 
+// A restarted worker that cannot start (its script or its core fails to load: the server gone a
+// moment) or never says READY (its core's download never ends) is given up on as a worker that keeps
+// dying is: the trained run's checkpoint stays with the page, and Try again, once the files load
+// again, restores the run at its step. The page does not blame the browser: it trained a moment ago.
+for (const [kind, files, serve, said] of [
+  ['script_cannot_load', '**/worker/worker.js', (route) => route.abort(), /could not start: its script/],
+  ['core_cannot_load', '**/*.wasm', (route) => route.abort(), /could not start: .*wasm/],
+  ['core_never_loads', '**/*.wasm', () => {}, /did not start within 20 s/],
+]) {
+  test(`a_restarted_worker_that_${kind}_is_given_up_on_and_try_again_restores_the_run`, async (t) => {
+    const page = await open(t, '?test=1&autoplay=0&exact.seed=5#exact', { allowErrors: true });
+    await trainTo(page, 30);
+    await page.route(files, serve);
+    kill(page, () => self.close());
+    await waitFor(page, () => document.documentElement.dataset.worker === 'failed');
+    assert.match(await alertsText(page), said);
+    assert.match(await alertsText(page), /restarted training worker.*can still be exported.*Try again/);
+    assert.doesNotMatch(await alertsText(page), /needs a browser/);
+    await page.unroute(files);
+    await page.click('#alerts button.retry');
+    await waitFor(
+      page,
+      () => document.documentElement.dataset.worker === 'ready' && window.scorefieldTest.run('exact').step === 30,
+    );
+    assert.equal((await run(page, 'exact')).settings.seed, 5);
+  });
+}
+
 // After the page gives up, a trained run is not lost: Export weights is answered from the page's own
 // checkpoint of it (the worker is gone), a file that loads at the run's step with its settings.
 test('after_giving_up_a_trained_run_still_exports_its_weights_from_the_pages_checkpoint', async (t) => {
   const page = await open(t, '?test=1&autoplay=0&exact.seed=3#exact');
   await trainTo(page, 30);
   for (let i = 0; i < 3; i++) {
-    // Closed after the evaluate has answered: a close inside it left Playwright's evaluate pending,
-    // and then (here, at the third restart) the next worker was never started ("did not start
-    // within 20 s"): the test's own fault injection, not the page's restart.
-    kill(page, () => void setTimeout(() => self.close(), 0));
+    kill(page, () => self.close());
     await replacement(page).catch(async (err) => {
       throw new Error(`restart ${i + 1}: ${err.message}: ${await alertsText(page)}`);
     });

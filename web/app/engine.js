@@ -54,6 +54,7 @@ export class Engine {
   #restarts = []; // times of recent restarts
   #afterReady = null; // what a restarted worker is sent once it is READY
   #startedAt = 0;
+  #starts = 0; // workers started: the first has the ready promise's timeout, the others the heartbeat's
   #queued = []; // [message, transfer] sent before the worker was READY
 
   /**
@@ -207,6 +208,7 @@ export class Engine {
     this.#worker = worker;
     this.#ready = false;
     this.#startedAt = performance.now();
+    this.#starts++;
     worker.addEventListener('message', (event) => {
       if (this.#worker === worker) this.#dispatch(event.data);
     });
@@ -215,8 +217,11 @@ export class Engine {
       event.preventDefault();
       if (this.#worker !== worker) return;
       const reason = event.message || 'its script could not be loaded';
-      // Before READY nothing was lost and a new worker would fail the same way; after it, restart.
+      // After READY, restart. Before the first READY nothing was lost and a new worker would fail the
+      // same way; before a restarted worker's READY (the server gone a moment, say) the checkpoints
+      // are here: give up as after too many restarts, offering Try again.
       if (this.#ready) this.#restart(`it failed: ${reason}`);
+      else if (this.#starts > 1) this.#giveUp(`the restarted training worker could not start: ${reason}`);
       else this.#fail(`The training worker stopped: ${reason}.`, true);
     });
     worker.addEventListener('messageerror', () =>
@@ -244,12 +249,10 @@ export class Engine {
     const late = now - beat.lastTick > HEARTBEAT_MS + LATE_TIMER_MS;
     beat.lastTick = now;
     if (!this.#ready) {
-      // The first start has the ready promise's own timeout; a restart has this one.
-      if (this.#restarts.length > 0 && now - this.#startedAt > READY_TIMEOUT_MS) {
-        this.#stopped = true;
-        this.#stopWorker();
-        this.#fail(`the restarted training worker did not start within ${READY_TIMEOUT_MS / 1000} s`, true);
-      }
+      // The first start has the ready promise's own timeout; a restart or a Try again has this one. The
+      // page's checkpoints are still here: it gives up as after too many restarts, offering Try again.
+      if (this.#starts > 1 && now - this.#startedAt > READY_TIMEOUT_MS)
+        this.#giveUp(`the restarted training worker did not start within ${READY_TIMEOUT_MS / 1000} s`);
       return;
     }
     const limit = beat.busySince > 0 ? beat.busySince + BUSY_GRACE_MS : beat.sentAt + DEAD_AFTER_MS;
@@ -274,14 +277,9 @@ export class Engine {
     const what = byPage ? `The training worker was ${reason}` : `The training worker stopped (${reason})`;
     this.#rejectPending(`${what} before it answered; ask again`);
     if (this.#restarts.length >= MAX_RESTARTS) {
-      this.#stopped = true;
-      this.#gaveUp = true;
-      this.#fail(
+      this.#giveUp(
         `the training worker stopped ${MAX_RESTARTS + 1} times within a minute, most recently ` +
-          `${byPage ? `when it was ${reason}` : `because ${reason}`}; the page's checkpoints of every run ` +
-          'can still be exported, and Try again starts a new worker from them without a reload',
-        true,
-        { restarted: true, gaveUp: true },
+          `${byPage ? `when it was ${reason}` : `because ${reason}`}`,
       );
       return;
     }
@@ -429,6 +427,11 @@ export class Engine {
       afterReady?.();
       for (const [message, transfer] of this.#queued.splice(0)) this.#worker.postMessage(message, transfer);
     }
+    if (msg?.type === FROM_WORKER.ERROR && msg.fatal && !this.#ready && this.#starts > 1) {
+      // A restarted worker whose core did not load (its file could not be fetched, say): as above.
+      this.#giveUp(`the restarted training worker could not start: ${msg.message}`);
+      return;
+    }
     if (msg?.type === FROM_WORKER.ERROR && msg.trap) {
       // A wasm trap leaves the core's memory in an unknown state: the worker closes itself.
       this.#restart(`its core failed: ${msg.message}`);
@@ -460,6 +463,19 @@ export class Engine {
   #rejectPending(message) {
     for (const { reject } of this.#pending.values()) reject(new Error(message));
     this.#pending.clear();
+  }
+
+  // Stops restarting: says why, and that the checkpoints stay exportable and retry() starts anew.
+  #giveUp(why) {
+    this.#stopped = true;
+    this.#gaveUp = true;
+    this.#stopWorker();
+    this.#fail(
+      `${why}; the page's checkpoints of every run can still be exported, and Try again starts a new ` +
+        'worker from them without a reload',
+      true,
+      { restarted: true, gaveUp: true },
+    );
   }
 
   #fail(message, fatal, msg = {}) {

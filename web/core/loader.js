@@ -95,7 +95,10 @@ async function readBytes(file) {
     const { readFile } = await import('node:fs/promises');
     return readFile(url);
   }
-  const response = await fetch(url);
+  // A network failure names the file, not only the browser's "Failed to fetch".
+  const response = await fetch(url).catch((err) => {
+    throw new Error(`scorefield: cannot fetch ${url}: ${err.message}`, { cause: err });
+  });
   if (!response.ok) throw new Error(`scorefield: cannot fetch ${url}: HTTP ${response.status}`);
   return response.arrayBuffer();
 }
