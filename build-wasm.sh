@@ -40,12 +40,14 @@ flags=(-O3 --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH -sINITIAL_MEMORY=1
 
 # Optimisation by file. What every training step and score evaluation runs through — the kernels a
 # build uses (the SIMD128 ones and their dispatch in the SIMD builds; every kernel in the scalar build),
-# the net, the losses, the optimiser and base/fmath.c — at -O3; everything else (the API, the model's
-# bookkeeping, the data generators, the random numbers, the samplers' drivers, the weights file, the
+# the net, the losses, the optimiser and base/fmath.c — and the normal generator every Langevin step
+# draws from (base/rng.c: 10% more steps of 1024 digit chains a second than at -Os, for 360 bytes
+# gzipped; the stepper, sample/langevin.c, gained nothing measurable for 740) at -O3; everything else
+# (the API, the model's bookkeeping, the data generators, the samplers' drivers, the weights file, the
 # digit classifier) at -Os, which takes about 9.5 KB off the gzipped SIMD128 module: a widget's
 # download budget (issue 16). The level changes no bit: no -ffast-math, -ffp-contract=off at both.
-hot_simd='^src/(kernels/[a-z_]*_simd128\.c|kernels/kernels\.c|net/|loss/|optim/|base/fmath\.c)'
-hot_scalar='^src/(kernels/|net/|loss/|optim/|base/fmath\.c)'
+hot_simd='^src/(kernels/[a-z_]*_simd128\.c|kernels/kernels\.c|net/|loss/|optim/|base/fmath\.c|base/rng\.c)'
+hot_scalar='^src/(kernels/|net/|loss/|optim/|base/fmath\.c|base/rng\.c)'
 
 objects=() # set by compile_objects
 # compile_objects <name> <hot pattern> <extra flags...> -- <sources...>: their objects, in $objects.

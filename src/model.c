@@ -4,6 +4,7 @@
 #include "model.h"
 
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,18 +170,19 @@ sf_status sf_model_set_threads(sf_model *m, int threads) {
     const size_t ws_f = (size_t)sf__mlp_ws_floats(net, m->ws.rows), row_f = net->cond ? rows * (1 + D) : 0;
     float *mem = NULL;
     if (threads > 1) {
-        size_t floats = (size_t)threads * (P + rows * D) + (size_t)(threads - 1) * (ws_f + row_f);
+        size_t floats = (size_t)threads * (P + 2 * rows * D) + (size_t)(threads - 1) * (ws_f + row_f);
         mem = malloc(floats * sizeof(float));
         if (!mem) return sf__fail(SF_ENOMEM, "could not allocate %zu bytes for %d threads", floats * 4, threads);
     }
     sf_model_step_cancel(m);
     free(m->lane_mem);
-    m->lane_mem = mem, m->sbuf = NULL, m->threads = threads;
+    m->lane_mem = mem, m->sbuf = NULL, m->zbuf = NULL, m->threads = threads;
     m->lanes[0].grad = lane0_grad(m);
     if (threads == 1) return SF_OK;
     float *gbuf = mem;
     mem += (size_t)threads * P;
     m->sbuf = mem, mem += (size_t)threads * rows * D;
+    m->zbuf = mem, mem += (size_t)threads * rows * D;
     m->lanes[0].grad = gbuf;
     for (int j = 1; j < threads; j++) {
         sf__lane *l = &m->lanes[j];
@@ -635,6 +637,46 @@ const float *sf__model_score_par(sf_model *m, const float *x, int n, float sigma
         sf__par_run(score_task, &c, tasks);
     else
         for (int j = 0; j < tasks; j++) score_task(&c, j);
+    return m->sbuf;
+}
+
+/* Scoring on threads while task 0 draws the normals first: blocks of rows taken from a shared counter
+ * by whichever task is free, each scored in that task's lane. Which lane scores a row changes no bit
+ * (rows are independent, as in score_task). */
+typedef struct score_noise_ctx {
+    sf_model *m;
+    const float *x;
+    int n, block;
+    float sigma;
+    sf_rng *r;
+    atomic_int next; /* the next block to score */
+} score_noise_ctx;
+
+static void score_noise_task(void *ctx, int j) {
+    score_noise_ctx *c = ctx;
+    const long D = c->m->net.D;
+    if (j == 0) sf_rng_fill_normal(c->r, c->m->zbuf, (int)(c->n * D), 1.0f);
+    for (long i0; (i0 = (long)atomic_fetch_add(&c->next, 1) * c->block) < c->n;) {
+        const int n = c->n - i0 < c->block ? c->n - (int)i0 : c->block;
+        const float *s = score_ws(c->m, &c->m->lanes[j].ws, c->x + i0 * D, n, c->sigma);
+        memcpy(c->m->sbuf + i0 * D, s, sizeof(float) * (size_t)(n * D));
+    }
+}
+
+/* Blocks per task: enough that the task drawing the normals can take fewer of them. */
+#define SF__NOISE_BLOCKS_PER_TASK 8
+
+const float *sf__model_score_noise(sf_model *m, const float *x, int n, float sigma, sf_rng *r, const float **z) {
+    *z = NULL;
+    long t = (long)n * m->net.P / SF__PAR_MIN_WORK;
+    if (t > m->threads) t = m->threads;
+    if (t <= 1) return sf__model_score_par(m, x, n, sigma);
+    int block = (int)((n + t * SF__NOISE_BLOCKS_PER_TASK - 1) / (t * SF__NOISE_BLOCKS_PER_TASK));
+    if (block < SF__CHUNK_MIN_ROWS) block = SF__CHUNK_MIN_ROWS;
+    if (block > m->ws.rows) block = m->ws.rows;
+    score_noise_ctx c = {m, x, n, block, sigma, r, 0};
+    sf__par_run(score_noise_task, &c, (int)t);
+    *z = m->zbuf;
     return m->sbuf;
 }
 

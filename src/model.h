@@ -51,11 +51,11 @@ struct sf_model {
     } pending;
     sf_mlp_ws ws;
     /* Threads (sf_model_set_threads): lanes[0 .. threads), lanes 1.. and, with more than one, the
-     * lanes' contiguous gradients (threads, P) and the samplers' scores (threads · ws.rows, D) in
-     * lane_mem, one allocation of its own. */
+     * lanes' contiguous gradients (threads, P), the samplers' scores (threads · ws.rows, D) and their
+     * normals (as many) in lane_mem, one allocation of its own. */
     int threads;
     void *lane_mem;
-    float *sbuf;
+    float *sbuf, *zbuf;
     sf__lane lanes[SF_MAX_THREADS];
 };
 
@@ -72,6 +72,12 @@ const float *sf__model_score_sigma_chunk(sf_model *m, const float *x, int n, flo
  * lane 0's workspace or the model's score buffer, the same bits whatever the thread count. */
 const float *sf__model_score_par(sf_model *m, const float *x, int n, float sigma);
 int sf__model_score_points(const sf_model *m);
+
+/* sf__model_score_par, and meanwhile n·D normals drawn from r into *z as sf_rng_fill_normal(r, *z,
+ * n·D, 1) draws them: on threads, one thread draws them while the others start on the scores, and
+ * the rows go out in blocks to whichever thread is free, so the draws cost no wall time of their own.
+ * *z is NULL (nothing drawn) when the scores run on one thread. Same scores, same normals. */
+const float *sf__model_score_noise(sf_model *m, const float *x, int n, float sigma, sf_rng *r, const float **z);
 
 /* sf_model_score_sigma with the label's one-hot of a class-conditional net set to cls (−1: ∅). */
 sf_status sf__model_score_class(sf_model *m, float *s, const float *x, int n, float sigma, int cls);

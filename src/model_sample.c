@@ -13,8 +13,12 @@ static const float *model_chunk(void *ctx, const float *x, int n, float sigma) {
     return sf__model_score_par(ctx, x, n, sigma);
 }
 
+static const float *model_chunk_noise(void *ctx, const float *x, int n, float sigma, sf_rng *r, const float **z) {
+    return sf__model_score_noise(ctx, x, n, sigma, r, z);
+}
+
 static sf__scorer model_scorer(sf_model *m) {
-    sf__scorer sc = {model_chunk, m, m->net.D, sf__model_score_points(m)};
+    sf__scorer sc = {model_chunk, m, m->net.D, sf__model_score_points(m), model_chunk_noise};
     return sc;
 }
 

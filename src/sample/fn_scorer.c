@@ -19,7 +19,7 @@ static const float *score_plain_chunk(void *ctx, const float *x, int n, float si
 
 sf__scorer sf__fn_scorer_init(sf__fn_scorer *f, sf_score_sigma_fn fn, sf_score_fn plain, void *ctx, int dim) {
     f->fn = fn, f->plain = plain, f->ctx = ctx, f->dim = dim;
-    sf__scorer sc = {fn ? score_sigma_chunk : score_plain_chunk, f, dim, SF__FN_CHUNK_FLOATS / dim};
+    sf__scorer sc = {fn ? score_sigma_chunk : score_plain_chunk, f, dim, SF__FN_CHUNK_FLOATS / dim, NULL};
     return sc;
 }
 

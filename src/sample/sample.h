@@ -16,11 +16,18 @@
  * pointer to them (n, dim), valid until the next call, or NULL on failure. */
 typedef const float *(*sf__chunk_score)(void *ctx, const float *x, int n, float sigma);
 
+/* Optional: the scores as sf__chunk_score gives them, and n·dim normals drawn from r into *z as
+ * sf_rng_fill_normal(r, *z, n·dim, 1) draws them, or *z NULL when it drew none (a model on threads
+ * draws them on one thread while the others score: model_sample.c). */
+typedef const float *(*sf__chunk_score_noise)(void *ctx, const float *x, int n, float sigma, sf_rng *r,
+                                              const float **z);
+
 typedef struct sf__scorer {
     sf__chunk_score score;
     void *ctx;
-    int dim;   /* D */
-    int chunk; /* the most points one call of score takes, >= 1 */
+    int dim;                           /* D */
+    int chunk;                         /* the most points one call of score takes, >= 1 */
+    sf__chunk_score_noise score_noise; /* NULL: the stepper draws the normals itself */
 } sf__scorer;
 
 /* Floats of the stack buffer a score-function scorer evaluates into: 16 KiB, 4096/dim points a call. */
