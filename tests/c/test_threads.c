@@ -91,6 +91,7 @@ static void test_every_objective_is_bit_identical_for_1_to_4_threads(void) {
         {"ncsn", SF_DATA_SWISS_ROLL, SF_OBJ_NCSN, 128, 64},
         {"vesde", SF_DATA_MIXTURE, SF_OBJ_VESDE, 201, 64},
         {"sliced digits", SF_DATA_DIGITS, SF_OBJ_SLICED, 128, 32},
+        {"sliced digits, the tutorial's net (Adam on threads too)", SF_DATA_DIGITS, SF_OBJ_SLICED, 128, 128},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         run_result one =
