@@ -29,15 +29,18 @@ test('threads_2_on_the_isolated_page_gives_the_node_losses_of_one_thread', async
   assert.deepEqual(pageBits, [...new Uint32Array(reference.train(steps).buffer)]);
 });
 
-// Reports the page's frame times while both cores train (issue 18's target: p95 <= 20 ms). Not asserted
-// beyond a recorded animation: measured 2026-12-06, p95 50 ms at a load average of about 2 and 383 ms
-// at 18-25 (docs/performance.md).
-test('main_thread_frame_times_are_reported_while_two_threads_train', async (t) => {
-  const { page } = await openPage(t, '?test=1&threads=2&exact.steps=600&sliced.steps=1&digits.steps=1#exact');
+// The page's frame times while both cores train for several seconds (4000 steps), the reader scrolling.
+// Issue 18's target is p95 <= 20 ms; measured 2026-12-06 on a quiet 2-core VM: 16.7 ms in three runs of
+// 630-650 frames, 33 ms with one busy process beside it, 50 ms at a load average of 2 and 383 ms at
+// 18-25 (docs/performance.md). Asserted is the bound the other pages' smoothness tests take for a loaded
+// machine (a frame time of 100 ms is visible stutter); the figure itself is reported.
+test('main_thread_frames_stay_smooth_while_two_threads_train', async (t) => {
+  const { page } = await openPage(t, '?test=1&threads=2&exact.steps=4000&sliced.steps=1&digits.steps=1#exact');
   await waitReady(page);
   assert.equal(await page.evaluate(() => document.documentElement.dataset.threads), '2');
   const stats = await frameStatsWhileTraining(t, page);
-  assert.ok(stats.frames > 10, 'too few animation frames recorded');
+  assert.ok(stats.frames > 100, `too few animation frames recorded: ${stats.frames}`);
+  assert.ok(stats.p95 < 100, `p95 frame time ${stats.p95} ms while two threads train`);
 });
 
 test('a_page_that_is_not_isolated_runs_one_thread_and_says_why', async (t) => {
