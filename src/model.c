@@ -534,6 +534,13 @@ sf_status sf_model_step_chunk(sf_model *m, int max_points, int *points_done) {
     return SF_OK;
 }
 
+/* How many of the model's threads a call of `work` multiply-adds pays for: one per SF__PAR_MIN_WORK,
+ * at most the model's count (1 or less: stay on the calling thread). */
+static long threads_that_pay(const sf_model *m, long work) {
+    const long t = work / SF__PAR_MIN_WORK;
+    return t < m->threads ? t : m->threads;
+}
+
 /* Adam on threads: the parameters in slices of whole 16-float blocks (the kernel's SIMD body and its
  * scalar tail give the same bits, and the update is elementwise, so any split gives the same bits);
  * each slice's check is 0 unless a value in it became NaN or infinite. */
@@ -562,8 +569,7 @@ static void adam_task(void *ctx, int j) {
  * infinite. On the model's threads when the parameters are many enough to pay for waking them. */
 static int adam_step(sf_model *m, sf_adam_coef c) {
     const int P = m->net.P;
-    long t = (long)P * SF__ADAM_WORK / SF__PAR_MIN_WORK;
-    if (t > m->threads) t = m->threads;
+    const long t = threads_that_pay(m, (long)P * SF__ADAM_WORK);
     if (t <= 1) return m->k->adam(m->p_next, m->m1_next, m->m2_next, m->p, m->m1, m->m2, m->grad, P, c) != 0.0f;
     adam_ctx a = {m, c, (int)(((P + t - 1) / t + 15) / 16 * 16), {0}};
     sf__par_run(adam_task, &a, (int)t);
@@ -664,8 +670,7 @@ static void score_task(void *ctx, int j) {
 const float *sf__model_score_par(sf_model *m, const float *x, int n, float sigma) {
     const int rows = m->ws.rows, tmin = (n + rows - 1) / rows;
     const long work = (long)n * m->net.P;
-    long t = work / SF__PAR_MIN_WORK;
-    if (t > m->threads) t = m->threads;
+    long t = threads_that_pay(m, work);
     if (t < tmin) t = tmin;
     if (t <= 1) return score_ws(m, &m->ws, x, n, sigma);
     score_ctx c = {m, x, n, (int)((n + t - 1) / t), sigma};
@@ -705,8 +710,7 @@ static void score_noise_task(void *ctx, int j) {
 
 const float *sf__model_score_noise(sf_model *m, const float *x, int n, float sigma, sf_rng *r, const float **z) {
     *z = NULL;
-    long t = (long)n * m->net.P / SF__PAR_MIN_WORK;
-    if (t > m->threads) t = m->threads;
+    const long t = threads_that_pay(m, (long)n * m->net.P);
     if (t <= 1) return sf__model_score_par(m, x, n, sigma);
     int block = (int)((n + t * SF__NOISE_BLOCKS_PER_TASK - 1) / (t * SF__NOISE_BLOCKS_PER_TASK));
     if (block < SF__CHUNK_MIN_ROWS) block = SF__CHUNK_MIN_ROWS;

@@ -7,9 +7,9 @@
  * buffer. The score is evaluated a chunk of chains at a time (the model's workspace, or a stack buffer
  * for a score function), but the noise is drawn chain by chain in order, so the result does not
  * depend on the chunk size. A model on threads draws a chunk's noise on one of them while the others
- * score it (the scorer's score_noise): the same normals in the same order. For s(x) = −x and fixed ε the chain's stationary variance is exactly
- * 1/(1 − ε/4) (not 1: the discretisation bias of the unadjusted sampler); tests/c/test_sample.c
- * checks that.
+ * score it (the scorer's score_noise): the same normals in the same order. For s(x) = −x and fixed ε
+ * the chain's stationary variance is exactly 1/(1 − ε/4) (not 1: the discretisation bias of the
+ * unadjusted sampler); tests/c/test_sample.c checks that.
  */
 #include <math.h>
 #include <string.h>

@@ -543,7 +543,7 @@ test('a_plain_widget_does_not_load_what_it_does_not_show', async (t) => {
 // code outside the training and scoring loops compiled -Os (build-wasm.sh), the wasm is 43.6 KB and the
 // widget 141.9 KB; 142.5 KB (139.2 KiB) on 2026-12-06 with the shared view base class of views.js; 143.5 KB
 // (140.1 KiB) with the Langevin normals on threads, base/rng.c at -O3 and the engine's give-up on a
-// restarted worker that cannot start; with controls 149.3 KB, 700 bytes under the budget.
+// restarted worker that cannot start; with controls 149.5 KB, 500 bytes under the budget.
 test('a_widget_loads_less_than_150_kib_of_wasm_and_js_gzipped', async (t) => {
   // The plain figure (no controls) as a custom element, then the iframe around it.
   const frame = await plainWidget(t);

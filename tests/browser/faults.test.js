@@ -45,10 +45,9 @@ function trainingWorker(page) {
 }
 
 // Runs `how` in the page's training worker (closing or hanging it) without waiting for an answer.
-// It runs from a timer, after Playwright's evaluate has answered: a worker closed inside the evaluate
-// left it pending, and then Chromium did not start the page's next worker ("did not start within
-// 20 s"), the test's own fault injection and not the page's restart. The source is sent as a string,
-// evaluated by DevTools (the page's CSP forbids eval, not DevTools).
+// It runs from a timer, after Playwright's evaluate has answered (a close inside the evaluate left it
+// pending; see HANG for what closing still does). The source is sent as a string, evaluated by
+// DevTools (the page's CSP forbids eval, not DevTools).
 function kill(page, how) {
   const worker = trainingWorker(page);
   killed.add(worker);
@@ -170,20 +169,21 @@ test('a_run_killed_while_training_comes_back_paused_at_a_checkpoint_and_finishes
   assert.deepEqual(await page.evaluate(() => window.scorefieldTest.lossBits('exact')), want);
 });
 
-// A worker that hangs until the page stops it: how the kill loops below kill, because a worker that
-// closed itself (inside Playwright's evaluate or after it) has twice been followed, in a fresh-clone
-// CI run, by a restarted worker that Chromium under Playwright never started ("did not start within
-// 20 s", the page's own alert; a_restarted_worker_that_core_never_loads… tests that path). Hanging is
-// dying as much: the page stops the worker and counts a restart.
+// A worker that hangs until the page stops it (a restart all the same): how the tests below kill.
+// Under Playwright, Chromium sometimes never starts the worker that replaces a killed one: the page then
+// says, rightly, "the restarted training worker did not start within 20 s" (what
+// a_restarted_worker_that_core_never_loads… tests on purpose). Seen in fresh-clone CI runs after a
+// worker closed itself, inside Playwright's evaluate or after it, and once in a local run after a hang;
+// the cause is not known. onFreshPage runs such a test once more.
 const HANG = () => {
   for (;;);
 };
 
 // Runs body(page) on a fresh page; once more, with a diagnostic, if the page said a restarted worker
 // did not start (the harness's artefact above), so that only a real fault fails the test.
-async function onFreshPage(t, query, body) {
+async function onFreshPage(t, query, body, options) {
   for (let attempt = 1; ; attempt++) {
-    const page = await open(t, query);
+    const page = await open(t, query, options);
     try {
       return await body(page);
     } catch (err) {
@@ -233,12 +233,20 @@ for (const [kind, files, serve, said] of [
   ['core_never_loads', '**/*.wasm', () => {}, /did not start within 20 s/],
 ]) {
   test(`a_restarted_worker_that_${kind}_is_given_up_on_and_try_again_restores_the_run`, async (t) => {
-    const page = await open(t, '?test=1&autoplay=0&exact.seed=5#exact', { allowErrors: true });
-    await trainTo(page, 30);
-    await page.route(files, serve);
-    kill(page, () => self.close());
-    await waitFor(page, () => document.documentElement.dataset.worker === 'failed');
-    assert.match(await alertsText(page), said);
+    const query = '?test=1&autoplay=0&exact.seed=5#exact';
+    const page = await onFreshPage(
+      t,
+      query,
+      async (page) => {
+        await trainTo(page, 30);
+        await page.route(files, serve);
+        kill(page, HANG);
+        await waitFor(page, () => document.documentElement.dataset.worker === 'failed');
+        assert.match(await alertsText(page), said);
+        return page;
+      },
+      { allowErrors: true },
+    );
     assert.match(await alertsText(page), /restarted training worker.*can still be exported.*Try again/);
     assert.doesNotMatch(await alertsText(page), /needs a browser/);
     await page.unroute(files);
@@ -296,7 +304,7 @@ async function killWidgetWorkerFourTimes(page) {
   for (let i = 0; i < 3; i++) {
     await page.waitForTimeout(3000); // the widget's first requests answered: the worker is idle
     const restarts = (await widgetState(page)).notices.filter((n) => /restarted/.test(n)).length;
-    kill(page, () => self.close());
+    kill(page, HANG);
     await page
       .waitForFunction(
         (r) => {
@@ -312,7 +320,7 @@ async function killWidgetWorkerFourTimes(page) {
     await replacement(page);
   }
   await page.waitForTimeout(3000);
-  kill(page, () => self.close());
+  kill(page, HANG);
   await page.waitForFunction(() => document.querySelector('scorefield-widget').state().worker === 'failed', null, {
     timeout: WAIT_MS,
   });

@@ -54,7 +54,7 @@ export class Engine {
   #restarts = []; // times of recent restarts
   #afterReady = null; // what a restarted worker is sent once it is READY
   #startedAt = 0;
-  #starts = 0; // workers started: the first has the ready promise's timeout, the others the heartbeat's
+  #starts = 0; // workers started (see #restarted)
   #queued = []; // [message, transfer] sent before the worker was READY
 
   /**
@@ -221,7 +221,7 @@ export class Engine {
       // same way; before a restarted worker's READY (the server gone a moment, say) the checkpoints
       // are here: give up as after too many restarts, offering Try again.
       if (this.#ready) this.#restart(`it failed: ${reason}`);
-      else if (this.#starts > 1) this.#giveUp(`the restarted training worker could not start: ${reason}`);
+      else if (this.#restarted) this.#giveUp(`the restarted training worker could not start: ${reason}`);
       else this.#fail(`The training worker stopped: ${reason}.`, true);
     });
     worker.addEventListener('messageerror', () =>
@@ -251,7 +251,7 @@ export class Engine {
     if (!this.#ready) {
       // The first start has the ready promise's own timeout; a restart or a Try again has this one. The
       // page's checkpoints are still here: it gives up as after too many restarts, offering Try again.
-      if (this.#starts > 1 && now - this.#startedAt > READY_TIMEOUT_MS)
+      if (this.#restarted && now - this.#startedAt > READY_TIMEOUT_MS)
         this.#giveUp(`the restarted training worker did not start within ${READY_TIMEOUT_MS / 1000} s`);
       return;
     }
@@ -427,7 +427,7 @@ export class Engine {
       afterReady?.();
       for (const [message, transfer] of this.#queued.splice(0)) this.#worker.postMessage(message, transfer);
     }
-    if (msg?.type === FROM_WORKER.ERROR && msg.fatal && !this.#ready && this.#starts > 1) {
+    if (msg?.type === FROM_WORKER.ERROR && msg.fatal && !this.#ready && this.#restarted) {
       // A restarted worker whose core did not load (its file could not be fetched, say): as above.
       this.#giveUp(`the restarted training worker could not start: ${msg.message}`);
       return;
@@ -463,6 +463,11 @@ export class Engine {
   #rejectPending(message) {
     for (const { reject } of this.#pending.values()) reject(new Error(message));
     this.#pending.clear();
+  }
+
+  // The worker replaced another (restart, Try again): the heartbeat times its start; failing it gives up.
+  get #restarted() {
+    return this.#starts > 1;
   }
 
   // Stops restarting: says why, and that the checkpoints stay exportable and retry() starts anew.
